@@ -1,0 +1,80 @@
+import Foundation
+import HTTPTypes
+import Logging
+import PrefectSchemas
+
+extension PrefectHTTPClient {
+    /// Sends `request`, retrying as `PrefectHttpxAsyncClient._send_with_retry` does.
+    ///
+    /// - Retried: the policy's status codes; every transport failure but a refused connection
+    ///   before the client has ever reached the server, TLS failures and unknown errors.
+    /// - A response with `Prefect-Maintenance: true` does not use up an attempt.
+    /// - A 403 saying "Invalid CSRF token" drops the token, fetches a new one and sends again at
+    ///   once. (Prefect's client also sleeps the exponential back-off there; a rejected token is no
+    ///   sign of load, so this client does not.)
+    /// - Returns: the first response that is not retried, or the last one when attempts run out.
+    func sendWithRetry(_ request: HTTPRequest, body: Data?) async throws -> PrefectResponse {
+        var request = request
+        let policy = configuration.retryPolicy
+        let changesState = Self.stateChangingMethods.contains(request.method)
+        var csrfToken: CsrfToken?
+        if changesState {
+            csrfToken = try await applyCSRFToken(to: &request)
+        }
+        let url = RedactedURL.string("\(endpoint.scheme)://\(endpoint.authority)\(request.path ?? "")")
+        var attempts = 0
+        var lastResponse: PrefectResponse?
+        while attempts <= policy.maxRetries {
+            var retryAfter: Double?
+            let reason: String
+            do {
+                let exchange = try await transport.send(request, body: body)
+                markConnected()
+                let response = PrefectResponse(method: request.method, url: url, head: exchange.head, body: exchange.body)
+                lastResponse = response
+                if !response.isMaintenance {
+                    attempts += 1
+                }
+                if changesState, csrfToken != nil, response.statusCode == 403,
+                    response.text.contains("Invalid CSRF token")
+                {
+                    await csrfTokens.invalidate(csrfToken)
+                    csrfToken = try await applyCSRFToken(to: &request)
+                    logger.debug("CSRF token rejected; sending again with a new one", metadata: ["url": "\(url)"])
+                    continue
+                }
+                guard policy.retryStatusCodes.contains(response.statusCode) else {
+                    return response
+                }
+                if let value = response.headerFields[.retryAfter] {
+                    retryAfter = RetryPolicy.parseRetryAfter(value)
+                }
+                reason = "Received response with retryable status code \(response.statusCode)."
+            } catch let error as PrefectTransportError where isRetried(error) {
+                attempts += 1
+                if attempts > policy.maxRetries {
+                    throw error
+                }
+                reason = "Encountered retryable exception during request (\(error.kind))."
+            }
+            // Prefect's client sleeps once more after its last attempt; waiting then helps nobody.
+            if attempts > policy.maxRetries { break }
+            let delay = policy.delay(afterAttempt: attempts, retryAfter: retryAfter)
+            logger.debug(
+                "\(reason) Another attempt will be made in \(delay)s. This is attempt \(attempts)/\(policy.maxRetries + 1).",
+                metadata: ["method": "\(request.method.rawValue)", "url": "\(url)"])
+            try await sleeper.sleep(seconds: delay)
+        }
+        guard let lastResponse else {
+            throw PrefectTransportError(
+                kind: .other, method: request.method.rawValue, url: url, underlying: "no attempt was made")
+        }
+        return lastResponse
+    }
+
+    static let stateChangingMethods: Set<HTTPRequest.Method> = [.post, .put, .patch, .delete]
+
+    private func isRetried(_ error: PrefectTransportError) -> Bool {
+        error.kind.isAlwaysRetried || (error.kind == .connect && hasConnectedOnce)
+    }
+}
