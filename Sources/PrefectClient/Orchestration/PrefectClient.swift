@@ -1,0 +1,109 @@
+public import Logging
+import Synchronization
+
+/// The client for the Prefect API (Prefect's `PrefectClient`).
+///
+/// Each group of operations lives in its own extension file (`PrefectClient+Health.swift`, …),
+/// as Prefect splits its client into one mixin per resource. Method names are the camelCase of
+/// the Python client's, so Prefect's documentation translates by eye.
+///
+/// ```swift
+/// try await withPrefectClient { client in
+///     print(try await client.apiVersion())
+/// }
+/// ```
+public final class PrefectClient: Sendable {
+    /// What kind of server the client talks to.
+    public enum ServerType: String, Sendable, Hashable {
+        /// A self-hosted Prefect server.
+        case server = "SERVER"
+        /// Prefect Cloud: no CSRF tokens and no version check.
+        case cloud = "CLOUD"
+        /// The embedded, in-process server.
+        case ephemeral = "EPHEMERAL"
+    }
+
+    /// The HTTP layer, for requests this client has no method for yet.
+    public let http: PrefectHTTPClient
+    /// What kind of server this is.
+    public let serverType: ServerType
+    let logger: Logger
+    let versionChecked = Mutex<Bool>(false)
+    private let ownsTransport: Bool
+
+    /// Creates a client for `settings.apiURL` over the network.
+    ///
+    /// - Throws: ``PrefectClientConfigurationError`` when `PREFECT_API_URL` is not set (the
+    ///   embedded server is not part of this release) or is not an http(s) URL.
+    public convenience init(
+        settings: PrefectSettings, logger: Logger = Logger(label: "prefect.client")
+    ) throws {
+        guard let apiURL = settings.apiURL else {
+            throw PrefectClientConfigurationError(
+                setting: "PREFECT_API_URL",
+                message: "not set; point it at a Prefect server, e.g. http://127.0.0.1:4200/api")
+        }
+        let endpoint = try Endpoint(apiURL)
+        let isCloud = settings.isCloud
+        let configuration = PrefectHTTPClient.Configuration(
+            apiURL: apiURL,
+            apiKey: settings.apiKey,
+            authString: settings.authString,
+            retryPolicy: RetryPolicy(
+                maxRetries: settings.maxRetries, jitterFactor: settings.retryJitterFactor,
+                extraStatusCodes: settings.retryExtraCodes),
+            csrfSupportEnabled: settings.csrfSupportEnabled && !isCloud,
+            customHeaders: settings.customHeaders)
+        let transport = AsyncHTTPClientTransport(
+            configuration: .init(
+                timeout: .nanoseconds(Int64(settings.requestTimeout * 1_000_000_000)),
+                httpVersion: settings.enableHTTP2 ? .automatic : .http1Only,
+                tls: .init(insecureSkipVerify: settings.tlsInsecureSkipVerify, caCertificateFile: settings.sslCertFile)))
+        let http = PrefectHTTPClient(
+            endpoint: endpoint, configuration: configuration, transport: transport,
+            sleeper: ContinuousClockSleeper(), logger: logger)
+        self.init(http: http, serverType: isCloud ? .cloud : .server, ownsTransport: true, logger: logger)
+    }
+
+    /// Creates a client over `http`; the caller keeps ownership of its transport.
+    public convenience init(http: PrefectHTTPClient, serverType: ServerType = .server) {
+        self.init(http: http, serverType: serverType, ownsTransport: false, logger: http.logger)
+    }
+
+    private init(http: PrefectHTTPClient, serverType: ServerType, ownsTransport: Bool, logger: Logger) {
+        self.http = http
+        self.serverType = serverType
+        self.ownsTransport = ownsTransport
+        self.logger = logger
+    }
+
+    /// The API's base URL, without credentials.
+    public var apiURL: String { http.apiURL }
+
+    /// Closes the connections this client opened. A client made over a caller's
+    /// ``PrefectHTTPClient`` leaves its transport alone.
+    public func shutdown() async throws {
+        if ownsTransport {
+            try await http.transport.shutdown()
+        }
+    }
+}
+
+/// Runs `body` with a client for `settings` and shuts the client down afterwards, whether
+/// `body` returns or throws.
+public func withPrefectClient<Result: Sendable>(
+    settings: PrefectSettings? = nil,
+    logger: Logger = Logger(label: "prefect.client"),
+    _ body: (PrefectClient) async throws -> Result
+) async throws -> Result {
+    let client = try PrefectClient(settings: settings ?? PrefectSettings.load(), logger: logger)
+    let result: Result
+    do {
+        result = try await body(client)
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+    try await client.shutdown()
+    return result
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `prefect-swift`: the command-line tool of swift-prefect.
+@main
+struct PrefectSwift: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prefect-swift",
+        abstract: "Work with a Prefect server from Swift.",
+        subcommands: [Version.self]
+    )
+}
