@@ -1,0 +1,35 @@
+public import Foundation
+public import PrefectClient
+
+/// Builds HTTP clients over a real network transport for tests, and shuts the transport down.
+public enum TestClients {
+    /// Runs `body` with a ``PrefectHTTPClient`` for `apiURL` whose sleeps are recorded, not waited.
+    public static func withHTTPClient<Result>(
+        apiURL: URL,
+        maxRetries: Int = 5,
+        jitterFactor: Double = 0,
+        extraStatusCodes: Set<Int> = [],
+        csrfSupportEnabled: Bool = true,
+        apiKey: String? = nil,
+        authString: String? = nil,
+        customHeaders: [String: String] = [:],
+        timeout: Duration = .seconds(10),
+        _ body: (PrefectHTTPClient, RecordingSleeper) async throws -> Result
+    ) async throws -> Result {
+        let transport = AsyncHTTPClientTransport(configuration: .init(timeout: timeout))
+        let sleeper = RecordingSleeper()
+        let configuration = PrefectHTTPClient.Configuration(
+            apiURL: apiURL, apiKey: apiKey, authString: authString,
+            retryPolicy: RetryPolicy(maxRetries: maxRetries, jitterFactor: jitterFactor, extraStatusCodes: extraStatusCodes),
+            csrfSupportEnabled: csrfSupportEnabled, customHeaders: customHeaders)
+        do {
+            let client = try PrefectHTTPClient(configuration: configuration, transport: transport, sleeper: sleeper)
+            let result = try await body(client, sleeper)
+            try await transport.shutdown()
+            return result
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+    }
+}
