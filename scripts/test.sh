@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The whole test suite: starts the Prefect 3.9.1 servers the integration tests need, builds,
+# checks the CLI against them, runs `swift test`, and stops the servers even when tests fail.
+#
+#   scripts/test.sh [extra swift test arguments, e.g. --filter RetryTests]
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SERVERS="$ROOT/scripts/prefect-server.sh"
+started=$(date +%s)
+
+"$SERVERS" install
+trap '"$SERVERS" stop-all' EXIT
+
+AUTH_STRING="admin:$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
+"$SERVERS" start-bg plain
+"$SERVERS" start-bg csrf --csrf
+"$SERVERS" start-bg auth --auth "$AUTH_STRING"
+
+echo "== building (servers start meanwhile)"
+swift build --build-tests
+
+PREFECT_TEST_API_URL="$("$SERVERS" wait plain)"
+PREFECT_TEST_CSRF_API_URL="$("$SERVERS" wait csrf)"
+PREFECT_TEST_AUTH_API_URL="$("$SERVERS" wait auth)"
+export PREFECT_TEST_API_URL PREFECT_TEST_CSRF_API_URL PREFECT_TEST_AUTH_API_URL
+export PREFECT_TEST_AUTH_STRING="$AUTH_STRING"
+echo "== servers: plain $PREFECT_TEST_API_URL, csrf $PREFECT_TEST_CSRF_API_URL, auth $PREFECT_TEST_AUTH_API_URL"
+
+echo "== prefect-swift version against the real server"
+CLI="$(swift build --show-bin-path)/prefect-swift"
+cli_home="$(mktemp -d)"
+PREFECT_HOME="$cli_home" PREFECT_API_URL="$PREFECT_TEST_API_URL" "$CLI" version | tee "$cli_home/out"
+grep -q "^Server version: *3.9.1$" "$cli_home/out" || { echo "CLI did not report the server version" >&2; exit 1; }
+if PREFECT_HOME="$cli_home" PREFECT_API_URL="$PREFECT_TEST_AUTH_API_URL" PREFECT_API_AUTH_STRING="admin:wrong-secret" \
+  "$CLI" version >"$cli_home/out" 2>&1; then
+  echo "CLI accepted wrong credentials" >&2; exit 1
+fi
+grep -q "rejected the credentials" "$cli_home/out" || { cat "$cli_home/out" >&2; echo "CLI did not explain the 401" >&2; exit 1; }
+if grep -q "wrong-secret" "$cli_home/out"; then echo "CLI printed the secret" >&2; exit 1; fi
+if PREFECT_HOME="$cli_home" PREFECT_API_URL="http://127.0.0.1:9/api" "$CLI" version >"$cli_home/out" 2>&1; then
+  echo "CLI did not fail for an unreachable server" >&2; exit 1
+fi
+grep -q "cannot reach the Prefect API" "$cli_home/out" || { cat "$cli_home/out" >&2; exit 1; }
+echo "CLI checks passed"
+
+echo "== swift test (set-up took $(( $(date +%s) - started )) s)"
+status=0
+swift test --skip-build "$@" || status=$?
+exit $status
