@@ -52,6 +52,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "prefect-bench",
+            dependencies: [
+                "PrefectClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/prefect-bench",
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "PrefectTestSupport",
             dependencies: [
