@@ -243,6 +243,9 @@ class Gen:
             name = "v" + name
         return swift_ident(name)
 
+    def is_patch_body(self, cls) -> bool:
+        return self.home.get(cls.__name__) == "actions" and cls.__name__.endswith("Update")
+
     # ---------- emitters ----------
     def emit_enum(self, cls) -> str:
         name = cls.__name__
@@ -297,8 +300,14 @@ class Gen:
             stype = self.swift_type(info.annotation)
             if info.default is None and info.default_factory is None and not stype.endswith("?"):
                 stype += "?"
+            required = info.default is PydanticUndefined and info.default_factory is None
+            if self.is_patch_body(cls) and not required:
+                # PATCH bodies: nil means "leave unchanged", as Prefect's exclude_unset does.
+                stype = stype if stype.endswith("?") else stype + "?"
+                default = "nil"
+            else:
+                default = self.default(info, stype)
             optional = stype.endswith("?")
-            default = self.default(info, stype)
             if optional and default is None:
                 default = "nil"
             prop = swift_ident(camel(fname))

@@ -41,15 +41,15 @@ public struct PrefectResponse: Sendable {
     /// The body parsed as JSON, or `nil` when it is not JSON.
     public var json: JSONValue? {
         guard !body.isEmpty else { return nil }
-        return try? JSONDecoder().decode(JSONValue.self, from: body)
+        return try? PrefectJSONDecoder().decode(JSONValue.self, from: body)
     }
 
-    /// Decodes the body as `type`.
+    /// Decodes the body as `type` with ``PrefectJSONDecoder``.
     ///
     /// - Throws: ``PrefectDecodingError`` naming the type, the URL and where the body went wrong.
-    public func decode<T: Decodable>(_ type: T.Type = T.self, using decoder: JSONDecoder = JSONDecoder()) throws -> T {
+    public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
         do {
-            return try decoder.decode(T.self, from: body)
+            return try PrefectJSONDecoder().decode(T.self, from: body)
         } catch {
             throw PrefectDecodingError(type: T.self, response: self, underlying: error)
         }

@@ -9,14 +9,14 @@ public struct BlockDocumentUpdate: Sendable, Hashable, Codable {
     /// A block schema ID
     public var blockSchemaID: UUID?
     /// The block document's data
-    public var data: [String: JSONValue]
+    public var data: [String: JSONValue]?
     /// Whether to merge the existing data with the new data or replace it
-    public var mergeExistingData: Bool
+    public var mergeExistingData: Bool?
 
     public init(
         blockSchemaID: UUID? = nil,
-        data: [String: JSONValue] = [:],
-        mergeExistingData: Bool = true
+        data: [String: JSONValue]? = nil,
+        mergeExistingData: Bool? = nil
     ) {
         self.blockSchemaID = blockSchemaID
         self.data = data
@@ -32,14 +32,14 @@ public struct BlockDocumentUpdate: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         blockSchemaID = try container.decodeIfPresent(UUID.self, forKey: .blockSchemaID)
-        data = try container.decodeIfPresent([String: JSONValue].self, forKey: .data) ?? [:]
-        mergeExistingData = try container.decodeIfPresent(Bool.self, forKey: .mergeExistingData) ?? true
+        data = try container.decodeIfPresent([String: JSONValue].self, forKey: .data)
+        mergeExistingData = try container.decodeIfPresent(Bool.self, forKey: .mergeExistingData)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(blockSchemaID, forKey: .blockSchemaID)
-        try container.encode(data, forKey: .data)
-        try container.encode(mergeExistingData, forKey: .mergeExistingData)
+        try container.encodeIfPresent(data, forKey: .data)
+        try container.encodeIfPresent(mergeExistingData, forKey: .mergeExistingData)
     }
 }

@@ -23,7 +23,7 @@ public struct DeploymentUpdate: Sendable, Hashable, Codable {
     /// The concurrency options for the deployment.
     public var concurrencyOptions: ConcurrencyOptions?
     /// `tags`.
-    public var tags: [String]
+    public var tags: [String]?
     /// `work_queue_name`.
     public var workQueueName: String?
     /// The name of the deployment's work pool.
@@ -54,11 +54,11 @@ public struct DeploymentUpdate: Sendable, Hashable, Codable {
         schedules: [DeploymentScheduleUpdate]? = nil,
         concurrencyLimit: Int? = nil,
         concurrencyOptions: ConcurrencyOptions? = nil,
-        tags: [String] = [],
+        tags: [String]? = nil,
         workQueueName: String? = nil,
         workPoolName: String? = nil,
         path: String? = nil,
-        jobVariables: [String: JSONValue]? = [:],
+        jobVariables: [String: JSONValue]? = nil,
         entrypoint: String? = nil,
         storageDocumentID: UUID? = nil,
         infrastructureDocumentID: UUID? = nil,
@@ -119,7 +119,7 @@ public struct DeploymentUpdate: Sendable, Hashable, Codable {
         schedules = try container.decodeIfPresent([DeploymentScheduleUpdate].self, forKey: .schedules)
         concurrencyLimit = try container.decodeIfPresent(Int.self, forKey: .concurrencyLimit)
         concurrencyOptions = try container.decodeIfPresent(ConcurrencyOptions.self, forKey: .concurrencyOptions)
-        tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
+        tags = try container.decodeIfPresent([String].self, forKey: .tags)
         workQueueName = try container.decodeIfPresent(String.self, forKey: .workQueueName)
         workPoolName = try container.decodeIfPresent(String.self, forKey: .workPoolName)
         path = try container.decodeIfPresent(String.self, forKey: .path)
@@ -142,7 +142,7 @@ public struct DeploymentUpdate: Sendable, Hashable, Codable {
         try container.encodeIfPresent(schedules, forKey: .schedules)
         try container.encodeIfPresent(concurrencyLimit, forKey: .concurrencyLimit)
         try container.encodeIfPresent(concurrencyOptions, forKey: .concurrencyOptions)
-        try container.encode(tags, forKey: .tags)
+        try container.encodeIfPresent(tags, forKey: .tags)
         try container.encodeIfPresent(workQueueName, forKey: .workQueueName)
         try container.encodeIfPresent(workPoolName, forKey: .workPoolName)
         try container.encodeIfPresent(path, forKey: .path)

@@ -11,9 +11,9 @@ public struct FlowRunUpdate: Sendable, Hashable, Codable {
     /// `parameters`.
     public var parameters: [String: JSONValue]?
     /// `empirical_policy`.
-    public var empiricalPolicy: FlowRunPolicy
+    public var empiricalPolicy: FlowRunPolicy?
     /// `tags`.
-    public var tags: [String]
+    public var tags: [String]?
     /// `infrastructure_pid`.
     public var infrastructurePid: String?
     /// `job_variables`.
@@ -22,9 +22,9 @@ public struct FlowRunUpdate: Sendable, Hashable, Codable {
     public init(
         name: String? = nil,
         flowVersion: String? = nil,
-        parameters: [String: JSONValue]? = [:],
-        empiricalPolicy: FlowRunPolicy = FlowRunPolicy(),
-        tags: [String] = [],
+        parameters: [String: JSONValue]? = nil,
+        empiricalPolicy: FlowRunPolicy? = nil,
+        tags: [String]? = nil,
         infrastructurePid: String? = nil,
         jobVariables: [String: JSONValue]? = nil
     ) {
@@ -52,8 +52,8 @@ public struct FlowRunUpdate: Sendable, Hashable, Codable {
         name = try container.decodeIfPresent(String.self, forKey: .name)
         flowVersion = try container.decodeIfPresent(String.self, forKey: .flowVersion)
         parameters = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameters)
-        empiricalPolicy = try container.decodeIfPresent(FlowRunPolicy.self, forKey: .empiricalPolicy) ?? FlowRunPolicy()
-        tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
+        empiricalPolicy = try container.decodeIfPresent(FlowRunPolicy.self, forKey: .empiricalPolicy)
+        tags = try container.decodeIfPresent([String].self, forKey: .tags)
         infrastructurePid = try container.decodeIfPresent(String.self, forKey: .infrastructurePid)
         jobVariables = try container.decodeIfPresent([String: JSONValue].self, forKey: .jobVariables)
     }
@@ -63,8 +63,8 @@ public struct FlowRunUpdate: Sendable, Hashable, Codable {
         try container.encodeIfPresent(name, forKey: .name)
         try container.encodeIfPresent(flowVersion, forKey: .flowVersion)
         try container.encodeIfPresent(parameters, forKey: .parameters)
-        try container.encode(empiricalPolicy, forKey: .empiricalPolicy)
-        try container.encode(tags, forKey: .tags)
+        try container.encodeIfPresent(empiricalPolicy, forKey: .empiricalPolicy)
+        try container.encodeIfPresent(tags, forKey: .tags)
         try container.encodeIfPresent(infrastructurePid, forKey: .infrastructurePid)
         try container.encodeIfPresent(jobVariables, forKey: .jobVariables)
     }

@@ -5,10 +5,10 @@
 /// Mirrors `prefect.client.schemas.actions.FlowUpdate`.
 public struct FlowUpdate: Sendable, Hashable, Codable {
     /// A list of flow tags
-    public var tags: [String]
+    public var tags: [String]?
 
     public init(
-        tags: [String] = []
+        tags: [String]? = nil
     ) {
         self.tags = tags
     }
@@ -19,11 +19,11 @@ public struct FlowUpdate: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
+        tags = try container.decodeIfPresent([String].self, forKey: .tags)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(tags, forKey: .tags)
+        try container.encodeIfPresent(tags, forKey: .tags)
     }
 }

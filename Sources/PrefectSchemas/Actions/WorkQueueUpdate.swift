@@ -11,7 +11,7 @@ public struct WorkQueueUpdate: Sendable, Hashable, Codable {
     /// `description`.
     public var description: String?
     /// Whether or not the work queue is paused.
-    public var isPaused: Bool
+    public var isPaused: Bool?
     /// `concurrency_limit`.
     public var concurrencyLimit: Int?
     /// The queue's priority.
@@ -24,7 +24,7 @@ public struct WorkQueueUpdate: Sendable, Hashable, Codable {
     public init(
         name: String? = nil,
         description: String? = nil,
-        isPaused: Bool = false,
+        isPaused: Bool? = nil,
         concurrencyLimit: Int? = nil,
         priority: Int? = nil,
         lastPolled: Date? = nil,
@@ -53,7 +53,7 @@ public struct WorkQueueUpdate: Sendable, Hashable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decodeIfPresent(String.self, forKey: .name)
         description = try container.decodeIfPresent(String.self, forKey: .description)
-        isPaused = try container.decodeIfPresent(Bool.self, forKey: .isPaused) ?? false
+        isPaused = try container.decodeIfPresent(Bool.self, forKey: .isPaused)
         concurrencyLimit = try container.decodeIfPresent(Int.self, forKey: .concurrencyLimit)
         priority = try container.decodeIfPresent(Int.self, forKey: .priority)
         lastPolled = try container.decodePrefectDateIfPresent(forKey: .lastPolled)
@@ -64,7 +64,7 @@ public struct WorkQueueUpdate: Sendable, Hashable, Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(name, forKey: .name)
         try container.encodeIfPresent(description, forKey: .description)
-        try container.encode(isPaused, forKey: .isPaused)
+        try container.encodeIfPresent(isPaused, forKey: .isPaused)
         try container.encodeIfPresent(concurrencyLimit, forKey: .concurrencyLimit)
         try container.encodeIfPresent(priority, forKey: .priority)
         try container.encodeIfPresent(lastPolled.map(PrefectDate.format), forKey: .lastPolled)
