@@ -76,6 +76,7 @@ let package = Package(
         .testTarget(
             name: "PrefectSchemasTests",
             dependencies: ["PrefectSchemas"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(

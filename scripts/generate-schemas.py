@@ -244,7 +244,9 @@ class Gen:
         return swift_ident(name)
 
     def is_patch_body(self, cls) -> bool:
-        return self.home.get(cls.__name__) == "actions" and cls.__name__.endswith("Update")
+        """Models whose unset fields must stay out of the JSON: PATCH bodies and filters."""
+        home = self.home.get(cls.__name__)
+        return home == "filters" or (home == "actions" and cls.__name__.endswith("Update"))
 
     # ---------- emitters ----------
     def emit_enum(self, cls) -> str:
@@ -302,7 +304,7 @@ class Gen:
                 stype += "?"
             required = info.default is PydanticUndefined and info.default_factory is None
             if self.is_patch_body(cls) and not required:
-                # PATCH bodies: nil means "leave unchanged", as Prefect's exclude_unset does.
+                # nil means "not set" and is left out, as Prefect's exclude_unset does.
                 stype = stype if stype.endswith("?") else stype + "?"
                 default = "nil"
             else:
@@ -393,6 +395,10 @@ class Gen:
             if optional:
                 return f"try container.encodeIfPresent({label}.map(PrefectDate.format), forKey: {key})"
             return f"try container.encode(PrefectDate.format({label}), forKey: {key})"
+        if base in ("UUID", "[UUID]"):
+            # Prefect writes UUIDs in lower case; Foundation would write upper case.
+            method = "encodePrefectUUIDIfPresent" if optional else "encodePrefectUUID"
+            return f"try container.{method}({label}, forKey: {key})"
         if optional:
             return f"try container.encodeIfPresent({label}, forKey: {key})"
         return f"try container.encode({label}, forKey: {key})"

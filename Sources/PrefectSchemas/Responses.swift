@@ -82,7 +82,7 @@ public struct ConcurrencyLimitWithLeaseResponse: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(leaseID, forKey: .leaseID)
+        try container.encodePrefectUUID(leaseID, forKey: .leaseID)
         try container.encode(limits, forKey: .limits)
     }
 }
@@ -315,18 +315,18 @@ public struct DeploymentResponse: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
         try container.encode(name, forKey: .name)
         try container.encodeIfPresent(version, forKey: .version)
-        try container.encodeIfPresent(versionID, forKey: .versionID)
+        try container.encodePrefectUUIDIfPresent(versionID, forKey: .versionID)
         try container.encodeIfPresent(versionInfo, forKey: .versionInfo)
         try container.encodeIfPresent(branch, forKey: .branch)
-        try container.encodeIfPresent(base, forKey: .base)
-        try container.encodeIfPresent(root, forKey: .root)
+        try container.encodePrefectUUIDIfPresent(base, forKey: .base)
+        try container.encodePrefectUUIDIfPresent(root, forKey: .root)
         try container.encodeIfPresent(description, forKey: .description)
-        try container.encode(flowID, forKey: .flowID)
+        try container.encodePrefectUUID(flowID, forKey: .flowID)
         try container.encodeIfPresent(concurrencyLimit, forKey: .concurrencyLimit)
         try container.encodeIfPresent(globalConcurrencyLimit, forKey: .globalConcurrencyLimit)
         try container.encodeIfPresent(concurrencyOptions, forKey: .concurrencyOptions)
@@ -342,11 +342,11 @@ public struct DeploymentResponse: Sendable, Hashable, Codable {
         try container.encodeIfPresent(parameterOpenapiSchema, forKey: .parameterOpenapiSchema)
         try container.encodeIfPresent(path, forKey: .path)
         try container.encodeIfPresent(entrypoint, forKey: .entrypoint)
-        try container.encodeIfPresent(storageDocumentID, forKey: .storageDocumentID)
-        try container.encodeIfPresent(infrastructureDocumentID, forKey: .infrastructureDocumentID)
+        try container.encodePrefectUUIDIfPresent(storageDocumentID, forKey: .storageDocumentID)
+        try container.encodePrefectUUIDIfPresent(infrastructureDocumentID, forKey: .infrastructureDocumentID)
         try container.encodeIfPresent(createdBy, forKey: .createdBy)
         try container.encodeIfPresent(updatedBy, forKey: .updatedBy)
-        try container.encodeIfPresent(workQueueID, forKey: .workQueueID)
+        try container.encodePrefectUUIDIfPresent(workQueueID, forKey: .workQueueID)
         try container.encode(enforceParameterSchema, forKey: .enforceParameterSchema)
         try container.encodeIfPresent(workPoolName, forKey: .workPoolName)
         try container.encodeIfPresent(status, forKey: .status)
@@ -587,13 +587,13 @@ public struct FlowRunResponse: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
         try container.encode(name, forKey: .name)
-        try container.encode(flowID, forKey: .flowID)
-        try container.encodeIfPresent(stateID, forKey: .stateID)
-        try container.encodeIfPresent(deploymentID, forKey: .deploymentID)
+        try container.encodePrefectUUID(flowID, forKey: .flowID)
+        try container.encodePrefectUUIDIfPresent(stateID, forKey: .stateID)
+        try container.encodePrefectUUIDIfPresent(deploymentID, forKey: .deploymentID)
         try container.encodeIfPresent(deploymentVersion, forKey: .deploymentVersion)
         try container.encodeIfPresent(workQueueName, forKey: .workQueueName)
         try container.encodeIfPresent(flowVersion, forKey: .flowVersion)
@@ -603,7 +603,7 @@ public struct FlowRunResponse: Sendable, Hashable, Codable {
         try container.encode(empiricalPolicy, forKey: .empiricalPolicy)
         try container.encode(tags, forKey: .tags)
         try container.encode(labels, forKey: .labels)
-        try container.encodeIfPresent(parentTaskRunID, forKey: .parentTaskRunID)
+        try container.encodePrefectUUIDIfPresent(parentTaskRunID, forKey: .parentTaskRunID)
         try container.encode(runCount, forKey: .runCount)
         try container.encodeIfPresent(expectedStartTime.map(PrefectDate.format), forKey: .expectedStartTime)
         try container.encodeIfPresent(nextScheduledStartTime.map(PrefectDate.format), forKey: .nextScheduledStartTime)
@@ -613,11 +613,11 @@ public struct FlowRunResponse: Sendable, Hashable, Codable {
         try container.encode(estimatedRunTime, forKey: .estimatedRunTime)
         try container.encode(estimatedStartTimeDelta, forKey: .estimatedStartTimeDelta)
         try container.encode(autoScheduled, forKey: .autoScheduled)
-        try container.encodeIfPresent(infrastructureDocumentID, forKey: .infrastructureDocumentID)
+        try container.encodePrefectUUIDIfPresent(infrastructureDocumentID, forKey: .infrastructureDocumentID)
         try container.encodeIfPresent(infrastructurePid, forKey: .infrastructurePid)
         try container.encodeIfPresent(createdBy, forKey: .createdBy)
-        try container.encodeIfPresent(workQueueID, forKey: .workQueueID)
-        try container.encodeIfPresent(workPoolID, forKey: .workPoolID)
+        try container.encodePrefectUUIDIfPresent(workQueueID, forKey: .workQueueID)
+        try container.encodePrefectUUIDIfPresent(workPoolID, forKey: .workPoolID)
         try container.encodeIfPresent(workPoolName, forKey: .workPoolName)
         try container.encodeIfPresent(state, forKey: .state)
         try container.encodeIfPresent(jobVariables, forKey: .jobVariables)
@@ -686,7 +686,7 @@ public struct FlowRunSlotSummary: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encode(name, forKey: .name)
         try container.encodeIfPresent(stateType, forKey: .stateType)
         try container.encodeIfPresent(stateName, forKey: .stateName)
@@ -762,7 +762,7 @@ public struct GlobalConcurrencyLimitResponse: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
         try container.encode(active, forKey: .active)
@@ -907,7 +907,7 @@ public struct MinimalConcurrencyLimitResponse: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encode(name, forKey: .name)
         try container.encode(limit, forKey: .limit)
     }
@@ -1289,7 +1289,7 @@ public struct WorkQueueConcurrencyStatusDetail: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(queueID, forKey: .queueID)
+        try container.encodePrefectUUID(queueID, forKey: .queueID)
         try container.encode(queueName, forKey: .queueName)
         try container.encode(activeSlots, forKey: .activeSlots)
         try container.encodeIfPresent(concurrencyLimit, forKey: .concurrencyLimit)
@@ -1334,8 +1334,8 @@ public struct WorkerFlowRunResponse: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(workPoolID, forKey: .workPoolID)
-        try container.encode(workQueueID, forKey: .workQueueID)
+        try container.encodePrefectUUID(workPoolID, forKey: .workPoolID)
+        try container.encodePrefectUUID(workQueueID, forKey: .workQueueID)
         try container.encode(flowRun, forKey: .flowRun)
     }
 }

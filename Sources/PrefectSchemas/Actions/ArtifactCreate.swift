@@ -67,7 +67,7 @@ public struct ArtifactCreate: Sendable, Hashable, Codable {
         try container.encodeIfPresent(description, forKey: .description)
         try container.encodeIfPresent(data, forKey: .data)
         try container.encodeIfPresent(metadata, forKey: .metadata)
-        try container.encodeIfPresent(flowRunID, forKey: .flowRunID)
-        try container.encodeIfPresent(taskRunID, forKey: .taskRunID)
+        try container.encodePrefectUUIDIfPresent(flowRunID, forKey: .flowRunID)
+        try container.encodePrefectUUIDIfPresent(taskRunID, forKey: .taskRunID)
     }
 }

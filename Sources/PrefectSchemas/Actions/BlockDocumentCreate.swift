@@ -52,8 +52,8 @@ public struct BlockDocumentCreate: Sendable, Hashable, Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(name, forKey: .name)
         try container.encode(data, forKey: .data)
-        try container.encode(blockSchemaID, forKey: .blockSchemaID)
-        try container.encode(blockTypeID, forKey: .blockTypeID)
+        try container.encodePrefectUUID(blockSchemaID, forKey: .blockSchemaID)
+        try container.encodePrefectUUID(blockTypeID, forKey: .blockTypeID)
         try container.encode(isAnonymous, forKey: .isAnonymous)
     }
 }

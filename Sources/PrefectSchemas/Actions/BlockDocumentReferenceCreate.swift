@@ -44,9 +44,9 @@ public struct BlockDocumentReferenceCreate: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(parentBlockDocumentID, forKey: .parentBlockDocumentID)
-        try container.encode(referenceBlockDocumentID, forKey: .referenceBlockDocumentID)
+        try container.encodePrefectUUID(id, forKey: .id)
+        try container.encodePrefectUUID(parentBlockDocumentID, forKey: .parentBlockDocumentID)
+        try container.encodePrefectUUID(referenceBlockDocumentID, forKey: .referenceBlockDocumentID)
         try container.encode(name, forKey: .name)
     }
 }

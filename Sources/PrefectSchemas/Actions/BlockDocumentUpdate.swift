@@ -38,7 +38,7 @@ public struct BlockDocumentUpdate: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(blockSchemaID, forKey: .blockSchemaID)
+        try container.encodePrefectUUIDIfPresent(blockSchemaID, forKey: .blockSchemaID)
         try container.encodeIfPresent(data, forKey: .data)
         try container.encodeIfPresent(mergeExistingData, forKey: .mergeExistingData)
     }

@@ -45,7 +45,7 @@ public struct BlockSchemaCreate: Sendable, Hashable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(fields, forKey: .fields)
-        try container.encodeIfPresent(blockTypeID, forKey: .blockTypeID)
+        try container.encodePrefectUUIDIfPresent(blockTypeID, forKey: .blockTypeID)
         try container.encode(capabilities, forKey: .capabilities)
         try container.encode(version, forKey: .version)
     }

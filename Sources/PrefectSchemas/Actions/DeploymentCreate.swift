@@ -171,7 +171,7 @@ public struct DeploymentCreate: Sendable, Hashable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
-        try container.encode(flowID, forKey: .flowID)
+        try container.encodePrefectUUID(flowID, forKey: .flowID)
         try container.encodeIfPresent(paused, forKey: .paused)
         try container.encode(schedules, forKey: .schedules)
         try container.encodeIfPresent(concurrencyLimit, forKey: .concurrencyLimit)
@@ -184,8 +184,8 @@ public struct DeploymentCreate: Sendable, Hashable, Codable {
         try container.encodeIfPresent(pullSteps, forKey: .pullSteps)
         try container.encodeIfPresent(workQueueName, forKey: .workQueueName)
         try container.encodeIfPresent(workPoolName, forKey: .workPoolName)
-        try container.encodeIfPresent(storageDocumentID, forKey: .storageDocumentID)
-        try container.encodeIfPresent(infrastructureDocumentID, forKey: .infrastructureDocumentID)
+        try container.encodePrefectUUIDIfPresent(storageDocumentID, forKey: .storageDocumentID)
+        try container.encodePrefectUUIDIfPresent(infrastructureDocumentID, forKey: .infrastructureDocumentID)
         try container.encodeIfPresent(description, forKey: .description)
         try container.encodeIfPresent(path, forKey: .path)
         try container.encodeIfPresent(entrypoint, forKey: .entrypoint)
@@ -193,7 +193,7 @@ public struct DeploymentCreate: Sendable, Hashable, Codable {
         try container.encodeIfPresent(version, forKey: .version)
         try container.encodeIfPresent(versionInfo, forKey: .versionInfo)
         try container.encodeIfPresent(branch, forKey: .branch)
-        try container.encodeIfPresent(base, forKey: .base)
-        try container.encodeIfPresent(root, forKey: .root)
+        try container.encodePrefectUUIDIfPresent(base, forKey: .base)
+        try container.encodePrefectUUIDIfPresent(root, forKey: .root)
     }
 }

@@ -66,8 +66,8 @@ public struct LogCreate: Sendable, Hashable, Codable {
         try container.encode(level, forKey: .level)
         try container.encode(message, forKey: .message)
         try container.encode(PrefectDate.format(timestamp), forKey: .timestamp)
-        try container.encodeIfPresent(flowRunID, forKey: .flowRunID)
-        try container.encodeIfPresent(taskRunID, forKey: .taskRunID)
-        try container.encodeIfPresent(workerID, forKey: .workerID)
+        try container.encodePrefectUUIDIfPresent(flowRunID, forKey: .flowRunID)
+        try container.encodePrefectUUIDIfPresent(taskRunID, forKey: .taskRunID)
+        try container.encodePrefectUUIDIfPresent(workerID, forKey: .workerID)
     }
 }

@@ -98,10 +98,10 @@ public struct TaskRunCreate: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(id, forKey: .id)
+        try container.encodePrefectUUIDIfPresent(id, forKey: .id)
         try container.encodeIfPresent(state, forKey: .state)
         try container.encodeIfPresent(name, forKey: .name)
-        try container.encodeIfPresent(flowRunID, forKey: .flowRunID)
+        try container.encodePrefectUUIDIfPresent(flowRunID, forKey: .flowRunID)
         try container.encode(taskKey, forKey: .taskKey)
         try container.encode(dynamicKey, forKey: .dynamicKey)
         try container.encodeIfPresent(cacheKey, forKey: .cacheKey)

@@ -7,7 +7,7 @@ public import Foundation
 /// Mirrors `prefect.client.schemas.filters.ArtifactCollectionFilter`.
 public struct ArtifactCollectionFilter: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// Filter criteria for `Artifact.id`
     public var latestID: ArtifactCollectionFilterLatestId?
     /// Filter criteria for `Artifact.key`
@@ -20,7 +20,7 @@ public struct ArtifactCollectionFilter: Sendable, Hashable, Codable {
     public var `type`: ArtifactCollectionFilterType?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         latestID: ArtifactCollectionFilterLatestId? = nil,
         key: ArtifactCollectionFilterKey? = nil,
         flowRunID: ArtifactCollectionFilterFlowRunId? = nil,
@@ -46,7 +46,7 @@ public struct ArtifactCollectionFilter: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         latestID = try container.decodeIfPresent(ArtifactCollectionFilterLatestId.self, forKey: .latestID)
         key = try container.decodeIfPresent(ArtifactCollectionFilterKey.self, forKey: .key)
         flowRunID = try container.decodeIfPresent(ArtifactCollectionFilterFlowRunId.self, forKey: .flowRunID)
@@ -56,7 +56,7 @@ public struct ArtifactCollectionFilter: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(latestID, forKey: .latestID)
         try container.encodeIfPresent(key, forKey: .key)
         try container.encodeIfPresent(flowRunID, forKey: .flowRunID)
@@ -89,7 +89,7 @@ public struct ArtifactCollectionFilterFlowRunId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 
@@ -159,7 +159,7 @@ public struct ArtifactCollectionFilterLatestId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 
@@ -187,7 +187,7 @@ public struct ArtifactCollectionFilterTaskRunId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 

@@ -7,7 +7,7 @@ public import Foundation
 /// Mirrors `prefect.client.schemas.filters.ArtifactFilter`.
 public struct ArtifactFilter: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// Filter criteria for `Artifact.id`
     public var id: ArtifactFilterId?
     /// Filter criteria for `Artifact.key`
@@ -20,7 +20,7 @@ public struct ArtifactFilter: Sendable, Hashable, Codable {
     public var `type`: ArtifactFilterType?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         id: ArtifactFilterId? = nil,
         key: ArtifactFilterKey? = nil,
         flowRunID: ArtifactFilterFlowRunId? = nil,
@@ -46,7 +46,7 @@ public struct ArtifactFilter: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         id = try container.decodeIfPresent(ArtifactFilterId.self, forKey: .id)
         key = try container.decodeIfPresent(ArtifactFilterKey.self, forKey: .key)
         flowRunID = try container.decodeIfPresent(ArtifactFilterFlowRunId.self, forKey: .flowRunID)
@@ -56,7 +56,7 @@ public struct ArtifactFilter: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(id, forKey: .id)
         try container.encodeIfPresent(key, forKey: .key)
         try container.encodeIfPresent(flowRunID, forKey: .flowRunID)
@@ -89,7 +89,7 @@ public struct ArtifactFilterFlowRunId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 
@@ -117,7 +117,7 @@ public struct ArtifactFilterId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 
@@ -187,7 +187,7 @@ public struct ArtifactFilterTaskRunId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 

@@ -7,7 +7,7 @@ public import Foundation
 /// Mirrors `prefect.client.schemas.filters.BlockDocumentFilter`.
 public struct BlockDocumentFilter: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// Filter criteria for `BlockDocument.id`
     public var id: BlockDocumentFilterId?
     /// Filter criteria for `BlockDocument.is_anonymous`. Defaults to excluding anonymous blocks.
@@ -18,9 +18,9 @@ public struct BlockDocumentFilter: Sendable, Hashable, Codable {
     public var name: BlockDocumentFilterName?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         id: BlockDocumentFilterId? = nil,
-        isAnonymous: BlockDocumentFilterIsAnonymous? = BlockDocumentFilterIsAnonymous(),
+        isAnonymous: BlockDocumentFilterIsAnonymous? = nil,
         blockTypeID: BlockDocumentFilterBlockTypeId? = nil,
         name: BlockDocumentFilterName? = nil
     ) {
@@ -41,7 +41,7 @@ public struct BlockDocumentFilter: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         id = try container.decodeIfPresent(BlockDocumentFilterId.self, forKey: .id)
         isAnonymous = try container.decodeIfPresent(BlockDocumentFilterIsAnonymous.self, forKey: .isAnonymous)
         blockTypeID = try container.decodeIfPresent(BlockDocumentFilterBlockTypeId.self, forKey: .blockTypeID)
@@ -50,7 +50,7 @@ public struct BlockDocumentFilter: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(id, forKey: .id)
         try container.encodeIfPresent(isAnonymous, forKey: .isAnonymous)
         try container.encodeIfPresent(blockTypeID, forKey: .blockTypeID)
@@ -82,7 +82,7 @@ public struct BlockDocumentFilterBlockTypeId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 
@@ -110,7 +110,7 @@ public struct BlockDocumentFilterId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 

@@ -7,7 +7,7 @@ public import Foundation
 /// Mirrors `prefect.client.schemas.filters.BlockSchemaFilter`.
 public struct BlockSchemaFilter: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// Filter criteria for `BlockSchema.block_type_id`
     public var blockTypeID: BlockSchemaFilterBlockTypeId?
     /// Filter criteria for `BlockSchema.capabilities`
@@ -18,7 +18,7 @@ public struct BlockSchemaFilter: Sendable, Hashable, Codable {
     public var version: BlockSchemaFilterVersion?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         blockTypeID: BlockSchemaFilterBlockTypeId? = nil,
         blockCapabilities: BlockSchemaFilterCapabilities? = nil,
         id: BlockSchemaFilterId? = nil,
@@ -41,7 +41,7 @@ public struct BlockSchemaFilter: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         blockTypeID = try container.decodeIfPresent(BlockSchemaFilterBlockTypeId.self, forKey: .blockTypeID)
         blockCapabilities = try container.decodeIfPresent(BlockSchemaFilterCapabilities.self, forKey: .blockCapabilities)
         id = try container.decodeIfPresent(BlockSchemaFilterId.self, forKey: .id)
@@ -50,7 +50,7 @@ public struct BlockSchemaFilter: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(blockTypeID, forKey: .blockTypeID)
         try container.encodeIfPresent(blockCapabilities, forKey: .blockCapabilities)
         try container.encodeIfPresent(id, forKey: .id)
@@ -82,7 +82,7 @@ public struct BlockSchemaFilterBlockTypeId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 
@@ -138,7 +138,7 @@ public struct BlockSchemaFilterId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 

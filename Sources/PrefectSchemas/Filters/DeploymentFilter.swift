@@ -7,7 +7,7 @@ public import Foundation
 /// Mirrors `prefect.client.schemas.filters.DeploymentFilter`.
 public struct DeploymentFilter: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// Filter criteria for `Deployment.id`
     public var id: DeploymentFilterId?
     /// Filter criteria for `Deployment.name`
@@ -20,7 +20,7 @@ public struct DeploymentFilter: Sendable, Hashable, Codable {
     public var concurrencyLimit: DeploymentFilterConcurrencyLimit?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         id: DeploymentFilterId? = nil,
         name: DeploymentFilterName? = nil,
         tags: DeploymentFilterTags? = nil,
@@ -46,7 +46,7 @@ public struct DeploymentFilter: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         id = try container.decodeIfPresent(DeploymentFilterId.self, forKey: .id)
         name = try container.decodeIfPresent(DeploymentFilterName.self, forKey: .name)
         tags = try container.decodeIfPresent(DeploymentFilterTags.self, forKey: .tags)
@@ -56,7 +56,7 @@ public struct DeploymentFilter: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(id, forKey: .id)
         try container.encodeIfPresent(name, forKey: .name)
         try container.encodeIfPresent(tags, forKey: .tags)
@@ -137,8 +137,8 @@ public struct DeploymentFilterId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
-        try container.encodeIfPresent(notAny, forKey: .notAny)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(notAny, forKey: .notAny)
     }
 }
 
@@ -182,7 +182,7 @@ public struct DeploymentFilterName: Sendable, Hashable, Codable {
 /// Mirrors `prefect.client.schemas.filters.DeploymentFilterTags`.
 public struct DeploymentFilterTags: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// A list of tags. Deployments will be returned only if their tags are a superset of the list
     public var all: [String]?
     /// A list of tags to include
@@ -191,7 +191,7 @@ public struct DeploymentFilterTags: Sendable, Hashable, Codable {
     public var isNull: Bool?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         all: [String]? = nil,
         any: [String]? = nil,
         isNull: Bool? = nil
@@ -211,7 +211,7 @@ public struct DeploymentFilterTags: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         all = try container.decodeIfPresent([String].self, forKey: .all)
         `any` = try container.decodeIfPresent([String].self, forKey: .`any`)
         isNull = try container.decodeIfPresent(Bool.self, forKey: .isNull)
@@ -219,7 +219,7 @@ public struct DeploymentFilterTags: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(all, forKey: .all)
         try container.encodeIfPresent(`any`, forKey: .`any`)
         try container.encodeIfPresent(isNull, forKey: .isNull)

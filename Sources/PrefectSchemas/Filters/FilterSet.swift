@@ -5,19 +5,19 @@
 /// Mirrors `prefect.client.schemas.filters.FilterSet`.
 public struct FilterSet: Sendable, Hashable, Codable {
     /// Filters that apply to flows
-    public var flows: FlowFilter
+    public var flows: FlowFilter?
     /// Filters that apply to flow runs
-    public var flowRuns: FlowRunFilter
+    public var flowRuns: FlowRunFilter?
     /// Filters that apply to task runs
-    public var taskRuns: TaskRunFilter
+    public var taskRuns: TaskRunFilter?
     /// Filters that apply to deployments
-    public var deployments: DeploymentFilter
+    public var deployments: DeploymentFilter?
 
     public init(
-        flows: FlowFilter = FlowFilter(),
-        flowRuns: FlowRunFilter = FlowRunFilter(),
-        taskRuns: TaskRunFilter = TaskRunFilter(),
-        deployments: DeploymentFilter = DeploymentFilter()
+        flows: FlowFilter? = nil,
+        flowRuns: FlowRunFilter? = nil,
+        taskRuns: TaskRunFilter? = nil,
+        deployments: DeploymentFilter? = nil
     ) {
         self.flows = flows
         self.flowRuns = flowRuns
@@ -34,17 +34,17 @@ public struct FilterSet: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        flows = try container.decodeIfPresent(FlowFilter.self, forKey: .flows) ?? FlowFilter()
-        flowRuns = try container.decodeIfPresent(FlowRunFilter.self, forKey: .flowRuns) ?? FlowRunFilter()
-        taskRuns = try container.decodeIfPresent(TaskRunFilter.self, forKey: .taskRuns) ?? TaskRunFilter()
-        deployments = try container.decodeIfPresent(DeploymentFilter.self, forKey: .deployments) ?? DeploymentFilter()
+        flows = try container.decodeIfPresent(FlowFilter.self, forKey: .flows)
+        flowRuns = try container.decodeIfPresent(FlowRunFilter.self, forKey: .flowRuns)
+        taskRuns = try container.decodeIfPresent(TaskRunFilter.self, forKey: .taskRuns)
+        deployments = try container.decodeIfPresent(DeploymentFilter.self, forKey: .deployments)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(flows, forKey: .flows)
-        try container.encode(flowRuns, forKey: .flowRuns)
-        try container.encode(taskRuns, forKey: .taskRuns)
-        try container.encode(deployments, forKey: .deployments)
+        try container.encodeIfPresent(flows, forKey: .flows)
+        try container.encodeIfPresent(flowRuns, forKey: .flowRuns)
+        try container.encodeIfPresent(taskRuns, forKey: .taskRuns)
+        try container.encodeIfPresent(deployments, forKey: .deployments)
     }
 }

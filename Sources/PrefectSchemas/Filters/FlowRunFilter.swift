@@ -7,7 +7,7 @@ public import Foundation
 /// Mirrors `prefect.client.schemas.filters.FlowRunFilter`.
 public struct FlowRunFilter: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// Filter criteria for `FlowRun.id`
     public var id: FlowRunFilterId?
     /// Filter criteria for `FlowRun.name`
@@ -40,7 +40,7 @@ public struct FlowRunFilter: Sendable, Hashable, Codable {
     public var createdBy: FlowRunFilterCreatedBy?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         id: FlowRunFilterId? = nil,
         name: FlowRunFilterName? = nil,
         tags: FlowRunFilterTags? = nil,
@@ -96,7 +96,7 @@ public struct FlowRunFilter: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         id = try container.decodeIfPresent(FlowRunFilterId.self, forKey: .id)
         name = try container.decodeIfPresent(FlowRunFilterName.self, forKey: .name)
         tags = try container.decodeIfPresent(FlowRunFilterTags.self, forKey: .tags)
@@ -116,7 +116,7 @@ public struct FlowRunFilter: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(id, forKey: .id)
         try container.encodeIfPresent(name, forKey: .name)
         try container.encodeIfPresent(tags, forKey: .tags)
@@ -140,7 +140,7 @@ public struct FlowRunFilter: Sendable, Hashable, Codable {
 /// Mirrors `prefect.client.schemas.filters.FlowRunFilterCreatedBy`.
 public struct FlowRunFilterCreatedBy: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// A list of creator IDs to include
     public var id: [UUID]?
     /// A list of creator types to include. For example, 'DEPLOYMENT' for scheduled runs or 'AUTOMATION' for runs triggered by automations.
@@ -149,7 +149,7 @@ public struct FlowRunFilterCreatedBy: Sendable, Hashable, Codable {
     public var isNull: Bool?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         id: [UUID]? = nil,
         type: [String]? = nil,
         isNull: Bool? = nil
@@ -169,7 +169,7 @@ public struct FlowRunFilterCreatedBy: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         id = try container.decodeIfPresent([UUID].self, forKey: .id)
         `type` = try container.decodeIfPresent([String].self, forKey: .`type`)
         isNull = try container.decodeIfPresent(Bool.self, forKey: .isNull)
@@ -177,8 +177,8 @@ public struct FlowRunFilterCreatedBy: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
-        try container.encodeIfPresent(id, forKey: .id)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
+        try container.encodePrefectUUIDIfPresent(id, forKey: .id)
         try container.encodeIfPresent(`type`, forKey: .`type`)
         try container.encodeIfPresent(isNull, forKey: .isNull)
     }
@@ -189,14 +189,14 @@ public struct FlowRunFilterCreatedBy: Sendable, Hashable, Codable {
 /// Mirrors `prefect.client.schemas.filters.FlowRunFilterDeploymentId`.
 public struct FlowRunFilterDeploymentId: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// A list of flow run deployment ids to include
     public var `any`: [UUID]?
     /// If true, only include flow runs without deployment ids
     public var isNull: Bool?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         any: [UUID]? = nil,
         isNull: Bool? = nil
     ) {
@@ -213,15 +213,15 @@ public struct FlowRunFilterDeploymentId: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         `any` = try container.decodeIfPresent([UUID].self, forKey: .`any`)
         isNull = try container.decodeIfPresent(Bool.self, forKey: .isNull)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
         try container.encodeIfPresent(isNull, forKey: .isNull)
     }
 }
@@ -361,8 +361,8 @@ public struct FlowRunFilterId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
-        try container.encodeIfPresent(notAny, forKey: .notAny)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(notAny, forKey: .notAny)
     }
 }
 
@@ -476,12 +476,12 @@ public struct FlowRunFilterNextScheduledStartTime: Sendable, Hashable, Codable {
 /// Mirrors `prefect.client.schemas.filters.FlowRunFilterParentFlowRunId`.
 public struct FlowRunFilterParentFlowRunId: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// A list of flow run parents to include
     public var `any`: [UUID]?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         any: [UUID]? = nil
     ) {
         self.`operator` = `operator`
@@ -495,14 +495,14 @@ public struct FlowRunFilterParentFlowRunId: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         `any` = try container.decodeIfPresent([UUID].self, forKey: .`any`)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 
@@ -511,14 +511,14 @@ public struct FlowRunFilterParentFlowRunId: Sendable, Hashable, Codable {
 /// Mirrors `prefect.client.schemas.filters.FlowRunFilterParentTaskRunId`.
 public struct FlowRunFilterParentTaskRunId: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// A list of flow run parent_task_run_ids to include
     public var `any`: [UUID]?
     /// If true, only include flow runs without parent_task_run_id
     public var isNull: Bool?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         any: [UUID]? = nil,
         isNull: Bool? = nil
     ) {
@@ -535,15 +535,15 @@ public struct FlowRunFilterParentTaskRunId: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         `any` = try container.decodeIfPresent([UUID].self, forKey: .`any`)
         isNull = try container.decodeIfPresent(Bool.self, forKey: .isNull)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
         try container.encodeIfPresent(isNull, forKey: .isNull)
     }
 }
@@ -595,14 +595,14 @@ public struct FlowRunFilterStartTime: Sendable, Hashable, Codable {
 /// Mirrors `prefect.client.schemas.filters.FlowRunFilterState`.
 public struct FlowRunFilterState: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// Filter criteria for `FlowRun` state type
     public var `type`: FlowRunFilterStateType?
     /// Filter criteria for `FlowRun` state name
     public var name: FlowRunFilterStateName?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         type: FlowRunFilterStateType? = nil,
         name: FlowRunFilterStateName? = nil
     ) {
@@ -619,14 +619,14 @@ public struct FlowRunFilterState: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         `type` = try container.decodeIfPresent(FlowRunFilterStateType.self, forKey: .`type`)
         name = try container.decodeIfPresent(FlowRunFilterStateName.self, forKey: .name)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(`type`, forKey: .`type`)
         try container.encodeIfPresent(name, forKey: .name)
     }
@@ -707,7 +707,7 @@ public struct FlowRunFilterStateType: Sendable, Hashable, Codable {
 /// Mirrors `prefect.client.schemas.filters.FlowRunFilterTags`.
 public struct FlowRunFilterTags: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// A list of tags. Flow runs will be returned only if their tags are a superset of the list
     public var all: [String]?
     /// A list of tags to include
@@ -716,7 +716,7 @@ public struct FlowRunFilterTags: Sendable, Hashable, Codable {
     public var isNull: Bool?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         all: [String]? = nil,
         any: [String]? = nil,
         isNull: Bool? = nil
@@ -736,7 +736,7 @@ public struct FlowRunFilterTags: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         all = try container.decodeIfPresent([String].self, forKey: .all)
         `any` = try container.decodeIfPresent([String].self, forKey: .`any`)
         isNull = try container.decodeIfPresent(Bool.self, forKey: .isNull)
@@ -744,7 +744,7 @@ public struct FlowRunFilterTags: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(all, forKey: .all)
         try container.encodeIfPresent(`any`, forKey: .`any`)
         try container.encodeIfPresent(isNull, forKey: .isNull)
@@ -756,14 +756,14 @@ public struct FlowRunFilterTags: Sendable, Hashable, Codable {
 /// Mirrors `prefect.client.schemas.filters.FlowRunFilterWorkQueueName`.
 public struct FlowRunFilterWorkQueueName: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// A list of work queue names to include
     public var `any`: [String]?
     /// If true, only include flow runs without work queue names
     public var isNull: Bool?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         any: [String]? = nil,
         isNull: Bool? = nil
     ) {
@@ -780,14 +780,14 @@ public struct FlowRunFilterWorkQueueName: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         `any` = try container.decodeIfPresent([String].self, forKey: .`any`)
         isNull = try container.decodeIfPresent(Bool.self, forKey: .isNull)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(`any`, forKey: .`any`)
         try container.encodeIfPresent(isNull, forKey: .isNull)
     }

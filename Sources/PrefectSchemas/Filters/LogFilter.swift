@@ -7,7 +7,7 @@ public import Foundation
 /// Mirrors `prefect.client.schemas.filters.LogFilter`.
 public struct LogFilter: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// Filter criteria for `Log.level`
     public var level: LogFilterLevel?
     /// Filter criteria for `Log.timestamp`
@@ -20,7 +20,7 @@ public struct LogFilter: Sendable, Hashable, Codable {
     public var text: LogFilterTextSearch?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         level: LogFilterLevel? = nil,
         timestamp: LogFilterTimestamp? = nil,
         flowRunID: LogFilterFlowRunId? = nil,
@@ -46,7 +46,7 @@ public struct LogFilter: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         level = try container.decodeIfPresent(LogFilterLevel.self, forKey: .level)
         timestamp = try container.decodeIfPresent(LogFilterTimestamp.self, forKey: .timestamp)
         flowRunID = try container.decodeIfPresent(LogFilterFlowRunId.self, forKey: .flowRunID)
@@ -56,7 +56,7 @@ public struct LogFilter: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(level, forKey: .level)
         try container.encodeIfPresent(timestamp, forKey: .timestamp)
         try container.encodeIfPresent(flowRunID, forKey: .flowRunID)
@@ -89,7 +89,7 @@ public struct LogFilterFlowRunId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 
@@ -180,7 +180,7 @@ public struct LogFilterTaskRunId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 

@@ -7,7 +7,7 @@ public import Foundation
 /// Mirrors `prefect.client.schemas.filters.TaskRunFilter`.
 public struct TaskRunFilter: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// Filter criteria for `TaskRun.id`
     public var id: TaskRunFilterId?
     /// Filter criteria for `TaskRun.name`
@@ -26,7 +26,7 @@ public struct TaskRunFilter: Sendable, Hashable, Codable {
     public var flowRunID: TaskRunFilterFlowRunId?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         id: TaskRunFilterId? = nil,
         name: TaskRunFilterName? = nil,
         tags: TaskRunFilterTags? = nil,
@@ -61,7 +61,7 @@ public struct TaskRunFilter: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         id = try container.decodeIfPresent(TaskRunFilterId.self, forKey: .id)
         name = try container.decodeIfPresent(TaskRunFilterName.self, forKey: .name)
         tags = try container.decodeIfPresent(TaskRunFilterTags.self, forKey: .tags)
@@ -74,7 +74,7 @@ public struct TaskRunFilter: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(id, forKey: .id)
         try container.encodeIfPresent(name, forKey: .name)
         try container.encodeIfPresent(tags, forKey: .tags)
@@ -135,11 +135,11 @@ public struct TaskRunFilterFlowRunId: Sendable, Hashable, Codable {
     /// A list of flow run ids to include
     public var `any`: [UUID]?
     /// If true, only include task runs without a flow run id
-    public var isNull: Bool
+    public var isNull: Bool?
 
     public init(
         any: [UUID]? = nil,
-        isNull: Bool = false
+        isNull: Bool? = nil
     ) {
         self.`any` = `any`
         self.isNull = isNull
@@ -153,13 +153,13 @@ public struct TaskRunFilterFlowRunId: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         `any` = try container.decodeIfPresent([UUID].self, forKey: .`any`)
-        isNull = try container.decodeIfPresent(Bool.self, forKey: .isNull) ?? false
+        isNull = try container.decodeIfPresent(Bool.self, forKey: .isNull)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
-        try container.encode(isNull, forKey: .isNull)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
+        try container.encodeIfPresent(isNull, forKey: .isNull)
     }
 }
 
@@ -187,7 +187,7 @@ public struct TaskRunFilterId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 
@@ -273,14 +273,14 @@ public struct TaskRunFilterStartTime: Sendable, Hashable, Codable {
 /// Mirrors `prefect.client.schemas.filters.TaskRunFilterState`.
 public struct TaskRunFilterState: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// Filter criteria for `TaskRun` state type
     public var `type`: TaskRunFilterStateType?
     /// Filter criteria for `TaskRun` state name
     public var name: TaskRunFilterStateName?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         type: TaskRunFilterStateType? = nil,
         name: TaskRunFilterStateName? = nil
     ) {
@@ -297,14 +297,14 @@ public struct TaskRunFilterState: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         `type` = try container.decodeIfPresent(TaskRunFilterStateType.self, forKey: .`type`)
         name = try container.decodeIfPresent(TaskRunFilterStateName.self, forKey: .name)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(`type`, forKey: .`type`)
         try container.encodeIfPresent(name, forKey: .name)
     }
@@ -399,14 +399,14 @@ public struct TaskRunFilterSubFlowRuns: Sendable, Hashable, Codable {
 /// Mirrors `prefect.client.schemas.filters.TaskRunFilterTags`.
 public struct TaskRunFilterTags: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// A list of tags. Task runs will be returned only if their tags are a superset of the list
     public var all: [String]?
     /// If true, only include task runs without tags
     public var isNull: Bool?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         all: [String]? = nil,
         isNull: Bool? = nil
     ) {
@@ -423,14 +423,14 @@ public struct TaskRunFilterTags: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         all = try container.decodeIfPresent([String].self, forKey: .all)
         isNull = try container.decodeIfPresent(Bool.self, forKey: .isNull)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(all, forKey: .all)
         try container.encodeIfPresent(isNull, forKey: .isNull)
     }

@@ -7,7 +7,7 @@ public import Foundation
 /// Mirrors `prefect.client.schemas.filters.VariableFilter`.
 public struct VariableFilter: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// Filter criteria for `Variable.id`
     public var id: VariableFilterId?
     /// Filter criteria for `Variable.name`
@@ -16,7 +16,7 @@ public struct VariableFilter: Sendable, Hashable, Codable {
     public var tags: VariableFilterTags?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         id: VariableFilterId? = nil,
         name: VariableFilterName? = nil,
         tags: VariableFilterTags? = nil
@@ -36,7 +36,7 @@ public struct VariableFilter: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         id = try container.decodeIfPresent(VariableFilterId.self, forKey: .id)
         name = try container.decodeIfPresent(VariableFilterName.self, forKey: .name)
         tags = try container.decodeIfPresent(VariableFilterTags.self, forKey: .tags)
@@ -44,7 +44,7 @@ public struct VariableFilter: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(id, forKey: .id)
         try container.encodeIfPresent(name, forKey: .name)
         try container.encodeIfPresent(tags, forKey: .tags)
@@ -75,7 +75,7 @@ public struct VariableFilterId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 
@@ -119,14 +119,14 @@ public struct VariableFilterName: Sendable, Hashable, Codable {
 /// Mirrors `prefect.client.schemas.filters.VariableFilterTags`.
 public struct VariableFilterTags: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// A list of tags. Variables will be returned only if their tags are a superset of the list
     public var all: [String]?
     /// If true, only include Variables without tags
     public var isNull: Bool?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         all: [String]? = nil,
         isNull: Bool? = nil
     ) {
@@ -143,14 +143,14 @@ public struct VariableFilterTags: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         all = try container.decodeIfPresent([String].self, forKey: .all)
         isNull = try container.decodeIfPresent(Bool.self, forKey: .isNull)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(all, forKey: .all)
         try container.encodeIfPresent(isNull, forKey: .isNull)
     }

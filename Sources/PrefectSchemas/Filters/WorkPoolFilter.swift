@@ -7,7 +7,7 @@ public import Foundation
 /// Mirrors `prefect.client.schemas.filters.WorkPoolFilter`.
 public struct WorkPoolFilter: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// Filter criteria for `WorkPool.id`
     public var id: WorkPoolFilterId?
     /// Filter criteria for `WorkPool.name`
@@ -16,7 +16,7 @@ public struct WorkPoolFilter: Sendable, Hashable, Codable {
     public var `type`: WorkPoolFilterType?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         id: WorkPoolFilterId? = nil,
         name: WorkPoolFilterName? = nil,
         type: WorkPoolFilterType? = nil
@@ -36,7 +36,7 @@ public struct WorkPoolFilter: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         id = try container.decodeIfPresent(WorkPoolFilterId.self, forKey: .id)
         name = try container.decodeIfPresent(WorkPoolFilterName.self, forKey: .name)
         `type` = try container.decodeIfPresent(WorkPoolFilterType.self, forKey: .`type`)
@@ -44,7 +44,7 @@ public struct WorkPoolFilter: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(id, forKey: .id)
         try container.encodeIfPresent(name, forKey: .name)
         try container.encodeIfPresent(`type`, forKey: .`type`)
@@ -75,7 +75,7 @@ public struct WorkPoolFilterId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 

@@ -7,14 +7,14 @@ public import Foundation
 /// Mirrors `prefect.client.schemas.filters.WorkQueueFilter`.
 public struct WorkQueueFilter: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// Filter criteria for `WorkQueue.id`
     public var id: WorkQueueFilterId?
     /// Filter criteria for `WorkQueue.name`
     public var name: WorkQueueFilterName?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         id: WorkQueueFilterId? = nil,
         name: WorkQueueFilterName? = nil
     ) {
@@ -31,14 +31,14 @@ public struct WorkQueueFilter: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         id = try container.decodeIfPresent(WorkQueueFilterId.self, forKey: .id)
         name = try container.decodeIfPresent(WorkQueueFilterName.self, forKey: .name)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(id, forKey: .id)
         try container.encodeIfPresent(name, forKey: .name)
     }
@@ -68,7 +68,7 @@ public struct WorkQueueFilterId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }
 

@@ -7,14 +7,14 @@ public import Foundation
 /// Mirrors `prefect.client.schemas.filters.WorkerFilter`.
 public struct WorkerFilter: Sendable, Hashable, Codable {
     /// Operator for combining filter criteria. Defaults to 'and_'.
-    public var `operator`: Operator
+    public var `operator`: Operator?
     /// Filter criteria for `Worker.last_heartbeat_time`
     public var lastHeartbeatTime: WorkerFilterLastHeartbeatTime?
     /// Filter criteria for `Worker.status`
     public var status: WorkerFilterStatus?
 
     public init(
-        operator: Operator = .and,
+        operator: Operator? = nil,
         lastHeartbeatTime: WorkerFilterLastHeartbeatTime? = nil,
         status: WorkerFilterStatus? = nil
     ) {
@@ -31,14 +31,14 @@ public struct WorkerFilter: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`) ?? .and
+        `operator` = try container.decodeIfPresent(Operator.self, forKey: .`operator`)
         lastHeartbeatTime = try container.decodeIfPresent(WorkerFilterLastHeartbeatTime.self, forKey: .lastHeartbeatTime)
         status = try container.decodeIfPresent(WorkerFilterStatus.self, forKey: .status)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeIfPresent(`operator`, forKey: .`operator`)
         try container.encodeIfPresent(lastHeartbeatTime, forKey: .lastHeartbeatTime)
         try container.encodeIfPresent(status, forKey: .status)
     }
@@ -138,6 +138,6 @@ public struct WorkerFilterWorkPoolId: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(`any`, forKey: .`any`)
+        try container.encodePrefectUUIDIfPresent(`any`, forKey: .`any`)
     }
 }

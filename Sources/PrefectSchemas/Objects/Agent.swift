@@ -56,11 +56,11 @@ public struct Agent: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
         try container.encode(name, forKey: .name)
-        try container.encode(workQueueID, forKey: .workQueueID)
+        try container.encodePrefectUUID(workQueueID, forKey: .workQueueID)
         try container.encodeIfPresent(lastActivityTime.map(PrefectDate.format), forKey: .lastActivityTime)
     }
 }

@@ -80,7 +80,7 @@ public struct Artifact: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
         try container.encodeIfPresent(key, forKey: .key)
@@ -88,7 +88,7 @@ public struct Artifact: Sendable, Hashable, Codable {
         try container.encodeIfPresent(description, forKey: .description)
         try container.encodeIfPresent(data, forKey: .data)
         try container.encodeIfPresent(metadata, forKey: .metadata)
-        try container.encodeIfPresent(flowRunID, forKey: .flowRunID)
-        try container.encodeIfPresent(taskRunID, forKey: .taskRunID)
+        try container.encodePrefectUUIDIfPresent(flowRunID, forKey: .flowRunID)
+        try container.encodePrefectUUIDIfPresent(taskRunID, forKey: .taskRunID)
     }
 }

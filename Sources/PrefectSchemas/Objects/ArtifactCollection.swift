@@ -86,16 +86,16 @@ public struct ArtifactCollection: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
         try container.encode(key, forKey: .key)
-        try container.encode(latestID, forKey: .latestID)
+        try container.encodePrefectUUID(latestID, forKey: .latestID)
         try container.encodeIfPresent(`type`, forKey: .`type`)
         try container.encodeIfPresent(description, forKey: .description)
         try container.encodeIfPresent(data, forKey: .data)
         try container.encodeIfPresent(metadata, forKey: .metadata)
-        try container.encodeIfPresent(flowRunID, forKey: .flowRunID)
-        try container.encodeIfPresent(taskRunID, forKey: .taskRunID)
+        try container.encodePrefectUUIDIfPresent(flowRunID, forKey: .flowRunID)
+        try container.encodePrefectUUIDIfPresent(taskRunID, forKey: .taskRunID)
     }
 }

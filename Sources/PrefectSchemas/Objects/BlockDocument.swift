@@ -92,14 +92,14 @@ public struct BlockDocument: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
         try container.encodeIfPresent(name, forKey: .name)
         try container.encode(data, forKey: .data)
-        try container.encode(blockSchemaID, forKey: .blockSchemaID)
+        try container.encodePrefectUUID(blockSchemaID, forKey: .blockSchemaID)
         try container.encodeIfPresent(blockSchema, forKey: .blockSchema)
-        try container.encode(blockTypeID, forKey: .blockTypeID)
+        try container.encodePrefectUUID(blockTypeID, forKey: .blockTypeID)
         try container.encodeIfPresent(blockTypeName, forKey: .blockTypeName)
         try container.encodeIfPresent(blockType, forKey: .blockType)
         try container.encode(blockDocumentReferences, forKey: .blockDocumentReferences)

@@ -68,12 +68,12 @@ public struct BlockDocumentReference: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
-        try container.encode(parentBlockDocumentID, forKey: .parentBlockDocumentID)
+        try container.encodePrefectUUID(parentBlockDocumentID, forKey: .parentBlockDocumentID)
         try container.encodeIfPresent(parentBlockDocument, forKey: .parentBlockDocument)
-        try container.encode(referenceBlockDocumentID, forKey: .referenceBlockDocumentID)
+        try container.encodePrefectUUID(referenceBlockDocumentID, forKey: .referenceBlockDocumentID)
         try container.encodeIfPresent(referenceBlockDocument, forKey: .referenceBlockDocument)
         try container.encode(name, forKey: .name)
     }

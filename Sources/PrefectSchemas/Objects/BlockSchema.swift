@@ -74,12 +74,12 @@ public struct BlockSchema: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
         try container.encode(checksum, forKey: .checksum)
         try container.encode(fields, forKey: .fields)
-        try container.encodeIfPresent(blockTypeID, forKey: .blockTypeID)
+        try container.encodePrefectUUIDIfPresent(blockTypeID, forKey: .blockTypeID)
         try container.encodeIfPresent(blockType, forKey: .blockType)
         try container.encode(capabilities, forKey: .capabilities)
         try container.encode(version, forKey: .version)

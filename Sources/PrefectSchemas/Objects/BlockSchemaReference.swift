@@ -68,12 +68,12 @@ public struct BlockSchemaReference: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
-        try container.encode(parentBlockSchemaID, forKey: .parentBlockSchemaID)
+        try container.encodePrefectUUID(parentBlockSchemaID, forKey: .parentBlockSchemaID)
         try container.encodeIfPresent(parentBlockSchema, forKey: .parentBlockSchema)
-        try container.encode(referenceBlockSchemaID, forKey: .referenceBlockSchemaID)
+        try container.encodePrefectUUID(referenceBlockSchemaID, forKey: .referenceBlockSchemaID)
         try container.encodeIfPresent(referenceBlockSchema, forKey: .referenceBlockSchema)
         try container.encode(name, forKey: .name)
     }

@@ -33,6 +33,6 @@ public struct ConcurrencyLeaseHolder: Sendable, Hashable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(`type`, forKey: .`type`)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
     }
 }

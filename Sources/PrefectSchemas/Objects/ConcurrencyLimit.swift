@@ -56,11 +56,11 @@ public struct ConcurrencyLimit: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
         try container.encode(tag, forKey: .tag)
         try container.encode(concurrencyLimit, forKey: .concurrencyLimit)
-        try container.encode(activeSlots, forKey: .activeSlots)
+        try container.encodePrefectUUID(activeSlots, forKey: .activeSlots)
     }
 }

@@ -188,15 +188,15 @@ public struct Deployment: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
         try container.encode(name, forKey: .name)
         try container.encodeIfPresent(version, forKey: .version)
-        try container.encodeIfPresent(versionID, forKey: .versionID)
+        try container.encodePrefectUUIDIfPresent(versionID, forKey: .versionID)
         try container.encodeIfPresent(versionInfo, forKey: .versionInfo)
         try container.encodeIfPresent(description, forKey: .description)
-        try container.encode(flowID, forKey: .flowID)
+        try container.encodePrefectUUID(flowID, forKey: .flowID)
         try container.encode(paused, forKey: .paused)
         try container.encodeIfPresent(concurrencyLimit, forKey: .concurrencyLimit)
         try container.encode(schedules, forKey: .schedules)
@@ -210,11 +210,11 @@ public struct Deployment: Sendable, Hashable, Codable {
         try container.encodeIfPresent(parameterOpenapiSchema, forKey: .parameterOpenapiSchema)
         try container.encodeIfPresent(path, forKey: .path)
         try container.encodeIfPresent(entrypoint, forKey: .entrypoint)
-        try container.encodeIfPresent(storageDocumentID, forKey: .storageDocumentID)
-        try container.encodeIfPresent(infrastructureDocumentID, forKey: .infrastructureDocumentID)
+        try container.encodePrefectUUIDIfPresent(storageDocumentID, forKey: .storageDocumentID)
+        try container.encodePrefectUUIDIfPresent(infrastructureDocumentID, forKey: .infrastructureDocumentID)
         try container.encodeIfPresent(createdBy, forKey: .createdBy)
         try container.encodeIfPresent(updatedBy, forKey: .updatedBy)
-        try container.encodeIfPresent(workQueueID, forKey: .workQueueID)
+        try container.encodePrefectUUIDIfPresent(workQueueID, forKey: .workQueueID)
         try container.encode(enforceParameterSchema, forKey: .enforceParameterSchema)
     }
 }

@@ -74,10 +74,10 @@ public struct DeploymentSchedule: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
-        try container.encodeIfPresent(deploymentID, forKey: .deploymentID)
+        try container.encodePrefectUUIDIfPresent(deploymentID, forKey: .deploymentID)
         try container.encode(schedule, forKey: .schedule)
         try container.encode(active, forKey: .active)
         try container.encodeIfPresent(maxScheduledRuns, forKey: .maxScheduledRuns)

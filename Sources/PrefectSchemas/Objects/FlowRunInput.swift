@@ -62,10 +62,10 @@ public struct FlowRunInput: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
-        try container.encode(flowRunID, forKey: .flowRunID)
+        try container.encodePrefectUUID(flowRunID, forKey: .flowRunID)
         try container.encode(key, forKey: .key)
         try container.encode(value, forKey: .value)
         try container.encodeIfPresent(sender, forKey: .sender)

@@ -74,14 +74,14 @@ public struct Log: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
         try container.encode(name, forKey: .name)
         try container.encode(level, forKey: .level)
         try container.encode(message, forKey: .message)
         try container.encode(PrefectDate.format(timestamp), forKey: .timestamp)
-        try container.encodeIfPresent(flowRunID, forKey: .flowRunID)
-        try container.encodeIfPresent(taskRunID, forKey: .taskRunID)
+        try container.encodePrefectUUIDIfPresent(flowRunID, forKey: .flowRunID)
+        try container.encodePrefectUUIDIfPresent(taskRunID, forKey: .taskRunID)
     }
 }

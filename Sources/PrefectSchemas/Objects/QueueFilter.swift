@@ -33,6 +33,6 @@ public struct QueueFilter: Sendable, Hashable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(tags, forKey: .tags)
-        try container.encodeIfPresent(deploymentIDs, forKey: .deploymentIDs)
+        try container.encodePrefectUUIDIfPresent(deploymentIDs, forKey: .deploymentIDs)
     }
 }

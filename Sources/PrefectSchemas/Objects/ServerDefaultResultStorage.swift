@@ -26,6 +26,6 @@ public struct ServerDefaultResultStorage: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(defaultResultStorageBlockID, forKey: .defaultResultStorageBlockID)
+        try container.encodePrefectUUIDIfPresent(defaultResultStorageBlockID, forKey: .defaultResultStorageBlockID)
     }
 }

@@ -26,6 +26,6 @@ public struct ServerDefaultResultStorageUpdate: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(defaultResultStorageBlockID, forKey: .defaultResultStorageBlockID)
+        try container.encodePrefectUUID(defaultResultStorageBlockID, forKey: .defaultResultStorageBlockID)
     }
 }

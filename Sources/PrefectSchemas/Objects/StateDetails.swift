@@ -128,9 +128,9 @@ public struct StateDetails: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(flowRunID, forKey: .flowRunID)
-        try container.encodeIfPresent(taskRunID, forKey: .taskRunID)
-        try container.encodeIfPresent(childFlowRunID, forKey: .childFlowRunID)
+        try container.encodePrefectUUIDIfPresent(flowRunID, forKey: .flowRunID)
+        try container.encodePrefectUUIDIfPresent(taskRunID, forKey: .taskRunID)
+        try container.encodePrefectUUIDIfPresent(childFlowRunID, forKey: .childFlowRunID)
         try container.encodeIfPresent(scheduledTime.map(PrefectDate.format), forKey: .scheduledTime)
         try container.encodeIfPresent(cacheKey, forKey: .cacheKey)
         try container.encodeIfPresent(cacheExpiration.map(PrefectDate.format), forKey: .cacheExpiration)
@@ -142,9 +142,9 @@ public struct StateDetails: Sendable, Hashable, Codable {
         try container.encodeIfPresent(runInputKeyset, forKey: .runInputKeyset)
         try container.encodeIfPresent(refreshCache, forKey: .refreshCache)
         try container.encodeIfPresent(retriable, forKey: .retriable)
-        try container.encodeIfPresent(transitionID, forKey: .transitionID)
-        try container.encodeIfPresent(taskParametersID, forKey: .taskParametersID)
+        try container.encodePrefectUUIDIfPresent(transitionID, forKey: .transitionID)
+        try container.encodePrefectUUIDIfPresent(taskParametersID, forKey: .taskParametersID)
         try container.encodeIfPresent(traceparent, forKey: .traceparent)
-        try container.encodeIfPresent(deploymentConcurrencyLeaseID, forKey: .deploymentConcurrencyLeaseID)
+        try container.encodePrefectUUIDIfPresent(deploymentConcurrencyLeaseID, forKey: .deploymentConcurrencyLeaseID)
     }
 }

@@ -182,11 +182,11 @@ public struct TaskRun: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
         try container.encode(name, forKey: .name)
-        try container.encodeIfPresent(flowRunID, forKey: .flowRunID)
+        try container.encodePrefectUUIDIfPresent(flowRunID, forKey: .flowRunID)
         try container.encode(taskKey, forKey: .taskKey)
         try container.encode(dynamicKey, forKey: .dynamicKey)
         try container.encodeIfPresent(cacheKey, forKey: .cacheKey)
@@ -195,7 +195,7 @@ public struct TaskRun: Sendable, Hashable, Codable {
         try container.encode(empiricalPolicy, forKey: .empiricalPolicy)
         try container.encode(tags, forKey: .tags)
         try container.encode(labels, forKey: .labels)
-        try container.encodeIfPresent(stateID, forKey: .stateID)
+        try container.encodePrefectUUIDIfPresent(stateID, forKey: .stateID)
         try container.encode(taskInputs, forKey: .taskInputs)
         try container.encodeIfPresent(stateType, forKey: .stateType)
         try container.encodeIfPresent(stateName, forKey: .stateName)

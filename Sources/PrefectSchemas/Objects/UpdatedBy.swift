@@ -38,7 +38,7 @@ public struct UpdatedBy: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(id, forKey: .id)
+        try container.encodePrefectUUIDIfPresent(id, forKey: .id)
         try container.encodeIfPresent(`type`, forKey: .`type`)
         try container.encodeIfPresent(displayValue, forKey: .displayValue)
     }

@@ -98,7 +98,7 @@ public struct WorkPool: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
         try container.encode(name, forKey: .name)
@@ -110,6 +110,6 @@ public struct WorkPool: Sendable, Hashable, Codable {
         try container.encodeIfPresent(status, forKey: .status)
         try container.encodeIfPresent(activeSlots, forKey: .activeSlots)
         try container.encode(storageConfiguration, forKey: .storageConfiguration)
-        try container.encodeIfPresent(defaultQueueID, forKey: .defaultQueueID)
+        try container.encodePrefectUUIDIfPresent(defaultQueueID, forKey: .defaultQueueID)
     }
 }

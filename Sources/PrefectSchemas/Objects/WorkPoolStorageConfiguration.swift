@@ -40,6 +40,6 @@ public struct WorkPoolStorageConfiguration: Sendable, Hashable, Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(bundleUploadStep, forKey: .bundleUploadStep)
         try container.encodeIfPresent(bundleExecutionStep, forKey: .bundleExecutionStep)
-        try container.encodeIfPresent(defaultResultStorageBlockID, forKey: .defaultResultStorageBlockID)
+        try container.encodePrefectUUIDIfPresent(defaultResultStorageBlockID, forKey: .defaultResultStorageBlockID)
     }
 }

@@ -104,7 +104,7 @@ public struct WorkQueue: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
         try container.encode(name, forKey: .name)
@@ -113,7 +113,7 @@ public struct WorkQueue: Sendable, Hashable, Codable {
         try container.encodeIfPresent(concurrencyLimit, forKey: .concurrencyLimit)
         try container.encode(priority, forKey: .priority)
         try container.encodeIfPresent(workPoolName, forKey: .workPoolName)
-        try container.encodeIfPresent(workPoolID, forKey: .workPoolID)
+        try container.encodePrefectUUIDIfPresent(workPoolID, forKey: .workPoolID)
         try container.encodeIfPresent(filter, forKey: .filter)
         try container.encodeIfPresent(lastPolled.map(PrefectDate.format), forKey: .lastPolled)
         try container.encodeIfPresent(status, forKey: .status)

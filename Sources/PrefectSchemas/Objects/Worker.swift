@@ -68,11 +68,11 @@ public struct Worker: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encodePrefectUUID(id, forKey: .id)
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
         try container.encode(name, forKey: .name)
-        try container.encode(workPoolID, forKey: .workPoolID)
+        try container.encodePrefectUUID(workPoolID, forKey: .workPoolID)
         try container.encodeIfPresent(lastHeartbeatTime.map(PrefectDate.format), forKey: .lastHeartbeatTime)
         try container.encodeIfPresent(heartbeatIntervalSeconds, forKey: .heartbeatIntervalSeconds)
         try container.encode(status, forKey: .status)

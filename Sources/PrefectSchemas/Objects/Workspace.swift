@@ -62,10 +62,10 @@ public struct Workspace: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(accountID, forKey: .accountID)
+        try container.encodePrefectUUID(accountID, forKey: .accountID)
         try container.encode(accountName, forKey: .accountName)
         try container.encode(accountHandle, forKey: .accountHandle)
-        try container.encode(workspaceID, forKey: .workspaceID)
+        try container.encodePrefectUUID(workspaceID, forKey: .workspaceID)
         try container.encode(workspaceName, forKey: .workspaceName)
         try container.encode(workspaceDescription, forKey: .workspaceDescription)
         try container.encode(workspaceHandle, forKey: .workspaceHandle)

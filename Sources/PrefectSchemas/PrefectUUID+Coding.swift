@@ -1,0 +1,25 @@
+public import Foundation
+
+extension KeyedEncodingContainer {
+    /// Encodes `id` in lower case, as Prefect writes UUIDs.
+    public mutating func encodePrefectUUID(_ id: UUID, forKey key: Key) throws {
+        try encode(id.uuidString.lowercased(), forKey: key)
+    }
+
+    /// Encodes `ids` in lower case, as Prefect writes UUIDs.
+    public mutating func encodePrefectUUID(_ ids: [UUID], forKey key: Key) throws {
+        try encode(ids.map { $0.uuidString.lowercased() }, forKey: key)
+    }
+
+    /// Encodes `id` in lower case when it is not `nil`.
+    public mutating func encodePrefectUUIDIfPresent(_ id: UUID?, forKey key: Key) throws {
+        guard let id else { return }
+        try encodePrefectUUID(id, forKey: key)
+    }
+
+    /// Encodes `ids` in lower case when they are not `nil`.
+    public mutating func encodePrefectUUIDIfPresent(_ ids: [UUID]?, forKey key: Key) throws {
+        guard let ids else { return }
+        try encodePrefectUUID(ids, forKey: key)
+    }
+}

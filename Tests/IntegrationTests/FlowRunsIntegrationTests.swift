@@ -1,0 +1,168 @@
+import Foundation
+import PrefectClient
+import Testing
+
+@Suite("Flow runs against Prefect 3.9.1", .enabled(if: IntegrationServer.isConfigured(IntegrationServer.plain)))
+struct FlowRunsIntegrationTests {
+    @Test("create by flow name (two requests) and by flow id, read, filter, count")
+    func createReadFilterCount() async throws {
+        try await IntegrationServer.withClient { client in
+            let flowName = IntegrationServer.uniqueName("runs")
+            let run = try await client.createFlowRun(
+                flowName: flowName, name: "first", parameters: ["x": 1, "y": "abc", "z": [1, 2.5]],
+                context: ["origin": "swift"], tags: ["swift", "test"], retries: 2, retryDelay: 5)
+            #expect(run.name == "first")
+            #expect(run.parameters == ["x": 1, "y": "abc", "z": [1, 2.5]])
+            #expect(run.tags.sorted() == ["swift", "test"])
+            #expect(run.stateType == .pending)
+            #expect(run.state?.isPending == true)
+            #expect(run.empiricalPolicy.retries == 2)
+            #expect(run.empiricalPolicy.retryDelay == 5)
+
+            let second = try await client.createFlowRun(flowID: run.flowID, state: .scheduled(at: Date().addingTimeInterval(3600)))
+            #expect(second.flowID == run.flowID)
+            #expect(second.stateType == .scheduled)
+            #expect(second.name.isEmpty == false)
+
+            let read = try await client.readFlowRun(flowRunID: run.id)
+            #expect(read.id == run.id)
+            #expect(read.context["origin"] == "swift")
+
+            let byFlow = FlowFilter(id: FlowFilterId(any: [run.flowID]))
+            let runs = try await client.readFlowRuns(flowFilter: byFlow, sort: .nameAsc)
+            #expect(Set(runs.map(\.id)) == [run.id, second.id])
+            #expect(try await client.countFlowRuns(flowFilter: byFlow) == 2)
+            let pending = try await client.readFlowRuns(
+                flowFilter: byFlow, flowRunFilter: FlowRunFilter(state: FlowRunFilterState(type: FlowRunFilterStateType(any: [.pending]))))
+            #expect(pending.map(\.id) == [run.id])
+            #expect(try await client.countFlowRuns(
+                flowFilter: byFlow, flowRunFilter: FlowRunFilter(tags: FlowRunFilterTags(all: ["swift"]))) == 1)
+        }
+    }
+
+    @Test("update, rename, labels, delete")
+    func updateRenameLabelsDelete() async throws {
+        try await IntegrationServer.withClient { client in
+            let run = try await client.createFlowRun(flowName: IntegrationServer.uniqueName("update"), parameters: ["a": 1])
+            try await client.updateFlowRun(flowRunID: run.id, flowVersion: "v2", tags: ["changed"])
+            var read = try await client.readFlowRun(flowRunID: run.id)
+            #expect(read.flowVersion == "v2")
+            #expect(read.tags == ["changed"])
+            #expect(read.parameters == ["a": 1], "fields not given are left unchanged")
+
+            try await client.setFlowRunName(flowRunID: run.id, name: "renamed")
+            read = try await client.readFlowRun(flowRunID: run.id)
+            #expect(read.name == "renamed")
+
+            try await client.updateFlowRunLabels(flowRunID: run.id, labels: ["team": "data", "tier": 2])
+            read = try await client.readFlowRun(flowRunID: run.id)
+            #expect(read.labels["team"] == "data")
+            #expect(read.labels["tier"] == 2)
+
+            try await client.deleteFlowRun(flowRunID: run.id)
+            await #expect(throws: ObjectNotFound.self) { try await client.readFlowRun(flowRunID: run.id) }
+            await #expect(throws: ObjectNotFound.self) { try await client.deleteFlowRun(flowRunID: run.id) }
+            await #expect(throws: ObjectNotFound.self) {
+                try await client.updateFlowRun(flowRunID: run.id, name: "gone")
+            }
+        }
+    }
+
+    @Test("states: Pending → Running → Completed accepted, history read back, rules enforced")
+    func stateTransitions() async throws {
+        try await IntegrationServer.withClient { client in
+            let run = try await client.createFlowRun(flowName: IntegrationServer.uniqueName("states"))
+            let running = try await client.setFlowRunState(flowRunID: run.id, state: .running())
+            #expect(running.status == .accept)
+            #expect(running.state?.type == .running)
+            #expect(running.state?.stateDetails.flowRunID == run.id)
+            if case .accept = running.details {} else { Issue.record("expected accept details, got \(running.details)") }
+
+            let backToPending = try await client.setFlowRunState(flowRunID: run.id, state: .pending())
+            #expect(backToPending.status == .abort, "a running run may not go back to Pending")
+            #expect(backToPending.details.reason?.isEmpty == false)
+
+            let completed = try await client.setFlowRunState(flowRunID: run.id, state: .completed(message: "done"))
+            #expect(completed.status == .accept)
+            #expect(completed.state?.isFinal == true)
+            #expect(completed.state?.message == "done")
+
+            let history = try await client.readFlowRunStates(flowRunID: run.id)
+            #expect(history.map(\.type) == [.pending, .running, .completed])
+            #expect(history.last?.message == "done")
+            let read = try await client.readFlowRun(flowRunID: run.id)
+            #expect(read.stateType == .completed)
+            #expect(read.runCount == 1)
+            #expect(read.startTime != nil && read.endTime != nil)
+
+            let forced = try await client.setFlowRunState(flowRunID: run.id, state: .pending(), force: true)
+            #expect(forced.status == .accept, "force skips the orchestration rules")
+
+            await #expect(throws: ObjectNotFound.self) {
+                try await client.setFlowRunState(flowRunID: UUID(), state: .running())
+            }
+        }
+    }
+
+    @Test("pause and resume with input")
+    func pauseAndResume() async throws {
+        try await IntegrationServer.withClient { client in
+            let run = try await client.createFlowRun(flowName: IntegrationServer.uniqueName("pause"))
+            _ = try await client.setFlowRunState(flowRunID: run.id, state: .running())
+            let paused = try await client.setFlowRunState(
+                flowRunID: run.id, state: .paused(until: Date().addingTimeInterval(600), pauseKey: "approval"))
+            #expect(paused.status == .accept)
+            #expect(paused.state?.isPaused == true)
+            let resumed = try await client.resumeFlowRun(flowRunID: run.id)
+            #expect(resumed.status == .accept)
+            #expect(resumed.state?.type == .running)
+        }
+    }
+
+    @Test("flow-run input: create, read, filter, delete")
+    func flowRunInput() async throws {
+        try await IntegrationServer.withClient { client in
+            let run = try await client.createFlowRun(flowName: IntegrationServer.uniqueName("input"))
+            try await client.createFlowRunInput(flowRunID: run.id, key: "approval-1", value: #"{"ok": true}"#, sender: "swift")
+            try await client.createFlowRunInput(flowRunID: run.id, key: "approval-2", value: "\"second\"")
+            try await client.createFlowRunInput(flowRunID: run.id, key: "other", value: "1")
+            #expect(try await client.readFlowRunInput(flowRunID: run.id, key: "approval-1") == #"{"ok": true}"#)
+
+            let filtered = try await client.filterFlowRunInput(
+                flowRunID: run.id, keyPrefix: "approval", limit: 10, excludeKeys: ["approval-2"])
+            #expect(filtered.map(\.key) == ["approval-1"])
+            #expect(filtered.first?.sender == "swift")
+            #expect(filtered.first?.flowRunID == run.id)
+
+            await #expect(throws: ObjectAlreadyExists.self) {
+                try await client.createFlowRunInput(flowRunID: run.id, key: "other", value: "2")
+            }
+            let badKey = await #expect(throws: PrefectArgumentError.self) {
+                try await client.createFlowRunInput(flowRunID: run.id, key: "not valid!", value: "1")
+            }
+            #expect(badKey?.argument == "key")
+
+            try await client.deleteFlowRunInput(flowRunID: run.id, key: "approval-1")
+            await #expect(throws: ObjectNotFound.self) {
+                try await client.readFlowRunInput(flowRunID: run.id, key: "approval-1")
+            }
+        }
+    }
+
+    @Test("every flow run of a flow is reachable through the paginated sequence")
+    func pagination() async throws {
+        try await IntegrationServer.withClient { client in
+            let flowID = try await client.createFlowFromName(IntegrationServer.uniqueName("paged-runs"))
+            var created: Set<UUID> = []
+            for _ in 0..<7 {
+                created.insert(try await client.createFlowRun(flowID: flowID).id)
+            }
+            var seen: [UUID] = []
+            for try await run in client.allFlowRuns(flowFilter: FlowFilter(id: FlowFilterId(any: [flowID])), pageSize: 3) {
+                seen.append(run.id)
+            }
+            #expect(seen.count == 7)
+            #expect(Set(seen) == created)
+        }
+    }
+}
