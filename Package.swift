@@ -56,6 +56,9 @@ let package = Package(
             name: "prefect-bench",
             dependencies: [
                 "PrefectClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/prefect-bench",

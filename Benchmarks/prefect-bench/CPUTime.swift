@@ -1,20 +1,30 @@
 #if canImport(Glibc)
     import Glibc
-    private let RUSAGE_SELF_WHO = RUSAGE_SELF.rawValue
+    private let rusageSelf = RUSAGE_SELF.rawValue
 #elseif canImport(Darwin)
     import Darwin
-    private let RUSAGE_SELF_WHO = RUSAGE_SELF
+    private let rusageSelf = RUSAGE_SELF
 #endif
 
-/// User + system CPU seconds of this process, all threads (`getrusage(RUSAGE_SELF)`), the same
-/// figure the Python benchmark reports.
+/// User and system CPU seconds of this process, all threads (`getrusage(RUSAGE_SELF)`), the
+/// same figure the Python benchmark reports.
 enum CPUTime {
-    static func now() -> Double {
+    struct Sample: Sendable {
+        var user: Double
+        var system: Double
+    }
+
+    static func sample() -> Sample {
         var usage = rusage()
-        getrusage(RUSAGE_SELF_WHO, &usage)
-        let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
-        let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-        return user + system
+        getrusage(__rusage_who_t(rusageSelf), &usage)
+        return Sample(
+            user: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
+            system: Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6)
+    }
+
+    static func now() -> Double {
+        let sample = sample()
+        return sample.user + sample.system
     }
 }
 

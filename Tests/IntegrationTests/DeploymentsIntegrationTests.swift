@@ -79,7 +79,8 @@ struct DeploymentsIntegrationTests {
             #expect(first.idempotencyKey == key)
 
             let later = try await client.createFlowRunFromDeployment(
-                deploymentID: deploymentID, state: .scheduled(at: Date().addingTimeInterval(7200)))
+                deploymentID: deploymentID, state: .scheduled(at: Date().addingTimeInterval(7200)),
+                idempotencyKey: IntegrationServer.uniqueName("later"))
             let due = try await client.getScheduledFlowRunsForDeployments(
                 deploymentIDs: [deploymentID], scheduledBefore: Date().addingTimeInterval(60))
             #expect(due.map(\.id) == [first.id])

@@ -56,26 +56,30 @@ struct WorkPoolsIntegrationTests {
         try await IntegrationServer.withClient { client in
             let poolName = IntegrationServer.uniqueName("qpool")
             _ = try await client.createWorkPool(WorkPoolCreate(name: poolName, type: "process"))
+            // Unique queue names: the server's get_runs matches queues by name across pools.
+            let prefix = IntegrationServer.uniqueName("high")
+            let urgentName = "\(prefix)-priority"
+            let volumeName = "\(prefix)-volume"
             let queue = try await client.createWorkQueue(
-                name: "high-priority", description: "urgent", concurrencyLimit: 2, priority: 1, workPoolName: poolName)
-            let lowQueue = try await client.createWorkQueue(name: "high-volume", priority: 5, workPoolName: poolName)
-            #expect(queue.name == "high-priority")
+                name: urgentName, description: "urgent", concurrencyLimit: 2, priority: 1, workPoolName: poolName)
+            let lowQueue = try await client.createWorkQueue(name: volumeName, priority: 5, workPoolName: poolName)
+            #expect(queue.name == urgentName)
             #expect(queue.concurrencyLimit == 2)
             await #expect(throws: ObjectAlreadyExists.self) {
-                try await client.createWorkQueue(name: "high-priority", workPoolName: poolName)
+                try await client.createWorkQueue(name: urgentName, workPoolName: poolName)
             }
             await #expect(throws: ObjectNotFound.self) {
                 try await client.createWorkQueue(name: "q", workPoolName: IntegrationServer.uniqueName("missing"))
             }
 
-            #expect(try await client.readWorkQueue(id: queue.id).name == "high-priority")
-            #expect(try await client.readWorkQueueByName(name: "high-priority", workPoolName: poolName).id == queue.id)
+            #expect(try await client.readWorkQueue(id: queue.id).name == urgentName)
+            #expect(try await client.readWorkQueueByName(name: urgentName, workPoolName: poolName).id == queue.id)
             let inPool = try await client.readWorkQueues(workPoolName: poolName)
-            #expect(Set(inPool.map(\.name)) == ["default", "high-priority", "high-volume"])
+            #expect(Set(inPool.map(\.name)) == ["default", urgentName, volumeName])
             let filtered = try await client.readWorkQueues(
-                workPoolName: poolName, workQueueFilter: WorkQueueFilter(name: WorkQueueFilterName(any: ["high-volume"])))
+                workPoolName: poolName, workQueueFilter: WorkQueueFilter(name: WorkQueueFilterName(any: [volumeName])))
             #expect(filtered.map(\.id) == [lowQueue.id])
-            let matched = try await client.matchWorkQueues(prefixes: ["high-"], workPoolName: poolName)
+            let matched = try await client.matchWorkQueues(prefixes: [prefix], workPoolName: poolName)
             #expect(Set(matched.map(\.id)) == [queue.id, lowQueue.id])
 
             try await client.updateWorkQueue(id: queue.id, update: WorkQueueUpdate(description: "changed", isPaused: true))
@@ -94,12 +98,14 @@ struct WorkPoolsIntegrationTests {
 
             let flowID = try await client.createFlowFromName(IntegrationServer.uniqueName("queued"))
             let deploymentID = try await client.createDeployment(
-                flowID: flowID, name: "queued", workQueueName: "high-volume", workPoolName: poolName)
-            let run = try await client.createFlowRunFromDeployment(deploymentID: deploymentID)
+                flowID: flowID, name: "queued", workQueueName: volumeName, workPoolName: poolName)
+            // An idempotency key keeps a retried create (after a 503 from SQLite) from adding a second run.
+            let run = try await client.createFlowRunFromDeployment(
+                deploymentID: deploymentID, idempotencyKey: IntegrationServer.uniqueName("queued-run"))
             let queued = try await client.getRunsInWorkQueue(id: lowQueue.id, scheduledBefore: Date().addingTimeInterval(60))
             #expect(queued.map(\.id) == [run.id])
             let polled = try await client.getScheduledFlowRunsForWorkPool(
-                workPoolName: poolName, workQueueNames: ["high-volume"], scheduledBefore: Date().addingTimeInterval(60))
+                workPoolName: poolName, workQueueNames: [volumeName], scheduledBefore: Date().addingTimeInterval(60))
             #expect(polled.map(\.flowRun.id) == [run.id])
             #expect(polled.first?.workQueueID == lowQueue.id)
 

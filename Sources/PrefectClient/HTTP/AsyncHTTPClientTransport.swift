@@ -3,6 +3,7 @@ public import Foundation
 public import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 
 /// An ``HTTPTransport`` over the network, built on AsyncHTTPClient.
@@ -69,9 +70,21 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     }
 
     private let client: HTTPClient
+    private let eventLoopGroup: MultiThreadedEventLoopGroup
+    private let executor: EventLoopTaskExecutor
+
+    /// The task executor of the transport's event loop.
+    ///
+    /// Code that makes many requests in a row can run on it
+    /// (`withTaskExecutorPreference(transport.taskExecutor) { … }`): the request then starts
+    /// and resumes on the thread that owns the connection, with no thread hand-offs at all.
+    public var taskExecutor: any TaskExecutor { executor }
     private let maxResponseBodyBytes: Int
 
-    /// Creates a transport with its own connection pool on NIO's shared event loops.
+    /// Creates a transport with its own connection pool and its own event loop thread.
+    ///
+    /// All connections live on that one loop, and each exchange runs there, so a request costs
+    /// no thread hand-offs between the loop and Swift's global executor while it is in flight.
     public init(configuration: Configuration = Configuration()) {
         var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
         if configuration.tls.insecureSkipVerify {
@@ -92,11 +105,20 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             timeout: .init(connect: timeout, read: timeout, write: timeout),
             connectionPool: pool)
         clientConfiguration.httpVersion = configuration.httpVersion == .automatic ? .automatic : .http1Only
-        self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.eventLoopGroup = group
+        self.executor = EventLoopTaskExecutor(eventLoop: group.next())
+        self.client = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: clientConfiguration)
         self.maxResponseBodyBytes = configuration.maxResponseBodyBytes
     }
 
     public func send(_ request: HTTPRequest, body: Data?) async throws -> HTTPTransportResponse {
+        try await withTaskExecutorPreference(executor) {
+            try await exchange(request, body: body)
+        }
+    }
+
+    private func exchange(_ request: HTTPRequest, body: Data?) async throws -> HTTPTransportResponse {
         let url = "\(request.scheme ?? "http")://\(request.authority ?? "")\(request.path ?? "/")"
         var outgoing = HTTPClientRequest(url: url)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
@@ -109,15 +131,15 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
         do {
             let response = try await client.execute(outgoing, deadline: .distantFuture)
-            var buffer = try await response.body.collect(upTo: maxResponseBodyBytes)
-            let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+            let buffer = try await response.body.collect(upTo: maxResponseBodyBytes)
+            let body = buffer.withUnsafeReadableBytes { Data($0) }
             var head = HTTPResponse(status: .init(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase))
             for header in response.headers {
                 if let name = HTTPField.Name(header.name) {
                     head.headerFields.append(HTTPField(name: name, value: header.value))
                 }
             }
-            return HTTPTransportResponse(head: head, body: Data(bytes))
+            return HTTPTransportResponse(head: head, body: body)
         } catch let error as CancellationError {
             throw error
         } catch {
@@ -127,6 +149,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
 
     public func shutdown() async throws {
         try await client.shutdown()
+        try await eventLoopGroup.shutdownGracefully()
     }
 }
 

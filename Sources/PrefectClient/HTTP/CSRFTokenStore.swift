@@ -1,5 +1,6 @@
 import Foundation
 import PrefectSchemas
+import Synchronization
 
 /// Holds one client's CSRF token: fetched lazily, one fetch in flight shared by every request
 /// that waits for it, refreshed shortly before it expires, and switched off for good when the
@@ -18,11 +19,15 @@ actor CSRFTokenStore {
 
     private var token: CsrfToken?
     private var inFlight: Task<FetchResult, any Error>?
-    private(set) var isEnabled: Bool
+    private let enabled: Atomic<Bool>
 
     init(enabled: Bool) {
-        self.isEnabled = enabled
+        self.enabled = Atomic(enabled)
     }
+
+    /// Whether tokens are still used; readable without a hop to the actor, so requests to a
+    /// server without CSRF protection skip the store entirely.
+    nonisolated var isEnabled: Bool { enabled.load(ordering: .relaxed) }
 
     /// A token valid for at least ``refreshMargin`` more seconds, fetching one if needed;
     /// `nil` when CSRF support is off.
@@ -52,7 +57,7 @@ actor CSRFTokenStore {
             token = fresh
             return fresh
         case .unsupported:
-            isEnabled = false
+            enabled.store(false, ordering: .relaxed)
             token = nil
             return nil
         }

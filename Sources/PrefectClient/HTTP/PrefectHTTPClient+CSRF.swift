@@ -9,6 +9,7 @@ extension PrefectHTTPClient {
     ///
     /// - Returns: the token applied, or `nil`.
     func applyCSRFToken(to request: inout HTTPRequest) async throws -> CsrfToken? {
+        guard csrfTokens.isEnabled else { return nil }
         guard let token = try await csrfTokens.validToken(fetch: { [self] in try await fetchCSRFToken() }) else {
             request.headerFields[.prefectCsrfToken] = nil
             request.headerFields[.prefectCsrfClient] = nil

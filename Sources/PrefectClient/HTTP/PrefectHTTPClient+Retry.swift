@@ -21,7 +21,8 @@ extension PrefectHTTPClient {
         if changesState {
             csrfToken = try await applyCSRFToken(to: &request)
         }
-        let url = RedactedURL.string("\(endpoint.scheme)://\(endpoint.authority)\(request.path ?? "")")
+        // The endpoint holds no credentials: its authority is host and port only.
+        let url = "\(endpoint.scheme)://\(endpoint.authority)\(request.path ?? "")"
         var attempts = 0
         var lastResponse: PrefectResponse?
         while attempts <= policy.maxRetries {

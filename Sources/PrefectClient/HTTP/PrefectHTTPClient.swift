@@ -119,7 +119,7 @@ public final class PrefectHTTPClient: Sendable {
     /// Whether state-changing requests still carry CSRF tokens (false once the client found
     /// that the server does not use them).
     public var isCSRFSupportActive: Bool {
-        get async { await csrfTokens.isEnabled }
+        get async { csrfTokens.isEnabled }
     }
 
     /// Sends a request to `path` below the API URL, with retries.
