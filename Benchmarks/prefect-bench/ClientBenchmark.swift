@@ -28,11 +28,14 @@ struct ClientBenchmark: AsyncParsableCommand {
     var settle: Double = 3
     @Option(help: "Also write the JSON here.")
     var output: String?
+    @Option(help: "nio (NIOHTTP1Transport, the default for http://) or ahc (AsyncHTTPClientTransport).")
+    var transport: String = "nio"
 
     func run() async throws {
         guard let url = URL(string: apiURL) else { throw ValidationError("--api-url is not a URL") }
         let chosen = Set(sections.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        let counter = CountingTransport(wrapping: AsyncHTTPClientTransport())
+        let network: any HTTPTransport = transport == "ahc" ? AsyncHTTPClientTransport() : NIOHTTP1Transport()
+        let counter = CountingTransport(wrapping: network)
         let http = try PrefectHTTPClient(configuration: .init(apiURL: url), transport: counter)
         let client = PrefectClient(http: http)
         var meta: [String: JSONValue] = [
@@ -45,6 +48,7 @@ struct ClientBenchmark: AsyncParsableCommand {
             "server_pid": serverPID.map { .int(Int64($0)) } ?? .null,
             "prefect": .string("swift-prefect \(PrefectAPI.clientVersion)"),
             "swift_client": .string(PrefectAPI.userAgent),
+            "transport": .string(transport == "ahc" ? "AsyncHTTPClientTransport" : "NIOHTTP1Transport"),
             "nproc": .int(Int64(ProcessInfo.processInfo.activeProcessorCount)),
             "loadavg_start": LoadAverage.read(),
         ]

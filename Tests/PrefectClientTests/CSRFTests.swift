@@ -39,11 +39,11 @@ private final class CSRFServerState: Sendable {
 
 @Suite("CSRF tokens")
 struct CSRFTests {
-    @Test("a token is fetched once, sent on POST, PATCH and DELETE, and not on GET")
-    func tokenLifecycle() async throws {
+    @Test("a token is fetched once, sent on POST, PATCH and DELETE, and not on GET", arguments: TransportKind.allCases)
+    func tokenLifecycle(transport: TransportKind) async throws {
         let state = CSRFServerState()
         try await FaultInjectionServer.with(handler: { request, _ in state.handle(request) }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL) { client, sleeper in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL) { client, sleeper in
                 _ = try await client.send(.post, "/flows/", body: Data("{}".utf8))
                 _ = try await client.send(.patch, "/flows/1", body: Data("{}".utf8))
                 _ = try await client.send(.delete, "/flows/1")
@@ -58,11 +58,11 @@ struct CSRFTests {
         }
     }
 
-    @Test("a stale token rejected with 403 is replaced and the request sent again")
-    func staleTokenRefreshed() async throws {
+    @Test("a stale token rejected with 403 is replaced and the request sent again", arguments: TransportKind.allCases)
+    func staleTokenRefreshed(transport: TransportKind) async throws {
         let state = CSRFServerState(rejectFirstToken: true)
         try await FaultInjectionServer.with(handler: { request, _ in state.handle(request) }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL) { client, sleeper in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL) { client, sleeper in
                 let response = try await client.send(.post, "/flows/", body: Data("{}".utf8))
                 #expect(response.statusCode == 201)
                 let sent = server.requests.map { "\($0.method) \($0.path) \($0.header("Prefect-Csrf-Token") ?? "-")" }
@@ -74,14 +74,14 @@ struct CSRFTests {
         }
     }
 
-    @Test("concurrent requests share one token fetch")
-    func singleFlight() async throws {
+    @Test("concurrent requests share one token fetch", arguments: TransportKind.allCases)
+    func singleFlight(transport: TransportKind) async throws {
         let state = CSRFServerState()
         try await FaultInjectionServer.with(handler: { request, _ in
             if request.path == "/api/csrf-token" { try? await Task.sleep(for: .milliseconds(100)) }
             return state.handle(request)
         }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL) { client, _ in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL) { client, _ in
                 try await withThrowingTaskGroup(of: Int.self) { group in
                     for _ in 0..<20 {
                         group.addTask { try await client.send(.post, "/flows/", body: Data("{}".utf8)).statusCode }
@@ -93,11 +93,11 @@ struct CSRFTests {
         }
     }
 
-    @Test("a token about to expire is refreshed before use")
-    func refreshBeforeExpiry() async throws {
+    @Test("a token about to expire is refreshed before use", arguments: TransportKind.allCases)
+    func refreshBeforeExpiry(transport: TransportKind) async throws {
         let state = CSRFServerState(lifetime: 5)
         try await FaultInjectionServer.with(handler: { request, _ in state.handle(request) }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL) { client, _ in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL) { client, _ in
                 _ = try await client.send(.post, "/flows/", body: Data("{}".utf8))
                 _ = try await client.send(.post, "/flows/", body: Data("{}".utf8))
                 #expect(server.requests.filter { $0.path == "/api/csrf-token" }.count == 2)
@@ -107,14 +107,15 @@ struct CSRFTests {
 
     @Test(
         "a server without CSRF (404, or 422 'CSRF protection is disabled.') turns CSRF off",
-        arguments: [
+        arguments: TransportKind.allCases, [
             (404, #"{"detail":"Not Found"}"#), (422, #"{"detail":"CSRF protection is disabled."}"#),
         ])
-    func autoDisable(status: Int, body: String) async throws {
+    func autoDisable(transport: TransportKind, answer: (status: Int, body: String)) async throws {
+        let (status, body) = answer
         try await FaultInjectionServer.with(handler: { request, _ in
             request.path == "/api/csrf-token" ? .json(status, body) : .json(201, "{}")
         }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL) { client, _ in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL) { client, _ in
                 _ = try await client.send(.post, "/flows/", body: Data("{}".utf8))
                 _ = try await client.send(.post, "/flows/", body: Data("{}".utf8))
                 #expect(server.requests.filter { $0.path == "/api/csrf-token" }.count == 1)
@@ -124,12 +125,12 @@ struct CSRFTests {
         }
     }
 
-    @Test("any other token-endpoint failure is raised")
-    func tokenEndpointFailure() async throws {
+    @Test("any other token-endpoint failure is raised", arguments: TransportKind.allCases)
+    func tokenEndpointFailure(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { request, _ in
             request.path == "/api/csrf-token" ? .json(500, #"{"detail":"boom"}"#) : .json(201, "{}")
         }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL) { client, _ in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL) { client, _ in
                 let error = await #expect(throws: PrefectHTTPStatusError.self) {
                     try await client.send(.post, "/flows/", body: Data("{}".utf8))
                 }

@@ -8,7 +8,7 @@ import Testing
 @Suite("createDeploymentBranch (Prefect Cloud only)")
 struct DeploymentBranchTests {
     private func withClient(
-        _ body: (PrefectClient, FaultInjectionServer) async throws -> Void
+        transport: TransportKind, _ body: (PrefectClient, FaultInjectionServer) async throws -> Void
     ) async throws {
         let newID = UUID()
         try await FaultInjectionServer.with(handler: { request, _ in
@@ -16,15 +16,15 @@ struct DeploymentBranchTests {
                 ? .json(201, #"{"id":"\#(newID.uuidString.lowercased())","name":"nightly","flow_id":"\#(UUID().uuidString)"}"#)
                 : .json(404, #"{"detail":"Not Found"}"#)
         }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL, csrfSupportEnabled: false) { http, _ in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL, csrfSupportEnabled: false) { http, _ in
                 try await body(PrefectClient(http: http), server)
             }
         }
     }
 
-    @Test("sends what Prefect's client sends and returns the new deployment's id")
-    func exactRequest() async throws {
-        try await withClient { client, server in
+    @Test("sends what Prefect's client sends and returns the new deployment's id", arguments: TransportKind.allCases)
+    func exactRequest(transport: TransportKind) async throws {
+        try await withClient(transport: transport) { client, server in
             let deploymentID = UUID()
             let id = try await client.createDeploymentBranch(deploymentID: deploymentID, branch: "dev")
             let request = try #require(server.requests.first)

@@ -6,11 +6,11 @@ import Testing
 
 @Suite("Headers, errors and secrets")
 struct HeadersAndErrorsTests {
-    @Test("every request names the client, the API version and the credentials")
-    func standardHeaders() async throws {
+    @Test("every request names the client, the API version and the credentials", arguments: TransportKind.allCases)
+    func standardHeaders(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { _, _ in .json(200, "true") }) { server in
             try await TestClients.withHTTPClient(
-                apiURL: server.apiURL, apiKey: "pnu_secret_key",
+                transport: transport, apiURL: server.apiURL, apiKey: "pnu_secret_key",
                 customHeaders: ["X-Team": "data", "User-Agent": "evil", "prefect-csrf-token": "forged"]
             ) { client, _ in
                 _ = try await client.get("/health")
@@ -25,10 +25,10 @@ struct HeadersAndErrorsTests {
         }
     }
 
-    @Test("a basic-auth string wins over an API key")
-    func basicAuthWins() async throws {
+    @Test("a basic-auth string wins over an API key", arguments: TransportKind.allCases)
+    func basicAuthWins(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { _, _ in .json(200, "true") }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL, apiKey: "key", authString: "admin:pass") {
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL, apiKey: "key", authString: "admin:pass") {
                 client, _ in
                 _ = try await client.get("/health")
                 #expect(server.requests.first?.header("Authorization") == "Basic YWRtaW46cGFzcw==")
@@ -36,20 +36,20 @@ struct HeadersAndErrorsTests {
         }
     }
 
-    @Test("query items are percent-encoded")
-    func queryEncoding() async throws {
+    @Test("query items are percent-encoded", arguments: TransportKind.allCases)
+    func queryEncoding(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { _, _ in .json(200, "true") }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL) { client, _ in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL) { client, _ in
                 _ = try await client.get("/variables/name/x", query: [URLQueryItem(name: "q", value: "a b&c/é")])
                 #expect(server.requests.first?.uri == "/api/variables/name/x?q=a%20b%26c%2F%C3%A9")
             }
         }
     }
 
-    @Test("a 404 reads like Prefect's error and carries the detail")
-    func notFoundMessage() async throws {
+    @Test("a 404 reads like Prefect's error and carries the detail", arguments: TransportKind.allCases)
+    func notFoundMessage(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { _, _ in .json(404, #"{"detail":"Flow run not found"}"#) }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL) { client, sleeper in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL) { client, sleeper in
                 let error = await #expect(throws: PrefectHTTPStatusError.self) { try await client.get("/flow_runs/abc") }
                 #expect(error?.detail == "Flow run not found")
                 #expect(
@@ -62,10 +62,10 @@ struct HeadersAndErrorsTests {
         }
     }
 
-    @Test("a caller can opt out of raising")
-    func optOutOfRaising() async throws {
+    @Test("a caller can opt out of raising", arguments: TransportKind.allCases)
+    func optOutOfRaising(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { _, _ in .json(404, #"{"detail":"nope"}"#) }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL) { client, _ in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL) { client, _ in
                 let response = try await client.send(.get, "/flows/x", raiseOnError: false)
                 #expect(response.statusCode == 404)
                 #expect(response.json?["detail"] == "nope")
@@ -73,10 +73,10 @@ struct HeadersAndErrorsTests {
         }
     }
 
-    @Test("malformed JSON in a 2xx body is a typed decoding error that keeps the body")
-    func malformedJSON() async throws {
+    @Test("malformed JSON in a 2xx body is a typed decoding error that keeps the body", arguments: TransportKind.allCases)
+    func malformedJSON(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { _, _ in .json(200, #"{"token": "abc", "#) }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL) { client, _ in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL) { client, _ in
                 let response = try await client.get("/admin/version")
                 let error = #expect(throws: PrefectDecodingError.self) { try response.decode(String.self) }
                 #expect(error?.response.text == #"{"token": "abc", "#)
@@ -85,12 +85,12 @@ struct HeadersAndErrorsTests {
         }
     }
 
-    @Test("secrets never appear in errors or descriptions")
-    func secretsStayHidden() async throws {
+    @Test("secrets never appear in errors or descriptions", arguments: TransportKind.allCases)
+    func secretsStayHidden(transport: TransportKind) async throws {
         let key = "pnu_very_secret_0123456789"
         try await FaultInjectionServer.with(handler: { _, _ in .json(401, #"{"exception_message":"Unauthorized"}"#) }) { server in
             let url = URL(string: "http://admin:hunter2@127.0.0.1:\(server.port)/api")!
-            try await TestClients.withHTTPClient(apiURL: url, apiKey: key, authString: "admin:hunter2") { client, _ in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: url, apiKey: key, authString: "admin:hunter2") { client, _ in
                 let error = await #expect(throws: PrefectHTTPStatusError.self) { try await client.get("/flows/") }
                 let text = String(describing: error) + String(reflecting: error)
                 #expect(!text.contains("hunter2"))

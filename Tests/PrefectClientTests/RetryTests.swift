@@ -6,12 +6,12 @@ import Testing
 
 @Suite("Retries against the fault-injection server")
 struct RetryTests {
-    @Test("429 with Retry-After: 0 is retried at once")
-    func retryAfterZero() async throws {
+    @Test("429 with Retry-After: 0 is retried at once", arguments: TransportKind.allCases)
+    func retryAfterZero(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { _, index in
             index == 0 ? .respond(status: 429, headers: [("Retry-After", "0")]) : .json(200, "true")
         }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL, jitterFactor: 0.2) { client, sleeper in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL, jitterFactor: 0.2) { client, sleeper in
                 let response = try await client.get("/health")
                 #expect(response.statusCode == 200)
                 #expect(server.requests.count == 2)
@@ -20,12 +20,12 @@ struct RetryTests {
         }
     }
 
-    @Test("429 with Retry-After: 1.5 waits at least 1.5 s, at most 20 % more")
-    func retryAfterSeconds() async throws {
+    @Test("429 with Retry-After: 1.5 waits at least 1.5 s, at most 20 % more", arguments: TransportKind.allCases)
+    func retryAfterSeconds(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { _, index in
             index < 2 ? .respond(status: 429, headers: [("Retry-After", "1.5")]) : .json(200, "true")
         }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL, jitterFactor: 0.2) { client, sleeper in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL, jitterFactor: 0.2) { client, sleeper in
                 _ = try await client.get("/health")
                 #expect(server.requests.count == 3)
                 #expect(sleeper.delays.count == 2)
@@ -36,8 +36,8 @@ struct RetryTests {
         }
     }
 
-    @Test("429 with an HTTP-date Retry-After waits until that time")
-    func retryAfterHTTPDate() async throws {
+    @Test("429 with an HTTP-date Retry-After waits until that time", arguments: TransportKind.allCases)
+    func retryAfterHTTPDate(transport: TransportKind) async throws {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
@@ -46,7 +46,7 @@ struct RetryTests {
         try await FaultInjectionServer.with(handler: { _, index in
             index == 0 ? .respond(status: 429, headers: [("Retry-After", retryAt)]) : .json(200, "true")
         }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL, jitterFactor: 0) { client, sleeper in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL, jitterFactor: 0) { client, sleeper in
                 _ = try await client.get("/health")
                 #expect(server.requests.count == 2)
                 let delay = try #require(sleeper.delays.first)
@@ -55,12 +55,12 @@ struct RetryTests {
         }
     }
 
-    @Test("503 three times, then 200: exponential back-off 2, 4, 8 s")
-    func serviceUnavailableThenSuccess() async throws {
+    @Test("503 three times, then 200: exponential back-off 2, 4, 8 s", arguments: TransportKind.allCases)
+    func serviceUnavailableThenSuccess(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { _, index in
             index < 3 ? .json(503, #"{"detail":"database is locked"}"#) : .json(200, #"{"ok":true}"#)
         }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL) { client, sleeper in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL) { client, sleeper in
                 let response = try await client.get("/flows/x")
                 #expect(response.json == ["ok": true])
                 #expect(server.requests.count == 4)
@@ -69,12 +69,12 @@ struct RetryTests {
         }
     }
 
-    @Test("jittered back-off stays within Prefect's clamped interval")
-    func jitteredBackoff() async throws {
+    @Test("jittered back-off stays within Prefect's clamped interval", arguments: TransportKind.allCases)
+    func jitteredBackoff(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { _, index in
             index < 4 ? .json(503, "{}") : .json(200, "true")
         }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL, jitterFactor: 0.2) { client, sleeper in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL, jitterFactor: 0.2) { client, sleeper in
                 _ = try await client.get("/health")
                 #expect(sleeper.delays.count == 4)
                 for (index, delay) in sleeper.delays.enumerated() {
@@ -85,12 +85,12 @@ struct RetryTests {
         }
     }
 
-    @Test("502 and 408 are retried", arguments: [502, 408])
-    func otherRetriedCodes(status: Int) async throws {
+    @Test("502 and 408 are retried", arguments: TransportKind.allCases, [502, 408])
+    func otherRetriedCodes(transport: TransportKind, status: Int) async throws {
         try await FaultInjectionServer.with(handler: { _, index in
             index == 0 ? .json(status, "{}") : .json(200, "true")
         }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL) { client, sleeper in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL) { client, sleeper in
                 _ = try await client.get("/health")
                 #expect(server.requests.count == 2)
                 #expect(sleeper.delays == [2])
@@ -98,12 +98,12 @@ struct RetryTests {
         }
     }
 
-    @Test("extra status codes from PREFECT_CLIENT_RETRY_EXTRA_CODES are retried; others are not")
-    func extraCodes() async throws {
+    @Test("extra status codes from PREFECT_CLIENT_RETRY_EXTRA_CODES are retried; others are not", arguments: TransportKind.allCases)
+    func extraCodes(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { _, index in
             index == 0 ? .json(404, #"{"detail":"Not found"}"#) : .json(200, "true")
         }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL, extraStatusCodes: [404]) { client, sleeper in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL, extraStatusCodes: [404]) { client, sleeper in
                 _ = try await client.get("/health")
                 #expect(server.requests.count == 2)
                 #expect(sleeper.delays == [2])
@@ -111,10 +111,10 @@ struct RetryTests {
         }
     }
 
-    @Test("503 on every attempt: 1 + maxRetries attempts, then the 503 is raised")
-    func retriesExhausted() async throws {
+    @Test("503 on every attempt: 1 + maxRetries attempts, then the 503 is raised", arguments: TransportKind.allCases)
+    func retriesExhausted(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { _, _ in .json(503, #"{"detail":"busy"}"#) }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL, maxRetries: 3) { client, sleeper in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL, maxRetries: 3) { client, sleeper in
                 let error = await #expect(throws: PrefectHTTPStatusError.self) { try await client.get("/health") }
                 #expect(error?.statusCode == 503)
                 #expect(error?.detail == "busy")
@@ -124,14 +124,14 @@ struct RetryTests {
         }
     }
 
-    @Test("responses marked Prefect-Maintenance do not use up attempts")
-    func maintenanceBeyondLimit() async throws {
+    @Test("responses marked Prefect-Maintenance do not use up attempts", arguments: TransportKind.allCases)
+    func maintenanceBeyondLimit(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { _, index in
             index < 8
                 ? .json(503, #"{"detail":"maintenance"}"#, headers: [("Prefect-Maintenance", "true"), ("Retry-After", "0")])
                 : .json(200, "true")
         }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL, maxRetries: 2) { client, sleeper in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL, maxRetries: 2) { client, sleeper in
                 let response = try await client.get("/health")
                 #expect(response.statusCode == 200)
                 #expect(server.requests.count == 9)
@@ -140,12 +140,12 @@ struct RetryTests {
         }
     }
 
-    @Test("a connection closed mid-response is retried")
-    func closedMidResponse() async throws {
+    @Test("a connection closed mid-response is retried", arguments: TransportKind.allCases)
+    func closedMidResponse(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { _, index in
             index == 0 ? .closeMidResponse(announcedLength: 500, sentBody: #"{"partial":"#) : .json(200, #"{"whole":true}"#)
         }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL) { client, sleeper in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL) { client, sleeper in
                 let response = try await client.get("/flows/x")
                 #expect(response.json == ["whole": true])
                 #expect(server.requests.count == 2)
@@ -154,12 +154,12 @@ struct RetryTests {
         }
     }
 
-    @Test("a connection closed without a response is retried")
-    func closedWithoutResponse() async throws {
+    @Test("a connection closed without a response is retried", arguments: TransportKind.allCases)
+    func closedWithoutResponse(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { _, index in
             index == 0 ? .closeWithoutResponse : .json(200, "true")
         }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL, csrfSupportEnabled: false) { client, sleeper in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL, csrfSupportEnabled: false) { client, sleeper in
                 _ = try await client.send(.post, "/flows/", body: Data("{}".utf8))
                 #expect(server.requests.count == 2)
                 #expect(sleeper.delays == [2])
@@ -167,10 +167,10 @@ struct RetryTests {
         }
     }
 
-    @Test("a stalled response times out, is retried, and the timeout is raised when attempts run out")
-    func stalledResponse() async throws {
+    @Test("a stalled response times out, is retried, and the timeout is raised when attempts run out", arguments: TransportKind.allCases)
+    func stalledResponse(transport: TransportKind) async throws {
         try await FaultInjectionServer.with(handler: { _, _ in .stall }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL, maxRetries: 1, timeout: .milliseconds(300)) {
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL, maxRetries: 1, timeout: .milliseconds(300)) {
                 client, sleeper in
                 let error = await #expect(throws: PrefectTransportError.self) { try await client.get("/health") }
                 #expect(error?.kind == .readTimeout)
@@ -180,12 +180,12 @@ struct RetryTests {
         }
     }
 
-    @Test("a refused connection fails at once when the client has never connected")
-    func refusedBeforeFirstConnection() async throws {
+    @Test("a refused connection fails at once when the client has never connected", arguments: TransportKind.allCases)
+    func refusedBeforeFirstConnection(transport: TransportKind) async throws {
         let server = try await FaultInjectionServer.start(handler: { _, _ in .json(200, "true") })
         let url = server.apiURL
         await server.stop()
-        try await TestClients.withHTTPClient(apiURL: url) { client, sleeper in
+        try await TestClients.withHTTPClient(transport: transport, apiURL: url) { client, sleeper in
             let error = await #expect(throws: PrefectTransportError.self) { try await client.get("/health") }
             #expect(error?.kind == .connect)
             #expect(sleeper.delays.isEmpty)
@@ -193,11 +193,11 @@ struct RetryTests {
         }
     }
 
-    @Test("a refused connection is retried once the client has reached the server")
-    func refusedAfterFirstConnection() async throws {
+    @Test("a refused connection is retried once the client has reached the server", arguments: TransportKind.allCases)
+    func refusedAfterFirstConnection(transport: TransportKind) async throws {
         let server = try await FaultInjectionServer.start(handler: { _, _ in .json(200, "true") })
         let url = server.apiURL
-        try await TestClients.withHTTPClient(apiURL: url, maxRetries: 2) { client, sleeper in
+        try await TestClients.withHTTPClient(transport: transport, apiURL: url, maxRetries: 2) { client, sleeper in
             _ = try await client.get("/health")
             #expect(client.hasConnectedOnce)
             await server.stop()
@@ -207,13 +207,13 @@ struct RetryTests {
         }
     }
 
-    @Test("an HTML 502 page becomes a typed error that keeps the body")
-    func htmlErrorPage() async throws {
+    @Test("an HTML 502 page becomes a typed error that keeps the body", arguments: TransportKind.allCases)
+    func htmlErrorPage(transport: TransportKind) async throws {
         let page = "<html><body><h1>502 Bad Gateway</h1></body></html>"
         try await FaultInjectionServer.with(handler: { _, _ in
             .respond(status: 502, headers: [("Content-Type", "text/html")], body: page)
         }) { server in
-            try await TestClients.withHTTPClient(apiURL: server.apiURL, maxRetries: 1) { client, _ in
+            try await TestClients.withHTTPClient(transport: transport, apiURL: server.apiURL, maxRetries: 1) { client, _ in
                 let error = await #expect(throws: PrefectHTTPStatusError.self) { try await client.get("/flows/") }
                 #expect(error?.statusCode == 502)
                 #expect(error?.detail == nil)

@@ -1,10 +1,27 @@
 public import Foundation
 public import PrefectClient
 
+/// The network transports the HTTP-layer tests run against.
+public enum TransportKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    case asyncHTTPClient
+    case nioHTTP1
+
+    public var description: String { rawValue }
+
+    /// A new transport of this kind.
+    public func make(timeout: Duration) -> any HTTPTransport {
+        switch self {
+        case .asyncHTTPClient: AsyncHTTPClientTransport(configuration: .init(timeout: timeout))
+        case .nioHTTP1: NIOHTTP1Transport(configuration: .init(timeout: timeout))
+        }
+    }
+}
+
 /// Builds HTTP clients over a real network transport for tests, and shuts the transport down.
 public enum TestClients {
     /// Runs `body` with a ``PrefectHTTPClient`` for `apiURL` whose sleeps are recorded, not waited.
     public static func withHTTPClient<Result>(
+        transport kind: TransportKind = .asyncHTTPClient,
         apiURL: URL,
         maxRetries: Int = 5,
         jitterFactor: Double = 0,
@@ -16,7 +33,7 @@ public enum TestClients {
         timeout: Duration = .seconds(10),
         _ body: (PrefectHTTPClient, RecordingSleeper) async throws -> Result
     ) async throws -> Result {
-        let transport = AsyncHTTPClientTransport(configuration: .init(timeout: timeout))
+        let transport = kind.make(timeout: timeout)
         let sleeper = RecordingSleeper()
         let configuration = PrefectHTTPClient.Configuration(
             apiURL: apiURL, apiKey: apiKey, authString: authString,

@@ -143,7 +143,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         } catch let error as CancellationError {
             throw error
         } catch {
-            throw Self.transportError(error, method: request.method.rawValue, url: RedactedURL.string(url))
+            throw PrefectTransportError.classify(error, method: request.method.rawValue, url: RedactedURL.string(url))
         }
     }
 

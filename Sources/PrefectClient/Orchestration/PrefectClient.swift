@@ -54,15 +54,24 @@ public final class PrefectClient: Sendable {
                 extraStatusCodes: settings.retryExtraCodes),
             csrfSupportEnabled: settings.csrfSupportEnabled && !isCloud,
             customHeaders: settings.customHeaders)
-        let transport = AsyncHTTPClientTransport(
-            configuration: .init(
-                timeout: .nanoseconds(Int64(settings.requestTimeout * 1_000_000_000)),
-                httpVersion: settings.enableHTTP2 ? .automatic : .http1Only,
-                tls: .init(insecureSkipVerify: settings.tlsInsecureSkipVerify, caCertificateFile: settings.sslCertFile)))
+        let transport = Self.makeTransport(settings: settings, scheme: endpoint.scheme)
         let http = PrefectHTTPClient(
             endpoint: endpoint, configuration: configuration, transport: transport,
             sleeper: ContinuousClockSleeper(), logger: logger)
         self.init(http: http, serverType: isCloud ? .cloud : .server, ownsTransport: true, logger: logger)
+    }
+
+    /// The transport for `settings`: ``NIOHTTP1Transport`` for plain `http://` (half the CPU per
+    /// request), ``AsyncHTTPClientTransport`` for `https://` or when HTTP/2 is enabled.
+    static func makeTransport(settings: PrefectSettings, scheme: String) -> any HTTPTransport {
+        let timeout = Duration.nanoseconds(Int64(settings.requestTimeout * 1_000_000_000))
+        if scheme == "http", !settings.enableHTTP2 {
+            return NIOHTTP1Transport(configuration: .init(timeout: timeout))
+        }
+        return AsyncHTTPClientTransport(
+            configuration: .init(
+                timeout: timeout, httpVersion: settings.enableHTTP2 ? .automatic : .http1Only,
+                tls: .init(insecureSkipVerify: settings.tlsInsecureSkipVerify, caCertificateFile: settings.sslCertFile)))
     }
 
     /// Creates a client over `http`; the caller keeps ownership of its transport.

@@ -10,14 +10,24 @@ import NIOSSL
     import Darwin
 #endif
 
-extension AsyncHTTPClientTransport {
-    /// Sorts an AsyncHTTPClient or SwiftNIO error into the kinds Prefect's retry logic knows.
-    static func transportError(_ error: any Error, method: String, url: String) -> PrefectTransportError {
+extension PrefectTransportError {
+    /// Sorts an AsyncHTTPClient, SwiftNIO or ``NIOHTTP1Transport`` error into the kinds
+    /// Prefect's retry logic knows.
+    static func classify(_ error: any Error, method: String, url: String) -> PrefectTransportError {
         PrefectTransportError(kind: kind(of: error), method: method, url: url, underlying: String(describing: error))
     }
 
-    static func kind(of error: any Error) -> PrefectTransportError.Kind {
+    static func kind(of error: any Error) -> Kind {
         switch error {
+        case let error as HTTP1TransportError:
+            switch error {
+            case .readTimeout: return .readTimeout
+            case .shutDown: return .localProtocol
+            case .responseTooLarge, .tooManyRedirects: return .other
+            }
+        case let error as WriteFailure:
+            let underlying = kind(of: error.underlying)
+            return underlying == .other || underlying == .read ? .write : underlying
         case let error as HTTPClientError:
             switch error {
             case .connectTimeout, .tlsHandshakeTimeout, .httpProxyHandshakeTimeout, .socksHandshakeTimeout:
