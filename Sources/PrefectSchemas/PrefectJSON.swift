@@ -9,6 +9,6 @@ public enum PrefectJSON {
 
     /// Encodes `value` as compact JSON.
     public static func encode<T: Encodable>(_ value: T) throws -> Data {
-        try JSONEncoder().encode(value)
+        try PrefectJSONEncoder().encode(value)
     }
 }

@@ -3,12 +3,12 @@ public import Foundation
 extension KeyedEncodingContainer {
     /// Encodes `id` in lower case, as Prefect writes UUIDs.
     public mutating func encodePrefectUUID(_ id: UUID, forKey key: Key) throws {
-        try encode(id.uuidString.lowercased(), forKey: key)
+        try encode(id.prefectString, forKey: key)
     }
 
     /// Encodes `ids` in lower case, as Prefect writes UUIDs.
     public mutating func encodePrefectUUID(_ ids: [UUID], forKey key: Key) throws {
-        try encode(ids.map { $0.uuidString.lowercased() }, forKey: key)
+        try encode(ids.map { $0.prefectString }, forKey: key)
     }
 
     /// Encodes `id` in lower case when it is not `nil`.

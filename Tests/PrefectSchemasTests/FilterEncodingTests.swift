@@ -4,10 +4,12 @@ import Testing
 
 @Suite("Filters encode exactly what Prefect's client sends")
 struct FilterEncodingTests {
+    /// The body the client sends (``PrefectJSONEncoder``), as sorted-key text; checked to mean
+    /// the same as Foundation's encoding.
     private func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        let sent = try JSONDecoder().decode(JSONValue.self, from: PrefectJSONEncoder().encode(value))
+        #expect(sent == (try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))))
+        return sent.jsonText
     }
 
     @Test("only what was set, with Prefect's operator names")

@@ -30,6 +30,9 @@ struct RoundTrip<T: Codable & Equatable>: Sendable, CustomTestStringConvertible 
         let again = try PrefectJSONDecoder().decode(T.self, from: encoded)
         #expect(again == fast, "decode → encode → decode gives the same value")
 
+        let streamed = try JSONDecoder().decode(JSONValue.self, from: PrefectJSONEncoder().encode(fast))
+        #expect(streamed == (try JSONDecoder().decode(JSONValue.self, from: encoded)), "PrefectJSONEncoder writes what JSONEncoder writes")
+
         let original = try Fixture.json(fixture)
         let reencoded = try JSONDecoder().decode(JSONValue.self, from: encoded)
         let firstDifferences = Array(JSONComparison.differences(original: original, reencoded: reencoded).prefix(5))

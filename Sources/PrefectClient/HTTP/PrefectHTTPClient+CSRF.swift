@@ -16,7 +16,7 @@ extension PrefectHTTPClient {
             return nil
         }
         request.headerFields[.prefectCsrfToken] = token.token
-        request.headerFields[.prefectCsrfClient] = csrfClientID.uuidString.lowercased()
+        request.headerFields[.prefectCsrfClient] = csrfClientID.prefectString
         return token
     }
 
@@ -27,7 +27,7 @@ extension PrefectHTTPClient {
     private func fetchCSRFToken() async throws -> CSRFTokenStore.FetchResult {
         let response = try await send(
             .get, "/csrf-token",
-            query: [URLQueryItem(name: "client", value: csrfClientID.uuidString.lowercased())],
+            query: [URLQueryItem(name: "client", value: csrfClientID.prefectString)],
             raiseOnError: false)
         if response.statusCode == 404
             || (response.statusCode == 422 && response.text.contains("CSRF protection is disabled."))

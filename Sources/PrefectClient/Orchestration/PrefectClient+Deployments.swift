@@ -211,7 +211,7 @@ struct ScheduledRunsRequest: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(deploymentIDs.map { $0.uuidString.lowercased() }, forKey: .deploymentIDs)
+        try container.encode(deploymentIDs.map { $0.prefectString }, forKey: .deploymentIDs)
         try container.encodeIfPresent(scheduledBefore.map(PrefectDate.format), forKey: .scheduledBefore)
         try container.encodeIfPresent(limit, forKey: .limit)
     }

@@ -31,7 +31,7 @@ extension PrefectClient {
     ) async throws -> PrefectResponse {
         let data: Data
         do {
-            data = try JSONEncoder().encode(body)
+            data = try PrefectJSONEncoder().encode(body)
         } catch {
             throw PrefectClientConfigurationError(setting: "request body", message: "cannot encode \(Body.self): \(error)")
         }
@@ -57,7 +57,7 @@ extension PrefectClient {
 
     /// `id` as Prefect writes UUIDs: lower case.
     static func segment(_ id: UUID) -> String {
-        id.uuidString.lowercased()
+        id.prefectString
     }
 }
 
