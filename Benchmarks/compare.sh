@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The Swift vs Python client comparison in one run: starts a fresh stock Prefect 3.9.1 server
+# (as ../shared/bench/run_all.sh does), runs the Python client benchmark and `prefect-bench
+# client` against it one after the other, then both decode benchmarks, and prints one table.
+#
+#   Benchmarks/compare.sh [--n 500] [--port 4300] [--out DIR] [--sections a,b,c,d,e]
+#
+# Needs ../shared/bench beside the checkout, and the Prefect venv of scripts/prefect-server.sh.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SHARED_BENCH="${SHARED_BENCH:-$ROOT/../shared/bench}"
+N=500
+PORT=4300
+SECTIONS=a,b,c,d,e
+OUT=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --n) N="$2"; shift 2 ;;
+    --port) PORT="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    --sections) SECTIONS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
+  esac
+done
+OUT="${OUT:-$ROOT/bench-results/$(date -u +%Y%m%dT%H%M%SZ)}"
+mkdir -p "$OUT"
+
+"$ROOT/scripts/prefect-server.sh" install >/dev/null
+PY="$ROOT/.prefect-venv/bin/python"
+(cd "$ROOT" && swift build -c release --product prefect-bench >/dev/null)
+BENCH="$(cd "$ROOT" && swift build -c release --show-bin-path)/prefect-bench"
+
+HOME_DIR="$(mktemp -d /tmp/pfcompare-home.XXXXXX)"
+PREFECT_HOME="$HOME_DIR" PREFECT_SERVER_ANALYTICS_ENABLED=false PREFECT_UI_ENABLED=false \
+  "$PY" -m prefect server start --host 127.0.0.1 --port "$PORT" >"$OUT/server.log" 2>&1 &
+SERVER_PID=$!
+trap 'kill "$SERVER_PID" 2>/dev/null || true; rm -rf "$HOME_DIR"' EXIT
+API_URL="http://127.0.0.1:$PORT/api"
+for _ in $(seq 60); do
+  [ "$(curl -s "$API_URL/health" || true)" = "true" ] && break
+  sleep 1
+done
+[ "$(curl -s "$API_URL/health" || true)" = "true" ] || { echo "server at $API_URL not healthy" >&2; exit 1; }
+sleep 5
+
+echo "== Python client ($(date -u +%H:%M:%S))" >&2
+"$PY" "$SHARED_BENCH/python_client_bench.py" --api-url "$API_URL" --server-pid "$SERVER_PID" \
+  --n "$N" --sections "$SECTIONS" --output "$OUT/python_client.json" >/dev/null 2>"$OUT/python_client.stderr"
+echo "== Swift client ($(date -u +%H:%M:%S))" >&2
+"$BENCH" client --api-url "$API_URL" --server-pid "$SERVER_PID" --n "$N" --sections "$SECTIONS" \
+  --output "$OUT/swift_client.json" >/dev/null
+
+FIXTURE="$ROOT/Tests/PrefectSchemasTests/Fixtures/flow_runs_filter_200.json"
+echo "== decode ($(date -u +%H:%M:%S))" >&2
+"$BENCH" decode --file "$FIXTURE" >"$OUT/swift_decode.json"
+"$PY" - "$FIXTURE" >"$OUT/python_decode.json" <<'EOF'
+import json, sys, time
+from pydantic import TypeAdapter
+from prefect.client.schemas.objects import FlowRun
+raw = open(sys.argv[1], "rb").read()
+adapter = TypeAdapter(list[FlowRun])
+count = len(adapter.validate_json(raw))
+for _ in range(20):
+    adapter.validate_json(raw)
+best = float("inf")
+for _ in range(5):
+    start = time.process_time()
+    for _ in range(50):
+        adapter.validate_json(raw)
+    best = min(best, (time.process_time() - start) / 50)
+print(json.dumps({"tool": "pydantic TypeAdapter(list[FlowRun]).validate_json", "objects": count,
+                  "us_per_decode": round(best * 1e6, 1), "objects_per_second": round(count / best)}))
+EOF
+
+python3 "$SHARED_BENCH/summarize.py" "$OUT/python_client.json" "$OUT/swift_client.json" | tee "$OUT/summary.md"
+python3 - "$OUT" <<'EOF' | tee -a "$OUT/summary.md"
+import json, sys, pathlib
+out = pathlib.Path(sys.argv[1])
+py = json.loads((out / "python_client.json").read_text())["results"]
+sw = json.loads((out / "swift_client.json").read_text())["results"]
+print("\n| section | Python client CPU µs/op | Swift client CPU µs/op | Python / Swift |\n|---|---:|---:|---:|")
+for key in sorted(set(py) & set(sw)):
+    p, s = py[key].get("client_cpu_us_per_op"), sw[key].get("client_cpu_us_per_op")
+    if isinstance(p, (int, float)) and isinstance(s, (int, float)) and s > 0:
+        print(f"| {key} | {p:,.0f} | {s:,.0f} | {p / s:.1f}× |")
+pd = json.loads((out / "python_decode.json").read_text())
+sd = json.loads((out / "swift_decode.json").read_text())
+print(f"\nDecode 200 FlowRuns: pydantic {pd['us_per_decode']:,} µs ({pd['objects_per_second']:,} objects/s), "
+      f"PrefectJSONDecoder {sd['us_per_decode']:,} µs ({sd['objects_per_second']:,} objects/s): "
+      f"{sd['objects_per_second'] / pd['objects_per_second']:.1f}×")
+EOF
+echo "results in $OUT" >&2
