@@ -4,6 +4,7 @@
 # client` against it one after the other, then both decode benchmarks, and prints one table.
 #
 #   Benchmarks/compare.sh [--n 500] [--port 4300] [--out DIR] [--sections a,b,c,d,e]
+#                         [--server-args "--no-services"]
 #
 # Needs ../shared/bench beside the checkout, and the Prefect venv of scripts/prefect-server.sh.
 set -euo pipefail
@@ -14,13 +15,15 @@ N=500
 PORT=4300
 SECTIONS=a,b,c,d,e
 OUT=""
+SERVER_ARGS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --n) N="$2"; shift 2 ;;
     --port) PORT="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --sections) SECTIONS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --server-args) SERVER_ARGS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -29,12 +32,13 @@ mkdir -p "$OUT"
 
 "$ROOT/scripts/prefect-server.sh" install >/dev/null
 PY="$ROOT/.prefect-venv/bin/python"
-(cd "$ROOT" && swift build -c release --product prefect-bench >/dev/null)
+(cd "$ROOT" && swift build -c release --product prefect-bench 2>&1 | grep -E "error:|warning: .*/(Sources|Benchmarks)/" >&2 || true)
 BENCH="$(cd "$ROOT" && swift build -c release --show-bin-path)/prefect-bench"
 
 HOME_DIR="$(mktemp -d /tmp/pfcompare-home.XXXXXX)"
+# shellcheck disable=SC2086
 PREFECT_HOME="$HOME_DIR" PREFECT_SERVER_ANALYTICS_ENABLED=false PREFECT_UI_ENABLED=false \
-  "$PY" -m prefect server start --host 127.0.0.1 --port "$PORT" >"$OUT/server.log" 2>&1 &
+  "$PY" -m prefect server start --host 127.0.0.1 --port "$PORT" $SERVER_ARGS >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true; rm -rf "$HOME_DIR"' EXIT
 API_URL="http://127.0.0.1:$PORT/api"

@@ -100,19 +100,24 @@ final class TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
-        try presentValue(key).map { try decoder.bool($0, key) }
+        guard let index = presentValue(key) else { return nil }
+        return try decoder.bool(index, key)
     }
     func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
-        try presentValue(key).map { try decoder.string($0, key) }
+        guard let index = presentValue(key) else { return nil }
+        return try decoder.string(index, key)
     }
     func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
-        try presentValue(key).map { try decoder.double($0, key) }
+        guard let index = presentValue(key) else { return nil }
+        return try decoder.double(index, key)
     }
     func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
-        try presentValue(key).map { try decoder.integer(Int.self, $0, key) }
+        guard let index = presentValue(key) else { return nil }
+        return try decoder.integer(Int.self, index, key)
     }
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        try presentValue(key).map { try decoder.decodeValue(T.self, at: $0, key: key) }
+        guard let index = presentValue(key) else { return nil }
+        return try decoder.decodeValue(T.self, at: index, key: key)
     }
 
     func nestedContainer<NestedKey: CodingKey>(
