@@ -403,6 +403,31 @@ class Gen:
             return f"try container.encodeIfPresent({label}, forKey: {key})"
         return f"try container.encode({label}, forKey: {key})"
 
+    # ---------- aliases ----------
+    @staticmethod
+    def signature(cls) -> dict[str, str]:
+        """What a model looks like on the wire: field names, types and aliases (defaults differ
+        between Prefect's copies only in how Python fills them in)."""
+        return {k: f"{v.annotation!r} / {v.alias!r}" for k, v in cls.model_fields.items()}
+
+    def same_as_object(self, cls) -> str | None:
+        """The `objects` model whose JSON a `responses` model repeats field for field
+        (FlowRunResponse is FlowRun again), so it becomes a typealias instead of a second copy."""
+        if self.home[cls.__name__] != "responses":
+            return None
+        mine = self.signature(cls)
+        for name, other in sorted(self.models.items()):
+            if self.home[name] == "objects" and self.signature(other) == mine:
+                return name
+        return None
+
+    def emit_alias(self, name: str, original: str) -> str:
+        return (
+            f"/// Mirrors `prefect.client.schemas.responses.{name}`, which has exactly the JSON fields of\n"
+            f"/// ``{original}`` (`prefect.client.schemas.objects.{original}`).\n"
+            f"public typealias {name} = {original}\n"
+        )
+
     # ---------- files ----------
     def write(self):
         groups: dict[Path, list[str]] = {}
@@ -432,7 +457,9 @@ class Gen:
         for name in sorted(self.enums):
             groups.setdefault(target(name), []).append(self.emit_enum(self.enums[name]))
         for name in sorted(self.models):
-            groups.setdefault(target(name), []).append(self.emit_model(self.models[name]))
+            original = self.same_as_object(self.models[name])
+            chunk = self.emit_alias(name, original) if original else self.emit_model(self.models[name])
+            groups.setdefault(target(name), []).append(chunk)
         for sub in ("Objects", "Actions", "Filters"):
             folder = OUT / sub
             folder.mkdir(parents=True, exist_ok=True)
