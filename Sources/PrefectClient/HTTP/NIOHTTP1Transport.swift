@@ -62,12 +62,11 @@ public final class NIOHTTP1Transport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest, body: Data?) async throws -> HTTPTransportResponse {
-        let url = "\(request.scheme ?? "http")://\(request.authority ?? "")\(request.path ?? "/")"
         guard request.scheme == nil || request.scheme == "http", let authority = request.authority,
             let target = Target(authority: authority)
         else {
             throw PrefectTransportError(
-                kind: .localProtocol, method: request.method.rawValue, url: url,
+                kind: .localProtocol, method: request.method.rawValue, url: Self.url(of: request),
                 underlying: "NIOHTTP1Transport speaks plain http:// only; use AsyncHTTPClientTransport for https://")
         }
         let loop = executor.eventLoop
@@ -85,8 +84,13 @@ public final class NIOHTTP1Transport: HTTPTransport {
             throw error
         } catch {
             if Task.isCancelled { throw CancellationError() }
-            throw PrefectTransportError.classify(error, method: request.method.rawValue, url: url)
+            throw PrefectTransportError.classify(error, method: request.method.rawValue, url: Self.url(of: request))
         }
+    }
+
+    /// The request's URL, for errors.
+    private static func url(of request: HTTPRequest) -> String {
+        "\(request.scheme ?? "http")://\(request.authority ?? "")\(request.path ?? "/")"
     }
 
     public func shutdown() async throws {
