@@ -161,7 +161,7 @@ public final class PrefectHTTPClient: Sendable {
     public func send<Body: Encodable>(
         _ method: HTTPRequest.Method = .post, _ path: String, json value: Body, query: [URLQueryItem] = []
     ) async throws -> PrefectResponse {
-        try await send(method, path, query: query, body: try PrefectJSONEncoder().encode(value))
+        try await send(method, path, query: query, body: try PrefectJSON.encode(value))
     }
 
     func markConnected() {

@@ -31,7 +31,7 @@ extension PrefectClient {
     ) async throws -> PrefectResponse {
         let data: Data
         do {
-            data = try PrefectJSONEncoder().encode(body)
+            data = try PrefectJSON.encode(body)
         } catch {
             throw PrefectClientConfigurationError(setting: "request body", message: "cannot encode \(Body.self): \(error)")
         }
