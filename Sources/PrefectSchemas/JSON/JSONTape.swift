@@ -19,6 +19,12 @@ struct JSONTape {
 
     var tokens: [Token]
 
+    /// The deepest nesting of arrays and objects accepted, as Foundation's `JSONSerialization`.
+    ///
+    /// Decoding a value recurses once per level; without a bound, a document such as
+    /// `[[[…]]]` 100,000 levels deep would overflow the stack of whichever thread decodes it.
+    static let maximumDepth = 512
+
     /// Parses `bytes` as one JSON value (RFC 8259), rejecting anything else.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONTape {
         var parser = JSONTapeParser(bytes: bytes)
@@ -78,6 +84,7 @@ private struct JSONTapeParser {
             let byte = bytes[position]
             switch byte {
             case UInt8(ascii: "{"):
+                try checkDepth()
                 position += 1
                 tokens.append(.init(kind: .object, start: 0, end: 0, next: 0))
                 stack.append(tokens.count - 1)
@@ -90,6 +97,7 @@ private struct JSONTapeParser {
                 try parseKey()
                 continue
             case UInt8(ascii: "["):
+                try checkDepth()
                 position += 1
                 tokens.append(.init(kind: .array, start: 0, end: 0, next: 0))
                 stack.append(tokens.count - 1)
@@ -113,6 +121,12 @@ private struct JSONTapeParser {
                 throw fail("expected a JSON value")
             }
             if try afterValue() { return }
+        }
+    }
+
+    private func checkDepth() throws(JSONSyntaxError) {
+        guard stack.count < JSONTape.maximumDepth else {
+            throw fail("arrays and objects nested deeper than \(JSONTape.maximumDepth) levels")
         }
     }
 
