@@ -89,7 +89,7 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// A jittered interval around `average`, at most `average * (1 + clampingFactor)`
     /// (`clamped_poisson_interval`).
-    static func clampedPoissonInterval<G: RandomNumberGenerator>(
+    package static func clampedPoissonInterval<G: RandomNumberGenerator>(
         average: Double, clampingFactor: Double, using generator: inout G
     ) -> Double {
         guard average > 0 else { return 0 }

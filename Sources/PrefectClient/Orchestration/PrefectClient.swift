@@ -1,3 +1,4 @@
+public import Foundation
 public import Logging
 import Synchronization
 
@@ -74,6 +75,25 @@ public final class PrefectClient: Sendable {
                 tls: .init(insecureSkipVerify: settings.tlsInsecureSkipVerify, caCertificateFile: settings.sslCertFile)))
     }
 
+    /// Creates a client that sends its requests through `transport` and owns it:
+    /// ``shutdown()`` shuts the transport down. Embedded servers use this with an in-process
+    /// transport (``ServerType/ephemeral``); retries follow `settings`, and no CSRF tokens are
+    /// asked for.
+    public convenience init(
+        apiURL: URL, transport: any HTTPTransport, serverType: ServerType, settings: PrefectSettings,
+        logger: Logger = Logger(label: "prefect.client")
+    ) throws {
+        let configuration = PrefectHTTPClient.Configuration(
+            apiURL: apiURL,
+            retryPolicy: RetryPolicy(
+                maxRetries: settings.maxRetries, jitterFactor: settings.retryJitterFactor,
+                extraStatusCodes: settings.retryExtraCodes),
+            csrfSupportEnabled: false,
+            customHeaders: settings.customHeaders)
+        let http = try PrefectHTTPClient(configuration: configuration, transport: transport, logger: logger)
+        self.init(http: http, serverType: serverType, ownsTransport: true, logger: logger)
+    }
+
     /// Creates a client over `http`; the caller keeps ownership of its transport.
     public convenience init(http: PrefectHTTPClient, serverType: ServerType = .server) {
         self.init(http: http, serverType: serverType, ownsTransport: false, logger: http.logger)
@@ -100,6 +120,10 @@ public final class PrefectClient: Sendable {
 
 /// Runs `body` with a client for `settings` and shuts the client down afterwards, whether
 /// `body` returns or throws.
+///
+/// This version needs `PREFECT_API_URL`. Importing `PrefectServer` brings the version that
+/// runs the embedded server when it is not set; that one is preferred wherever both are visible.
+@_disfavoredOverload
 public func withPrefectClient<Result: Sendable>(
     settings: PrefectSettings? = nil,
     logger: Logger = Logger(label: "prefect.client"),

@@ -1,0 +1,82 @@
+import PrefectSchemas
+
+/// The policies of Prefect 3.9.1 (`prefect/server/orchestration/core_policy.py` and
+/// `global_policy.py`), in their priority order.
+///
+/// Rules that only act on runs with a deployment or on tags with concurrency limits
+/// (`ValidateDeploymentConcurrencyAtRunning`, `SecureFlowConcurrencySlots`,
+/// `RemoveDeploymentConcurrencyLeaseForOldClientVersions`, `ReleaseFlowConcurrencySlots`,
+/// `SecureTaskConcurrencySlots`, `ReleaseTaskConcurrencySlots`) join these lists with those
+/// resources; until then every run behaves as Prefect's does without them.
+/// `InstrumentFlowRunStateTransitions` emits events and joins with the events API.
+enum Policies {
+    /// `CoreFlowPolicy`: what `set_state` applies to flow runs without `force`.
+    static let coreFlow = OrchestrationPolicy<FlowRun>(rules: [
+        TransformRule(transform: PreserveDeploymentConcurrencyLeaseId()),
+        PreventDuplicateTransitions(),
+        HandleFlowTerminalStateTransitions(),
+        EnforceCancellingToCancelledTransition(),
+        BypassCancellingFlowRunsWithNoInfra(),
+        PreventPendingTransitions<FlowRun>(),
+        EnsureOnlyScheduledFlowsMarkedLate(),
+        HandlePausingFlows(),
+        HandleResumingPausedFlows(),
+        CopyScheduledTime<FlowRun>(),
+        WaitForScheduledTime<FlowRun>(),
+        RetryFailedFlows(),
+    ])
+
+    /// `MinimalFlowPolicy`: what `force=true` still applies to flow runs.
+    static let minimalFlow = OrchestrationPolicy<FlowRun>(rules: [
+        TransformRule(transform: PreserveDeploymentConcurrencyLeaseId()),
+        PreventResultDataLoss(),
+        BypassCancellingFlowRunsWithNoInfra(),
+    ])
+
+    /// `CoreTaskPolicy`: what `set_state` applies to task runs without `force`.
+    static let coreTask = OrchestrationPolicy<TaskRun>(rules: [
+        CacheRetrieval(),
+        HandleTaskTerminalStateTransitions(),
+        PreventRunningTasksFromStoppedFlows(),
+        CopyScheduledTime<TaskRun>(),
+        WaitForScheduledTime<TaskRun>(),
+        RetryFailedTasks(),
+        RenameReruns<TaskRun>(),
+        UpdateFlowRunTrackerOnTasks(),
+        CacheInsertion(),
+    ])
+
+    /// `MinimalTaskPolicy`: with `force=true` only the task-tag slot release applies, which
+    /// joins with concurrency limits.
+    static let minimalTask = OrchestrationPolicy<TaskRun>(rules: [])
+
+    /// `GlobalFlowPolicy`: bookkeeping on every flow-run transition.
+    static let globalFlow: [any UniversalTransform<FlowRun>] = [
+        EnsureFlowRunStateTimestampIsUnique(),
+        SetRunStateType<FlowRun>(),
+        SetRunStateName<FlowRun>(),
+        SetStartTime<FlowRun>(),
+        SetEndTime<FlowRun>(),
+        IncrementRunTime<FlowRun>(),
+        SetExpectedStartTime<FlowRun>(),
+        SetNextScheduledStartTime<FlowRun>(),
+        UpdateStateDetails<FlowRun>(),
+        UpdateSubflowParentTask(),
+        UpdateSubflowStateDetails(),
+        IncrementFlowRunCount(),
+        RemoveResumingIndicator(),
+    ]
+
+    /// `GlobalTaskPolicy`: bookkeeping on every task-run transition.
+    static let globalTask: [any UniversalTransform<TaskRun>] = [
+        SetRunStateType<TaskRun>(),
+        SetRunStateName<TaskRun>(),
+        SetStartTime<TaskRun>(),
+        SetEndTime<TaskRun>(),
+        IncrementRunTime<TaskRun>(),
+        SetExpectedStartTime<TaskRun>(),
+        SetNextScheduledStartTime<TaskRun>(),
+        UpdateStateDetails<TaskRun>(),
+        IncrementTaskRunCount(),
+    ]
+}

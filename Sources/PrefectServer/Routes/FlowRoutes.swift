@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import PrefectSchemas
+
+/// `/flows` (Prefect's `api/flows.py`).
+enum FlowRoutes {
+    static func register(on api: RouterGroup<PrefectRequestContext>, _ env: RouteEnvironment) {
+        let flows = api.group("flows")
+
+        flows.post("/") { request, _ -> Response in
+            let clock = RequestClock(request)
+            let create = try await APIBody.decode(FlowCreate.self, from: request)
+            let (flow, created) = try await env.write { try FlowStore.create($0, create, now: clock.now) }
+            return JSONResponse.make(flow, status: created ? .created : .ok)
+        }
+
+        flows.get(":id") { _, context -> Response in
+            let id = try context.uuid("id")
+            guard let flow = try await env.read({ try FlowStore.read($0, id: id) }) else { throw APIError.notFound("Flow not found") }
+            return JSONResponse.make(flow)
+        }
+
+        flows.get("name/:name") { _, context -> Response in
+            let name = try context.string("name")
+            guard let flow = try await env.read({ try FlowStore.read($0, name: name) }) else {
+                throw APIError.notFound("Flow not found")
+            }
+            return JSONResponse.make(flow)
+        }
+
+        flows.post("filter") { request, _ -> Response in
+            let body = try await APIBody.decode(RunFilterBody<FlowSort>.self, from: request, emptyIsObject: true)
+            try Paging.checkSort(body.sort) { if case .unknown = $0 { true } else { false } }
+            let page = try Paging.page(limit: body.limit, offset: body.offset)
+            let bodies = try await env.read { try FlowStore.filter($0, body.query, sort: body.sort, page: page) }
+            return JSONResponse.raw(BodyList.join(bodies))
+        }
+
+        flows.post("count") { request, _ -> Response in
+            let body = try await APIBody.decode(RunFilterBody<FlowSort>.self, from: request, emptyIsObject: true)
+            return JSONResponse.make(try await env.read { try FlowStore.count($0, body.query) })
+        }
+
+        flows.patch(":id") { request, context -> Response in
+            let id = try context.uuid("id")
+            let clock = RequestClock(request)
+            let update = try await APIBody.decode(FlowUpdate.self, from: request)
+            guard try await env.write({ try FlowStore.update($0, id: id, update, now: clock.now) }) else {
+                throw APIError.notFound("Flow not found")
+            }
+            return JSONResponse.noContent()
+        }
+
+        flows.delete(":id") { _, context -> Response in
+            let id = try context.uuid("id")
+            guard try await env.write({ try FlowStore.delete($0, id: id) }) else { throw APIError.notFound("Flow not found") }
+            return JSONResponse.noContent()
+        }
+    }
+}

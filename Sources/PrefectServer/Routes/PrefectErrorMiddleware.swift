@@ -1,0 +1,35 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Turns every error into an answer in Prefect's shapes, so nothing reaches a client as a
+/// crash or a framework-specific body: unknown routes are `{"detail": "Not Found"}`, database
+/// trouble is a 503 the client retries, anything else a logged 500 (Prefect's
+/// `custom_internal_exception_handler`).
+struct PrefectErrorMiddleware: RouterMiddleware {
+    typealias Context = PrefectRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return JSONResponse.make(error.body, status: error.status)
+        } catch let error as HTTPError {
+            return JSONResponse.make(["detail": error.status.reasonPhrase], status: error.status)
+        } catch let error as PrefectServerUnavailable {
+            context.logger.error("database unavailable", metadata: ["error": "\(error)"])
+            return JSONResponse.make(["exception_message": "Service Unavailable"], status: .serviceUnavailable)
+        } catch {
+            context.logger.error(
+                "request failed", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(error)"])
+            return JSONResponse.make(["exception_message": "Internal Server Error"], status: .internalServerError)
+        }
+    }
+}
+
+/// The database could not serve a request (closed during shutdown, disk full): a 503 the
+/// client's retry loop handles.
+struct PrefectServerUnavailable: Error, CustomStringConvertible {
+    let description: String
+}

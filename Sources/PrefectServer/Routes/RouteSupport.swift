@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import PrefectSchemas
+
+/// What every handler needs: the database, and per request the time it started and the
+/// API version it declared.
+struct RouteEnvironment: Sendable {
+    let database: PrefectDatabase
+
+    /// Runs `body` in the single writer's transaction. Database failures become Prefect's
+    /// answers: a violated constraint is 409, anything else a retryable 503.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await mapErrors { try await database.pool.write(body) }
+    }
+
+    /// Runs `body` on a reader, concurrently with other reads and the writer.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await mapErrors { try await database.pool.read(body) }
+    }
+
+    private func mapErrors<T>(_ operation: () async throws -> T) async throws -> T {
+        do {
+            return try await operation()
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_CONSTRAINT {
+                throw APIError.detail(
+                    .conflict,
+                    "Data integrity conflict. This usually means a unique or foreign key constraint was violated. See server logs for details.")
+            }
+            throw PrefectServerUnavailable(description: "\(error)")
+        }
+    }
+}
+
+/// The moment a request is handled, cut to microseconds as the database keeps times, and the
+/// `X-PREFECT-API-VERSION` it sent.
+struct RequestClock: Sendable {
+    let now: Date
+    let apiVersion: String?
+
+    init(_ request: Request) {
+        now = StoredTime.truncated(Date())
+        apiVersion = Self.apiVersionHeader.flatMap { request.headers[$0] }
+    }
+
+    private static let apiVersionHeader = HTTPField.Name("X-PREFECT-API-VERSION")
+}
+
+extension PrefectRequestContext {
+    /// The UUID path parameter `name`; a malformed one is an unknown route, as Prefect's
+    /// `{id:uuid}` path converter makes it.
+    func uuid(_ name: String) throws -> UUID {
+        guard let text = parameters.get(name), let id = UUID(uuidString: text) else {
+            throw APIError.notFound("Not Found")
+        }
+        return id
+    }
+
+    func string(_ name: String) throws -> String {
+        guard let text = parameters.get(name) else { throw APIError.notFound("Not Found") }
+        return text
+    }
+}
+
+/// `limit` and `offset` of a filter body, checked as Prefect's `LimitBody` and `Body(0, ge=0)`.
+enum Paging {
+    /// `PREFECT_SERVER_API_DEFAULT_LIMIT`.
+    static let defaultLimit = 200
+
+    static func page(limit: Int?, offset: Int?) throws -> Page {
+        let limit = limit ?? defaultLimit
+        if limit < 0 { throw APIError.detail(.unprocessableContent, "Invalid limit: must be greater than or equal to 0.") }
+        if limit > defaultLimit {
+            throw APIError.detail(.unprocessableContent, "Invalid limit: must be less than or equal to \(defaultLimit).")
+        }
+        let offset = offset ?? 0
+        if offset < 0 {
+            throw APIError.validation(
+                [APIError.validationEntry(
+                    type: "greater_than_equal", loc: ["body", "offset"], msg: "Input should be greater than or equal to 0",
+                    input: .int(Int64(offset)))],
+                requestBody: .null)
+        }
+        return Page(limit: limit, offset: offset)
+    }
+
+    /// A sort value the server does not know is a 422, as pydantic's enum validation makes it.
+    static func checkSort<Sort: CaseIterable & CustomStringConvertible & Equatable>(_ sort: Sort?, unknown: (Sort) -> Bool) throws {
+        guard let sort, unknown(sort) else { return }
+        let allowed = Sort.allCases.map { "'\($0)'" }.joined(separator: ", ")
+        throw APIError.validation(
+            [APIError.validationEntry(
+                type: "enum", loc: ["body", "sort"], msg: "Input should be \(allowed)", input: .string(sort.description))],
+            requestBody: .null)
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+import PrefectSchemas
+
+/// A boolean SQL expression with its arguments, built from a Prefect filter.
+///
+/// Filters nest (a flow-run filter holds a state filter holding a type filter); each level
+/// combines its parts with its own `operator` (`and_` by default), as Prefect's
+/// `PrefectOperatorFilterBaseModel` does. An empty condition is "no restriction".
+struct SQLCondition {
+    var sql: String
+    var arguments: [any DatabaseValueConvertible]
+
+    /// Matches nothing: a filter on a resource that has no rows of its kind.
+    static var nothing: SQLCondition { SQLCondition(sql: "0") }
+
+    init(sql: String, arguments: [any DatabaseValueConvertible] = []) {
+        self.sql = sql
+        self.arguments = arguments
+    }
+
+    var statementArguments: StatementArguments { StatementArguments(arguments) }
+
+    /// `column IN (…)`; an empty list matches nothing, as SQL's `IN ()` would.
+    static func isIn(_ column: String, _ values: [String]) -> SQLCondition {
+        guard !values.isEmpty else { return .nothing }
+        return SQLCondition(sql: "\(column) IN (\(placeholders(values.count)))", arguments: values)
+    }
+
+    static func isIn(_ column: String, _ ids: [UUID]) -> SQLCondition {
+        isIn(column, ids.map(\.prefectString))
+    }
+
+    /// `column NOT IN (…)`, with SQL's semantics (a NULL column does not match), as Prefect's
+    /// `not_in`; an empty list excludes nothing.
+    static func notIn(_ column: String, _ values: [String]) -> SQLCondition {
+        guard !values.isEmpty else { return SQLCondition(sql: "1") }
+        return SQLCondition(sql: "\(column) NOT IN (\(placeholders(values.count)))", arguments: values)
+    }
+
+    static func notIn(_ column: String, _ ids: [UUID]) -> SQLCondition {
+        notIn(column, ids.map(\.prefectString))
+    }
+
+    /// Case-insensitive substring match (`ILIKE '%value%'`); `%`, `_` and `\` in `value` are literal.
+    static func contains(_ column: String, _ value: String) -> SQLCondition {
+        SQLCondition(sql: "\(column) LIKE ? ESCAPE '\\'", arguments: ["%\(escapeLike(value))%"])
+    }
+
+    static func isNull(_ column: String, _ isNull: Bool) -> SQLCondition {
+        SQLCondition(sql: "\(column) IS \(isNull ? "" : "NOT ")NULL")
+    }
+
+    static func compare(_ column: String, _ op: String, _ date: Date) -> SQLCondition {
+        SQLCondition(sql: "\(column) \(op) ?", arguments: [StoredTime.micros(date)])
+    }
+
+    /// A JSON array column holding every one of `tags`.
+    static func hasAllTags(_ column: String, _ tags: [String]) -> SQLCondition {
+        guard !tags.isEmpty else { return SQLCondition(sql: "1") }
+        let each = tags.map { _ in "EXISTS (SELECT 1 FROM json_each(\(column)) WHERE json_each.value = ?)" }
+        return SQLCondition(sql: "(" + each.joined(separator: " AND ") + ")", arguments: tags)
+    }
+
+    /// A JSON array column holding at least one of `tags`.
+    static func hasAnyTag(_ column: String, _ tags: [String]) -> SQLCondition {
+        guard !tags.isEmpty else { return .nothing }
+        return SQLCondition(
+            sql: "EXISTS (SELECT 1 FROM json_each(\(column)) WHERE json_each.value IN (\(placeholders(tags.count))))",
+            arguments: tags)
+    }
+
+    /// A JSON array column that is empty (`is_null_`), or not.
+    static func hasNoTags(_ column: String, _ isEmpty: Bool) -> SQLCondition {
+        SQLCondition(sql: isEmpty ? "json_array_length(\(column)) = 0" : "json_array_length(\(column)) > 0")
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
+    }
+
+    static func escapeLike(_ value: String) -> String {
+        var escaped = ""
+        for character in value {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+}
+
+/// Collects the parts of one filter level and joins them with the level's operator.
+struct SQLConditionList {
+    private var parts: [SQLCondition] = []
+
+    mutating func add(_ condition: SQLCondition?) {
+        if let condition { parts.append(condition) }
+    }
+
+    /// The parts joined by `AND` or `OR`; nil when there are none (no restriction).
+    func combined(_ op: Operator?) -> SQLCondition? {
+        guard !parts.isEmpty else { return nil }
+        if parts.count == 1 { return parts[0] }
+        let joiner = op == .or ? " OR " : " AND "
+        return SQLCondition(
+            sql: "(" + parts.map { "(\($0.sql))" }.joined(separator: joiner) + ")",
+            arguments: parts.flatMap(\.arguments))
+    }
+}

@@ -1,0 +1,44 @@
+import PrefectSchemas
+
+extension TaskRunFilter {
+    /// The condition on table `task_run` (Prefect's `TaskRunFilter.as_sql_filter`).
+    func sqlCondition(_ table: String = "task_run") -> SQLCondition? {
+        var parts = SQLConditionList()
+        if let ids = id?.any { parts.add(.isIn("\(table).id", ids)) }
+        if let name {
+            if let any = name.any { parts.add(.isIn("\(table).name", any)) }
+            if let like = name.like { parts.add(.contains("\(table).name", like)) }
+        }
+        if let tags {
+            var tagParts = SQLConditionList()
+            if let all = tags.all { tagParts.add(.hasAllTags("\(table).tags", all)) }
+            if let isNull = tags.isNull { tagParts.add(.hasNoTags("\(table).tags", isNull)) }
+            parts.add(tagParts.combined(tags.operator))
+        }
+        if let state {
+            var inner = SQLConditionList()
+            if let any = state.type?.any { inner.add(.isIn("\(table).state_type", any.map(\.rawValue))) }
+            if let any = state.name?.any { inner.add(.isIn("\(table).state_name", any)) }
+            parts.add(inner.combined(state.operator))
+        }
+        if let startTime {
+            if let before = startTime.before { parts.add(.compare("\(table).start_time", "<=", before)) }
+            if let after = startTime.after { parts.add(.compare("\(table).start_time", ">=", after)) }
+            if let isNull = startTime.isNull { parts.add(.isNull("\(table).start_time", isNull)) }
+        }
+        if let endTime {
+            if let before = endTime.before { parts.add(.compare("\(table).end_time", "<=", before)) }
+            if let after = endTime.after { parts.add(.compare("\(table).end_time", ">=", after)) }
+            if let isNull = endTime.isNull { parts.add(.isNull("\(table).end_time", isNull)) }
+        }
+        if let exists = subflowRuns?.exists {
+            parts.add(SQLCondition(
+                sql: "\(exists ? "" : "NOT ")EXISTS (SELECT 1 FROM flow_run AS subflow WHERE subflow.parent_task_run_id = \(table).id)"))
+        }
+        if let flowRunID {
+            if let any = flowRunID.any { parts.add(.isIn("\(table).flow_run_id", any)) }
+            if let isNull = flowRunID.isNull { parts.add(.isNull("\(table).flow_run_id", isNull)) }
+        }
+        return parts.combined(self.operator)
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import PrefectSchemas
+
+/// Flow runs in table `flow_run`, their states in `flow_run_state` (Prefect's
+/// `models/flow_runs.py`). The body column holds the run as the API returns it, state
+/// included; the other columns are what filters and sorts read.
+enum FlowRunStore {
+    static func insert(_ db: Database, _ run: FlowRun) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO flow_run (id, flow_id, name, created, updated, state_type, state_name, state_timestamp,
+                    start_time, end_time, expected_start_time, next_scheduled_start_time, total_run_time, tags,
+                    deployment_id, work_queue_name, flow_version, parent_task_run_id, idempotency_key,
+                    created_by_id, created_by_type, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: try columns(run, includingKeys: true))
+    }
+
+    /// Writes every column of `run` back.
+    static func save(_ db: Database, _ run: FlowRun) throws {
+        var arguments = try columns(run, includingKeys: false)
+        arguments += [run.id.prefectString]
+        try db.execute(
+            sql: """
+                UPDATE flow_run SET name = ?, updated = ?, state_type = ?, state_name = ?, state_timestamp = ?,
+                    start_time = ?, end_time = ?, expected_start_time = ?, next_scheduled_start_time = ?,
+                    total_run_time = ?, tags = ?, deployment_id = ?, work_queue_name = ?, flow_version = ?,
+                    parent_task_run_id = ?, idempotency_key = ?, created_by_id = ?, created_by_type = ?, body = ?
+                WHERE id = ?
+                """,
+            arguments: arguments)
+    }
+
+    private static func columns(_ run: FlowRun, includingKeys: Bool) throws -> StatementArguments {
+        var stored = run
+        stored.estimatedRunTime = 0
+        stored.estimatedStartTimeDelta = 0
+        var arguments: StatementArguments = []
+        if includingKeys {
+            arguments += [run.id.prefectString, run.flowID.prefectString]
+        }
+        arguments += [run.name]
+        if includingKeys { arguments += [StoredTime.micros(run.created ?? Date())] }
+        arguments += [
+            StoredTime.micros(run.updated ?? Date()), run.stateType?.rawValue, run.stateName,
+            StoredTime.optionalMicros(run.state?.timestamp), StoredTime.optionalMicros(run.startTime), StoredTime.optionalMicros(run.endTime),
+            StoredTime.optionalMicros(run.expectedStartTime), StoredTime.optionalMicros(run.nextScheduledStartTime), run.totalRunTime,
+            try JSONText.encode(run.tags), run.deploymentID?.prefectString, run.workQueueName, run.flowVersion,
+            run.parentTaskRunID?.prefectString, run.idempotencyKey, run.createdBy?.id?.prefectString, run.createdBy?.type,
+            try PrefectJSON.encode(stored),
+        ]
+        return arguments
+    }
+
+    /// The run, with its estimates as of `now`.
+    static func read(_ db: Database, id: UUID, now: Date) throws -> FlowRun? {
+        guard let body = try Data.fetchOne(db, sql: "SELECT body FROM flow_run WHERE id = ?", arguments: [id.prefectString])
+        else { return nil }
+        return try decode(body, now: now)
+    }
+
+    static func read(_ db: Database, flowID: UUID, idempotencyKey: String, now: Date) throws -> FlowRun? {
+        guard let body = try Data.fetchOne(
+            db, sql: "SELECT body FROM flow_run WHERE flow_id = ? AND idempotency_key = ?",
+            arguments: [flowID.prefectString, idempotencyKey])
+        else { return nil }
+        return try decode(body, now: now)
+    }
+
+    static func filter(_ db: Database, _ query: RunQuery, sort: FlowRunSort?, page: Page, now: Date) throws -> [FlowRun] {
+        let condition = query.flowRunCondition()
+        let bodies = try Data.fetchAll(
+            db, sql: "SELECT flow_run.body FROM flow_run WHERE \(condition?.sql ?? "1") ORDER BY \(order(sort)) \(page.sql)",
+            arguments: condition?.statementArguments ?? [])
+        return try bodies.map { try decode($0, now: now) }
+    }
+
+    static func count(_ db: Database, _ query: RunQuery) throws -> Int {
+        let condition = query.flowRunCondition()
+        return try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM flow_run WHERE \(condition?.sql ?? "1")",
+            arguments: condition?.statementArguments ?? []) ?? 0
+    }
+
+    /// Deletes the run with its states, task runs, inputs and logs; false when it does not exist.
+    static func delete(_ db: Database, id: UUID) throws -> Bool {
+        try db.execute(sql: "DELETE FROM flow_run WHERE id = ?", arguments: [id.prefectString])
+        guard db.changesCount > 0 else { return false }
+        try db.execute(sql: "DELETE FROM log WHERE flow_run_id = ?", arguments: [id.prefectString])
+        return true
+    }
+
+    // MARK: states
+
+    static func insertState(_ db: Database, _ state: State, flowRunID: UUID) throws {
+        try db.execute(
+            sql: "INSERT INTO flow_run_state (id, flow_run_id, type, name, timestamp, body) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [state.id.prefectString, flowRunID.prefectString, state.type.rawValue, state.name,
+                        StoredTime.micros(state.timestamp), try PrefectJSON.encode(state)])
+    }
+
+    static func hasState(_ db: Database, flowRunID: UUID, at timestamp: Date) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM flow_run_state WHERE flow_run_id = ? AND timestamp = ?)",
+            arguments: [flowRunID.prefectString, StoredTime.micros(timestamp)]) ?? false
+    }
+
+    /// The JSON bodies of the run's states, oldest first.
+    static func stateBodies(_ db: Database, flowRunID: UUID) throws -> [Data] {
+        try Data.fetchAll(
+            db, sql: "SELECT body FROM flow_run_state WHERE flow_run_id = ? ORDER BY timestamp",
+            arguments: [flowRunID.prefectString])
+    }
+
+    static func stateBody(_ db: Database, id: UUID) throws -> Data? {
+        try Data.fetchOne(db, sql: "SELECT body FROM flow_run_state WHERE id = ?", arguments: [id.prefectString])
+    }
+
+    private static func decode(_ body: Data, now: Date) throws -> FlowRun {
+        var run = try PrefectJSON.decode(FlowRun.self, from: body)
+        run.computeEstimates(now: now)
+        return run
+    }
+
+    /// Prefect's `FlowRunSort.as_sql_sort`; the default is `ID_DESC`.
+    static func order(_ sort: FlowRunSort?) -> String {
+        switch sort ?? .idDesc {
+        case .startTimeAsc: "COALESCE(flow_run.start_time, flow_run.expected_start_time) ASC"
+        case .startTimeDesc: "COALESCE(flow_run.start_time, flow_run.expected_start_time) DESC"
+        case .expectedStartTimeAsc: "flow_run.expected_start_time ASC"
+        case .expectedStartTimeDesc: "flow_run.expected_start_time DESC"
+        case .nameAsc: "flow_run.name ASC"
+        case .nameDesc: "flow_run.name DESC"
+        case .nextScheduledStartTimeAsc: "flow_run.next_scheduled_start_time ASC"
+        case .endTimeDesc: "flow_run.end_time DESC"
+        default: "flow_run.id DESC"
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import PrefectSchemas
+
+/// Flows in table `flow` (Prefect's `models/flows.py`).
+enum FlowStore {
+    /// Creates the flow, or returns the existing one with the same name (Prefect's upsert
+    /// on `name`, which leaves the existing flow unchanged).
+    static func create(_ db: Database, _ create: FlowCreate, now: Date) throws -> (flow: Flow, created: Bool) {
+        if let existing = try read(db, name: create.name) { return (existing, false) }
+        let stamp = StoredTime.truncated(now)
+        let flow = Flow(id: UUID(), created: stamp, updated: stamp, name: create.name, tags: create.tags, labels: create.labels)
+        try db.execute(
+            sql: "INSERT INTO flow (id, name, created, updated, tags, body) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [flow.id.prefectString, flow.name, StoredTime.micros(stamp), StoredTime.micros(stamp),
+                        try JSONText.encode(flow.tags), try PrefectJSON.encode(flow)])
+        return (flow, true)
+    }
+
+    static func read(_ db: Database, id: UUID) throws -> Flow? {
+        try body(db, "SELECT body FROM flow WHERE id = ?", [id.prefectString]).map { try PrefectJSON.decode(Flow.self, from: $0) }
+    }
+
+    static func read(_ db: Database, name: String) throws -> Flow? {
+        try body(db, "SELECT body FROM flow WHERE name = ?", [name]).map { try PrefectJSON.decode(Flow.self, from: $0) }
+    }
+
+    static func labels(_ db: Database, id: UUID) throws -> [String: JSONValue] {
+        try read(db, id: id)?.labels ?? [:]
+    }
+
+    /// The JSON bodies of the flows that match, in `sort` order.
+    static func filter(_ db: Database, _ query: RunQuery, sort: FlowSort?, page: Page) throws -> [Data] {
+        let condition = query.flowCondition()
+        let order = switch sort ?? .nameAsc {
+        case .createdDesc: "flow.created DESC"
+        case .updatedDesc: "flow.updated DESC"
+        case .nameDesc: "flow.name DESC"
+        default: "flow.name ASC"
+        }
+        return try Data.fetchAll(
+            db, sql: "SELECT flow.body FROM flow WHERE \(condition?.sql ?? "1") ORDER BY \(order) \(page.sql)",
+            arguments: condition?.statementArguments ?? [])
+    }
+
+    static func count(_ db: Database, _ query: RunQuery) throws -> Int {
+        let condition = query.flowCondition()
+        return try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM flow WHERE \(condition?.sql ?? "1")",
+            arguments: condition?.statementArguments ?? []) ?? 0
+    }
+
+    /// Applies `update`; false when the flow does not exist.
+    static func update(_ db: Database, id: UUID, _ update: FlowUpdate, now: Date) throws -> Bool {
+        guard var flow = try read(db, id: id) else { return false }
+        if let tags = update.tags { flow.tags = tags }
+        flow.updated = StoredTime.truncated(now)
+        try db.execute(
+            sql: "UPDATE flow SET updated = ?, tags = ?, body = ? WHERE id = ?",
+            arguments: [StoredTime.micros(now), try JSONText.encode(flow.tags), try PrefectJSON.encode(flow), id.prefectString])
+        return true
+    }
+
+    /// Deletes the flow and, through the foreign keys, its runs; false when it does not exist.
+    static func delete(_ db: Database, id: UUID) throws -> Bool {
+        try db.execute(sql: "DELETE FROM flow WHERE id = ?", arguments: [id.prefectString])
+        return db.changesCount > 0
+    }
+
+    private static func body(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> Data? {
+        try Data.fetchOne(db, sql: sql, arguments: arguments)
+    }
+}
+
+/// JSON text for columns that hold arrays (tags), queried with SQLite's `json_each`.
+enum JSONText {
+    static func encode(_ strings: [String]) throws -> String {
+        String(decoding: try PrefectJSON.encode(strings), as: UTF8.self)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+
+/// The embedded server's SQLite database: one file in WAL mode, opened through a GRDB
+/// `DatabasePool` (one writer, concurrent readers), migrated on open.
+///
+/// Writes are serialised by the pool's single writer, so concurrent requests never see
+/// "database is locked"; the busy timeout covers another process holding the same file.
+final class PrefectDatabase: Sendable {
+    let pool: DatabasePool
+    /// Where the database lives.
+    let path: String
+
+    private init(pool: DatabasePool, path: String) {
+        self.pool = pool
+        self.path = path
+    }
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    ///
+    /// - Throws: ``PrefectServerError`` when the file cannot be opened or was written by a newer
+    ///   schema version than this build knows; such a database is left untouched.
+    static func open(path: String) throws -> PrefectDatabase {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw PrefectServerError.databaseUnavailable(path: path, reason: "cannot create its folder: \(error.localizedDescription)")
+            }
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.maximumReaderCount = 4
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw PrefectServerError.databaseUnavailable(path: path, reason: String(describing: error))
+        }
+        do {
+            try StorageMigrations.apply(to: pool, path: path)
+        } catch {
+            try? pool.close()
+            throw error
+        }
+        return PrefectDatabase(pool: pool, path: path)
+    }
+
+    /// Closes every connection; the database cannot be used afterwards.
+    func close() throws {
+        try pool.close()
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+/// Timestamps as the database stores them: whole microseconds since the Unix epoch, which
+/// keeps Prefect's microsecond precision and orders as plain integers.
+enum StoredTime {
+    static func micros(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+    }
+
+    static func optionalMicros(_ date: Date?) -> Int64? {
+        date.map { micros($0) }
+    }
+
+    static func date(_ micros: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(micros) / 1_000_000)
+    }
+
+    /// `date` cut to whole microseconds, as Prefect's database keeps it.
+    static func truncated(_ date: Date) -> Date {
+        Self.date(micros(date))
+    }
+}
