@@ -121,9 +121,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "PrefectServerTests",
+            dependencies: [
+                "PrefectServer", "PrefectClient", "PrefectTestKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "PrefectClient", "PrefectTestSupport",
+                "PrefectClient", "PrefectTestSupport", "PrefectTestKit",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings

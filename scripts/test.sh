@@ -10,8 +10,14 @@ cd "$ROOT"
 SERVERS="$ROOT/scripts/prefect-server.sh"
 started=$(date +%s)
 
+if [ ! -f /usr/include/sqlite3.h ]; then
+  echo "== installing libsqlite3-dev (the embedded server's SQLite)"
+  apt-get update -qq && apt-get install -y -qq libsqlite3-dev
+fi
+
 "$SERVERS" install
-trap '"$SERVERS" stop-all' EXIT
+SWIFT_SERVER_PID=""
+trap '[ -n "$SWIFT_SERVER_PID" ] && kill "$SWIFT_SERVER_PID" 2>/dev/null; "$SERVERS" stop-all' EXIT
 
 AUTH_STRING="admin:$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
 "$SERVERS" start-bg plain
@@ -43,6 +49,30 @@ if PREFECT_HOME="$cli_home" PREFECT_API_URL="http://127.0.0.1:9/api" "$CLI" vers
   echo "CLI did not fail for an unreachable server" >&2; exit 1
 fi
 grep -q "cannot reach the Prefect API" "$cli_home/out" || { cat "$cli_home/out" >&2; exit 1; }
+echo "== prefect-swift version on the embedded server (no PREFECT_API_URL)"
+PREFECT_HOME="$cli_home" "$CLI" version | tee "$cli_home/out"
+grep -q "^Server type: *ephemeral$" "$cli_home/out" || { echo "CLI did not use the embedded server" >&2; exit 1; }
+grep -q "^Database: *$cli_home/prefect-swift.db$" "$cli_home/out" || { echo "CLI did not report the database" >&2; exit 1; }
+grep -q "^Server version: *3.9.1$" "$cli_home/out" || { echo "embedded server did not answer its version" >&2; exit 1; }
+
+echo "== prefect-swift server start on loopback"
+swift_home="$(mktemp -d)"
+PREFECT_HOME="$swift_home" "$CLI" server start --port 0 --database "$swift_home/prefect.db" >"$swift_home/out" 2>&1 &
+SWIFT_SERVER_PID=$!
+for _ in $(seq 1 100); do
+  grep -q "^PREFECT_API_URL=" "$swift_home/out" && break
+  kill -0 "$SWIFT_SERVER_PID" 2>/dev/null || { cat "$swift_home/out" >&2; echo "server start exited" >&2; exit 1; }
+  sleep 0.1
+done
+PREFECT_TEST_SWIFT_API_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$swift_home/out")"
+[ -n "$PREFECT_TEST_SWIFT_API_URL" ] || { cat "$swift_home/out" >&2; echo "server start printed no URL" >&2; exit 1; }
+export PREFECT_TEST_SWIFT_API_URL
+swift_port="${PREFECT_TEST_SWIFT_API_URL##*:}"; swift_port="${swift_port%%/*}"
+if "$CLI" server start --port "$swift_port" --database "$swift_home/other.db" >"$swift_home/taken" 2>&1; then
+  echo "server start did not fail on a taken port" >&2; exit 1
+fi
+grep -q "already in use" "$swift_home/taken" || { cat "$swift_home/taken" >&2; echo "no clear message for a taken port" >&2; exit 1; }
+echo "embedded server: $PREFECT_TEST_SWIFT_API_URL"
 echo "CLI checks passed"
 
 echo "== swift test (set-up took $(( $(date +%s) - started )) s)"

@@ -6,6 +6,6 @@ struct PrefectSwift: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prefect-swift",
         abstract: "Work with a Prefect server from Swift.",
-        subcommands: [Version.self]
+        subcommands: [Version.self, Server.self]
     )
 }

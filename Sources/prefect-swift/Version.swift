@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PrefectClient
+import PrefectServer
 
 /// `prefect-swift version`: this SDK's versions and, for `PREFECT_API_URL`, the server's.
 struct Version: AsyncParsableCommand {
@@ -21,16 +22,16 @@ struct Version: AsyncParsableCommand {
         if let profile = settings.profileName {
             printRow("Profile:", profile)
         }
-        guard settings.apiURL != nil else {
-            printRow("Server type:", "ephemeral")
-            printRow("Server:", "PREFECT_API_URL is not set; set it to check a Prefect server")
-            return
-        }
         var logger = Logger(label: "prefect.cli")
         logger.logLevel = .error
-        let client = try PrefectClient(settings: settings, logger: logger)
+        let client: PrefectClient
         do {
-            try await report(client)
+            client = try await PrefectClient.forSettings(settings, logger: logger)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        do {
+            try await report(client, settings: settings)
             try await client.shutdown()
         } catch {
             try? await client.shutdown()
@@ -38,9 +39,13 @@ struct Version: AsyncParsableCommand {
         }
     }
 
-    private func report(_ client: PrefectClient) async throws {
+    private func report(_ client: PrefectClient, settings: PrefectSettings) async throws {
         printRow("Server type:", client.serverType.rawValue.lowercased())
-        printRow("API URL:", client.apiURL)
+        if client.serverType == .ephemeral {
+            printRow("Database:", EmbeddedPrefect.defaultDatabasePath(settings: settings))
+        } else {
+            printRow("API URL:", client.apiURL)
+        }
         if let error = await client.apiHealthcheck() {
             throw CommandFailure(Self.explain(error, apiURL: client.apiURL))
         }

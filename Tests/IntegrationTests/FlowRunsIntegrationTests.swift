@@ -2,11 +2,11 @@ import Foundation
 import PrefectClient
 import Testing
 
-@Suite("Flow runs against Prefect 3.9.1", .enabled(if: IntegrationServer.isConfigured(IntegrationServer.plain)))
+@Suite("Flow runs on every server")
 struct FlowRunsIntegrationTests {
-    @Test("create by flow name (two requests) and by flow id, read, filter, count")
-    func createReadFilterCount() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("create by flow name (two requests) and by flow id, read, filter, count", arguments: ServerUnderTest.available)
+    func createReadFilterCount(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let flowName = IntegrationServer.uniqueName("runs")
             let run = try await client.createFlowRun(
                 flowName: flowName, name: "first", parameters: ["x": 1, "y": "abc", "z": [1, 2.5]],
@@ -40,9 +40,9 @@ struct FlowRunsIntegrationTests {
         }
     }
 
-    @Test("update, rename, labels, delete")
-    func updateRenameLabelsDelete() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("update, rename, labels, delete", arguments: ServerUnderTest.available)
+    func updateRenameLabelsDelete(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let run = try await client.createFlowRun(flowName: IntegrationServer.uniqueName("update"), parameters: ["a": 1])
             try await client.updateFlowRun(flowRunID: run.id, flowVersion: "v2", tags: ["changed"])
             var read = try await client.readFlowRun(flowRunID: run.id)
@@ -68,9 +68,9 @@ struct FlowRunsIntegrationTests {
         }
     }
 
-    @Test("states: Pending → Running → Completed accepted, history read back, rules enforced")
-    func stateTransitions() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("states: Pending → Running → Completed accepted, history read back, rules enforced", arguments: ServerUnderTest.available)
+    func stateTransitions(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let run = try await client.createFlowRun(flowName: IntegrationServer.uniqueName("states"))
             let running = try await client.setFlowRunState(flowRunID: run.id, state: .running())
             #expect(running.status == .accept)
@@ -104,9 +104,9 @@ struct FlowRunsIntegrationTests {
         }
     }
 
-    @Test("pause and resume with input")
-    func pauseAndResume() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("pause and resume with input", arguments: ServerUnderTest.available)
+    func pauseAndResume(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let run = try await client.createFlowRun(flowName: IntegrationServer.uniqueName("pause"))
             _ = try await client.setFlowRunState(flowRunID: run.id, state: .running())
             let paused = try await client.setFlowRunState(
@@ -119,9 +119,9 @@ struct FlowRunsIntegrationTests {
         }
     }
 
-    @Test("flow-run input: create, read, filter, delete")
-    func flowRunInput() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("flow-run input: create, read, filter, delete", arguments: ServerUnderTest.available)
+    func flowRunInput(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let run = try await client.createFlowRun(flowName: IntegrationServer.uniqueName("input"))
             try await client.createFlowRunInput(flowRunID: run.id, key: "approval-1", value: #"{"ok": true}"#, sender: "swift")
             try await client.createFlowRunInput(flowRunID: run.id, key: "approval-2", value: "\"second\"")
@@ -149,9 +149,9 @@ struct FlowRunsIntegrationTests {
         }
     }
 
-    @Test("every flow run of a flow is reachable through the paginated sequence")
-    func pagination() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("every flow run of a flow is reachable through the paginated sequence", arguments: ServerUnderTest.available)
+    func pagination(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let flowID = try await client.createFlowFromName(IntegrationServer.uniqueName("paged-runs"))
             var created: Set<UUID> = []
             for _ in 0..<7 {

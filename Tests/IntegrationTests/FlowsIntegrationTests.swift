@@ -2,11 +2,11 @@ import Foundation
 import PrefectClient
 import Testing
 
-@Suite("Flows against Prefect 3.9.1", .enabled(if: IntegrationServer.isConfigured(IntegrationServer.plain)))
+@Suite("Flows on every server")
 struct FlowsIntegrationTests {
-    @Test("create (idempotent by name), read by id and name, filter, delete")
-    func flowLifecycle() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("create (idempotent by name), read by id and name, filter, delete", arguments: ServerUnderTest.available)
+    func flowLifecycle(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let name = IntegrationServer.uniqueName("flow")
             let id = try await client.createFlow(name: name)
             #expect(try await client.createFlowFromName(name) == id)
@@ -37,9 +37,9 @@ struct FlowsIntegrationTests {
         }
     }
 
-    @Test("every flow is reachable through the paginated sequence")
-    func pagination() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("every flow is reachable through the paginated sequence", arguments: ServerUnderTest.available)
+    func pagination(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let prefix = IntegrationServer.uniqueName("paged")
             var ids: Set<UUID> = []
             for index in 0..<7 {

@@ -2,17 +2,11 @@ import Foundation
 import PrefectClient
 import Testing
 
-@Suite("Health and version against Prefect 3.9.1", .enabled(if: IntegrationServer.isConfigured(IntegrationServer.plain)))
+@Suite("Health and version on every server")
 struct HealthAndVersionTests {
-    private func settings() throws -> PrefectSettings {
-        var settings = PrefectSettings(home: FileManager.default.temporaryDirectory.path)
-        settings.apiURL = try IntegrationServer.url(IntegrationServer.plain)
-        return settings
-    }
-
-    @Test("health, hello and version")
-    func healthHelloVersion() async throws {
-        try await withPrefectClient(settings: try settings()) { client in
+    @Test("health, hello and version", arguments: ServerUnderTest.available)
+    func healthHelloVersion(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let health = await client.apiHealthcheck()
             #expect(health == nil)
             let hello = try await client.hello()
@@ -25,9 +19,9 @@ struct HealthAndVersionTests {
         }
     }
 
-    @Test("a missing object is a 404 with Prefect's detail")
-    func notFound() async throws {
-        try await withPrefectClient(settings: try settings()) { client in
+    @Test("a missing object is a 404 with Prefect's detail", arguments: ServerUnderTest.available)
+    func notFound(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let error = await #expect(throws: PrefectHTTPStatusError.self) {
                 try await client.http.get("/flows/\(UUID().uuidString.lowercased())")
             }
@@ -39,7 +33,7 @@ struct HealthAndVersionTests {
 
     @Test("healthcheck reports an unreachable server as an error instead of throwing")
     func unreachable() async throws {
-        var settings = try settings()
+        var settings = PrefectSettings(home: FileManager.default.temporaryDirectory.path)
         settings.apiURL = URL(string: "http://127.0.0.1:9/api")
         try await withPrefectClient(settings: settings) { client in
             let error = await client.apiHealthcheck()

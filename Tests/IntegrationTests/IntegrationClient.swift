@@ -1,15 +1,57 @@
 import Foundation
 import PrefectClient
+import PrefectTestKit
+import Testing
+
+/// A Prefect-compatible server the shared suites run against; every such test runs once per
+/// server, with the same assertions, so a divergence from Prefect 3.9.1 is a failing test.
+enum ServerUnderTest: String, Sendable, CaseIterable, CustomTestStringConvertible {
+    /// The real Prefect 3.9.1 server `scripts/test.sh` starts.
+    case prefect
+    /// The embedded server, in-process, on a fresh database per test (`PrefectTestKit`).
+    case embedded
+    /// `prefect-swift server start` on loopback, started by `scripts/test.sh`.
+    case swiftServer
+
+    var testDescription: String {
+        switch self {
+        case .prefect: "Prefect 3.9.1"
+        case .embedded: "embedded, in-process"
+        case .swiftServer: "prefect-swift server start"
+        }
+    }
+
+    /// The servers this run can reach: all three under CI (a missing one fails), otherwise
+    /// the embedded server plus those whose URLs are set.
+    static var available: [ServerUnderTest] {
+        allCases.filter { server in
+            switch server {
+            case .prefect: IntegrationServer.isConfigured(IntegrationServer.plain)
+            case .embedded: true
+            case .swiftServer: IntegrationServer.isConfigured(IntegrationServer.swiftServer)
+            }
+        }
+    }
+}
 
 extension IntegrationServer {
-    /// Runs `body` with a client for the server under test, shut down afterwards.
-    ///
-    /// The suite talks to its server only through this, so the same tests can run against
-    /// any Prefect-compatible server (the real one today, the embedded one later).
+    /// Runs `body` with a client for the real Prefect server, shut down afterwards.
     static func withClient<Result: Sendable>(_ body: (PrefectClient) async throws -> Result) async throws -> Result {
-        var settings = PrefectSettings(home: FileManager.default.temporaryDirectory.path)
-        settings.apiURL = try url(plain)
-        return try await withPrefectClient(settings: settings, body)
+        try await withClient(.prefect, body)
+    }
+
+    /// Runs `body` with a client for `server`, shut down afterwards.
+    static func withClient<Result: Sendable>(
+        _ server: ServerUnderTest, _ body: (PrefectClient) async throws -> Result
+    ) async throws -> Result {
+        switch server {
+        case .embedded:
+            return try await withPrefectTestServer(.inProcess, body)
+        case .prefect, .swiftServer:
+            var settings = PrefectSettings(home: FileManager.default.temporaryDirectory.path)
+            settings.apiURL = try url(server == .prefect ? plain : swiftServer)
+            return try await withPrefectClient(settings: settings, body)
+        }
     }
 
     /// A name no other test run uses.

@@ -14,6 +14,8 @@ enum IntegrationServer {
     static let csrf = "PREFECT_TEST_CSRF_API_URL"
     /// A server with `PREFECT_SERVER_API_AUTH_STRING` set to `PREFECT_TEST_AUTH_STRING`.
     static let basicAuth = "PREFECT_TEST_AUTH_API_URL"
+    /// `prefect-swift server start` on a loopback port.
+    static let swiftServer = "PREFECT_TEST_SWIFT_API_URL"
 
     static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 

@@ -2,11 +2,11 @@ import Foundation
 import PrefectClient
 import Testing
 
-@Suite("Task runs and logs against Prefect 3.9.1", .enabled(if: IntegrationServer.isConfigured(IntegrationServer.plain)))
+@Suite("Task runs and logs on every server")
 struct TaskRunsIntegrationTests {
-    @Test("create with a client id (twice is one task run), read, states, rename, filter, delete")
-    func taskRunLifecycle() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("create with a client id (twice is one task run), read, states, rename, filter, delete", arguments: ServerUnderTest.available)
+    func taskRunLifecycle(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let flowRun = try await client.createFlowRun(flowName: IntegrationServer.uniqueName("tasks"))
             _ = try await client.setFlowRunState(flowRunID: flowRun.id, state: .running())
             let id = UUID()
@@ -63,9 +63,9 @@ struct TaskRunsIntegrationTests {
         }
     }
 
-    @Test("logs are written and read back in order")
-    func logs() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("logs are written and read back in order", arguments: ServerUnderTest.available)
+    func logs(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let flowRun = try await client.createFlowRun(flowName: IntegrationServer.uniqueName("logs"))
             let start = Date()
             let records = (0..<5).map { index in
