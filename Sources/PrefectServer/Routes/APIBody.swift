@@ -13,6 +13,8 @@ enum APIBody {
         do {
             let buffer = try await request.body.collect(upTo: maximumSize)
             return Data(buffer.readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw APIError.detail(.contentTooLarge, "Request body is larger than \(maximumSize) bytes.")
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError.detail(.contentTooLarge, "Request body is larger than \(maximumSize) bytes.")
         }

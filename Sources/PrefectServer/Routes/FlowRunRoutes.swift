@@ -11,6 +11,7 @@ enum FlowRunRoutes {
         runs.post("/") { request, _ -> Response in
             let clock = RequestClock(request)
             let create = try await APIBody.decode(FlowRunCreate.self, from: request)
+            try KnownValues.check(create.state, at: ["state"])
             let (run, created) = try await env.write {
                 try FlowRunCreation.create($0, create, now: clock.now, apiVersion: clock.apiVersion)
             }
@@ -99,6 +100,7 @@ enum FlowRunRoutes {
             let id = try context.uuid("id")
             let clock = RequestClock(request)
             let body = try await APIBody.decode(SetStateBody.self, from: request)
+            try KnownValues.check(body.state, at: ["state"])
             let result = try await env.write { db in
                 guard let outcome = try FlowRunOrchestration.setState(
                     db, flowRunID: id, state: body.state.makeState(now: clock.now), force: body.force, now: clock.now,

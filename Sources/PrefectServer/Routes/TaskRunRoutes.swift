@@ -10,6 +10,7 @@ enum TaskRunRoutes {
         runs.post("/") { request, _ -> Response in
             let clock = RequestClock(request)
             let create = try await APIBody.decode(TaskRunCreate.self, from: request)
+            try KnownValues.check(create.state, at: ["state"])
             let (run, created) = try await env.write {
                 try TaskRunCreation.create($0, create, now: clock.now, apiVersion: clock.apiVersion)
             }
@@ -64,6 +65,7 @@ enum TaskRunRoutes {
             let id = try context.uuid("id")
             let clock = RequestClock(request)
             let body = try await APIBody.decode(SetStateBody.self, from: request)
+            try KnownValues.check(body.state, at: ["state"])
             let result = try await env.write { db in
                 guard let outcome = try TaskRunOrchestration.setState(
                     db, taskRunID: id, state: body.state.makeState(now: clock.now), force: body.force, now: clock.now,
