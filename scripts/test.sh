@@ -75,6 +75,12 @@ grep -q "already in use" "$swift_home/taken" || { cat "$swift_home/taken" >&2; e
 echo "embedded server: $PREFECT_TEST_SWIFT_API_URL"
 echo "CLI checks passed"
 
+echo "== the official Python client (prefect 3.9.1) against prefect-swift server start"
+"$ROOT/.prefect-venv/bin/python" "$ROOT/../shared/bench/python_client_bench.py" --api-url "$PREFECT_TEST_SWIFT_API_URL" \
+  --n 10 --sections a,b,c,d,e --output "$swift_home/python-client.json" 2>"$swift_home/python-client.err" >/dev/null \
+  || { tail -30 "$swift_home/python-client.err" >&2; echo "the Python client benchmark failed" >&2; exit 1; }
+"$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-client-run.py" "$swift_home/python-client.json"
+
 echo "== swift test (set-up took $(( $(date +%s) - started )) s)"
 status=0
 swift test --skip-build "$@" || status=$?
