@@ -11,15 +11,14 @@ extension KeyedEncodingContainer {
         try encode(ids.map { $0.prefectString }, forKey: key)
     }
 
-    /// Encodes `id` in lower case when it is not `nil`.
+    /// Encodes `id` in lower case when it is not `nil` (through `encodeIfPresent`, so an
+    /// encoder that writes explicit nulls writes one here too).
     public mutating func encodePrefectUUIDIfPresent(_ id: UUID?, forKey key: Key) throws {
-        guard let id else { return }
-        try encodePrefectUUID(id, forKey: key)
+        try encodeIfPresent(id?.prefectString, forKey: key)
     }
 
     /// Encodes `ids` in lower case when they are not `nil`.
     public mutating func encodePrefectUUIDIfPresent(_ ids: [UUID]?, forKey key: Key) throws {
-        guard let ids else { return }
-        try encodePrefectUUID(ids, forKey: key)
+        try encodeIfPresent(ids?.map { $0.prefectString }, forKey: key)
     }
 }

@@ -129,4 +129,21 @@ struct PrefectJSONEncoderTests {
             #expect(id.prefectString == id.uuidString.lowercased())
         }
     }
+
+    @Test("explicit nulls: absent optional fields are written as null, only when asked")
+    func explicitNulls() throws {
+        let run = FlowRun(flowID: UUID(), parameters: ["p": nil])
+        let omitted = try PrefectJSON.decode(JSONValue.self, from: PrefectJSONEncoder().encode(run))
+        let explicit = try PrefectJSON.decode(JSONValue.self, from: PrefectJSONEncoder(explicitNulls: true).encode(run))
+        guard case .object(let short) = omitted, case .object(let full) = explicit else {
+            Issue.record("not objects")
+            return
+        }
+        #expect(short["deployment_id"] == nil)
+        #expect(full["deployment_id"] == .null)
+        #expect(full["state"] == .null)
+        #expect(full["parameters"] == ["p": nil], "explicit nulls inside free-form values are kept either way")
+        #expect(Set(full.keys).isSuperset(of: short.keys))
+        #expect(try PrefectJSON.decode(FlowRun.self, from: PrefectJSONEncoder(explicitNulls: true).encode(run)) == run)
+    }
 }

@@ -22,8 +22,12 @@ final class JSONByteWriter {
     private(set) var frames: [Frame] = []
     private var nextFrameID = 0
     var needsFallback = false
+    /// Whether `encodeIfPresent` of a nil writes the key with `null` (see
+    /// ``PrefectJSONEncoder/init(explicitNulls:)``).
+    let explicitNulls: Bool
 
-    init() {
+    init(explicitNulls: Bool = false) {
+        self.explicitNulls = explicitNulls
         bytes.reserveCapacity(512)
     }
 

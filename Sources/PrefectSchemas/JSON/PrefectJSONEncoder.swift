@@ -11,14 +11,22 @@ public import Foundation
 /// a `superEncoder`, cannot be streamed; for such a value the encoder hands over to
 /// `JSONEncoder`, so the result is always complete.
 public struct PrefectJSONEncoder: Sendable {
-    public init() {}
+    /// Whether an absent optional field is written as `"key": null` instead of left out.
+    public var explicitNulls: Bool
+
+    /// - Parameter explicitNulls: write `null` for absent optional fields, as Prefect's server
+    ///   serialises its responses (every field of the model, `None` as `null`). Request bodies
+    ///   leave them out (the default), so that PATCH bodies change only what they name.
+    public init(explicitNulls: Bool = false) {
+        self.explicitNulls = explicitNulls
+    }
 
     /// The JSON text of `value`.
     ///
     /// - Throws: `EncodingError` for values JSON cannot carry (NaN, infinity), or what
     ///   `value`'s own `encode(to:)` throws.
     public func encode<T: Encodable>(_ value: T) throws -> Data {
-        let writer = JSONByteWriter()
+        let writer = JSONByteWriter(explicitNulls: explicitNulls)
         do {
             try StreamEncoder(writer: writer, depth: 0).encodeValue(value)
             writer.closeFrames(downTo: 0)

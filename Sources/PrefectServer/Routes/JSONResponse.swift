@@ -8,7 +8,7 @@ import PrefectSchemas
 enum JSONResponse {
     static func make<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) -> Response {
         do {
-            return raw(try PrefectJSON.encode(value), status: status)
+            return raw(try ServerJSON.encode(value), status: status)
         } catch {
             return raw(Data(#"{"exception_message":"Internal Server Error"}"#.utf8), status: .internalServerError)
         }

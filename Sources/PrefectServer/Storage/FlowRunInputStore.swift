@@ -18,7 +18,7 @@ enum FlowRunInputStore {
         let input = FlowRunInput(id: UUID(), created: stamp, updated: stamp, flowRunID: flowRunID, key: key, value: value, sender: sender)
         try db.execute(
             sql: "INSERT INTO flow_run_input (id, flow_run_id, key, created, body) VALUES (?, ?, ?, ?, ?)",
-            arguments: [input.id.prefectString, flowRunID.prefectString, key, StoredTime.micros(stamp), try PrefectJSON.encode(input)])
+            arguments: [input.id.prefectString, flowRunID.prefectString, key, StoredTime.micros(stamp), try ServerJSON.encode(input)])
         return .created
     }
 

@@ -39,7 +39,7 @@ enum FlowRunResume {
         if let keyset, let responseKey = keyset["response"], let runInput, !runInput.isEmpty, result.status == .accept {
             _ = try FlowRunInputStore.create(
                 db, flowRunID: flowRunID, key: responseKey,
-                value: String(decoding: try PrefectJSON.encode(runInput), as: UTF8.self), sender: nil, now: clock.now)
+                value: String(decoding: try ServerJSON.encode(runInput), as: UTF8.self), sender: nil, now: clock.now)
         }
         return result
     }

@@ -49,7 +49,7 @@ enum FlowRunStore {
             StoredTime.optionalMicros(run.expectedStartTime), StoredTime.optionalMicros(run.nextScheduledStartTime), run.totalRunTime,
             try JSONText.encode(run.tags), run.deploymentID?.prefectString, run.workQueueName, run.flowVersion,
             run.parentTaskRunID?.prefectString, run.idempotencyKey, run.createdBy?.id?.prefectString, run.createdBy?.type,
-            try PrefectJSON.encode(stored),
+            try ServerJSON.encode(stored),
         ]
         return arguments
     }
@@ -98,7 +98,7 @@ enum FlowRunStore {
         try db.execute(
             sql: "INSERT INTO flow_run_state (id, flow_run_id, type, name, timestamp, body) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [state.id.prefectString, flowRunID.prefectString, state.type.rawValue, state.name,
-                        StoredTime.micros(state.timestamp), try PrefectJSON.encode(state)])
+                        StoredTime.micros(state.timestamp), try ServerJSON.encode(state)])
     }
 
     static func hasState(_ db: Database, flowRunID: UUID, at timestamp: Date) throws -> Bool {

@@ -13,7 +13,7 @@ enum FlowStore {
         try db.execute(
             sql: "INSERT INTO flow (id, name, created, updated, tags, body) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [flow.id.prefectString, flow.name, StoredTime.micros(stamp), StoredTime.micros(stamp),
-                        try JSONText.encode(flow.tags), try PrefectJSON.encode(flow)])
+                        try JSONText.encode(flow.tags), try ServerJSON.encode(flow)])
         return (flow, true)
     }
 
@@ -57,7 +57,7 @@ enum FlowStore {
         flow.updated = StoredTime.truncated(now)
         try db.execute(
             sql: "UPDATE flow SET updated = ?, tags = ?, body = ? WHERE id = ?",
-            arguments: [StoredTime.micros(now), try JSONText.encode(flow.tags), try PrefectJSON.encode(flow), id.prefectString])
+            arguments: [StoredTime.micros(now), try JSONText.encode(flow.tags), try ServerJSON.encode(flow), id.prefectString])
         return true
     }
 
@@ -75,6 +75,6 @@ enum FlowStore {
 /// JSON text for columns that hold arrays (tags), queried with SQLite's `json_each`.
 enum JSONText {
     static func encode(_ strings: [String]) throws -> String {
-        String(decoding: try PrefectJSON.encode(strings), as: UTF8.self)
+        String(decoding: try ServerJSON.encode(strings), as: UTF8.self)
     }
 }

@@ -19,7 +19,7 @@ enum LogStore {
                 taskRunID: create.taskRunID)
             try statement.execute(arguments: [
                 log.id.prefectString, StoredTime.micros(created), log.name, log.level, log.flowRunID?.prefectString,
-                log.taskRunID?.prefectString, log.message, StoredTime.micros(log.timestamp), try PrefectJSON.encode(log),
+                log.taskRunID?.prefectString, log.message, StoredTime.micros(log.timestamp), try ServerJSON.encode(log),
             ])
         }
     }

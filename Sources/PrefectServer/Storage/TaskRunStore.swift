@@ -38,7 +38,7 @@ enum TaskRunStore {
             StoredTime.micros(run.updated ?? Date()), run.stateType?.rawValue, run.stateName,
             StoredTime.optionalMicros(run.state?.timestamp), StoredTime.optionalMicros(run.startTime), StoredTime.optionalMicros(run.endTime),
             StoredTime.optionalMicros(run.expectedStartTime), StoredTime.optionalMicros(run.nextScheduledStartTime), run.totalRunTime,
-            try JSONText.encode(run.tags), try PrefectJSON.encode(stored),
+            try JSONText.encode(run.tags), try ServerJSON.encode(stored),
         ]
         return arguments
     }
@@ -91,7 +91,7 @@ enum TaskRunStore {
         try db.execute(
             sql: "INSERT INTO task_run_state (id, task_run_id, type, name, timestamp, body) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [state.id.prefectString, taskRunID.prefectString, state.type.rawValue, state.name,
-                        StoredTime.micros(state.timestamp), try PrefectJSON.encode(state)])
+                        StoredTime.micros(state.timestamp), try ServerJSON.encode(state)])
     }
 
     static func stateBodies(_ db: Database, taskRunID: UUID) throws -> [Data] {
