@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "prefect-bench",
             dependencies: [
-                "PrefectClient",
+                "PrefectClient", "PrefectServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -8,6 +8,9 @@ struct PrefectBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prefect-bench",
         abstract: "Benchmarks of the swift-prefect client; each prints one JSON object.",
-        subcommands: [ClientBenchmark.self, DecodeBenchmark.self, EncodeBenchmark.self, HealthBenchmark.self]
+        subcommands: [
+            ClientBenchmark.self, DecodeBenchmark.self, EncodeBenchmark.self, HealthBenchmark.self, EmbeddedBenchmark.self,
+            FillBenchmark.self,
+        ]
     )
 }

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# The embedded server against the stock Prefect 3.9.1 server, side by side in one run:
+#   1. wrk (../shared/bench/raw_ceiling.py) on POST /flow_runs/ and POST /flow_runs/filter
+#      (limit 200) at each connection count, against `prefect server start` and then
+#      `prefect-swift server start` (release build), each on a fresh database;
+#   2. `prefect-bench embedded`: in-process createFlowRun(flowID:), client + server CPU per op;
+#   3. `prefect-bench fill` creates 100,000 flow runs on `prefect-swift server start`, then the
+#      server's resident memory is read from /proc, and the time a restart on that database
+#      takes until /api/health answers.
+#
+#   Benchmarks/server-compare.sh [--duration 10] [--connections 1,16] [--fill 100000] [--out DIR]
+#
+# Needs wrk (apt-get install -y wrk), ../shared/bench beside the checkout, and the Prefect venv
+# of scripts/prefect-server.sh.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SHARED_BENCH="${SHARED_BENCH:-$ROOT/../shared/bench}"
+DURATION=10
+CONNECTIONS=1,16
+FILL=100000
+OUT=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) DURATION="$2"; shift 2 ;;
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --fill) FILL="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
+  esac
+done
+OUT="${OUT:-$ROOT/bench-results/server-$(date -u +%Y%m%dT%H%M%SZ)}"
+mkdir -p "$OUT"
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+
+"$ROOT/scripts/prefect-server.sh" install >/dev/null
+PY="$ROOT/.prefect-venv/bin/python"
+(cd "$ROOT" && swift build -c release --product prefect-swift 2>&1 | grep -E "error:" >&2 || true)
+(cd "$ROOT" && swift build -c release --product prefect-bench 2>&1 | grep -E "error:" >&2 || true)
+BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)"
+WORK="$(mktemp -d /tmp/pfserver-compare.XXXXXX)"
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_health() {
+  for _ in $(seq 600); do [ "$(curl -s "$1/health" || true)" = "true" ] && return 0; sleep 0.1; done
+  echo "no answer from $1/health" >&2; exit 1
+}
+
+echo "== stock Prefect 3.9.1 server ($(date -u +%H:%M:%S))" >&2
+PORT=$(free_port)
+PREFECT_HOME="$WORK/stock" PREFECT_SERVER_ANALYTICS_ENABLED=false PREFECT_UI_ENABLED=false \
+  "$PY" -m prefect server start --host 127.0.0.1 --port "$PORT" >"$OUT/stock-server.log" 2>&1 &
+STOCK_PID=$!; PIDS+=("$STOCK_PID")
+wait_health "http://127.0.0.1:$PORT/api"; sleep 3
+"$PY" "$SHARED_BENCH/raw_ceiling.py" --api-url "http://127.0.0.1:$PORT/api" --server-pid "$STOCK_PID" \
+  --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/stock.json" >/dev/null
+kill "$STOCK_PID"; wait "$STOCK_PID" 2>/dev/null || true
+
+echo "== prefect-swift server start ($(date -u +%H:%M:%S))" >&2
+SWIFT_DB="$WORK/swift/prefect.db"
+"$BIN/prefect-swift" server start --port 0 --database "$SWIFT_DB" >"$WORK/swift.out" 2>&1 &
+SWIFT_PID=$!; PIDS+=("$SWIFT_PID")
+for _ in $(seq 100); do grep -q "^PREFECT_API_URL=" "$WORK/swift.out" && break; sleep 0.1; done
+SWIFT_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/swift.out")"
+"$PY" "$SHARED_BENCH/raw_ceiling.py" --api-url "$SWIFT_URL" --server-pid "$SWIFT_PID" \
+  --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/swift.json" >/dev/null
+
+echo "== fill $FILL flow runs, then memory ($(date -u +%H:%M:%S))" >&2
+"$BIN/prefect-bench" fill --api-url "$SWIFT_URL" --n "$FILL" --concurrency 16 >"$OUT/fill.json"
+RUNS=$(curl -s -X POST "$SWIFT_URL/flow_runs/count" -H 'content-type: application/json' -d '{}')
+RSS_KB=$(awk '/^VmRSS/ {print $2}' "/proc/$SWIFT_PID/status")
+HWM_KB=$(awk '/^VmHWM/ {print $2}' "/proc/$SWIFT_PID/status")
+kill -TERM "$SWIFT_PID"; wait "$SWIFT_PID" 2>/dev/null || true
+
+echo "== restart on the filled database ($(date -u +%H:%M:%S))" >&2
+RESTART_MS=$(python3 - "$BIN/prefect-swift" "$SWIFT_DB" <<'PYEOF'
+import subprocess, sys, time, urllib.request
+start = time.monotonic()
+proc = subprocess.Popen([sys.argv[1], "server", "start", "--port", "0", "--database", sys.argv[2]],
+                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+url = None
+for line in proc.stdout:
+    if line.startswith("PREFECT_API_URL="):
+        url = line.strip().split("=", 1)[1]
+        break
+while True:
+    try:
+        if urllib.request.urlopen(url + "/health").read() == b"true":
+            break
+    except Exception:
+        time.sleep(0.005)
+print(round((time.monotonic() - start) * 1000))
+proc.terminate(); proc.wait()
+PYEOF
+)
+
+echo "== in-process createFlowRun ($(date -u +%H:%M:%S))" >&2
+"$BIN/prefect-bench" embedded --n 5000 >"$OUT/embedded.json"
+
+python3 - "$OUT" "$RUNS" "$RSS_KB" "$HWM_KB" "$RESTART_MS" <<'PYEOF' | tee "$OUT/summary.md"
+import json, sys, pathlib
+out = pathlib.Path(sys.argv[1]); runs, rss_kb, hwm_kb, restart_ms = sys.argv[2:6]
+stock = json.loads((out / "stock.json").read_text())["results"]
+swift = json.loads((out / "swift.json").read_text())["results"]
+print("| request | conns | stock ok/s | stock p99 ms | prefect-swift ok/s | prefect-swift p50 ms | p99 ms | errors | server CPU µs/req |")
+print("|---|---:|---:|---:|---:|---:|---:|---|---:|")
+for key in sorted(swift):
+    s, k = swift[key], stock.get(key, {})
+    sl, kl = s.get("latency_ms") or {}, k.get("latency_ms") or {}
+    errors = {name: s.get(field) for name, field in (("non-2xx", "err_status_ge_400"), ("socket", "err_socket")) if s.get(field)}
+    print(f"| {key.rsplit('_c', 1)[0]} | {key.rsplit('_c', 1)[1]} | {k.get('ok_per_s')} | {kl.get('p99')} | {s.get('ok_per_s')} | {sl.get('p50')} | {sl.get('p99')} | {errors or 'none'} | {s.get('server_cpu_us_per_req')} |")
+for ep in ("create", "filter"):
+    best_stock = max((v.get("ok_per_s") or 0) for k2, v in stock.items() if k2.startswith(ep))
+    best_swift = max((v.get("ok_per_s") or 0) for k2, v in swift.items() if k2.startswith(ep))
+    if best_stock:
+        print(f"\n{ep}: best prefect-swift {best_swift} ok/s vs best stock {best_stock} ok/s = {best_swift / best_stock:.1f}×")
+emb = json.loads((out / "embedded.json").read_text())
+fill = json.loads((out / "fill.json").read_text())
+print(f"\nin-process createFlowRun(flowID:): {emb.get('client_cpu_us_per_op')} µs CPU per create (client + server), "
+      f"p50 {(emb.get('latency_ms') or {}).get('p50')} ms")
+print(f"fill: {fill['created']} flow runs at {fill['per_second']}/s (16 in flight, Swift client over HTTP); "
+      f"server count {runs}; server RSS afterwards {int(rss_kb) / 1024:.1f} MiB (peak {int(hwm_kb) / 1024:.1f} MiB)")
+print(f"restart on that database until /health answers: {restart_ms} ms")
+PYEOF
+echo "results in $OUT" >&2
