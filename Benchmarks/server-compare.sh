@@ -2,7 +2,8 @@
 # The embedded server against the stock Prefect 3.9.1 server, side by side in one run:
 #   1. wrk (../shared/bench/raw_ceiling.py) on POST /flow_runs/ and POST /flow_runs/filter
 #      (limit 200) at each connection count, against `prefect server start` and then
-#      `prefect-swift server start` (release build), each on a fresh database;
+#      `prefect-swift server start` (release build), each on a fresh database holding 500 flow
+#      runs first (so that a filter returns 200 rows);
 #   2. `prefect-bench embedded`: in-process createFlowRun(flowID:), client + server CPU per op;
 #   3. `prefect-bench fill` creates 100,000 flow runs on `prefect-swift server start`, then the
 #      server's resident memory is read from /proc, and the time a restart on that database
@@ -55,6 +56,7 @@ PREFECT_HOME="$WORK/stock" PREFECT_SERVER_ANALYTICS_ENABLED=false PREFECT_UI_ENA
   "$PY" -m prefect server start --host 127.0.0.1 --port "$PORT" >"$OUT/stock-server.log" 2>&1 &
 STOCK_PID=$!; PIDS+=("$STOCK_PID")
 wait_health "http://127.0.0.1:$PORT/api"; sleep 3
+"$BIN/prefect-bench" fill --api-url "http://127.0.0.1:$PORT/api" --n 500 --concurrency 1 >/dev/null
 "$PY" "$SHARED_BENCH/raw_ceiling.py" --api-url "http://127.0.0.1:$PORT/api" --server-pid "$STOCK_PID" \
   --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/stock.json" >/dev/null
 kill "$STOCK_PID"; wait "$STOCK_PID" 2>/dev/null || true
@@ -65,6 +67,7 @@ SWIFT_DB="$WORK/swift/prefect.db"
 SWIFT_PID=$!; PIDS+=("$SWIFT_PID")
 for _ in $(seq 100); do grep -q "^PREFECT_API_URL=" "$WORK/swift.out" && break; sleep 0.1; done
 SWIFT_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/swift.out")"
+"$BIN/prefect-bench" fill --api-url "$SWIFT_URL" --n 500 --concurrency 1 >/dev/null
 "$PY" "$SHARED_BENCH/raw_ceiling.py" --api-url "$SWIFT_URL" --server-pid "$SWIFT_PID" \
   --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/swift.json" >/dev/null
 
