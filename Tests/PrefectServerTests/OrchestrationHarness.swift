@@ -67,7 +67,7 @@ struct OrchestrationHarness {
             guard let outcome = try FlowRunOrchestration.setState(
                 db, flowRunID: runID, state: state.restamped(), force: force, now: StoredTime.truncated(Date()), apiVersion: apiVersion)
             else { throw HarnessError.missing }
-            return outcome
+            return (outcome.result, outcome.run)
         }
     }
 
@@ -81,7 +81,7 @@ struct OrchestrationHarness {
             guard let outcome = try TaskRunOrchestration.setState(
                 db, taskRunID: runID, state: state.restamped(), force: force, now: StoredTime.truncated(Date()), apiVersion: "0.8.4")
             else { throw HarnessError.missing }
-            return outcome
+            return (outcome.result, outcome.run)
         }
     }
 

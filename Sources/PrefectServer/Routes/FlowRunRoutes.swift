@@ -12,10 +12,10 @@ enum FlowRunRoutes {
             let clock = RequestClock(request)
             let create = try await APIBody.decode(FlowRunCreate.self, from: request)
             try KnownValues.check(create.state, at: ["state"])
-            let (run, created) = try await env.write {
+            let (_, json, created) = try await env.write {
                 try FlowRunCreation.create($0, create, now: clock.now, apiVersion: clock.apiVersion)
             }
-            return JSONResponse.make(run, status: created ? .created : .ok)
+            return JSONResponse.raw(json, status: created ? .created : .ok)
         }
 
         runs.get(":id") { request, context -> Response in
@@ -64,7 +64,7 @@ enum FlowRunRoutes {
                 if let name = update.name { run.name = name }
                 if let flowVersion = update.flowVersion { run.flowVersion = flowVersion }
                 if let parameters = update.parameters { run.parameters = parameters }
-                if let policy = update.empiricalPolicy { run.empiricalPolicy = policy }
+                if let policy = update.empiricalPolicy { run.empiricalPolicy = policy.withServerDefaults() }
                 if let tags = update.tags { run.tags = tags }
                 if let pid = update.infrastructurePid { run.infrastructurePid = pid }
                 run.updated = clock.now

@@ -11,10 +11,10 @@ enum TaskRunRoutes {
             let clock = RequestClock(request)
             let create = try await APIBody.decode(TaskRunCreate.self, from: request)
             try KnownValues.check(create.state, at: ["state"])
-            let (run, created) = try await env.write {
+            let (_, json, created) = try await env.write {
                 try TaskRunCreation.create($0, create, now: clock.now, apiVersion: clock.apiVersion)
             }
-            return JSONResponse.make(run, status: created ? .created : .ok)
+            return JSONResponse.raw(json, status: created ? .created : .ok)
         }
 
         runs.get(":id") { request, context -> Response in

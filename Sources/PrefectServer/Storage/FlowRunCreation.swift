@@ -7,11 +7,11 @@ import PrefectSchemas
 enum FlowRunCreation {
     /// Creates the run and proposes its first state with `force` (Pending when none is given);
     /// a run with the same flow and `idempotency_key` is returned as it is instead.
-    static func create(_ db: Database, _ create: FlowRunCreate, now: Date, apiVersion: String?) throws -> (run: FlowRun, created: Bool) {
+    static func create(_ db: Database, _ create: FlowRunCreate, now: Date, apiVersion: String?) throws -> (run: FlowRun, json: Data, created: Bool) {
         if let key = create.idempotencyKey,
             let existing = try FlowRunStore.read(db, flowID: create.flowID, idempotencyKey: key, now: now)
         {
-            return (existing, false)
+            return (existing, try ServerJSON.encode(existing), false)
         }
         if let pool = create.workPoolName {
             let detail = create.workQueueName.map { "Work pool queue '\(pool)/\($0)' not found." } ?? "Work pool '\(pool)' not found."
@@ -24,12 +24,23 @@ enum FlowRunCreation {
             id: UUID(), created: now, updated: now, name: create.name ?? RunNames.make(), flowID: create.flowID,
             deploymentID: create.deploymentID, workQueueName: create.workQueueName, flowVersion: create.flowVersion,
             parameters: create.parameters, idempotencyKey: create.idempotencyKey, context: create.context,
-            empiricalPolicy: create.empiricalPolicy, tags: create.tags, labels: labels,
+            empiricalPolicy: create.empiricalPolicy.withServerDefaults(), tags: create.tags, labels: labels,
             parentTaskRunID: create.parentTaskRunID, infrastructureDocumentID: create.infrastructureDocumentID,
             jobVariables: create.jobVariables ?? [:])
-        try FlowRunStore.insert(db, run)
         let state = create.state?.makeState(now: now) ?? .new(.pending, now: now)
-        let (_, saved) = try FlowRunOrchestration.setState(db, run: run, state: state, force: true, now: now, apiVersion: apiVersion)
-        return (saved, true)
+        let outcome = try FlowRunOrchestration.setState(
+            db, run: run, state: state, force: true, now: now, apiVersion: apiVersion, write: .insert)
+        return (outcome.run, try outcome.runJSON(), true)
+    }
+}
+
+extension FlowRunPolicy {
+    /// Absent `pause_keys` and `resuming` take the server model's defaults (an empty set,
+    /// false), as Prefect's `FlowRunPolicy` fills them.
+    func withServerDefaults() -> FlowRunPolicy {
+        var policy = self
+        policy.pauseKeys = policy.pauseKeys ?? []
+        policy.resuming = policy.resuming ?? false
+        return policy
     }
 }

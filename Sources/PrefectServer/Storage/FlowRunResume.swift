@@ -34,8 +34,9 @@ enum FlowRunResume {
         } else {
             proposed = .new(.running, now: clock.now)
         }
-        let (result, _) = try FlowRunOrchestration.setState(
-            db, run: run, state: proposed, force: false, now: clock.now, apiVersion: clock.apiVersion)
+        let result = try FlowRunOrchestration.setState(
+            db, run: run, state: proposed, force: false, now: clock.now, apiVersion: clock.apiVersion
+        ).result
         if let keyset, let responseKey = keyset["response"], let runInput, !runInput.isEmpty, result.status == .accept {
             _ = try FlowRunInputStore.create(
                 db, flowRunID: flowRunID, key: responseKey,

@@ -5,8 +5,10 @@ import PrefectSchemas
 /// Flow runs in table `flow_run`, their states in `flow_run_state` (Prefect's
 /// `models/flow_runs.py`). The body column holds the run as the API returns it, state
 /// included; the other columns are what filters and sorts read.
-enum FlowRunStore {
-    static func insert(_ db: Database, _ run: FlowRun) throws {
+enum FlowRunStore: RunStorage {
+    @discardableResult
+    static func insert(_ db: Database, _ run: FlowRun) throws -> Data {
+        let arguments = try columns(run, includingKeys: true)
         try db.execute(
             sql: """
                 INSERT INTO flow_run (id, flow_id, name, created, updated, state_type, state_name, state_timestamp,
@@ -15,13 +17,14 @@ enum FlowRunStore {
                     created_by_id, created_by_type, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: try columns(run, includingKeys: true))
+            arguments: arguments.statement)
+        return arguments.body
     }
 
     /// Writes every column of `run` back.
-    static func save(_ db: Database, _ run: FlowRun) throws {
-        var arguments = try columns(run, includingKeys: false)
-        arguments += [run.id.prefectString]
+    @discardableResult
+    static func save(_ db: Database, _ run: FlowRun) throws -> Data {
+        let arguments = try columns(run, includingKeys: false)
         try db.execute(
             sql: """
                 UPDATE flow_run SET name = ?, updated = ?, state_type = ?, state_name = ?, state_timestamp = ?,
@@ -30,13 +33,17 @@ enum FlowRunStore {
                     parent_task_run_id = ?, idempotency_key = ?, created_by_id = ?, created_by_type = ?, body = ?
                 WHERE id = ?
                 """,
-            arguments: arguments)
+            arguments: arguments.statement + [run.id.prefectString])
+        return arguments.body
     }
 
-    private static func columns(_ run: FlowRun, includingKeys: Bool) throws -> StatementArguments {
+    /// The column values of `run` and the JSON body among them (stored with zero estimates,
+    /// which are computed when read).
+    private static func columns(_ run: FlowRun, includingKeys: Bool) throws -> (statement: StatementArguments, body: Data) {
         var stored = run
         stored.estimatedRunTime = 0
         stored.estimatedStartTimeDelta = 0
+        let body = try ServerJSON.encode(stored)
         var arguments: StatementArguments = []
         if includingKeys {
             arguments += [run.id.prefectString, run.flowID.prefectString]
@@ -49,9 +56,9 @@ enum FlowRunStore {
             StoredTime.optionalMicros(run.expectedStartTime), StoredTime.optionalMicros(run.nextScheduledStartTime), run.totalRunTime,
             try JSONText.encode(run.tags), run.deploymentID?.prefectString, run.workQueueName, run.flowVersion,
             run.parentTaskRunID?.prefectString, run.idempotencyKey, run.createdBy?.id?.prefectString, run.createdBy?.type,
-            try ServerJSON.encode(stored),
+            body,
         ]
-        return arguments
+        return (arguments, body)
     }
 
     /// The run, with its estimates as of `now`.
@@ -94,7 +101,7 @@ enum FlowRunStore {
 
     // MARK: states
 
-    static func insertState(_ db: Database, _ state: State, flowRunID: UUID) throws {
+    static func insertState(_ db: Database, _ state: State, runID flowRunID: UUID) throws {
         try db.execute(
             sql: "INSERT INTO flow_run_state (id, flow_run_id, type, name, timestamp, body) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [state.id.prefectString, flowRunID.prefectString, state.type.rawValue, state.name,

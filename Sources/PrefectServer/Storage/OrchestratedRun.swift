@@ -3,7 +3,7 @@ import PrefectSchemas
 
 /// What flow runs and task runs share: the fields the global orchestration policy and the
 /// storage keep up to date (Prefect's ORM `Run` mixin).
-protocol OrchestratedRun: Sendable {
+protocol OrchestratedRun: Sendable, Codable, Equatable {
     var id: UUID { get }
     var state: State? { get set }
     var stateID: UUID? { get set }

@@ -7,11 +7,11 @@ import PrefectSchemas
 enum TaskRunCreation {
     /// Creates the run and proposes its first state with `force` (Pending when none is given);
     /// the task run with the same flow run, task key and dynamic key is returned as it is instead.
-    static func create(_ db: Database, _ create: TaskRunCreate, now: Date, apiVersion: String?) throws -> (run: TaskRun, created: Bool) {
+    static func create(_ db: Database, _ create: TaskRunCreate, now: Date, apiVersion: String?) throws -> (run: TaskRun, json: Data, created: Bool) {
         if let existing = try TaskRunStore.read(
             db, flowRunID: create.flowRunID, taskKey: create.taskKey, dynamicKey: create.dynamicKey, now: now)
         {
-            return (existing, false)
+            return (existing, try ServerJSON.encode(existing), false)
         }
         var labels: [String: JSONValue] = [:]
         if let flowRunID = create.flowRunID {
@@ -24,9 +24,9 @@ enum TaskRunCreation {
             flowRunID: create.flowRunID, taskKey: create.taskKey, dynamicKey: create.dynamicKey, cacheKey: create.cacheKey,
             cacheExpiration: create.cacheExpiration, taskVersion: create.taskVersion, empiricalPolicy: create.empiricalPolicy,
             tags: create.tags, labels: labels, taskInputs: create.taskInputs)
-        try TaskRunStore.insert(db, run)
         let state = create.state?.makeState(now: now) ?? .new(.pending, now: now)
-        let (_, saved) = try TaskRunOrchestration.setState(db, run: run, state: state, force: true, now: now, apiVersion: apiVersion)
-        return (saved, true)
+        let outcome = try TaskRunOrchestration.setState(
+            db, run: run, state: state, force: true, now: now, apiVersion: apiVersion, write: .insert)
+        return (outcome.run, try outcome.runJSON(), true)
     }
 }

@@ -4,8 +4,10 @@ import PrefectSchemas
 
 /// Task runs in table `task_run`, their states in `task_run_state`, and the task cache in
 /// `task_run_state_cache` (Prefect's `models/task_runs.py`).
-enum TaskRunStore {
-    static func insert(_ db: Database, _ run: TaskRun) throws {
+enum TaskRunStore: RunStorage {
+    @discardableResult
+    static func insert(_ db: Database, _ run: TaskRun) throws -> Data {
+        let mutable = try mutableColumns(run, created: true)
         try db.execute(
             sql: """
                 INSERT INTO task_run (id, flow_run_id, task_key, dynamic_key, name, created, updated, state_type,
@@ -13,11 +15,13 @@ enum TaskRunStore {
                     total_run_time, tags, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [run.id.prefectString, run.flowRunID?.prefectString, run.taskKey, run.dynamicKey]
-                + (try mutableColumns(run, created: true)))
+            arguments: [run.id.prefectString, run.flowRunID?.prefectString, run.taskKey, run.dynamicKey] + mutable.statement)
+        return mutable.body
     }
 
-    static func save(_ db: Database, _ run: TaskRun) throws {
+    @discardableResult
+    static func save(_ db: Database, _ run: TaskRun) throws -> Data {
+        let mutable = try mutableColumns(run, created: false)
         try db.execute(
             sql: """
                 UPDATE task_run SET name = ?, updated = ?, state_type = ?, state_name = ?, state_timestamp = ?,
@@ -25,22 +29,26 @@ enum TaskRunStore {
                     total_run_time = ?, tags = ?, body = ?
                 WHERE id = ?
                 """,
-            arguments: (try mutableColumns(run, created: false)) + [run.id.prefectString])
+            arguments: mutable.statement + [run.id.prefectString])
+        return mutable.body
     }
 
-    private static func mutableColumns(_ run: TaskRun, created: Bool) throws -> StatementArguments {
+    /// The column values of `run` and the JSON body among them (stored with zero estimates,
+    /// which are computed when read).
+    private static func mutableColumns(_ run: TaskRun, created: Bool) throws -> (statement: StatementArguments, body: Data) {
         var stored = run
         stored.estimatedRunTime = 0
         stored.estimatedStartTimeDelta = 0
+        let body = try ServerJSON.encode(stored)
         var arguments: StatementArguments = [run.name]
         if created { arguments += [StoredTime.micros(run.created ?? Date())] }
         arguments += [
             StoredTime.micros(run.updated ?? Date()), run.stateType?.rawValue, run.stateName,
             StoredTime.optionalMicros(run.state?.timestamp), StoredTime.optionalMicros(run.startTime), StoredTime.optionalMicros(run.endTime),
             StoredTime.optionalMicros(run.expectedStartTime), StoredTime.optionalMicros(run.nextScheduledStartTime), run.totalRunTime,
-            try JSONText.encode(run.tags), try ServerJSON.encode(stored),
+            try JSONText.encode(run.tags), body,
         ]
-        return arguments
+        return (arguments, body)
     }
 
     static func read(_ db: Database, id: UUID, now: Date) throws -> TaskRun? {
@@ -87,7 +95,7 @@ enum TaskRunStore {
 
     // MARK: states
 
-    static func insertState(_ db: Database, _ state: State, taskRunID: UUID) throws {
+    static func insertState(_ db: Database, _ state: State, runID taskRunID: UUID) throws {
         try db.execute(
             sql: "INSERT INTO task_run_state (id, task_run_id, type, name, timestamp, body) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [state.id.prefectString, taskRunID.prefectString, state.type.rawValue, state.name,
