@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""Records the real Prefect server's answers to orchestration scenarios, for the embedded
+server's differential tests (Tests/PrefectServerTests/OrchestrationDifferentialTests.swift).
+
+Each scenario is a list of steps: an HTTP request (method, path and JSON body, with {name}
+placeholders filled from earlier answers, {time:+S} for now plus S seconds, {unique} for a fresh
+name) and the answer's status and projection: the parts that must agree between servers, with
+ids, timestamps and exact delays taken out. The Swift test replays the same requests against
+the embedded server, projects its answers the same way and compares.
+
+  record-orchestration.py --api-url http://127.0.0.1:4200/api \\
+      --output Tests/PrefectServerTests/Fixtures/orchestration.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import httpx
+
+TYPES = ["SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "CRASHED", "PAUSED", "CANCELLING"]
+PAST = "{time:-5}"
+
+
+def state(type_: str, **details) -> dict:
+    body = {"type": type_}
+    if type_ == "SCHEDULED":
+        details.setdefault("scheduled_time", PAST)
+    if type_ == "PAUSED":
+        details.setdefault("pause_timeout", "{time:+600}")
+    if details:
+        body["state_details"] = details
+    return body
+
+
+def create_flow() -> dict:
+    return {"method": "POST", "path": "/flows/", "body": {"name": "orchestration-{unique}"}, "capture": {"flow": "id"}}
+
+
+def create_flow_run(initial: dict | None = None, policy: dict | None = None, name: str = "flow_run", **extra) -> dict:
+    body = {"flow_id": "{flow}", **extra}
+    if initial is not None:
+        body["state"] = initial
+    if policy is not None:
+        body["empirical_policy"] = policy
+    return {"method": "POST", "path": "/flow_runs/", "body": body, "capture": {name: "id"}}
+
+
+def create_task_run(initial: dict | None = None, policy: dict | None = None, name: str = "task_run",
+                    flow_run: str = "flow_run", key: str = "task", **extra) -> dict:
+    body = {"flow_run_id": "{%s}" % flow_run, "task_key": key, "dynamic_key": "0", **extra}
+    if initial is not None:
+        body["state"] = initial
+    if policy is not None:
+        body["empirical_policy"] = policy
+    return {"method": "POST", "path": "/task_runs/", "body": body, "capture": {name: "id"}}
+
+
+def set_state(kind: str, proposal: dict, force: bool = False, run: str | None = None) -> dict:
+    run = run or kind
+    return {"method": "POST", "path": "/%ss/{%s}/set_state" % (kind, run), "body": {"state": proposal, "force": force}}
+
+
+def read(kind: str, run: str | None = None) -> dict:
+    return {"method": "GET", "path": "/%ss/{%s}" % (kind, run or kind)}
+
+
+def scenarios() -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for force in (False, True):
+        for initial in TYPES:
+            for proposed in TYPES:
+                out[f"flow {initial} -> {proposed}{' forced' if force else ''}"] = [
+                    create_flow(),
+                    create_flow_run(state(initial)),
+                    set_state("flow_run", state(proposed), force),
+                    read("flow_run"),
+                ]
+                out[f"task {initial} -> {proposed}{' forced' if force else ''}"] = [
+                    create_flow(),
+                    create_flow_run(state("RUNNING")),
+                    create_task_run(state(initial)),
+                    set_state("task_run", state(proposed), force),
+                    read("task_run"),
+                ]
+    for delay in (0, 10):
+        out[f"flow retries with delay {delay}"] = [
+            create_flow(),
+            create_flow_run(state("PENDING"), {"retries": 1, "retry_delay": delay}),
+            set_state("flow_run", state("RUNNING")),
+            set_state("flow_run", {"type": "FAILED", "message": "boom"}),
+            read("flow_run"),
+            set_state("flow_run", state("RUNNING")),
+            set_state("flow_run", {"type": "FAILED", "message": "boom again"}),
+            read("flow_run"),
+        ]
+    for delay in ([0], [5, 20], 3):
+        out[f"task retries with delay {delay}"] = [
+            create_flow(),
+            create_flow_run(state("RUNNING")),
+            create_task_run(state("PENDING"), {"retries": 2, "retry_delay": delay}),
+            set_state("task_run", state("RUNNING")),
+            set_state("task_run", {"type": "FAILED", "message": "oops"}),
+            set_state("task_run", state("RUNNING")),
+            set_state("task_run", {"type": "FAILED"}),
+            set_state("task_run", state("RUNNING")),
+            set_state("task_run", {"type": "FAILED", "state_details": {"retriable": False}}),
+            read("task_run"),
+        ]
+    out["wait for a future scheduled time"] = [
+        create_flow(),
+        create_flow_run(state("SCHEDULED", scheduled_time="{time:+120}")),
+        set_state("flow_run", {"type": "PENDING"}),
+        set_state("flow_run", {"type": "RUNNING"}),
+        read("flow_run"),
+    ]
+    out["pause and resume"] = [
+        create_flow(),
+        create_flow_run(state("RUNNING")),
+        set_state("flow_run", state("PAUSED", pause_key="approval")),
+        {"method": "POST", "path": "/flow_runs/{flow_run}/resume", "body": {}},
+        read("flow_run"),
+        set_state("flow_run", state("PAUSED", pause_key="approval")),
+        set_state("flow_run", state("PAUSED", pause_key="second")),
+        set_state("flow_run", {"type": "RUNNING"}),
+        read("flow_run"),
+        {"method": "POST", "path": "/flow_runs/{flow_run}/resume", "body": {}},
+        {"method": "GET", "path": "/flow_run_states/?flow_run_id={flow_run}"},
+    ]
+    out["an expired pause fails the run"] = [
+        create_flow(),
+        create_flow_run(state("RUNNING")),
+        set_state("flow_run", {"type": "PAUSED", "state_details": {"pause_timeout": "{time:-1}"}}),
+        {"method": "POST", "path": "/flow_runs/{flow_run}/resume", "body": {}},
+        read("flow_run"),
+    ]
+    out["suspend without a deployment"] = [
+        create_flow(),
+        create_flow_run(state("RUNNING")),
+        set_state("flow_run", {"type": "PAUSED", "name": "Suspended", "state_details": {"pause_reschedule": True}}),
+    ]
+    out["cancel a running run"] = [
+        create_flow(),
+        create_flow_run(state("RUNNING")),
+        set_state("flow_run", {"type": "CANCELLING"}),
+        set_state("flow_run", {"type": "COMPLETED"}),
+        set_state("flow_run", {"type": "CANCELLED"}),
+        read("flow_run"),
+    ]
+    out["cancel a scheduled run without infrastructure"] = [
+        create_flow(),
+        create_flow_run(state("SCHEDULED", scheduled_time="{time:+600}")),
+        set_state("flow_run", {"type": "CANCELLING"}),
+        read("flow_run"),
+    ]
+    for flow_state in ("PENDING", "PAUSED", "COMPLETED", "CANCELLING"):
+        out[f"a task inside a {flow_state} flow run"] = [
+            create_flow(),
+            create_flow_run(state("RUNNING")),
+            set_state("flow_run", state(flow_state), force=True),
+            create_task_run(state("PENDING")),
+            set_state("task_run", {"type": "RUNNING"}),
+            read("task_run"),
+        ]
+    out["a subflow's parent task run mirrors it"] = [
+        create_flow(),
+        create_flow_run(state("RUNNING"), name="parent"),
+        create_task_run(state("PENDING"), flow_run="parent", name="parent_task"),
+        create_flow_run(state("PENDING"), name="child", parent_task_run_id="{parent_task}"),
+        set_state("flow_run", {"type": "RUNNING"}, run="child"),
+        read("task_run", run="parent_task"),
+        set_state("flow_run", {"type": "COMPLETED"}, run="child"),
+        read("task_run", run="parent_task"),
+    ]
+    out["duplicate transition ids"] = [
+        create_flow(),
+        create_flow_run(state("PENDING")),
+        set_state("flow_run", {"type": "RUNNING", "state_details": {"transition_id": "11111111-1111-4111-8111-111111111111"}}),
+        set_state("flow_run", {"type": "RUNNING", "state_details": {"transition_id": "11111111-1111-4111-8111-111111111111"}}),
+        read("flow_run"),
+    ]
+    out["task cache: insert, retrieve, refresh"] = [
+        create_flow(),
+        create_flow_run(state("RUNNING")),
+        create_task_run(state("RUNNING"), key="first"),
+        set_state("task_run", {"type": "COMPLETED", "data": {"type": "reference", "storage_key": "x"},
+                               "state_details": {"cache_key": "key-{unique}", "cache_expiration": "{time:+600}"}}),
+        create_task_run(state("PENDING"), key="second", name="second"),
+        set_state("task_run", {"type": "RUNNING", "state_details": {"cache_key": "key-{unique}"}}, run="second"),
+        create_task_run(state("PENDING"), key="third", name="third"),
+        set_state("task_run", {"type": "RUNNING", "state_details": {"cache_key": "key-{unique}", "refresh_cache": True}}, run="third"),
+    ]
+    out["idempotent creates"] = [
+        create_flow(),
+        create_flow(),
+        create_flow_run(state("PENDING"), idempotency_key="key-{unique}"),
+        create_flow_run(state("RUNNING"), idempotency_key="key-{unique}", name="again"),
+        create_flow_run(state("PENDING")),
+        create_task_run(state("PENDING"), id="{uuid}"),
+        create_task_run(state("PENDING"), name="same_keys"),
+    ]
+    out["validation errors"] = [
+        {"method": "POST", "path": "/flows/", "body": {}},
+        {"method": "POST", "path": "/flows/", "body": {"name": 5}},
+        {"method": "POST", "path": "/flow_runs/", "body": {"flow_id": "not-a-uuid"}},
+        {"method": "POST", "path": "/flow_runs/00000000-0000-4000-8000-000000000000/set_state", "body": {"state": {"type": "RUNNING"}}},
+        {"method": "POST", "path": "/task_runs/00000000-0000-4000-8000-000000000000/set_state", "body": {"state": {"type": "RUNNING"}}},
+        {"method": "GET", "path": "/flow_runs/00000000-0000-4000-8000-000000000000"},
+        {"method": "GET", "path": "/flows/00000000-0000-4000-8000-000000000000"},
+        {"method": "POST", "path": "/flow_runs/filter", "body": {"limit": 201}},
+    ]
+    return out
+
+
+PLACEHOLDER = re.compile(r"\{([a-z_]+|time:[+-]\d+|unique|uuid)\}")
+
+
+def fill(value, values: dict, unique: str, fresh: dict):
+    if isinstance(value, dict):
+        return {k: fill(v, values, unique, fresh) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fill(v, values, unique, fresh) for v in value]
+    if not isinstance(value, str):
+        return value
+
+    def sub(match: re.Match) -> str:
+        name = match.group(1)
+        if name.startswith("time:"):
+            return (datetime.now(timezone.utc) + timedelta(seconds=int(name[5:]))).isoformat()
+        if name == "unique":
+            return unique
+        if name == "uuid":
+            return fresh.setdefault("uuid", str(uuid.uuid4()))
+        return str(values[name])
+    return PLACEHOLDER.sub(sub, value)
+
+
+UUID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def without_ids(text):
+    return UUID_PATTERN.sub("<id>", text) if isinstance(text, str) else text
+
+
+def project(status: int, body):
+    """The part of an answer that must agree between servers (mirrored in the Swift test)."""
+    if isinstance(body, list):
+        return [f"{s.get('type')}/{s.get('name')}" for s in body if isinstance(s, dict)]
+    if not isinstance(body, dict):
+        return body if isinstance(body, (bool, int, str)) or body is None else None
+    if "status" in body and "details" in body:
+        details = body["details"] or {}
+        delay = details.get("delay_seconds")
+        s = body.get("state")
+        return {
+            "status": body["status"],
+            "details": {"type": details.get("type"), "reason": without_ids(details.get("reason")),
+                        "delay": None if delay is None else round(delay / 10)},
+            "state": None if s is None else {"type": s.get("type"), "name": s.get("name"), "message": s.get("message"),
+                                             "scheduled": (s.get("state_details") or {}).get("scheduled_time") is not None},
+        }
+    if "state_type" in body and "run_count" in body:
+        policy = body.get("empirical_policy") or {}
+        return {
+            "state_type": body.get("state_type"), "state_name": body.get("state_name"), "run_count": body.get("run_count"),
+            "flow_run_run_count": body.get("flow_run_run_count"),
+            "policy": {"retries": policy.get("retries"), "retry_delay": policy.get("retry_delay"),
+                       "resuming": policy.get("resuming"), "retry_type": policy.get("retry_type"),
+                       "pause_keys": len(policy.get("pause_keys") or [])},
+            "has_start_time": body.get("start_time") is not None, "has_end_time": body.get("end_time") is not None,
+            "has_expected_start_time": body.get("expected_start_time") is not None,
+            "child_flow_run": ((body.get("state") or {}).get("state_details") or {}).get("child_flow_run_id") is not None,
+        }
+    if "exception_detail" in body:
+        return {"exception_message": body.get("exception_message"),
+                "errors": [{"type": e.get("type"), "loc": e.get("loc")} for e in body["exception_detail"]]}
+    if "detail" in body:
+        return {"detail": body["detail"]}
+    if "exception_message" in body:
+        return {"exception_message": without_ids(str(body["exception_message"]))}
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--api-url", required=True)
+    parser.add_argument("--output", required=True)
+    args = parser.parse_args()
+    recorded = {}
+    with httpx.Client(base_url=args.api_url.rstrip("/"), timeout=30,
+                      headers={"X-PREFECT-API-VERSION": "0.8.4"}) as client:
+        for name, steps in scenarios().items():
+            values: dict = {}
+            unique = uuid.uuid4().hex[:8]
+            fresh: dict = {}
+            out_steps = []
+            for step in steps:
+                path = fill(step["path"], values, unique, fresh)
+                body = fill(step.get("body"), values, unique, fresh)
+                for attempt in range(10):
+                    response = client.request(step["method"], path, json=body)
+                    if response.status_code != 503:
+                        break
+                try:
+                    payload = response.json()
+                except ValueError:
+                    payload = response.text
+                for key, field in (step.get("capture") or {}).items():
+                    if isinstance(payload, dict) and field in payload and key not in values:
+                        values[key] = payload[field]
+                out_steps.append({**step, "status": response.status_code, "expect": project(response.status_code, payload)})
+            recorded[name] = out_steps
+    with open(args.output, "w") as fh:
+        json.dump({"recorded_from": "prefect 3.9.1", "scenarios": recorded}, fh, indent=1, sort_keys=True)
+        fh.write("\n")
+    print(f"{len(recorded)} scenarios, {sum(len(s) for s in recorded.values())} steps -> {args.output}")
+
+
+if __name__ == "__main__":
+    main()
