@@ -40,8 +40,11 @@ def create_flow() -> dict:
     return {"method": "POST", "path": "/flows/", "body": {"name": "orchestration-{unique}"}, "capture": {"flow": "id"}}
 
 
-def create_flow_run(initial: dict | None = None, policy: dict | None = None, name: str = "flow_run", **extra) -> dict:
+def create_flow_run(initial: dict | None = None, policy: dict | None = None, name: str = "flow_run",
+                    run_name: str | None = None, **extra) -> dict:
     body = {"flow_id": "{flow}", **extra}
+    if run_name is not None:
+        body["name"] = run_name
     if initial is not None:
         body["state"] = initial
     if policy is not None:
@@ -50,8 +53,10 @@ def create_flow_run(initial: dict | None = None, policy: dict | None = None, nam
 
 
 def create_task_run(initial: dict | None = None, policy: dict | None = None, name: str = "task_run",
-                    flow_run: str = "flow_run", key: str = "task", **extra) -> dict:
+                    flow_run: str = "flow_run", key: str = "task", run_name: str | None = None, **extra) -> dict:
     body = {"flow_run_id": "{%s}" % flow_run, "task_key": key, "dynamic_key": "0", **extra}
+    if run_name is not None:
+        body["name"] = run_name
     if initial is not None:
         body["state"] = initial
     if policy is not None:
@@ -201,6 +206,82 @@ def scenarios() -> dict[str, list[dict]]:
         create_flow_run(state("PENDING")),
         create_task_run(state("PENDING"), id="{uuid}"),
         create_task_run(state("PENDING"), name="same_keys"),
+    ]
+    mine = {"flows": {"id": {"any_": ["{flow}"]}}}
+    runs = [
+        create_flow(),
+        create_flow_run(state("PENDING"), name="a", run_name="a", tags=["etl", "nightly"]),
+        create_flow_run(state("RUNNING"), name="b", run_name="b", tags=["etl"]),
+        create_flow_run(state("COMPLETED"), name="c", run_name="c", tags=[]),
+        create_flow_run(state("SCHEDULED", scheduled_time="{time:+3600}"), name="d", run_name="d", tags=["adhoc"]),
+        create_flow_run({"type": "PENDING", "name": "Submitting"}, name="e", run_name="e", tags=["etl"]),
+        create_task_run(state("COMPLETED"), flow_run="b", key="t1", name="t1", run_name="t1", tags=["heavy"]),
+        create_task_run(state("FAILED"), flow_run="b", key="t2", name="t2", run_name="t2"),
+        create_task_run(state("PENDING"), flow_run="c", key="t3", name="t3", run_name="t3", tags=["heavy", "io"]),
+    ]
+    filters = {
+        "no filter": {},
+        "tags all": {"tags": {"all_": ["etl", "nightly"]}},
+        "tags any": {"tags": {"any_": ["nightly", "adhoc"]}},
+        "tags is null": {"tags": {"is_null_": True}},
+        "tags not null": {"tags": {"is_null_": False}},
+        "tags or": {"tags": {"operator": "or_", "all_": ["nightly"], "is_null_": True}},
+        "state type any": {"state": {"type": {"any_": ["PENDING", "RUNNING"]}}},
+        "state type not any": {"state": {"type": {"not_any_": ["PENDING"]}}},
+        "state name any": {"state": {"name": {"any_": ["Submitting"]}}},
+        "state name not any": {"state": {"name": {"not_any_": ["Pending", "Running"]}}},
+        "state or": {"state": {"operator": "or_", "type": {"any_": ["COMPLETED"]}, "name": {"any_": ["Submitting"]}}},
+        "start time null": {"start_time": {"is_null_": True}},
+        "start time set": {"start_time": {"is_null_": False}},
+        "end time null": {"end_time": {"is_null_": True}},
+        "expected start after": {"expected_start_time": {"after_": "{time:+60}"}},
+        "expected start before": {"expected_start_time": {"before_": "{time:+60}"}},
+        "next scheduled after": {"next_scheduled_start_time": {"after_": "{time:+60}"}},
+        "operator or at the top": {"operator": "or_", "tags": {"all_": ["adhoc"]}, "state": {"type": {"any_": ["COMPLETED"]}}},
+        "parent task run null": {"parent_task_run_id": {"is_null_": True}},
+        "deployment id null": {"deployment_id": {"is_null_": True}},
+        "work queue name null": {"work_queue_name": {"is_null_": True}},
+        "idempotency key any": {"idempotency_key": {"any_": ["nope"]}},
+        "flow version any": {"flow_version": {"any_": ["1.0"]}},
+    }
+    for label, flow_run_filter in filters.items():
+        out[f"flow run filter: {label}"] = runs + [
+            {"method": "POST", "path": "/flow_runs/count", "body": {**mine, "flow_runs": flow_run_filter}},
+            {"method": "POST", "path": "/flow_runs/filter", "body": {**mine, "flow_runs": flow_run_filter, "sort": "NAME_ASC"}},
+        ]
+    for label, extra in {
+        "flow name like": {"flows": {"id": {"any_": ["{flow}"]}, "name": {"like_": "ORCHESTRATION"}}},
+        "flow tags null": {"flows": {"id": {"any_": ["{flow}"]}, "tags": {"is_null_": True}}},
+        "task runs with a state": {"task_runs": {"state": {"type": {"any_": ["FAILED"]}}}},
+        "task runs tagged": {"task_runs": {"tags": {"all_": ["heavy"]}}},
+        "a deployment filter": {"deployments": {"id": {"any_": ["{flow}"]}}},
+    }.items():
+        out[f"flow runs across resources: {label}"] = runs + [
+            {"method": "POST", "path": "/flow_runs/count", "body": {**mine, **extra}},
+        ]
+    for label, body in {
+        "by flow run": {"flow_runs": {"id": {"any_": ["{b}"]}}},
+        "by flow": mine,
+        "by state": {**mine, "task_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}},
+        "by name like": {**mine, "task_runs": {"name": {"like_": "T"}}},
+        "by tags": {**mine, "task_runs": {"tags": {"all_": ["heavy", "io"]}}},
+        "subflow runs exist": {**mine, "task_runs": {"subflow_runs": {"exists_": True}}},
+        "flow run id null": {**mine, "task_runs": {"flow_run_id": {"is_null_": True}}},
+    }.items():
+        out[f"task run filter: {label}"] = runs + [
+            {"method": "POST", "path": "/task_runs/count", "body": body},
+            {"method": "POST", "path": "/task_runs/filter", "body": {**body, "sort": "NAME_DESC"}},
+        ]
+    out["flows filtered by their runs"] = runs + [
+        {"method": "POST", "path": "/flows/count", "body": {**mine, "flow_runs": {"tags": {"all_": ["adhoc"]}}}},
+        {"method": "POST", "path": "/flows/count", "body": {**mine, "flow_runs": {"tags": {"all_": ["absent"]}}}},
+        {"method": "POST", "path": "/flows/count", "body": {**mine, "task_runs": {"tags": {"all_": ["io"]}}}},
+    ]
+    out["sorts and pages"] = runs + [
+        {"method": "POST", "path": "/flow_runs/filter", "body": {**mine, "sort": "NAME_DESC", "limit": 2, "offset": 1}},
+        {"method": "POST", "path": "/flow_runs/filter", "body": {**mine, "sort": "EXPECTED_START_TIME_DESC", "limit": 3}},
+        {"method": "POST", "path": "/flow_runs/filter", "body": {**mine, "sort": "START_TIME_ASC"}},
+        {"method": "POST", "path": "/flow_runs/filter", "body": {**mine, "sort": "NEXT_SCHEDULED_START_TIME_ASC", "limit": 1}},
     ]
     out["validation errors"] = [
         {"method": "POST", "path": "/flows/", "body": {}},
