@@ -27,13 +27,15 @@ struct SetStateOutcome<Run: OrchestratedRun>: Sendable {
     let result: OrchestrationResult
     /// The run as saved, with its estimates as of the request.
     let run: Run
-    /// The JSON stored for the run when it was written (its estimates zero), else nil.
+    /// The JSON stored for the run when it was written (without its estimates), else nil.
     let storedBody: Data?
 
-    /// The run's JSON for an answer: the stored bytes when they are what an encode would give.
+    /// The run's JSON for an answer: the stored bytes behind its estimates, or a fresh encoding
+    /// when the run was not written.
     func runJSON() throws -> Data {
-        if let storedBody, run.estimatedRunTime == 0, run.estimatedStartTimeDelta == 0 { return storedBody }
-        return try ServerJSON.encode(run)
+        guard let storedBody else { return try ServerJSON.encode(run) }
+        return RunJSON.answer(
+            body: storedBody, estimates: RunEstimates(runTime: run.estimatedRunTime, startTimeDelta: run.estimatedStartTimeDelta))
     }
 }
 

@@ -21,10 +21,10 @@ enum FlowRunRoutes {
         runs.get(":id") { request, context -> Response in
             let id = try context.uuid("id")
             let clock = RequestClock(request)
-            guard let run = try await env.read({ try FlowRunStore.read($0, id: id, now: clock.now) }) else {
+            guard let json = try await env.read({ try FlowRunStore.readJSON($0, id: id, now: clock.now) }) else {
                 throw APIError.notFound("Flow run not found")
             }
-            return JSONResponse.make(run)
+            return JSONResponse.raw(json)
         }
 
         runs.post("filter") { request, _ -> Response in
@@ -32,10 +32,10 @@ enum FlowRunRoutes {
             let body = try await APIBody.decode(RunFilterBody<FlowRunSort>.self, from: request, emptyIsObject: true)
             try Paging.checkSort(body.sort) { if case .unknown = $0 { true } else { false } }
             let page = try Paging.page(limit: body.limit, offset: body.offset)
-            let runs = try await env.read {
-                try FlowRunStore.filter($0, body.query, sort: body.sort, page: page, now: clock.now)
+            let json = try await env.read {
+                try FlowRunStore.filterJSON($0, body.query, sort: body.sort, page: page, now: clock.now)
             }
-            return JSONResponse.make(runs)
+            return JSONResponse.raw(json)
         }
 
         runs.post("count") { request, _ -> Response in

@@ -20,10 +20,10 @@ enum TaskRunRoutes {
         runs.get(":id") { request, context -> Response in
             let id = try context.uuid("id")
             let clock = RequestClock(request)
-            guard let run = try await env.read({ try TaskRunStore.read($0, id: id, now: clock.now) }) else {
+            guard let json = try await env.read({ try TaskRunStore.readJSON($0, id: id, now: clock.now) }) else {
                 throw APIError.notFound("Task not found")
             }
-            return JSONResponse.make(run)
+            return JSONResponse.raw(json)
         }
 
         runs.post("filter") { request, _ -> Response in
@@ -31,10 +31,10 @@ enum TaskRunRoutes {
             let body = try await APIBody.decode(RunFilterBody<TaskRunSort>.self, from: request, emptyIsObject: true)
             try Paging.checkSort(body.sort) { if case .unknown = $0 { true } else { false } }
             let page = try Paging.page(limit: body.limit, offset: body.offset)
-            let runs = try await env.read {
-                try TaskRunStore.filter($0, body.query, sort: body.sort, page: page, now: clock.now)
+            let json = try await env.read {
+                try TaskRunStore.filterJSON($0, body.query, sort: body.sort, page: page, now: clock.now)
             }
-            return JSONResponse.make(runs)
+            return JSONResponse.raw(json)
         }
 
         runs.post("count") { request, _ -> Response in

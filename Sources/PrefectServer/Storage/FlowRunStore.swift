@@ -37,13 +37,10 @@ enum FlowRunStore: RunStorage {
         return arguments.body
     }
 
-    /// The column values of `run` and the JSON body among them (stored with zero estimates,
-    /// which are computed when read).
+    /// The column values of `run` and the JSON body among them (without the estimates, which are
+    /// computed when read).
     private static func columns(_ run: FlowRun, includingKeys: Bool) throws -> (statement: StatementArguments, body: Data) {
-        var stored = run
-        stored.estimatedRunTime = 0
-        stored.estimatedStartTimeDelta = 0
-        let body = try ServerJSON.encode(stored)
+        let body = try RunJSON.storedBody(run)
         var arguments: StatementArguments = []
         if includingKeys {
             arguments += [run.id.prefectString, run.flowID.prefectString]
@@ -76,12 +73,27 @@ enum FlowRunStore: RunStorage {
         return try decode(body, now: now)
     }
 
-    static func filter(_ db: Database, _ query: RunQuery, sort: FlowRunSort?, page: Page, now: Date) throws -> [FlowRun] {
+    /// The API's JSON for the run, estimates as of `now`, without decoding it.
+    static func readJSON(_ db: Database, id: UUID, now: Date) throws -> Data? {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT flow_run.body, \(RunJSON.estimateColumns("flow_run")) FROM flow_run WHERE id = ?", arguments: [id.prefectString])
+        else { return nil }
+        var out = Data()
+        RunJSON.answer(row: row, now: now, into: &out)
+        return out
+    }
+
+    /// The API's JSON array of the matching runs, in `sort` order, without decoding them.
+    static func filterJSON(_ db: Database, _ query: RunQuery, sort: FlowRunSort?, page: Page, now: Date) throws -> Data {
         let condition = query.flowRunCondition()
-        let bodies = try Data.fetchAll(
-            db, sql: "SELECT flow_run.body FROM flow_run WHERE \(condition?.sql ?? "1") ORDER BY \(order(sort)) \(page.sql)",
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT flow_run.body, \(RunJSON.estimateColumns("flow_run")) FROM flow_run
+                WHERE \(condition?.sql ?? "1") ORDER BY \(order(sort)) \(page.sql)
+                """,
             arguments: condition?.statementArguments ?? [])
-        return try bodies.map { try decode($0, now: now) }
+        return try RunJSON.array(rows, now: now)
     }
 
     static func count(_ db: Database, _ query: RunQuery) throws -> Int {

@@ -36,20 +36,10 @@ extension TaskRun: OrchestratedRun {
 }
 
 extension OrchestratedRun {
-    /// Fills the two fields Prefect computes when it reads a run (its ORM's
-    /// `estimated_run_time` and `estimated_start_time_delta` hybrid properties).
+    /// Fills the two fields Prefect computes when it reads a run (see ``RunEstimates``).
     mutating func computeEstimates(now: Date) {
-        if stateType == .running, let since = state?.timestamp {
-            estimatedRunTime = totalRunTime + now.timeIntervalSince(since)
-        } else {
-            estimatedRunTime = totalRunTime
-        }
-        if let startTime, let expectedStartTime, startTime > expectedStartTime {
-            estimatedStartTimeDelta = startTime.timeIntervalSince(expectedStartTime)
-        } else if startTime == nil, let expectedStartTime, expectedStartTime < now, !(stateType?.isFinal ?? false) {
-            estimatedStartTimeDelta = now.timeIntervalSince(expectedStartTime)
-        } else {
-            estimatedStartTimeDelta = 0
-        }
+        let estimates = RunEstimates(self, now: now)
+        estimatedRunTime = estimates.runTime
+        estimatedStartTimeDelta = estimates.startTimeDelta
     }
 }

@@ -33,13 +33,10 @@ enum TaskRunStore: RunStorage {
         return mutable.body
     }
 
-    /// The column values of `run` and the JSON body among them (stored with zero estimates,
-    /// which are computed when read).
+    /// The column values of `run` and the JSON body among them (without the estimates, which are
+    /// computed when read).
     private static func mutableColumns(_ run: TaskRun, created: Bool) throws -> (statement: StatementArguments, body: Data) {
-        var stored = run
-        stored.estimatedRunTime = 0
-        stored.estimatedStartTimeDelta = 0
-        let body = try ServerJSON.encode(stored)
+        let body = try RunJSON.storedBody(run)
         var arguments: StatementArguments = [run.name]
         if created { arguments += [StoredTime.micros(run.created ?? Date())] }
         arguments += [
@@ -72,13 +69,27 @@ enum TaskRunStore: RunStorage {
         return try body.map { try decode($0, now: now) }
     }
 
-    static func filter(_ db: Database, _ query: RunQuery, sort: TaskRunSort?, page: Page, now: Date) throws -> [TaskRun] {
+    /// The API's JSON for the run, estimates as of `now`, without decoding it.
+    static func readJSON(_ db: Database, id: UUID, now: Date) throws -> Data? {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT task_run.body, \(RunJSON.estimateColumns("task_run")) FROM task_run WHERE id = ?", arguments: [id.prefectString])
+        else { return nil }
+        var out = Data()
+        RunJSON.answer(row: row, now: now, into: &out)
+        return out
+    }
+
+    /// The API's JSON array of the matching runs, in `sort` order, without decoding them.
+    static func filterJSON(_ db: Database, _ query: RunQuery, sort: TaskRunSort?, page: Page, now: Date) throws -> Data {
         let condition = query.taskRunCondition()
-        let bodies = try Data.fetchAll(
+        let rows = try Row.fetchCursor(
             db,
-            sql: "SELECT task_run.body FROM task_run WHERE \(condition?.sql ?? "1") ORDER BY \(order(sort, now: now)) \(page.sql)",
+            sql: """
+                SELECT task_run.body, \(RunJSON.estimateColumns("task_run")) FROM task_run
+                WHERE \(condition?.sql ?? "1") ORDER BY \(order(sort, now: now)) \(page.sql)
+                """,
             arguments: condition?.statementArguments ?? [])
-        return try bodies.map { try decode($0, now: now) }
+        return try RunJSON.array(rows, now: now)
     }
 
     static func count(_ db: Database, _ query: RunQuery) throws -> Int {

@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+import PrefectSchemas
+
+/// Runs as the database keeps them and as the API answers them.
+///
+/// Prefect computes `estimated_run_time` and `estimated_start_time_delta` when it reads a run
+/// (they grow while a run is running or late). The body column holds the run's JSON without
+/// them; an answer writes them first, computed from columns, then the stored bytes — so lists of
+/// runs are answered without decoding a single run.
+enum RunJSON {
+    static let estimateKeys: Set<String> = ["estimated_run_time", "estimated_start_time_delta"]
+
+    /// The columns a read needs besides the body, in this order, of `table`.
+    static func estimateColumns(_ table: String) -> String {
+        ["state_type", "state_timestamp", "total_run_time", "start_time", "expected_start_time"]
+            .map { "\(table).\($0)" }.joined(separator: ", ")
+    }
+
+    /// The JSON stored for `run`: the server's encoding without the estimates.
+    static func storedBody<Run: Encodable>(_ run: Run) throws -> Data {
+        try PrefectJSON.removingTopLevelKeys(estimateKeys, from: ServerJSON.encode(run))
+    }
+
+    /// The API's JSON for a stored body: the estimates, then the stored members.
+    static func answer(body: Data, estimates: RunEstimates, into out: inout Data) {
+        out.append(contentsOf: #"{"estimated_run_time":"#.utf8)
+        out.append(contentsOf: format(estimates.runTime).utf8)
+        out.append(contentsOf: #","estimated_start_time_delta":"#.utf8)
+        out.append(contentsOf: format(estimates.startTimeDelta).utf8)
+        let members = body.dropFirst()
+        if members.first != UInt8(ascii: "}") { out.append(UInt8(ascii: ",")) }
+        out.append(contentsOf: members)
+    }
+
+    static func answer(body: Data, estimates: RunEstimates) -> Data {
+        var out = Data(capacity: body.count + 80)
+        answer(body: body, estimates: estimates, into: &out)
+        return out
+    }
+
+    /// A row of `body, state_type, state_timestamp, total_run_time, start_time, expected_start_time`.
+    static func answer(row: Row, now: Date, into out: inout Data) {
+        let body: Data = row[0] ?? Data("{}".utf8)
+        let estimates = RunEstimates(
+            stateType: row[1], stateTimestamp: row[2], totalRunTime: row[3] ?? 0, startTime: row[4],
+            expectedStartTime: row[5], now: StoredTime.micros(now))
+        answer(body: body, estimates: estimates, into: &out)
+    }
+
+    /// The API's JSON array for rows of `body` and ``estimateColumns``.
+    static func array(_ rows: RowCursor, now: Date) throws -> Data {
+        var out = Data([UInt8(ascii: "[")])
+        var first = true
+        while let row = try rows.next() {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            answer(row: row, now: now, into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        return out
+    }
+
+    /// Seconds with microsecond precision, as Prefect's `timedelta` serialises them.
+    private static func format(_ seconds: Double) -> String {
+        seconds == 0 ? "0.0" : String(seconds)
+    }
+}
+
+/// Prefect's read-time estimates (its ORM `Run.estimated_run_time` and
+/// `estimated_start_time_delta`), from microsecond columns.
+struct RunEstimates: Equatable {
+    var runTime: Double
+    var startTimeDelta: Double
+
+    init(runTime: Double, startTimeDelta: Double) {
+        self.runTime = runTime
+        self.startTimeDelta = startTimeDelta
+    }
+
+    init(stateType: String?, stateTimestamp: Int64?, totalRunTime: Double, startTime: Int64?, expectedStartTime: Int64?, now: Int64) {
+        if stateType == StateType.running.rawValue, let since = stateTimestamp {
+            runTime = totalRunTime + Double(now - since) / 1_000_000
+        } else {
+            runTime = totalRunTime
+        }
+        let isFinal = stateType.map { StateType(rawValue: $0).isFinal } ?? false
+        if let startTime, let expectedStartTime, startTime > expectedStartTime {
+            startTimeDelta = Double(startTime - expectedStartTime) / 1_000_000
+        } else if startTime == nil, let expectedStartTime, expectedStartTime < now, !isFinal {
+            startTimeDelta = Double(now - expectedStartTime) / 1_000_000
+        } else {
+            startTimeDelta = 0
+        }
+    }
+
+    init<Run: OrchestratedRun>(_ run: Run, now: Date) {
+        self.init(
+            stateType: run.stateType?.rawValue, stateTimestamp: run.state.map { StoredTime.micros($0.timestamp) },
+            totalRunTime: run.totalRunTime, startTime: StoredTime.optionalMicros(run.startTime),
+            expectedStartTime: StoredTime.optionalMicros(run.expectedStartTime), now: StoredTime.micros(now))
+    }
+}
