@@ -7,6 +7,7 @@ import PrefectSchemas
 enum FlowRunRoutes {
     static func register(on api: RouterGroup<PrefectRequestContext>, _ env: RouteEnvironment) {
         let runs = api.group("flow_runs")
+        RunRoutes.register(FlowRunStore.self, on: runs, env)
 
         runs.post("/") { request, _ -> Response in
             let clock = RequestClock(request)
@@ -16,31 +17,6 @@ enum FlowRunRoutes {
                 try FlowRunCreation.create($0, create, now: clock.now, apiVersion: clock.apiVersion)
             }
             return JSONResponse.raw(json, status: created ? .created : .ok)
-        }
-
-        runs.get(":id") { request, context -> Response in
-            let id = try context.uuid("id")
-            let clock = RequestClock(request)
-            guard let json = try await env.read({ try FlowRunStore.readJSON($0, id: id, now: clock.now) }) else {
-                throw APIError.notFound("Flow run not found")
-            }
-            return JSONResponse.raw(json)
-        }
-
-        runs.post("filter") { request, _ -> Response in
-            let clock = RequestClock(request)
-            let body = try await APIBody.decode(RunFilterBody<FlowRunSort>.self, from: request, emptyIsObject: true)
-            try Paging.checkSort(body.sort) { if case .unknown = $0 { true } else { false } }
-            let page = try Paging.page(limit: body.limit, offset: body.offset)
-            let json = try await env.read {
-                try FlowRunStore.filterJSON($0, body.query, sort: body.sort, page: page, now: clock.now)
-            }
-            return JSONResponse.raw(json)
-        }
-
-        runs.post("count") { request, _ -> Response in
-            let body = try await APIBody.decode(RunFilterBody<FlowRunSort>.self, from: request, emptyIsObject: true)
-            return JSONResponse.make(try await env.read { try FlowRunStore.count($0, body.query) })
         }
 
         runs.patch(":id") { request, context -> Response in
@@ -86,29 +62,6 @@ enum FlowRunRoutes {
                 try FlowRunStore.save(db, run)
             }
             return JSONResponse.noContent()
-        }
-
-        runs.delete(":id") { _, context -> Response in
-            let id = try context.uuid("id")
-            guard try await env.write({ try FlowRunStore.delete($0, id: id) }) else {
-                throw APIError.notFound("Flow run not found")
-            }
-            return JSONResponse.noContent()
-        }
-
-        runs.post(":id/set_state") { request, context -> Response in
-            let id = try context.uuid("id")
-            let clock = RequestClock(request)
-            let body = try await APIBody.decode(SetStateBody.self, from: request)
-            try KnownValues.check(body.state, at: ["state"])
-            let result = try await env.write { db in
-                guard let outcome = try FlowRunOrchestration.setState(
-                    db, flowRunID: id, state: body.state.makeState(now: clock.now), force: body.force, now: clock.now,
-                    apiVersion: clock.apiVersion)
-                else { throw APIError.objectNotFound("Flow run with id \(id.prefectString) not found") }
-                return outcome.result
-            }
-            return JSONResponse.make(result, status: result.wroteState(since: clock.now) ? .created : .ok)
         }
 
         runs.post(":id/resume") { request, context -> Response in

@@ -75,25 +75,12 @@ enum FlowRunStore: RunStorage {
 
     /// The API's JSON for the run, estimates as of `now`, without decoding it.
     static func readJSON(_ db: Database, id: UUID, now: Date) throws -> Data? {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT flow_run.body, \(RunJSON.estimateColumns("flow_run")) FROM flow_run WHERE id = ?", arguments: [id.prefectString])
-        else { return nil }
-        var out = Data()
-        RunJSON.answer(row: row, now: now, into: &out)
-        return out
+        try RunJSON.read(db, table: "flow_run", id: id, now: now)
     }
 
     /// The API's JSON array of the matching runs, in `sort` order, without decoding them.
     static func filterJSON(_ db: Database, _ query: RunQuery, sort: FlowRunSort?, page: Page, now: Date) throws -> Data {
-        let condition = query.flowRunCondition()
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT flow_run.body, \(RunJSON.estimateColumns("flow_run")) FROM flow_run
-                WHERE \(condition?.sql ?? "1") ORDER BY \(order(sort)) \(page.sql)
-                """,
-            arguments: condition?.statementArguments ?? [])
-        return try RunJSON.array(rows, now: now)
+        try RunJSON.filter(db, table: "flow_run", condition: query.flowRunCondition(), order: order(sort), page: page, now: now)
     }
 
     static func count(_ db: Database, _ query: RunQuery) throws -> Int {

@@ -48,7 +48,31 @@ enum RunJSON {
         answer(body: body, estimates: estimates, into: &out)
     }
 
-    /// The API's JSON array for rows of `body` and ``estimateColumns``.
+    /// The API's JSON for the run `id` of `table` (`flow_run`, `task_run`), estimates as of `now`.
+    static func read(_ db: Database, table: String, id: UUID, now: Date) throws -> Data? {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT \(table).body, \(estimateColumns(table)) FROM \(table) WHERE id = ?", arguments: [id.prefectString])
+        else { return nil }
+        var out = Data()
+        answer(row: row, now: now, into: &out)
+        return out
+    }
+
+    /// The API's JSON array of the runs of `table` matching `condition`, in `order`.
+    static func filter(
+        _ db: Database, table: String, condition: SQLCondition?, order: String, page: Page, now: Date
+    ) throws -> Data {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT \(table).body, \(estimateColumns(table)) FROM \(table)
+                WHERE \(condition?.sql ?? "1") ORDER BY \(order) \(page.sql)
+                """,
+            arguments: condition?.statementArguments ?? [])
+        return try array(rows, now: now)
+    }
+
+    /// The API's JSON array for rows of `body` and ``estimateColumns(_:)``.
     static func array(_ rows: RowCursor, now: Date) throws -> Data {
         var out = Data([UInt8(ascii: "[")])
         var first = true

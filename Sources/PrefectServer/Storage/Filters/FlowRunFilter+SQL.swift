@@ -45,26 +45,18 @@ extension FlowRunFilter {
         }
         if let any = flowVersion?.any { parts.add(.isIn("\(table).flow_version", any)) }
         if let startTime {
-            if let before = startTime.before { parts.add(.compare("\(table).start_time", "<=", before)) }
-            if let after = startTime.after { parts.add(.compare("\(table).start_time", ">=", after)) }
-            if let isNull = startTime.isNull { parts.add(.isNull("\(table).start_time", isNull)) }
+            parts.add(SQLCondition.times("\(table).start_time", before: startTime.before, after: startTime.after, isNull: startTime.isNull))
         }
         if let endTime {
-            if let before = endTime.before { parts.add(.compare("\(table).end_time", "<=", before)) }
-            if let after = endTime.after { parts.add(.compare("\(table).end_time", ">=", after)) }
-            if let isNull = endTime.isNull { parts.add(.isNull("\(table).end_time", isNull)) }
+            parts.add(SQLCondition.times("\(table).end_time", before: endTime.before, after: endTime.after, isNull: endTime.isNull))
         }
         if let expectedStartTime {
-            if let before = expectedStartTime.before { parts.add(.compare("\(table).expected_start_time", "<=", before)) }
-            if let after = expectedStartTime.after { parts.add(.compare("\(table).expected_start_time", ">=", after)) }
+            parts.add(SQLCondition.times(
+                "\(table).expected_start_time", before: expectedStartTime.before, after: expectedStartTime.after))
         }
         if let nextScheduledStartTime {
-            if let before = nextScheduledStartTime.before {
-                parts.add(.compare("\(table).next_scheduled_start_time", "<=", before))
-            }
-            if let after = nextScheduledStartTime.after {
-                parts.add(.compare("\(table).next_scheduled_start_time", ">=", after))
-            }
+            parts.add(SQLCondition.times(
+                "\(table).next_scheduled_start_time", before: nextScheduledStartTime.before, after: nextScheduledStartTime.after))
         }
         if let parentFlowRunID, let any = parentFlowRunID.any {
             let parents = SQLCondition.isIn("parent_task.flow_run_id", any)

@@ -9,8 +9,7 @@ extension LogFilter {
             if let le = level.le { parts.add(SQLCondition(sql: "\(table).level <= ?", arguments: [le])) }
         }
         if let timestamp {
-            if let before = timestamp.before { parts.add(.compare("\(table).timestamp", "<=", before)) }
-            if let after = timestamp.after { parts.add(.compare("\(table).timestamp", ">=", after)) }
+            parts.add(SQLCondition.times("\(table).timestamp", before: timestamp.before, after: timestamp.after))
         }
         if let any = flowRunID?.any { parts.add(.isIn("\(table).flow_run_id", any)) }
         if let any = taskRunID?.any { parts.add(.isIn("\(table).task_run_id", any)) }

@@ -51,6 +51,15 @@ struct SQLCondition {
         SQLCondition(sql: "\(column) IS \(isNull ? "" : "NOT ")NULL")
     }
 
+    /// Prefect's time filters: `before_` (≤), `after_` (≥) and `is_null_`, each when given.
+    static func times(_ column: String, before: Date?, after: Date?, isNull: Bool? = nil) -> [SQLCondition] {
+        var parts: [SQLCondition] = []
+        if let before { parts.append(compare(column, "<=", before)) }
+        if let after { parts.append(compare(column, ">=", after)) }
+        if let isNull { parts.append(self.isNull(column, isNull)) }
+        return parts
+    }
+
     static func compare(_ column: String, _ op: String, _ date: Date) -> SQLCondition {
         SQLCondition(sql: "\(column) \(op) ?", arguments: [StoredTime.micros(date)])
     }
@@ -95,6 +104,10 @@ struct SQLConditionList {
 
     mutating func add(_ condition: SQLCondition?) {
         if let condition { parts.append(condition) }
+    }
+
+    mutating func add(_ conditions: [SQLCondition]) {
+        parts.append(contentsOf: conditions)
     }
 
     /// The parts joined by `AND` or `OR`; nil when there are none (no restriction).

@@ -22,14 +22,10 @@ extension TaskRunFilter {
             parts.add(inner.combined(state.operator))
         }
         if let startTime {
-            if let before = startTime.before { parts.add(.compare("\(table).start_time", "<=", before)) }
-            if let after = startTime.after { parts.add(.compare("\(table).start_time", ">=", after)) }
-            if let isNull = startTime.isNull { parts.add(.isNull("\(table).start_time", isNull)) }
+            parts.add(SQLCondition.times("\(table).start_time", before: startTime.before, after: startTime.after, isNull: startTime.isNull))
         }
         if let endTime {
-            if let before = endTime.before { parts.add(.compare("\(table).end_time", "<=", before)) }
-            if let after = endTime.after { parts.add(.compare("\(table).end_time", ">=", after)) }
-            if let isNull = endTime.isNull { parts.add(.isNull("\(table).end_time", isNull)) }
+            parts.add(SQLCondition.times("\(table).end_time", before: endTime.before, after: endTime.after, isNull: endTime.isNull))
         }
         if let exists = subflowRuns?.exists {
             parts.add(SQLCondition(
