@@ -89,7 +89,7 @@ extension PrefectClient {
     ) async throws -> [DeploymentResponse] {
         let body = FilterRequest(
             flows: flowFilter, flowRuns: flowRunFilter, taskRuns: taskRunFilter, deployments: deploymentFilter,
-            workPools: workPoolFilter, workQueues: workQueueFilter, sort: sort?.rawValue, limit: limit, offset: offset)
+            workPools: workPoolFilter, workPoolQueues: workQueueFilter, sort: sort?.rawValue, limit: limit, offset: offset)
         return try await request(.post, "/deployments/filter", json: body).decode([DeploymentResponse].self)
     }
 

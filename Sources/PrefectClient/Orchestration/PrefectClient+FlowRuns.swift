@@ -77,7 +77,7 @@ extension PrefectClient {
     ) async throws -> [FlowRun] {
         let body = FilterRequest(
             flows: flowFilter, flowRuns: flowRunFilter, taskRuns: taskRunFilter, deployments: deploymentFilter,
-            workPools: workPoolFilter, workQueues: workQueueFilter, sort: sort?.rawValue, limit: limit, offset: offset)
+            workPools: workPoolFilter, workPoolQueues: workQueueFilter, sort: sort?.rawValue, limit: limit, offset: offset)
         return try await request(.post, "/flow_runs/filter", json: body).decode([FlowRun].self)
     }
 
@@ -92,7 +92,7 @@ extension PrefectClient {
     ) async throws -> Int {
         let body = FilterRequest(
             flows: flowFilter, flowRuns: flowRunFilter, taskRuns: taskRunFilter, deployments: deploymentFilter,
-            workPools: workPoolFilter, workQueues: workQueueFilter)
+            workPools: workPoolFilter, workPoolQueues: workQueueFilter)
         return try await request(.post, "/flow_runs/count", json: body).decode(Int.self)
     }
 

@@ -68,7 +68,10 @@ struct FilterRequest: Encodable {
     var taskRuns: TaskRunFilter?
     var deployments: DeploymentFilter?
     var workPools: WorkPoolFilter?
+    /// `work_queues`: the work-queue filter of `/flows/filter` and `/work_queues/filter`.
     var workQueues: WorkQueueFilter?
+    /// `work_pool_queues`: the work-queue filter of `/flow_runs/…` and `/deployments/filter`.
+    var workPoolQueues: WorkQueueFilter?
     var logs: LogFilter?
     var variables: VariableFilter?
     var workers: WorkerFilter?
@@ -83,6 +86,7 @@ struct FilterRequest: Encodable {
         case deployments
         case workPools = "work_pools"
         case workQueues = "work_queues"
+        case workPoolQueues = "work_pool_queues"
         case logs, variables, workers, sort, limit, offset
     }
 
@@ -94,6 +98,7 @@ struct FilterRequest: Encodable {
         try container.encodeIfPresent(deployments, forKey: .deployments)
         try container.encodeIfPresent(workPools, forKey: .workPools)
         try container.encodeIfPresent(workQueues, forKey: .workQueues)
+        try container.encodeIfPresent(workPoolQueues, forKey: .workPoolQueues)
         try container.encodeIfPresent(logs, forKey: .logs)
         try container.encodeIfPresent(variables, forKey: .variables)
         try container.encodeIfPresent(workers, forKey: .workers)
