@@ -58,16 +58,19 @@ struct AppLifespanTests {
                 try? await Task.sleep(for: .milliseconds(5))
                 ledger.stopped()
             })
-        // One long user keeps the app alive while the others come and go, so exactly one
-        // lifetime is expected.
+        // One user holds the app until every other user is done, so exactly one lifetime is
+        // expected however slowly the others are scheduled.
+        let (release, releaseContinuation) = AsyncStream.makeStream(of: Void.self)
+        let (entered, enteredContinuation) = AsyncStream.makeStream(of: Void.self)
         let holder = Task {
             try await lifespan.withApp { _ in
                 ledger.use()
-                try? await Task.sleep(for: .milliseconds(400))
+                enteredContinuation.yield()
+                for await _ in release { break }
                 ledger.release()
             }
         }
-        try await Task.sleep(for: .milliseconds(1))
+        for await _ in entered { break }
         await withTaskGroup(of: Void.self) { group in
             for index in 0..<200 {
                 let user = Task {
@@ -88,6 +91,7 @@ struct AppLifespanTests {
                 group.addTask { _ = await user.result }
             }
         }
+        releaseContinuation.yield()
         try await holder.value
         let counts = ledger.counts.withLock { $0 }
         #expect(counts.startups == 1)
@@ -115,11 +119,14 @@ struct AppLifespanTests {
     @Test("a failing startup reaches every waiter and leaves the lifespan idle")
     func failingStartup() async throws {
         let attempts = Mutex(0)
+        let (release, releaseContinuation) = AsyncStream.makeStream(of: Void.self)
         let lifespan = AppLifespan<Int>(
             startup: {
                 let attempt = attempts.withLock { $0 += 1; return $0 }
-                try await Task.sleep(for: .milliseconds(30))
-                if attempt == 1 { throw StartupFailed() }
+                if attempt == 1 {
+                    for await _ in release { break }
+                    throw StartupFailed()
+                }
                 return attempt
             },
             shutdown: { _ in })
@@ -134,6 +141,9 @@ struct AppLifespanTests {
                     }
                 }
             }
+            // Fail the startup only once all 50 users wait for it.
+            while await lifespan.users < 50 { try? await Task.sleep(for: .milliseconds(1)) }
+            releaseContinuation.yield()
             return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
         #expect(failures == 50)
@@ -145,15 +155,19 @@ struct AppLifespanTests {
     @Test("a user cancelled during startup leaves, and the app it started is shut down")
     func cancelledDuringStartup() async throws {
         let ledger = LifespanLedger()
+        let (begun, begunContinuation) = AsyncStream.makeStream(of: Void.self)
+        let (release, releaseContinuation) = AsyncStream.makeStream(of: Void.self)
         let lifespan = AppLifespan<Int>(
             startup: {
-                try? await Task.sleep(for: .milliseconds(50))
+                begunContinuation.yield()
+                for await _ in release { break }
                 return ledger.started()
             },
             shutdown: { _ in ledger.stopped() })
         let user = Task { try await lifespan.withApp { _ in Issue.record("the body of a cancelled user ran") } }
-        try await Task.sleep(for: .milliseconds(10))
+        for await _ in begun { break }
         user.cancel()
+        releaseContinuation.yield()
         await #expect(throws: CancellationError.self) { try await user.value }
         let counts = ledger.counts.withLock { $0 }
         #expect(counts.startups == 1)
