@@ -5,7 +5,7 @@ import PrefectSchemas
 
 /// What `/flow_runs` and `/task_runs` share: read one, filter, count, delete and `set_state`,
 /// over the resource's store.
-protocol RunRouteResource {
+protocol RunRouteResource: SendableMetatype {
     associatedtype Sort: Decodable & Sendable & CaseIterable & CustomStringConvertible & Equatable
     /// The `detail` of a 404 for a missing run ("Flow run not found", "Task not found").
     static var notFoundDetail: String { get }
