@@ -4,7 +4,9 @@
 #      (limit 200) at each connection count, against `prefect server start` and then
 #      `prefect-swift server start` (release build), each on a fresh database holding 500 flow
 #      runs first (so that a filter returns 200 rows);
-#   2. `prefect-bench embedded`: in-process createFlowRun(flowID:), client + server CPU per op;
+#   2. `prefect-bench embedded`: in-process createFlowRun(flowID:), client + server CPU per op, and
+#      `prefect-bench client --embedded`: sections a–e of the client benchmark over
+#      InProcessTransport;
 #   3. `prefect-bench fill` creates 100,000 flow runs on `prefect-swift server start`, then the
 #      server's resident memory is read from /proc, and the time a restart on that database
 #      takes until /api/health answers.
@@ -102,6 +104,7 @@ PYEOF
 
 echo "== in-process createFlowRun ($(date -u +%H:%M:%S))" >&2
 "$BIN/prefect-bench" embedded --n 5000 >"$OUT/embedded.json"
+"$BIN/prefect-bench" client --embedded --n 500 --settle 0.5 --output "$OUT/embedded_client.json" >/dev/null
 
 python3 - "$OUT" "$RUNS" "$RSS_KB" "$HWM_KB" "$RESTART_MS" <<'PYEOF' | tee "$OUT/summary.md"
 import json, sys, pathlib
@@ -127,5 +130,10 @@ print(f"\nin-process createFlowRun(flowID:): {emb.get('client_cpu_us_per_op')} �
 print(f"fill: {fill['created']} flow runs at {fill['per_second']}/s (16 in flight, Swift client over HTTP); "
       f"server count {runs}; server RSS afterwards {int(rss_kb) / 1024:.1f} MiB (peak {int(hwm_kb) / 1024:.1f} MiB)")
 print(f"restart on that database until /health answers: {restart_ms} ms")
+client = json.loads((out / "embedded_client.json").read_text())["results"]
+print("\n| prefect-bench client --embedded (InProcessTransport) | CPU µs/op, client + server | p50 ms |\n|---|---:|---:|")
+for key, r in sorted(client.items()):
+    if isinstance(r, dict) and r.get("client_cpu_us_per_op") is not None:
+        print(f"| {key} | {r['client_cpu_us_per_op']:,.0f} | {(r.get('latency_ms') or {}).get('p50')} |")
 PYEOF
 echo "results in $OUT" >&2

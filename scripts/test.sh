@@ -72,6 +72,11 @@ if "$CLI" server start --port "$swift_port" --database "$swift_home/other.db" >"
   echo "server start did not fail on a taken port" >&2; exit 1
 fi
 grep -q "already in use" "$swift_home/taken" || { cat "$swift_home/taken" >&2; echo "no clear message for a taken port" >&2; exit 1; }
+mkdir -p "$swift_home/a-directory.db"
+if "$CLI" server start --port 0 --database "$swift_home/a-directory.db" >"$swift_home/baddb" 2>&1; then
+  echo "server start did not fail on a database it cannot open" >&2; exit 1
+fi
+grep -q "cannot open the database at" "$swift_home/baddb" || { cat "$swift_home/baddb" >&2; echo "no clear message for a bad database" >&2; exit 1; }
 echo "embedded server: $PREFECT_TEST_SWIFT_API_URL"
 echo "CLI checks passed"
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PrefectClient
+import PrefectServer
 
 /// `prefect-bench client`: sections a–e of `shared/bench/python_client_bench.py`, with the same
 /// definitions and the same JSON keys, so `summarize.py` tables both clients.
@@ -30,25 +31,40 @@ struct ClientBenchmark: AsyncParsableCommand {
     var output: String?
     @Option(help: "nio (NIOHTTP1Transport, the default for http://) or ahc (AsyncHTTPClientTransport).")
     var transport: String = "nio"
+    @Flag(help: "Run against an embedded server on a fresh database, over InProcessTransport (client CPU is then client and server together).")
+    var embedded = false
 
     func run() async throws {
-        guard let url = URL(string: apiURL) else { throw ValidationError("--api-url is not a URL") }
         let chosen = Set(sections.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        let network: any HTTPTransport = transport == "ahc" ? AsyncHTTPClientTransport() : NIOHTTP1Transport()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefect-bench-\(UUID().uuidString)")
+        var app: PrefectServerApp?
+        if embedded {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            app = try PrefectServerApp.open(databasePath: directory.appendingPathComponent("bench.db").path)
+        }
+        defer {
+            app?.close()
+            try? FileManager.default.removeItem(at: directory)
+        }
+        guard let url = app != nil ? EmbeddedPrefect.apiURL : URL(string: apiURL) else {
+            throw ValidationError("--api-url is not a URL")
+        }
+        let network: any HTTPTransport =
+            if let app { InProcessTransport(app: app) } else if transport == "ahc" { AsyncHTTPClientTransport() } else { NIOHTTP1Transport() }
         let counter = CountingTransport(wrapping: network)
         let http = try PrefectHTTPClient(configuration: .init(apiURL: url), transport: counter)
         let client = PrefectClient(http: http)
         var meta: [String: JSONValue] = [
             "tool": "prefect-bench client",
             "date_utc": .string(ISO8601DateFormatter().string(from: Date())),
-            "api_url": .string(apiURL),
+            "api_url": .string(url.absoluteString),
             "n": .int(Int64(n)), "concurrency": .int(Int64(concurrency)), "read_repeats": .int(Int64(readRepeats)),
             "read_limit": .int(Int64(readLimit)), "warmup": .int(Int64(warmup)),
             "sections": .array(chosen.sorted().map { .string($0) }),
             "server_pid": serverPID.map { .int(Int64($0)) } ?? .null,
             "prefect": .string("swift-prefect \(PrefectAPI.clientVersion)"),
             "swift_client": .string(PrefectAPI.userAgent),
-            "transport": .string(transport == "ahc" ? "AsyncHTTPClientTransport" : "NIOHTTP1Transport"),
+            "transport": .string(embedded ? "InProcessTransport" : transport == "ahc" ? "AsyncHTTPClientTransport" : "NIOHTTP1Transport"),
             "nproc": .int(Int64(ProcessInfo.processInfo.activeProcessorCount)),
             "loadavg_start": LoadAverage.read(),
         ]
