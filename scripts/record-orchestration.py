@@ -292,6 +292,10 @@ def scenarios() -> dict[str, list[dict]]:
         {"method": "GET", "path": "/flow_runs/00000000-0000-4000-8000-000000000000"},
         {"method": "GET", "path": "/flows/00000000-0000-4000-8000-000000000000"},
         {"method": "POST", "path": "/flow_runs/filter", "body": {"limit": 201}},
+        {"method": "POST", "path": "/flow_runs/filter", "body": {"flow_runs": {"state": {"type": {"any_": ["RUNNING", "NOPE"]}}}}},
+        {"method": "POST", "path": "/task_runs/count", "body": {"task_runs": {"state": {"type": {"any_": ["EXPLODED"]}}}}},
+        {"method": "POST", "path": "/flow_runs/count", "body": {"flow_runs": {"operator": "xor_"}}},
+        {"method": "POST", "path": "/flow_runs/filter", "body": {"sort": "SIDEWAYS"}},
     ]
     return out
 

@@ -71,6 +71,14 @@ struct BadInputTests {
         Case(name: "limit over 200", method: .post, path: "/flow_runs/filter", body: Data(#"{"limit":500}"#.utf8), status: 422) {
             $0?["detail"] == "Invalid limit: must be less than or equal to 200."
         },
+        Case(
+            name: "an unknown state type in a filter", method: .post, path: "/flow_runs/filter",
+            body: Data(#"{"flow_runs":{"state":{"type":{"any_":["RUNNING","NOPE"]}}}}"#.utf8), status: 422
+        ) { firstError($0)?["loc"] == ["body", "flow_runs", "state", "type", "any_", 1] },
+        Case(
+            name: "an unknown filter operator", method: .post, path: "/flow_runs/count",
+            body: Data(#"{"flow_runs":{"operator":"xor_"}}"#.utf8), status: 422
+        ) { firstError($0)?["loc"] == ["body", "flow_runs", "operator"] },
         Case(name: "unknown sort", method: .post, path: "/flow_runs/filter", body: Data(#"{"sort":"SIDEWAYS"}"#.utf8), status: 422) {
             firstError($0)?["type"] == "enum"
         },

@@ -36,6 +36,15 @@ enum APIBody {
         return try decode(type, from: data)
     }
 
+    /// A filter body: decoded as `type` after ``FilterValidation`` found nothing pydantic would refuse.
+    static func decodeFilter<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        var data = try await read(request)
+        if data.isEmpty { data = Data("{}".utf8) }
+        let value = try decode(JSONValue.self, from: data)
+        try FilterValidation.check(value)
+        return try decode(type, from: data)
+    }
+
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         do {
             return try PrefectJSON.decode(type, from: data)

@@ -29,7 +29,7 @@ enum FlowRoutes {
         }
 
         flows.post("filter") { request, _ -> Response in
-            let body = try await APIBody.decode(RunFilterBody<FlowSort>.self, from: request, emptyIsObject: true)
+            let body = try await APIBody.decodeFilter(RunFilterBody<FlowSort>.self, from: request)
             try Paging.checkSort(body.sort) { if case .unknown = $0 { true } else { false } }
             let page = try Paging.page(limit: body.limit, offset: body.offset)
             let bodies = try await env.read { try FlowStore.filter($0, body.query, sort: body.sort, page: page) }
@@ -37,7 +37,7 @@ enum FlowRoutes {
         }
 
         flows.post("count") { request, _ -> Response in
-            let body = try await APIBody.decode(RunFilterBody<FlowSort>.self, from: request, emptyIsObject: true)
+            let body = try await APIBody.decodeFilter(RunFilterBody<FlowSort>.self, from: request)
             return JSONResponse.make(try await env.read { try FlowStore.count($0, body.query) })
         }
 

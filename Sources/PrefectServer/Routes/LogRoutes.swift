@@ -15,7 +15,7 @@ enum LogRoutes {
         }
 
         logs.post("filter") { request, _ -> Response in
-            let body = try await APIBody.decode(LogFilterBody.self, from: request, emptyIsObject: true)
+            let body = try await APIBody.decodeFilter(LogFilterBody.self, from: request)
             try Paging.checkSort(body.sort) { if case .unknown = $0 { true } else { false } }
             let page = try Paging.page(limit: body.limit, offset: body.offset)
             let bodies = try await env.read { try LogStore.filter($0, body.logs, sort: body.sort, page: page) }

@@ -66,7 +66,7 @@ enum RunRoutes {
 
         runs.post("filter") { request, _ -> Response in
             let clock = RequestClock(request)
-            let body = try await APIBody.decode(RunFilterBody<Resource.Sort>.self, from: request, emptyIsObject: true)
+            let body = try await APIBody.decodeFilter(RunFilterBody<Resource.Sort>.self, from: request)
             try Paging.checkSort(body.sort, unknown: Resource.isUnknown)
             let page = try Paging.page(limit: body.limit, offset: body.offset)
             let json = try await env.read { try Resource.filterJSON($0, body.query, sort: body.sort, page: page, now: clock.now) }
@@ -74,7 +74,7 @@ enum RunRoutes {
         }
 
         runs.post("count") { request, _ -> Response in
-            let body = try await APIBody.decode(RunFilterBody<Resource.Sort>.self, from: request, emptyIsObject: true)
+            let body = try await APIBody.decodeFilter(RunFilterBody<Resource.Sort>.self, from: request)
             return JSONResponse.make(try await env.read { try Resource.count($0, body.query) })
         }
 
