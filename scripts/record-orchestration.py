@@ -296,6 +296,16 @@ def scenarios() -> dict[str, list[dict]]:
         {"method": "POST", "path": "/task_runs/count", "body": {"task_runs": {"state": {"type": {"any_": ["EXPLODED"]}}}}},
         {"method": "POST", "path": "/flow_runs/count", "body": {"flow_runs": {"operator": "xor_"}}},
         {"method": "POST", "path": "/flow_runs/filter", "body": {"sort": "SIDEWAYS"}},
+        {"method": "POST", "path": "/flows/", "body": {"name": "extra-{unique}", "bogus": 1}},
+        create_flow(),
+        {"method": "POST", "path": "/flow_runs/", "body": {"flow_id": "{flow}", "state": {"type": "PENDING", "zzz": 1}}},
+        {"method": "POST", "path": "/flow_runs/", "body": {"flow_id": "{flow}", "empirical_policy": {"zzz": 1}},
+         "capture": {"flow_run": "id"}},
+        {"method": "PATCH", "path": "/flow_runs/{flow_run}", "body": {"name": "renamed", "zzz": 1}},
+        {"method": "POST", "path": "/flow_runs/{flow_run}/set_state", "body": {"state": {"type": "RUNNING", "zzz": 1}}},
+        {"method": "POST", "path": "/flow_runs/{flow_run}/set_state", "body": {"state": {"type": "RUNNING"}, "zzz": 1}},
+        {"method": "POST", "path": "/logs/", "body": [{"name": "x", "level": 20, "message": "m", "timestamp": "{time:+0}", "extra": 1}]},
+        {"method": "POST", "path": "/flow_runs/count", "body": {"zzz": 1, "flow_runs": {"id": {"any_": ["{flow_run}"]}}}},
     ]
     return out
 

@@ -79,6 +79,9 @@ struct BadInputTests {
             name: "an unknown filter operator", method: .post, path: "/flow_runs/count",
             body: Data(#"{"flow_runs":{"operator":"xor_"}}"#.utf8), status: 422
         ) { firstError($0)?["loc"] == ["body", "flow_runs", "operator"] },
+        Case(name: "a member the model does not have", method: .post, path: "/flows/", body: Data(#"{"name":"x","bogus":1}"#.utf8), status: 422) {
+            firstError($0)?["type"] == "extra_forbidden" && firstError($0)?["loc"] == ["body", "bogus"]
+        },
         Case(name: "unknown sort", method: .post, path: "/flow_runs/filter", body: Data(#"{"sort":"SIDEWAYS"}"#.utf8), status: 422) {
             firstError($0)?["type"] == "enum"
         },

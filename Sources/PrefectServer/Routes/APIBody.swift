@@ -27,12 +27,25 @@ enum APIBody {
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, emptyIsObject: Bool = false) async throws -> T {
         var data = try await read(request)
         if data.isEmpty {
-            guard emptyIsObject else {
-                throw APIError.validation(
-                    [APIError.validationEntry(type: "missing", loc: ["body"], msg: "Field required")], requestBody: .null)
-            }
+            guard emptyIsObject else { throw missingBody }
             data = Data("{}".utf8)
         }
+        return try decode(type, from: data)
+    }
+
+    /// The answer to a required body that is empty.
+    static var missingBody: APIError {
+        APIError.validation([APIError.validationEntry(type: "missing", loc: ["body"], msg: "Field required")], requestBody: .null)
+    }
+
+    /// The body decoded as `type`, after `rules` found no member Prefect's model forbids.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, rules: KeyRules) async throws -> T {
+        let data = try await read(request)
+        guard !data.isEmpty else { throw missingBody }
+        let value = try decode(JSONValue.self, from: data)
+        var errors: [JSONValue] = []
+        rules.check(value, errors: &errors)
+        guard errors.isEmpty else { throw APIError.validation(errors, requestBody: value) }
         return try decode(type, from: data)
     }
 

@@ -9,7 +9,7 @@ enum FlowRoutes {
 
         flows.post("/") { request, _ -> Response in
             let clock = RequestClock(request)
-            let create = try await APIBody.decode(FlowCreate.self, from: request)
+            let create = try await APIBody.decode(FlowCreate.self, from: request, rules: StrictBodies.flowCreate)
             let (flow, created) = try await env.write { try FlowStore.create($0, create, now: clock.now) }
             return JSONResponse.make(flow, status: created ? .created : .ok)
         }
@@ -44,7 +44,7 @@ enum FlowRoutes {
         flows.patch(":id") { request, context -> Response in
             let id = try context.uuid("id")
             let clock = RequestClock(request)
-            let update = try await APIBody.decode(FlowUpdate.self, from: request)
+            let update = try await APIBody.decode(FlowUpdate.self, from: request, rules: StrictBodies.flowUpdate)
             guard try await env.write({ try FlowStore.update($0, id: id, update, now: clock.now) }) else {
                 throw APIError.notFound("Flow not found")
             }

@@ -11,7 +11,7 @@ enum FlowRunRoutes {
 
         runs.post("/") { request, _ -> Response in
             let clock = RequestClock(request)
-            let create = try await APIBody.decode(FlowRunCreate.self, from: request)
+            let create = try await APIBody.decode(FlowRunCreate.self, from: request, rules: StrictBodies.flowRunCreate)
             try KnownValues.check(create.state, at: ["state"])
             let (_, json, created) = try await env.write {
                 try FlowRunCreation.create($0, create, now: clock.now, apiVersion: clock.apiVersion)
@@ -22,7 +22,7 @@ enum FlowRunRoutes {
         runs.patch(":id") { request, context -> Response in
             let id = try context.uuid("id")
             let clock = RequestClock(request)
-            let update = try await APIBody.decode(FlowRunUpdate.self, from: request)
+            let update = try await APIBody.decode(FlowRunUpdate.self, from: request, rules: StrictBodies.flowRunUpdate)
             try await env.write { db in
                 guard var run = try FlowRunStore.read(db, id: id, now: clock.now) else {
                     throw APIError.notFound("Flow run not found")

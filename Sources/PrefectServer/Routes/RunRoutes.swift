@@ -89,7 +89,7 @@ enum RunRoutes {
         runs.post(":id/set_state") { request, context -> Response in
             let id = try context.uuid("id")
             let clock = RequestClock(request)
-            let body = try await APIBody.decode(SetStateBody.self, from: request)
+            let body = try await APIBody.decode(SetStateBody.self, from: request, rules: StrictBodies.setState)
             try KnownValues.check(body.state, at: ["state"])
             let result = try await env.write { db in
                 guard let result = try Resource.proposeState(

@@ -10,7 +10,7 @@ enum TaskRunRoutes {
 
         runs.post("/") { request, _ -> Response in
             let clock = RequestClock(request)
-            let create = try await APIBody.decode(TaskRunCreate.self, from: request)
+            let create = try await APIBody.decode(TaskRunCreate.self, from: request, rules: StrictBodies.taskRunCreate)
             try KnownValues.check(create.state, at: ["state"])
             let (_, json, created) = try await env.write {
                 try TaskRunCreation.create($0, create, now: clock.now, apiVersion: clock.apiVersion)
@@ -21,7 +21,7 @@ enum TaskRunRoutes {
         runs.patch(":id") { request, context -> Response in
             let id = try context.uuid("id")
             let clock = RequestClock(request)
-            let update = try await APIBody.decode(TaskRunUpdate.self, from: request)
+            let update = try await APIBody.decode(TaskRunUpdate.self, from: request, rules: StrictBodies.taskRunUpdate)
             try await env.write { db in
                 guard var run = try TaskRunStore.read(db, id: id, now: clock.now) else { throw APIError.notFound("Task run not found") }
                 if let name = update.name { run.name = name }
