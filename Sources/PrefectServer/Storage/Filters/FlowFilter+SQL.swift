@@ -5,15 +5,9 @@ extension FlowFilter {
     func sqlCondition(_ table: String = "flow") -> SQLCondition? {
         var parts = SQLConditionList()
         if let ids = id?.any { parts.add(.isIn("\(table).id", ids)) }
-        if let name {
-            if let any = name.any { parts.add(.isIn("\(table).name", any)) }
-            if let like = name.like { parts.add(.contains("\(table).name", like)) }
-        }
+        if let name { parts.add(SQLCondition.names("\(table).name", any: name.any, like: name.like)) }
         if let tags {
-            var tagParts = SQLConditionList()
-            if let all = tags.all { tagParts.add(.hasAllTags("\(table).tags", all)) }
-            if let isNull = tags.isNull { tagParts.add(.hasNoTags("\(table).tags", isNull)) }
-            parts.add(tagParts.combined(tags.operator))
+            parts.add(SQLCondition.tags("\(table).tags", all: tags.all, isNull: tags.isNull, operator: tags.operator))
         }
         return parts.combined(self.operator)
     }

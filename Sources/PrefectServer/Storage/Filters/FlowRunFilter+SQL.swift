@@ -8,16 +8,9 @@ extension FlowRunFilter {
             if let any = id.any { parts.add(.isIn("\(table).id", any)) }
             if let notAny = id.notAny { parts.add(.notIn("\(table).id", notAny)) }
         }
-        if let name {
-            if let any = name.any { parts.add(.isIn("\(table).name", any)) }
-            if let like = name.like { parts.add(.contains("\(table).name", like)) }
-        }
+        if let name { parts.add(SQLCondition.names("\(table).name", any: name.any, like: name.like)) }
         if let tags {
-            var tagParts = SQLConditionList()
-            if let all = tags.all { tagParts.add(.hasAllTags("\(table).tags", all)) }
-            if let any = tags.any { tagParts.add(.hasAnyTag("\(table).tags", any)) }
-            if let isNull = tags.isNull { tagParts.add(.hasNoTags("\(table).tags", isNull)) }
-            parts.add(tagParts.combined(tags.operator))
+            parts.add(SQLCondition.tags("\(table).tags", all: tags.all, any: tags.any, isNull: tags.isNull, operator: tags.operator))
         }
         if let deploymentID {
             var inner = SQLConditionList()

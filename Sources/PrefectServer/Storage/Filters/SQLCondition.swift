@@ -51,6 +51,24 @@ struct SQLCondition {
         SQLCondition(sql: "\(column) IS \(isNull ? "" : "NOT ")NULL")
     }
 
+    /// Prefect's name filters: `any_` (one of) and `like_` (case-insensitive substring).
+    static func names(_ column: String, any: [String]?, like: String?) -> [SQLCondition] {
+        var parts: [SQLCondition] = []
+        if let any { parts.append(isIn(column, any)) }
+        if let like { parts.append(contains(column, like)) }
+        return parts
+    }
+
+    /// Prefect's tag filters on a JSON array column — `all_`, `any_`, `is_null_` — joined by the
+    /// filter's own operator.
+    static func tags(_ column: String, all: [String]?, any: [String]? = nil, isNull: Bool?, operator op: Operator?) -> SQLCondition? {
+        var parts = SQLConditionList()
+        if let all { parts.add(hasAllTags(column, all)) }
+        if let any { parts.add(hasAnyTag(column, any)) }
+        if let isNull { parts.add(hasNoTags(column, isNull)) }
+        return parts.combined(op)
+    }
+
     /// Prefect's time filters: `before_` (≤), `after_` (≥) and `is_null_`, each when given.
     static func times(_ column: String, before: Date?, after: Date?, isNull: Bool? = nil) -> [SQLCondition] {
         var parts: [SQLCondition] = []
