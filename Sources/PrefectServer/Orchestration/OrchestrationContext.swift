@@ -33,6 +33,8 @@ struct OrchestrationContext<Run: OrchestratedRun> {
     var ruleTarget: StateType?
     /// An error thrown by a rule's before hook; the transition was aborted because of it.
     var orchestrationError: (any Error)?
+    /// A task run's flow run, read once per transition (Prefect's `context.flow_run()`).
+    private var loadedFlowRun: FlowRun??
 
     init(run: Run, proposedState: State?, db: Database, now: Date, apiVersion: String?) {
         self.run = run
@@ -77,6 +79,17 @@ struct OrchestrationContext<Run: OrchestratedRun> {
     /// Renames the proposed state without changing its type: Prefect's `rename_state`.
     mutating func rename(_ name: String) {
         proposedState?.name = name
+    }
+}
+
+extension OrchestrationContext where Run == TaskRun {
+    /// The flow run of the task run, or nil when it has none or it is gone; read on first use and
+    /// shared by the rules of this transition.
+    mutating func flowRun() throws -> FlowRun? {
+        if let loaded = loadedFlowRun { return loaded }
+        let flowRun = try run.flowRunID.flatMap { try FlowRunStore.read(db, id: $0, now: now) }
+        loadedFlowRun = .some(flowRun)
+        return flowRun
     }
 }
 

@@ -22,9 +22,7 @@ struct HandleTaskTerminalStateTransitions: OrchestrationRule {
         if !proposed.isFinal {
             context.run.runCount = 0
         }
-        if proposed.isRunning, let flowRunID = context.run.flowRunID,
-            let flowRun = try FlowRunStore.read(context.db, id: flowRunID, now: context.now),
-            context.run.flowRunRunCount < flowRun.runCount
+        if proposed.isRunning, let flowRun = try context.flowRun(), context.run.flowRunRunCount < flowRun.runCount
         {
             context.rename("Retrying")
         }

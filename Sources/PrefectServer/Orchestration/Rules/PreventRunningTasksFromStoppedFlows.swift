@@ -7,9 +7,7 @@ struct PreventRunningTasksFromStoppedFlows: OrchestrationRule {
     var toStates: Set<StateType?> { StateTypes.of(.running) }
 
     func beforeTransition(_ context: inout OrchestrationContext<TaskRun>) throws {
-        guard let flowRunID = context.run.flowRunID,
-            let flowRun = try FlowRunStore.read(context.db, id: flowRunID, now: context.now)
-        else { return }
+        guard let flowRun = try context.flowRun() else { return }
         guard let flowState = flowRun.state else {
             context.abort(reason: "The enclosing flow must be running to begin task execution.")
             return

@@ -8,8 +8,8 @@ struct UpdateFlowRunTrackerOnTasks: OrchestrationRule {
     var toStates: Set<StateType?> { StateTypes.of(.running) }
 
     func afterTransition(_ context: inout OrchestrationContext<TaskRun>) throws {
-        guard let flowRunID = context.run.flowRunID else { return }
-        guard let flowRun = try FlowRunStore.read(context.db, id: flowRunID, now: context.now) else {
+        guard context.run.flowRunID != nil else { return }
+        guard let flowRun = try context.flowRun() else {
             throw OrchestrationFailure.flowRunGone(taskRunID: context.run.id)
         }
         context.run.flowRunRunCount = flowRun.runCount
