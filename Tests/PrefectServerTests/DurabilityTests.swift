@@ -11,42 +11,18 @@ import Testing
 struct DurabilityTests {
     @Test("SIGKILL during 16-way concurrent writes: every acknowledged write survives, integrity_check is ok")
     func killDuringWrites() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefect-kill-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = directory.appendingPathComponent("prefect.db").path
+        let folder = try ScratchFolder("prefect-kill")
+        defer { folder.remove() }
+        let database = folder.database
 
         let server = try ServerProcess(database: database)
-        var settings = PrefectSettings(home: directory.path)
-        settings.apiURL = server.apiURL
-        settings.maxRetries = 0
-        settings.requestTimeout = 5
+        var settings = folder.settings(apiURL: server.apiURL)
         let client = try PrefectClient(settings: settings)
         let flowID = try await client.createFlowFromName("durability")
-        let acknowledged = Acknowledged()
-
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for writer in 0..<16 {
-                group.addTask {
-                    var index = 0
-                    while true {
-                        do {
-                            let run = try await client.createFlowRun(
-                                flowID: flowID, name: "w\(writer)-\(index)", parameters: ["writer": .int(Int64(writer))])
-                            acknowledged.ids.withLock { $0.append(run.id) }
-                            index += 1
-                        } catch {
-                            return
-                        }
-                    }
-                }
-            }
-            group.addTask {
-                while acknowledged.ids.withLock({ $0.count }) < 300 { try await Task.sleep(for: .milliseconds(5)) }
-                server.kill(SIGKILL)
-            }
-            try await group.waitForAll()
-        }
+        let acknowledged = AnsweredRuns()
+        async let writes: Void = acknowledged.createUntilFailure(client, flowID: flowID, writers: 16)
+        try await acknowledged.after(300) { server.kill(SIGKILL) }
+        await writes
         try await client.shutdown()
         let written = acknowledged.ids.withLock { $0 }
         #expect(written.count >= 300)
@@ -65,9 +41,4 @@ struct DurabilityTests {
             #expect(missing == 0, "\(missing) of \(written.count) acknowledged flow runs were lost")
         }
     }
-}
-
-/// The ids of the flow runs whose creation the server answered.
-private final class Acknowledged: Sendable {
-    let ids = Mutex<[UUID]>([])
 }

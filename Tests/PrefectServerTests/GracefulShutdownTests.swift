@@ -10,36 +10,17 @@ import Testing
 struct GracefulShutdownTests {
     @Test("SIGTERM or SIGINT under 8-way load: exit 0, every answered create kept", arguments: [SIGTERM, SIGINT])
     func stopsGracefully(signal: Int32) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefect-stop-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = directory.appendingPathComponent("prefect.db").path
+        let folder = try ScratchFolder("prefect-stop")
+        defer { folder.remove() }
+        let database = folder.database
         let server = try ServerProcess(database: database)
-        var settings = PrefectSettings(home: directory.path)
-        settings.apiURL = server.apiURL
-        settings.maxRetries = 0
+        var settings = folder.settings(apiURL: server.apiURL)
         let client = try PrefectClient(settings: settings)
         let flowID = try await client.createFlowFromName("graceful")
-        let answered = Answered()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<8 {
-                group.addTask {
-                    while true {
-                        do {
-                            let run = try await client.createFlowRun(flowID: flowID)
-                            answered.ids.withLock { $0.append(run.id) }
-                        } catch {
-                            return
-                        }
-                    }
-                }
-            }
-            group.addTask {
-                while answered.ids.withLock({ $0.count }) < 100 { try await Task.sleep(for: .milliseconds(5)) }
-                server.kill(signal)
-            }
-            try await group.waitForAll()
-        }
+        let answered = AnsweredRuns()
+        async let writes: Void = answered.createUntilFailure(client, flowID: flowID, writers: 8)
+        try await answered.after(100) { server.kill(signal) }
+        await writes
         try await client.shutdown()
         #expect(server.process.terminationReason == .exit)
         #expect(server.process.terminationStatus == 0)
@@ -54,8 +35,4 @@ struct GracefulShutdownTests {
             for id in ids.suffix(20) { _ = try await client.readFlowRun(flowRunID: id) }
         }
     }
-}
-
-private final class Answered: Sendable {
-    let ids = Mutex<[UUID]>([])
 }

@@ -1,4 +1,7 @@
 import Foundation
+import PrefectClient
+import Synchronization
+import Testing
 
 /// `prefect-swift server start` as a child process, for tests that need a real process (kill
 /// it, restart it, time it).
@@ -52,5 +55,58 @@ final class ServerProcess: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible {
         let output: String
         var description: String { "prefect-swift server start did not print its URL: \(output)" }
+    }
+}
+
+/// A throw-away folder for a server process's database, and settings for clients of it that
+/// fail at once instead of retrying (so a stopped server ends their loops).
+struct ScratchFolder {
+    let directory: URL
+    var database: String { directory.appendingPathComponent("prefect.db").path }
+
+    init(_ prefix: String) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func settings(apiURL: URL) -> PrefectSettings {
+        var settings = PrefectSettings(home: directory.path)
+        settings.apiURL = apiURL
+        settings.maxRetries = 0
+        settings.requestTimeout = 5
+        return settings
+    }
+}
+
+/// The ids of the flow runs whose creation a server answered.
+final class AnsweredRuns: Sendable {
+    let ids = Mutex<[UUID]>([])
+
+    var count: Int { ids.withLock { $0.count } }
+
+    /// Creates flow runs of `flowID` from `writers` concurrent tasks until each gets an error.
+    func createUntilFailure(_ client: PrefectClient, flowID: UUID, writers: Int) async {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<writers {
+                group.addTask {
+                    while let run = try? await client.createFlowRun(flowID: flowID) {
+                        self.ids.withLock { $0.append(run.id) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits until `count` creates were answered (60 s at most), then runs `action`, which stops
+    /// the server either way.
+    func after(_ count: Int, _ action: @Sendable () -> Void) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while self.count < count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        action()
+        #expect(self.count >= count, "the server answered \(self.count) creates before the deadline")
     }
 }
