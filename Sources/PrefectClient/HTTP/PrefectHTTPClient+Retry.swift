@@ -4,6 +4,17 @@ import Logging
 import PrefectSchemas
 
 extension PrefectHTTPClient {
+    /// Whether requests made in this task are sent again after a failure that may have
+    /// happened after the server acted on them: the connection lost or timed out while
+    /// waiting for the answer, or a gateway's 502 or 504. Default `true`, as Prefect's client.
+    ///
+    /// Set it to `false` around a call that must not be applied twice and whose outcome can be
+    /// read back: the first such failure is then thrown (a ``PrefectTransportError``, or the
+    /// 502/504 response) and the caller finds out what the server did. Failures that prove the
+    /// server did not act (refused connections, 408, 429, 503) are retried either way. The
+    /// flow and task engines use this for state proposals.
+    @TaskLocal public static var resendsUnansweredRequests = true
+
     /// Sends `request`, retrying as `PrefectHttpxAsyncClient._send_with_retry` does.
     ///
     /// - Retried: the policy's status codes; every transport failure but a refused connection
@@ -47,11 +58,17 @@ extension PrefectHTTPClient {
                 guard policy.retryStatusCodes.contains(response.statusCode) else {
                     return response
                 }
+                if !Self.resendsUnansweredRequests, Self.gatewayStatusCodes.contains(response.statusCode) {
+                    return response
+                }
                 if let value = response.headerFields[.retryAfter] {
                     retryAfter = RetryPolicy.parseRetryAfter(value)
                 }
                 reason = "Received response with retryable status code \(response.statusCode)."
             } catch let error as PrefectTransportError where isRetried(error) {
+                if !Self.resendsUnansweredRequests, error.kind.mayHaveReachedServer {
+                    throw error
+                }
                 attempts += 1
                 if attempts > policy.maxRetries {
                     throw error
@@ -74,6 +91,9 @@ extension PrefectHTTPClient {
     }
 
     static let stateChangingMethods: Set<HTTPRequest.Method> = [.post, .put, .patch, .delete]
+
+    /// Statuses a gateway answers when the server behind it may or may not have acted.
+    package static let gatewayStatusCodes: Set<Int> = [502, 504]
 
     private func isRetried(_ error: PrefectTransportError) -> Bool {
         error.kind.isAlwaysRetried || (error.kind == .connect && hasConnectedOnce)

@@ -46,6 +46,17 @@ public struct PrefectTransportError: Error, Sendable, CustomStringConvertible {
             default: true
             }
         }
+
+        /// Whether the request may have reached the server before this failure, so that it
+        /// may have been acted on: the answer was lost or timed out, or the connection broke
+        /// while sending. Connecting, waiting for a connection and preparing the request fail
+        /// before anything is sent.
+        public var mayHaveReachedServer: Bool {
+            switch code {
+            case .readTimeout, .read, .write, .writeTimeout, .remoteProtocol: true
+            case .connect, .connectTimeout, .poolTimeout, .localProtocol, .tls, .other: false
+            }
+        }
     }
 
     /// What went wrong.

@@ -7,6 +7,8 @@ extension PrefectClient {
     /// - Parameters:
     ///   - state: the first state; `Pending` when `nil`, as in Prefect.
     ///   - retries, retryDelay: the flow's retry policy (`empirical_policy`).
+    ///   - idempotencyKey: a second create of the same flow with the same key returns the run
+    ///     the first made, so a create sent again after a lost answer makes one run.
     public func createFlowRun(
         flowID: UUID,
         name: String? = nil,
@@ -20,13 +22,15 @@ extension PrefectClient {
         jobVariables: [String: JSONValue]? = nil,
         flowVersion: String? = nil,
         retries: Int? = nil,
-        retryDelay: Int = 0
+        retryDelay: Int = 0,
+        idempotencyKey: String? = nil
     ) async throws -> FlowRun {
         let create = FlowRunCreate(
             state: (state ?? .pending()).toStateCreate(), name: name, flowID: flowID, flowVersion: flowVersion,
             parameters: parameters, context: context, parentTaskRunID: parentTaskRunID,
             empiricalPolicy: FlowRunPolicy(retries: retries, retryDelay: retryDelay), tags: tags,
-            workPoolName: workPoolName, workQueueName: workQueueName, jobVariables: jobVariables)
+            idempotencyKey: idempotencyKey, workPoolName: workPoolName, workQueueName: workQueueName,
+            jobVariables: jobVariables)
         return try await request(.post, "/flow_runs/", json: create).decode(FlowRun.self)
     }
 
@@ -45,13 +49,15 @@ extension PrefectClient {
         jobVariables: [String: JSONValue]? = nil,
         flowVersion: String? = nil,
         retries: Int? = nil,
-        retryDelay: Int = 0
+        retryDelay: Int = 0,
+        idempotencyKey: String? = nil
     ) async throws -> FlowRun {
         let flowID = try await createFlowFromName(flowName)
         return try await createFlowRun(
             flowID: flowID, name: name, parameters: parameters, context: context, tags: tags,
             parentTaskRunID: parentTaskRunID, state: state, workPoolName: workPoolName, workQueueName: workQueueName,
-            jobVariables: jobVariables, flowVersion: flowVersion, retries: retries, retryDelay: retryDelay)
+            jobVariables: jobVariables, flowVersion: flowVersion, retries: retries, retryDelay: retryDelay,
+            idempotencyKey: idempotencyKey)
     }
 
     /// `GET /flow_runs/{id}`.
