@@ -15,7 +15,9 @@ let package = Package(
         .library(name: "PrefectClient", targets: ["PrefectClient"]),
         .library(name: "PrefectServer", targets: ["PrefectServer"]),
         .library(name: "PrefectTestKit", targets: ["PrefectTestKit"]),
+        .library(name: "Prefect", targets: ["Prefect"]),
         .executable(name: "prefect-swift", targets: ["prefect-swift"]),
+        .executable(name: "hello-flow", targets: ["hello-flow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -70,6 +72,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Prefect",
+            dependencies: [
+                "PrefectClient", "PrefectServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "hello-flow",
+            dependencies: ["Prefect"],
+            path: "Examples/hello-flow",
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -132,7 +148,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "PrefectClient", "PrefectTestSupport", "PrefectTestKit",
+                "Prefect", "PrefectClient", "PrefectTestSupport", "PrefectTestKit",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings

@@ -57,7 +57,7 @@ grep -q "^Server version: *3.9.1$" "$cli_home/out" || { echo "embedded server di
 
 echo "== prefect-swift server start on loopback"
 swift_home="$(mktemp -d)"
-PREFECT_HOME="$swift_home" "$CLI" server start --port 0 --database "$swift_home/prefect.db" >"$swift_home/out" 2>&1 &
+PREFECT_HOME="$swift_home" "$CLI" server start --port 0 --database "$swift_home/prefect-swift.db" >"$swift_home/out" 2>&1 &
 SWIFT_SERVER_PID=$!
 for _ in $(seq 1 100); do
   grep -q "^PREFECT_API_URL=" "$swift_home/out" && break
@@ -79,6 +79,23 @@ fi
 grep -q "cannot open the database at" "$swift_home/baddb" || { cat "$swift_home/baddb" >&2; echo "no clear message for a bad database" >&2; exit 1; }
 echo "embedded server: $PREFECT_TEST_SWIFT_API_URL"
 echo "CLI checks passed"
+
+echo "== hello-flow (README's first command) on each server; the Python client reads each run back"
+HELLO="$(swift build --show-bin-path)/hello-flow"
+check_hello() {  # $1: what it ran on, $2: the URL the Python client reads from; hello-flow's stdout on stdin
+  local out id
+  out="$(cat)"
+  echo "$out"
+  id="$(sed -n 's/^flow run \([0-9a-f-]*\) .*/\1/p' <<<"$out")"
+  [ -n "$id" ] || { echo "hello-flow on $1 printed no flow run id" >&2; exit 1; }
+  PREFECT_API_URL="$2" "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-hello-flow-run.py" "$id"
+}
+PREFECT_HOME="$cli_home" PREFECT_API_URL="$PREFECT_TEST_API_URL" "$HELLO" 2>"$cli_home/hello.err" \
+  | check_hello "Prefect 3.9.1" "$PREFECT_TEST_API_URL"
+# No PREFECT_API_URL: the embedded server in the hello-flow process, on the database that
+# prefect-swift server start serves (SQLite in WAL mode, two processes), so Python reads it there.
+env -u PREFECT_API_URL PREFECT_HOME="$swift_home" "$HELLO" 2>"$cli_home/hello.err" \
+  | check_hello "the embedded server" "$PREFECT_TEST_SWIFT_API_URL"
 
 echo "== the official Python client (prefect 3.9.1) against prefect-swift server start"
 "$ROOT/.prefect-venv/bin/python" "$ROOT/../shared/bench/python_client_bench.py" --api-url "$PREFECT_TEST_SWIFT_API_URL" \

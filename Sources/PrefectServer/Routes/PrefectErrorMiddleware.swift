@@ -20,6 +20,10 @@ struct PrefectErrorMiddleware: RouterMiddleware {
         } catch let error as PrefectServerUnavailable {
             context.logger.error("database unavailable", metadata: ["error": "\(error)"])
             return JSONResponse.make(["exception_message": "Service Unavailable"], status: .serviceUnavailable)
+        } catch is CancellationError {
+            // The caller went away (an in-process request whose task was cancelled): nobody
+            // reads this answer, and nothing went wrong on the server's side.
+            throw CancellationError()
         } catch {
             context.logger.error(
                 "request failed", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(error)"])

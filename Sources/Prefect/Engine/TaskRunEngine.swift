@@ -1,0 +1,198 @@
+import Foundation
+import Logging
+import PrefectClient
+
+/// Runs one call of a ``PrefectTask`` as a task run, as Prefect's `AsyncTaskRunEngine`
+/// (`prefect/task_engine.py`) does over REST: create the run (client-generated id, so a
+/// create sent twice is one run) in Pending, propose Running, run the body, propose
+/// Completed — or, after an error or a timeout, AwaitingRetry then Retrying while retries
+/// remain (forced, as Prefect does), and Failed (`TimedOut` for a timeout) when they are used up.
+struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
+    let task: PrefectTask<Input, Output>
+
+    func run(_ input: Input) async throws -> Output {
+        let flowRun = RunContext.flowRun
+        let runtime = flowRun?.runtime ?? PrefectRuntime.current
+        let client: PrefectClient
+        if let flowRun { client = flowRun.client } else { client = try await runtime.client() }
+        let parameters = try RunParameters.of(input)
+        let id = UUID()
+        let dynamicKey = UUID().prefectString
+        let name = "\(task.name)-\(dynamicKey.prefix(3))"
+        let created = try await client.createTaskRun(
+            taskKey: task.taskKey, flowRunID: flowRun?.id, dynamicKey: dynamicKey, id: id, name: name,
+            tags: task.tags, taskVersion: task.version,
+            empiricalPolicy: TaskRunPolicy(
+                retries: task.retries, retryDelay: task.retryDelaySeconds.policyValue,
+                retryJitterFactor: task.retryJitterFactor),
+            state: .pending(), taskInputs: flowRun?.taskInputs(for: parameters) ?? [:])
+        let logger = runtime.runLogger(
+            label: "prefect.task_runs", runName: created.name, kind: "Task run", flowRunID: flowRun?.id,
+            taskRunID: created.id)
+        let run = Attempts(
+            engine: self, client: client, logger: logger, runID: created.id, runName: created.name, flowRun: flowRun,
+            state: created.state)
+        runtime.activeRuns.add(.task(created.id), client: client)
+        defer { runtime.activeRuns.remove(.task(created.id)) }
+        return try await run.run(input, scope: TaskRunScope(id: created.id, name: created.name, client: client, logger: logger))
+    }
+
+    /// The mutable part of one task run.
+    final class Attempts {
+        let engine: TaskRunEngine
+        let client: PrefectClient
+        let logger: Logger
+        let runID: UUID
+        let runName: String
+        let flowRun: FlowRunScope?
+        let proposer: StateProposer
+        var state: State?
+        var attempts = 0
+
+        init(
+            engine: TaskRunEngine, client: PrefectClient, logger: Logger, runID: UUID, runName: String,
+            flowRun: FlowRunScope?, state: State?
+        ) {
+            self.engine = engine
+            self.client = client
+            self.logger = logger
+            self.runID = runID
+            self.runName = runName
+            self.flowRun = flowRun
+            self.state = state
+            self.proposer = StateProposer(client: client, run: .task(runID))
+        }
+
+        var task: PrefectTask<Input, Output> { engine.task }
+
+        func run(_ input: Input, scope: TaskRunScope) async throws -> Output {
+            do {
+                try await enterRunning()
+                while true {
+                    attempts += 1
+                    let body = task.body
+                    let outcome = await RunContext.$taskRun.withValue(scope) {
+                        await runBody(timeout: task.timeoutSeconds, watch: nil) { try await body(input) }
+                    }
+                    switch outcome {
+                    case .returned(let output):
+                        return try await complete(output)
+                    case .threw(let error) where error is CancellationError || Task.isCancelled:
+                        throw CancellationError()
+                    case .threw(let error):
+                        if try await retry(after: "exception: \(describe(error))") { continue }
+                        try await propose(.failed(message: "Task run encountered an exception \(describe(error))"))
+                        logger.error("Finished in state \(StateDisplay.text(state))")
+                        finish()
+                        throw error
+                    case .timedOut:
+                        let message = "Task run exceeded timeout of \(StateDisplay.seconds(task.timeoutSeconds ?? 0)) second(s)"
+                        if try await retry(after: "timeout: \(message)") { continue }
+                        logger.error("\(message)")
+                        try await propose(State.make(.failed, name: "TimedOut", message: message))
+                        finish()
+                        throw PrefectRunError(
+                            kind: .timedOut, runKind: "task run", runID: runID, runName: runName, state: state,
+                            message: message)
+                    case .cancelRequested(let state):
+                        self.state = state
+                        throw CancellationError()
+                    }
+                }
+            } catch is CancellationError {
+                try await recordCancelled()
+                throw CancellationError()
+            } catch let aborted as ProposalAborted {
+                logger.error("Task run was aborted: \(aborted.reason)")
+                if let state = aborted.state { self.state = state }
+                finish()
+                throw PrefectRunError(
+                    kind: .aborted, runKind: "task run", runID: runID, runName: runName, state: aborted.state ?? state,
+                    message: aborted.reason)
+            }
+        }
+
+        /// Proposes Running until the run is Running; Pending and Paused answers are asked
+        /// again with Prefect's growing back-off.
+        private func enterRunning() async throws {
+            var backoff = 0
+            while true {
+                let outcome = try await proposer.propose(.running(), currentStateID: state?.id)
+                state = outcome.state
+                if outcome.state.isRunning { return }
+                guard outcome.state.isPending || outcome.state.isPaused else {
+                    finish()
+                    throw notCompleted(outcome.state)
+                }
+                backoff = min(backoff + 1, 10)
+                var generator = SystemRandomNumberGenerator()
+                let wait = RetryPolicy.clampedPoissonInterval(
+                    average: Double(backoff), clampingFactor: 0.3, using: &generator)
+                try await Task.sleep(for: .seconds(wait))
+            }
+        }
+
+        private func complete(_ output: Output) async throws -> Output {
+            let outcome = try await propose(.completed())
+            finish()
+            guard outcome.accepted || outcome.state.isCompleted else { throw notCompleted(outcome.state) }
+            if let flowRun, let result = try? RunParameters.json(output) {
+                flowRun.record(result: result, of: runID)
+            }
+            logger.info("Finished in state \(StateDisplay.text(state))")
+            return output
+        }
+
+        /// Starts the next attempt when retries remain, as `handle_retry` does: with a delay
+        /// set (a non-zero number or a non-empty list, even when this retry's entry is 0),
+        /// AwaitingRetry at the delay, then Retrying once it has passed; without, Retrying at once.
+        private func retry(after failure: String) async throws -> Bool {
+            let retry = attempts - 1
+            guard retry < task.retries else { return false }
+            var delay = task.retryDelaySeconds.seconds(beforeRetry: retry)
+            if let jitter = task.retryJitterFactor, jitter > 0, delay > 0 {
+                var generator = SystemRandomNumberGenerator()
+                delay = RetryPolicy.clampedPoissonInterval(average: delay, clampingFactor: jitter, using: &generator)
+            }
+            let when = task.retryDelaySeconds.isSet ? "\(StateDisplay.seconds(delay)) second(s) from now" : "immediately"
+            logger.info("Task run failed with \(failure) - Retry \(retry + 1)/\(task.retries) will start \(when)")
+            if task.retryDelaySeconds.isSet {
+                try await propose(.awaitingRetry(at: Date().addingTimeInterval(delay)), force: true)
+                try await Task.sleep(for: .seconds(delay))
+            }
+            try await propose(.retrying(), force: true)
+            return true
+        }
+
+        @discardableResult
+        private func propose(_ proposed: State, force: Bool = false) async throws -> StateProposer.Outcome {
+            let outcome = try await proposer.propose(proposed, force: force, currentStateID: state?.id)
+            state = outcome.state
+            return outcome
+        }
+
+        private func recordCancelled() async throws {
+            let proposer = self.proposer
+            let currentID = state?.id
+            let outcome = try? await shielded {
+                try await proposer.propose(.cancelled(message: "Task run was cancelled."), force: true, currentStateID: currentID)
+            }
+            if let outcome { state = outcome.state }
+            logger.info("Finished in state \(StateDisplay.text(state))")
+            finish()
+        }
+
+        private func finish() {
+            guard let flowRun, let state else { return }
+            flowRun.finished(
+                TaskRunSummary(id: runID, name: runName, taskName: task.name, state: state, attempts: attempts))
+        }
+
+        private func notCompleted(_ state: State) -> PrefectRunError {
+            PrefectRunError(
+                kind: state.isCancelled ? .cancelled : .notCompleted, runKind: "task run", runID: runID,
+                runName: runName, state: state,
+                message: "the server put the run in \(StateDisplay.text(state))\(state.message.map { ": \($0)" } ?? "")")
+        }
+    }
+}

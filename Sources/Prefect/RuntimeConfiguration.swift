@@ -1,0 +1,94 @@
+public import Foundation
+public import Logging
+
+extension PrefectRuntime {
+    /// How the runtime runs flows and ships their logs; defaults are Prefect 3.9.1's
+    /// (`prefect/settings/models/logging.py`), each readable from the environment variable
+    /// Prefect uses.
+    public struct Configuration: Sendable {
+        /// Send run logs to `POST /logs/` (`PREFECT_LOGGING_TO_API_ENABLED`, default `true`).
+        public var logsToAPI = true
+        /// The lowest level a run logger records (`PREFECT_LOGGING_LEVEL`, default `INFO`).
+        public var logLevel: Logger.Level = .info
+        /// Seconds between log batches (`PREFECT_LOGGING_TO_API_BATCH_INTERVAL`, default 2).
+        public var logBatchInterval: Double = 2
+        /// Bytes of log records in one batch (`PREFECT_LOGGING_TO_API_BATCH_SIZE`, default 4,000,000).
+        public var logBatchBytes = 4_000_000
+        /// A record's message is cut to this many bytes (`PREFECT_LOGGING_TO_API_MAX_LOG_SIZE`,
+        /// default 1,000,000).
+        public var maxLogBytes = 1_000_000
+        /// Bytes of unsent records kept in memory while the API cannot be reached; the oldest
+        /// are dropped past it, and their count is logged (`PREFECT_SWIFT_LOGGING_MAX_BUFFER`,
+        /// default 64 MiB).
+        public var maxBufferedLogBytes = 64 << 20
+        /// Also print run logs to standard error, as Prefect's console handler does
+        /// (`PREFECT_SWIFT_LOGGING_CONSOLE`, default `true`).
+        public var consoleLogs = true
+        /// Seconds between reads of a running flow run's state, to notice that the server moved
+        /// it to Cancelling (`PREFECT_SWIFT_CANCELLATION_POLL_SECONDS`, default 10).
+        public var cancellationPollInterval: Double = 10
+        /// How long the end of a flow run waits for its logs to reach the API before it returns
+        /// anyway (`PREFECT_SWIFT_LOGGING_FLUSH_TIMEOUT`, default 10 seconds).
+        public var logFlushTimeout: Double = 10
+
+        public init() {}
+
+        /// The defaults, overridden by the environment variables named above.
+        public static func fromEnvironment(
+            _ environment: [String: String] = ProcessInfo.processInfo.environment
+        ) -> Configuration {
+            var configuration = Configuration()
+            func number(_ name: String) -> Double? {
+                environment[name].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 >= 0 ? $0 : nil }
+            }
+            func flag(_ name: String) -> Bool? {
+                switch environment[name]?.lowercased().trimmingCharacters(in: .whitespaces) {
+                case "1", "true", "yes", "on": true
+                case "0", "false", "no", "off": false
+                default: nil
+                }
+            }
+            configuration.logsToAPI = flag("PREFECT_LOGGING_TO_API_ENABLED") ?? configuration.logsToAPI
+            if let level = environment["PREFECT_LOGGING_LEVEL"].flatMap(Self.level) { configuration.logLevel = level }
+            configuration.logBatchInterval = number("PREFECT_LOGGING_TO_API_BATCH_INTERVAL") ?? configuration.logBatchInterval
+            configuration.logBatchBytes = number("PREFECT_LOGGING_TO_API_BATCH_SIZE").map { Int($0) } ?? configuration.logBatchBytes
+            configuration.maxLogBytes = number("PREFECT_LOGGING_TO_API_MAX_LOG_SIZE").map { Int($0) } ?? configuration.maxLogBytes
+            configuration.maxBufferedLogBytes =
+                number("PREFECT_SWIFT_LOGGING_MAX_BUFFER").map { Int($0) } ?? configuration.maxBufferedLogBytes
+            configuration.consoleLogs = flag("PREFECT_SWIFT_LOGGING_CONSOLE") ?? configuration.consoleLogs
+            configuration.cancellationPollInterval =
+                number("PREFECT_SWIFT_CANCELLATION_POLL_SECONDS") ?? configuration.cancellationPollInterval
+            configuration.logFlushTimeout = number("PREFECT_SWIFT_LOGGING_FLUSH_TIMEOUT") ?? configuration.logFlushTimeout
+            return configuration
+        }
+
+        /// Prefect's level names (`DEBUG`, `INFO`, `WARNING`, `ERROR`, `CRITICAL`) as swift-log levels.
+        static func level(_ name: String) -> Logger.Level? {
+            switch name.uppercased().trimmingCharacters(in: .whitespaces) {
+            case "TRACE": .trace
+            case "DEBUG": .debug
+            case "INFO": .info
+            case "NOTICE": .notice
+            case "WARNING", "WARN": .warning
+            case "ERROR": .error
+            case "CRITICAL": .critical
+            default: nil
+            }
+        }
+    }
+}
+
+extension Logger.Level {
+    /// The number Prefect (Python's `logging`) stores for this level.
+    var prefectLevel: Int {
+        switch self {
+        case .trace: 5
+        case .debug: 10
+        case .info: 20
+        case .notice: 25
+        case .warning: 30
+        case .error: 40
+        case .critical: 50
+        }
+    }
+}

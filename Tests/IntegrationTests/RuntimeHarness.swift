@@ -1,0 +1,80 @@
+import Foundation
+import Prefect
+import PrefectClient
+import Testing
+
+/// Runs flows on one server of the shared suites through a runtime of its own: console logs
+/// off, logs shipped every 50 ms, the cancellation poll every 200 ms.
+enum RuntimeHarness {
+    static func withRuntime(
+        _ server: ServerUnderTest,
+        configure: (inout PrefectRuntime.Configuration) -> Void = { _ in },
+        _ body: (PrefectRuntime, PrefectClient) async throws -> Void
+    ) async throws {
+        try await IntegrationServer.withClient(server) { client in
+            var configuration = PrefectRuntime.Configuration()
+            configuration.consoleLogs = false
+            configuration.logBatchInterval = 0.05
+            configuration.cancellationPollInterval = 0.2
+            configure(&configuration)
+            let runtime = PrefectRuntime(client: client, configuration: configuration)
+            do {
+                try await body(runtime, client)
+            } catch {
+                await runtime.shutdown()
+                throw error
+            }
+            await runtime.shutdown()
+        }
+    }
+
+    /// The names of a flow run's states, oldest first, as the server recorded them.
+    static func flowRunStateNames(_ client: PrefectClient, _ id: UUID) async throws -> [String] {
+        try await client.readFlowRunStates(flowRunID: id).map { $0.name ?? $0.type.rawValue }
+    }
+
+    /// The names of a task run's states, oldest first, as the server recorded them.
+    static func taskRunStateNames(_ client: PrefectClient, _ id: UUID) async throws -> [String] {
+        try await client.readTaskRunStates(taskRunID: id).map { $0.name ?? $0.type.rawValue }
+    }
+
+    /// The task runs of a flow run, by name.
+    static func taskRuns(_ client: PrefectClient, of flowRunID: UUID) async throws -> [TaskRun] {
+        try await client.readTaskRuns(flowRunFilter: FlowRunFilter(id: FlowRunFilterId(any: [flowRunID])), sort: .expectedStartTimeAsc)
+    }
+}
+
+/// An error a test body throws on purpose.
+struct PlannedFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Counts calls across concurrent tasks.
+actor CallCounter {
+    private(set) var calls = 0
+    private(set) var running = 0
+    private(set) var mostAtOnce = 0
+
+    func next() -> Int {
+        calls += 1
+        return calls
+    }
+
+    func enter() {
+        running += 1
+        mostAtOnce = max(mostAtOnce, running)
+    }
+
+    func leave() {
+        running -= 1
+    }
+
+    /// Waits (at most 10 s) until another caller is inside too; sequential callers would all
+    /// wait the full time and never see company.
+    func waitForCompany() async {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while mostAtOnce < 2, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}
