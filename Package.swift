@@ -114,6 +114,7 @@ let package = Package(
             name: "PrefectTestSupport",
             dependencies: [
                 "PrefectClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -64,6 +64,13 @@ public final class PrefectRuntime: Sendable {
         await logs.flush(timeout: timeout ?? configuration.logFlushTimeout)
     }
 
+    /// Log records dropped so far because the buffer was full while the API could not be
+    /// reached (each drop is also logged).
+    public var droppedLogRecords: Int { logs.droppedCount }
+
+    /// Log records written and not yet accepted by the API.
+    public var unsentLogRecords: Int { logs.unsentCount }
+
     /// Flushes the logs, stops the log worker and closes the client if this runtime made it.
     public func shutdown() async {
         await flushLogs()
