@@ -99,6 +99,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(
+            name: "prefect-test-flows",
+            dependencies: ["Prefect"],
+            path: "Tests/TestFlows",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "prefect-bench",
             dependencies: [
                 "PrefectClient", "PrefectServer",
@@ -140,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "PrefectServerTests",
             dependencies: [
-                "PrefectServer", "PrefectClient", "PrefectTestKit",
+                "PrefectServer", "PrefectClient", "PrefectTestKit", "PrefectTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -149,7 +155,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Prefect", "PrefectClient", "PrefectTestSupport", "PrefectTestKit",
+                "Prefect", "PrefectClient", "PrefectServer", "PrefectTestSupport", "PrefectTestKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

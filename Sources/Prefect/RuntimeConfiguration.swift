@@ -30,6 +30,11 @@ extension PrefectRuntime {
         /// How long the end of a flow run waits for its logs to reach the API before it returns
         /// anyway (`PREFECT_SWIFT_LOGGING_FLUSH_TIMEOUT`, default 10 seconds).
         public var logFlushTimeout: Double = 10
+        /// On SIGINT or SIGTERM, mark the runs still going Crashed, flush the logs and exit,
+        /// as Prefect's engine does (`PREFECT_SWIFT_CRASH_ON_SIGNAL`, default `true`). Turn it
+        /// off in a program that handles these signals itself (a service under
+        /// swift-service-lifecycle, say), and cancel its flows instead: they record Cancelled.
+        public var crashesRunsOnTerminationSignal = true
 
         public init() {}
 
@@ -59,6 +64,8 @@ extension PrefectRuntime {
             configuration.cancellationPollInterval =
                 number("PREFECT_SWIFT_CANCELLATION_POLL_SECONDS") ?? configuration.cancellationPollInterval
             configuration.logFlushTimeout = number("PREFECT_SWIFT_LOGGING_FLUSH_TIMEOUT") ?? configuration.logFlushTimeout
+            configuration.crashesRunsOnTerminationSignal =
+                flag("PREFECT_SWIFT_CRASH_ON_SIGNAL") ?? configuration.crashesRunsOnTerminationSignal
             return configuration
         }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PrefectClient
+import PrefectTestSupport
 import Synchronization
 import Testing
 
@@ -11,16 +12,7 @@ final class ServerProcess: @unchecked Sendable {
     private let output: Pipe
 
     /// The `prefect-swift` built next to the test bundle, or `PREFECT_SWIFT_CLI`.
-    static var executable: URL {
-        if let path = ProcessInfo.processInfo.environment["PREFECT_SWIFT_CLI"] { return URL(fileURLWithPath: path) }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("prefect-swift")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        return URL(fileURLWithPath: "prefect-swift")
-    }
+    static var executable: URL { BuiltExecutable.url("prefect-swift", override: "PREFECT_SWIFT_CLI") }
 
     /// Starts the server on a free port and waits (up to 10 s) for the URL it prints.
     init(database: String, arguments: [String] = []) throws {

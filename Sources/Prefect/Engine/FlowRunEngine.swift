@@ -37,6 +37,9 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         logger.info("Beginning \(parent == nil ? "flow" : "subflow") run '\(created.name)' for flow '\(flow.name)'")
         let scope = FlowRunScope(id: created.id, name: created.name, runtime: runtime, client: client, logger: logger)
         let run = Attempts(engine: self, client: client, logger: logger, scope: scope, state: created.state)
+        if parent == nil, runtime.configuration.crashesRunsOnTerminationSignal {
+            TerminationSignals.watch(runtime)
+        }
         runtime.activeRuns.add(.flow(created.id), client: client)
         let result = await run.run(input)
         runtime.activeRuns.remove(.flow(created.id))
