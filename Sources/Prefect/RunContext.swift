@@ -40,15 +40,20 @@ public enum RunContext {
 final class FlowRunScope: Sendable {
     let id: UUID
     let name: String
+    let parameters: [String: JSONValue]
     let runtime: PrefectRuntime
     let client: PrefectClient
     let logger: Logger
     private let links = Mutex(ResultLinks())
     private let finishedTasks = Mutex<[TaskRunSummary]>([])
 
-    init(id: UUID, name: String, runtime: PrefectRuntime, client: PrefectClient, logger: Logger) {
+    init(
+        id: UUID, name: String, parameters: [String: JSONValue], runtime: PrefectRuntime, client: PrefectClient,
+        logger: Logger
+    ) {
         self.id = id
         self.name = name
+        self.parameters = parameters
         self.runtime = runtime
         self.client = client
         self.logger = logger

@@ -35,6 +35,16 @@ extension PrefectRuntime {
         /// off in a program that handles these signals itself (a service under
         /// swift-service-lifecycle, say), and cancel its flows instead: they record Cancelled.
         public var crashesRunsOnTerminationSignal = true
+        /// Where task results are persisted (`PREFECT_LOCAL_STORAGE_PATH`, default
+        /// `$PREFECT_HOME/storage`).
+        public var localStoragePath = PrefectSettings.defaultHome() + "/storage"
+        /// Persist the results of tasks that say nothing about it
+        /// (`PREFECT_RESULTS_PERSIST_BY_DEFAULT`, default `false`); a task with a cache policy
+        /// of its own persists its results either way, as in Prefect.
+        public var persistResultsByDefault = false
+        /// Ignore stored results and run every cached task again, storing anew
+        /// (`PREFECT_TASKS_REFRESH_CACHE`, default `false`).
+        public var refreshCache = false
 
         public init() {}
 
@@ -64,6 +74,12 @@ extension PrefectRuntime {
             configuration.cancellationPollInterval =
                 number("PREFECT_SWIFT_CANCELLATION_POLL_SECONDS") ?? configuration.cancellationPollInterval
             configuration.logFlushTimeout = number("PREFECT_SWIFT_LOGGING_FLUSH_TIMEOUT") ?? configuration.logFlushTimeout
+            let home = environment["PREFECT_HOME"].map(PrefectSettings.expandingTilde) ?? PrefectSettings.defaultHome()
+            configuration.localStoragePath =
+                environment["PREFECT_LOCAL_STORAGE_PATH"].map(PrefectSettings.expandingTilde) ?? home + "/storage"
+            configuration.persistResultsByDefault =
+                flag("PREFECT_RESULTS_PERSIST_BY_DEFAULT") ?? configuration.persistResultsByDefault
+            configuration.refreshCache = flag("PREFECT_TASKS_REFRESH_CACHE") ?? configuration.refreshCache
             configuration.crashesRunsOnTerminationSignal =
                 flag("PREFECT_SWIFT_CRASH_ON_SIGNAL") ?? configuration.crashesRunsOnTerminationSignal
             return configuration

@@ -40,6 +40,16 @@ public struct PrefectTask<Input: Codable & Sendable, Output: Codable & Sendable>
     public var version: String?
     /// What the task does.
     public var description: String?
+    /// How its cache key is made (`cache_policy`); `nil` is Prefect's ``CachePolicy/default``.
+    public var cachePolicy: CachePolicy?
+    /// Seconds a stored result stays valid for the cache (`cache_expiration`); `nil`: forever.
+    public var cacheExpiration: Double?
+    /// Run the body even when a stored result matches, and store the new one (`refresh_cache`);
+    /// `nil` follows `PREFECT_TASKS_REFRESH_CACHE`.
+    public var refreshCache: Bool?
+    /// Store the result in the result store (`persist_result`); `nil`: yes when the task has a
+    /// cache policy of its own, else `PREFECT_RESULTS_PERSIST_BY_DEFAULT`.
+    public var persistResult: Bool?
     let body: @Sendable (Input) async throws -> Output
 
     /// A task named `name` running `body`.
@@ -53,6 +63,10 @@ public struct PrefectTask<Input: Codable & Sendable, Output: Codable & Sendable>
         tags: [String] = [],
         version: String? = nil,
         description: String? = nil,
+        cachePolicy: CachePolicy? = nil,
+        cacheExpiration: Double? = nil,
+        refreshCache: Bool? = nil,
+        persistResult: Bool? = nil,
         _ body: @escaping @Sendable (Input) async throws -> Output
     ) {
         self.name = name
@@ -64,6 +78,10 @@ public struct PrefectTask<Input: Codable & Sendable, Output: Codable & Sendable>
         self.tags = tags
         self.version = version
         self.description = description
+        self.cachePolicy = cachePolicy
+        self.cacheExpiration = cacheExpiration
+        self.refreshCache = refreshCache
+        self.persistResult = persistResult
         self.body = body
     }
 
@@ -131,12 +149,17 @@ extension PrefectTask where Input == NoParameters {
         tags: [String] = [],
         version: String? = nil,
         description: String? = nil,
+        cachePolicy: CachePolicy? = nil,
+        cacheExpiration: Double? = nil,
+        refreshCache: Bool? = nil,
+        persistResult: Bool? = nil,
         _ body: @escaping @Sendable () async throws -> Output
     ) {
         self.init(
             name, key: key, retries: retries, retryDelaySeconds: retryDelaySeconds,
             retryJitterFactor: retryJitterFactor, timeoutSeconds: timeoutSeconds, tags: tags, version: version,
-            description: description
+            description: description, cachePolicy: cachePolicy, cacheExpiration: cacheExpiration,
+            refreshCache: refreshCache, persistResult: persistResult
         ) { (_: NoParameters) in try await body() }
     }
 

@@ -35,7 +35,8 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         let logger = runtime.runLogger(
             label: "prefect.flow_runs", runName: created.name, kind: "Flow run", flowRunID: created.id, taskRunID: nil)
         logger.info("Beginning \(parent == nil ? "flow" : "subflow") run '\(created.name)' for flow '\(flow.name)'")
-        let scope = FlowRunScope(id: created.id, name: created.name, runtime: runtime, client: client, logger: logger)
+        let scope = FlowRunScope(
+            id: created.id, name: created.name, parameters: parameters, runtime: runtime, client: client, logger: logger)
         let run = Attempts(engine: self, client: client, logger: logger, scope: scope, state: created.state)
         if parent == nil, runtime.configuration.crashesRunsOnTerminationSignal {
             TerminationSignals.watch(runtime)

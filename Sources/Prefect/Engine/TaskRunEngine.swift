@@ -29,9 +29,11 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         let logger = runtime.runLogger(
             label: "prefect.task_runs", runName: created.name, kind: "Task run", flowRunID: flowRun?.id,
             taskRunID: created.id)
+        let caching = ResultCaching(
+            task: task, configuration: runtime.configuration, parameters: parameters, flowRun: flowRun, taskRunID: created.id)
         let run = Attempts(
             engine: self, client: client, logger: logger, runID: created.id, runName: created.name, flowRun: flowRun,
-            state: created.state)
+            state: created.state, caching: caching)
         runtime.activeRuns.add(.task(created.id), client: client)
         defer { runtime.activeRuns.remove(.task(created.id)) }
         return try await run.run(input, scope: TaskRunScope(id: created.id, name: created.name, client: client, logger: logger))
@@ -46,13 +48,15 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         let runName: String
         let flowRun: FlowRunScope?
         let proposer: StateProposer
+        let caching: ResultCaching
         var state: State?
         var attempts = 0
 
         init(
             engine: TaskRunEngine, client: PrefectClient, logger: Logger, runID: UUID, runName: String,
-            flowRun: FlowRunScope?, state: State?
+            flowRun: FlowRunScope?, state: State?, caching: ResultCaching
         ) {
+            self.caching = caching
             self.engine = engine
             self.client = client
             self.logger = logger
@@ -68,6 +72,9 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         func run(_ input: Input, scope: TaskRunScope) async throws -> Output {
             do {
                 try await enterRunning()
+                if let hit = caching.cached(Output.self, logger: logger) {
+                    return try await complete(hit.value, data: hit.metadata, name: "Cached")
+                }
                 while true {
                     attempts += 1
                     let body = task.body
@@ -76,7 +83,7 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
                     }
                     switch outcome {
                     case .returned(let output):
-                        return try await complete(output)
+                        return try await complete(output, data: caching.save(output, logger: logger), name: nil)
                     case .threw(let error) where error is CancellationError || Task.isCancelled:
                         throw CancellationError()
                     case .threw(let error):
@@ -132,8 +139,9 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
             }
         }
 
-        private func complete(_ output: Output) async throws -> Output {
-            let outcome = try await propose(.completed())
+        /// Proposes Completed (named `name`, carrying the stored result's metadata as `data`).
+        private func complete(_ output: Output, data: JSONValue?, name: String?) async throws -> Output {
+            let outcome = try await propose(State.make(.completed, name: name, data: data))
             finish()
             guard outcome.accepted || outcome.state.isCompleted else { throw notCompleted(outcome.state) }
             if let flowRun, let result = try? RunParameters.json(output) {

@@ -134,6 +134,11 @@ public struct PrefectSettings: Sendable, CustomStringConvertible {
         return lines.joined(separator: "\n")
     }
 
+    /// `path` with a leading `~` replaced by the user's home folder.
+    public static func expandingTilde(_ path: String) -> String {
+        expandTilde(path)
+    }
+
     static func expandTilde(_ path: String) -> String {
         guard path.hasPrefix("~") else { return path }
         let userHome = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
