@@ -6,6 +6,9 @@ struct PrefectSwift: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prefect-swift",
         abstract: "Work with a Prefect server from Swift.",
-        subcommands: [Version.self, Server.self]
+        subcommands: [
+            Version.self, Server.self, ConfigCommand.self, FlowCommand.self, FlowRunCommand.self, DeploymentCommand.self,
+            WorkPoolCommand.self, VariableCommand.self,
+        ]
     )
 }

@@ -71,6 +71,28 @@ public struct PrefectSettings: Sendable, CustomStringConvertible {
     public static func load(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> PrefectSettings {
+        let (source, home) = try settingSource(environment: environment)
+        var settings = PrefectSettings(home: home)
+        settings.profilesPath = source.profilesPath
+        settings.profileName = source.profileName
+        settings.apiURL = try source.url("PREFECT_API_URL")
+        settings.apiKey = source.text("PREFECT_API_KEY")
+        settings.authString = source.text("PREFECT_API_AUTH_STRING")
+        settings.requestTimeout = try source.number("PREFECT_API_REQUEST_TIMEOUT", minimum: 0) ?? 60
+        settings.tlsInsecureSkipVerify = try source.flag("PREFECT_API_TLS_INSECURE_SKIP_VERIFY") ?? false
+        settings.sslCertFile = source.text("PREFECT_API_SSL_CERT_FILE").map(expandTilde)
+        settings.enableHTTP2 = try source.flag("PREFECT_API_ENABLE_HTTP2") ?? false
+        settings.maxRetries = try source.wholeNumber("PREFECT_CLIENT_MAX_RETRIES", minimum: 0) ?? 5
+        settings.retryJitterFactor = try source.number("PREFECT_CLIENT_RETRY_JITTER_FACTOR", minimum: 0) ?? 0.2
+        settings.retryExtraCodes = try source.statusCodes("PREFECT_CLIENT_RETRY_EXTRA_CODES") ?? []
+        settings.csrfSupportEnabled = try source.flag("PREFECT_CLIENT_CSRF_SUPPORT_ENABLED") ?? true
+        settings.customHeaders = try source.headers("PREFECT_CLIENT_CUSTOM_HEADERS") ?? [:]
+        settings.cloudAPIURL = source.text("PREFECT_CLOUD_API_URL") ?? settings.cloudAPIURL
+        return settings
+    }
+
+    /// Where settings are looked up for `environment`: it, then the active profile.
+    static func settingSource(environment: [String: String]) throws -> (source: SettingSource, home: String) {
         let home = environment["PREFECT_HOME"].map(expandTilde) ?? defaultHome()
         let profilesPath = environment["PREFECT_PROFILES_PATH"].map(expandTilde) ?? home + "/profiles.toml"
         let profiles = try PrefectProfiles.load(path: profilesPath)
@@ -86,24 +108,7 @@ public struct PrefectSettings: Sendable, CustomStringConvertible {
         }
         let source = SettingSource(
             environment: environment, profile: profileValues, profileName: profileName, profilesPath: profilesPath)
-
-        var settings = PrefectSettings(home: home)
-        settings.profilesPath = profilesPath
-        settings.profileName = profileName
-        settings.apiURL = try source.url("PREFECT_API_URL")
-        settings.apiKey = source.text("PREFECT_API_KEY")
-        settings.authString = source.text("PREFECT_API_AUTH_STRING")
-        settings.requestTimeout = try source.number("PREFECT_API_REQUEST_TIMEOUT", minimum: 0) ?? 60
-        settings.tlsInsecureSkipVerify = try source.flag("PREFECT_API_TLS_INSECURE_SKIP_VERIFY") ?? false
-        settings.sslCertFile = source.text("PREFECT_API_SSL_CERT_FILE").map(expandTilde)
-        settings.enableHTTP2 = try source.flag("PREFECT_API_ENABLE_HTTP2") ?? false
-        settings.maxRetries = try source.wholeNumber("PREFECT_CLIENT_MAX_RETRIES", minimum: 0) ?? 5
-        settings.retryJitterFactor = try source.number("PREFECT_CLIENT_RETRY_JITTER_FACTOR", minimum: 0) ?? 0.2
-        settings.retryExtraCodes = try source.statusCodes("PREFECT_CLIENT_RETRY_EXTRA_CODES") ?? []
-        settings.csrfSupportEnabled = try source.flag("PREFECT_CLIENT_CSRF_SUPPORT_ENABLED") ?? true
-        settings.customHeaders = try source.headers("PREFECT_CLIENT_CUSTOM_HEADERS") ?? [:]
-        settings.cloudAPIURL = source.text("PREFECT_CLOUD_API_URL") ?? settings.cloudAPIURL
-        return settings
+        return (source, home)
     }
 
     /// Whether ``apiURL`` points at Prefect Cloud.

@@ -9,7 +9,7 @@ struct SettingSource {
     let profileName: String?
     let profilesPath: String
 
-    private func lookup(_ name: String) -> (value: String, origin: String)? {
+    func lookup(_ name: String) -> (value: String, origin: String)? {
         if let value = environment[name] { return (value, "environment") }
         if let value = profile[name], let profileName {
             return (value, "profile '\(profileName)' in \(profilesPath)")
