@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "prefect-bench",
             dependencies: [
-                "PrefectClient", "PrefectServer",
+                "Prefect", "PrefectClient", "PrefectServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -29,6 +29,7 @@ public final class PrefectRuntime: Sendable {
     private let provider: ClientProvider
     private let flowIDs = Mutex<[String: UUID]>([:])
     let activeRuns = ActiveRuns()
+    let taskRunSlots: TaskRunSlots
 
     /// A runtime whose client is made on first use from `settings` (default: the environment
     /// and the active profile): remote when `PREFECT_API_URL` is set, embedded otherwise.
@@ -44,6 +45,7 @@ public final class PrefectRuntime: Sendable {
     private init(provider: ClientProvider, configuration: Configuration) {
         self.provider = provider
         self.configuration = configuration
+        self.taskRunSlots = TaskRunSlots(limit: configuration.maxConcurrentTaskRuns)
         self.logs = LogShipper(configuration: configuration, client: { try await provider.client() })
     }
 

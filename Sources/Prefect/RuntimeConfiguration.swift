@@ -45,6 +45,10 @@ extension PrefectRuntime {
         /// Ignore stored results and run every cached task again, storing anew
         /// (`PREFECT_TASKS_REFRESH_CACHE`, default `false`).
         public var refreshCache = false
+        /// Task runs of this runtime that run at once; more wait their turn
+        /// (`PREFECT_TASK_RUNNER_THREAD_POOL_MAX_WORKERS`; default as Prefect's thread pool,
+        /// `min(32, cores + 4)`).
+        public var maxConcurrentTaskRuns = min(32, ProcessInfo.processInfo.activeProcessorCount + 4)
 
         public init() {}
 
@@ -80,6 +84,9 @@ extension PrefectRuntime {
             configuration.persistResultsByDefault =
                 flag("PREFECT_RESULTS_PERSIST_BY_DEFAULT") ?? configuration.persistResultsByDefault
             configuration.refreshCache = flag("PREFECT_TASKS_REFRESH_CACHE") ?? configuration.refreshCache
+            if let workers = number("PREFECT_TASK_RUNNER_THREAD_POOL_MAX_WORKERS"), workers >= 1 {
+                configuration.maxConcurrentTaskRuns = Int(workers)
+            }
             configuration.crashesRunsOnTerminationSignal =
                 flag("PREFECT_SWIFT_CRASH_ON_SIGNAL") ?? configuration.crashesRunsOnTerminationSignal
             return configuration

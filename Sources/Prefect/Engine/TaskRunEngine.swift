@@ -11,8 +11,15 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
     let task: PrefectTask<Input, Output>
 
     func run(_ input: Input) async throws -> Output {
+        let runtime = RunContext.flowRun?.runtime ?? PrefectRuntime.current
+        if RunContext.taskRun != nil {
+            return try await runInSlot(input, runtime: runtime)
+        }
+        return try await runtime.taskRunSlots.withSlot { try await runInSlot(input, runtime: runtime) }
+    }
+
+    private func runInSlot(_ input: Input, runtime: PrefectRuntime) async throws -> Output {
         let flowRun = RunContext.flowRun
-        let runtime = flowRun?.runtime ?? PrefectRuntime.current
         let client: PrefectClient
         if let flowRun { client = flowRun.client } else { client = try await runtime.client() }
         let parameters = try RunParameters.of(input)
