@@ -77,6 +77,7 @@ struct DeploymentCommand: AsyncParsableCommand {
                     deploymentID: deployment.id, parameters: parameters, tags: tags, idempotencyKey: UUID().prefectString)
                 if !json {
                     print("Created flow run '\(run.name)' (\(run.id.prefectString)) of deployment '\(name)'.")
+                    fflush(nil)
                 }
                 while watch, run.state?.isFinal != true {
                     terminal.status("watching flow run '\(run.name)': \(run.state?.name ?? "unknown")…")

@@ -73,7 +73,7 @@ struct FlowRunCommand: AsyncParsableCommand {
                     .init(title: "Flow", style: .blue),
                     .init(title: "Name", style: .green),
                     .init(title: "State", truncatable: false),
-                    .init(title: "When", style: .bold, truncatable: false),
+                    .init(title: "When", style: .bold),
                 ])
             let sorted = runs.sorted { ($0.created ?? .distantPast) > ($1.created ?? .distantPast) }
             table.rows = sorted.map { run in

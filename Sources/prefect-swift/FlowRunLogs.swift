@@ -48,6 +48,7 @@ extension FlowRunCommand {
                     } else if !page.isEmpty {
                         terminal.clearStatus()
                         for log in page { print(Self.line(log, runName: flowRun.name, terminal: terminal)) }
+                        fflush(nil)
                     }
                     if page.count == 200 { continue }
                     guard follow, flowRun.state?.isFinal != true else { break }

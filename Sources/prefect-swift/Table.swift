@@ -22,7 +22,7 @@ struct Table {
         if let limit = terminal.width {
             let separators = 3 * (columns.count - 1) + 4
             while widths.reduce(0, +) + separators > limit {
-                let candidates = columns.indices.filter { columns[$0].truncatable && widths[$0] > 8 }
+                let candidates = columns.indices.filter { columns[$0].truncatable && widths[$0] > 4 }
                 guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
                 widths[widest] -= 1
             }
