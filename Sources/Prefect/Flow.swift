@@ -59,8 +59,10 @@ public struct PrefectFlow<Input: Codable & Sendable, Output: Codable & Sendable>
 
     /// Runs the flow and returns its result.
     ///
-    /// - Parameter runtime: where to run (default: the current flow run's runtime, else
-    ///   ``PrefectRuntime/current``).
+    /// - Parameters:
+    ///   - input: the run's input; its members are the flow run's parameters.
+    ///   - runtime: where to run (default: the current flow run's runtime, else
+    ///     ``PrefectRuntime/current``).
     /// - Throws: the body's error when the run ends Failed, ``PrefectRunError`` for a timeout,
     ///   an ABORT, a server-side cancellation or another final state, `CancellationError` when
     ///   the calling task is cancelled, and the client's errors when the run cannot be created.

@@ -3,7 +3,7 @@ import Logging
 import PrefectServer
 import Synchronization
 
-/// What runs flows and tasks: one ``PrefectClient`` shared by every run of the process, the
+/// What runs flows and tasks: one `PrefectClient` shared by every run of the process, the
 /// background worker that ships run logs, and the ``Configuration``.
 ///
 /// ``shared`` is what flows use unless told otherwise: on its first use it connects to
@@ -51,7 +51,7 @@ public final class PrefectRuntime: Sendable {
 
     /// The client every run of this runtime uses, made on the first call.
     ///
-    /// - Throws: ``PrefectClientConfigurationError`` for bad settings, or the embedded
+    /// - Throws: `PrefectClientConfigurationError` for bad settings, or the embedded
     ///   server's error when its database cannot be opened.
     public func client() async throws -> PrefectClient {
         try await provider.client()

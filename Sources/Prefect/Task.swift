@@ -6,7 +6,7 @@ import Foundation
 ///
 /// The input is one `Codable` value (a struct for several named parameters); the result is
 /// `Codable`. Call it like a function; calls run concurrently with `async let`, task groups or
-/// ``map(_:)``, and a call passed an earlier task's result records that task run in its
+/// ``map(_:maxConcurrency:)``, and a call passed an earlier task's result records that task run in its
 /// `task_inputs`.
 ///
 /// ```swift
@@ -88,6 +88,7 @@ public struct PrefectTask<Input: Codable & Sendable, Output: Codable & Sendable>
     /// Runs the task: a task run of the current flow run, or a task run of its own outside
     /// any flow.
     ///
+    /// - Parameter input: the call's input; its members are the task run's parameters.
     /// - Returns: the body's result.
     /// - Throws: the body's error once retries are used up, ``PrefectRunError`` for a timeout,
     ///   an ABORT or a final state other than Completed, `CancellationError` when cancelled.
@@ -99,7 +100,10 @@ public struct PrefectTask<Input: Codable & Sendable, Output: Codable & Sendable>
     /// Prefect's `Task.map`. Every run goes to the end even when another fails; then the
     /// first failure (in input order) is thrown.
     ///
-    /// - Parameter maxConcurrency: at most this many runs at a time (default: no limit).
+    /// - Parameters:
+    ///   - inputs: one input per task run.
+    ///   - maxConcurrency: at most this many runs at a time (default: no limit beyond the
+    ///     runtime's ``PrefectRuntime/Configuration/maxConcurrentTaskRuns``).
     public func map<Inputs: Sequence>(_ inputs: Inputs, maxConcurrency: Int? = nil) async throws -> [Output]
     where Inputs.Element == Input {
         let inputs = Array(inputs)

@@ -8,12 +8,22 @@ import PrefectServer
 /// server on `$PREFECT_HOME/prefect-swift.db` when it is not set — and turns every failure
 /// into one line (``CommandFailure``) that never holds a secret.
 func withCLIClient<Result: Sendable>(_ body: (PrefectClient) async throws -> Result) async throws -> Result {
-    let settings: PrefectSettings
+    try await withCLIClient(settings: try loadCLISettings(), body)
+}
+
+/// The settings of the environment and the active profile; a bad one is a ``CommandFailure``.
+func loadCLISettings() throws -> PrefectSettings {
     do {
-        settings = try PrefectSettings.load()
+        return try PrefectSettings.load()
     } catch {
         throw CommandFailure("\(error)")
     }
+}
+
+/// ``withCLIClient(_:)`` for settings the command already read.
+func withCLIClient<Result: Sendable>(
+    settings: PrefectSettings, _ body: (PrefectClient) async throws -> Result
+) async throws -> Result {
     var logger = Logger(label: "prefect.cli")
     logger.logLevel = .error
     let client: PrefectClient
@@ -64,6 +74,15 @@ func printJSON<Value: Encodable>(_ value: Value) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Runs `body`; an ``ObjectNotFound`` from it becomes `message`, as Prefect's CLI words it.
+func mappingNotFound<Result>(to message: String, _ body: () async throws -> Result) async throws -> Result {
+    do {
+        return try await body()
+    } catch is ObjectNotFound {
+        throw CommandFailure(message)
+    }
 }
 
 /// Parses a UUID argument.

@@ -100,10 +100,8 @@ struct FlowRunCommand: AsyncParsableCommand {
             try output.validateInput()
             let id = try parseID(id, what: "flow run")
             let run = try await withCLIClient { client in
-                do {
-                    return try await client.readFlowRun(flowRunID: id)
-                } catch is ObjectNotFound {
-                    throw CommandFailure("Flow run '\(id.prefectString)' not found!")
+                return try await mappingNotFound(to: "Flow run '\(id.prefectString)' not found!") {
+                    try await client.readFlowRun(flowRunID: id)
                 }
             }
             if output.json { return try printJSON(run) }
@@ -137,10 +135,8 @@ struct FlowRunCommand: AsyncParsableCommand {
         func run() async throws {
             let id = try parseID(id, what: "flow run")
             let result = try await withCLIClient { client in
-                do {
-                    return try await client.setFlowRunState(flowRunID: id, state: .cancelling())
-                } catch is ObjectNotFound {
-                    throw CommandFailure("Flow run '\(id.prefectString)' not found!")
+                return try await mappingNotFound(to: "Flow run '\(id.prefectString)' not found!") {
+                    try await client.setFlowRunState(flowRunID: id, state: .cancelling())
                 }
             }
             if result.status == .abort {
@@ -161,10 +157,8 @@ struct FlowRunCommand: AsyncParsableCommand {
         func run() async throws {
             let id = try parseID(id, what: "flow run")
             try await withCLIClient { client in
-                do {
+                try await mappingNotFound(to: "Flow run '\(id.prefectString)' not found!") {
                     try await client.deleteFlowRun(flowRunID: id)
-                } catch is ObjectNotFound {
-                    throw CommandFailure("Flow run '\(id.prefectString)' not found!")
                 }
             }
             print("Successfully deleted flow run '\(id.prefectString)'.")

@@ -92,10 +92,8 @@ struct VariableCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withCLIClient { client in
-                do {
+                try await mappingNotFound(to: "Variable '\(name)' not found.") {
                     try await client.deleteVariableByName(name)
-                } catch is ObjectNotFound {
-                    throw CommandFailure("Variable '\(name)' not found.")
                 }
             }
             print("Unset variable '\(name)'.")

@@ -10,33 +10,14 @@ struct Version: AsyncParsableCommand {
         abstract: "Print the client's versions and the server's health and version.")
 
     func run() async throws {
-        let settings: PrefectSettings
-        do {
-            settings = try PrefectSettings.load()
-        } catch {
-            throw CommandFailure("\(error)")
-        }
+        let settings = try loadCLISettings()
         printRow("Version:", "\(PrefectAPI.clientVersion) (swift-prefect)")
         printRow("API version:", PrefectAPI.serverAPIVersion)
         printRow("Follows Prefect:", PrefectAPI.targetPrefectVersion)
         if let profile = settings.profileName {
             printRow("Profile:", profile)
         }
-        var logger = Logger(label: "prefect.cli")
-        logger.logLevel = .error
-        let client: PrefectClient
-        do {
-            client = try await PrefectClient.forSettings(settings, logger: logger)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
-        do {
-            try await report(client, settings: settings)
-            try await client.shutdown()
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
+        try await withCLIClient(settings: settings) { client in try await report(client, settings: settings) }
     }
 
     private func report(_ client: PrefectClient, settings: PrefectSettings) async throws {

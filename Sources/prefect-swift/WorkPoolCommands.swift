@@ -77,10 +77,8 @@ struct WorkPoolCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withCLIClient { client in
-                do {
+                try await mappingNotFound(to: "Work pool '\(name)' does not exist.") {
                     try await client.deleteWorkPool(workPoolName: name)
-                } catch is ObjectNotFound {
-                    throw CommandFailure("Work pool '\(name)' does not exist.")
                 }
             }
             print("Deleted work pool '\(name)'")

@@ -198,22 +198,11 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         private func recordCancelled(alreadyCancelling: Bool) async {
             let message = "Flow run was cancelled."
             logger.info("\(message)")
-            let proposer = self.proposer
-            var currentID = state?.id
             if state?.isCancelled == true { return }
-            if !alreadyCancelling {
-                let fromID = currentID
-                if let answer = try? await shielded({
-                    try await proposer.propose(.cancelling(message: message), force: true, currentStateID: fromID)
-                }) {
-                    state = answer.state
-                    currentID = answer.state.id
-                }
+            if !alreadyCancelling, let answer = await proposer.proposeShielded(.cancelling(message: message), currentStateID: state?.id) {
+                state = answer.state
             }
-            let lastID = currentID
-            if let answer = try? await shielded({
-                try await proposer.propose(.cancelled(message: message), force: true, currentStateID: lastID)
-            }) {
+            if let answer = await proposer.proposeShielded(.cancelled(message: message), currentStateID: state?.id) {
                 state = answer.state
             }
             logger.info("Finished in state \(StateDisplay.text(state))")

@@ -8,7 +8,7 @@ import PrefectClient
 /// - ABORT: throws ``ProposalAborted``.
 /// - REJECT: the run is in the state the server answered with.
 /// - Each proposal carries a fresh `state_details.transition_id`. A proposal is never sent
-///   again blindly after an answer was lost (``PrefectHTTPClient/resendsUnansweredRequests``
+///   again blindly after an answer was lost (`PrefectHTTPClient.resendsUnansweredRequests`
 ///   is off for it): the run is read back, and a current state with our transition id means
 ///   the proposal was taken, a current state that is neither ours nor the one before means
 ///   the server put the run somewhere else (a REJECT whose answer was lost), and only an
@@ -74,6 +74,14 @@ struct StateProposer: Sendable {
                 throw ProposalAborted(reason: "The server answered an unknown status \(status).", state: result.state)
             }
         }
+    }
+
+    /// Proposes `state` (forced) so that cancelling the calling task does not stop the
+    /// proposal — for Cancelled and Crashed after the run's own task was cancelled, as Prefect
+    /// shields them with `CancelScope(shield=True)`. `nil` when it could not be recorded.
+    func proposeShielded(_ state: State, currentStateID: UUID?) async -> Outcome? {
+        let proposer = self
+        return try? await shielded { try await proposer.propose(state, force: true, currentStateID: currentStateID) }
     }
 
     private func send(_ state: State, force: Bool) async throws -> OrchestrationResult {

@@ -187,12 +187,9 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         }
 
         private func recordCancelled() async throws {
-            let proposer = self.proposer
-            let currentID = state?.id
-            let outcome = try? await shielded {
-                try await proposer.propose(.cancelled(message: "Task run was cancelled."), force: true, currentStateID: currentID)
+            if let outcome = await proposer.proposeShielded(.cancelled(message: "Task run was cancelled."), currentStateID: state?.id) {
+                state = outcome.state
             }
-            if let outcome { state = outcome.state }
             logger.info("Finished in state \(StateDisplay.text(state))")
             finish()
         }

@@ -74,7 +74,7 @@ extension PrefectRuntime {
                     case .flow(let id): proposer = StateProposer(client: client, run: .flow(id))
                     case .task(let id): proposer = StateProposer(client: client, run: .task(id))
                     }
-                    _ = try? await proposer.propose(.crashed(message: message), force: true, currentStateID: nil)
+                    _ = await proposer.proposeShielded(.crashed(message: message), currentStateID: nil)
                 }
             }
         }
