@@ -7,7 +7,7 @@ import Testing
 
 /// Exactly once behind a faulty network: the runtime through ``FaultProxy`` in front of each
 /// server, checked on the server directly.
-@Suite("Runtime: exactly once through a fault-injecting proxy, on every server")
+@Suite("Runtime: exactly once through a fault-injecting proxy, on every server", .serialized)
 struct RuntimeFaultTests {
     /// Every fault kind, early, then at these rates.
     static let everyFaultEarly: [Int: FaultProxy.Fault] = Dictionary(
@@ -119,6 +119,7 @@ struct RuntimeFaultTests {
     }
 
     /// A runtime whose client goes through a proxy in front of `server` (2 s request timeout,
+    /// 15 retries — the stock server also answers 503 under the load of the other suites —,
     /// back-off sleeps cut to 5 %), and a direct client for checking.
     static func withFaultyRuntime(
         _ server: ServerUnderTest, rates: [FaultProxy.Fault: Double], firstFaults: [Int: FaultProxy.Fault],
@@ -131,7 +132,7 @@ struct RuntimeFaultTests {
             do {
                 let http = try PrefectHTTPClient(
                     configuration: .init(
-                        apiURL: proxy.apiURL, retryPolicy: RetryPolicy(maxRetries: 10, jitterFactor: 0.2),
+                        apiURL: proxy.apiURL, retryPolicy: RetryPolicy(maxRetries: 15, jitterFactor: 0.2),
                         csrfSupportEnabled: false),
                     transport: transport, sleeper: ScaledSleeper(factor: 0.05))
                 var configuration = PrefectRuntime.Configuration()
