@@ -21,6 +21,9 @@ trap '[ -n "$SWIFT_SERVER_PID" ] && kill "$SWIFT_SERVER_PID" 2>/dev/null; "$SERV
 
 AUTH_STRING="admin:$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
 "$SERVERS" start-bg plain
+# The runtime, CLI and fault-proxy suites load a server hard; a server of their own keeps the
+# stock server's SQLite lock (and its 503s) away from the client suites.
+"$SERVERS" start-bg runtime
 "$SERVERS" start-bg csrf --csrf
 "$SERVERS" start-bg auth --auth "$AUTH_STRING"
 
@@ -28,6 +31,8 @@ echo "== building (servers start meanwhile)"
 swift build --build-tests
 
 PREFECT_TEST_API_URL="$("$SERVERS" wait plain)"
+PREFECT_TEST_RUNTIME_API_URL="$("$SERVERS" wait runtime)"
+export PREFECT_TEST_RUNTIME_API_URL
 PREFECT_TEST_CSRF_API_URL="$("$SERVERS" wait csrf)"
 PREFECT_TEST_AUTH_API_URL="$("$SERVERS" wait auth)"
 export PREFECT_TEST_API_URL PREFECT_TEST_CSRF_API_URL PREFECT_TEST_AUTH_API_URL

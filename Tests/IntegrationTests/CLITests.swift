@@ -18,6 +18,7 @@ struct CLITests {
             [
                 "PREFECT_HOME": home.path, "PREFECT_API_URL": apiURL, "PREFECT_PROFILE": nil,
                 "PREFECT_PROFILES_PATH": home.appendingPathComponent("profiles.toml").path, "NO_COLOR": nil,
+                "PREFECT_CLIENT_MAX_RETRIES": "8",
             ]
         }
 
@@ -45,16 +46,12 @@ struct CLITests {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
-        let apiURL: String? =
-            switch server {
-            case .prefect: try IntegrationServer.url(IntegrationServer.plain).absoluteString
-            case .swiftServer: try IntegrationServer.url(IntegrationServer.swiftServer).absoluteString
-            case .embedded: nil
-            }
+        let apiURL = server == .embedded ? nil : try IntegrationServer.url(for: server, forRuntime: true).absoluteString
         let client: PrefectClient
         if let apiURL {
             var settings = PrefectSettings(home: home.path)
             settings.apiURL = URL(string: apiURL)
+            settings.maxRetries = 8
             client = try PrefectClient(settings: settings)
         } else {
             client = try await EmbeddedPrefect.client(
@@ -63,6 +60,7 @@ struct CLITests {
         }
         var configuration = PrefectRuntime.Configuration()
         configuration.consoleLogs = false
+        configuration.crashesRunsOnTerminationSignal = false  // see RuntimeHarness
         let runtime = PrefectRuntime(client: client, configuration: configuration)
         let double = PrefectTask("double") { (value: Int) -> Int in
             RunContext.logger.info("doubling \(value)")
@@ -126,8 +124,9 @@ struct CLITests {
 
     @Test("on a terminal: colours, and the table fits the terminal's width", arguments: ServerUnderTest.available)
     func terminal(server: ServerUnderTest) async throws {
-        try await Self.withTarget(server) { target, outcome, _ in
-            let (status, screen) = try await target.runOnTerminal(["flow-run", "ls", "--limit", "5"], columns: 80)
+        try await Self.withTarget(server) { target, outcome, client in
+            let flowName = try await client.readFlow(flowID: try await client.readFlowRun(flowRunID: outcome.flowRunID).flowID).name
+            let (status, screen) = try await target.runOnTerminal(["flow-run", "ls", "--flow-name", flowName], columns: 80)
             #expect(status == 0)
             #expect(screen.contains("\u{1B}[32mCOMPLETED"), "state coloured green")
             let visible = screen.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
@@ -227,7 +226,8 @@ struct CLITests {
         try Data("active = \"work\"\n[profiles.work]\nPREFECT_CLIENT_MAX_RETRIES = \"7\"\n".utf8)
             .write(to: home.appendingPathComponent("profiles.toml"))
         let target = Target(home: home, apiURL: "http://127.0.0.1:4200/api")
-        let (status, out, _) = try await target.run(["config", "view"], extra: ["PREFECT_API_KEY": "pnu_secret_value"])
+        let (status, out, _) = try await target.run(
+            ["config", "view"], extra: ["PREFECT_API_KEY": "pnu_secret_value", "PREFECT_CLIENT_MAX_RETRIES": nil])
         #expect(status == 0)
         #expect(out.contains("PREFECT_PROFILE='work'"))
         #expect(out.contains("PREFECT_API_URL='http://127.0.0.1:4200/api' (from env)"))

@@ -41,16 +41,28 @@ extension IntegrationServer {
     }
 
     /// Runs `body` with a client for `server`, shut down afterwards.
+    ///
+    /// - Parameter forRuntime: for the runtime suites: the stock server is ``runtime``'s, and
+    ///   the client retries 8 times (the stock server answers 503 under load).
     static func withClient<Result: Sendable>(
-        _ server: ServerUnderTest, _ body: (PrefectClient) async throws -> Result
+        _ server: ServerUnderTest, forRuntime: Bool = false, _ body: (PrefectClient) async throws -> Result
     ) async throws -> Result {
         switch server {
         case .embedded:
             return try await withPrefectTestServer(.inProcess, body)
         case .prefect, .swiftServer:
             var settings = PrefectSettings(home: FileManager.default.temporaryDirectory.path)
-            settings.apiURL = try url(server == .prefect ? plain : swiftServer)
+            settings.apiURL = try url(for: server, forRuntime: forRuntime)
+            if forRuntime { settings.maxRetries = 8 }
             return try await withPrefectClient(settings: settings, body)
+        }
+    }
+
+    /// The URL of a network server of the suites.
+    static func url(for server: ServerUnderTest, forRuntime: Bool = false) throws -> URL {
+        switch server {
+        case .prefect: try forRuntime ? runtimeURL() : url(plain)
+        case .swiftServer, .embedded: try url(swiftServer)
         }
     }
 

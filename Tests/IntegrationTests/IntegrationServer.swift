@@ -14,6 +14,9 @@ enum IntegrationServer {
     static let csrf = "PREFECT_TEST_CSRF_API_URL"
     /// A server with `PREFECT_SERVER_API_AUTH_STRING` set to `PREFECT_TEST_AUTH_STRING`.
     static let basicAuth = "PREFECT_TEST_AUTH_API_URL"
+    /// A second stock Prefect 3.9.1 server for the runtime, CLI and fault-proxy suites, which
+    /// load a server hard (the plain one when this is not set).
+    static let runtime = "PREFECT_TEST_RUNTIME_API_URL"
     /// `prefect-swift server start` on a loopback port.
     static let swiftServer = "PREFECT_TEST_SWIFT_API_URL"
 
@@ -22,6 +25,11 @@ enum IntegrationServer {
     /// Whether tests that need `variable` should run.
     static func isConfigured(_ variable: String) -> Bool {
         isCI || ProcessInfo.processInfo.environment[variable] != nil
+    }
+
+    /// The URL of the stock server for the runtime suites: ``runtime``, else ``plain``.
+    static func runtimeURL() throws -> URL {
+        try url(ProcessInfo.processInfo.environment[runtime] != nil ? runtime : plain)
     }
 
     /// The API URL in `variable`.

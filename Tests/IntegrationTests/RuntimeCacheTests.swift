@@ -20,7 +20,7 @@ struct RuntimeCacheTests {
     func hitAndExpiry(server: ServerUnderTest) async throws {
         try await Self.withCachingRuntime(server) { runtime, client, storage in
             let counter = CallCounter()
-            let lookup = PrefectTask("lookup", cachePolicy: .inputs, cacheExpiration: 1.5) { (city: String) -> [String: Int] in
+            let lookup = PrefectTask("lookup", cachePolicy: .inputs, cacheExpiration: 600) { (city: String) -> [String: Int] in
                 ["calls": await counter.next(), "length": city.count]
             }
             let flow = PrefectFlow(IntegrationServer.uniqueName("cache")) { (city: String) -> [String: Int] in try await lookup(city) }
@@ -45,9 +45,15 @@ struct RuntimeCacheTests {
             let other = try await flow.runReturningOutcome("Oslo", runtime: runtime)
             #expect(try other.get() == ["calls": 2, "length": 4], "other inputs, other key")
 
-            try await Task.sleep(for: .seconds(1.6))
-            let expired = try await flow.runReturningOutcome("Trondheim", runtime: runtime)
-            #expect(try expired.get() == ["calls": 3, "length": 9], "expired: the body ran again")
+            let brief = PrefectTask("brief", cachePolicy: .inputs, cacheExpiration: 1) { (city: String) -> [String: Int] in
+                ["calls": await counter.next(), "length": city.count]
+            }
+            let briefFlow = PrefectFlow(IntegrationServer.uniqueName("cache-brief")) { (city: String) -> [String: Int] in try await brief(city) }
+            let stored1 = try await briefFlow.run("Bergen", runtime: runtime)
+            #expect(stored1 == ["calls": 3, "length": 6])
+            try await Task.sleep(for: .seconds(1.5))
+            let expired = try await briefFlow.runReturningOutcome("Bergen", runtime: runtime)
+            #expect(try expired.get() == ["calls": 4, "length": 6], "expired: the body ran again")
             let expiredTask = try #require(try await RuntimeHarness.taskRuns(client, of: expired.flowRunID).first)
             #expect(try await RuntimeHarness.taskRunStateNames(client, expiredTask.id) == ["Pending", "Running", "Completed"])
         }

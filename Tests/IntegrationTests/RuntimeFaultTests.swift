@@ -137,6 +137,7 @@ struct RuntimeFaultTests {
                     transport: transport, sleeper: ScaledSleeper(factor: 0.05))
                 var configuration = PrefectRuntime.Configuration()
                 configuration.consoleLogs = false
+                configuration.crashesRunsOnTerminationSignal = false  // see RuntimeHarness
                 configuration.logBatchInterval = 0.05
                 configuration.cancellationPollInterval = 0
                 let runtime = PrefectRuntime(client: PrefectClient(http: http), configuration: configuration)
@@ -158,7 +159,7 @@ struct RuntimeFaultTests {
         if server == .embedded {
             try await withPrefectTestServer(.loopback, body)
         } else {
-            try await IntegrationServer.withClient(server, body)
+            try await IntegrationServer.withClient(server, forRuntime: true, body)
         }
     }
 }

@@ -11,9 +11,12 @@ enum RuntimeHarness {
         configure: (inout PrefectRuntime.Configuration) -> Void = { _ in },
         _ body: (PrefectRuntime, PrefectClient) async throws -> Void
     ) async throws {
-        try await IntegrationServer.withClient(server) { client in
+        try await IntegrationServer.withClient(server, forRuntime: true) { client in
             var configuration = PrefectRuntime.Configuration()
             configuration.consoleLogs = false
+            // The test process must not take SIGINT/SIGTERM over: the children it spawns would
+            // inherit the ignored dispositions (the signal tests send them).
+            configuration.crashesRunsOnTerminationSignal = false
             configuration.logBatchInterval = 0.05
             configuration.cancellationPollInterval = 0.2
             configure(&configuration)

@@ -14,23 +14,19 @@ struct RuntimeSignalTests {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("signal-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
-        var apiURL: String?
-        switch server {
-        case .prefect: apiURL = try IntegrationServer.url(IntegrationServer.plain).absoluteString
-        case .swiftServer: apiURL = try IntegrationServer.url(IntegrationServer.swiftServer).absoluteString
-        case .embedded: apiURL = nil
-        }
+        let apiURL = server == .embedded ? nil : try IntegrationServer.url(for: server, forRuntime: true).absoluteString
         let child = try ChildProcess(
             BuiltExecutable.url("prefect-test-flows"), arguments: ["hold"],
             environment: [
                 "PREFECT_HOME": home.path, "PREFECT_API_URL": apiURL, "PREFECT_PROFILES_PATH": home.appendingPathComponent("none.toml").path,
-                "PREFECT_SWIFT_LOGGING_CONSOLE": "false",
+                "PREFECT_SWIFT_LOGGING_CONSOLE": "false", "PREFECT_CLIENT_MAX_RETRIES": "8",
             ])
         let ready = try #require(try await child.line(startingWith: "ready "), "the flow started: \(child.errorOutput)")
         let ids = ready.split(separator: " ").dropFirst().compactMap { UUID(uuidString: String($0)) }
         try #require(ids.count == 2)
         child.send(signal)
-        #expect(try await child.exitStatus() == 128 + signal)
+        let status = try await child.exitStatus()
+        #expect(status == 128 + signal, "exit status \(status); standard error: \(child.errorOutput)")
 
         let message = signal == SIGINT
             ? "Execution was aborted by an interrupt signal." : "Execution was aborted by a termination signal."
@@ -49,7 +45,7 @@ struct RuntimeSignalTests {
     /// A client of `server`; for the embedded server, of the database the child process wrote.
     static func withClient(_ server: ServerUnderTest, home: URL, _ body: (PrefectClient) async throws -> Void) async throws {
         guard server == .embedded else {
-            return try await IntegrationServer.withClient(server, body)
+            return try await IntegrationServer.withClient(server, forRuntime: true, body)
         }
         let client = try await EmbeddedPrefect.client(
             databasePath: home.appendingPathComponent(EmbeddedPrefect.databaseFileName).path,

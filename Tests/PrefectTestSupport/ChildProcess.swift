@@ -1,15 +1,21 @@
 public import Foundation
-import Synchronization
 
-/// A program of this package run as a child process, with what it prints collected as it
-/// comes, for tests that read its output, signal it and check how it exited.
+/// A program of this package run as a child process, for tests that read what it prints,
+/// signal it and check how it exited. Its output goes to files (no pipe handlers on
+/// background threads), read back whenever a test asks.
 public final class ChildProcess: Sendable {
     private let process: Process
-    private let collected = Collected()
+    private let directory: URL
 
     /// Starts `executable` with `arguments`; `environment` replaces the named variables of the
     /// test's own environment (a `nil` value removes one).
     public init(_ executable: URL, arguments: [String], environment: [String: String?] = [:]) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let outURL = directory.appendingPathComponent("out")
+        let errURL = directory.appendingPathComponent("err")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -18,38 +24,38 @@ public final class ChildProcess: Sendable {
             variables[name] = value
         }
         process.environment = variables
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
         process.standardInput = FileHandle.nullDevice
         self.process = process
-        let collected = self.collected
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            collected.bytes.withLock { $0.out.append(chunk) }
-        }
-        err.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            collected.bytes.withLock { $0.err.append(chunk) }
-        }
         try process.run()
     }
 
-    /// Standard output so far.
-    public var output: String { String(decoding: collected.bytes.withLock { $0.out }, as: UTF8.self) }
-    /// Standard error so far.
-    public var errorOutput: String { String(decoding: collected.bytes.withLock { $0.err }, as: UTF8.self) }
+    deinit {
+        if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(at: directory)
+    }
 
-    /// The first line of standard output that starts with `prefix`, waiting up to `timeout`.
+    /// Standard output so far.
+    public var output: String { read("out") }
+    /// Standard error so far.
+    public var errorOutput: String { read("err") }
+
+    private func read(_ name: String) -> String {
+        let data = (try? Data(contentsOf: directory.appendingPathComponent(name))) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The first whole line of standard output that starts with `prefix`, waiting up to `timeout`.
     public func line(startingWith prefix: String, timeout: Duration = .seconds(60)) async throws -> String? {
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let line = output.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) { return String(line) }
-            if !process.isRunning { break }
+        while true {
+            let text = output
+            let complete = text.hasSuffix("\n") ? text : String(text[..<(text.lastIndex(of: "\n") ?? text.startIndex)])
+            if let line = complete.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) { return String(line) }
+            if !process.isRunning || ContinuousClock.now >= deadline { return nil }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return output.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }).map(String.init)
     }
 
     /// Sends `signal` to the process.
@@ -65,15 +71,9 @@ public final class ChildProcess: Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
-        try await Task.sleep(for: .milliseconds(50))
         return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     }
-}
-
-/// The bytes a child process printed, filled from its pipes' handlers.
-private final class Collected: Sendable {
-    let bytes = Mutex<(out: Data, err: Data)>((Data(), Data()))
 }
