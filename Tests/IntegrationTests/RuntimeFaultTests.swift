@@ -71,7 +71,13 @@ struct RuntimeFaultTests {
                 return inputs.count == 8 && Set(inputs).isSubset(of: workIDs)
             }, "each combine lists the 8 work runs it was given")
 
-            let logs = try await direct.readLogs(logFilter: LogFilter(flowRunID: LogFilterFlowRunId(any: [outcome.flowRunID])))
+            var logs: [Log] = []
+            while true {
+                let page = try await direct.readLogs(
+                    logFilter: LogFilter(flowRunID: LogFilterFlowRunId(any: [outcome.flowRunID])), limit: 200, offset: logs.count)
+                logs += page
+                if page.count < 200 { break }
+            }
             let messages = logs.map(\.message)
             let expected = (0..<40).map { "work \($0)" } + (100..<105).map { "flaky \($0) succeeded" } + ["flow starts", "flow done"]
             let missing = expected.filter { !messages.contains($0) }
