@@ -3,8 +3,8 @@ public import Logging
 
 extension PrefectRuntime {
     /// How the runtime runs flows and ships their logs; defaults are Prefect 3.9.1's
-    /// (`prefect/settings/models/logging.py`), each readable from the environment variable
-    /// Prefect uses.
+    /// (`prefect/settings/models/logging.py`), each readable, under the name Prefect uses, from
+    /// the environment or the active profile as the client's settings are.
     public struct Configuration: Sendable {
         /// Send run logs to `POST /logs/` (`PREFECT_LOGGING_TO_API_ENABLED`, default `true`).
         public var logsToAPI = true
@@ -52,23 +52,20 @@ extension PrefectRuntime {
 
         public init() {}
 
-        /// The defaults, overridden by the environment variables named above.
+        /// The defaults, overridden by the settings named above (environment, then profile).
         public static func fromEnvironment(
             _ environment: [String: String] = ProcessInfo.processInfo.environment
         ) -> Configuration {
             var configuration = Configuration()
-            func number(_ name: String) -> Double? {
-                environment[name].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 >= 0 ? $0 : nil }
-            }
-            func flag(_ name: String) -> Bool? {
-                switch environment[name]?.lowercased().trimmingCharacters(in: .whitespaces) {
-                case "1", "true", "yes", "on": true
-                case "0", "false", "no", "off": false
-                default: nil
-                }
-            }
+            // The client's lookup (environment, then the active profile, with Prefect's
+            // parsing); a value that does not parse keeps the default, as an unreadable
+            // profiles file keeps them all.
+            let found = try? PrefectSettings.settingSource(environment: environment)
+            func number(_ name: String) -> Double? { (try? found?.source.number(name, minimum: 0)) ?? nil }
+            func flag(_ name: String) -> Bool? { (try? found?.source.flag(name)) ?? nil }
+            func text(_ name: String) -> String? { found?.source.text(name) }
             configuration.logsToAPI = flag("PREFECT_LOGGING_TO_API_ENABLED") ?? configuration.logsToAPI
-            if let level = environment["PREFECT_LOGGING_LEVEL"].flatMap(Self.level) { configuration.logLevel = level }
+            if let level = text("PREFECT_LOGGING_LEVEL").flatMap(Self.level) { configuration.logLevel = level }
             configuration.logBatchInterval = number("PREFECT_LOGGING_TO_API_BATCH_INTERVAL") ?? configuration.logBatchInterval
             configuration.logBatchBytes = number("PREFECT_LOGGING_TO_API_BATCH_SIZE").map { Int($0) } ?? configuration.logBatchBytes
             configuration.maxLogBytes = number("PREFECT_LOGGING_TO_API_MAX_LOG_SIZE").map { Int($0) } ?? configuration.maxLogBytes
@@ -78,9 +75,9 @@ extension PrefectRuntime {
             configuration.cancellationPollInterval =
                 number("PREFECT_SWIFT_CANCELLATION_POLL_SECONDS") ?? configuration.cancellationPollInterval
             configuration.logFlushTimeout = number("PREFECT_SWIFT_LOGGING_FLUSH_TIMEOUT") ?? configuration.logFlushTimeout
-            let home = environment["PREFECT_HOME"].map(PrefectSettings.expandingTilde) ?? PrefectSettings.defaultHome()
+            let home = found?.home ?? PrefectSettings.defaultHome()
             configuration.localStoragePath =
-                environment["PREFECT_LOCAL_STORAGE_PATH"].map(PrefectSettings.expandingTilde) ?? home + "/storage"
+                text("PREFECT_LOCAL_STORAGE_PATH").map(PrefectSettings.expandingTilde) ?? home + "/storage"
             configuration.persistResultsByDefault =
                 flag("PREFECT_RESULTS_PERSIST_BY_DEFAULT") ?? configuration.persistResultsByDefault
             configuration.refreshCache = flag("PREFECT_TASKS_REFRESH_CACHE") ?? configuration.refreshCache

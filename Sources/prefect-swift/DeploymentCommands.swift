@@ -57,7 +57,6 @@ struct DeploymentCommand: AsyncParsableCommand {
 
         func validateInput() throws {
             guard name.contains("/") else { throw CommandFailure("the deployment is FLOW_NAME/DEPLOYMENT_NAME, not '\(name)'") }
-            _ = try KeyValueParameters.parse(parameters)
         }
 
         func run() async throws {

@@ -114,14 +114,9 @@ struct LocalResultStore: Sendable {
             try container.encodeNil(forKey: .storageBlockID)
         }
 
+        /// The metadata as the Completed state's `data`: its own encoding.
         var json: JSONValue {
-            .object([
-                "storage_key": .string(storageKey),
-                "expiration": expiration.map { .string(PrefectDate.format($0)) } ?? .null,
-                "serializer": .object(serializer.mapValues(JSONValue.string)),
-                "prefect_version": .string(prefectVersion),
-                "storage_block_id": .null,
-            ])
+            (try? RunParameters.json(self)) ?? .null
         }
     }
 

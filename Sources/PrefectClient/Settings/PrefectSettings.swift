@@ -92,7 +92,7 @@ public struct PrefectSettings: Sendable, CustomStringConvertible {
     }
 
     /// Where settings are looked up for `environment`: it, then the active profile.
-    static func settingSource(environment: [String: String]) throws -> (source: SettingSource, home: String) {
+    package static func settingSource(environment: [String: String]) throws -> (source: SettingSource, home: String) {
         let home = environment["PREFECT_HOME"].map(expandTilde) ?? defaultHome()
         let profilesPath = environment["PREFECT_PROFILES_PATH"].map(expandTilde) ?? home + "/profiles.toml"
         let profiles = try PrefectProfiles.load(path: profilesPath)

@@ -3,7 +3,7 @@ import PrefectSchemas
 
 /// Looks a setting up in the environment, then in the active profile, and parses it the way
 /// Prefect's pydantic settings do, naming the setting and where it came from on bad input.
-struct SettingSource {
+package struct SettingSource {
     let environment: [String: String]
     let profile: [String: String]
     let profileName: String?
@@ -22,7 +22,7 @@ struct SettingSource {
     }
 
     /// The raw text; an empty value counts as unset.
-    func text(_ name: String) -> String? {
+    package func text(_ name: String) -> String? {
         guard let (value, _) = lookup(name) else { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? nil : trimmed
@@ -38,7 +38,7 @@ struct SettingSource {
         return url
     }
 
-    func flag(_ name: String) throws -> Bool? {
+    package func flag(_ name: String) throws -> Bool? {
         guard let value = text(name), let (_, origin) = lookup(name) else { return nil }
         switch value.lowercased() {
         case "1", "true", "t", "yes", "y", "on": return true
@@ -55,7 +55,7 @@ struct SettingSource {
         return number
     }
 
-    func number(_ name: String, minimum: Double) throws -> Double? {
+    package func number(_ name: String, minimum: Double) throws -> Double? {
         guard let value = text(name), let (_, origin) = lookup(name) else { return nil }
         guard let number = Double(value), number.isFinite, number >= minimum else {
             throw invalid(name, origin, "expected a number ≥ \(minimum), got '\(value)'")
