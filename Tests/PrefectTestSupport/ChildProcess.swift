@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// A program of this package run as a child process, for tests that read what it prints,
 /// signal it and check how it exited. Its output goes to files (no pipe handlers on
@@ -28,8 +29,12 @@ public final class ChildProcess: Sendable {
         process.standardError = try FileHandle(forWritingTo: errURL)
         process.standardInput = FileHandle.nullDevice
         self.process = process
-        try process.run()
+        try Self.launches.withLock { _ in try process.run() }
     }
+
+    /// Foundation's `Process.run()` on Linux is not safe to call from several threads at once
+    /// (the test process crashed in its `memmove` with parallel CLI tests): one launch at a time.
+    private static let launches = Mutex(())
 
     deinit {
         if process.isRunning { process.terminate() }
