@@ -1,6 +1,7 @@
 import Foundation
 import Prefect
 import PrefectClient
+import Synchronization
 import Testing
 
 /// Runs flows on one server of the shared suites through a runtime of its own: console logs
@@ -53,6 +54,20 @@ struct PlannedFailure: Error, CustomStringConvertible {
 }
 
 /// Counts calls across concurrent tasks.
+/// How long a body ran, from its first line until it returned, threw or was cancelled; it
+/// does not count the server calls around it, so it holds on a loaded server.
+final class BodyStopwatch: Sendable {
+    private let elapsed = Mutex<Duration?>(nil)
+
+    func time<T>(_ body: () async throws -> T) async rethrows -> T {
+        let started = ContinuousClock.now
+        defer { elapsed.withLock { $0 = ContinuousClock.now - started } }
+        return try await body()
+    }
+
+    var measured: Duration? { elapsed.withLock { $0 } }
+}
+
 actor CallCounter {
     private(set) var calls = 0
     private(set) var running = 0

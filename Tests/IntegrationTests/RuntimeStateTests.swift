@@ -124,14 +124,17 @@ struct RuntimeStateTests {
     @Test("timeouts end the body and record TimedOut, for tasks and flows", arguments: ServerUnderTest.available)
     func timeouts(server: ServerUnderTest) async throws {
         try await RuntimeHarness.withRuntime(server) { runtime, client in
+            let taskBody = BodyStopwatch()
             let slow = PrefectTask("slow", timeoutSeconds: 0.2) { (_: NoParameters) -> Int in
-                try await Task.sleep(for: .seconds(120))
-                return 1
+                try await taskBody.time {
+                    try await Task.sleep(for: .seconds(120))
+                    return 1
+                }
             }
             let flow = PrefectFlow(IntegrationServer.uniqueName("task-timeout")) { () -> Int in try await slow() }
-            let started = ContinuousClock.now
             let outcome = try await flow.runReturningOutcome(runtime: runtime)
-            #expect(ContinuousClock.now - started < .seconds(60), "the 120 s body was cut (a loaded server is slow)")
+            let taskRan = try #require(taskBody.measured)
+            #expect(taskRan < .seconds(10), "the 120 s body was cut after 0.2 s, not \(taskRan)")
             let error = try #require(outcome.result.failureValue as? PrefectRunError)
             #expect(error.kind == .timedOut)
             let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID).first)
@@ -139,11 +142,16 @@ struct RuntimeStateTests {
             #expect(try await client.readTaskRun(taskRunID: task.id).state?.message == "Task run exceeded timeout of 0.2 second(s)")
             #expect(try await RuntimeHarness.flowRunStateNames(client, outcome.flowRunID) == ["Pending", "Running", "Failed"])
 
+            let flowBody = BodyStopwatch()
             let slowFlow = PrefectFlow(IntegrationServer.uniqueName("flow-timeout"), timeoutSeconds: 0.3) { () -> Int in
-                try await Task.sleep(for: .seconds(120))
-                return 1
+                try await flowBody.time {
+                    try await Task.sleep(for: .seconds(120))
+                    return 1
+                }
             }
             let timedOut = try await slowFlow.runReturningOutcome(runtime: runtime)
+            let flowRan = try #require(flowBody.measured)
+            #expect(flowRan < .seconds(10), "the 120 s flow body was cut after 0.3 s, not \(flowRan)")
             #expect((timedOut.result.failureValue as? PrefectRunError)?.kind == .timedOut)
             #expect(try await RuntimeHarness.flowRunStateNames(client, timedOut.flowRunID) == ["Pending", "Running", "TimedOut"])
             #expect(timedOut.state.type == .failed)
