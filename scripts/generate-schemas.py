@@ -352,7 +352,10 @@ class Gen:
             lines.append("    public func encode(to encoder: any Encoder) throws {")
             lines.append("        var container = encoder.container(keyedBy: CodingKeys.self)")
             for fname, wire, prop, stype, default, doc in fields:
-                lines.append(f"        {self.encode_line(prop, stype)}")
+                info = cls.model_fields[fname]
+                # A required field that may be None is sent as null, never left out.
+                required = info.default is PydanticUndefined and info.default_factory is None
+                lines.append(f"        {self.encode_line(prop, stype, explicit_null=required)}")
             lines.append("    }")
         else:
             lines.append("    public init(from decoder: any Decoder) throws {}")
@@ -386,11 +389,13 @@ class Gen:
             return f"{label} = try container.decodeIfPresent({base}.self, forKey: {key}) ?? {default}"
         return f"{label} = try container.decode({base}.self, forKey: {key})"
 
-    def encode_line(self, prop, stype):
+    def encode_line(self, prop, stype, explicit_null=False):
         label = prop
         key = "." + prop
         base = stype.rstrip("?")
         optional = stype.endswith("?")
+        if optional and explicit_null and base not in ("Date", "UUID", "[UUID]"):
+            return f"try container.encode({label}, forKey: {key})"
         if base == "Date":
             if optional:
                 return f"try container.encodeIfPresent({label}.map(PrefectDate.format), forKey: {key})"

@@ -10,6 +10,11 @@ the embedded server, projects its answers the same way and compares.
 
   record-orchestration.py --api-url http://127.0.0.1:4200/api \\
       --output Tests/PrefectServerTests/Fixtures/orchestration.json
+  record-orchestration.py --set resources --api-url http://127.0.0.1:4200/api \\
+      --output Tests/PrefectServerTests/Fixtures/resources.json
+
+`--set resources` records the scenarios of resource_scenarios.py (variables, work pools,
+deployments, …) with their generic projection instead.
 """
 from __future__ import annotations
 
@@ -383,11 +388,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--output", required=True)
+    parser.add_argument("--set", choices=["orchestration", "resources"], default="orchestration")
     args = parser.parse_args()
+    if args.set == "resources":
+        import resource_scenarios
+        chosen, projection = resource_scenarios.scenarios(), resource_scenarios.project_resource
+    else:
+        chosen, projection = scenarios(), lambda status, body, _unique: project(status, body)
     recorded = {}
     with httpx.Client(base_url=args.api_url.rstrip("/"), timeout=30,
                       headers={"X-PREFECT-API-VERSION": "0.8.4"}) as client:
-        for name, steps in scenarios().items():
+        for name, steps in chosen.items():
             values: dict = {}
             unique = uuid.uuid4().hex[:8]
             fresh: dict = {}
@@ -400,13 +411,13 @@ def main() -> None:
                     if response.status_code != 503:
                         break
                 try:
-                    payload = response.json()
+                    payload = response.json() if response.content else None
                 except ValueError:
                     payload = response.text
                 for key, field in (step.get("capture") or {}).items():
                     if isinstance(payload, dict) and field in payload and key not in values:
                         values[key] = payload[field]
-                out_steps.append({**step, "status": response.status_code, "expect": project(response.status_code, payload)})
+                out_steps.append({**step, "status": response.status_code, "expect": projection(response.status_code, payload, unique)})
             recorded[name] = out_steps
     with open(args.output, "w") as fh:
         json.dump({"recorded_from": "prefect 3.9.1", "scenarios": recorded}, fh, indent=1, sort_keys=True)

@@ -680,7 +680,7 @@ public struct OrchestrationResult: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(state, forKey: .state)
+        try container.encode(state, forKey: .state)
         try container.encode(status, forKey: .status)
         try container.encode(details, forKey: .details)
     }

@@ -179,9 +179,9 @@ struct CLITests {
         }
     }
 
-    @Test("variables, work pools and deployments on the real server", .enabled(if: IntegrationServer.isConfigured(IntegrationServer.plain)))
-    func resources() async throws {
-        try await Self.withTarget(.prefect) { target, outcome, client in
+    @Test("variable set, get, ls and unset", arguments: ServerUnderTest.available)
+    func variables(server: ServerUnderTest) async throws {
+        try await Self.withTarget(server) { target, _, _ in
             let variable = IntegrationServer.uniqueName("cli_var").replacingOccurrences(of: "-", with: "_")
             #expect(try await target.run(["variable", "set", variable, "[1, 2]"]).0 == 0)
             #expect(try await target.run(["variable", "get", variable]).1 == "[1,2]\n")
@@ -192,7 +192,12 @@ struct CLITests {
             #expect(try await target.run(["variable", "ls"]).1.contains(variable))
             #expect(try await target.run(["variable", "unset", variable]).0 == 0)
             #expect(try await target.run(["variable", "get", variable]).0 == 1)
+        }
+    }
 
+    @Test("work pools and deployments on the real server", .enabled(if: IntegrationServer.isConfigured(IntegrationServer.plain)))
+    func resources() async throws {
+        try await Self.withTarget(.prefect) { target, outcome, client in
             let pool = IntegrationServer.uniqueName("cli-pool")
             #expect(try await target.run(["work-pool", "create", pool, "--concurrency-limit", "2"]).1 == "Created work pool '\(pool)'!\n")
             #expect(try await target.run(["work-pool", "create", pool]).0 == 1)

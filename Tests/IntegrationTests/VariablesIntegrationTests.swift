@@ -2,11 +2,11 @@ import Foundation
 import PrefectClient
 import Testing
 
-@Suite("Variables against Prefect 3.9.1", .enabled(if: IntegrationServer.isConfigured(IntegrationServer.plain)))
+@Suite("Variables on every server")
 struct VariablesIntegrationTests {
-    @Test("create, conflict, read, list, update, delete")
-    func variables() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("create, conflict, read, list, update, delete", arguments: ServerUnderTest.available)
+    func variables(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let name = IntegrationServer.uniqueName("var").replacingOccurrences(of: "-", with: "_")
             let created = try await client.createVariable(
                 VariableCreate(name: name, value: ["threshold": 0.75, "regions": ["eu", "us"]], tags: ["swift"]))
@@ -19,6 +19,14 @@ struct VariablesIntegrationTests {
             #expect(try await client.readVariableByName(name) == created)
             #expect(try await client.readVariableByName(name + "_missing") == nil)
             #expect(try await client.readVariables(limit: 200).contains { $0.id == created.id })
+            let second = try await client.createVariable(VariableCreate(name: name + "_2", value: nil))
+            #expect(second.value == nil || second.value == .null)
+            let listed = try await client.readVariables().filter { $0.name.hasPrefix(name) }
+            #expect(listed.map(\.name) == [name, name + "_2"], "listed by name, ascending")
+            await #expect(throws: PrefectHTTPStatusError.self) {
+                try await client.createVariable(VariableCreate(name: "Not A Valid Name", value: 1))
+            }
+            try await client.deleteVariableByName(name + "_2")
 
             try await client.updateVariable(VariableUpdate(name: name, value: "plain text"))
             let updated = try await client.readVariableByName(name)

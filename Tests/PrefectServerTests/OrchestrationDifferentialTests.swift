@@ -1,8 +1,5 @@
 import Foundation
-import HTTPTypes
-import PrefectClient
 import PrefectSchemas
-import PrefectTestKit
 import Testing
 
 /// Replays the orchestration scenarios recorded from Prefect 3.9.1 by
@@ -10,26 +7,7 @@ import Testing
 /// status and projection (ids, timestamps and exact delays taken out, the same way on both sides).
 @Suite("Orchestration, differentially against Prefect 3.9.1")
 struct OrchestrationDifferentialTests {
-    struct Step: Decodable, Sendable {
-        let method: String
-        let path: String
-        let body: JSONValue?
-        let capture: [String: String]?
-        let status: Int
-        let expect: JSONValue?
-    }
-
-    struct Recording: Decodable {
-        let scenarios: [String: [Step]]
-    }
-
-    static let recording: Recording = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/orchestration.json")
-        guard let data = try? Data(contentsOf: url), let recording = try? PrefectJSON.decode(Recording.self, from: data) else {
-            return Recording(scenarios: [:])
-        }
-        return recording
-    }()
+    static let recording = DifferentialRecording.load("orchestration.json")
 
     static var names: [String] { recording.scenarios.keys.sorted() }
 
@@ -41,58 +19,10 @@ struct OrchestrationDifferentialTests {
     @Test("each scenario gets Prefect's answers", arguments: names)
     func scenario(name: String) async throws {
         let steps = try #require(Self.recording.scenarios[name])
-        try await withPrefectTestServer { client in
-            var values: [String: String] = [:]
-            let unique = String(UUID().uuidString.prefix(8)).lowercased()
-            let fresh = UUID().prefectString
-            for (index, step) in steps.enumerated() {
-                let path = Self.fill(.string(step.path), values, unique, fresh).stringValue ?? step.path
-                let body = step.body.map { Self.fill($0, values, unique, fresh) }
-                let response = try await client.http.send(
-                    HTTPRequest.Method(step.method) ?? .get, path, body: try body.map { try PrefectJSON.encode($0) },
-                    raiseOnError: false)
-                let json = response.json
-                for (key, field) in step.capture ?? [:] where values[key] == nil {
-                    if let value = json?[field]?.stringValue { values[key] = value }
-                }
-                #expect(response.statusCode == step.status, "step \(index) \(step.method) \(step.path): \(response.text.prefix(400))")
-                #expect(Self.project(json) == step.expect ?? .null, "step \(index) \(step.method) \(step.path): \(response.text.prefix(600))")
-            }
-        }
+        try await DifferentialRecording.replay(steps) { json, _ in Self.project(json) }
     }
 
-    // MARK: the same placeholders and projection as scripts/record-orchestration.py
-
-    static func fill(_ value: JSONValue, _ values: [String: String], _ unique: String, _ fresh: String) -> JSONValue {
-        switch value {
-        case .object(let object): return .object(object.mapValues { fill($0, values, unique, fresh) })
-        case .array(let array): return .array(array.map { fill($0, values, unique, fresh) })
-        case .string(let text): return .string(substitute(text, values, unique, fresh))
-        default: return value
-        }
-    }
-
-    private static func substitute(_ text: String, _ values: [String: String], _ unique: String, _ fresh: String) -> String {
-        var result = ""
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            result += rest[..<open]
-            let name = String(rest[rest.index(after: open)..<close])
-            if name.hasPrefix("time:"), let seconds = Double(name.dropFirst(5)) {
-                result += PrefectDate.format(Date().addingTimeInterval(seconds))
-            } else if name == "unique" {
-                result += unique
-            } else if name == "uuid" {
-                result += fresh
-            } else if let value = values[name] {
-                result += value
-            } else {
-                result += rest[open...close]
-            }
-            rest = rest[rest.index(after: close)...]
-        }
-        return result + rest
-    }
+    // MARK: the same projection as scripts/record-orchestration.py
 
     /// Ids in a reason or message replaced by `<id>`.
     static func withoutIDs(_ value: JSONValue?) -> JSONValue {

@@ -37,7 +37,7 @@ public struct VariableCreate: Sendable, Hashable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
-        try container.encodeIfPresent(value, forKey: .value)
+        try container.encode(value, forKey: .value)
         try container.encodeIfPresent(tags, forKey: .tags)
     }
 }

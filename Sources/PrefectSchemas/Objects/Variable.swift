@@ -60,7 +60,7 @@ public struct Variable: Sendable, Hashable, Codable {
         try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
         try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
         try container.encode(name, forKey: .name)
-        try container.encodeIfPresent(value, forKey: .value)
+        try container.encode(value, forKey: .value)
         try container.encode(tags, forKey: .tags)
     }
 }

@@ -37,3 +37,11 @@ struct LogFilterBody: Decodable, Sendable {
     var limit: Int?
     var offset: Int?
 }
+
+/// The body of `/variables/filter` and `/variables/count`.
+struct VariableFilterBody: Decodable, Sendable {
+    var variables: VariableFilter?
+    var sort: VariableSort?
+    var limit: Int?
+    var offset: Int?
+}

@@ -14,6 +14,7 @@ enum PrefectAPIRouter {
         TaskRunRoutes.register(on: api, env)
         StateRoutes.register(on: api, env)
         LogRoutes.register(on: api, env)
+        VariableRoutes.register(on: api, env)
         return router
     }
 }

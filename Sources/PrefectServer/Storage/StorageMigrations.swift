@@ -26,6 +26,7 @@ enum StorageMigrations {
     static func makeMigrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-run-lifecycle", migrate: createRunLifecycleTables)
+        migrator.registerMigration("v2-variables", migrate: createVariableTable)
         return migrator
     }
 

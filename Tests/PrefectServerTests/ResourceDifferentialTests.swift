@@ -1,0 +1,55 @@
+import Foundation
+import PrefectSchemas
+import Testing
+
+/// Replays the resource scenarios (variables, …) recorded from Prefect 3.9.1 by
+/// `scripts/record-orchestration.py --set resources` against the embedded server.
+@Suite("Resources, differentially against Prefect 3.9.1")
+struct ResourceDifferentialTests {
+    static let recording = DifferentialRecording.load("resources.json")
+
+    static var names: [String] { recording.scenarios.keys.sorted() }
+
+    @Test("the recording is there")
+    func recordingPresent() {
+        #expect(Self.names.contains { $0.hasPrefix("variables:") })
+    }
+
+    @Test("each scenario gets Prefect's answers", arguments: names)
+    func scenario(name: String) async throws {
+        let steps = try #require(Self.recording.scenarios[name])
+        try await DifferentialRecording.replay(steps) { json, unique in Self.project(json, unique: unique) }
+    }
+
+    // MARK: the same projection as scripts/resource_scenarios.py
+
+    static func project(_ body: JSONValue?, unique: String) -> JSONValue {
+        guard let body else { return .null }
+        if case .array(let errors)? = body["exception_detail"] {
+            return [
+                "exception_message": body["exception_message"] ?? .null,
+                "errors": .array(errors.map {
+                    ["type": $0["type"] ?? .null, "loc": generic($0["loc"] ?? .null, unique), "msg": generic($0["msg"] ?? .null, unique)]
+                }),
+            ]
+        }
+        return generic(body, unique)
+    }
+
+    private static let volatile: Set<String> = ["id", "created", "updated"]
+
+    private static func generic(_ value: JSONValue, _ unique: String) -> JSONValue {
+        switch value {
+        case .object(let object):
+            return .object(object.filter { !volatile.contains($0.key) }.mapValues { generic($0, unique) })
+        case .array(let items):
+            return .array(items.map { generic($0, unique) })
+        case .string(let text):
+            if text.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/) != nil { return "<id>" }
+            if text.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/) != nil { return "<time>" }
+            return .string(text.replacingOccurrences(of: unique, with: "<unique>"))
+        default:
+            return value
+        }
+    }
+}
