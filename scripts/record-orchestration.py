@@ -396,8 +396,11 @@ def main() -> None:
     else:
         chosen, projection = scenarios(), lambda status, body, _unique: project(status, body)
     recorded = {}
-    with httpx.Client(base_url=args.api_url.rstrip("/"), timeout=30,
-                      headers={"X-PREFECT-API-VERSION": "0.8.4"}) as client:
+    def connect() -> httpx.Client:
+        return httpx.Client(base_url=args.api_url.rstrip("/"), timeout=30, headers={"X-PREFECT-API-VERSION": "0.8.4"})
+
+    client = connect()
+    try:
         for name, steps in chosen.items():
             values: dict = {}
             unique = uuid.uuid4().hex[:8]
@@ -410,6 +413,10 @@ def main() -> None:
                     response = client.request(step["method"], path, json=body)
                     if response.status_code != 503:
                         break
+                if response.status_code == 500:
+                    # The server closes the connection after an unhandled exception.
+                    client.close()
+                    client = connect()
                 try:
                     payload = response.json() if response.content else None
                 except ValueError:
@@ -419,6 +426,8 @@ def main() -> None:
                         values[key] = payload[field]
                 out_steps.append({**step, "status": response.status_code, "expect": projection(response.status_code, payload, unique)})
             recorded[name] = out_steps
+    finally:
+        client.close()
     with open(args.output, "w") as fh:
         json.dump({"recorded_from": "prefect 3.9.1", "scenarios": recorded}, fh, indent=1, sort_keys=True)
         fh.write("\n")

@@ -2,7 +2,7 @@
 pools, queues, workers and deployments), recorded by `record-orchestration.py --set resources`
 into Tests/PrefectServerTests/Fixtures/resources.json.
 
-Answers are projected generically (`project_resource`): ids become <id>, timestamps <time>, the
+Answers are projected generically (`project_resource`): ids (also inside messages) become <id>, timestamps <time>, the
 scenario's unique part of names <unique>, and `id`, `created` and `updated` members are left
 out; the rest must agree member for member.
 """
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
-UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+UUID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 TIME_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
-VOLATILE = {"id", "created", "updated"}
+VOLATILE = {"id", "created", "updated", "estimated_start_time_delta", "estimated_run_time", "time_in_current_state"}
+FLOW_RUN_MEMBERS = ["name", "state_type", "state_name", "work_queue_name", "work_queue_id", "work_pool_name", "work_pool_id"]
 
 
 def project_resource(status: int, body, unique: str):
@@ -25,16 +26,17 @@ def project_resource(status: int, body, unique: str):
 
 
 def generic(value, unique: str):
+    if isinstance(value, dict) and "flow_id" in value and "state_type" in value:
+        # A flow run: the members a work pool decides, not every detail of its state.
+        return {k: generic(value.get(k), unique) for k in FLOW_RUN_MEMBERS}
     if isinstance(value, dict):
         return {k: generic(v, unique) for k, v in sorted(value.items()) if k not in VOLATILE}
     if isinstance(value, list):
         return [generic(v, unique) for v in value]
     if isinstance(value, str):
-        if UUID_PATTERN.match(value):
-            return "<id>"
         if TIME_PATTERN.match(value):
             return "<time>"
-        return value.replace(unique, "<unique>")
+        return UUID_PATTERN.sub("<id>", value).replace(unique, "<unique>")
     return value
 
 
@@ -124,5 +126,218 @@ def variables() -> dict[str, list[dict]]:
     return out
 
 
+def post(path: str, body=None, capture: dict | None = None) -> dict:
+    step = {"method": "POST", "path": path, "body": {} if body is None else body}
+    if capture:
+        step["capture"] = capture
+    return step
+
+
+def get(path: str) -> dict:
+    return {"method": "GET", "path": path}
+
+
+def patch(path: str, body) -> dict:
+    return {"method": "PATCH", "path": path, "body": body}
+
+
+def delete(path: str) -> dict:
+    return {"method": "DELETE", "path": path}
+
+
+def work_pools() -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    pool = "pool-{unique}"
+    mine = {"work_pools": {"name": {"any_": [pool, "other-{unique}"]}}}
+    out["work pools: create, read, filter, update, statuses, delete"] = [
+        post("/work_pools/", {"name": pool, "type": "process", "description": "d", "concurrency_limit": 2},
+             capture={"pool": "id", "default_queue": "default_queue_id"}),
+        post("/work_pools/", {"name": pool, "type": "process"}),
+        post("/work_pools/", {"name": "Prefect-{unique}"}),
+        post("/work_pools/", {"name": "bad/{unique}"}),
+        post("/work_pools/", {"name": "  "}),
+        post("/work_pools/", {"name": "neg-{unique}", "concurrency_limit": -1}),
+        post("/work_pools/", {"name": "extra-{unique}", "zzz": 1}),
+        post("/work_pools/", {"name": "tmpl-{unique}", "base_job_template": {"job_configuration": {"a": "{{ x }}"}}}),
+        post("/work_pools/", {"name": "tmpl2-{unique}", "base_job_template": {
+            "job_configuration": {"command": "{{ command }}", "env": "{{ env }}"},
+            "variables": {"properties": {"command": {"type": "string"}}}}}),
+        post("/work_pools/", {"name": "other-{unique}", "is_paused": True}),
+        post("/work_pools/", {"name": "agent-{unique}", "type": "prefect-agent"}),
+        get("/work_pools/" + pool),
+        get("/work_pools/agent-{unique}"),
+        get("/work_pools/missing-{unique}"),
+        get("/work_pools/" + pool + "/queues/default"),
+        post("/work_pools/filter", mine),
+        post("/work_pools/filter", {**mine, "limit": 1, "offset": 1}),
+        post("/work_pools/filter", {"work_pools": {"id": {"any_": ["{pool}"]}, "type": {"any_": ["process"]}}}),
+        post("/work_pools/count", mine),
+        post("/work_pools/count", {"work_pools": {"type": {"any_": ["no-such-type-{unique}"]}}}),
+        patch("/work_pools/" + pool, {"is_paused": True}),
+        get("/work_pools/" + pool),
+        patch("/work_pools/" + pool, {"is_paused": False, "concurrency_limit": None, "description": None}),
+        get("/work_pools/" + pool),
+        post("/work_pools/" + pool + "/workers/heartbeat", {"name": "w1", "heartbeat_interval_seconds": 30}),
+        get("/work_pools/" + pool),
+        patch("/work_pools/" + pool, {"is_paused": True}),
+        patch("/work_pools/" + pool, {"is_paused": False}),
+        get("/work_pools/" + pool),
+        patch("/work_pools/" + pool, {"zzz": 1}),
+        patch("/work_pools/" + pool, {"concurrency_limit": -2}),
+        patch("/work_pools/missing-{unique}", {"is_paused": True}),
+        patch("/work_pools/prefect-missing-{unique}", {"description": "x"}),
+        delete("/work_pools/prefect-missing-{unique}"),
+        patch("/work_pools/agent-{unique}", {"is_paused": True}),
+        get("/work_pools/agent-{unique}"),
+        delete("/work_pools/" + pool),
+        delete("/work_pools/" + pool),
+        get("/work_pools/" + pool),
+        get("/work_queues/{default_queue}"),
+        delete("/work_pools/other-{unique}"),
+        delete("/work_pools/agent-{unique}"),
+        delete("/work_pools/tmpl2-{unique}"),
+    ]
+    queues = "/work_pools/qp-{unique}/queues"
+    out["work pool queues: priorities, statuses, filter, update, delete"] = [
+        post("/work_pools/", {"name": "qp-{unique}", "type": "process"}, capture={"pool": "id"}),
+        post(queues, {"name": "b"}, capture={"b": "id"}),
+        post(queues, {"name": "a", "priority": 1, "concurrency_limit": 3}, capture={"a": "id"}),
+        post(queues, {"name": "c", "priority": 9}),
+        post(queues, {"name": "d", "priority": 2, "is_paused": True}),
+        post(queues, {"name": "e"}),
+        post(queues, {"name": "a"}),
+        post(queues, {"name": "bad/name"}),
+        post(queues, {"name": "zero", "priority": 0}),
+        post("/work_pools/missing-{unique}/queues", {"name": "x"}),
+        post(queues + "/filter"),
+        post(queues + "/filter", {"work_queues": {"name": {"startswith_": ["a", "C"]}}}),
+        post(queues + "/filter", {"work_queues": {"name": {"any_": ["b", "e"]}}, "limit": 1}),
+        post(queues + "/filter", {"work_queues": {"id": {"any_": ["{a}"]}}}),
+        post("/work_pools/missing-{unique}/queues/filter"),
+        get(queues + "/a"),
+        get(queues + "/missing"),
+        patch(queues + "/e", {"priority": 1}),
+        post(queues + "/filter"),
+        patch(queues + "/a", {"is_paused": True}),
+        get(queues + "/a"),
+        patch(queues + "/a", {"is_paused": False, "description": "again"}),
+        get(queues + "/a"),
+        patch(queues + "/d", {"is_paused": False}),
+        get(queues + "/d"),
+        patch(queues + "/b", {"name": "b2", "concurrency_limit": 0}),
+        get(queues + "/b2"),
+        patch(queues + "/b2", {"priority": -1}),
+        patch(queues + "/missing", {"description": "x"}),
+        delete(queues + "/default"),
+        delete(queues + "/c"),
+        delete(queues + "/c"),
+        post(queues + "/filter"),
+        get("/work_queues/{a}"),
+        patch("/work_queues/{a}", {"priority": 2}),
+        post(queues + "/filter"),
+        get("/work_queues/{a}/status"),
+        post("/work_queues/{a}/concurrency_status"),
+        post("/work_queues/{a}/concurrency_status", {"page": 0}),
+        get("/work_queues/{uuid}"),
+        get("/work_queues/{uuid}/status"),
+        post("/work_queues/{uuid}/concurrency_status"),
+        patch("/work_queues/{uuid}", {"description": "x"}),
+        delete("/work_queues/{uuid}"),
+        post("/work_queues/", {"name": "legacy-{unique}", "work_pool_id": "{pool}"}),
+        post("/work_queues/", {"name": "legacy-{unique}", "priority": 1}, capture={"legacy": "id"}),
+        post("/work_queues/", {"name": "legacy-{unique}"}),
+        get("/work_queues/name/legacy-{unique}"),
+        post("/work_queues/filter", {"work_queues": {"name": {"startswith_": ["legacy-{unique}"]}}}),
+        delete("/work_queues/{legacy}"),
+        delete("/work_queues/{legacy}"),
+        post("/work_pools/qp-{unique}/concurrency_status", {"limit": 2}),
+        post("/work_pools/qp-{unique}/concurrency_status", {"flow_run_limit": 201}),
+        post("/work_pools/missing-{unique}/concurrency_status"),
+        delete("/work_pools/qp-{unique}"),
+    ]
+    workers = "/work_pools/wp-{unique}/workers"
+    out["workers: heartbeat, filter, delete"] = [
+        post("/work_pools/", {"name": "wp-{unique}", "type": "process"}),
+        get("/work_pools/wp-{unique}"),
+        post(workers + "/heartbeat", {"name": "w1"}),
+        post(workers + "/heartbeat", {"name": "w2", "heartbeat_interval_seconds": 15}),
+        post(workers + "/heartbeat", {"name": "w1", "heartbeat_interval_seconds": 45}),
+        post(workers + "/heartbeat", {}),
+        post("/work_pools/missing-{unique}/workers/heartbeat", {"name": "w"}),
+        get("/work_pools/wp-{unique}"),
+        post(workers + "/filter"),
+        post(workers + "/filter", {"workers": {"status": {"any_": ["OFFLINE"]}}}),
+        post(workers + "/filter", {"workers": {"status": {"not_any_": ["OFFLINE"]}}, "limit": 1}),
+        post("/work_pools/missing-{unique}/workers/filter"),
+        delete(workers + "/w2"),
+        delete(workers + "/w2"),
+        post(workers + "/filter"),
+        delete("/work_pools/wp-{unique}"),
+    ]
+    runs = "/work_pools/rp-{unique}"
+    out["scheduled runs for workers: priorities, limits, pauses, polls"] = [
+        post("/flows/", {"name": "pool-runs-{unique}"}, capture={"flow": "id"}),
+        post("/work_pools/", {"name": "rp-{unique}", "type": "process", "concurrency_limit": 4}),
+        post(runs + "/queues", {"name": "high-{unique}", "priority": 1, "concurrency_limit": 2}, capture={"high": "id"}),
+        post(runs + "/queues", {"name": "low-{unique}", "priority": 5}, capture={"low": "id"}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "h1", "work_pool_name": "rp-{unique}", "work_queue_name": "high-{unique}",
+                             "state": {"type": "SCHEDULED", "state_details": {"scheduled_time": "{time:-30}"}}}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "h2", "work_pool_name": "rp-{unique}", "work_queue_name": "high-{unique}",
+                             "state": {"type": "SCHEDULED", "state_details": {"scheduled_time": "{time:-20}"}}}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "h3", "work_pool_name": "rp-{unique}", "work_queue_name": "high-{unique}",
+                             "state": {"type": "SCHEDULED", "state_details": {"scheduled_time": "{time:-10}"}}}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "l1", "work_pool_name": "rp-{unique}", "work_queue_name": "low-{unique}",
+                             "state": {"type": "SCHEDULED", "state_details": {"scheduled_time": "{time:-40}"}}}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "l2", "work_pool_name": "rp-{unique}", "work_queue_name": "low-{unique}",
+                             "state": {"type": "SCHEDULED", "state_details": {"scheduled_time": "{time:+3600}"}}}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "d1", "work_pool_name": "rp-{unique}",
+                             "state": {"type": "SCHEDULED", "state_details": {"scheduled_time": "{time:-5}"}}},
+             capture={"defaulted": "id"}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "p1", "work_pool_name": "rp-{unique}", "work_queue_name": "high-{unique}",
+                             "state": {"type": "PENDING"}}),
+        post("/flow_runs/", {"flow_id": "{flow}", "work_pool_name": "rp-{unique}", "work_queue_name": "missing"}),
+        post("/flow_runs/", {"flow_id": "{flow}", "work_pool_name": "missing-{unique}"}),
+        get(runs + "/queues/high-{unique}"),
+        post(runs + "/get_scheduled_flow_runs", {"scheduled_before": "{time:+60}"}),
+        post(runs + "/get_scheduled_flow_runs"),
+        post(runs + "/get_scheduled_flow_runs", {"work_queue_names": ["low-{unique}"]}),
+        post(runs + "/get_scheduled_flow_runs", {"scheduled_after": "{time:-25}", "scheduled_before": "{time:+60}"}),
+        post(runs + "/get_scheduled_flow_runs", {"limit": 1}),
+        post(runs + "/get_scheduled_flow_runs", {"work_queue_names": ["missing"]}),
+        post("/work_pools/missing-{unique}/get_scheduled_flow_runs"),
+        post(runs + "/queues/filter"),
+        get("/work_queues/{high}/status"),
+        post("/work_queues/{high}/get_runs", {"scheduled_before": "{time:+60}"}),
+        post("/work_queues/{high}/get_runs", {"limit": 1}),
+        post("/work_queues/{uuid}/get_runs"),
+        post("/work_queues/{high}/concurrency_status"),
+        post(runs + "/concurrency_status"),
+        patch(runs + "/queues/high-{unique}", {"is_paused": True}),
+        post(runs + "/get_scheduled_flow_runs", {"scheduled_before": "{time:+60}"}),
+        post("/work_queues/{high}/get_runs"),
+        patch("/work_pools/rp-{unique}", {"concurrency_limit": 1}),
+        patch(runs + "/queues/high-{unique}", {"is_paused": False}),
+        get(runs + "/queues/high-{unique}"),
+        post(runs + "/get_scheduled_flow_runs", {"scheduled_before": "{time:+60}"}),
+        patch("/work_pools/rp-{unique}", {"is_paused": True}),
+        post(runs + "/get_scheduled_flow_runs"),
+        get("/flow_runs/{defaulted}"),
+        post("/flow_runs/filter", {"work_pools": {"name": {"any_": ["rp-{unique}"]}}, "sort": "NAME_ASC"}),
+        post("/flow_runs/filter", {"work_pool_queues": {"name": {"any_": ["low-{unique}"]}}, "sort": "NAME_ASC"}),
+        post("/flow_runs/count", {"work_pools": {"name": {"any_": ["rp-{unique}"]}},
+                                  "work_pool_queues": {"name": {"startswith_": ["high"]}}}),
+        post("/flow_runs/count", {"work_pools": {"name": {"any_": ["missing-{unique}"]}}}),
+        post("/flows/filter", {"work_pools": {"name": {"any_": ["rp-{unique}"]}}}),
+        post("/flows/count", {"work_pools": {"name": {"any_": ["missing-{unique}"]}}}),
+        post("/task_runs/count", {"work_pools": {"name": {"any_": ["rp-{unique}"]}},
+                                  "flow_runs": {"name": {"any_": ["h1-{unique}"]}}}),
+        delete(runs + "/queues/low-{unique}"),
+        post("/flow_runs/filter", {"flow_runs": {"name": {"any_": ["l1"]}}, "flows": {"id": {"any_": ["{flow}"]}}}),
+        delete("/work_pools/rp-{unique}"),
+        post("/flow_runs/filter", {"flow_runs": {"name": {"any_": ["h1"]}}, "flows": {"id": {"any_": ["{flow}"]}}}),
+    ]
+    return out
+
+
 def scenarios() -> dict[str, list[dict]]:
-    return {**variables()}
+    return {**variables(), **work_pools()}

@@ -195,9 +195,9 @@ struct CLITests {
         }
     }
 
-    @Test("work pools and deployments on the real server", .enabled(if: IntegrationServer.isConfigured(IntegrationServer.plain)))
-    func resources() async throws {
-        try await Self.withTarget(.prefect) { target, outcome, client in
+    @Test("work-pool create, ls and delete", arguments: ServerUnderTest.available)
+    func workPools(server: ServerUnderTest) async throws {
+        try await Self.withTarget(server) { target, _, _ in
             let pool = IntegrationServer.uniqueName("cli-pool")
             #expect(try await target.run(["work-pool", "create", pool, "--concurrency-limit", "2"]).1 == "Created work pool '\(pool)'!\n")
             #expect(try await target.run(["work-pool", "create", pool]).0 == 1)
@@ -205,7 +205,12 @@ struct CLITests {
             #expect(pools.split(separator: "\n").contains { $0.contains(pool) && $0.contains("process") && $0.contains(" 2 ") })
             #expect(try await target.run(["work-pool", "delete", pool]).0 == 0)
             #expect(try await target.run(["work-pool", "delete", pool]).0 == 1)
+        }
+    }
 
+    @Test("deployment ls and run on the real server", .enabled(if: IntegrationServer.isConfigured(IntegrationServer.plain)))
+    func deployments() async throws {
+        try await Self.withTarget(.prefect) { target, outcome, client in
             let flowRun = try await client.readFlowRun(flowRunID: outcome.flowRunID)
             let flow = try await client.readFlow(flowID: flowRun.flowID)
             let deploymentName = IntegrationServer.uniqueName("cli-deploy")

@@ -2,11 +2,11 @@ import Foundation
 import PrefectClient
 import Testing
 
-@Suite("Work pools, queues and workers against Prefect 3.9.1", .enabled(if: IntegrationServer.isConfigured(IntegrationServer.plain)))
+@Suite("Work pools, queues and workers on every server")
 struct WorkPoolsIntegrationTests {
-    @Test("work pools: create, conflict, overwrite, read, filter, update, concurrency status, delete")
-    func workPools() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("work pools: create, conflict, overwrite, read, filter, update, concurrency status, delete", arguments: ServerUnderTest.available)
+    func workPools(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let name = IntegrationServer.uniqueName("pool")
             let pool = try await client.createWorkPool(WorkPoolCreate(name: name, description: "first", type: "process"))
             #expect(pool.name == name)
@@ -51,9 +51,9 @@ struct WorkPoolsIntegrationTests {
         }
     }
 
-    @Test("work queues: create, read by id and name, filter, match, update, status, runs, delete")
-    func workQueues() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("work queues: create, read by id and name, filter, match, update, status, runs, delete", arguments: ServerUnderTest.available)
+    func workQueues(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let poolName = IntegrationServer.uniqueName("qpool")
             _ = try await client.createWorkPool(WorkPoolCreate(name: poolName, type: "process"))
             // Unique queue names: the server's get_runs matches queues by name across pools.
@@ -97,11 +97,14 @@ struct WorkPoolsIntegrationTests {
             #expect(concurrency.activeSlots == 0)
 
             let flowID = try await client.createFlowFromName(IntegrationServer.uniqueName("queued"))
-            let deploymentID = try await client.createDeployment(
-                flowID: flowID, name: "queued", workQueueName: volumeName, workPoolName: poolName)
             // An idempotency key keeps a retried create (after a 503 from SQLite) from adding a second run.
-            let run = try await client.createFlowRunFromDeployment(
-                deploymentID: deploymentID, idempotencyKey: IntegrationServer.uniqueName("queued-run"))
+            let run = try await client.createFlowRun(
+                flowID: flowID, state: .scheduled(at: Date()), workPoolName: poolName, workQueueName: volumeName,
+                idempotencyKey: IntegrationServer.uniqueName("queued-run"))
+            #expect(run.workQueueID == lowQueue.id)
+            #expect(run.workPoolName == poolName)
+            let toDefault = try await client.createFlowRun(flowID: flowID, workPoolName: poolName)
+            #expect(toDefault.workQueueName == "default")
             let queued = try await client.getRunsInWorkQueue(id: lowQueue.id, scheduledBefore: Date().addingTimeInterval(60))
             #expect(queued.map(\.id) == [run.id])
             let polled = try await client.getScheduledFlowRunsForWorkPool(
@@ -115,9 +118,9 @@ struct WorkPoolsIntegrationTests {
         }
     }
 
-    @Test("workers: heartbeat, read, metadata")
-    func workers() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("workers: heartbeat, read, metadata", arguments: ServerUnderTest.available)
+    func workers(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let poolName = IntegrationServer.uniqueName("wpool")
             let pool = try await client.createWorkPool(WorkPoolCreate(name: poolName, type: "process"))
             let id = try await client.sendWorkerHeartbeat(
@@ -134,8 +137,11 @@ struct WorkPoolsIntegrationTests {
             await #expect(throws: ObjectNotFound.self) {
                 try await client.readWorkersForWorkPool(workPoolName: IntegrationServer.uniqueName("missing"))
             }
-            let metadata = try await client.readWorkerMetadata()
-            #expect(metadata["prefect"] != nil || !metadata.isEmpty)
+            // The embedded server does not serve the collection registry's views yet (issue 8).
+            if server == .prefect {
+                let metadata = try await client.readWorkerMetadata()
+                #expect(metadata["prefect"] != nil || !metadata.isEmpty)
+            }
         }
     }
 }

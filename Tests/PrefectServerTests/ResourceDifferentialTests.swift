@@ -36,18 +36,25 @@ struct ResourceDifferentialTests {
         return generic(body, unique)
     }
 
-    private static let volatile: Set<String> = ["id", "created", "updated"]
+    private static let volatile: Set<String> = [
+        "id", "created", "updated", "estimated_start_time_delta", "estimated_run_time", "time_in_current_state",
+    ]
+    private static let flowRunMembers = [
+        "name", "state_type", "state_name", "work_queue_name", "work_queue_id", "work_pool_name", "work_pool_id",
+    ]
 
     private static func generic(_ value: JSONValue, _ unique: String) -> JSONValue {
         switch value {
+        case .object(let object) where object["flow_id"] != nil && object["state_type"] != nil:
+            return .object(Dictionary(uniqueKeysWithValues: flowRunMembers.map { ($0, generic(object[$0] ?? .null, unique)) }))
         case .object(let object):
             return .object(object.filter { !volatile.contains($0.key) }.mapValues { generic($0, unique) })
         case .array(let items):
             return .array(items.map { generic($0, unique) })
         case .string(let text):
-            if text.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/) != nil { return "<id>" }
             if text.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/) != nil { return "<time>" }
-            return .string(text.replacingOccurrences(of: unique, with: "<unique>"))
+            return .string(text.replacing(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/, with: "<id>")
+                .replacingOccurrences(of: unique, with: "<unique>"))
         default:
             return value
         }

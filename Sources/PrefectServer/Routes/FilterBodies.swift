@@ -8,8 +8,8 @@ struct RunFilterBody<Sort: Decodable & Sendable>: Decodable, Sendable {
     var flowRuns: FlowRunFilter?
     var taskRuns: TaskRunFilter?
     var deployments: JSONValue?
-    var workPools: JSONValue?
-    var workPoolQueues: JSONValue?
+    var workPools: WorkPoolFilter?
+    var workPoolQueues: WorkQueueFilter?
     var sort: Sort?
     var limit: Int?
     var offset: Int?
@@ -25,8 +25,9 @@ struct RunFilterBody<Sort: Decodable & Sendable>: Decodable, Sendable {
     }
 
     var query: RunQuery {
-        let unserved = [deployments, workPools, workPoolQueues].contains { $0 != nil && $0 != .null }
-        return RunQuery(flows: flows, flowRuns: flowRuns, taskRuns: taskRuns, filtersUnservedResources: unserved)
+        RunQuery(
+            flows: flows, flowRuns: flowRuns, taskRuns: taskRuns, workPools: workPools, workQueues: workPoolQueues,
+            filtersUnservedResources: deployments != nil && deployments != .null)
     }
 }
 
@@ -42,6 +43,37 @@ struct LogFilterBody: Decodable, Sendable {
 struct VariableFilterBody: Decodable, Sendable {
     var variables: VariableFilter?
     var sort: VariableSort?
+    var limit: Int?
+    var offset: Int?
+}
+
+/// The body of `/work_pools/filter` and `/work_pools/count`.
+struct WorkPoolFilterBody: Decodable, Sendable {
+    var workPools: WorkPoolFilter?
+    var limit: Int?
+    var offset: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case workPools = "work_pools"
+        case limit, offset
+    }
+}
+
+/// The body of `/work_queues/filter` and `/work_pools/{name}/queues/filter`.
+struct WorkQueueFilterBody: Decodable, Sendable {
+    var workQueues: WorkQueueFilter?
+    var limit: Int?
+    var offset: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case workQueues = "work_queues"
+        case limit, offset
+    }
+}
+
+/// The body of `/work_pools/{name}/workers/filter`.
+struct WorkerFilterBody: Decodable, Sendable {
+    var workers: WorkerFilter?
     var limit: Int?
     var offset: Int?
 }

@@ -15,6 +15,10 @@ enum PrefectAPIRouter {
         StateRoutes.register(on: api, env)
         LogRoutes.register(on: api, env)
         VariableRoutes.register(on: api, env)
+        WorkPoolRoutes.register(on: api, env)
+        WorkPoolQueueRoutes.register(on: api, env)
+        WorkerRoutes.register(on: api, env)
+        WorkQueueRoutes.register(on: api, env)
         return router
     }
 }

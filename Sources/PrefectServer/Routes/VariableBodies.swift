@@ -26,63 +26,39 @@ enum VariableBodies {
     }
 
     static func create(from request: Request) async throws -> Create {
-        let (object, body) = try await members(of: request)
-        var errors: [JSONValue] = []
-        for field in ["name", "value"] where object[field] == nil {
-            errors.append(APIError.validationEntry(type: "missing", loc: ["body", .string(field)], msg: "Field required", input: body))
-        }
-        check(object, errors: &errors)
-        guard errors.isEmpty else { throw APIError.validation(errors, requestBody: body) }
-        let typed = try APIBody.decode(VariableCreate.self, from: ServerJSON.encode(body))
-        return Create(name: typed.name, value: object["value"] ?? .null, tags: typed.tags ?? [])
+        var action = try await ActionBody.read(request, allowed: members)
+        action.require("name", "value")
+        check(&action)
+        let typed = try action.decode(VariableCreate.self)
+        return Create(name: typed.name, value: action.object["value"] ?? .null, tags: typed.tags ?? [])
     }
 
     static func changes(from request: Request) async throws -> Changes {
-        let (object, body) = try await members(of: request)
-        var errors: [JSONValue] = []
-        check(object, errors: &errors)
-        guard errors.isEmpty else { throw APIError.validation(errors, requestBody: body) }
-        let typed = try APIBody.decode(VariableUpdate.self, from: ServerJSON.encode(body))
+        var action = try await ActionBody.read(request, allowed: members)
+        check(&action)
+        let typed = try action.decode(VariableUpdate.self)
         return Changes(
-            name: object["name"].map { _ in typed.name },
-            value: object["value"],
-            tags: object["tags"].map { _ in typed.tags })
+            name: action.has("name") ? .some(typed.name) : .none,
+            value: action.object["value"],
+            tags: action.has("tags") ? .some(typed.tags) : .none)
     }
 
-    private static func members(of request: Request) async throws -> ([String: JSONValue], JSONValue) {
-        let data = try await APIBody.read(request)
-        guard !data.isEmpty else { throw APIBody.missingBody }
-        let body = try APIBody.decode(JSONValue.self, from: data)
-        guard case .object(let object) = body else {
-            throw APIError.validation(
-                [APIError.validationEntry(type: "model_attributes_type", loc: ["body"], msg: "Input should be a valid dictionary or object to extract fields from", input: body)],
-                requestBody: body)
-        }
-        return (object, body)
-    }
+    private static let members: Set<String> = ["name", "value", "tags"]
 
-    private static func check(_ object: [String: JSONValue], errors: inout [JSONValue]) {
-        for (key, value) in object.sorted(by: { $0.key < $1.key }) where !["name", "value", "tags"].contains(key) {
-            errors.append(APIError.validationEntry(
-                type: "extra_forbidden", loc: ["body", .string(key)], msg: "Extra inputs are not permitted", input: value))
-        }
-        if case .string(let name)? = object["name"] {
+    private static func check(_ action: inout ActionBody) {
+        if let name = action.string("name") {
             if name.count > maximumNameLength {
-                errors.append(APIError.validationEntry(
-                    type: "too_long", loc: ["body", "name"],
-                    msg: "Value should have at most \(maximumNameLength) items after validation, not \(name.count)",
-                    input: .string(name)))
+                action.fail(
+                    "name", type: "too_long",
+                    msg: "Value should have at most \(maximumNameLength) items after validation, not \(name.count)")
             } else if !name.unicodeScalars.allSatisfy(isNameCharacter) {
-                errors.append(APIError.validationEntry(
-                    type: "value_error", loc: ["body", "name"],
-                    msg: "Value error, Variable name must only contain lowercase letters, numbers, and dashes or underscores.",
-                    input: .string(name)))
+                action.fail(
+                    "name", type: "value_error",
+                    msg: "Value error, Variable name must only contain lowercase letters, numbers, and dashes or underscores.")
             }
         }
-        if let value = object["value"], value != .null, let text = try? ServerJSON.encode(value), text.count > maximumValueLength {
-            errors.append(APIError.validationEntry(
-                type: "value_error", loc: ["body", "value"],
-                msg: "Value error, Variable value must be less than \(maximumValueLength) characters", input: value))
+        if let value = action.object["value"], value != .null, let text = try? ServerJSON.encode(value), text.count > maximumValueLength {
+            action.fail("value", type: "value_error", msg: "Value error, Variable value must be less than \(maximumValueLength) characters")
         }
     }
 

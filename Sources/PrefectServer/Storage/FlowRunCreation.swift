@@ -6,16 +6,21 @@ import PrefectSchemas
 /// `models.flow_runs.create_flow_run`.
 enum FlowRunCreation {
     /// Creates the run and proposes its first state with `force` (Pending when none is given);
-    /// a run with the same flow and `idempotency_key` is returned as it is instead.
+    /// a run with the same flow and `idempotency_key` is returned as it is instead. With a
+    /// `work_pool_name` the run goes to that pool's `work_queue_name`, or to its default queue.
     static func create(_ db: Database, _ create: FlowRunCreate, now: Date, apiVersion: String?) throws -> (run: FlowRun, json: Data, created: Bool) {
         if let key = create.idempotencyKey,
             let existing = try FlowRunStore.read(db, flowID: create.flowID, idempotencyKey: key, now: now)
         {
-            return (existing, try ServerJSON.encode(existing), false)
+            return (existing, try answer(db, existing, encoded: ServerJSON.encode(existing), now: now), false)
         }
+        var queue: WorkQueue?
         if let pool = create.workPoolName {
-            let detail = create.workQueueName.map { "Work pool queue '\(pool)/\($0)' not found." } ?? "Work pool '\(pool)' not found."
-            throw APIError.notFound(detail)
+            if let name = create.workQueueName {
+                queue = try WorkQueueStore.named(db, pool: pool, name: name)
+            } else if let id = try WorkPoolStore.named(db, pool).defaultQueueID {
+                queue = try WorkQueueStore.read(db, id: id)
+            }
         }
         var labels = try FlowStore.labels(db, id: create.flowID)
         labels["prefect.flow.id"] = .string(create.flowID.prefectString)
@@ -26,11 +31,18 @@ enum FlowRunCreation {
             parameters: create.parameters, idempotencyKey: create.idempotencyKey, context: create.context,
             empiricalPolicy: create.empiricalPolicy.withServerDefaults(), tags: create.tags, labels: labels,
             parentTaskRunID: create.parentTaskRunID, infrastructureDocumentID: create.infrastructureDocumentID,
-            jobVariables: create.jobVariables ?? [:])
+            workQueueID: queue?.id, jobVariables: create.jobVariables ?? [:])
         let state = create.state?.makeState(now: now) ?? .new(.pending, now: now)
         let outcome = try FlowRunOrchestration.setState(
             db, run: run, state: state, force: true, now: now, apiVersion: apiVersion, write: .insert)
-        return (outcome.run, try outcome.runJSON(), true)
+        return (outcome.run, try answer(db, outcome.run, encoded: outcome.runJSON(), now: now), true)
+    }
+
+    /// The answer for `run`: as encoded, or, for a run in a work queue, as the read routes
+    /// answer it (with its queue's name and pool).
+    private static func answer(_ db: Database, _ run: FlowRun, encoded: Data, now: Date) throws -> Data {
+        guard run.workQueueID != nil else { return encoded }
+        return try RunJSON.read(db, table: "flow_run", id: run.id, now: now) ?? encoded
     }
 }
 

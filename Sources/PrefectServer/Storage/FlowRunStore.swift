@@ -13,9 +13,9 @@ enum FlowRunStore: RunStorage {
             sql: """
                 INSERT INTO flow_run (id, flow_id, name, created, updated, state_type, state_name, state_timestamp,
                     start_time, end_time, expected_start_time, next_scheduled_start_time, total_run_time, tags,
-                    deployment_id, work_queue_name, flow_version, parent_task_run_id, idempotency_key,
+                    deployment_id, work_queue_name, work_queue_id, flow_version, parent_task_run_id, idempotency_key,
                     created_by_id, created_by_type, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: arguments.statement)
         return arguments.body
@@ -29,7 +29,7 @@ enum FlowRunStore: RunStorage {
             sql: """
                 UPDATE flow_run SET name = ?, updated = ?, state_type = ?, state_name = ?, state_timestamp = ?,
                     start_time = ?, end_time = ?, expected_start_time = ?, next_scheduled_start_time = ?,
-                    total_run_time = ?, tags = ?, deployment_id = ?, work_queue_name = ?, flow_version = ?,
+                    total_run_time = ?, tags = ?, deployment_id = ?, work_queue_name = ?, work_queue_id = ?, flow_version = ?,
                     parent_task_run_id = ?, idempotency_key = ?, created_by_id = ?, created_by_type = ?, body = ?
                 WHERE id = ?
                 """,
@@ -51,7 +51,7 @@ enum FlowRunStore: RunStorage {
             StoredTime.micros(run.updated ?? Date()), run.stateType?.rawValue, run.stateName,
             StoredTime.optionalMicros(run.state?.timestamp), StoredTime.optionalMicros(run.startTime), StoredTime.optionalMicros(run.endTime),
             StoredTime.optionalMicros(run.expectedStartTime), StoredTime.optionalMicros(run.nextScheduledStartTime), run.totalRunTime,
-            try JSONText.encode(run.tags), run.deploymentID?.prefectString, run.workQueueName, run.flowVersion,
+            try JSONText.encode(run.tags), run.deploymentID?.prefectString, run.workQueueName, run.workQueueID?.prefectString, run.flowVersion,
             run.parentTaskRunID?.prefectString, run.idempotencyKey, run.createdBy?.id?.prefectString, run.createdBy?.type,
             body,
         ]

@@ -48,10 +48,33 @@ enum RunJSON {
         answer(body: body, estimates: estimates, into: &out)
     }
 
+    /// The stored body of `table` as the read routes answer it. A flow run in a work queue gets
+    /// its queue's current name and its pool (as `FlowRunResponse.model_validate(…,
+    /// from_attributes=True)` fills them from the run's queue); ``runJoins(_:)`` must be joined.
+    static func answeredBody(_ table: String) -> String {
+        guard table == "flow_run" else { return "\(table).body" }
+        return """
+            CASE WHEN flow_run.work_queue_id IS NULL THEN flow_run.body ELSE CAST(json_set(CAST(flow_run.body AS TEXT),
+                '$.work_queue_name', COALESCE(run_queue.name, flow_run.work_queue_name),
+                '$.work_pool_id', run_pool.id, '$.work_pool_name', run_pool.name) AS BLOB) END
+            """
+    }
+
+    /// The joins ``answeredBody(_:)`` reads.
+    static func runJoins(_ table: String) -> String {
+        guard table == "flow_run" else { return "" }
+        return """
+            LEFT JOIN work_queue AS run_queue ON run_queue.id = flow_run.work_queue_id
+            LEFT JOIN work_pool AS run_pool ON run_pool.id = run_queue.work_pool_id
+            """
+    }
+
     /// The API's JSON for the run `id` of `table` (`flow_run`, `task_run`), estimates as of `now`.
     static func read(_ db: Database, table: String, id: UUID, now: Date) throws -> Data? {
         guard let row = try Row.fetchOne(
-            db, sql: "SELECT \(table).body, \(estimateColumns(table)) FROM \(table) WHERE id = ?", arguments: [id.prefectString])
+            db,
+            sql: "SELECT \(answeredBody(table)), \(estimateColumns(table)) FROM \(table) \(runJoins(table)) WHERE \(table).id = ?",
+            arguments: [id.prefectString])
         else { return nil }
         var out = Data()
         answer(row: row, now: now, into: &out)
@@ -65,7 +88,7 @@ enum RunJSON {
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT \(table).body, \(estimateColumns(table)) FROM \(table)
+                SELECT \(answeredBody(table)), \(estimateColumns(table)) FROM \(table) \(runJoins(table))
                 WHERE \(condition?.sql ?? "1") ORDER BY \(order) \(page.sql)
                 """,
             arguments: condition?.statementArguments ?? [])

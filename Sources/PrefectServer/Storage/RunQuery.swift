@@ -2,15 +2,18 @@ import PrefectSchemas
 
 /// The filters of a `/flows/filter`, `/flow_runs/filter` or `/task_runs/filter` body, joined
 /// across tables as Prefect's `_apply_flow_filters`, `_apply_flow_run_filters` and
-/// `_apply_task_run_filters` do: a filter on another resource becomes an `EXISTS` on it.
+/// `_apply_task_run_filters` do: a filter on another resource becomes an `EXISTS` on it, a
+/// flow run's work pool and queue through `flow_run.work_queue_id`.
 ///
-/// Deployments, work pools and work queues have no table before the embedded server's
-/// part 2, so a filter on them matches nothing, which is what Prefect answers when none exist.
+/// Deployments have no table yet, so a filter on them matches nothing, which is what Prefect
+/// answers when none exist.
 struct RunQuery {
     var flows: FlowFilter?
     var flowRuns: FlowRunFilter?
     var taskRuns: TaskRunFilter?
-    /// Whether the body carried a deployment, work-pool or work-queue filter.
+    var workPools: WorkPoolFilter?
+    var workQueues: WorkQueueFilter?
+    /// Whether the body carried a deployment filter.
     var filtersUnservedResources = false
 
     /// The condition on `flow`.
@@ -24,7 +27,8 @@ struct RunQuery {
             inner.add(taskRunsOfFlowRun())
             parts.add(exists("flow_run", inner))
         }
-        if filtersUnservedResources { parts.add(.nothing) }
+        // Prefect matches flows to work pools through their deployments, which do not exist yet.
+        if filtersUnservedResources || workPools != nil { parts.add(.nothing) }
         return parts.combined(.and)
     }
 
@@ -40,10 +44,12 @@ struct RunQuery {
             parts.add(exists("flow", inner))
         }
         parts.add(taskRunsOfFlowRun())
+        parts.add(queueOfFlowRun())
         return parts.combined(.and)
     }
 
-    /// The condition on `task_run`.
+    /// The condition on `task_run` (Prefect's task-run routes take no work-pool or work-queue
+    /// filter, so they are ignored here).
     func taskRunCondition() -> SQLCondition? {
         var parts = SQLConditionList()
         parts.add(taskRuns?.sqlCondition())
@@ -61,6 +67,23 @@ struct RunQuery {
             parts.add(exists("flow_run", inner))
         }
         return parts.combined(.and)
+    }
+
+    private var filtersQueues: Bool { workPools != nil || workQueues != nil }
+
+    /// The run's work queue matches the work-queue filter and its pool the work-pool filter.
+    private func queueOfFlowRun() -> SQLCondition? {
+        guard filtersQueues else { return nil }
+        var inner = SQLConditionList()
+        inner.add(SQLCondition(sql: "work_queue.id = flow_run.work_queue_id"))
+        inner.add(workQueues?.sqlCondition())
+        if let workPools {
+            var pool = SQLConditionList()
+            pool.add(SQLCondition(sql: "work_pool.id = work_queue.work_pool_id"))
+            pool.add(workPools.sqlCondition())
+            inner.add(exists("work_pool", pool))
+        }
+        return exists("work_queue", inner)
     }
 
     private func taskRunsOfFlowRun() -> SQLCondition? {

@@ -27,6 +27,7 @@ enum StorageMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-run-lifecycle", migrate: createRunLifecycleTables)
         migrator.registerMigration("v2-variables", migrate: createVariableTable)
+        migrator.registerMigration("v3-work-pools", migrate: createWorkPoolTables)
         return migrator
     }
 
