@@ -13,6 +13,9 @@ the embedded server, projects its answers the same way and compares.
   record-orchestration.py --set resources --api-url http://127.0.0.1:4200/api \\
       --output Tests/PrefectServerTests/Fixtures/resources.json
 
+Record from a server started with `scripts/prefect-server.sh start NAME --no-services`: the
+late-runs service would otherwise rename Scheduled runs of the scenarios Late at random moments.
+
 `--set resources` records the scenarios of resource_scenarios.py (variables, work pools,
 deployments, …) with their generic projection instead.
 """

@@ -16,19 +16,26 @@ public final class PrefectServerApp: Sendable {
     let responder: RouterResponder<PrefectRequestContext>
     let logger: Logger
 
-    private init(database: PrefectDatabase, logger: Logger) {
+    /// The protections the app applies.
+    public let options: PrefectServerOptions
+
+    private init(database: PrefectDatabase, logger: Logger, options: PrefectServerOptions) {
         self.database = database
         self.databasePath = database.path
-        self.responder = PrefectAPIRouter.make(database: database).buildResponder()
+        self.options = options
+        self.responder = PrefectAPIRouter.make(database: database, options: options).buildResponder()
         self.logger = logger
     }
 
     /// Opens (creating and migrating if needed) the database at `databasePath`.
     ///
+    /// - Parameter options: CSRF protection and basic auth (both off by default).
     /// - Throws: ``PrefectServerError`` when the database cannot be opened or is newer than this
     ///   build; nothing is left open then.
-    public static func open(databasePath: String, logger: Logger = Logger(label: "prefect.server")) throws -> PrefectServerApp {
-        PrefectServerApp(database: try PrefectDatabase.open(path: databasePath), logger: logger)
+    public static func open(
+        databasePath: String, logger: Logger = Logger(label: "prefect.server"), options: PrefectServerOptions = PrefectServerOptions()
+    ) throws -> PrefectServerApp {
+        PrefectServerApp(database: try PrefectDatabase.open(path: databasePath), logger: logger, options: options)
     }
 
     /// Closes the database. Requests after this are answered 503.

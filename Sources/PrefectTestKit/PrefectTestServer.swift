@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
 public import PrefectClient
-import PrefectServer
+public import PrefectServer
 import ServiceLifecycle
 
 /// How a test reaches its embedded server.
@@ -31,15 +31,20 @@ public enum PrefectTestServerTransport: Sendable, Hashable, CustomStringConverti
 ///     #expect(try await client.setFlowRunState(flowRunID: run.id, state: .running()).status == .accept)
 /// }
 /// ```
+///
+/// - Parameter options: the server's CSRF protection and basic auth (both off by default); the
+///   client given to `body` has no auth string, so set one on a client of your own to pass.
 public func withPrefectTestServer<Result: Sendable>(
     _ transport: PrefectTestServerTransport = .inProcess,
+    options: PrefectServerOptions = PrefectServerOptions(),
     logger: Logger = Logger(label: "prefect.test-server"),
     _ body: (PrefectClient) async throws -> Result
 ) async throws -> Result {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefect-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let app = try PrefectServerApp.open(databasePath: directory.appendingPathComponent("prefect.db").path, logger: logger)
+    let app = try PrefectServerApp.open(
+        databasePath: directory.appendingPathComponent("prefect.db").path, logger: logger, options: options)
     defer { app.close() }
     let settings = PrefectSettings(home: directory.path)
     switch transport {

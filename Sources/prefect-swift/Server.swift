@@ -26,19 +26,35 @@ struct Start: AsyncParsableCommand {
     @Option(help: "The SQLite database (default: $PREFECT_HOME/prefect-swift.db).")
     var database: String?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Require CSRF tokens for writes (default: PREFECT_SERVER_CSRF_PROTECTION_ENABLED, else off).")
+    var csrfProtection: Bool?
+
+    @Option(help: "Require this user:password as basic auth (default: PREFECT_SERVER_API_AUTH_STRING, else none).")
+    var authString: String?
+
     func run() async throws {
         let settings: PrefectSettings
+        var options: PrefectServerOptions
         do {
             settings = try PrefectSettings.load()
+            options = try PrefectServerOptions.load()
         } catch {
             throw CommandFailure("\(error)")
         }
+        if let csrfProtection { options.csrfProtectionEnabled = csrfProtection }
+        if let authString { options.authString = authString }
         var logger = Logger(label: "prefect.server")
         logger.logLevel = .warning
+        if options.authString == nil, !Self.isLoopback(host) {
+            FileHandle.standardError.write(Data(
+                "Warning: serving on \(host) without an auth string; anyone who can reach it can use the API. Set PREFECT_SERVER_API_AUTH_STRING or --auth-string.\n".utf8))
+        }
         let path = database ?? EmbeddedPrefect.defaultDatabasePath(settings: settings)
         let app: PrefectServerApp
         do {
-            app = try PrefectServerApp.open(databasePath: path, logger: logger)
+            app = try PrefectServerApp.open(databasePath: path, logger: logger, options: options)
         } catch {
             throw CommandFailure("\(error)")
         }
@@ -62,5 +78,10 @@ struct Start: AsyncParsableCommand {
         } catch let error as ServiceGroupError {
             throw CommandFailure("the server stopped: \(error)")
         }
+    }
+
+    /// Whether `host` is a loopback address, reachable only from this machine.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }

@@ -9,6 +9,8 @@ import Testing
 final class ServerProcess: @unchecked Sendable {
     let process = Process()
     let apiURL: URL
+    /// What the server printed up to its URL (warnings included).
+    let startupOutput: String
     private let output: Pipe
 
     /// The `prefect-swift` built next to the test bundle, or `PREFECT_SWIFT_CLI`.
@@ -25,7 +27,7 @@ final class ServerProcess: @unchecked Sendable {
         var text = ""
         let deadline = Date().addingTimeInterval(10)
         let handle = output.fileHandleForReading
-        while Date() < deadline, !text.contains("\n") {
+        while Date() < deadline, !Self.hasURLLine(text) {
             let chunk = handle.availableData
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
@@ -37,6 +39,12 @@ final class ServerProcess: @unchecked Sendable {
             throw Failure(output: text)
         }
         apiURL = url
+        startupOutput = text
+    }
+
+    private static func hasURLLine(_ text: String) -> Bool {
+        guard let start = text.range(of: "PREFECT_API_URL=") else { return false }
+        return text[start.upperBound...].contains("\n")
     }
 
     func kill(_ signal: Int32) {

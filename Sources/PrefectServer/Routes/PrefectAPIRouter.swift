@@ -2,12 +2,17 @@ import Hummingbird
 
 /// The routes of the embedded Prefect API under `/api`, in Prefect's paths and shapes.
 enum PrefectAPIRouter {
-    static func make(database: PrefectDatabase) -> Router<PrefectRequestContext> {
+    /// The router; CSRF protection (checked first, as Prefect's outer app does) and basic
+    /// auth as `options` ask.
+    static func make(database: PrefectDatabase, options: PrefectServerOptions = PrefectServerOptions()) -> Router<PrefectRequestContext> {
         let router = Router(context: PrefectRequestContext.self)
         router.add(middleware: PrefectErrorMiddleware())
-        let api = router.group("api")
         let env = RouteEnvironment(database: database)
+        if options.csrfProtectionEnabled { router.add(middleware: CSRFMiddleware(env: env)) }
+        if let authString = options.authString { router.add(middleware: BasicAuthMiddleware(authString: authString)) }
+        let api = router.group("api")
         HealthRoutes.register(on: api)
+        CSRFTokenRoutes.register(on: api, env, options: options)
         FlowRoutes.register(on: api, env)
         FlowRunRoutes.register(on: api, env)
         FlowRunInputRoutes.register(on: api, env)

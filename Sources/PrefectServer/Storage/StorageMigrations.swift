@@ -28,6 +28,7 @@ enum StorageMigrations {
         migrator.registerMigration("v1-run-lifecycle", migrate: createRunLifecycleTables)
         migrator.registerMigration("v2-variables", migrate: createVariableTable)
         migrator.registerMigration("v3-work-pools", migrate: createWorkPoolTables)
+        migrator.registerMigration("v4-csrf-tokens", migrate: createCSRFTokenTable)
         return migrator
     }
 

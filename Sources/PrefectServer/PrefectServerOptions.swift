@@ -1,0 +1,40 @@
+public import Foundation
+import PrefectClient
+
+/// The embedded server's protections, both off by default as in Prefect 3.9.1: CSRF tokens
+/// for writes (`PREFECT_SERVER_CSRF_PROTECTION_ENABLED`, tokens living
+/// `PREFECT_SERVER_CSRF_TOKEN_EXPIRATION`) and HTTP basic auth on every route but the health
+/// check (`PREFECT_SERVER_API_AUTH_STRING`, `user:password`).
+///
+/// The auth string is a secret: its description shows only whether one is set.
+public struct PrefectServerOptions: Sendable, CustomStringConvertible {
+    /// Whether writes (`POST`, `PUT`, `PATCH`, `DELETE`) need a token from `GET /api/csrf-token`.
+    public var csrfProtectionEnabled: Bool
+    /// How long a CSRF token is valid, in seconds (Prefect's default is one hour).
+    public var csrfTokenExpiration: TimeInterval
+    /// The `user:password` every request must send as basic auth; nil for none.
+    public var authString: String?
+
+    public init(csrfProtectionEnabled: Bool = false, csrfTokenExpiration: TimeInterval = 3600, authString: String? = nil) {
+        self.csrfProtectionEnabled = csrfProtectionEnabled
+        self.csrfTokenExpiration = csrfTokenExpiration
+        self.authString = authString
+    }
+
+    /// The options the settings give, from the environment and then the active profile.
+    ///
+    /// - Throws: ``PrefectClientConfigurationError`` naming a setting that does not parse.
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PrefectServerOptions {
+        let source = try PrefectSettings.settingSource(environment: environment).source
+        var options = PrefectServerOptions()
+        options.csrfProtectionEnabled = try source.flag("PREFECT_SERVER_CSRF_PROTECTION_ENABLED") ?? false
+        options.csrfTokenExpiration = try source.number("PREFECT_SERVER_CSRF_TOKEN_EXPIRATION", minimum: 0) ?? 3600
+        options.authString = source.text("PREFECT_SERVER_API_AUTH_STRING")
+        return options
+    }
+
+    public var description: String {
+        "PrefectServerOptions(csrfProtectionEnabled: \(csrfProtectionEnabled), csrfTokenExpiration: \(csrfTokenExpiration), "
+            + "authString: \(authString == nil ? "nil" : "<set>"))"
+    }
+}
