@@ -7,11 +7,14 @@
 #   2. `prefect-bench embedded`: in-process createFlowRun(flowID:), client + server CPU per op, and
 #      `prefect-bench client --embedded`: sections a–e of the client benchmark over
 #      InProcessTransport;
+#   1b. Benchmarks/pool_poll.py: POST /work_pools/{name}/get_scheduled_flow_runs (what workers
+#      poll) with wrk, on a pool holding --pool-runs scheduled runs (10,000), on both servers;
 #   3. `prefect-bench fill` creates 100,000 flow runs on `prefect-swift server start`, then the
 #      server's resident memory is read from /proc, and the time a restart on that database
 #      takes until /api/health answers.
 #
-#   Benchmarks/server-compare.sh [--duration 10] [--connections 1,16] [--fill 100000] [--out DIR]
+#   Benchmarks/server-compare.sh [--duration 10] [--connections 1,16] [--fill 100000]
+#       [--pool-runs 10000] [--out DIR]
 #
 # Needs wrk (apt-get install -y wrk), ../shared/bench beside the checkout, and the Prefect venv
 # of scripts/prefect-server.sh.
@@ -22,14 +25,16 @@ SHARED_BENCH="${SHARED_BENCH:-$ROOT/../shared/bench}"
 DURATION=10
 CONNECTIONS=1,16
 FILL=100000
+POOL_RUNS=10000
 OUT=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --fill) FILL="$2"; shift 2 ;;
+    --pool-runs) POOL_RUNS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -61,6 +66,8 @@ wait_health "http://127.0.0.1:$PORT/api"; sleep 3
 "$BIN/prefect-bench" fill --api-url "http://127.0.0.1:$PORT/api" --n 500 --concurrency 1 >/dev/null
 "$PY" "$SHARED_BENCH/raw_ceiling.py" --api-url "http://127.0.0.1:$PORT/api" --server-pid "$STOCK_PID" \
   --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/stock.json" >/dev/null
+"$PY" "$ROOT/Benchmarks/pool_poll.py" --api-url "http://127.0.0.1:$PORT/api" --runs "$POOL_RUNS" --server-pid "$STOCK_PID" \
+  --duration "$DURATION" --connections "$CONNECTIONS" --shared-bench "$SHARED_BENCH" --output "$OUT/stock-poll.json" >/dev/null
 kill "$STOCK_PID"; wait "$STOCK_PID" 2>/dev/null || true
 
 echo "== prefect-swift server start ($(date -u +%H:%M:%S))" >&2
@@ -72,6 +79,8 @@ SWIFT_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/swift.out")"
 "$BIN/prefect-bench" fill --api-url "$SWIFT_URL" --n 500 --concurrency 1 >/dev/null
 "$PY" "$SHARED_BENCH/raw_ceiling.py" --api-url "$SWIFT_URL" --server-pid "$SWIFT_PID" \
   --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/swift.json" >/dev/null
+"$PY" "$ROOT/Benchmarks/pool_poll.py" --api-url "$SWIFT_URL" --runs "$POOL_RUNS" --server-pid "$SWIFT_PID" \
+  --duration "$DURATION" --connections "$CONNECTIONS" --shared-bench "$SHARED_BENCH" --output "$OUT/swift-poll.json" >/dev/null
 
 echo "== fill $FILL flow runs, then memory ($(date -u +%H:%M:%S))" >&2
 "$BIN/prefect-bench" fill --api-url "$SWIFT_URL" --n "$FILL" --concurrency 16 >"$OUT/fill.json"
@@ -123,6 +132,21 @@ for ep in ("create", "filter"):
     best_swift = max((v.get("ok_per_s") or 0) for k2, v in swift.items() if k2.startswith(ep))
     if best_stock:
         print(f"\n{ep}: best prefect-swift {best_swift} ok/s vs best stock {best_stock} ok/s = {best_swift / best_stock:.1f}×")
+stock_poll = json.loads((out / "stock-poll.json").read_text())
+swift_poll = json.loads((out / "swift-poll.json").read_text())
+print(f"\n| get_scheduled_flow_runs, pool of {swift_poll['meta']['runs_in_pool']} scheduled runs, "
+      f"{swift_poll['meta']['runs_per_poll']} per answer | conns | stock ok/s | stock p99 ms | prefect-swift ok/s | p50 ms | p99 ms | errors | server CPU µs/req |")
+print("|---|---:|---:|---:|---:|---:|---:|---|---:|")
+for key in sorted(swift_poll["results"]):
+    s, k = swift_poll["results"][key], stock_poll["results"].get(key, {})
+    sl, kl = s.get("latency_ms") or {}, k.get("latency_ms") or {}
+    errors = {name: s.get(field) for name, field in (("non-2xx", "err_status_ge_400"), ("socket", "err_socket")) if s.get(field)}
+    print(f"| poll | {key.rsplit('_c', 1)[1]} | {k.get('ok_per_s')} | {kl.get('p99')} | {s.get('ok_per_s')} | {sl.get('p50')} | {sl.get('p99')} | {errors or 'none'} | {s.get('server_cpu_us_per_req')} |")
+best_stock_poll = max((v.get("ok_per_s") or 0) for v in stock_poll["results"].values())
+best_swift_poll = max((v.get("ok_per_s") or 0) for v in swift_poll["results"].values())
+if best_stock_poll:
+    print(f"\npoll: best prefect-swift {best_swift_poll} ok/s vs best stock {best_stock_poll} ok/s = {best_swift_poll / best_stock_poll:.1f}× "
+          f"(filling the pool took {stock_poll['meta']['fill_s']} s on stock, {swift_poll['meta']['fill_s']} s on prefect-swift)")
 emb = json.loads((out / "embedded.json").read_text())
 fill = json.loads((out / "fill.json").read_text())
 print(f"\nin-process createFlowRun(flowID:): {emb.get('client_cpu_us_per_op')} µs CPU per create (client + server), "

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Workers polling a work pool: POST {api}/work_pools/{pool}/get_scheduled_flow_runs with wrk,
+for a pool holding --runs scheduled flow runs (default 10,000), the body Prefect's worker sends
+(scheduled_before, the server's default limit of 200).
+
+Reuses raw_ceiling.py's wrk driver (../shared/bench) so the figures compare with the rest of
+Benchmarks/server-compare.sh; prints ONE JSON object (setup time, results per connection count).
+
+  pool_poll.py --api-url http://127.0.0.1:4200/api [--runs 10000] [--connections 1,16]
+      [--duration 10] [--server-pid PID] [--shared-bench ../shared/bench] [--output FILE]
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import os
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from datetime import datetime, timedelta, timezone
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--api-url", required=True)
+    p.add_argument("--runs", type=int, default=10_000)
+    p.add_argument("--connections", default="1,16")
+    p.add_argument("--duration", type=int, default=10)
+    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--server-pid", type=int, default=None)
+    p.add_argument("--shared-bench", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "bench"))
+    p.add_argument("--wrk", default="wrk")
+    p.add_argument("--output", default=None)
+    return p.parse_args()
+
+
+def post(url: str, body: dict, attempts: int = 20) -> dict:
+    """POST with retries on 503 and dropped connections (the stock server sheds load)."""
+    data = json.dumps(body).encode()
+    for attempt in range(attempts):
+        try:
+            req = urllib.request.Request(url, data=data, method="POST", headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(req, timeout=60) as resp:
+                return json.loads(resp.read())
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503 or attempt == attempts - 1:
+                raise
+        except (urllib.error.URLError, ConnectionError):
+            if attempt == attempts - 1:
+                raise
+        time.sleep(min(0.05 * 2 ** attempt, 2))
+    raise RuntimeError("unreachable")
+
+
+def fill(api: str, runs: int) -> tuple[str, float]:
+    """A fresh pool and `runs` scheduled runs in its default queue, one idempotency key each
+    (a create retried after a lost answer stays one run)."""
+    pool = f"bench-pool-{uuid.uuid4().hex[:8]}"
+    post(f"{api}/work_pools/", {"name": pool, "type": "process"})
+    flow_id = post(f"{api}/flows/", {"name": "pool-poll-bench"})["id"]
+    start = datetime.now(timezone.utc) - timedelta(hours=1)
+    began = time.perf_counter()
+
+    def create(i: int) -> None:
+        post(f"{api}/flow_runs/", {
+            "flow_id": flow_id, "work_pool_name": pool, "idempotency_key": f"{pool}-{i}",
+            "state": {"type": "SCHEDULED", "state_details": {"scheduled_time": (start + timedelta(seconds=i)).isoformat()}},
+        })
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as executor:
+        list(executor.map(create, range(runs)))
+    return pool, time.perf_counter() - began
+
+
+def main() -> None:
+    args = parse_args()
+    sys.path.insert(0, os.path.abspath(args.shared_bench))
+    import raw_ceiling  # the shared wrk driver
+
+    api = args.api_url.rstrip("/")
+    pool, fill_s = fill(api, args.runs)
+    count = post(f"{api}/flow_runs/count", {"work_pools": {"name": {"any_": [pool]}}})
+    body = {"scheduled_before": (datetime.now(timezone.utc) + timedelta(days=365)).isoformat()}
+    url = f"{api}/work_pools/{pool}/get_scheduled_flow_runs"
+    first = post(url, body)
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="pool-poll-", dir="/tmp") as tmp:
+        lua = os.path.join(tmp, "poll.lua")
+        with open(lua, "w") as fh:
+            fh.write(raw_ceiling.LUA_TEMPLATE % {"body": json.dumps(body)})
+        for conns in [int(c) for c in args.connections.split(",") if c.strip()]:
+            if args.warmup:
+                raw_ceiling.run_wrk(args, url, lua, conns, args.warmup)
+            results[f"poll_c{conns}"] = raw_ceiling.run_wrk(args, url, lua, conns, args.duration)
+            print(f"poll c={conns}: {results[f'poll_c{conns}'].get('ok_per_s')} ok/s", file=sys.stderr, flush=True)
+    doc = {
+        "meta": {"tool": "pool_poll.py", "api_url": api, "pool": pool, "runs_in_pool": count,
+                 "fill_s": round(fill_s, 1), "runs_per_poll": len(first), "body": body},
+        "results": results,
+    }
+    text = json.dumps(doc, indent=2)
+    if args.output:
+        with open(args.output, "w") as fh:
+            fh.write(text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
