@@ -21,12 +21,6 @@ struct APIError: Error, HTTPResponseError {
 
     static func notFound(_ detail: String) -> APIError { .detail(.notFound, detail) }
 
-    /// An unhandled exception on Prefect's side (`{"exception_message": "Internal Server Error"}`),
-    /// answered where Prefect 3.9.1 itself fails that way.
-    static var internalServerError: APIError {
-        APIError(status: .internalServerError, body: ["exception_message": "Internal Server Error"])
-    }
-
     /// `ObjectNotFoundError` raised inside the models (Prefect's
     /// `prefect_object_not_found_exception_handler`).
     static func objectNotFound(_ message: String) -> APIError {

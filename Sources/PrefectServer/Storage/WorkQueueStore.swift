@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HTTPTypes
 import PrefectSchemas
 
 /// Work queues in table `work_queue` (Prefect's `models/workers.py` and `models/work_queues.py`).
@@ -132,12 +133,13 @@ enum WorkQueueStore {
     }
 
     /// Deletes the queue and renumbers the rest; false when it does not exist. A pool's
-    /// default queue cannot go: Prefect 3.9.1 answers that with a 500.
+    /// default queue cannot go: 409 with Prefect's reason ("Can't delete a pool's default
+    /// queue."), where Prefect 3.9.1 itself lets that error out as a 500.
     static func delete(_ db: Database, id: UUID) throws -> Bool {
         guard let queue = try read(db, id: id), let poolID = queue.workPoolID else { return false }
         let isDefault = try Bool.fetchOne(
             db, sql: "SELECT EXISTS (SELECT 1 FROM work_pool WHERE default_queue_id = ?)", arguments: [id.prefectString]) ?? false
-        guard !isDefault else { throw APIError.internalServerError }
+        guard !isDefault else { throw APIError.detail(.conflict, "Can't delete a pool's default queue.") }
         try detachRuns(db, queueCondition: SQLCondition(sql: "work_queue_id = ?", arguments: [id.prefectString]))
         try db.execute(sql: "DELETE FROM work_queue WHERE id = ?", arguments: [id.prefectString])
         try reorder(db, poolID: poolID, moving: nil, to: nil)
