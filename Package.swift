@@ -150,6 +150,8 @@ let package = Package(
                 "PrefectServer", "PrefectClient", "PrefectTestKit", "PrefectTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             // The recordings are read from the source tree (#filePath), not bundled.
             exclude: ["Fixtures"],

@@ -34,12 +34,17 @@ struct Start: AsyncParsableCommand {
     @Option(help: "Require this user:password as basic auth (default: PREFECT_SERVER_API_AUTH_STRING, else none).")
     var authString: String?
 
+    @Flag(help: "Run no background service (late runs, pause expirations); each has its own PREFECT_SERVER_SERVICES_*_ENABLED.")
+    var noServices = false
+
     func run() async throws {
         let settings: PrefectSettings
         var options: PrefectServerOptions
+        let services: PrefectServerServices
         do {
             settings = try PrefectSettings.load()
             options = try PrefectServerOptions.load()
+            services = noServices ? .none : try PrefectServerServices.load()
         } catch {
             throw CommandFailure("\(error)")
         }
@@ -70,7 +75,8 @@ struct Start: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(banner.utf8))
         }
         let group = ServiceGroup(
-            configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(
+                services: [service] + app.backgroundServices(services), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch let error as PrefectServerError {

@@ -14,6 +14,15 @@ enum FlowRunOrchestration {
         return try setState(db, run: run, state: state, force: force, now: now, apiVersion: apiVersion)
     }
 
+    /// Proposes `state` through `policy` (a service's own policy) and the global transforms.
+    static func setState(
+        _ db: Database, run: FlowRun, state: State, policy: OrchestrationPolicy<FlowRun>, now: Date
+    ) throws -> SetStateOutcome<FlowRun> {
+        try RunOrchestration.setState(
+            FlowRunStore.self, db, run: run, state: state, policy: policy, global: Policies.globalFlow, now: now,
+            apiVersion: nil, write: .update)
+    }
+
     static func setState(
         _ db: Database, run: FlowRun, state: State, force: Bool, now: Date, apiVersion: String?, write: RunWrite = .update
     ) throws -> SetStateOutcome<FlowRun> {

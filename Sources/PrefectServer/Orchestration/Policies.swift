@@ -26,6 +26,12 @@ enum Policies {
         RetryFailedFlows(),
     ])
 
+    /// `MarkLateRunsPolicy`: what the late-runs service proposes `Late` through
+    /// (`EnforceDeploymentConcurrencyOnLate` joins with deployment concurrency).
+    static let markLateRuns = OrchestrationPolicy<FlowRun>(rules: [
+        EnsureOnlyScheduledFlowsMarkedLate(),
+    ])
+
     /// `MinimalFlowPolicy`: what `force=true` still applies to flow runs.
     static let minimalFlow = OrchestrationPolicy<FlowRun>(rules: [
         TransformRule(transform: PreserveDeploymentConcurrencyLeaseId()),

@@ -1,0 +1,24 @@
+public import ServiceLifecycle
+
+extension PrefectServerApp {
+    /// The enabled background services on this app's database, as swift-service-lifecycle
+    /// services to run beside ``PrefectServerService`` (they stop on graceful shutdown).
+    public func backgroundServices(_ services: PrefectServerServices) -> [any Service] {
+        var running: [any Service] = []
+        let database = self.database
+        if services.lateRuns.enabled {
+            let after = services.lateRuns.afterSeconds
+            running.append(PeriodicService(name: "late runs", interval: services.lateRuns.loopSeconds, logger: logger) { now in
+                try await LateRuns.pass(database, afterSeconds: after, now: now)
+            })
+        }
+        if services.pauseExpirations.enabled {
+            running.append(PeriodicService(
+                name: "pause expirations", interval: services.pauseExpirations.loopSeconds, logger: logger
+            ) { now in
+                try await PauseExpirations.pass(database, now: now)
+            })
+        }
+        return running
+    }
+}

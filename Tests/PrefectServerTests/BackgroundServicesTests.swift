@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import PrefectClient
+@testable import PrefectServer
+import ServiceLifecycle
+import Testing
+
+/// The late-runs and pause-expiration services, on their own short clock, on a real database.
+@Suite("Background services: late runs and pause expirations")
+struct BackgroundServicesTests {
+    /// An app on a throw-away database with an in-process client.
+    private func withApp(_ body: (PrefectServerApp, PrefectClient) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("services-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let app = try PrefectServerApp.open(databasePath: directory.appendingPathComponent("prefect.db").path)
+        defer { app.close() }
+        let client = try PrefectClient(
+            apiURL: EmbeddedPrefect.apiURL, transport: InProcessTransport(app: app), serverType: .ephemeral,
+            settings: PrefectSettings(home: directory.path))
+        do {
+            try await body(app, client)
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    @Test("a pass marks Scheduled runs past the grace period Late at their time, and nothing else")
+    func lateRunsPass() async throws {
+        try await withApp { app, client in
+            let flowID = try await client.createFlowFromName("late-runs")
+            let past = Date().addingTimeInterval(-120)
+            let due = try await client.createFlowRun(flowID: flowID, state: .scheduled(at: past))
+            let recent = try await client.createFlowRun(flowID: flowID, state: .scheduled(at: Date().addingTimeInterval(-5)))
+            let future = try await client.createFlowRun(flowID: flowID, state: .scheduled(at: Date().addingTimeInterval(3600)))
+            let retrying = try await client.createFlowRun(flowID: flowID, state: .awaitingRetry(at: past))
+            let running = try await client.createFlowRun(flowID: flowID, state: .running())
+
+            #expect(try await LateRuns.pass(app.database, afterSeconds: 15, now: Date()) == 1)
+            let late = try await client.readFlowRun(flowRunID: due.id)
+            #expect(late.stateType == .scheduled)
+            #expect(late.stateName == "Late")
+            let lateTime = try #require(late.state?.stateDetails.scheduledTime)
+            #expect(abs(lateTime.timeIntervalSince(past)) < 0.001, "Late keeps the scheduled time")
+            for run in [recent, future, retrying, running] {
+                #expect(try await client.readFlowRun(flowRunID: run.id).stateName == run.stateName)
+            }
+            #expect(try await LateRuns.pass(app.database, afterSeconds: 15, now: Date()) == 0, "a Late run is not marked again")
+            let states = try await client.readFlowRunStates(flowRunID: due.id)
+            #expect(states.map(\.name) == ["Scheduled", "Late"])
+        }
+    }
+
+    @Test("a pass fails Paused runs whose pause timed out, with Prefect's message")
+    func pauseExpirationsPass() async throws {
+        try await withApp { app, client in
+            let flowID = try await client.createFlowFromName("pauses")
+            let expired = try await client.createFlowRun(flowID: flowID, state: .running())
+            let waiting = try await client.createFlowRun(flowID: flowID, state: .running())
+            var soon = StateDetails()
+            soon.pauseTimeout = Date().addingTimeInterval(0.2)
+            _ = try await client.setFlowRunState(flowRunID: expired.id, state: .make(.paused, stateDetails: soon))
+            var later = StateDetails()
+            later.pauseTimeout = Date().addingTimeInterval(3600)
+            _ = try await client.setFlowRunState(flowRunID: waiting.id, state: .make(.paused, stateDetails: later))
+
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await PauseExpirations.pass(app.database, now: Date()) == 1)
+            let failed = try await client.readFlowRun(flowRunID: expired.id)
+            #expect(failed.stateType == .failed)
+            #expect(failed.state?.message == "The flow was paused and never resumed.")
+            #expect(try await client.readFlowRun(flowRunID: waiting.id).stateType == .paused)
+        }
+    }
+
+    @Test("running as services: a due run turns Late and an expired pause Failed on their own, and they stop on shutdown")
+    func asServices() async throws {
+        try await withApp { app, client in
+            let flowID = try await client.createFlowFromName("services")
+            let due = try await client.createFlowRun(flowID: flowID, state: .scheduled(at: Date().addingTimeInterval(-2)))
+            let paused = try await client.createFlowRun(flowID: flowID, state: .running())
+            var details = StateDetails()
+            details.pauseTimeout = Date().addingTimeInterval(0.5)
+            _ = try await client.setFlowRunState(flowRunID: paused.id, state: .make(.paused, stateDetails: details))
+
+            let services = PrefectServerServices(
+                lateRuns: .init(loopSeconds: 0.05, afterSeconds: 1), pauseExpirations: .init(loopSeconds: 0.05))
+            let group = ServiceGroup(configuration: .init(services: app.backgroundServices(services), logger: Logger(label: "test")))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                let deadline = ContinuousClock.now + .seconds(20)
+                var lateName: String?
+                var pausedType: StateType?
+                while ContinuousClock.now < deadline {
+                    lateName = try await client.readFlowRun(flowRunID: due.id).stateName
+                    pausedType = try await client.readFlowRun(flowRunID: paused.id).stateType
+                    if lateName == "Late", pausedType == .failed { break }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(lateName == "Late")
+                #expect(pausedType == .failed)
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            #expect(PrefectServerServices.none.lateRuns.enabled == false)
+            #expect(app.backgroundServices(.none).isEmpty)
+        }
+    }
+
+    @Test("the settings name Prefect's, with its defaults")
+    func settings() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("services-\(UUID().uuidString)").path
+        let defaults = try PrefectServerServices.load(environment: ["PREFECT_HOME": home])
+        #expect(defaults.lateRuns.enabled && defaults.lateRuns.loopSeconds == 5 && defaults.lateRuns.afterSeconds == 15)
+        #expect(defaults.pauseExpirations.enabled && defaults.pauseExpirations.loopSeconds == 5)
+        let set = try PrefectServerServices.load(environment: [
+            "PREFECT_HOME": home, "PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED": "false",
+            "PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS": "60", "PREFECT_SERVER_SERVICES_PAUSE_EXPIRATIONS_LOOP_SECONDS": "1",
+        ])
+        #expect(!set.lateRuns.enabled && set.lateRuns.afterSeconds == 60 && set.pauseExpirations.loopSeconds == 1)
+    }
+}
