@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Hummingbird
 import PrefectSchemas
 
@@ -44,18 +45,12 @@ enum VariableRoutes {
 
         variables.patch(":id") { request, context -> Response in
             let id = try context.uuid("id")
-            let clock = RequestClock(request)
-            let changes = try await VariableBodies.changes(from: request)
-            _ = try await found(env.write { try VariableStore.update($0, VariableStore.read($0, id: id), changes, now: clock.now) })
-            return JSONResponse.noContent()
+            return try await update(request, env) { try VariableStore.read($0, id: id) }
         }
 
         variables.patch("name/:name") { request, context -> Response in
             let name = try context.string("name")
-            let clock = RequestClock(request)
-            let changes = try await VariableBodies.changes(from: request)
-            _ = try await found(env.write { try VariableStore.update($0, VariableStore.read($0, name: name), changes, now: clock.now) })
-            return JSONResponse.noContent()
+            return try await update(request, env) { try VariableStore.read($0, name: name) }
         }
 
         variables.delete(":id") { _, context -> Response in
@@ -69,6 +64,16 @@ enum VariableRoutes {
             _ = try await found(env.write { try VariableStore.delete($0, name: name) })
             return JSONResponse.noContent()
         }
+    }
+
+    /// Applies the request's changes to the variable `lookup` finds, or answers 404.
+    private static func update(
+        _ request: Request, _ env: RouteEnvironment, lookup: @escaping @Sendable (Database) throws -> Variable?
+    ) async throws -> Response {
+        let clock = RequestClock(request)
+        let changes = try await VariableBodies.changes(from: request)
+        _ = try await found(env.write { try VariableStore.update($0, lookup($0), changes, now: clock.now) })
+        return JSONResponse.noContent()
     }
 
     /// The variable, or Prefect's 404 "Variable not found.".
