@@ -9,7 +9,22 @@ import UnixSignals
 /// `prefect-swift server`: the embedded Prefect API.
 struct Server: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the embedded Prefect API.", subcommands: [Start.self])
+        abstract: "Run the embedded Prefect API.", subcommands: [Start.self, Routes.self])
+}
+
+/// `prefect-swift server routes`: the routes the embedded API serves, one `METHOD /path` a line.
+struct Routes: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the routes the embedded Prefect API serves.")
+
+    func run() async throws {
+        let routes: [String]
+        do {
+            routes = try ServedRoutes.list()
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        print(routes.joined(separator: "\n"))
+    }
 }
 
 /// `prefect-swift server start`: serves the embedded API on the network, so any Prefect client

@@ -12,6 +12,7 @@ enum PrefectAPIRouter {
         if let authString = options.authString { router.add(middleware: BasicAuthMiddleware(authString: authString)) }
         let api = router.group("api")
         HealthRoutes.register(on: api)
+        OpenAPIRoutes.register(on: api)
         CSRFTokenRoutes.register(on: api, env, options: options)
         FlowRoutes.register(on: api, env)
         FlowRunRoutes.register(on: api, env)
