@@ -107,6 +107,8 @@ echo "== the official Python client (prefect 3.9.1) against prefect-swift server
   --n 10 --sections a,b,c,d,e --output "$swift_home/python-client.json" 2>"$swift_home/python-client.err" >/dev/null \
   || { tail -30 "$swift_home/python-client.err" >&2; echo "the Python client benchmark failed" >&2; exit 1; }
 "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-client-run.py" "$swift_home/python-client.json"
+PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
+  "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-work-pools.py"
 
 echo "== swift test (set-up took $(( $(date +%s) - started )) s)"
 status=0
