@@ -49,7 +49,7 @@ struct Start: AsyncParsableCommand {
     @Option(help: "Require this user:password as basic auth (default: PREFECT_SERVER_API_AUTH_STRING, else none).")
     var authString: String?
 
-    @Flag(help: "Run no background service (late runs, pause expirations); each has its own PREFECT_SERVER_SERVICES_*_ENABLED.")
+    @Flag(help: "Run no background service (late runs, pause expirations, cancellation clean-up); each has its own PREFECT_SERVER_SERVICES_*_ENABLED.")
     var noServices = false
 
     func run() async throws {

@@ -109,6 +109,42 @@ struct BackgroundServicesTests {
         }
     }
 
+    @Test("cancellation clean-up: a cancelled flow's task runs and subflows are cancelled, a stuck Cancelling run times out")
+    func cancellationCleanupPass() async throws {
+        try await withApp { app, client in
+            let flowID = try await client.createFlowFromName("cleanup")
+            let parent = try await client.createFlowRun(flowID: flowID, state: .running())
+            let task = try await client.createTaskRun(taskKey: "work", flowRunID: parent.id, dynamicKey: "0", state: .running())
+            let done = try await client.createTaskRun(taskKey: "done", flowRunID: parent.id, dynamicKey: "0", state: .completed())
+            let tracker = try await client.createTaskRun(taskKey: "sub", flowRunID: parent.id, dynamicKey: "1", state: .running())
+            let subflow = try await client.createFlowRun(flowID: flowID, parentTaskRunID: tracker.id, state: .running())
+            let other = try await client.createFlowRun(flowID: flowID, state: .running())
+            let otherTracker = try await client.createTaskRun(taskKey: "sub", flowRunID: other.id, dynamicKey: "0", state: .running())
+            let livingSubflow = try await client.createFlowRun(flowID: flowID, parentTaskRunID: otherTracker.id, state: .running())
+            _ = try await client.setFlowRunState(flowRunID: parent.id, state: .make(.cancelled), force: true)
+
+            let stuck = try await client.createFlowRun(flowID: flowID, state: .running())
+            _ = try await client.setFlowRunState(flowRunID: stuck.id, state: .make(.cancelling))
+            try await Task.sleep(for: .milliseconds(300))
+            let fresh = try await client.createFlowRun(flowID: flowID, state: .running())
+            _ = try await client.setFlowRunState(flowRunID: fresh.id, state: .make(.cancelling))
+
+            try await CancellationCleanup.pass(app.database, cancellingTimeout: 0.25, now: Date())
+            let cancelledTask = try await client.readTaskRun(taskRunID: task.id)
+            #expect(cancelledTask.stateType == .cancelled)
+            #expect(cancelledTask.state?.message == "The parent flow run was cancelled.")
+            #expect(try await client.readTaskRun(taskRunID: done.id).stateType == .completed, "finished task runs stay")
+            let cancelledSubflow = try await client.readFlowRun(flowRunID: subflow.id)
+            #expect(cancelledSubflow.stateType == .cancelled)
+            #expect(cancelledSubflow.state?.message == "The parent flow run was cancelled.")
+            #expect(try await client.readFlowRun(flowRunID: livingSubflow.id).stateType == .running, "its parent runs on")
+            let timedOut = try await client.readFlowRun(flowRunID: stuck.id)
+            #expect(timedOut.stateType == .cancelled)
+            #expect(timedOut.state?.message == "Flow run cancellation timed out; marked this flow run as Cancelled.")
+            #expect(try await client.readFlowRun(flowRunID: fresh.id).stateType == .cancelling)
+        }
+    }
+
     @Test("the settings name Prefect's, with its defaults")
     func settings() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("services-\(UUID().uuidString)").path
@@ -120,5 +156,6 @@ struct BackgroundServicesTests {
             "PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS": "60", "PREFECT_SERVER_SERVICES_PAUSE_EXPIRATIONS_LOOP_SECONDS": "1",
         ])
         #expect(!set.lateRuns.enabled && set.lateRuns.afterSeconds == 60 && set.pauseExpirations.loopSeconds == 1)
+        #expect(defaults.cancellationCleanup.loopSeconds == 20 && defaults.cancellationCleanup.cancellingTimeoutSeconds == 300)
     }
 }

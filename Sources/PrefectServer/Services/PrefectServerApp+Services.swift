@@ -19,6 +19,14 @@ extension PrefectServerApp {
                 try await PauseExpirations.pass(database, now: now)
             })
         }
+        if services.cancellationCleanup.enabled {
+            let timeout = services.cancellationCleanup.cancellingTimeoutSeconds
+            running.append(PeriodicService(
+                name: "cancellation clean-up", interval: services.cancellationCleanup.loopSeconds, logger: logger
+            ) { now in
+                try await CancellationCleanup.pass(database, cancellingTimeout: timeout, now: now)
+            })
+        }
         return running
     }
 }

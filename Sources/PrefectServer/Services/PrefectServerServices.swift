@@ -29,22 +29,44 @@ public struct PrefectServerServices: Sendable {
         }
     }
 
+    /// `CancellationCleanup`: the task runs and subflows of cancelled flow runs are cancelled,
+    /// and runs stuck Cancelling past `cancellingTimeoutSeconds` become Cancelled.
+    public struct CancellationCleanup: Sendable {
+        public var enabled = true
+        public var loopSeconds: TimeInterval = 20
+        public var cancellingTimeoutSeconds: TimeInterval = 300
+
+        public init(enabled: Bool = true, loopSeconds: TimeInterval = 20, cancellingTimeoutSeconds: TimeInterval = 300) {
+            self.enabled = enabled
+            self.loopSeconds = loopSeconds
+            self.cancellingTimeoutSeconds = cancellingTimeoutSeconds
+        }
+    }
+
     public var lateRuns: LateRuns
     public var pauseExpirations: PauseExpirations
+    public var cancellationCleanup: CancellationCleanup
 
-    public init(lateRuns: LateRuns = LateRuns(), pauseExpirations: PauseExpirations = PauseExpirations()) {
+    public init(
+        lateRuns: LateRuns = LateRuns(), pauseExpirations: PauseExpirations = PauseExpirations(),
+        cancellationCleanup: CancellationCleanup = CancellationCleanup()
+    ) {
         self.lateRuns = lateRuns
         self.pauseExpirations = pauseExpirations
+        self.cancellationCleanup = cancellationCleanup
     }
 
     /// Every service off.
     public static var none: PrefectServerServices {
-        PrefectServerServices(lateRuns: LateRuns(enabled: false), pauseExpirations: PauseExpirations(enabled: false))
+        PrefectServerServices(
+            lateRuns: LateRuns(enabled: false), pauseExpirations: PauseExpirations(enabled: false),
+            cancellationCleanup: CancellationCleanup(enabled: false))
     }
 
     /// The settings `PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED`, `…_LOOP_SECONDS`,
-    /// `…_AFTER_SECONDS`, `PREFECT_SERVER_SERVICES_PAUSE_EXPIRATIONS_ENABLED` and `…_LOOP_SECONDS`,
-    /// from the environment and then the active profile.
+    /// `…_AFTER_SECONDS`, `PREFECT_SERVER_SERVICES_PAUSE_EXPIRATIONS_ENABLED`, `…_LOOP_SECONDS`,
+    /// `PREFECT_SERVER_SERVICES_CANCELLATION_CLEANUP_ENABLED`, `…_LOOP_SECONDS` and
+    /// `…_CANCELLING_TIMEOUT_SECONDS`, from the environment and then the active profile.
     ///
     /// - Throws: ``PrefectClientConfigurationError`` naming a setting that does not parse.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PrefectServerServices {
@@ -57,6 +79,11 @@ public struct PrefectServerServices: Sendable {
         let pauses = "PREFECT_SERVER_SERVICES_PAUSE_EXPIRATIONS_"
         services.pauseExpirations.enabled = try source.flag(pauses + "ENABLED") ?? true
         services.pauseExpirations.loopSeconds = try source.number(pauses + "LOOP_SECONDS", minimum: 0.01) ?? 5
+        let cleanup = "PREFECT_SERVER_SERVICES_CANCELLATION_CLEANUP_"
+        services.cancellationCleanup.enabled = try source.flag(cleanup + "ENABLED") ?? true
+        services.cancellationCleanup.loopSeconds = try source.number(cleanup + "LOOP_SECONDS", minimum: 0.01) ?? 20
+        services.cancellationCleanup.cancellingTimeoutSeconds =
+            try source.number(cleanup + "CANCELLING_TIMEOUT_SECONDS", minimum: 0) ?? 300
         return services
     }
 }

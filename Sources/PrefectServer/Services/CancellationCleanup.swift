@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+import PrefectSchemas
+
+/// Prefect's `cancellation_cleanup` services (`prefect/server/services/cancellation_cleanup.py`):
+/// the unfinished task runs of a flow run cancelled in the last day are forced Cancelled; an
+/// unfinished subflow run whose containing flow run is Cancelled is proposed Cancelled
+/// (Cancelling when it has a deployment, which a worker must stop); a run Cancelling for longer
+/// than `cancellingTimeout` is proposed Cancelled with Prefect's timeout message. One write per
+/// run, in batches of 200. (Prefect also queues a teardown message for the run's worker over its
+/// worker channel, which the embedded server does not have.)
+enum CancellationCleanup {
+    static let batchSize = 200
+    static let parentCancelled = "The parent flow run was cancelled."
+    static let timedOut = "Flow run cancellation timed out; marked this flow run as Cancelled."
+
+    static func pass(_ database: PrefectDatabase, cancellingTimeout: TimeInterval, now: Date) async throws {
+        try await cancelChildTaskRuns(database, now: now)
+        try await cancelSubflowRuns(database, now: now)
+        try await timeOutCancelling(database, cancellingTimeout: cancellingTimeout, now: now)
+    }
+
+    /// `monitor_cancelled_flow_runs` and `cancel_child_task_runs` (at most 100 task runs per flow run a pass).
+    static func cancelChildTaskRuns(_ database: PrefectDatabase, now: Date) async throws {
+        let since = StoredTime.micros(now.addingTimeInterval(-86_400))
+        try await forEachPage(database, sql: """
+            SELECT id FROM flow_run WHERE state_type = 'CANCELLED' AND end_time IS NOT NULL AND end_time >= \(since)
+            AND id > ? ORDER BY id LIMIT \(batchSize)
+            """
+        ) { flowRunID in
+            let children = try await database.pool.read { db in
+                try String.fetchAll(
+                    db, sql: """
+                        SELECT id FROM task_run WHERE flow_run_id = ?
+                        AND state_type NOT IN ('COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED') LIMIT 100
+                        """,
+                    arguments: [flowRunID])
+            }
+            for child in children.compactMap(UUID.init(uuidString:)) {
+                try await database.pool.write { db in
+                    guard let run = try TaskRunStore.read(db, id: child, now: now) else { return }
+                    _ = try TaskRunOrchestration.setState(
+                        db, run: run, state: .make(.cancelled, message: parentCancelled), force: true, now: now, apiVersion: nil)
+                }
+            }
+        }
+    }
+
+    /// `monitor_subflow_runs` and `cancel_subflow_run`.
+    static func cancelSubflowRuns(_ database: PrefectDatabase, now: Date) async throws {
+        try await forEachPage(database, sql: """
+            SELECT id FROM flow_run WHERE state_type IN ('PENDING', 'SCHEDULED', 'RUNNING', 'PAUSED', 'CANCELLING')
+            AND parent_task_run_id IS NOT NULL AND id > ? ORDER BY id LIMIT \(batchSize)
+            """
+        ) { subflowID in
+            guard let id = UUID(uuidString: subflowID) else { return }
+            try await database.pool.write { db in
+                guard let run = try FlowRunStore.read(db, id: id, now: now), let state = run.state, !state.isFinal,
+                      let parentTaskRunID = run.parentTaskRunID,
+                      let parentFlowRunID = try String.fetchOne(
+                          db, sql: "SELECT flow_run_id FROM task_run WHERE id = ?", arguments: [parentTaskRunID.prefectString]),
+                      let containing = try String.fetchOne(
+                          db, sql: "SELECT state_type FROM flow_run WHERE id = ?", arguments: [parentFlowRunID]),
+                      containing == StateType.cancelled.rawValue
+                else { return }
+                if run.deploymentID != nil, state.type == .cancelling { return }
+                let next: State = run.deploymentID != nil
+                    ? .make(.cancelling, message: parentCancelled) : .make(.cancelled, message: parentCancelled)
+                _ = try FlowRunOrchestration.setState(db, run: run, state: next, force: false, now: now, apiVersion: nil)
+            }
+        }
+    }
+
+    /// `ensure_cancelling_timeout_checks` and `handle_cancelling_timeout`, through the core policy.
+    static func timeOutCancelling(_ database: PrefectDatabase, cancellingTimeout: TimeInterval, now: Date) async throws {
+        let deadline = StoredTime.micros(now.addingTimeInterval(-cancellingTimeout))
+        try await forEachPage(database, sql: """
+            SELECT id FROM flow_run WHERE state_type = 'CANCELLING' AND state_timestamp IS NOT NULL
+            AND state_timestamp <= \(deadline) AND id > ? ORDER BY id LIMIT \(batchSize)
+            """
+        ) { runID in
+            guard let id = UUID(uuidString: runID) else { return }
+            try await database.pool.write { db in
+                guard let run = try FlowRunStore.read(db, id: id, now: now), run.state?.type == .cancelling,
+                      let since = run.state?.timestamp, since.addingTimeInterval(cancellingTimeout) <= now
+                else { return }
+                _ = try FlowRunOrchestration.setState(
+                    db, run: run, state: .make(.cancelled, message: timedOut), force: false, now: now, apiVersion: nil)
+            }
+        }
+    }
+
+    /// Runs `body` for each id the keyset query `sql` (whose one `?` is the last id seen) finds.
+    private static func forEachPage(
+        _ database: PrefectDatabase, sql: String, _ body: (String) async throws -> Void
+    ) async throws {
+        var after = ""
+        while true {
+            let from = after
+            let page = try await database.pool.read { db in try String.fetchAll(db, sql: sql, arguments: [from]) }
+            for id in page { try await body(id) }
+            guard page.count == batchSize, let last = page.last else { return }
+            after = last
+        }
+    }
+}
