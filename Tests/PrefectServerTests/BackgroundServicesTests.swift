@@ -30,15 +30,17 @@ struct BackgroundServicesTests {
     @Test("a pass marks Scheduled runs past the grace period Late at their time, and nothing else")
     func lateRunsPass() async throws {
         try await withApp { app, client in
+            // A grace period of an hour, so a slow machine cannot move a run across it mid-test.
+            let grace: TimeInterval = 3600
             let flowID = try await client.createFlowFromName("late-runs")
-            let past = Date().addingTimeInterval(-120)
+            let past = Date().addingTimeInterval(-2 * grace)
             let due = try await client.createFlowRun(flowID: flowID, state: .scheduled(at: past))
-            let recent = try await client.createFlowRun(flowID: flowID, state: .scheduled(at: Date().addingTimeInterval(-5)))
-            let future = try await client.createFlowRun(flowID: flowID, state: .scheduled(at: Date().addingTimeInterval(3600)))
+            let recent = try await client.createFlowRun(flowID: flowID, state: .scheduled(at: Date().addingTimeInterval(-60)))
+            let future = try await client.createFlowRun(flowID: flowID, state: .scheduled(at: Date().addingTimeInterval(grace)))
             let retrying = try await client.createFlowRun(flowID: flowID, state: .awaitingRetry(at: past))
             let running = try await client.createFlowRun(flowID: flowID, state: .running())
 
-            #expect(try await LateRuns.pass(app.database, afterSeconds: 15, now: Date()) == 1)
+            #expect(try await LateRuns.pass(app.database, afterSeconds: grace, now: Date()) == 1)
             let late = try await client.readFlowRun(flowRunID: due.id)
             #expect(late.stateType == .scheduled)
             #expect(late.stateName == "Late")
@@ -47,7 +49,7 @@ struct BackgroundServicesTests {
             for run in [recent, future, retrying, running] {
                 #expect(try await client.readFlowRun(flowRunID: run.id).stateName == run.stateName)
             }
-            #expect(try await LateRuns.pass(app.database, afterSeconds: 15, now: Date()) == 0, "a Late run is not marked again")
+            #expect(try await LateRuns.pass(app.database, afterSeconds: grace, now: Date()) == 0, "a Late run is not marked again")
             let states = try await client.readFlowRunStates(flowRunID: due.id)
             #expect(states.map(\.name) == ["Scheduled", "Late"])
         }
@@ -128,8 +130,11 @@ struct BackgroundServicesTests {
             try await Task.sleep(for: .milliseconds(300))
             let fresh = try await client.createFlowRun(flowID: flowID, state: .running())
             _ = try await client.setFlowRunState(flowRunID: fresh.id, state: .make(.cancelling))
+            // The pass runs "as of" the fresh run's Cancelling: the stuck one has been Cancelling
+            // for at least the 300 ms slept, the fresh one for none, however slow the machine.
+            let asOf = try #require(try await client.readFlowRun(flowRunID: fresh.id).state?.timestamp)
 
-            try await CancellationCleanup.pass(app.database, cancellingTimeout: 0.25, now: Date())
+            try await CancellationCleanup.pass(app.database, cancellingTimeout: 0.2, now: asOf)
             let cancelledTask = try await client.readTaskRun(taskRunID: task.id)
             #expect(cancelledTask.stateType == .cancelled)
             #expect(cancelledTask.state?.message == "The parent flow run was cancelled.")
