@@ -28,6 +28,8 @@ def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--api-url", required=True)
     p.add_argument("--runs", type=int, default=10_000)
+    p.add_argument("--fill-concurrency", type=int, default=1,
+                   help="creates in flight while filling the pool (1: the stock server answers 503 to more)")
     p.add_argument("--connections", default="1,16")
     p.add_argument("--duration", type=int, default=10)
     p.add_argument("--warmup", type=int, default=2)
@@ -57,13 +59,14 @@ def post(url: str, body: dict, attempts: int = 20) -> dict:
     raise RuntimeError("unreachable")
 
 
-def fill(api: str, runs: int) -> tuple[str, float]:
+def fill(api: str, runs: int, concurrency: int) -> tuple[str, float]:
     """A fresh pool and `runs` scheduled runs in its default queue, one idempotency key each
     (a create retried after a lost answer stays one run)."""
     pool = f"bench-pool-{uuid.uuid4().hex[:8]}"
     post(f"{api}/work_pools/", {"name": pool, "type": "process"})
     flow_id = post(f"{api}/flows/", {"name": "pool-poll-bench"})["id"]
-    start = datetime.now(timezone.utc) - timedelta(hours=1)
+    # In the future, so that neither server's late-runs service rewrites them meanwhile.
+    start = datetime.now(timezone.utc) + timedelta(hours=1)
     began = time.perf_counter()
 
     def create(i: int) -> None:
@@ -72,7 +75,7 @@ def fill(api: str, runs: int) -> tuple[str, float]:
             "state": {"type": "SCHEDULED", "state_details": {"scheduled_time": (start + timedelta(seconds=i)).isoformat()}},
         })
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as executor:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=concurrency) as executor:
         list(executor.map(create, range(runs)))
     return pool, time.perf_counter() - began
 
@@ -83,7 +86,7 @@ def main() -> None:
     import raw_ceiling  # the shared wrk driver
 
     api = args.api_url.rstrip("/")
-    pool, fill_s = fill(api, args.runs)
+    pool, fill_s = fill(api, args.runs, args.fill_concurrency)
     count = post(f"{api}/flow_runs/count", {"work_pools": {"name": {"any_": [pool]}}})
     body = {"scheduled_before": (datetime.now(timezone.utc) + timedelta(days=365)).isoformat()}
     url = f"{api}/work_pools/{pool}/get_scheduled_flow_runs"

@@ -38,87 +38,101 @@ enum ScheduledFlowRuns {
 
     /// `WorkerFlowRunResponse`s for `POST /work_pools/{name}/get_scheduled_flow_runs`: runs of
     /// unpaused queues of unpaused pools, within the queues' and the pools' free slots, by
-    /// queue priority then scheduled time.
+    /// queue priority then scheduled time — the answer of Prefect's SQLite query
+    /// (`sqlite/get-runs-from-worker-queues.sql.jinja`), computed per queue: no queue can give
+    /// more than `limit` runs, so each is read through its index up to that many instead of
+    /// ranking every scheduled run of the pool.
     static func forPools(
         _ db: Database, poolIDs: [UUID], queueIDs: [UUID]?, scheduledBefore: Date?, scheduledAfter: Date?, limit: Int, now: Date
     ) throws -> Data {
-        var runFilters = ""
-        var arguments: [any DatabaseValueConvertible] = []
+        let unlimited = 1000
+        var scope = SQLConditionList()
+        scope.add(SQLCondition(sql: "wp.is_paused = 0 AND wq.is_paused = 0"))
+        scope.add(SQLCondition.isIn("wp.id", poolIDs))
+        if let queueIDs, !queueIDs.isEmpty { scope.add(SQLCondition.isIn("wq.id", queueIDs)) }
+        let condition = scope.combined(.and) ?? SQLCondition(sql: "1")
+        let queues = try Row.fetchAll(
+            db, sql: """
+                SELECT wq.id AS queue_id, wp.id AS pool_id, wq.priority, wq.concurrency_limit AS queue_limit,
+                    wp.concurrency_limit AS pool_limit,
+                    CASE WHEN wq.concurrency_limit IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM flow_run fr
+                        WHERE fr.work_queue_id = wq.id AND fr.state_type IN ('RUNNING', 'PENDING')) END AS queue_busy,
+                    CASE WHEN wp.concurrency_limit IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM flow_run fr
+                        JOIN work_queue pq ON fr.work_queue_id = pq.id
+                        WHERE pq.work_pool_id = wp.id AND fr.state_type IN ('RUNNING', 'PENDING')) END AS pool_busy
+                FROM work_queue wq JOIN work_pool wp ON wq.work_pool_id = wp.id
+                WHERE \(condition.sql)
+                """,
+            arguments: condition.statementArguments)
+        var times = ""
+        var timeArguments: [any DatabaseValueConvertible] = []
         if let scheduledAfter {
-            runFilters += " AND fr.next_scheduled_start_time >= ?"
-            arguments.append(StoredTime.micros(scheduledAfter))
+            times += " AND next_scheduled_start_time >= ?"
+            timeArguments.append(StoredTime.micros(scheduledAfter))
         }
         if let scheduledBefore {
-            runFilters += " AND fr.next_scheduled_start_time <= ?"
-            arguments.append(StoredTime.micros(scheduledBefore))
+            times += " AND next_scheduled_start_time <= ?"
+            timeArguments.append(StoredTime.micros(scheduledBefore))
         }
-        let pools = SQLCondition.isIn("wp.id", poolIDs)
-        var scope = "AND \(pools.sql)"
-        arguments += pools.arguments
-        if let queueIDs, !queueIDs.isEmpty {
-            let queues = SQLCondition.isIn("wq.id", queueIDs)
-            scope += " AND \(queues.sql)"
-            arguments += queues.arguments
+        struct Candidate {
+            let pool: String
+            let queue: String
+            let priority: Int
+            let run: String
+            let time: Int64
         }
-        arguments.append(limit)
-        let unlimited = 1000
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                WITH worker_slots AS (
-                    SELECT wp.id, MAX(0, wp.concurrency_limit - COUNT(fr.id)) AS available_slots
-                    FROM work_pool wp
-                    JOIN work_queue wq ON wq.work_pool_id = wp.id
-                    LEFT JOIN flow_run fr ON wq.id = fr.work_queue_id AND fr.state_type IN ('RUNNING', 'PENDING')
-                    WHERE wp.is_paused = 0 AND wp.concurrency_limit IS NOT NULL
-                    GROUP BY wp.id
-                ),
-                queue_slots AS (
-                    SELECT wq.id, MAX(0, wq.concurrency_limit - COUNT(fr.id)) AS available_slots
-                    FROM work_queue wq
-                    LEFT JOIN flow_run fr ON wq.id = fr.work_queue_id AND fr.state_type IN ('RUNNING', 'PENDING')
-                    WHERE wq.is_paused = 0 AND wq.concurrency_limit IS NOT NULL
-                    GROUP BY wq.id
-                ),
-                scheduled AS (
-                    SELECT wp.id AS run_work_pool_id, wq.id AS run_work_queue_id, fr.id AS run_id, fr.next_scheduled_start_time,
-                        worker_slots.available_slots AS available_worker_slots,
-                        ROW_NUMBER() OVER (PARTITION BY wp.id ORDER BY wq.priority ASC, fr.next_scheduled_start_time) AS work_pool_rank
-                    FROM work_pool wp
-                    JOIN work_queue wq ON wq.work_pool_id = wp.id
-                    LEFT JOIN worker_slots ON wp.id = worker_slots.id
-                    LEFT JOIN queue_slots ON wq.id = queue_slots.id
-                    JOIN (
-                        SELECT fr.id, fr.work_queue_id, fr.next_scheduled_start_time,
-                            ROW_NUMBER() OVER (PARTITION BY fr.work_queue_id ORDER BY fr.next_scheduled_start_time) AS work_queue_rank
-                        FROM flow_run fr
-                        WHERE fr.state_type = 'SCHEDULED'
-                            AND (json_extract(fr.body, '$.empirical_policy.retry_type') IS NULL
-                                OR json_extract(fr.body, '$.empirical_policy.retry_type') != 'in_process')
-                            \(runFilters)
-                    ) fr ON fr.work_queue_id = wq.id
-                        AND work_queue_rank <= MIN(COALESCE(queue_slots.available_slots, \(unlimited)), \(unlimited))
-                    WHERE wp.is_paused = 0 AND wq.is_paused = 0 \(scope)
-                )
-                SELECT scheduled.run_work_pool_id, scheduled.run_work_queue_id, flow_run.body, \(RunJSON.estimateColumns("flow_run"))
-                FROM scheduled JOIN flow_run ON flow_run.id = scheduled.run_id
-                WHERE work_pool_rank <= MIN(COALESCE(available_worker_slots, \(unlimited)), \(unlimited))
-                ORDER BY work_pool_rank ASC, scheduled.next_scheduled_start_time ASC
-                LIMIT ?
-                """,
-            arguments: StatementArguments(arguments))
+        var byPool: [String: [Candidate]] = [:]
+        var poolSlots: [String: Int] = [:]
+        for queue in queues {
+            guard let queueID = queue["queue_id"] as String?, let poolID = queue["pool_id"] as String? else { continue }
+            let priority: Int = queue["priority"] ?? 0
+            if let poolLimit = queue["pool_limit"] as Int? { poolSlots[poolID] = max(0, poolLimit - (queue["pool_busy"] ?? 0)) }
+            var take = min(limit, unlimited)
+            if let queueLimit = queue["queue_limit"] as Int? { take = min(take, max(0, queueLimit - (queue["queue_busy"] ?? 0))) }
+            guard take > 0 else { continue }
+            let runs = try Row.fetchAll(
+                db, sql: """
+                    SELECT id, next_scheduled_start_time FROM flow_run
+                    WHERE work_queue_id = ? AND state_type = 'SCHEDULED' \(times)
+                        AND (json_extract(body, '$.empirical_policy.retry_type') IS NULL
+                            OR json_extract(body, '$.empirical_policy.retry_type') != 'in_process')
+                    ORDER BY next_scheduled_start_time, id LIMIT ?
+                    """,
+                arguments: StatementArguments([queueID] + timeArguments + [take]))
+            for run in runs {
+                guard let id = run["id"] as String? else { continue }
+                byPool[poolID, default: []].append(Candidate(
+                    pool: poolID, queue: queueID, priority: priority, run: id, time: run["next_scheduled_start_time"] ?? 0))
+            }
+        }
+        // Rank within each pool by queue priority, then time; keep the pool's free slots.
+        var ranked: [(rank: Int, candidate: Candidate)] = []
+        for (pool, candidates) in byPool {
+            let ordered = candidates.sorted { ($0.priority, $0.time, $0.run) < ($1.priority, $1.time, $1.run) }
+            let keep = min(poolSlots[pool] ?? unlimited, unlimited)
+            ranked += ordered.prefix(keep).enumerated().map { ($0.offset + 1, $0.element) }
+        }
+        let chosen = ranked.sorted { ($0.rank, $0.candidate.time, $0.candidate.run) < ($1.rank, $1.candidate.time, $1.candidate.run) }
+            .prefix(limit).map(\.candidate)
+        guard !chosen.isEmpty else { return Data("[]".utf8) }
+        let ids = SQLCondition.isIn("id", chosen.map(\.run))
+        var bodies: [String: Row] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT id, body, \(RunJSON.estimateColumns("flow_run")) FROM flow_run WHERE \(ids.sql)",
+            arguments: ids.statementArguments) {
+            if let id = row["id"] as String? { bodies[id] = row }
+        }
         var out = Data([UInt8(ascii: "[")])
         var first = true
-        while let row = try rows.next() {
+        for candidate in chosen {
+            guard let row = bodies[candidate.run] else { continue }
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            let pool: String = row[0] ?? ""
-            let queue: String = row[1] ?? ""
-            out.append(contentsOf: #"{"work_pool_id":"\#(pool)","work_queue_id":"\#(queue)","flow_run":"#.utf8)
-            let body: Data = row[2] ?? Data("{}".utf8)
+            out.append(contentsOf: #"{"work_pool_id":"\#(candidate.pool)","work_queue_id":"\#(candidate.queue)","flow_run":"#.utf8)
+            let body: Data = row[1] ?? Data("{}".utf8)
             let estimates = RunEstimates(
-                stateType: row[3], stateTimestamp: row[4], totalRunTime: row[5] ?? 0, startTime: row[6],
-                expectedStartTime: row[7], now: StoredTime.micros(now))
+                stateType: row[2], stateTimestamp: row[3], totalRunTime: row[4] ?? 0, startTime: row[5],
+                expectedStartTime: row[6], now: StoredTime.micros(now))
             RunJSON.answer(body: body, estimates: estimates, into: &out)
             out.append(UInt8(ascii: "}"))
         }

@@ -29,6 +29,7 @@ enum StorageMigrations {
         migrator.registerMigration("v2-variables", migrate: createVariableTable)
         migrator.registerMigration("v3-work-pools", migrate: createWorkPoolTables)
         migrator.registerMigration("v4-csrf-tokens", migrate: createCSRFTokenTable)
+        migrator.registerMigration("v5-scheduled-runs-index", migrate: createScheduledRunsIndex)
         return migrator
     }
 
