@@ -87,19 +87,17 @@ enum WorkPoolRoutes {
             let limit = try Paging.page(limit: body.limit, offset: nil).limit
             let answer = try await env.write { db -> Data in
                 let pool = try WorkPoolStore.named(db, name)
-                let queues: [WorkQueue]
-                let queueIDs: [UUID]?
-                if let names = body.workQueueNames, !names.isEmpty {
-                    queues = try names.map { try WorkQueueStore.named(db, pool: name, name: $0) }
-                    queueIDs = queues.map(\.id)
-                } else {
-                    queues = try WorkQueueStore.filter(db, poolID: pool.id, nil, page: nil)
-                    queueIDs = nil
-                }
+                // Named queues must exist (404 otherwise); without names every queue is polled.
+                let queueIDs = try body.workQueueNames.flatMap { $0.isEmpty ? nil : $0 }?
+                    .map { try WorkQueueStore.named(db, pool: name, name: $0).id }
                 let runs = try ScheduledFlowRuns.forPools(
                     db, poolIDs: [pool.id], queueIDs: queueIDs, scheduledBefore: body.scheduledBefore,
                     scheduledAfter: body.scheduledAfter, limit: limit, now: clock.now)
-                try WorkQueueStore.markPolled(db, ids: queues.map(\.id), now: clock.now)
+                if let queueIDs {
+                    try WorkQueueStore.markPolled(db, ids: queueIDs, now: clock.now)
+                } else {
+                    try WorkQueueStore.markPolled(db, poolID: pool.id, now: clock.now)
+                }
                 return runs
             }
             return JSONResponse.raw(answer)

@@ -23,10 +23,8 @@ enum CancellationCleanup {
     /// `monitor_cancelled_flow_runs` and `cancel_child_task_runs` (at most 100 task runs per flow run a pass).
     static func cancelChildTaskRuns(_ database: PrefectDatabase, now: Date) async throws {
         let since = StoredTime.micros(now.addingTimeInterval(-86_400))
-        try await forEachPage(database, sql: """
-            SELECT id FROM flow_run WHERE state_type = 'CANCELLED' AND end_time IS NOT NULL AND end_time >= \(since)
-            AND id > ? ORDER BY id LIMIT \(batchSize)
-            """
+        try await RunPages.forEach(
+            database, where: "state_type = 'CANCELLED' AND end_time IS NOT NULL AND end_time >= \(since)", pageSize: batchSize
         ) { flowRunID in
             let children = try await database.pool.read { db in
                 try String.fetchAll(
@@ -48,10 +46,10 @@ enum CancellationCleanup {
 
     /// `monitor_subflow_runs` and `cancel_subflow_run`.
     static func cancelSubflowRuns(_ database: PrefectDatabase, now: Date) async throws {
-        try await forEachPage(database, sql: """
-            SELECT id FROM flow_run WHERE state_type IN ('PENDING', 'SCHEDULED', 'RUNNING', 'PAUSED', 'CANCELLING')
-            AND parent_task_run_id IS NOT NULL AND id > ? ORDER BY id LIMIT \(batchSize)
-            """
+        try await RunPages.forEach(
+            database,
+            where: "state_type IN ('PENDING', 'SCHEDULED', 'RUNNING', 'PAUSED', 'CANCELLING') AND parent_task_run_id IS NOT NULL",
+            pageSize: batchSize
         ) { subflowID in
             guard let id = UUID(uuidString: subflowID) else { return }
             try await database.pool.write { db in
@@ -74,10 +72,9 @@ enum CancellationCleanup {
     /// `ensure_cancelling_timeout_checks` and `handle_cancelling_timeout`, through the core policy.
     static func timeOutCancelling(_ database: PrefectDatabase, cancellingTimeout: TimeInterval, now: Date) async throws {
         let deadline = StoredTime.micros(now.addingTimeInterval(-cancellingTimeout))
-        try await forEachPage(database, sql: """
-            SELECT id FROM flow_run WHERE state_type = 'CANCELLING' AND state_timestamp IS NOT NULL
-            AND state_timestamp <= \(deadline) AND id > ? ORDER BY id LIMIT \(batchSize)
-            """
+        try await RunPages.forEach(
+            database, where: "state_type = 'CANCELLING' AND state_timestamp IS NOT NULL AND state_timestamp <= \(deadline)",
+            pageSize: batchSize
         ) { runID in
             guard let id = UUID(uuidString: runID) else { return }
             try await database.pool.write { db in
@@ -87,20 +84,6 @@ enum CancellationCleanup {
                 _ = try FlowRunOrchestration.setState(
                     db, run: run, state: .make(.cancelled, message: timedOut), force: false, now: now, apiVersion: nil)
             }
-        }
-    }
-
-    /// Runs `body` for each id the keyset query `sql` (whose one `?` is the last id seen) finds.
-    private static func forEachPage(
-        _ database: PrefectDatabase, sql: String, _ body: (String) async throws -> Void
-    ) async throws {
-        var after = ""
-        while true {
-            let from = after
-            let page = try await database.pool.read { db in try String.fetchAll(db, sql: sql, arguments: [from]) }
-            for id in page { try await body(id) }
-            guard page.count == batchSize, let last = page.last else { return }
-            after = last
         }
     }
 }

@@ -11,29 +11,20 @@ enum PauseExpirations {
     /// One pass; the number of runs failed.
     @discardableResult
     static func pass(_ database: PrefectDatabase, now: Date) async throws -> Int {
-        var after = ""
         var failed = 0
-        while true {
-            let from = after
-            let page = try await database.pool.read { db in
-                try String.fetchAll(
-                    db, sql: "SELECT id FROM flow_run WHERE state_type = 'PAUSED' AND id > ? ORDER BY id LIMIT ?",
-                    arguments: [from, batchSize])
+        try await RunPages.forEach(database, where: "state_type = 'PAUSED'", pageSize: batchSize) { runID in
+            guard let id = UUID(uuidString: runID) else { return }
+            let done = try await database.pool.write { db -> Bool in
+                guard let run = try FlowRunStore.read(db, id: id, now: now), run.state?.type == .paused,
+                      let timeout = run.state?.stateDetails.pauseTimeout, timeout < now
+                else { return false }
+                _ = try FlowRunOrchestration.setState(
+                    db, run: run, state: .make(.failed, message: "The flow was paused and never resumed."),
+                    force: true, now: now, apiVersion: nil)
+                return true
             }
-            for id in page.compactMap(UUID.init(uuidString:)) {
-                let done = try await database.pool.write { db -> Bool in
-                    guard let run = try FlowRunStore.read(db, id: id, now: now), run.state?.type == .paused,
-                          let timeout = run.state?.stateDetails.pauseTimeout, timeout < now
-                    else { return false }
-                    _ = try FlowRunOrchestration.setState(
-                        db, run: run, state: .make(.failed, message: "The flow was paused and never resumed."),
-                        force: true, now: now, apiVersion: nil)
-                    return true
-                }
-                if done { failed += 1 }
-            }
-            guard page.count == batchSize, let last = page.last else { return failed }
-            after = last
+            if done { failed += 1 }
         }
+        return failed
     }
 }

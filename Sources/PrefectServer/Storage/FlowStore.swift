@@ -72,9 +72,10 @@ enum FlowStore {
     }
 }
 
-/// JSON text for columns that hold arrays (tags), queried with SQLite's `json_each`.
+/// JSON text for columns: arrays (tags, queried with SQLite's `json_each`) and JSON members
+/// stored as columns (a work pool's job template, a queue's filter).
 enum JSONText {
-    static func encode(_ strings: [String]) throws -> String {
-        String(decoding: try ServerJSON.encode(strings), as: UTF8.self)
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try ServerJSON.encode(value), as: UTF8.self)
     }
 }

@@ -118,7 +118,7 @@ enum ScheduledFlowRuns {
         let ids = SQLCondition.isIn("id", chosen.map(\.run))
         var bodies: [String: Row] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT id, body, \(RunJSON.estimateColumns("flow_run")) FROM flow_run WHERE \(ids.sql)",
+            db, sql: "SELECT body, \(RunJSON.estimateColumns("flow_run")), id FROM flow_run WHERE \(ids.sql)",
             arguments: ids.statementArguments) {
             if let id = row["id"] as String? { bodies[id] = row }
         }
@@ -129,11 +129,7 @@ enum ScheduledFlowRuns {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             out.append(contentsOf: #"{"work_pool_id":"\#(candidate.pool)","work_queue_id":"\#(candidate.queue)","flow_run":"#.utf8)
-            let body: Data = row[1] ?? Data("{}".utf8)
-            let estimates = RunEstimates(
-                stateType: row[2], stateTimestamp: row[3], totalRunTime: row[4] ?? 0, startTime: row[5],
-                expectedStartTime: row[6], now: StoredTime.micros(now))
-            RunJSON.answer(body: body, estimates: estimates, into: &out)
+            RunJSON.answer(row: row, now: now, into: &out)
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))

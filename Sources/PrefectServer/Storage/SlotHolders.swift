@@ -6,21 +6,16 @@ import PrefectSchemas
 /// the `concurrency_status` routes (Prefect's `get_work_pool_slot_holders` and
 /// `get_work_queue_slot_holders`, `models/workers.py`).
 enum SlotHolders {
-    private static let occupying = "flow_run.state_type IN ('PENDING', 'RUNNING', 'CANCELLING')"
     private static let columns = "flow_run.id, flow_run.name, flow_run.state_type, flow_run.state_name, flow_run.start_time, flow_run.state_timestamp"
 
     /// The pool's holders per queue of one page of its queues (at most `flowRunLimit` runs each).
     static func poolStatus(_ db: Database, pool: WorkPool, page: Page, flowRunLimit: Int, now: Date) throws -> WorkPoolConcurrencyStatus {
         let queues = try WorkQueueStore.filter(db, poolID: pool.id, nil, page: page)
         let total = try WorkQueueStore.count(db, poolID: pool.id)
-        let active = try Int.fetchOne(
-            db, sql: """
-                SELECT COUNT(*) FROM flow_run JOIN work_queue ON flow_run.work_queue_id = work_queue.id
-                WHERE work_queue.work_pool_id = ? AND \(occupying)
-                """,
-            arguments: [pool.id.prefectString]) ?? 0
+        let active = try WorkPoolStore.activeSlots(db, poolIDs: [pool.id])[pool.id] ?? 0
+        let counts = try WorkQueueStore.activeSlots(db, queueIDs: queues.map(\.id))
         let details = try queues.map { queue in
-            let count = try holderCount(db, queueID: queue.id)
+            let count = counts[queue.id] ?? 0
             return WorkQueueConcurrencyStatusDetail(
                 queueID: queue.id, queueName: queue.name, activeSlots: count, concurrencyLimit: queue.concurrencyLimit,
                 flowRuns: try summaries(db, queueID: queue.id, page: Page(limit: flowRunLimit, offset: 0), now: now),
@@ -33,22 +28,21 @@ enum SlotHolders {
 
     /// One page of the queue's holders.
     static func queueStatus(_ db: Database, queue: WorkQueue, page: Page, now: Date) throws -> WorkQueueConcurrencyStatus {
-        let total = try holderCount(db, queueID: queue.id)
+        let total = try WorkQueueStore.activeSlots(db, queueIDs: [queue.id])[queue.id] ?? 0
         return WorkQueueConcurrencyStatus(
             activeSlots: total, concurrencyLimit: queue.concurrencyLimit,
             flowRuns: try summaries(db, queueID: queue.id, page: page, now: now), count: total, limit: page.limit,
             pages: pages(total, page.limit), page: page.offset / max(page.limit, 1) + 1)
     }
 
-    private static func holderCount(_ db: Database, queueID: UUID) throws -> Int {
-        try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM flow_run WHERE work_queue_id = ? AND \(occupying)", arguments: [queueID.prefectString]) ?? 0
-    }
-
     private static func summaries(_ db: Database, queueID: UUID, page: Page, now: Date) throws -> [FlowRunSlotSummary] {
-        try Row.fetchAll(
-            db, sql: "SELECT \(columns) FROM flow_run WHERE work_queue_id = ? AND \(occupying) ORDER BY flow_run.state_timestamp, flow_run.id \(page.sql)",
-            arguments: [queueID.prefectString]
+        let occupying = SQLCondition.isIn("flow_run.state_type", WorkPoolStore.slotOccupyingStates)
+        return try Row.fetchAll(
+            db, sql: """
+                SELECT \(columns) FROM flow_run WHERE work_queue_id = ? AND \(occupying.sql)
+                ORDER BY flow_run.state_timestamp, flow_run.id \(page.sql)
+                """,
+            arguments: StatementArguments([queueID.prefectString] + occupying.arguments)
         ).compactMap { row in
             guard let text = row["id"] as String?, let id = UUID(uuidString: text), let name = row["name"] as String? else { return nil }
             let stateTimestamp = (row["state_timestamp"] as Int64?).map(StoredTime.date)

@@ -50,11 +50,6 @@ enum WorkPoolRows {
             status: WorkerStatus(rawValue: try required(row, "status")))
     }
 
-    /// JSON text for a column.
-    static func text<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try ServerJSON.encode(value), as: UTF8.self)
-    }
-
     private static func required<T: DatabaseValueConvertible>(_ row: Row, _ column: String) throws -> T {
         guard let value = row[column] as T? else {
             throw PrefectServerUnavailable(description: "stored row without \(column)")

@@ -24,8 +24,8 @@ enum WorkPoolStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [id.prefectString, create.name, stamp, stamp, create.description, create.type,
-                        try WorkPoolRows.text(create.baseJobTemplate), create.isPaused, create.concurrencyLimit,
-                        status?.rawValue, try WorkPoolRows.text(create.storageConfiguration)])
+                        try JSONText.encode(create.baseJobTemplate), create.isPaused, create.concurrencyLimit,
+                        status?.rawValue, try JSONText.encode(create.storageConfiguration)])
         let queue = try WorkQueueStore.create(
             db, poolID: id, WorkQueueCreate(name: "default", description: "The work pool's default queue."), now: now)
         try db.execute(sql: "UPDATE work_pool SET default_queue_id = ? WHERE id = ?", arguments: [queue.id.prefectString, id.prefectString])
@@ -119,8 +119,8 @@ enum WorkPoolStore {
                     storage_configuration = ?, status = ?, last_transitioned_status_at = CASE WHEN ? THEN ? ELSE last_transitioned_status_at END
                 WHERE id = ?
                 """,
-            arguments: [StoredTime.micros(now), pool.description, pool.isPaused, try WorkPoolRows.text(pool.baseJobTemplate),
-                        pool.concurrencyLimit, try WorkPoolRows.text(pool.storageConfiguration), status?.rawValue,
+            arguments: [StoredTime.micros(now), pool.description, pool.isPaused, try JSONText.encode(pool.baseJobTemplate),
+                        pool.concurrencyLimit, try JSONText.encode(pool.storageConfiguration), status?.rawValue,
                         statusChanged, StoredTime.micros(now), pool.id.prefectString])
     }
 

@@ -28,7 +28,7 @@ enum WorkQueueStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [id.prefectString, poolID.prefectString, create.name, stamp, stamp, create.description, create.isPaused,
-                        create.concurrencyLimit, priority, try create.filter.map(WorkPoolRows.text),
+                        create.concurrencyLimit, priority, try create.filter.map(JSONText.encode),
                         WorkQueueStatus.notReady.rawValue])
         if let requested = create.priority {
             try reorder(db, poolID: poolID, moving: id, to: requested)
@@ -87,19 +87,25 @@ enum WorkQueueStore {
     static func withActiveSlots(_ db: Database, _ queues: [WorkQueue]) throws -> [WorkQueue] {
         let limited = queues.filter { $0.concurrencyLimit != nil }.map(\.id)
         guard !limited.isEmpty else { return queues }
-        let ids = SQLCondition.isIn("work_queue_id", limited)
+        let counts = try activeSlots(db, queueIDs: limited)
+        return queues.map { queue in
+            var queue = queue
+            if queue.concurrencyLimit != nil { queue.activeSlots = counts[queue.id] ?? 0 }
+            return queue
+        }
+    }
+
+    /// Flow runs in slot-occupying states, per queue (`count_work_queue_active_slots_bulk`).
+    static func activeSlots(_ db: Database, queueIDs: [UUID]) throws -> [UUID: Int] {
+        let ids = SQLCondition.isIn("work_queue_id", queueIDs)
         let states = SQLCondition.isIn("state_type", WorkPoolStore.slotOccupyingStates)
-        var counts: [String: Int] = [:]
+        var counts: [UUID: Int] = [:]
         for row in try Row.fetchAll(
             db, sql: "SELECT work_queue_id, COUNT(*) FROM flow_run WHERE \(ids.sql) AND \(states.sql) GROUP BY work_queue_id",
             arguments: StatementArguments(ids.arguments + states.arguments)) {
-            if let id = row[0] as String? { counts[id] = row[1] }
+            if let text = row[0] as String?, let id = UUID(uuidString: text) { counts[id] = row[1] }
         }
-        return queues.map { queue in
-            var queue = queue
-            if queue.concurrencyLimit != nil { queue.activeSlots = counts[queue.id.prefectString] ?? 0 }
-            return queue
-        }
+        return counts
     }
 
     /// Applies `changes` as `update_work_queue` does (statuses: pausing → PAUSED; resuming a
@@ -126,7 +132,7 @@ enum WorkQueueStore {
                     filter = ?, last_polled = ?, status = ? WHERE id = ?
                 """,
             arguments: [queue.name, StoredTime.micros(now), queue.description, queue.isPaused, queue.concurrencyLimit, queue.priority,
-                        try queue.filter.map(WorkPoolRows.text), StoredTime.optionalMicros(queue.lastPolled),
+                        try queue.filter.map(JSONText.encode), StoredTime.optionalMicros(queue.lastPolled),
                         queue.status?.rawValue, id.prefectString])
         if let priority = changes.priority { try reorder(db, poolID: poolID, moving: id, to: priority) }
         return true
@@ -146,11 +152,19 @@ enum WorkQueueStore {
         return true
     }
 
-    /// Records a poll: `last_polled` now, and READY for a queue that was NOT_READY
-    /// (`mark_work_queues_ready`).
+    /// Records a poll of these queues: `last_polled` now, and READY for a queue that was
+    /// NOT_READY (`mark_work_queues_ready`).
     static func markPolled(_ db: Database, ids: [UUID], now: Date) throws {
         guard !ids.isEmpty else { return }
-        let condition = SQLCondition.isIn("id", ids)
+        try markPolled(db, SQLCondition.isIn("id", ids), now: now)
+    }
+
+    /// Records a poll of every queue of the pool.
+    static func markPolled(_ db: Database, poolID: UUID, now: Date) throws {
+        try markPolled(db, SQLCondition(sql: "work_pool_id = ?", arguments: [poolID.prefectString]), now: now)
+    }
+
+    private static func markPolled(_ db: Database, _ condition: SQLCondition, now: Date) throws {
         try db.execute(
             sql: "UPDATE work_queue SET last_polled = ?, status = CASE WHEN status = 'NOT_READY' THEN 'READY' ELSE status END WHERE \(condition.sql)",
             arguments: StatementArguments([StoredTime.micros(now)] + condition.arguments))
@@ -182,6 +196,7 @@ enum WorkQueueStore {
             guard let id = row["id"] as String?, let priority = row["priority"] as Int? else { return nil }
             return (id, priority)
         }
+        let before = Dictionary(uniqueKeysWithValues: queues.map { ($0.id, $0.priority) })
         if let moving = moving?.prefectString, let priority {
             queues.removeAll { $0.id == moving }
             // Behind every other queue, Prefect leaves it out of the renumbering at its new rank.
@@ -189,10 +204,6 @@ enum WorkQueueStore {
                 queues.insert((moving, priority), at: index)
             }
         }
-        let before = Dictionary(uniqueKeysWithValues: rows.compactMap { row -> (String, Int)? in
-            guard let id = row["id"] as String?, let priority = row["priority"] as Int? else { return nil }
-            return (id, priority)
-        })
         var last = 0
         for index in queues.indices {
             if queues[index].priority <= last {

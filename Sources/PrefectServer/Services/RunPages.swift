@@ -1,0 +1,25 @@
+import GRDB
+
+/// How the services walk runs: a keyset query over ids, read a page at a time, so that no
+/// read (and no write done for a run) spans a whole table.
+enum RunPages {
+    /// Calls `body` for each id the query `where` finds in `table`, in id order, `pageSize` at a
+    /// time; `where` is a condition on the table's columns, without arguments.
+    static func forEach(
+        _ database: PrefectDatabase, table: String = "flow_run", where condition: String, pageSize: Int,
+        _ body: (String) async throws -> Void
+    ) async throws {
+        var after = ""
+        while true {
+            let from = after
+            let page = try await database.pool.read { db in
+                try String.fetchAll(
+                    db, sql: "SELECT id FROM \(table) WHERE (\(condition)) AND id > ? ORDER BY id LIMIT ?",
+                    arguments: [from, pageSize])
+            }
+            for id in page { try await body(id) }
+            guard page.count == pageSize, let last = page.last else { return }
+            after = last
+        }
+    }
+}
