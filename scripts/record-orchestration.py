@@ -341,6 +341,18 @@ def fill(value, values: dict, unique: str, fresh: dict):
     return PLACEHOLDER.sub(sub, value)
 
 
+def member(payload, path: str):
+    """The member at a dotted path ("id", "0.id": the first item's id), or None."""
+    for part in path.split("."):
+        if isinstance(payload, list) and part.isdigit() and int(part) < len(payload):
+            payload = payload[int(part)]
+        elif isinstance(payload, dict) and part in payload:
+            payload = payload[part]
+        else:
+            return None
+    return payload
+
+
 UUID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -413,7 +425,13 @@ def main() -> None:
                 path = fill(step["path"], values, unique, fresh)
                 body = fill(step.get("body"), values, unique, fresh)
                 for attempt in range(10):
-                    response = client.request(step["method"], path, json=body)
+                    try:
+                        response = client.request(step["method"], path, json=body)
+                    except httpx.TransportError:
+                        # A connection the server closed after a 500 (httpx may reuse it once more).
+                        client.close()
+                        client = connect()
+                        continue
                     if response.status_code != 503:
                         break
                 if response.status_code == 500:
@@ -425,8 +443,9 @@ def main() -> None:
                 except ValueError:
                     payload = response.text
                 for key, field in (step.get("capture") or {}).items():
-                    if isinstance(payload, dict) and field in payload and key not in values:
-                        values[key] = payload[field]
+                    found = member(payload, field)
+                    if found is not None and key not in values:
+                        values[key] = found
                 if "deviation" in step:
                     # A documented difference: the embedded server is held to the deviation's
                     # answer; what Prefect answered is kept beside it.

@@ -14,6 +14,9 @@ UUID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 TIME_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 VOLATILE = {"id", "created", "updated", "estimated_start_time_delta", "estimated_run_time", "time_in_current_state"}
 FLOW_RUN_MEMBERS = ["name", "state_type", "state_name", "work_queue_name", "work_queue_id", "work_pool_name", "work_pool_id"]
+# A run of a deployment also shows what the deployment gave it (tags as a set: Prefect unions them).
+DEPLOYMENT_RUN_MEMBERS = ["deployment_id", "deployment_version", "parameters", "idempotency_key", "job_variables", "labels",
+                          "auto_scheduled", "infrastructure_document_id"]
 
 
 def project_resource(status: int, body, unique: str):
@@ -28,11 +31,18 @@ def project_resource(status: int, body, unique: str):
 def generic(value, unique: str):
     if isinstance(value, dict) and "flow_id" in value and "state_type" in value:
         # A flow run: the members a work pool decides, not every detail of its state.
-        return {k: generic(value.get(k), unique) for k in FLOW_RUN_MEMBERS}
+        run = {k: generic(value.get(k), unique) for k in FLOW_RUN_MEMBERS}
+        if value.get("deployment_id"):
+            run.update({k: generic(value.get(k), unique) for k in DEPLOYMENT_RUN_MEMBERS})
+            run["tags"] = sorted(value.get("tags") or [])
+        return run
     if isinstance(value, dict):
         return {k: generic(v, unique) for k, v in sorted(value.items()) if k not in VOLATILE}
     if isinstance(value, list):
         return [generic(v, unique) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        # 3600.0 and 3600 are one JSON number (Swift's encoder writes the shorter form).
+        return int(value)
     if isinstance(value, str):
         if TIME_PATTERN.match(value):
             return "<time>"
@@ -341,5 +351,215 @@ def work_pools() -> dict[str, list[dict]]:
     return out
 
 
+def deployments() -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    flow = post("/flows/", {"name": "deployed-{unique}", "labels": {"team": "data"}}, capture={"flow": "id"})
+    mine = {"deployments": {"name": {"like_": "{unique}"}}}
+    out["deployments: create, upsert, read, filter, update, delete"] = [
+        flow,
+        post("/work_pools/", {"name": "dp-{unique}", "type": "process"}),
+        post("/deployments/", {"name": "a-{unique}", "flow_id": "{flow}", "work_pool_name": "dp-{unique}",
+                               "parameters": {"x": 1, "nested": {"y": [1, 2]}}, "tags": ["t1", "t2"],
+                               "labels": {"env": "test"}, "description": "first", "version": "1",
+                               "entrypoint": "flows.py:main", "path": ".", "job_variables": {"memory": 512},
+                               "pull_steps": [{"prefect.deployments.steps.set_working_directory": {"directory": "/tmp"}}],
+                               "parameter_openapi_schema": {"type": "object", "properties": {"x": {"type": "integer"}}}},
+             capture={"a": "id"}),
+        post("/deployments/", {"name": "b-{unique}", "flow_id": "{flow}", "work_pool_name": "dp-{unique}",
+                               "work_queue_name": "fresh-{unique}", "paused": True, "tags": ["t2"]}, capture={"b": "id"}),
+        post("/deployments/", {"name": "c-{unique}", "flow_id": "{flow}", "work_queue_name": "legacy-{unique}",
+                               "enforce_parameter_schema": False}, capture={"c": "id"}),
+        get("/work_pools/dp-{unique}/queues/fresh-{unique}"),
+        get("/work_queues/name/legacy-{unique}"),
+        post("/deployments/", {"name": "d-{unique}", "flow_id": "{flow}", "work_pool_name": "missing-{unique}"}),
+        post("/deployments/", {"name": "d-{unique}", "flow_id": "{flow}", "work_pool_name": "missing-{unique}",
+                               "work_queue_name": "q"}),
+        post("/deployments/", {"name": "d-{unique}", "flow_id": "{flow}", "zzz": 1}),
+        post("/deployments/", {"flow_id": "{flow}"}),
+        post("/deployments/", {"name": "d-{unique}", "flow_id": "{flow}", "concurrency_limit": 0}),
+        post("/deployments/", {"name": "d-{unique}", "flow_id": "{flow}", "concurrency_limit": 2,
+                               "global_concurrency_limit_id": "{uuid}"}),
+        post("/deployments/", {"name": "d-{unique}", "flow_id": "{flow}", "global_concurrency_limit_id": "{uuid}"}),
+        post("/deployments/", {"name": "d-{unique}", "flow_id": "{flow}", "worker_pool_name": "old"}),
+        get("/deployments/{a}"),
+        get("/deployments/name/deployed-{unique}/a-{unique}"),
+        get("/deployments/name/deployed-{unique}/missing"),
+        get("/deployments/{uuid}"),
+        post("/deployments/", {"name": "a-{unique}", "flow_id": "{flow}", "description": "second"}),
+        get("/deployments/{a}"),
+        post("/deployments/filter", mine),
+        post("/deployments/filter", {**mine, "sort": "NAME_DESC", "limit": 2, "offset": 1}),
+        post("/deployments/filter", {"deployments": {"tags": {"all_": ["t2"]}, "name": {"like_": "{unique}"}}}),
+        post("/deployments/filter", {"deployments": {"paused": {"eq_": True}, "name": {"like_": "{unique}"}}}),
+        post("/deployments/filter", {"deployments": {"flow_or_deployment_name": {"like_": "deployed-{unique}"}}}),
+        post("/deployments/filter", {"deployments": {"work_queue_name": {"any_": ["legacy-{unique}"]}}}),
+        post("/deployments/filter", {"work_pools": {"name": {"any_": ["dp-{unique}"]}}, "sort": "NAME_ASC"}),
+        post("/deployments/filter", {"work_pool_queues": {"name": {"any_": ["fresh-{unique}"]}}}),
+        post("/deployments/filter", {"flows": {"name": {"any_": ["deployed-{unique}"]}},
+                                     "deployments": {"id": {"not_any_": ["{a}"]}}}),
+        post("/deployments/filter", {**mine, "sort": "BOGUS"}),
+        post("/deployments/count", mine),
+        post("/deployments/count", {"deployments": {"tags": {"any_": ["t1"]}, "name": {"like_": "{unique}"}}}),
+        post("/deployments/paginate", {**mine, "limit": 2, "page": 2}),
+        post("/deployments/paginate", {**mine, "page": 0}),
+        post("/flows/filter", {"deployments": {"name": {"any_": ["a-{unique}"]}}}),
+        post("/flows/count", {"work_pools": {"name": {"any_": ["dp-{unique}"]}}}),
+        patch("/deployments/{a}", {"description": "third", "parameters": {"x": 2}, "tags": ["t3"]}),
+        get("/deployments/{a}"),
+        patch("/deployments/{a}", {"work_pool_name": None}),
+        get("/deployments/{a}"),
+        patch("/deployments/{a}", {"work_pool_name": "dp-{unique}", "work_queue_name": "fresh-{unique}"}),
+        get("/deployments/{a}"),
+        {**patch("/deployments/{a}", {"work_pool_name": "missing-{unique}"}),
+         # 3.9.1 reads the missing pool's base_job_template and lets the AttributeError out as a 500.
+         "deviation": {"status": 404, "expect": {"detail": 'Work pool "missing-<unique>" not found.'}}},
+        patch("/deployments/{a}", {"zzz": 1}),
+        patch("/deployments/{uuid}", {"description": "x"}),
+        patch("/deployments/{c}", {"paused": True}),
+        get("/deployments/{c}"),
+        post("/deployments/{c}/resume_deployment"),
+        get("/deployments/{c}"),
+        post("/deployments/{c}/pause_deployment"),
+        get("/deployments/{c}"),
+        post("/deployments/{uuid}/pause_deployment"),
+        post("/deployments/{uuid}/resume_deployment"),
+        post("/deployments/{a}/branch", {"branch": "dev"}),
+        delete("/deployments/{b}"),
+        delete("/deployments/{b}"),
+        get("/deployments/{b}"),
+        post("/deployments/count", mine),
+        delete("/deployments/{a}"),
+        delete("/deployments/{c}"),
+        delete("/work_pools/dp-{unique}"),
+    ]
+    out["deployments: concurrency limits"] = [
+        flow,
+        post("/deployments/", {"name": "l-{unique}", "flow_id": "{flow}", "concurrency_limit": 2,
+                               "concurrency_options": {"collision_strategy": "CANCEL_NEW"}}, capture={"l": "id"}),
+        get("/deployments/{l}"),
+        patch("/deployments/{l}", {"concurrency_limit": 5}),
+        get("/deployments/{l}"),
+        patch("/deployments/{l}", {"concurrency_options": {"collision_strategy": "ENQUEUE", "grace_period_seconds": 120}}),
+        get("/deployments/{l}"),
+        patch("/deployments/{l}", {"concurrency_limit": None}),
+        get("/deployments/{l}"),
+        post("/deployments/", {"name": "l-{unique}", "flow_id": "{flow}", "concurrency_limit": 3}),
+        post("/deployments/", {"name": "l-{unique}", "flow_id": "{flow}"}),
+        get("/deployments/{l}"),
+        delete("/deployments/{l}"),
+    ]
+    out["deployments: schedules"] = [
+        flow,
+        post("/deployments/", {"name": "s-{unique}", "flow_id": "{flow}", "schedules": [
+            {"schedule": {"interval": 3600, "anchor_date": "2026-01-01T00:00:00Z"}, "active": False},
+            {"schedule": {"cron": "0 9 * * 1-5", "timezone": "Europe/Paris"}, "active": False, "max_scheduled_runs": 3},
+        ]}, capture={"s": "id"}),
+        get("/deployments/{s}/schedules"),
+        post("/deployments/{s}/schedules", [
+            {"schedule": {"rrule": "FREQ=DAILY;COUNT=3"}, "active": False, "slug": "daily"},
+            {"schedule": {"interval": 90.5, "anchor_date": "2026-01-01T10:00:00+02:00"}, "active": False,
+             "parameters": {"p": 1}},
+            {"schedule": {"interval": "PT1H", "anchor_date": "2026-01-01T10:00:00.500Z", "timezone": "America/New_York"}},
+            {"schedule": {"cron": "*/5 * * * *", "day_or": False}, "active": False},
+            {"schedule": {"rrule": "RRULE:FREQ=HOURLY\nEXDATE:20260101T000000"}, "active": False},
+        ], capture={"daily": "0.id"}),
+        get("/deployments/{s}/schedules"),
+        post("/deployments/{s}/schedules", [{"schedule": {"rrule": "FREQ=WEEKLY"}, "slug": "daily"}]),
+        post("/deployments/{s}/schedules", [{"schedule": {"interval": 0}}]),
+        post("/deployments/{s}/schedules", [{"schedule": {"cron": "bad"}}]),
+        post("/deployments/{s}/schedules", [{"schedule": {"cron": "61 * * * *"}}]),
+        post("/deployments/{s}/schedules", [{"schedule": {"interval": 60}, "max_scheduled_runs": 51}]),
+        post("/deployments/{s}/schedules", [{"schedule": {"interval": 60}, "zzz": 1}]),
+        post("/deployments/{s}/schedules", {"schedule": {"interval": 60}}),
+        post("/deployments/{uuid}/schedules", [{"schedule": {"interval": 60}}]),
+        patch("/deployments/{s}/schedules/{daily}", {"active": True, "max_scheduled_runs": 2}),
+        get("/deployments/{s}/schedules"),
+        patch("/deployments/{s}/schedules/{daily}", {"schedule": {"cron": "30 8 * * *"}, "parameters": {"q": 2}}),
+        get("/deployments/{s}/schedules"),
+        patch("/deployments/{s}/schedules/{uuid}", {"active": True}),
+        patch("/deployments/{uuid}/schedules/{daily}", {"active": True}),
+        delete("/deployments/{s}/schedules/{daily}"),
+        delete("/deployments/{s}/schedules/{daily}"),
+        get("/deployments/{s}/schedules"),
+        get("/deployments/{uuid}/schedules"),
+        patch("/deployments/{s}", {"schedules": [{"schedule": {"interval": 120}, "active": False}]}),
+        get("/deployments/{s}"),
+        delete("/deployments/{s}"),
+    ]
+    out["deployments: schedules by slug"] = [
+        flow,
+        post("/deployments/", {"name": "slug-{unique}", "flow_id": "{flow}", "schedules": [
+            {"schedule": {"interval": 3600, "anchor_date": "2026-01-01T00:00:00Z"}, "active": False, "slug": "hourly"},
+            {"schedule": {"interval": 60, "anchor_date": "2026-01-01T00:00:00Z"}, "active": False, "slug": "minutely"},
+        ]}, capture={"d": "id"}),
+        patch("/deployments/{d}", {"schedules": [{"schedule": {"interval": 7200}}]}),
+        patch("/deployments/{d}", {"schedules": [{"slug": "hourly", "active": True}, {"slug": "new", "active": False}]}),
+        patch("/deployments/{d}", {"schedules": [
+            {"slug": "hourly", "active": True, "parameters": {"a": 1}},
+            {"slug": "daily", "schedule": {"cron": "0 0 * * *"}, "active": False},
+        ]}),
+        get("/deployments/{d}/schedules"),
+        patch("/deployments/{d}", {"schedules": [{"slug": "every-minute", "replaces": "minutely"}]}),
+        get("/deployments/{d}/schedules"),
+        patch("/deployments/{d}", {"schedules": [{"slug": "daily", "replaces": "hourly"}]}),
+        patch("/deployments/{d}", {"schedules": [{"slug": "x", "replaces": "daily"}, {"slug": "y", "replaces": "daily"}]}),
+        patch("/deployments/{d}", {"schedules": [{"slug": "z", "replaces": "gone", "schedule": {"interval": 30}, "active": False}]}),
+        patch("/deployments/{d}", {"description": "kept"}),
+        get("/deployments/{d}/schedules"),
+        delete("/deployments/{d}"),
+    ]
+    out["deployments: runs from a deployment"] = [
+        flow,
+        post("/work_pools/", {"name": "rp-{unique}", "type": "process"}),
+        post("/variables/", {"name": "var_{unique}", "value": {"from": "variable"}}),
+        post("/deployments/", {"name": "r-{unique}", "flow_id": "{flow}", "work_pool_name": "rp-{unique}",
+                               "parameters": {"a": 1, "b": {"c": 2}}, "tags": ["dep"], "labels": {"team": "ml"},
+                               "version": "7", "job_variables": {"image": "x"}}, capture={"r": "id"}),
+        post("/deployments/", {"name": "nopool-{unique}", "flow_id": "{flow}"}, capture={"n": "id"}),
+        post("/deployments/{r}/create_flow_run", {"parameters": {"b": 3, "d": 4}, "tags": ["run", "dep"],
+                                                  "idempotency_key": "k-{unique}", "name": "first",
+                                                  "labels": {"extra": True}}),
+        post("/deployments/{r}/create_flow_run", {"parameters": {"b": 5}, "idempotency_key": "k-{unique}"}),
+        post("/deployments/{r}/create_flow_run", {"work_queue_name": "side-{unique}", "name": "side",
+                                                  "job_variables": {"image": "y"}}),
+        get("/work_pools/rp-{unique}/queues/side-{unique}"),
+        post("/deployments/{r}/create_flow_run", {"name": "later", "state": {"type": "SCHEDULED", "state_details": {
+            "scheduled_time": "{time:+7200}"}}}),
+        post("/deployments/{r}/create_flow_run", {"name": "pending", "state": {"type": "PENDING"}}),
+        post("/deployments/{r}/create_flow_run", {"name": "hydrated", "parameters": {
+            "j": {"__prefect_kind": "json", "value": "{\"k\": [1, 2]}"},
+            "v": {"__prefect_kind": "workspace_variable", "variable_name": "var_{unique}"},
+            "n": {"__prefect_kind": "none", "value": 5},
+            "gone": {"__prefect_kind": "json"}}}),
+        post("/deployments/{r}/create_flow_run", {"parameters": {
+            "v": {"__prefect_kind": "workspace_variable", "variable_name": "missing_{unique}"}}}),
+        {**post("/deployments/{r}/create_flow_run", {"parameters": {"j": {"__prefect_kind": "json", "value": "{bad"}}}),
+         # The status and the message's start are Prefect's; the parser's own words are ours, not Python's json module's.
+         "deviation": {"status": 400, "expect": {"detail": "Error hydrating flow run parameters: Invalid JSON: Malformed JSON at byte 1: expected a string key"}}},
+        post("/deployments/{n}/create_flow_run", {"work_queue_name": "q-{unique}"}),
+        post("/deployments/{n}/create_flow_run", {"name": "plain"}),
+        post("/deployments/{r}/create_flow_run", {"zzz": 1}),
+        post("/deployments/{r}/create_flow_run", {"state": {"type": "BOGUS"}}),
+        post("/deployments/{uuid}/create_flow_run", {}),
+        post("/deployments/get_scheduled_flow_runs", {"deployment_ids": ["{r}", "{n}"], "scheduled_before": "{time:+60}"}),
+        post("/deployments/get_scheduled_flow_runs", {"deployment_ids": ["{r}"], "scheduled_before": "{time:+9000}",
+                                                      "limit": 2}),
+        post("/deployments/get_scheduled_flow_runs", {"deployment_ids": ["{r}"]}),
+        get("/deployments/{r}"),
+        post("/flow_runs/filter", {"deployments": {"id": {"any_": ["{r}"]}}, "sort": "NAME_ASC"}),
+        post("/flow_runs/count", {"deployments": {"name": {"any_": ["nopool-{unique}"]}}}),
+        post("/task_runs/count", {"deployments": {"name": {"any_": ["nopool-{unique}"]}}}),
+        post("/deployments/count", {"flow_runs": {"name": {"any_": ["side"]}}, "deployments": {"name": {"like_": "{unique}"}}}),
+        post("/flow_runs/", {"flow_id": "{flow}", "deployment_id": "{r}", "name": "direct", "labels": {"x": 1}}),
+        post("/work_pools/rp-{unique}/get_scheduled_flow_runs", {}),
+        delete("/deployments/{r}"),
+        post("/flow_runs/filter", {"flows": {"id": {"any_": ["{flow}"]}}, "sort": "NAME_ASC"}),
+        delete("/deployments/{n}"),
+        delete("/work_pools/rp-{unique}"),
+        delete("/variables/name/var_{unique}"),
+    ]
+    return out
+
+
 def scenarios() -> dict[str, list[dict]]:
-    return {**variables(), **work_pools()}
+    return {**variables(), **work_pools(), **deployments()}

@@ -208,9 +208,9 @@ struct CLITests {
         }
     }
 
-    @Test("deployment ls and run on the real server", .enabled(if: IntegrationServer.isConfigured(IntegrationServer.plain)))
-    func deployments() async throws {
-        try await Self.withTarget(.prefect) { target, outcome, client in
+    @Test("deployment ls and run", arguments: ServerUnderTest.available)
+    func deployments(server: ServerUnderTest) async throws {
+        try await Self.withTarget(server) { target, outcome, client in
             let flowRun = try await client.readFlowRun(flowRunID: outcome.flowRunID)
             let flow = try await client.readFlow(flowID: flowRun.flowID)
             let deploymentName = IntegrationServer.uniqueName("cli-deploy")

@@ -2,11 +2,11 @@ import Foundation
 import PrefectClient
 import Testing
 
-@Suite("Deployments against Prefect 3.9.1", .enabled(if: IntegrationServer.isConfigured(IntegrationServer.plain)))
+@Suite("Deployments on every server")
 struct DeploymentsIntegrationTests {
-    @Test("create, read by id and name, filter, update, pause and resume, delete")
-    func deploymentLifecycle() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("create, read by id and name, filter, update, pause and resume, delete", arguments: ServerUnderTest.available)
+    func deploymentLifecycle(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let flowName = IntegrationServer.uniqueName("deployed")
             let flowID = try await client.createFlowFromName(flowName)
             let deploymentID = try await client.createDeployment(
@@ -60,9 +60,9 @@ struct DeploymentsIntegrationTests {
         }
     }
 
-    @Test("runs from a deployment: parameters merged, idempotency key, scheduled runs")
-    func runsFromDeployment() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("runs from a deployment: parameters merged, idempotency key, scheduled runs", arguments: ServerUnderTest.available)
+    func runsFromDeployment(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let flowID = try await client.createFlowFromName(IntegrationServer.uniqueName("from-deployment"))
             let deploymentID = try await client.createDeployment(
                 flowID: flowID, name: "adhoc", parameters: ["region": "eu", "size": 1])
@@ -94,9 +94,9 @@ struct DeploymentsIntegrationTests {
         }
     }
 
-    @Test("schedules: create (both forms), read, update, delete")
-    func schedules() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("schedules: create (both forms), read, update, delete", arguments: ServerUnderTest.available)
+    func schedules(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let flowID = try await client.createFlowFromName(IntegrationServer.uniqueName("scheduled"))
             let deploymentID = try await client.createDeployment(flowID: flowID, name: "sched", paused: true)
             let created = try await client.createDeploymentSchedules(
@@ -141,11 +141,11 @@ struct DeploymentsIntegrationTests {
     }
 }
 
-@Suite("Cloud-only endpoints against Prefect 3.9.1", .enabled(if: IntegrationServer.isConfigured(IntegrationServer.plain)))
+@Suite("Cloud-only endpoints on every server")
 struct CloudOnlyIntegrationTests {
-    @Test("the open-source server has no deployment branches: 404 becomes ObjectNotFound")
-    func deploymentBranchIsCloudOnly() async throws {
-        try await IntegrationServer.withClient { client in
+    @Test("the open-source server has no deployment branches: 404 becomes ObjectNotFound", arguments: ServerUnderTest.available)
+    func deploymentBranchIsCloudOnly(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
             let flowID = try await client.createFlowFromName(IntegrationServer.uniqueName("branch"))
             let deploymentID = try await client.createDeployment(flowID: flowID, name: "main")
             await #expect(throws: ObjectNotFound.self) {

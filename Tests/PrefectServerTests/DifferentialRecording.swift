@@ -43,7 +43,7 @@ struct DifferentialRecording: Decodable, Sendable {
                     raiseOnError: false)
                 let json = response.json
                 for (key, field) in step.capture ?? [:] where values[key] == nil {
-                    if let value = json?[field]?.stringValue { values[key] = value }
+                    if let value = Self.member(json, path: field)?.stringValue { values[key] = value }
                 }
                 #expect(response.statusCode == step.status, "step \(index) \(step.method) \(step.path): \(response.text.prefix(400))")
                 #expect(project(json, unique) == step.expect ?? .null, "step \(index) \(step.method) \(step.path): \(response.text.prefix(600))")
@@ -82,5 +82,18 @@ struct DifferentialRecording: Decodable, Sendable {
             rest = rest[rest.index(after: close)...]
         }
         return result + rest
+    }
+
+    /// The member at a dotted path ("id", "0.id": the first item's id), as the recorder reads it.
+    static func member(_ json: JSONValue?, path: String) -> JSONValue? {
+        var current = json
+        for part in path.split(separator: ".") {
+            if case .array(let items)? = current, let index = Int(part), items.indices.contains(index) {
+                current = items[index]
+            } else {
+                current = current?[String(part)]
+            }
+        }
+        return current
     }
 }

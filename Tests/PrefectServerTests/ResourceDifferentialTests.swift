@@ -42,15 +42,28 @@ struct ResourceDifferentialTests {
     private static let flowRunMembers = [
         "name", "state_type", "state_name", "work_queue_name", "work_queue_id", "work_pool_name", "work_pool_id",
     ]
+    private static let deploymentRunMembers = [
+        "deployment_id", "deployment_version", "parameters", "idempotency_key", "job_variables", "labels", "auto_scheduled",
+        "infrastructure_document_id",
+    ]
 
     private static func generic(_ value: JSONValue, _ unique: String) -> JSONValue {
         switch value {
         case .object(let object) where object["flow_id"] != nil && object["state_type"] != nil:
-            return .object(Dictionary(uniqueKeysWithValues: flowRunMembers.map { ($0, generic(object[$0] ?? .null, unique)) }))
+            var run = Dictionary(uniqueKeysWithValues: flowRunMembers.map { ($0, generic(object[$0] ?? .null, unique)) })
+            if let deployment = object["deployment_id"], deployment != .null {
+                for key in deploymentRunMembers { run[key] = generic(object[key] ?? .null, unique) }
+                var tags: [String] = []
+                if case .array(let items)? = object["tags"] { tags = items.compactMap(\.stringValue).sorted() }
+                run["tags"] = .array(tags.map(JSONValue.string))
+            }
+            return .object(run)
         case .object(let object):
             return .object(object.filter { !volatile.contains($0.key) }.mapValues { generic($0, unique) })
         case .array(let items):
             return .array(items.map { generic($0, unique) })
+        case .double(let number) where number.rounded() == number && abs(number) < 1e15:
+            return .int(Int64(number))
         case .string(let text):
             if text.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/) != nil { return "<time>" }
             return .string(text.replacing(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/, with: "<id>")

@@ -6,6 +6,72 @@ enum OpenAPIDocument {
 {
  "components": {
   "schemas": {
+   "Body_count_deployments_deployments_count_post": {
+    "properties": {
+     "deployments": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/DeploymentFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "flow_runs": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowRunFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "flows": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "task_runs": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/TaskRunFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "work_pool_queues": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/WorkQueueFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "work_pools": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/WorkPoolFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     }
+    },
+    "title": "Body_count_deployments_deployments_count_post",
+    "type": "object"
+   },
    "Body_count_flow_runs_flow_runs_count_post": {
     "properties": {
      "deployments": {
@@ -205,6 +271,35 @@ enum OpenAPIDocument {
     "title": "Body_filter_flow_run_input_flow_runs__id__input_filter_post",
     "type": "object"
    },
+   "Body_get_scheduled_flow_runs_for_deployments_deployments_get_scheduled_flow_runs_post": {
+    "properties": {
+     "deployment_ids": {
+      "description": "The deployment IDs to get scheduled runs for",
+      "items": {
+       "format": "uuid",
+       "type": "string"
+      },
+      "title": "Deployment Ids",
+      "type": "array"
+     },
+     "limit": {
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
+      "title": "Limit",
+      "type": "integer"
+     },
+     "scheduled_before": {
+      "description": "The maximum time to look for scheduled flow runs",
+      "format": "date-time",
+      "title": "Scheduled Before",
+      "type": "string"
+     }
+    },
+    "required": [
+     "deployment_ids"
+    ],
+    "title": "Body_get_scheduled_flow_runs_for_deployments_deployments_get_scheduled_flow_runs_post",
+    "type": "object"
+   },
    "Body_get_scheduled_flow_runs_work_pools__name__get_scheduled_flow_runs_post": {
     "properties": {
      "limit": {
@@ -234,6 +329,168 @@ enum OpenAPIDocument {
      }
     },
     "title": "Body_get_scheduled_flow_runs_work_pools__name__get_scheduled_flow_runs_post",
+    "type": "object"
+   },
+   "Body_paginate_deployments_deployments_paginate_post": {
+    "properties": {
+     "deployments": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/DeploymentFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "flow_runs": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowRunFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "flows": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "limit": {
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
+      "title": "Limit",
+      "type": "integer"
+     },
+     "page": {
+      "default": 1,
+      "minimum": 1.0,
+      "title": "Page",
+      "type": "integer"
+     },
+     "sort": {
+      "$ref": "#/components/schemas/DeploymentSort",
+      "default": "NAME_ASC"
+     },
+     "task_runs": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/TaskRunFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "work_pool_queues": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/WorkQueueFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "work_pools": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/WorkPoolFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     }
+    },
+    "title": "Body_paginate_deployments_deployments_paginate_post",
+    "type": "object"
+   },
+   "Body_read_deployments_deployments_filter_post": {
+    "properties": {
+     "deployments": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/DeploymentFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "flow_runs": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowRunFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "flows": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "limit": {
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
+      "title": "Limit",
+      "type": "integer"
+     },
+     "offset": {
+      "default": 0,
+      "minimum": 0.0,
+      "title": "Offset",
+      "type": "integer"
+     },
+     "sort": {
+      "$ref": "#/components/schemas/DeploymentSort",
+      "default": "NAME_ASC"
+     },
+     "task_runs": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/TaskRunFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "work_pool_queues": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/WorkQueueFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "work_pools": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/WorkPoolFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     }
+    },
+    "title": "Body_read_deployments_deployments_filter_post",
     "type": "object"
    },
    "Body_read_flow_runs_flow_runs_filter_post": {
@@ -718,6 +975,42 @@ enum OpenAPIDocument {
     "title": "Body_worker_heartbeat_work_pools__work_pool_name__workers_heartbeat_post",
     "type": "object"
    },
+   "ConcurrencyLimitStrategy": {
+    "description": "Enumeration of concurrency collision strategies.",
+    "enum": [
+     "ENQUEUE",
+     "CANCEL_NEW"
+    ],
+    "title": "ConcurrencyLimitStrategy",
+    "type": "string"
+   },
+   "ConcurrencyOptions": {
+    "description": "Class for storing the concurrency config in database.",
+    "properties": {
+     "collision_strategy": {
+      "$ref": "#/components/schemas/ConcurrencyLimitStrategy"
+     },
+     "grace_period_seconds": {
+      "anyOf": [
+       {
+        "maximum": 86400.0,
+        "minimum": 60.0,
+        "type": "integer"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Grace period in seconds for infrastructure to start before concurrency slots are revoked. If not set, falls back to server setting.",
+      "title": "Grace Period Seconds"
+     }
+    },
+    "required": [
+     "collision_strategy"
+    ],
+    "title": "ConcurrencyOptions",
+    "type": "object"
+   },
    "Constant": {
     "description": "Represents constant input value to a task run.",
     "properties": {
@@ -781,6 +1074,44 @@ enum OpenAPIDocument {
     "title": "CreatedBy",
     "type": "object"
    },
+   "CronSchedule": {
+    "additionalProperties": false,
+    "description": "Cron schedule\n\nNOTE: If the timezone is a DST-observing one, then the schedule will adjust\nitself appropriately. Cron's rules for DST are based on schedule times, not\nintervals. This means that an hourly cron schedule will fire on every new\nschedule hour, not every elapsed hour; for example, when clocks are set back\nthis will result in a two-hour pause as the schedule will fire *the first\ntime* 1am is reached and *the first time* 2am is reached, 120 minutes later.\nLonger schedules, such as one that fires at 9am every morning, will\nautomatically adjust for DST.\n\nArgs:\n    cron (str): a valid cron string\n    timezone (str): a valid timezone string in IANA tzdata format (for example,\n        America/New_York).\n    day_or (bool, optional): Control how croniter handles `day` and `day_of_week`\n        entries. Defaults to True, matching cron which connects those values using\n        OR. If the switch is set to False, the values are connected using AND. This\n        behaves like fcron and enables you to e.g. define a job that executes each\n        2nd friday of a month by setting the days of month and the weekday.",
+    "properties": {
+     "cron": {
+      "examples": [
+       "0 0 * * *"
+      ],
+      "title": "Cron",
+      "type": "string"
+     },
+     "day_or": {
+      "default": true,
+      "description": "Control croniter behavior for handling day and day_of_week entries.",
+      "title": "Day Or",
+      "type": "boolean"
+     },
+     "timezone": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "examples": [
+       "America/New_York"
+      ],
+      "title": "Timezone"
+     }
+    },
+    "required": [
+     "cron"
+    ],
+    "title": "CronSchedule",
+    "type": "object"
+   },
    "CsrfToken": {
     "properties": {
      "client": {
@@ -838,6 +1169,283 @@ enum OpenAPIDocument {
      "updated"
     ],
     "title": "CsrfToken",
+    "type": "object"
+   },
+   "DeploymentCreate": {
+    "additionalProperties": false,
+    "description": "Data used by the Prefect REST API to create a deployment.",
+    "properties": {
+     "concurrency_limit": {
+      "anyOf": [
+       {
+        "exclusiveMinimum": 0.0,
+        "type": "integer"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The deployment's concurrency limit.",
+      "title": "Concurrency Limit"
+     },
+     "concurrency_options": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ConcurrencyOptions"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The deployment's concurrency options."
+     },
+     "description": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Description"
+     },
+     "enforce_parameter_schema": {
+      "default": true,
+      "description": "Whether or not the deployment should enforce the parameter schema.",
+      "title": "Enforce Parameter Schema",
+      "type": "boolean"
+     },
+     "entrypoint": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Entrypoint"
+     },
+     "flow_id": {
+      "description": "The ID of the flow associated with the deployment.",
+      "format": "uuid",
+      "title": "Flow Id",
+      "type": "string"
+     },
+     "global_concurrency_limit_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The ID of the global concurrency limit to apply to the deployment.",
+      "title": "Global Concurrency Limit Id"
+     },
+     "infrastructure_document_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Infrastructure Document Id"
+     },
+     "job_variables": {
+      "additionalProperties": true,
+      "description": "Overrides for the flow's infrastructure configuration.",
+      "title": "Job Variables",
+      "type": "object"
+     },
+     "labels": {
+      "anyOf": [
+       {
+        "additionalProperties": {
+         "anyOf": [
+          {
+           "type": "boolean"
+          },
+          {
+           "type": "integer"
+          },
+          {
+           "type": "number"
+          },
+          {
+           "type": "string"
+          }
+         ]
+        },
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A dictionary of key-value labels. Values can be strings, numbers, or booleans.",
+      "examples": [
+       {
+        "key": "value1",
+        "key2": 42
+       }
+      ],
+      "title": "Labels"
+     },
+     "name": {
+      "description": "The name of the deployment.",
+      "examples": [
+       "my-deployment"
+      ],
+      "title": "Name",
+      "type": "string"
+     },
+     "parameter_openapi_schema": {
+      "additionalProperties": true,
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The parameter schema of the flow, including defaults.",
+      "title": "Parameter Openapi Schema"
+     },
+     "parameters": {
+      "additionalProperties": true,
+      "description": "Parameters for flow runs scheduled by the deployment.",
+      "title": "Parameters",
+      "type": "object"
+     },
+     "path": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Path"
+     },
+     "paused": {
+      "default": false,
+      "description": "Whether or not the deployment is paused.",
+      "title": "Paused",
+      "type": "boolean"
+     },
+     "pull_steps": {
+      "anyOf": [
+       {
+        "items": {
+         "additionalProperties": true,
+         "type": "object"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Pull Steps"
+     },
+     "schedules": {
+      "description": "A list of schedules for the deployment.",
+      "items": {
+       "$ref": "#/components/schemas/DeploymentScheduleCreate"
+      },
+      "title": "Schedules",
+      "type": "array"
+     },
+     "storage_document_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Storage Document Id"
+     },
+     "tags": {
+      "description": "A list of deployment tags.",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ],
+      "items": {
+       "type": "string"
+      },
+      "title": "Tags",
+      "type": "array"
+     },
+     "version": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Version"
+     },
+     "version_info": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/VersionInfo"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A description of this version of the deployment."
+     },
+     "work_pool_name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The name of the deployment's work pool.",
+      "examples": [
+       "my-work-pool"
+      ],
+      "title": "Work Pool Name"
+     },
+     "work_queue_name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Work Queue Name"
+     }
+    },
+    "required": [
+     "name",
+     "flow_id"
+    ],
+    "title": "DeploymentCreate",
     "type": "object"
    },
    "DeploymentFilter": {
@@ -1175,6 +1783,167 @@ enum OpenAPIDocument {
     "title": "DeploymentFilterWorkQueueName",
     "type": "object"
    },
+   "DeploymentFlowRunCreate": {
+    "additionalProperties": false,
+    "description": "Data used by the Prefect REST API to create a flow run from a deployment.",
+    "properties": {
+     "context": {
+      "additionalProperties": true,
+      "title": "Context",
+      "type": "object"
+     },
+     "empirical_policy": {
+      "$ref": "#/components/schemas/FlowRunPolicy",
+      "description": "The empirical policy for the flow run."
+     },
+     "enforce_parameter_schema": {
+      "anyOf": [
+       {
+        "type": "boolean"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Whether or not to enforce the parameter schema on this run.",
+      "title": "Enforce Parameter Schema"
+     },
+     "idempotency_key": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "An optional idempotency key. If a flow run with the same idempotency key has already been created, the existing flow run will be returned.",
+      "title": "Idempotency Key"
+     },
+     "infrastructure_document_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Infrastructure Document Id"
+     },
+     "job_variables": {
+      "additionalProperties": true,
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Job Variables"
+     },
+     "labels": {
+      "anyOf": [
+       {
+        "additionalProperties": {
+         "anyOf": [
+          {
+           "type": "boolean"
+          },
+          {
+           "type": "integer"
+          },
+          {
+           "type": "number"
+          },
+          {
+           "type": "string"
+          }
+         ]
+        },
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A dictionary of key-value labels. Values can be strings, numbers, or booleans.",
+      "examples": [
+       {
+        "key": "value1",
+        "key2": 42
+       }
+      ],
+      "title": "Labels"
+     },
+     "name": {
+      "description": "The name of the flow run. Defaults to a random slug if not specified.",
+      "examples": [
+       "my-flow-run"
+      ],
+      "title": "Name",
+      "type": "string"
+     },
+     "parameters": {
+      "additionalProperties": true,
+      "title": "Parameters",
+      "type": "object"
+     },
+     "parent_task_run_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Parent Task Run Id"
+     },
+     "state": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/StateCreate"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The state of the flow run to create"
+     },
+     "tags": {
+      "description": "A list of tags for the flow run.",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ],
+      "items": {
+       "type": "string"
+      },
+      "title": "Tags",
+      "type": "array"
+     },
+     "work_queue_name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Work Queue Name"
+     }
+    },
+    "title": "DeploymentFlowRunCreate",
+    "type": "object"
+   },
    "DeploymentOrFlowNameFilter": {
     "additionalProperties": false,
     "description": "Filter by `Deployment.name` or `Flow.name` with a single input string for ilike filtering.",
@@ -1193,6 +1962,915 @@ enum OpenAPIDocument {
      }
     },
     "title": "DeploymentOrFlowNameFilter",
+    "type": "object"
+   },
+   "DeploymentPaginationResponse": {
+    "properties": {
+     "count": {
+      "title": "Count",
+      "type": "integer"
+     },
+     "limit": {
+      "title": "Limit",
+      "type": "integer"
+     },
+     "page": {
+      "title": "Page",
+      "type": "integer"
+     },
+     "pages": {
+      "title": "Pages",
+      "type": "integer"
+     },
+     "results": {
+      "items": {
+       "$ref": "#/components/schemas/DeploymentResponse"
+      },
+      "title": "Results",
+      "type": "array"
+     }
+    },
+    "required": [
+     "results",
+     "count",
+     "limit",
+     "pages",
+     "page"
+    ],
+    "title": "DeploymentPaginationResponse",
+    "type": "object"
+   },
+   "DeploymentResponse": {
+    "properties": {
+     "concurrency_limit": {
+      "anyOf": [
+       {
+        "type": "integer"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "deprecated": true,
+      "description": "DEPRECATED: Prefer `global_concurrency_limit`. Will always be None for backwards compatibility. Will be removed after December 2024.",
+      "title": "Concurrency Limit"
+     },
+     "concurrency_options": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ConcurrencyOptions"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The concurrency options for the deployment."
+     },
+     "created": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Created"
+     },
+     "created_by": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/CreatedBy"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Optional information about the creator of this deployment."
+     },
+     "description": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A description for the deployment.",
+      "title": "Description"
+     },
+     "enforce_parameter_schema": {
+      "default": true,
+      "description": "Whether or not the deployment should enforce the parameter schema.",
+      "title": "Enforce Parameter Schema",
+      "type": "boolean"
+     },
+     "entrypoint": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The path to the entrypoint for the workflow, relative to the `path`.",
+      "title": "Entrypoint"
+     },
+     "flow_id": {
+      "description": "The flow id associated with the deployment.",
+      "format": "uuid",
+      "title": "Flow Id",
+      "type": "string"
+     },
+     "global_concurrency_limit": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/GlobalConcurrencyLimitResponse"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The global concurrency limit object for enforcing the maximum number of flow runs that can be active at once."
+     },
+     "id": {
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "infrastructure_document_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The block document defining infrastructure to use for flow runs.",
+      "title": "Infrastructure Document Id"
+     },
+     "job_variables": {
+      "additionalProperties": true,
+      "description": "Overrides to apply to the base infrastructure block at runtime.",
+      "title": "Job Variables",
+      "type": "object"
+     },
+     "labels": {
+      "additionalProperties": {
+       "anyOf": [
+        {
+         "type": "boolean"
+        },
+        {
+         "type": "integer"
+        },
+        {
+         "type": "number"
+        },
+        {
+         "type": "string"
+        }
+       ]
+      },
+      "description": "A dictionary of key-value labels. Values can be strings, numbers, or booleans.",
+      "examples": [
+       {
+        "key": "value1",
+        "key2": 42
+       }
+      ],
+      "title": "Labels",
+      "type": "object"
+     },
+     "last_polled": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The last time the deployment was polled for status updates.",
+      "title": "Last Polled"
+     },
+     "name": {
+      "description": "The name of the deployment.",
+      "title": "Name",
+      "type": "string"
+     },
+     "parameter_openapi_schema": {
+      "additionalProperties": true,
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The parameter schema of the flow, including defaults.",
+      "title": "Parameter Openapi Schema"
+     },
+     "parameters": {
+      "additionalProperties": true,
+      "description": "Parameters for flow runs scheduled by the deployment.",
+      "title": "Parameters",
+      "type": "object"
+     },
+     "path": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The path to the working directory for the workflow, relative to remote storage or an absolute path.",
+      "title": "Path"
+     },
+     "paused": {
+      "default": false,
+      "description": "Whether or not the deployment is paused.",
+      "title": "Paused",
+      "type": "boolean"
+     },
+     "pull_steps": {
+      "anyOf": [
+       {
+        "items": {
+         "additionalProperties": true,
+         "type": "object"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Pull steps for cloning and running this deployment.",
+      "title": "Pull Steps"
+     },
+     "schedules": {
+      "description": "A list of schedules for the deployment.",
+      "items": {
+       "$ref": "#/components/schemas/DeploymentSchedule"
+      },
+      "title": "Schedules",
+      "type": "array"
+     },
+     "status": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/DeploymentStatus"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "default": "NOT_READY",
+      "description": "Whether the deployment is ready to run flows."
+     },
+     "storage_document_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The block document defining storage used for this flow.",
+      "title": "Storage Document Id"
+     },
+     "tags": {
+      "description": "A list of tags for the deployment",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ],
+      "items": {
+       "type": "string"
+      },
+      "title": "Tags",
+      "type": "array"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     },
+     "updated_by": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/UpdatedBy"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Optional information about the updater of this deployment."
+     },
+     "version": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "An optional version for the deployment.",
+      "title": "Version"
+     },
+     "work_pool_name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The name of the deployment's work pool.",
+      "title": "Work Pool Name"
+     },
+     "work_queue_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The id of the work pool queue to which this deployment is assigned.",
+      "title": "Work Queue Id"
+     },
+     "work_queue_name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The work queue for the deployment. If no work queue is set, work will not be scheduled.",
+      "title": "Work Queue Name"
+     }
+    },
+    "required": [
+     "name",
+     "flow_id",
+     "id",
+     "created",
+     "updated"
+    ],
+    "title": "DeploymentResponse",
+    "type": "object"
+   },
+   "DeploymentSchedule": {
+    "properties": {
+     "active": {
+      "default": true,
+      "description": "Whether or not the schedule is active.",
+      "title": "Active",
+      "type": "boolean"
+     },
+     "created": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Created"
+     },
+     "deployment_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The deployment id associated with this schedule.",
+      "title": "Deployment Id"
+     },
+     "id": {
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "max_scheduled_runs": {
+      "anyOf": [
+       {
+        "exclusiveMinimum": 0.0,
+        "type": "integer"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The maximum number of scheduled runs for the schedule.",
+      "title": "Max Scheduled Runs"
+     },
+     "parameters": {
+      "additionalProperties": true,
+      "description": "A dictionary of parameter value overrides.",
+      "title": "Parameters",
+      "type": "object"
+     },
+     "schedule": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/IntervalSchedule-Output"
+       },
+       {
+        "$ref": "#/components/schemas/CronSchedule"
+       },
+       {
+        "$ref": "#/components/schemas/RRuleSchedule"
+       }
+      ],
+      "description": "The schedule for the deployment.",
+      "title": "Schedule"
+     },
+     "slug": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A unique slug for the schedule.",
+      "title": "Slug"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     }
+    },
+    "required": [
+     "schedule",
+     "id",
+     "created",
+     "updated"
+    ],
+    "title": "DeploymentSchedule",
+    "type": "object"
+   },
+   "DeploymentScheduleCreate": {
+    "additionalProperties": false,
+    "properties": {
+     "active": {
+      "default": true,
+      "description": "Whether or not the schedule is active.",
+      "title": "Active",
+      "type": "boolean"
+     },
+     "max_scheduled_runs": {
+      "anyOf": [
+       {
+        "exclusiveMinimum": 0.0,
+        "type": "integer"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The maximum number of scheduled runs for the schedule.",
+      "title": "Max Scheduled Runs"
+     },
+     "parameters": {
+      "additionalProperties": true,
+      "description": "A dictionary of parameter value overrides.",
+      "title": "Parameters",
+      "type": "object"
+     },
+     "replaces": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The slug of an existing schedule that this schedule replaces. Used for renaming slugs.",
+      "title": "Replaces"
+     },
+     "schedule": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/IntervalSchedule-Input"
+       },
+       {
+        "$ref": "#/components/schemas/CronSchedule"
+       },
+       {
+        "$ref": "#/components/schemas/RRuleSchedule"
+       }
+      ],
+      "description": "The schedule for the deployment.",
+      "title": "Schedule"
+     },
+     "slug": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A unique identifier for the schedule.",
+      "title": "Slug"
+     }
+    },
+    "required": [
+     "schedule"
+    ],
+    "title": "DeploymentScheduleCreate",
+    "type": "object"
+   },
+   "DeploymentScheduleUpdate": {
+    "additionalProperties": false,
+    "properties": {
+     "active": {
+      "anyOf": [
+       {
+        "type": "boolean"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Whether or not the schedule is active.",
+      "title": "Active"
+     },
+     "max_scheduled_runs": {
+      "anyOf": [
+       {
+        "exclusiveMinimum": 0.0,
+        "type": "integer"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The maximum number of scheduled runs for the schedule.",
+      "title": "Max Scheduled Runs"
+     },
+     "parameters": {
+      "additionalProperties": true,
+      "description": "A dictionary of parameter value overrides.",
+      "title": "Parameters",
+      "type": "object"
+     },
+     "replaces": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The slug of an existing schedule that this schedule replaces. Used for renaming slugs.",
+      "title": "Replaces"
+     },
+     "schedule": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/IntervalSchedule-Input"
+       },
+       {
+        "$ref": "#/components/schemas/CronSchedule"
+       },
+       {
+        "$ref": "#/components/schemas/RRuleSchedule"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The schedule for the deployment.",
+      "title": "Schedule"
+     },
+     "slug": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A unique identifier for the schedule.",
+      "title": "Slug"
+     }
+    },
+    "title": "DeploymentScheduleUpdate",
+    "type": "object"
+   },
+   "DeploymentSort": {
+    "description": "Defines deployment sorting options.",
+    "enum": [
+     "CREATED_DESC",
+     "UPDATED_DESC",
+     "NAME_ASC",
+     "NAME_DESC"
+    ],
+    "title": "DeploymentSort",
+    "type": "string"
+   },
+   "DeploymentStatus": {
+    "description": "Enumeration of deployment statuses.",
+    "enum": [
+     "READY",
+     "NOT_READY"
+    ],
+    "title": "DeploymentStatus",
+    "type": "string"
+   },
+   "DeploymentUpdate": {
+    "additionalProperties": false,
+    "description": "Data used by the Prefect REST API to update a deployment.",
+    "properties": {
+     "concurrency_limit": {
+      "anyOf": [
+       {
+        "exclusiveMinimum": 0.0,
+        "type": "integer"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The deployment's concurrency limit.",
+      "title": "Concurrency Limit"
+     },
+     "concurrency_options": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ConcurrencyOptions"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The deployment's concurrency options."
+     },
+     "description": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Description"
+     },
+     "enforce_parameter_schema": {
+      "anyOf": [
+       {
+        "type": "boolean"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Whether or not the deployment should enforce the parameter schema.",
+      "title": "Enforce Parameter Schema"
+     },
+     "entrypoint": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Entrypoint"
+     },
+     "global_concurrency_limit_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The ID of the global concurrency limit to apply to the deployment.",
+      "title": "Global Concurrency Limit Id"
+     },
+     "infrastructure_document_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Infrastructure Document Id"
+     },
+     "job_variables": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Overrides for the flow's infrastructure configuration.",
+      "title": "Job Variables"
+     },
+     "parameter_openapi_schema": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The parameter schema of the flow, including defaults.",
+      "title": "Parameter Openapi Schema"
+     },
+     "parameters": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Parameters for flow runs scheduled by the deployment.",
+      "title": "Parameters"
+     },
+     "path": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Path"
+     },
+     "paused": {
+      "default": false,
+      "description": "Whether or not the deployment is paused.",
+      "title": "Paused",
+      "type": "boolean"
+     },
+     "pull_steps": {
+      "anyOf": [
+       {
+        "items": {
+         "additionalProperties": true,
+         "type": "object"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Pull Steps"
+     },
+     "schedules": {
+      "description": "A list of schedules for the deployment.",
+      "items": {
+       "$ref": "#/components/schemas/DeploymentScheduleUpdate"
+      },
+      "title": "Schedules",
+      "type": "array"
+     },
+     "storage_document_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Storage Document Id"
+     },
+     "tags": {
+      "description": "A list of deployment tags.",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ],
+      "items": {
+       "type": "string"
+      },
+      "title": "Tags",
+      "type": "array"
+     },
+     "version": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Version"
+     },
+     "version_info": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/VersionInfo"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A description of this version of the deployment."
+     },
+     "work_pool_name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The name of the deployment's work pool.",
+      "examples": [
+       "my-work-pool"
+      ],
+      "title": "Work Pool Name"
+     },
+     "work_queue_name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Work Queue Name"
+     }
+    },
+    "title": "DeploymentUpdate",
     "type": "object"
    },
    "Flow": {
@@ -3836,6 +5514,77 @@ enum OpenAPIDocument {
     "title": "FlowUpdate",
     "type": "object"
    },
+   "GlobalConcurrencyLimitResponse": {
+    "description": "A response object for global concurrency limits.",
+    "properties": {
+     "active": {
+      "default": true,
+      "description": "Whether the global concurrency limit is active.",
+      "title": "Active",
+      "type": "boolean"
+     },
+     "active_slots": {
+      "description": "The number of active slots.",
+      "title": "Active Slots",
+      "type": "integer"
+     },
+     "created": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Created"
+     },
+     "id": {
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "limit": {
+      "description": "The concurrency limit.",
+      "title": "Limit",
+      "type": "integer"
+     },
+     "name": {
+      "description": "The name of the global concurrency limit.",
+      "title": "Name",
+      "type": "string"
+     },
+     "slot_decay_per_second": {
+      "default": 2.0,
+      "description": "The decay rate for active slots when used as a rate limit.",
+      "title": "Slot Decay Per Second",
+      "type": "number"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     }
+    },
+    "required": [
+     "name",
+     "limit",
+     "active_slots",
+     "id",
+     "created",
+     "updated"
+    ],
+    "title": "GlobalConcurrencyLimitResponse",
+    "type": "object"
+   },
    "HTTPValidationError": {
     "properties": {
      "detail": {
@@ -3847,6 +5596,88 @@ enum OpenAPIDocument {
      }
     },
     "title": "HTTPValidationError",
+    "type": "object"
+   },
+   "IntervalSchedule-Input": {
+    "additionalProperties": false,
+    "description": "A schedule formed by adding `interval` increments to an `anchor_date`. If no\n`anchor_date` is supplied, the current UTC time is used.  If a\ntimezone-naive datetime is provided for `anchor_date`, it is assumed to be\nin the schedule's timezone (or UTC). Even if supplied with an IANA timezone,\nanchor dates are always stored as UTC offsets, so a `timezone` can be\nprovided to determine localization behaviors like DST boundary handling. If\nnone is provided it will be inferred from the anchor date.\n\nNOTE: If the `IntervalSchedule` `anchor_date` or `timezone` is provided in a\nDST-observing timezone, then the schedule will adjust itself appropriately.\nIntervals greater than 24 hours will follow DST conventions, while intervals\nof less than 24 hours will follow UTC intervals. For example, an hourly\nschedule will fire every UTC hour, even across DST boundaries. When clocks\nare set back, this will result in two runs that *appear* to both be\nscheduled for 1am local time, even though they are an hour apart in UTC\ntime. For longer intervals, like a daily schedule, the interval schedule\nwill adjust for DST boundaries so that the clock-hour remains constant. This\nmeans that a daily schedule that always fires at 9am will observe DST and\ncontinue to fire at 9am in the local time zone.\n\nArgs:\n    interval (datetime.timedelta): an interval to schedule on.\n    anchor_date (DateTime, optional): an anchor date to schedule increments against;\n        if not provided, the current timestamp will be used.\n    timezone (str, optional): a valid timezone string.",
+    "properties": {
+     "anchor_date": {
+      "examples": [
+       "2020-01-01T00:00:00Z"
+      ],
+      "format": "date-time",
+      "title": "Anchor Date",
+      "type": "string"
+     },
+     "interval": {
+      "anyOf": [
+       {
+        "exclusiveMinimum": 0.0,
+        "type": "number"
+       },
+       {
+        "type": "string"
+       }
+      ],
+      "title": "Interval"
+     },
+     "timezone": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "examples": [
+       "America/New_York"
+      ],
+      "title": "Timezone"
+     }
+    },
+    "required": [
+     "interval"
+    ],
+    "title": "IntervalSchedule",
+    "type": "object"
+   },
+   "IntervalSchedule-Output": {
+    "additionalProperties": false,
+    "description": "A schedule formed by adding `interval` increments to an `anchor_date`. If no\n`anchor_date` is supplied, the current UTC time is used.  If a\ntimezone-naive datetime is provided for `anchor_date`, it is assumed to be\nin the schedule's timezone (or UTC). Even if supplied with an IANA timezone,\nanchor dates are always stored as UTC offsets, so a `timezone` can be\nprovided to determine localization behaviors like DST boundary handling. If\nnone is provided it will be inferred from the anchor date.\n\nNOTE: If the `IntervalSchedule` `anchor_date` or `timezone` is provided in a\nDST-observing timezone, then the schedule will adjust itself appropriately.\nIntervals greater than 24 hours will follow DST conventions, while intervals\nof less than 24 hours will follow UTC intervals. For example, an hourly\nschedule will fire every UTC hour, even across DST boundaries. When clocks\nare set back, this will result in two runs that *appear* to both be\nscheduled for 1am local time, even though they are an hour apart in UTC\ntime. For longer intervals, like a daily schedule, the interval schedule\nwill adjust for DST boundaries so that the clock-hour remains constant. This\nmeans that a daily schedule that always fires at 9am will observe DST and\ncontinue to fire at 9am in the local time zone.\n\nArgs:\n    interval (datetime.timedelta): an interval to schedule on.\n    anchor_date (DateTime, optional): an anchor date to schedule increments against;\n        if not provided, the current timestamp will be used.\n    timezone (str, optional): a valid timezone string.",
+    "properties": {
+     "anchor_date": {
+      "examples": [
+       "2020-01-01T00:00:00Z"
+      ],
+      "format": "date-time",
+      "title": "Anchor Date",
+      "type": "string"
+     },
+     "interval": {
+      "title": "Interval",
+      "type": "number"
+     },
+     "timezone": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "examples": [
+       "America/New_York"
+      ],
+      "title": "Timezone"
+     }
+    },
+    "required": [
+     "interval"
+    ],
+    "title": "IntervalSchedule",
     "type": "object"
    },
    "Log": {
@@ -4339,6 +6170,37 @@ enum OpenAPIDocument {
      }
     },
     "title": "QueueFilter",
+    "type": "object"
+   },
+   "RRuleSchedule": {
+    "additionalProperties": false,
+    "description": "RRule schedule, based on the iCalendar standard\n([RFC 5545](https://datatracker.ietf.org/doc/html/rfc5545)) as\nimplemented in `dateutils.rrule`.\n\nRRules are appropriate for any kind of calendar-date manipulation, including\nirregular intervals, repetition, exclusions, week day or day-of-month\nadjustments, and more.\n\nNote that as a calendar-oriented standard, `RRuleSchedules` are sensitive to\nto the initial timezone provided. A 9am daily schedule with a daylight saving\ntime-aware start date will maintain a local 9am time through DST boundaries;\na 9am daily schedule with a UTC start date will maintain a 9am UTC time.\n\nArgs:\n    rrule (str): a valid RRule string\n    timezone (str, optional): a valid timezone string",
+    "properties": {
+     "rrule": {
+      "title": "Rrule",
+      "type": "string"
+     },
+     "timezone": {
+      "anyOf": [
+       {
+        "examples": [
+         "America/New_York"
+        ],
+        "pattern": "Africa/Abidjan|Africa/Accra|Africa/Addis_Ababa|Africa/Algiers|Africa/Asmara|Africa/Asmera|Africa/Bamako|Africa/Bangui|Africa/Banjul|Africa/Bissau|Africa/Blantyre|Africa/Brazzaville|Africa/Bujumbura|Africa/Cairo|Africa/Casablanca|Africa/Ceuta|Africa/Conakry|Africa/Dakar|Africa/Dar_es_Salaam|Africa/Djibouti|Africa/Douala|Africa/El_Aaiun|Africa/Freetown|Africa/Gaborone|Africa/Harare|Africa/Johannesburg|Africa/Juba|Africa/Kampala|Africa/Khartoum|Africa/Kigali|Africa/Kinshasa|Africa/Lagos|Africa/Libreville|Africa/Lome|Africa/Luanda|Africa/Lubumbashi|Africa/Lusaka|Africa/Malabo|Africa/Maputo|Africa/Maseru|Africa/Mbabane|Africa/Mogadishu|Africa/Monrovia|Africa/Nairobi|Africa/Ndjamena|Africa/Niamey|Africa/Nouakchott|Africa/Ouagadougou|Africa/Porto-Novo|Africa/Sao_Tome|Africa/Timbuktu|Africa/Tripoli|Africa/Tunis|Africa/Windhoek|America/Adak|America/Anchorage|America/Anguilla|America/Antigua|America/Araguaina|America/Argentina/Buenos_Aires|America/Argentina/Catamarca|America/Argentina/ComodRivadavia|America/Argentina/Cordoba|America/Argentina/Jujuy|America/Argentina/La_Rioja|America/Argentina/Mendoza|America/Argentina/Rio_Gallegos|America/Argentina/Salta|America/Argentina/San_Juan|America/Argentina/San_Luis|America/Argentina/Tucuman|America/Argentina/Ushuaia|America/Aruba|America/Asuncion|America/Atikokan|America/Atka|America/Bahia|America/Bahia_Banderas|America/Barbados|America/Belem|America/Belize|America/Blanc-Sablon|America/Boa_Vista|America/Bogota|America/Boise|America/Buenos_Aires|America/Cambridge_Bay|America/Campo_Grande|America/Cancun|America/Caracas|America/Catamarca|America/Cayenne|America/Cayman|America/Chicago|America/Chihuahua|America/Ciudad_Juarez|America/Coral_Harbour|America/Cordoba|America/Costa_Rica|America/Coyhaique|America/Creston|America/Cuiaba|America/Curacao|America/Danmarkshavn|America/Dawson|America/Dawson_Creek|America/Denver|America/Detroit|America/Dominica|America/Edmonton|America/Eirunepe|America/El_Salvador|America/Ensenada|America/Fort_Nelson|America/Fort_Wayne|America/Fortaleza|America/Glace_Bay|America/Godthab|America/Goose_Bay|America/Grand_Turk|America/Grenada|America/Guadeloupe|America/Guatemala|America/Guayaquil|America/Guyana|America/Halifax|America/Havana|America/Hermosillo|America/Indiana/Indianapolis|America/Indiana/Knox|America/Indiana/Marengo|America/Indiana/Petersburg|America/Indiana/Tell_City|America/Indiana/Vevay|America/Indiana/Vincennes|America/Indiana/Winamac|America/Indianapolis|America/Inuvik|America/Iqaluit|America/Jamaica|America/Jujuy|America/Juneau|America/Kentucky/Louisville|America/Kentucky/Monticello|America/Knox_IN|America/Kralendijk|America/La_Paz|America/Lima|America/Los_Angeles|America/Louisville|America/Lower_Princes|America/Maceio|America/Managua|America/Manaus|America/Marigot|America/Martinique|America/Matamoros|America/Mazatlan|America/Mendoza|America/Menominee|America/Merida|America/Metlakatla|America/Mexico_City|America/Miquelon|America/Moncton|America/Monterrey|America/Montevideo|America/Montreal|America/Montserrat|America/Nassau|America/New_York|America/Nipigon|America/Nome|America/Noronha|America/North_Dakota/Beulah|America/North_Dakota/Center|America/North_Dakota/New_Salem|America/Nuuk|America/Ojinaga|America/Panama|America/Pangnirtung|America/Paramaribo|America/Phoenix|America/Port-au-Prince|America/Port_of_Spain|America/Porto_Acre|America/Porto_Velho|America/Puerto_Rico|America/Punta_Arenas|America/Rainy_River|America/Rankin_Inlet|America/Recife|America/Regina|America/Resolute|America/Rio_Branco|America/Rosario|America/Santa_Isabel|America/Santarem|America/Santiago|America/Santo_Domingo|America/Sao_Paulo|America/Scoresbysund|America/Shiprock|America/Sitka|America/St_Barthelemy|America/St_Johns|America/St_Kitts|America/St_Lucia|America/St_Thomas|America/St_Vincent|America/Swift_Current|America/Tegucigalpa|America/Thule|America/Thunder_Bay|America/Tijuana|America/Toronto|America/Tortola|America/Vancouver|America/Virgin|America/Whitehorse|America/Winnipeg|America/Yakutat|America/Yellowknife|Antarctica/Casey|Antarctica/Davis|Antarctica/DumontDUrville|Antarctica/Macquarie|Antarctica/Mawson|Antarctica/McMurdo|Antarctica/Palmer|Antarctica/Rothera|Antarctica/South_Pole|Antarctica/Syowa|Antarctica/Troll|Antarctica/Vostok|Arctic/Longyearbyen|Asia/Aden|Asia/Almaty|Asia/Amman|Asia/Anadyr|Asia/Aqtau|Asia/Aqtobe|Asia/Ashgabat|Asia/Ashkhabad|Asia/Atyrau|Asia/Baghdad|Asia/Bahrain|Asia/Baku|Asia/Bangkok|Asia/Barnaul|Asia/Beirut|Asia/Bishkek|Asia/Brunei|Asia/Calcutta|Asia/Chita|Asia/Choibalsan|Asia/Chongqing|Asia/Chungking|Asia/Colombo|Asia/Dacca|Asia/Damascus|Asia/Dhaka|Asia/Dili|Asia/Dubai|Asia/Dushanbe|Asia/Famagusta|Asia/Gaza|Asia/Harbin|Asia/Hebron|Asia/Ho_Chi_Minh|Asia/Hong_Kong|Asia/Hovd|Asia/Irkutsk|Asia/Istanbul|Asia/Jakarta|Asia/Jayapura|Asia/Jerusalem|Asia/Kabul|Asia/Kamchatka|Asia/Karachi|Asia/Kashgar|Asia/Kathmandu|Asia/Katmandu|Asia/Khandyga|Asia/Kolkata|Asia/Krasnoyarsk|Asia/Kuala_Lumpur|Asia/Kuching|Asia/Kuwait|Asia/Macao|Asia/Macau|Asia/Magadan|Asia/Makassar|Asia/Manila|Asia/Muscat|Asia/Nicosia|Asia/Novokuznetsk|Asia/Novosibirsk|Asia/Omsk|Asia/Oral|Asia/Phnom_Penh|Asia/Pontianak|Asia/Pyongyang|Asia/Qatar|Asia/Qostanay|Asia/Qyzylorda|Asia/Rangoon|Asia/Riyadh|Asia/Saigon|Asia/Sakhalin|Asia/Samarkand|Asia/Seoul|Asia/Shanghai|Asia/Singapore|Asia/Srednekolymsk|Asia/Taipei|Asia/Tashkent|Asia/Tbilisi|Asia/Tehran|Asia/Tel_Aviv|Asia/Thimbu|Asia/Thimphu|Asia/Tokyo|Asia/Tomsk|Asia/Ujung_Pandang|Asia/Ulaanbaatar|Asia/Ulan_Bator|Asia/Urumqi|Asia/Ust-Nera|Asia/Vientiane|Asia/Vladivostok|Asia/Yakutsk|Asia/Yangon|Asia/Yekaterinburg|Asia/Yerevan|Atlantic/Azores|Atlantic/Bermuda|Atlantic/Canary|Atlantic/Cape_Verde|Atlantic/Faeroe|Atlantic/Faroe|Atlantic/Jan_Mayen|Atlantic/Madeira|Atlantic/Reykjavik|Atlantic/South_Georgia|Atlantic/St_Helena|Atlantic/Stanley|Australia/ACT|Australia/Adelaide|Australia/Brisbane|Australia/Broken_Hill|Australia/Canberra|Australia/Currie|Australia/Darwin|Australia/Eucla|Australia/Hobart|Australia/LHI|Australia/Lindeman|Australia/Lord_Howe|Australia/Melbourne|Australia/NSW|Australia/North|Australia/Perth|Australia/Queensland|Australia/South|Australia/Sydney|Australia/Tasmania|Australia/Victoria|Australia/West|Australia/Yancowinna|Brazil/Acre|Brazil/DeNoronha|Brazil/East|Brazil/West|CET|CST6CDT|Canada/Atlantic|Canada/Central|Canada/Eastern|Canada/Mountain|Canada/Newfoundland|Canada/Pacific|Canada/Saskatchewan|Canada/Yukon|Chile/Continental|Chile/EasterIsland|Cuba|EET|EST|EST5EDT|Egypt|Eire|Etc/GMT|Etc/GMT+0|Etc/GMT+1|Etc/GMT+10|Etc/GMT+11|Etc/GMT+12|Etc/GMT+2|Etc/GMT+3|Etc/GMT+4|Etc/GMT+5|Etc/GMT+6|Etc/GMT+7|Etc/GMT+8|Etc/GMT+9|Etc/GMT-0|Etc/GMT-1|Etc/GMT-10|Etc/GMT-11|Etc/GMT-12|Etc/GMT-13|Etc/GMT-14|Etc/GMT-2|Etc/GMT-3|Etc/GMT-4|Etc/GMT-5|Etc/GMT-6|Etc/GMT-7|Etc/GMT-8|Etc/GMT-9|Etc/GMT0|Etc/Greenwich|Etc/UCT|Etc/UTC|Etc/Universal|Etc/Zulu|Europe/Amsterdam|Europe/Andorra|Europe/Astrakhan|Europe/Athens|Europe/Belfast|Europe/Belgrade|Europe/Berlin|Europe/Bratislava|Europe/Brussels|Europe/Bucharest|Europe/Budapest|Europe/Busingen|Europe/Chisinau|Europe/Copenhagen|Europe/Dublin|Europe/Gibraltar|Europe/Guernsey|Europe/Helsinki|Europe/Isle_of_Man|Europe/Istanbul|Europe/Jersey|Europe/Kaliningrad|Europe/Kiev|Europe/Kirov|Europe/Kyiv|Europe/Lisbon|Europe/Ljubljana|Europe/London|Europe/Luxembourg|Europe/Madrid|Europe/Malta|Europe/Mariehamn|Europe/Minsk|Europe/Monaco|Europe/Moscow|Europe/Nicosia|Europe/Oslo|Europe/Paris|Europe/Podgorica|Europe/Prague|Europe/Riga|Europe/Rome|Europe/Samara|Europe/San_Marino|Europe/Sarajevo|Europe/Saratov|Europe/Simferopol|Europe/Skopje|Europe/Sofia|Europe/Stockholm|Europe/Tallinn|Europe/Tirane|Europe/Tiraspol|Europe/Ulyanovsk|Europe/Uzhgorod|Europe/Vaduz|Europe/Vatican|Europe/Vienna|Europe/Vilnius|Europe/Volgograd|Europe/Warsaw|Europe/Zagreb|Europe/Zaporozhye|Europe/Zurich|Factory|GB|GB-Eire|GMT|GMT+0|GMT-0|GMT0|Greenwich|HST|Hongkong|Iceland|Indian/Antananarivo|Indian/Chagos|Indian/Christmas|Indian/Cocos|Indian/Comoro|Indian/Kerguelen|Indian/Mahe|Indian/Maldives|Indian/Mauritius|Indian/Mayotte|Indian/Reunion|Iran|Israel|Jamaica|Japan|Kwajalein|Libya|MET|MST|MST7MDT|Mexico/BajaNorte|Mexico/BajaSur|Mexico/General|NZ|NZ-CHAT|Navajo|PRC|PST8PDT|Pacific/Apia|Pacific/Auckland|Pacific/Bougainville|Pacific/Chatham|Pacific/Chuuk|Pacific/Easter|Pacific/Efate|Pacific/Enderbury|Pacific/Fakaofo|Pacific/Fiji|Pacific/Funafuti|Pacific/Galapagos|Pacific/Gambier|Pacific/Guadalcanal|Pacific/Guam|Pacific/Honolulu|Pacific/Johnston|Pacific/Kanton|Pacific/Kiritimati|Pacific/Kosrae|Pacific/Kwajalein|Pacific/Majuro|Pacific/Marquesas|Pacific/Midway|Pacific/Nauru|Pacific/Niue|Pacific/Norfolk|Pacific/Noumea|Pacific/Pago_Pago|Pacific/Palau|Pacific/Pitcairn|Pacific/Pohnpei|Pacific/Ponape|Pacific/Port_Moresby|Pacific/Rarotonga|Pacific/Saipan|Pacific/Samoa|Pacific/Tahiti|Pacific/Tarawa|Pacific/Tongatapu|Pacific/Truk|Pacific/Wake|Pacific/Wallis|Pacific/Yap|Poland|Portugal|ROC|ROK|Singapore|Turkey|UCT|US/Alaska|US/Aleutian|US/Arizona|US/Central|US/East-Indiana|US/Eastern|US/Hawaii|US/Indiana-Starke|US/Michigan|US/Mountain|US/Pacific|US/Samoa|UTC|Universal|W-SU|WET|Zulu",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "default": "UTC",
+      "title": "Timezone"
+     }
+    },
+    "required": [
+     "rrule"
+    ],
+    "title": "RRuleSchedule",
     "type": "object"
    },
    "SetStateStatus": {
@@ -5899,6 +7761,49 @@ enum OpenAPIDocument {
     "title": "TaskRunUpdate",
     "type": "object"
    },
+   "UpdatedBy": {
+    "properties": {
+     "display_value": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The display value for the updater.",
+      "title": "Display Value"
+     },
+     "id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The id of the updater of the object.",
+      "title": "Id"
+     },
+     "type": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The type of the updater of the object.",
+      "title": "Type"
+     }
+    },
+    "title": "UpdatedBy",
+    "type": "object"
+   },
    "ValidationError": {
     "properties": {
      "ctx": {
@@ -6343,6 +8248,27 @@ enum OpenAPIDocument {
      }
     },
     "title": "VariableUpdate",
+    "type": "object"
+   },
+   "VersionInfo": {
+    "additionalProperties": true,
+    "properties": {
+     "type": {
+      "description": "The type of version info.",
+      "title": "Type",
+      "type": "string"
+     },
+     "version": {
+      "description": "The version of the deployment.",
+      "title": "Version",
+      "type": "string"
+     }
+    },
+    "required": [
+     "type",
+     "version"
+    ],
+    "title": "VersionInfo",
     "type": "object"
    },
    "WorkPoolConcurrencyStatus": {
@@ -7774,6 +9700,925 @@ enum OpenAPIDocument {
      }
     },
     "summary": "Create Csrf Token"
+   }
+  },
+  "/deployments/": {
+   "post": {
+    "description": "Creates a new deployment from the provided schema. If a deployment with\nthe same name and flow_id already exists, the deployment is updated.\n\nIf the deployment has an active schedule, flow runs will be scheduled.\nWhen upserting, any scheduled runs from the existing deployment will be deleted.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/deployments.",
+    "operationId": "create_deployment_deployments__post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/DeploymentCreate"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DeploymentResponse"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Create Deployment",
+    "tags": [
+     "Deployments"
+    ]
+   }
+  },
+  "/deployments/count": {
+   "post": {
+    "description": "Count deployments.",
+    "operationId": "count_deployments_deployments_count_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_deployments_deployments_count_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "title": "Response Count Deployments Deployments Count Post",
+         "type": "integer"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Count Deployments",
+    "tags": [
+     "Deployments"
+    ]
+   }
+  },
+  "/deployments/filter": {
+   "post": {
+    "description": "Query for deployments.",
+    "operationId": "read_deployments_deployments_filter_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_deployments_deployments_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/DeploymentResponse"
+         },
+         "title": "Response Read Deployments Deployments Filter Post",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Deployments",
+    "tags": [
+     "Deployments"
+    ]
+   }
+  },
+  "/deployments/get_scheduled_flow_runs": {
+   "post": {
+    "description": "Get scheduled runs for a set of deployments. Used by a runner to poll for work.",
+    "operationId": "get_scheduled_flow_runs_for_deployments_deployments_get_scheduled_flow_runs_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_get_scheduled_flow_runs_for_deployments_deployments_get_scheduled_flow_runs_post"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/FlowRunResponse"
+         },
+         "title": "Response Get Scheduled Flow Runs For Deployments Deployments Get Scheduled Flow Runs Post",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Get Scheduled Flow Runs For Deployments",
+    "tags": [
+     "Deployments"
+    ]
+   }
+  },
+  "/deployments/name/{flow_name}/{deployment_name}": {
+   "get": {
+    "description": "Get a deployment using the name of the flow and the deployment.",
+    "operationId": "read_deployment_by_name_deployments_name__flow_name___deployment_name__get",
+    "parameters": [
+     {
+      "description": "The name of the flow",
+      "in": "path",
+      "name": "flow_name",
+      "required": true,
+      "schema": {
+       "description": "The name of the flow",
+       "title": "Flow Name",
+       "type": "string"
+      }
+     },
+     {
+      "description": "The name of the deployment",
+      "in": "path",
+      "name": "deployment_name",
+      "required": true,
+      "schema": {
+       "description": "The name of the deployment",
+       "title": "Deployment Name",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DeploymentResponse"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Deployment By Name",
+    "tags": [
+     "Deployments"
+    ]
+   }
+  },
+  "/deployments/paginate": {
+   "post": {
+    "description": "Pagination query for flow runs.",
+    "operationId": "paginate_deployments_deployments_paginate_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_paginate_deployments_deployments_paginate_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DeploymentPaginationResponse"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Paginate Deployments",
+    "tags": [
+     "Deployments"
+    ]
+   }
+  },
+  "/deployments/{id}": {
+   "delete": {
+    "description": "Delete a deployment by id.",
+    "operationId": "delete_deployment_deployments__id__delete",
+    "parameters": [
+     {
+      "description": "The deployment id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The deployment id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Delete Deployment",
+    "tags": [
+     "Deployments"
+    ]
+   },
+   "get": {
+    "description": "Get a deployment by id.",
+    "operationId": "read_deployment_deployments__id__get",
+    "parameters": [
+     {
+      "description": "The deployment id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The deployment id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DeploymentResponse"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Deployment",
+    "tags": [
+     "Deployments"
+    ]
+   },
+   "patch": {
+    "operationId": "update_deployment_deployments__id__patch",
+    "parameters": [
+     {
+      "description": "The deployment id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The deployment id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/DeploymentUpdate"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Update Deployment",
+    "tags": [
+     "Deployments"
+    ]
+   }
+  },
+  "/deployments/{id}/create_flow_run": {
+   "post": {
+    "description": "Create a flow run from a deployment.\n\nAny parameters not provided will be inferred from the deployment's parameters.\nIf tags are not provided, the deployment's tags will be used.\n\nIf no state is provided, the flow run will be created in a SCHEDULED state.",
+    "operationId": "create_flow_run_from_deployment_deployments__id__create_flow_run_post",
+    "parameters": [
+     {
+      "description": "The deployment id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The deployment id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/DeploymentFlowRunCreate"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/FlowRunResponse"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Create Flow Run From Deployment",
+    "tags": [
+     "Deployments"
+    ]
+   }
+  },
+  "/deployments/{id}/pause_deployment": {
+   "post": {
+    "description": "Set a deployment schedule to inactive. Any auto-scheduled runs still in a Scheduled\nstate will be deleted.",
+    "operationId": "pause_deployment_deployments__id__pause_deployment_post",
+    "parameters": [
+     {
+      "description": "The deployment id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The deployment id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Pause Deployment",
+    "tags": [
+     "Deployments"
+    ]
+   }
+  },
+  "/deployments/{id}/resume_deployment": {
+   "post": {
+    "description": "Set a deployment schedule to active. Runs will be scheduled immediately.",
+    "operationId": "resume_deployment_deployments__id__resume_deployment_post",
+    "parameters": [
+     {
+      "description": "The deployment id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The deployment id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Resume Deployment",
+    "tags": [
+     "Deployments"
+    ]
+   }
+  },
+  "/deployments/{id}/schedules": {
+   "get": {
+    "operationId": "read_deployment_schedules_deployments__id__schedules_get",
+    "parameters": [
+     {
+      "description": "The deployment id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The deployment id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/DeploymentSchedule"
+         },
+         "title": "Response Read Deployment Schedules Deployments  Id  Schedules Get",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Deployment Schedules",
+    "tags": [
+     "Deployments"
+    ]
+   },
+   "post": {
+    "operationId": "create_deployment_schedules_deployments__id__schedules_post",
+    "parameters": [
+     {
+      "description": "The deployment id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The deployment id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "description": "The schedules to create",
+        "items": {
+         "$ref": "#/components/schemas/DeploymentScheduleCreate"
+        },
+        "title": "Schedules",
+        "type": "array"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/DeploymentSchedule"
+         },
+         "title": "Response Create Deployment Schedules Deployments  Id  Schedules Post",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Create Deployment Schedules",
+    "tags": [
+     "Deployments"
+    ]
+   }
+  },
+  "/deployments/{id}/schedules/{schedule_id}": {
+   "delete": {
+    "operationId": "delete_deployment_schedule_deployments__id__schedules__schedule_id__delete",
+    "parameters": [
+     {
+      "description": "The deployment id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The deployment id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "description": "The schedule id",
+      "in": "path",
+      "name": "schedule_id",
+      "required": true,
+      "schema": {
+       "description": "The schedule id",
+       "format": "uuid",
+       "title": "Schedule Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Delete Deployment Schedule",
+    "tags": [
+     "Deployments"
+    ]
+   },
+   "patch": {
+    "operationId": "update_deployment_schedule_deployments__id__schedules__schedule_id__patch",
+    "parameters": [
+     {
+      "description": "The deployment id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The deployment id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "description": "The schedule id",
+      "in": "path",
+      "name": "schedule_id",
+      "required": true,
+      "schema": {
+       "description": "The schedule id",
+       "format": "uuid",
+       "title": "Schedule Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/DeploymentScheduleUpdate",
+        "description": "The updated schedule"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Update Deployment Schedule",
+    "tags": [
+     "Deployments"
+    ]
    }
   },
   "/flow_run_states/": {

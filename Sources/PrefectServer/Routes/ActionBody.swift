@@ -42,6 +42,16 @@ struct ActionBody: Sendable {
         errors.append(APIError.validationEntry(type: type, loc: ["body", .string(key)], msg: msg, input: input ?? object[key] ?? .null))
     }
 
+    /// Adds an error entry built elsewhere.
+    mutating func append(_ error: JSONValue) {
+        errors.append(error)
+    }
+
+    /// An error on the whole body (a model validator's).
+    mutating func failBody(type: String, msg: String) {
+        errors.append(APIError.validationEntry(type: type, loc: ["body"], msg: msg, input: body))
+    }
+
     mutating func require(_ keys: String...) {
         for key in keys where object[key] == nil {
             errors.append(APIError.validationEntry(type: "missing", loc: ["body", .string(key)], msg: "Field required", input: body))
@@ -76,11 +86,16 @@ struct ActionBody: Sendable {
         }
     }
 
+    /// Throws the collected errors as Prefect's 422, or decodes `object` (the body as the
+    /// route reads it) as `type`.
+    func decodeObject<T: Decodable>(_ type: T.Type, _ object: [String: JSONValue]) throws -> T {
+        guard errors.isEmpty else { throw APIError.validation(errors, requestBody: body) }
+        return try APIBody.decode(type, from: ServerJSON.encode(JSONValue.object(object)))
+    }
+
     /// Throws the collected errors as Prefect's 422, or decodes the body as `type` (with
     /// `defaults` filled in for members it leaves out).
     func decode<T: Decodable>(_ type: T.Type, defaults: [String: JSONValue] = [:]) throws -> T {
-        guard errors.isEmpty else { throw APIError.validation(errors, requestBody: body) }
-        let filled = object.merging(defaults) { given, _ in given }
-        return try APIBody.decode(type, from: ServerJSON.encode(JSONValue.object(filled)))
+        try decodeObject(type, object.merging(defaults) { given, _ in given })
     }
 }

@@ -7,7 +7,7 @@ struct RunFilterBody<Sort: Decodable & Sendable>: Decodable, Sendable {
     var flows: FlowFilter?
     var flowRuns: FlowRunFilter?
     var taskRuns: TaskRunFilter?
-    var deployments: JSONValue?
+    var deployments: ServedDeploymentFilter?
     var workPools: WorkPoolFilter?
     var workPoolQueues: WorkQueueFilter?
     var sort: Sort?
@@ -27,7 +27,7 @@ struct RunFilterBody<Sort: Decodable & Sendable>: Decodable, Sendable {
     var query: RunQuery {
         RunQuery(
             flows: flows, flowRuns: flowRuns, taskRuns: taskRuns, workPools: workPools, workQueues: workPoolQueues,
-            filtersUnservedResources: deployments != nil && deployments != .null)
+            deployments: deployments)
     }
 }
 

@@ -25,6 +25,7 @@ enum PrefectAPIRouter {
         WorkPoolQueueRoutes.register(on: api, env)
         WorkerRoutes.register(on: api, env)
         WorkQueueRoutes.register(on: api, env)
+        DeploymentRoutes.register(on: api, env)
         return router
     }
 }

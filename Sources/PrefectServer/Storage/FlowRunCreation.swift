@@ -9,10 +9,8 @@ enum FlowRunCreation {
     /// a run with the same flow and `idempotency_key` is returned as it is instead. With a
     /// `work_pool_name` the run goes to that pool's `work_queue_name`, or to its default queue.
     static func create(_ db: Database, _ create: FlowRunCreate, now: Date, apiVersion: String?) throws -> (run: FlowRun, json: Data, created: Bool) {
-        if let key = create.idempotencyKey,
-            let existing = try FlowRunStore.read(db, flowID: create.flowID, idempotencyKey: key, now: now)
-        {
-            return (existing, try answer(db, existing, encoded: ServerJSON.encode(existing), now: now), false)
+        if let (run, json) = try existing(db, flowID: create.flowID, idempotencyKey: create.idempotencyKey, now: now) {
+            return (run, json, false)
         }
         var queue: WorkQueue?
         if let pool = create.workPoolName {
@@ -22,9 +20,7 @@ enum FlowRunCreation {
                 queue = try WorkQueueStore.read(db, id: id)
             }
         }
-        var labels = try FlowStore.labels(db, id: create.flowID)
-        labels["prefect.flow.id"] = .string(create.flowID.prefectString)
-        labels.merge(create.labels) { _, user in user }
+        let labels = try self.labels(db, flowID: create.flowID, deploymentID: create.deploymentID, user: create.labels)
         let run = FlowRun(
             id: UUID(), created: now, updated: now, name: create.name ?? RunNames.make(), flowID: create.flowID,
             deploymentID: create.deploymentID, workQueueName: create.workQueueName, flowVersion: create.flowVersion,
@@ -33,9 +29,38 @@ enum FlowRunCreation {
             parentTaskRunID: create.parentTaskRunID, infrastructureDocumentID: create.infrastructureDocumentID,
             workQueueID: queue?.id, jobVariables: create.jobVariables ?? [:])
         let state = create.state?.makeState(now: now) ?? .new(.pending, now: now)
+        return try insert(db, run, state: state, now: now, apiVersion: apiVersion)
+    }
+
+    /// The run with this flow and idempotency key, as answered, when there is one.
+    static func existing(_ db: Database, flowID: UUID, idempotencyKey: String?, now: Date) throws -> (run: FlowRun, json: Data)? {
+        guard let key = idempotencyKey, let existing = try FlowRunStore.read(db, flowID: flowID, idempotencyKey: key, now: now) else {
+            return nil
+        }
+        return (existing, try answer(db, existing, encoded: ServerJSON.encode(existing), now: now))
+    }
+
+    /// Inserts `run` and proposes `state` with `force`, as `models.flow_runs.create_flow_run` does.
+    static func insert(_ db: Database, _ run: FlowRun, state: State, now: Date, apiVersion: String?) throws -> (run: FlowRun, json: Data, created: Bool) {
         let outcome = try FlowRunOrchestration.setState(
             db, run: run, state: state, force: true, now: now, apiVersion: apiVersion, write: .insert)
         return (outcome.run, try answer(db, outcome.run, encoded: outcome.runJSON(), now: now), true)
+    }
+
+    /// `with_system_labels_for_flow_run`: a run of a deployment takes the deployment's labels
+    /// and its ids; any other run its flow's labels and the flow's id; the user's labels win.
+    static func labels(_ db: Database, flowID: UUID, deploymentID: UUID?, user: [String: JSONValue]) throws -> [String: JSONValue] {
+        var labels: [String: JSONValue]
+        if let deploymentID, let deployment = try DeploymentStore.read(db, id: deploymentID) {
+            labels = deployment.labels
+            labels["prefect.flow.id"] = .string(deployment.flowID.prefectString)
+            labels["prefect.deployment.id"] = .string(deployment.id.prefectString)
+        } else {
+            labels = try FlowStore.labels(db, id: flowID)
+            labels["prefect.flow.id"] = .string(flowID.prefectString)
+        }
+        labels.merge(user) { _, given in given }
+        return labels
     }
 
     /// The answer for `run`: as encoded, or, for a run in a work queue, as the read routes

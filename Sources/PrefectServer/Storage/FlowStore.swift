@@ -78,4 +78,10 @@ enum JSONText {
     static func encode<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try ServerJSON.encode(value), as: UTF8.self)
     }
+
+    /// The JSON value of a text column; nil for NULL.
+    static func decode(_ text: String?) throws -> JSONValue? {
+        guard let text else { return nil }
+        return try PrefectJSON.decode(JSONValue.self, from: Data(text.utf8))
+    }
 }

@@ -27,6 +27,13 @@ enum LegacyQueues {
         return try WorkQueueStore.create(db, poolID: poolID, create, now: now)
     }
 
+    /// `ensure_work_queue_exists`: the queue found by its legacy name, else a new one of
+    /// priority 1 in the default agent pool.
+    static func ensure(_ db: Database, name: String, now: Date) throws -> WorkQueue {
+        if let queue = try WorkQueueStore.read(db, legacyName: name) { return queue }
+        return try create(db, WorkQueueCreate(name: name, description: "", priority: 1), now: now)
+    }
+
     /// `read_work_queue_status`: healthy with no Late runs and a poll within 60 s
     /// (`WorkQueueHealthPolicy(maximum_late_runs=0, maximum_seconds_since_last_polled=60)`).
     static func status(_ db: Database, _ queue: WorkQueue, now: Date) throws -> WorkQueueStatusDetail {

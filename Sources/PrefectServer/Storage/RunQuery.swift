@@ -5,16 +5,15 @@ import PrefectSchemas
 /// `_apply_task_run_filters` do: a filter on another resource becomes an `EXISTS` on it, a
 /// flow run's work pool and queue through `flow_run.work_queue_id`.
 ///
-/// Deployments have no table yet, so a filter on them matches nothing, which is what Prefect
-/// answers when none exist.
+/// A flow matches a deployment or work-pool filter through its deployments, a flow run or task
+/// run a deployment filter through the run's deployment.
 struct RunQuery {
     var flows: FlowFilter?
     var flowRuns: FlowRunFilter?
     var taskRuns: TaskRunFilter?
     var workPools: WorkPoolFilter?
     var workQueues: WorkQueueFilter?
-    /// Whether the body carried a deployment filter.
-    var filtersUnservedResources = false
+    var deployments: ServedDeploymentFilter?
 
     /// The condition on `flow`.
     func flowCondition() -> SQLCondition? {
@@ -27,8 +26,19 @@ struct RunQuery {
             inner.add(taskRunsOfFlowRun())
             parts.add(exists("flow_run", inner))
         }
-        // Prefect matches flows to work pools through their deployments, which do not exist yet.
-        if filtersUnservedResources || workPools != nil { parts.add(.nothing) }
+        if deployments != nil || workPools != nil {
+            var inner = SQLConditionList()
+            inner.add(SQLCondition(sql: "deployment.flow_id = flow.id"))
+            inner.add(deployments?.sqlCondition())
+            if let workPools {
+                var pool = SQLConditionList()
+                pool.add(SQLCondition(sql: "work_queue.id = deployment.work_queue_id"))
+                pool.add(SQLCondition(sql: "work_pool.id = work_queue.work_pool_id"))
+                pool.add(workPools.sqlCondition())
+                inner.add(exists("work_queue, work_pool", pool))
+            }
+            parts.add(exists("deployment", inner))
+        }
         return parts.combined(.and)
     }
 
@@ -36,7 +46,7 @@ struct RunQuery {
     func flowRunCondition() -> SQLCondition? {
         var parts = SQLConditionList()
         parts.add(flowRuns?.sqlCondition())
-        if filtersUnservedResources { parts.add(.nothing) }
+        parts.add(deploymentOf("flow_run.deployment_id"))
         if let flows {
             var inner = SQLConditionList()
             inner.add(SQLCondition(sql: "flow.id = flow_run.flow_id"))
@@ -53,11 +63,11 @@ struct RunQuery {
     func taskRunCondition() -> SQLCondition? {
         var parts = SQLConditionList()
         parts.add(taskRuns?.sqlCondition())
-        if filtersUnservedResources { parts.add(.nothing) }
-        if flows != nil || flowRuns != nil {
+        if flows != nil || flowRuns != nil || deployments != nil {
             var inner = SQLConditionList()
             inner.add(SQLCondition(sql: "flow_run.id = task_run.flow_run_id"))
             inner.add(flowRuns?.sqlCondition())
+            inner.add(deploymentOf("flow_run.deployment_id"))
             if let flows {
                 var flowParts = SQLConditionList()
                 flowParts.add(SQLCondition(sql: "flow.id = flow_run.flow_id"))
@@ -67,6 +77,15 @@ struct RunQuery {
             parts.add(exists("flow_run", inner))
         }
         return parts.combined(.and)
+    }
+
+    /// The deployment `column` names matches the deployment filter.
+    private func deploymentOf(_ column: String) -> SQLCondition? {
+        guard let deployments else { return nil }
+        var inner = SQLConditionList()
+        inner.add(SQLCondition(sql: "deployment.id = \(column)"))
+        inner.add(deployments.sqlCondition())
+        return exists("deployment", inner)
     }
 
     private var filtersQueues: Bool { workPools != nil || workQueues != nil }

@@ -30,6 +30,7 @@ enum StorageMigrations {
         migrator.registerMigration("v3-work-pools", migrate: createWorkPoolTables)
         migrator.registerMigration("v4-csrf-tokens", migrate: createCSRFTokenTable)
         migrator.registerMigration("v5-scheduled-runs-index", migrate: createScheduledRunsIndex)
+        migrator.registerMigration("v6-deployments", migrate: createDeploymentTables)
         return migrator
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PrefectSchemas
 
 /// Timestamps as the database stores them: whole microseconds since the Unix epoch, which
 /// keeps Prefect's microsecond precision and orders as plain integers.
@@ -13,6 +14,11 @@ enum StoredTime {
 
     static func date(_ micros: Int64) -> Date {
         Date(timeIntervalSince1970: Double(micros) / 1_000_000)
+    }
+
+    /// A stored time as the API writes it (`YYYY-MM-DDTHH:MM:SS.ffffffZ`), null for NULL.
+    static func json(_ micros: Int64?) -> JSONValue {
+        micros.map { .string(PrefectDate.format(date($0))) } ?? .null
     }
 
     /// `date` cut to whole microseconds, as Prefect's database keeps it.

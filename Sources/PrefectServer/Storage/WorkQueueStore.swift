@@ -56,6 +56,15 @@ enum WorkQueueStore {
         return queue
     }
 
+    /// `WorkerLookups._get_work_queue_id_from_name`: the id of queue `pool/name`, created in the
+    /// pool when missing and `createIfMissing` (404 for a missing pool or queue otherwise).
+    static func id(_ db: Database, pool: String, name: String, createIfMissing: Bool, now: Date) throws -> UUID {
+        if let queue = try read(db, pool: pool, name: name) { return queue.id }
+        guard createIfMissing else { throw APIError.notFound("Work pool queue '\(pool)/\(name)' not found.") }
+        let owner = try WorkPoolStore.named(db, pool)
+        return try create(db, poolID: owner.id, WorkQueueCreate(name: name, description: ""), now: now).id
+    }
+
     /// The legacy lookup by name alone: in the default agent pool when it exists, else anywhere.
     static func read(_ db: Database, legacyName name: String) throws -> WorkQueue? {
         if try WorkPoolStore.read(db, name: WorkPoolStore.defaultAgentPoolName) != nil {

@@ -1,0 +1,226 @@
+import Foundation
+import GRDB
+import Hummingbird
+import PrefectSchemas
+
+/// `/deployments` (Prefect's `api/deployments.py`): create (an upsert by flow and name), read by
+/// id and by `flow_name/deployment_name`, filter, paginate, count, update, delete, pause and
+/// resume, runs from a deployment and the scheduled runs a runner polls for. Schedules are in
+/// ``DeploymentScheduleRoutes``. `branch` is Cloud-only and, unserved, answers 404 as the
+/// open-source server does.
+enum DeploymentRoutes {
+    static func register(on api: RouterGroup<PrefectRequestContext>, _ env: RouteEnvironment) {
+        let deployments = api.group("deployments")
+
+        deployments.post("/") { request, _ -> Response in
+            let clock = RequestClock(request)
+            let changes = try await DeploymentBodies.create(from: request, now: clock.now)
+            let (json, inserted) = try await env.write { db in
+                let queueID = try resolveQueue(db, changes, clearing: false, now: clock.now)
+                try checkGlobalLimit(db, changes)
+                let (id, inserted) = try DeploymentStore.upsert(db, changes, queueID: queueID, now: clock.now)
+                return (try DeploymentStore.answer(db, id: id) ?? Data("{}".utf8), inserted)
+            }
+            return JSONResponse.raw(json, status: inserted ? .created : .ok)
+        }
+
+        deployments.patch(":id") { request, context -> Response in
+            let id = try context.uuid("id")
+            let clock = RequestClock(request)
+            let changes = try await DeploymentBodies.update(from: request, now: clock.now)
+            try await env.write { db in
+                guard try DeploymentStore.read(db, id: id) != nil else { throw APIError.notFound("Deployment not found.") }
+                try DeploymentUpdating.apply(db, id: id, changes, now: clock.now)
+            }
+            return JSONResponse.noContent()
+        }
+
+        deployments.get("name/:flow_name/:deployment_name") { _, context -> Response in
+            let flowName = try context.string("flow_name")
+            let name = try context.string("deployment_name")
+            let json = try await env.read { db -> Data? in
+                guard let id = try DeploymentStore.read(db, flowName: flowName, name: name) else { return nil }
+                return try DeploymentStore.answer(db, id: id)
+            }
+            guard let json else { throw APIError.notFound("Deployment not found") }
+            return JSONResponse.raw(json)
+        }
+
+        deployments.get(":id") { _, context -> Response in
+            let id = try context.uuid("id")
+            guard let json = try await env.read({ try DeploymentStore.answer($0, id: id) }) else {
+                throw APIError.notFound("Deployment not found")
+            }
+            return JSONResponse.raw(json)
+        }
+
+        deployments.post("filter") { request, _ -> Response in
+            let body = try await filterBody(request)
+            let page = try Paging.page(limit: body.limit, offset: body.offset)
+            let bodies = try await env.read { try DeploymentStore.filter($0, body.query, sort: body.sort, page: page) }
+            return JSONResponse.raw(BodyList.join(bodies))
+        }
+
+        deployments.post("paginate") { request, _ -> Response in
+            let body = try await filterBody(request)
+            let number = body.page ?? 1
+            guard number >= 1 else {
+                throw APIError.validation(
+                    [APIError.validationEntry(
+                        type: "greater_than_equal", loc: ["body", "page"], msg: "Input should be greater than or equal to 1",
+                        input: .int(Int64(number)))],
+                    requestBody: .null)
+            }
+            let limit = try Paging.page(limit: body.limit, offset: 0).limit
+            let page = Page(limit: limit, offset: (number - 1) * limit)
+            let (bodies, count) = try await env.read { db in
+                (try DeploymentStore.filter(db, body.query, sort: body.sort, page: page), try DeploymentStore.count(db, body.query))
+            }
+            var out = Data(#"{"results":"#.utf8)
+            out.append(BodyList.join(bodies))
+            let pages = limit > 0 ? (count + limit - 1) / limit : 0
+            out.append(contentsOf: #","count":\#(count),"limit":\#(limit),"pages":\#(pages),"page":\#(number)}"#.utf8)
+            return JSONResponse.raw(out)
+        }
+
+        deployments.post("count") { request, _ -> Response in
+            let body = try await filterBody(request)
+            return JSONResponse.make(try await env.read { try DeploymentStore.count($0, body.query) })
+        }
+
+        deployments.post("get_scheduled_flow_runs") { request, _ -> Response in
+            let clock = RequestClock(request)
+            let body = try await APIBody.decode(DeploymentScheduledRunsBody.self, from: request)
+            let page = try Paging.page(limit: body.limit, offset: 0)
+            let json = try await env.write { db in
+                try DeploymentRuns.scheduled(db, deploymentIDs: body.deploymentIDs, before: body.scheduledBefore, page: page, now: clock.now)
+            }
+            return JSONResponse.raw(json)
+        }
+
+        deployments.delete(":id") { request, context -> Response in
+            let id = try context.uuid("id")
+            let clock = RequestClock(request)
+            guard try await env.write({ try DeploymentStore.delete($0, id: id, now: clock.now) }) else {
+                throw APIError.notFound("Deployment not found")
+            }
+            return JSONResponse.noContent()
+        }
+
+        for (path, paused) in [("pause_deployment", true), ("resume_deployment", false)] {
+            deployments.post(":id/\(path)") { request, context -> Response in
+                let id = try context.uuid("id")
+                let clock = RequestClock(request)
+                guard try await env.write({ try DeploymentStore.setPaused($0, id: id, paused: paused, now: clock.now) }) else {
+                    throw APIError.notFound("Deployment not found")
+                }
+                return JSONResponse.make(JSONValue.null)
+            }
+        }
+
+        deployments.post(":id/create_flow_run") { request, context -> Response in
+            let id = try context.uuid("id")
+            let clock = RequestClock(request)
+            let create = try await DeploymentBodies.flowRunCreate(from: request)
+            try KnownValues.check(create.state, at: ["state"])
+            let (json, created) = try await env.write { db in
+                guard let deployment = try DeploymentStore.read(db, id: id) else { throw APIError.notFound("Deployment not found") }
+                return try DeploymentRuns.create(db, deployment: deployment, create, now: clock.now, apiVersion: clock.apiVersion)
+            }
+            return JSONResponse.raw(json, status: created ? .created : .ok)
+        }
+
+        DeploymentScheduleRoutes.register(on: deployments, env)
+    }
+
+    /// The deployment's work queue from the body's pool and queue names, as
+    /// `create_deployment` and `update_deployment` resolve them (`.none` when the body names
+    /// neither; `.some(nil)` when an update, `clearing`, sets the pool to null).
+    static func resolveQueue(_ db: Database, _ changes: DeploymentBodies.Changes, clearing: Bool, now: Date) throws -> UUID?? {
+        let pool = changes.workPoolName ?? nil
+        let queue = changes.workQueueName ?? nil
+        if let pool, let queue {
+            return .some(try WorkQueueStore.id(db, pool: pool, name: queue, createIfMissing: true, now: now))
+        }
+        if let pool {
+            return .some(try WorkPoolStore.named(db, pool).defaultQueueID)
+        }
+        if clearing, case .some(nil) = changes.workPoolName {
+            return .some(nil)
+        }
+        if let queue {
+            return .some(try LegacyQueues.ensure(db, name: queue, now: now).id)
+        }
+        return .none
+    }
+
+    /// A `global_concurrency_limit_id` must name a limit (404 "Concurrency limit not found").
+    static func checkGlobalLimit(_ db: Database, _ changes: DeploymentBodies.Changes) throws {
+        if case .some(let id?) = changes.globalConcurrencyLimitID, try !DeploymentStore.concurrencyLimitExists(db, id: id) {
+            throw APIError.notFound("Concurrency limit not found")
+        }
+    }
+
+    /// The server's `DeploymentSort` (the client's model also knows Cloud's concurrency-limit sorts).
+    private static let servedSorts: Set<DeploymentSort> = [.createdDesc, .updatedDesc, .nameAsc, .nameDesc]
+
+    private static func filterBody(_ request: Request) async throws -> DeploymentFilterBody {
+        let body = try await APIBody.decodeFilter(DeploymentFilterBody.self, from: request)
+        if let sort = body.sort, !servedSorts.contains(sort) {
+            throw APIError.validation(
+                [APIError.validationEntry(
+                    type: "enum", loc: ["body", "sort"],
+                    msg: "Input should be 'CREATED_DESC', 'UPDATED_DESC', 'NAME_ASC' or 'NAME_DESC'", input: .string(sort.description))],
+                requestBody: .null)
+        }
+        return body
+    }
+}
+
+/// The body of `/deployments/filter`, `/paginate` and `/count`.
+struct DeploymentFilterBody: Decodable, Sendable {
+    var flows: FlowFilter?
+    var flowRuns: FlowRunFilter?
+    var taskRuns: TaskRunFilter?
+    var deployments: ServedDeploymentFilter?
+    var workPools: WorkPoolFilter?
+    var workPoolQueues: WorkQueueFilter?
+    var sort: DeploymentSort?
+    var limit: Int?
+    var offset: Int?
+    var page: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case flows, deployments, sort, limit, offset, page
+        case flowRuns = "flow_runs"
+        case taskRuns = "task_runs"
+        case workPools = "work_pools"
+        case workPoolQueues = "work_pool_queues"
+    }
+
+    var query: DeploymentQuery {
+        DeploymentQuery(
+            flows: flows, flowRuns: flowRuns, taskRuns: taskRuns, deployments: deployments, workPools: workPools,
+            workQueues: workPoolQueues)
+    }
+}
+
+/// The body of `POST /deployments/get_scheduled_flow_runs`.
+struct DeploymentScheduledRunsBody: Decodable, Sendable {
+    var deploymentIDs: [UUID]
+    var scheduledBefore: Date?
+    var limit: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case deploymentIDs = "deployment_ids"
+        case scheduledBefore = "scheduled_before"
+        case limit
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        deploymentIDs = try container.decode([UUID].self, forKey: .deploymentIDs)
+        scheduledBefore = try container.decodePrefectDateIfPresent(forKey: .scheduledBefore)
+        limit = try container.decodeIfPresent(Int.self, forKey: .limit)
+    }
+}

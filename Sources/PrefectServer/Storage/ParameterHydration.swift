@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+import PrefectSchemas
+
+/// Prefect's parameter hydration (`prefect/utilities/schema_tools/hydration.py`), as the
+/// deployment routes run it (`raise_on_error`, `render_workspace_variables`, `render_jinja`):
+/// objects with a `__prefect_kind` are replaced by what they stand for.
+///
+/// - `json`: its `value` parsed as JSON (removed from the parent when it has no `value`);
+/// - `none`: its `value`, hydrated;
+/// - `workspace_variable`: the value of the variable `variable_name` (removed without one);
+/// - `jinja`: its `template`; a template with Jinja syntax is refused, since the embedded
+///   server does not render Jinja (with Prefect's empty context, plain text renders as itself);
+/// - any other kind: its `value`.
+enum ParameterHydration {
+    /// A hydration error (Prefect's `HydrationError.message`).
+    struct Failure: Error {
+        let message: String
+    }
+
+    private enum Hydrated {
+        case value(JSONValue)
+        case removed
+    }
+
+    /// The hydrated parameters; the variables are read from `db` only when a parameter needs one.
+    static func hydrate(_ parameters: [String: JSONValue], _ db: Database) throws -> [String: JSONValue] {
+        guard needsHydration(.object(parameters)) else { return parameters }
+        var variables: [String: JSONValue]?
+        let lookup: (String) throws -> JSONValue? = { name in
+            if variables == nil { variables = try variableValues(db) }
+            return variables?[name]
+        }
+        switch try hydrate(.object(parameters), lookup) {
+        case .value(.object(let object)): return object
+        case .value, .removed: return [:]
+        }
+    }
+
+    private static func needsHydration(_ value: JSONValue) -> Bool {
+        switch value {
+        case .object(let object): object["__prefect_kind"] != nil || object.values.contains(where: needsHydration)
+        case .array(let items): items.contains(where: needsHydration)
+        default: false
+        }
+    }
+
+    private static func variableValues(_ db: Database) throws -> [String: JSONValue] {
+        var values: [String: JSONValue] = [:]
+        for body in try Data.fetchAll(db, sql: "SELECT body FROM variable") {
+            let variable = try PrefectJSON.decode(Variable.self, from: body)
+            values[variable.name] = variable.value ?? .null
+        }
+        return values
+    }
+
+    private static func hydrate(_ value: JSONValue, _ lookup: (String) throws -> JSONValue?) throws -> Hydrated {
+        switch value {
+        case .object(let object):
+            if let kind = object["__prefect_kind"] { return try handle(kind, object, lookup) }
+            var out: [String: JSONValue] = [:]
+            for (key, member) in object {
+                if case .value(let hydrated) = try hydrate(member, lookup) { out[key] = hydrated }
+            }
+            return .value(.object(out))
+        case .array(let items):
+            var out: [JSONValue] = []
+            for item in items {
+                if case .value(let hydrated) = try hydrate(item, lookup) { out.append(hydrated) }
+            }
+            return .value(.array(out))
+        default:
+            return .value(value)
+        }
+    }
+
+    private static func handle(_ kind: JSONValue, _ object: [String: JSONValue], _ lookup: (String) throws -> JSONValue?) throws -> Hydrated {
+        switch kind {
+        case "none":
+            guard let inner = object["value"] else { throw Failure(message: "Missing 'value' key in __prefect object") }
+            return try hydrate(inner, lookup)
+        case "json":
+            guard var inner = object["value"] else { return .removed }
+            if case .object = inner {
+                guard case .value(let hydrated) = try hydrate(inner, lookup) else { return .removed }
+                inner = hydrated
+            }
+            guard case .string(let text) = inner else { return .value(inner) }
+            do {
+                return .value(try PrefectJSON.decode(JSONValue.self, from: Data(text.utf8)))
+            } catch DecodingError.dataCorrupted(let context) {
+                throw Failure(message: "Invalid JSON: \(context.debugDescription)")
+            } catch {
+                throw Failure(message: "Invalid JSON: \(error)")
+            }
+        case "jinja":
+            guard var template = object["template"] else { throw Failure(message: "Missing 'template' key in __prefect object") }
+            if case .object = template, case .value(let hydrated) = try hydrate(template, lookup) { template = hydrated }
+            guard case .string(let text) = template else { return .value(template) }
+            guard !["{{", "{%", "{#"].contains(where: text.contains) else {
+                throw Failure(message: "Invalid jinja: the embedded server does not render Jinja templates")
+            }
+            return .value(.string(text))
+        case "workspace_variable":
+            guard var name = object["variable_name"] else { return .removed }
+            if case .object = name, case .value(let hydrated) = try hydrate(name, lookup) { name = hydrated }
+            guard case .string(let variable) = name else { throw Failure(message: "Variable '\(name)' not found in workspace.") }
+            guard let found = try lookup(variable) else { throw Failure(message: "Variable '\(variable)' not found in workspace.") }
+            return .value(found)
+        default:
+            return .value(object["value"] ?? .null)
+        }
+    }
+}
