@@ -552,6 +552,17 @@ def deployments() -> dict[str, list[dict]]:
         post("/deployments/count", {"flow_runs": {"name": {"any_": ["side"]}}, "deployments": {"name": {"like_": "{unique}"}}}),
         post("/flow_runs/", {"flow_id": "{flow}", "deployment_id": "{r}", "name": "direct", "labels": {"x": 1}}),
         post("/work_pools/rp-{unique}/get_scheduled_flow_runs", {}),
+        get("/deployments/{n}"),
+        post("/deployments/", {"name": "polled-{unique}", "flow_id": "{flow}", "work_pool_name": "rp-{unique}",
+                               "work_queue_name": "side-{unique}"}, capture={"p": "id"}),
+        # Prefect marks polled deployments READY in a background task, so when is racy there: the
+        # integration tests wait for it instead.
+        post("/work_pools/rp-{unique}/get_scheduled_flow_runs", {"work_queue_names": ["side-{unique}"]}),
+        post("/deployments/", {"name": "legacy-polled-{unique}", "flow_id": "{flow}", "work_queue_name": "lq-{unique}"},
+             capture={"lp": "id", "lq": "work_queue_id"}),
+        post("/work_queues/{lq}/get_runs", {}),
+        delete("/deployments/{p}"),
+        delete("/deployments/{lp}"),
         delete("/deployments/{r}"),
         post("/flow_runs/filter", {"flows": {"id": {"any_": ["{flow}"]}}, "sort": "NAME_ASC"}),
         delete("/deployments/{n}"),

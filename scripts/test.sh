@@ -109,6 +109,8 @@ echo "== the official Python client (prefect 3.9.1) against prefect-swift server
 "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-client-run.py" "$swift_home/python-client.json"
 PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
   "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-work-pools.py"
+PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
+  "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-deployments.py"
 
 echo "== swift test (set-up took $(( $(date +%s) - started )) s)"
 status=0

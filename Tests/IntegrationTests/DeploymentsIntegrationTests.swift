@@ -94,6 +94,30 @@ struct DeploymentsIntegrationTests {
         }
     }
 
+    @Test("a worker's poll of the pool marks its deployments READY", arguments: ServerUnderTest.available)
+    func pollMarksDeploymentsReady(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
+            let pool = IntegrationServer.uniqueName("dep-pool")
+            _ = try await client.createWorkPool(WorkPoolCreate(name: pool, type: "process"))
+            let flowID = try await client.createFlowFromName(IntegrationServer.uniqueName("polled"))
+            let deploymentID = try await client.createDeployment(flowID: flowID, name: "worker", workPoolName: pool)
+            let created = try await client.readDeployment(deploymentID: deploymentID)
+            #expect(created.status == .notReady && created.lastPolled == nil && created.workQueueName == "default")
+            let run = try await client.createFlowRunFromDeployment(deploymentID: deploymentID)
+            let polled = try await client.getScheduledFlowRunsForWorkPool(workPoolName: pool, scheduledBefore: Date().addingTimeInterval(5))
+            #expect(polled.map(\.flowRun.id) == [run.id])
+            // Prefect 3.9.1 marks them in a background task, so the change may come a moment later.
+            var read = try await client.readDeployment(deploymentID: deploymentID)
+            for _ in 0..<50 where read.status != .ready {
+                try await Task.sleep(for: .milliseconds(100))
+                read = try await client.readDeployment(deploymentID: deploymentID)
+            }
+            #expect(read.status == .ready && read.lastPolled != nil)
+            try await client.deleteDeployment(deploymentID: deploymentID)
+            try await client.deleteWorkPool(workPoolName: pool)
+        }
+    }
+
     @Test("schedules: create (both forms), read, update, delete", arguments: ServerUnderTest.available)
     func schedules(server: ServerUnderTest) async throws {
         try await IntegrationServer.withClient(server) { client in

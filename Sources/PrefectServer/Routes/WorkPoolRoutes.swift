@@ -95,8 +95,10 @@ enum WorkPoolRoutes {
                     scheduledAfter: body.scheduledAfter, limit: limit, now: clock.now)
                 if let queueIDs {
                     try WorkQueueStore.markPolled(db, ids: queueIDs, now: clock.now)
+                    try DeploymentStore.markReady(db, queueIDs: queueIDs, now: clock.now)
                 } else {
                     try WorkQueueStore.markPolled(db, poolID: pool.id, now: clock.now)
+                    try DeploymentStore.markReady(db, poolID: pool.id, now: clock.now)
                 }
                 return runs
             }

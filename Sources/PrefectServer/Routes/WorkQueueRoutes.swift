@@ -71,7 +71,10 @@ enum WorkQueueRoutes {
                     throw APIError.objectNotFound("Work queue with id \(id.prefectString) not found.")
                 }
                 let runs = try ScheduledFlowRuns.forQueue(db, queue, limit: limit, scheduledBefore: body.scheduledBefore, now: clock.now)
-                if !fromUI { try WorkQueueStore.markPolled(db, ids: [id], now: clock.now) }
+                if !fromUI {
+                    try WorkQueueStore.markPolled(db, ids: [id], now: clock.now)
+                    try DeploymentStore.markReady(db, queueIDs: [id], now: clock.now)
+                }
                 return runs
             }
             return JSONResponse.raw(runs)

@@ -204,6 +204,16 @@ enum DeploymentStore {
             arguments: StatementArguments([StoredTime.micros(now)] + condition.arguments))
     }
 
+    /// `mark_deployments_ready` for every queue of the pool (a poll of the whole pool).
+    static func markReady(_ db: Database, poolID: UUID, now: Date) throws {
+        try db.execute(
+            sql: """
+                UPDATE deployment SET status = 'READY', last_polled = ?
+                WHERE work_queue_id IN (SELECT id FROM work_queue WHERE work_pool_id = ?)
+                """,
+            arguments: [StoredTime.micros(now), poolID.prefectString])
+    }
+
     /// The deployments that match, as the API answers them.
     static func filter(_ db: Database, _ query: DeploymentQuery, sort: DeploymentSort?, page: Page) throws -> [Data] {
         let condition = query.condition()
