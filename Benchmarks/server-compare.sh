@@ -9,6 +9,8 @@
 #      InProcessTransport;
 #   1b. Benchmarks/pool_poll.py: POST /work_pools/{name}/get_scheduled_flow_runs (what workers
 #      poll) with wrk, on a pool holding --pool-runs scheduled runs (10,000), on both servers;
+#   1c. Benchmarks/deployment_runs.py: POST /deployments/{id}/create_flow_run (run_deployment's
+#      request: parameters merged over the deployment's) with wrk, on both servers;
 #   3. `prefect-bench fill` creates 100,000 flow runs on `prefect-swift server start`, then the
 #      server's resident memory is read from /proc, and the time a restart on that database
 #      takes until /api/health answers.
@@ -34,7 +36,7 @@ while [ $# -gt 0 ]; do
     --fill) FILL="$2"; shift 2 ;;
     --pool-runs) POOL_RUNS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -68,6 +70,8 @@ wait_health "http://127.0.0.1:$PORT/api"; sleep 3
   --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/stock.json" >/dev/null
 "$PY" "$ROOT/Benchmarks/pool_poll.py" --api-url "http://127.0.0.1:$PORT/api" --runs "$POOL_RUNS" --server-pid "$STOCK_PID" \
   --duration "$DURATION" --connections "$CONNECTIONS" --shared-bench "$SHARED_BENCH" --output "$OUT/stock-poll.json" >/dev/null
+"$PY" "$ROOT/Benchmarks/deployment_runs.py" --api-url "http://127.0.0.1:$PORT/api" --server-pid "$STOCK_PID" \
+  --duration "$DURATION" --connections "$CONNECTIONS" --shared-bench "$SHARED_BENCH" --output "$OUT/stock-deployment.json" >/dev/null
 kill "$STOCK_PID"; wait "$STOCK_PID" 2>/dev/null || true
 
 echo "== prefect-swift server start ($(date -u +%H:%M:%S))" >&2
@@ -81,6 +85,8 @@ SWIFT_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/swift.out")"
   --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/swift.json" >/dev/null
 "$PY" "$ROOT/Benchmarks/pool_poll.py" --api-url "$SWIFT_URL" --runs "$POOL_RUNS" --server-pid "$SWIFT_PID" \
   --duration "$DURATION" --connections "$CONNECTIONS" --shared-bench "$SHARED_BENCH" --output "$OUT/swift-poll.json" >/dev/null
+"$PY" "$ROOT/Benchmarks/deployment_runs.py" --api-url "$SWIFT_URL" --server-pid "$SWIFT_PID" \
+  --duration "$DURATION" --connections "$CONNECTIONS" --shared-bench "$SHARED_BENCH" --output "$OUT/swift-deployment.json" >/dev/null
 
 echo "== fill $FILL flow runs, then memory ($(date -u +%H:%M:%S))" >&2
 "$BIN/prefect-bench" fill --api-url "$SWIFT_URL" --n "$FILL" --concurrency 16 >"$OUT/fill.json"
@@ -147,6 +153,20 @@ best_swift_poll = max((v.get("ok_per_s") or 0) for v in swift_poll["results"].va
 if best_stock_poll:
     print(f"\npoll: best prefect-swift {best_swift_poll} ok/s vs best stock {best_stock_poll} ok/s = {best_swift_poll / best_stock_poll:.1f}× "
           f"(filling the pool took {stock_poll['meta']['fill_s']} s on stock, {swift_poll['meta']['fill_s']} s on prefect-swift)")
+stock_dep = json.loads((out / "stock-deployment.json").read_text())["results"]
+swift_dep = json.loads((out / "swift-deployment.json").read_text())["results"]
+print("\n| POST /deployments/{id}/create_flow_run | conns | stock ok/s | stock errors | stock p99 ms | prefect-swift ok/s | p50 ms | p99 ms | errors | server CPU µs/req |")
+print("|---|---:|---:|---|---:|---:|---:|---:|---|---:|")
+def errors_of(r):
+    return {name: r.get(field) for name, field in (("non-2xx", "err_status_ge_400"), ("socket", "err_socket")) if r.get(field)} or "none"
+for key in sorted(swift_dep):
+    s, k = swift_dep[key], stock_dep.get(key, {})
+    sl, kl = s.get("latency_ms") or {}, k.get("latency_ms") or {}
+    print(f"| create_flow_run | {key.rsplit('_c', 1)[1]} | {k.get('ok_per_s')} | {errors_of(k)} | {kl.get('p99')} | {s.get('ok_per_s')} | {sl.get('p50')} | {sl.get('p99')} | {errors_of(s)} | {s.get('server_cpu_us_per_req')} |")
+best_stock_dep = max((v.get("ok_per_s") or 0) for v in stock_dep.values())
+best_swift_dep = max((v.get("ok_per_s") or 0) for v in swift_dep.values())
+if best_stock_dep:
+    print(f"\ncreate_flow_run from a deployment: best prefect-swift {best_swift_dep} ok/s vs best stock {best_stock_dep} ok/s = {best_swift_dep / best_stock_dep:.1f}×")
 emb = json.loads((out / "embedded.json").read_text())
 fill = json.loads((out / "fill.json").read_text())
 print(f"\nin-process createFlowRun(flowID:): {emb.get('client_cpu_us_per_op')} µs CPU per create (client + server), "
