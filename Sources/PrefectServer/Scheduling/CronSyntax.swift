@@ -6,7 +6,8 @@ import Foundation
 /// Five fields (minute, hour, day of month, month, day of week), optionally a sixth for
 /// seconds as croniter reads it, or one of the `@hourly`-style aliases. A field is a list of
 /// `*`, `?`, a value or a range, each with an optional `/step`; months and weekdays may be
-/// names; day of month may be `L`, day of week `L`-suffixed or `#n`.
+/// names; day of month may be `L` (or end a range with it), day of week `Ln` (the last weekday
+/// n of the month) or `n#k`.
 enum CronSyntax {
     static let aliases: Set<String> = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]
 
@@ -44,9 +45,9 @@ enum CronSyntax {
         }
         if base == "*" || base == "r" || base == "h" { return true }
         if base == "?" { return field == 2 || field == 4 }
-        if field == 2, base == "l" || base == "lw" { return true }
+        if field == 2, base == "l" { return true }
         if field == 4 {
-            if base.hasSuffix("l"), value(String(base.dropLast()), range: range, names: names) != nil { return true }
+            if base.hasPrefix("l"), value(String(base.dropFirst()), range: range, names: names) != nil { return true }
             let parts = base.split(separator: "#", omittingEmptySubsequences: false)
             if parts.count == 2 {
                 guard value(String(parts[0]), range: range, names: names) != nil, let nth = Int(parts[1]) else { return false }
@@ -56,7 +57,9 @@ enum CronSyntax {
         let bounds = base.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         switch bounds.count {
         case 1: return value(bounds[0], range: range, names: names) != nil
-        case 2: return value(bounds[0], range: range, names: names) != nil && value(bounds[1], range: range, names: names) != nil
+        case 2:
+            let upper = field == 2 && bounds[1] == "l" ? 31 : value(bounds[1], range: range, names: names)
+            return value(bounds[0], range: range, names: names) != nil && upper != nil
         default: return false
         }
     }
