@@ -11,6 +11,8 @@
 #      poll) with wrk, on a pool holding --pool-runs scheduled runs (10,000), on both servers;
 #   1c. Benchmarks/deployment_runs.py: POST /deployments/{id}/create_flow_run (run_deployment's
 #      request: parameters merged over the deployment's) with wrk, on both servers;
+#   1d. Benchmarks/scheduler_stall.py: POST /flow_runs/ latency on `prefect-swift server start`
+#      while its scheduler makes 1,000 runs (target: no request held up more than 50 ms);
 #   3. `prefect-bench fill` creates 100,000 flow runs on `prefect-swift server start`, then the
 #      server's resident memory is read from /proc, and the time a restart on that database
 #      takes until /api/health answers.
@@ -36,7 +38,7 @@ while [ $# -gt 0 ]; do
     --fill) FILL="$2"; shift 2 ;;
     --pool-runs) POOL_RUNS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -87,6 +89,8 @@ SWIFT_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/swift.out")"
   --duration "$DURATION" --connections "$CONNECTIONS" --shared-bench "$SHARED_BENCH" --output "$OUT/swift-poll.json" >/dev/null
 "$PY" "$ROOT/Benchmarks/deployment_runs.py" --api-url "$SWIFT_URL" --server-pid "$SWIFT_PID" \
   --duration "$DURATION" --connections "$CONNECTIONS" --shared-bench "$SHARED_BENCH" --output "$OUT/swift-deployment.json" >/dev/null
+
+"$PY" "$ROOT/Benchmarks/scheduler_stall.py" --binary "$BIN/prefect-swift" --output "$OUT/scheduler-stall.json" >/dev/null
 
 echo "== fill $FILL flow runs, then memory ($(date -u +%H:%M:%S))" >&2
 "$BIN/prefect-bench" fill --api-url "$SWIFT_URL" --n "$FILL" --concurrency 16 >"$OUT/fill.json"
@@ -167,6 +171,11 @@ best_stock_dep = max((v.get("ok_per_s") or 0) for v in stock_dep.values())
 best_swift_dep = max((v.get("ok_per_s") or 0) for v in swift_dep.values())
 if best_stock_dep:
     print(f"\ncreate_flow_run from a deployment: best prefect-swift {best_swift_dep} ok/s vs best stock {best_stock_dep} ok/s = {best_swift_dep / best_stock_dep:.1f}×")
+stall = json.loads((out / "scheduler-stall.json").read_text())
+before, during = stall["results"]["before"], stall["results"]["while_scheduling"]
+print(f"\nscheduler: {stall['meta']['runs_made']} runs made in {stall['meta']['seconds_to_make']} s; POST /flow_runs/ meanwhile "
+      f"p50 {during.get('p50_ms')} ms, p99 {during.get('p99_ms')} ms, max {during.get('max_ms')} ms "
+      f"(before: p50 {before.get('p50_ms')}, p99 {before.get('p99_ms')}, max {before.get('max_ms')} ms)")
 emb = json.loads((out / "embedded.json").read_text())
 fill = json.loads((out / "fill.json").read_text())
 print(f"\nin-process createFlowRun(flowID:): {emb.get('client_cpu_us_per_op')} µs CPU per create (client + server), "

@@ -27,6 +27,24 @@ extension PrefectServerApp {
                 try await CancellationCleanup.pass(database, cancellingTimeout: timeout, now: now)
             })
         }
+        if services.scheduler.enabled {
+            let settings = services.scheduler.settings
+            running.append(PeriodicService(name: "scheduler", interval: services.scheduler.loopSeconds, logger: logger) { now in
+                try await DeploymentScheduler.pass(database, settings, now: now)
+            })
+            let recent = services.scheduler.recentDeploymentsLoopSeconds
+            running.append(PeriodicService(name: "recent deployments scheduler", interval: recent, logger: logger) { now in
+                try await DeploymentScheduler.recentPass(database, settings, loopSeconds: recent, now: now)
+            })
+        }
         return running
+    }
+}
+
+extension PrefectServerServices.Scheduler {
+    var settings: DeploymentScheduler.Settings {
+        DeploymentScheduler.Settings(
+            maxRuns: maxRuns, minRuns: minRuns, maxScheduledTime: maxScheduledTime, minScheduledTime: minScheduledTime,
+            deploymentBatchSize: deploymentBatchSize, insertBatchSize: insertBatchSize)
     }
 }

@@ -43,30 +43,56 @@ public struct PrefectServerServices: Sendable {
         }
     }
 
+    /// `Scheduler`: the auto-scheduled runs of deployments' active schedules, every
+    /// `loopSeconds` for deployments short of runs and every `recentDeploymentsLoopSeconds` for
+    /// those just created or changed.
+    public struct Scheduler: Sendable {
+        public var enabled = true
+        public var loopSeconds: TimeInterval = 60
+        public var recentDeploymentsLoopSeconds: TimeInterval = 5
+        public var deploymentBatchSize = 100
+        public var maxRuns = 100
+        public var minRuns = 3
+        public var maxScheduledTime: TimeInterval = 100 * 86_400
+        public var minScheduledTime: TimeInterval = 3600
+        public var insertBatchSize = 500
+
+        public init(enabled: Bool = true, loopSeconds: TimeInterval = 60, recentDeploymentsLoopSeconds: TimeInterval = 5) {
+            self.enabled = enabled
+            self.loopSeconds = loopSeconds
+            self.recentDeploymentsLoopSeconds = recentDeploymentsLoopSeconds
+        }
+    }
+
     public var lateRuns: LateRuns
     public var pauseExpirations: PauseExpirations
     public var cancellationCleanup: CancellationCleanup
+    public var scheduler: Scheduler
 
     public init(
         lateRuns: LateRuns = LateRuns(), pauseExpirations: PauseExpirations = PauseExpirations(),
-        cancellationCleanup: CancellationCleanup = CancellationCleanup()
+        cancellationCleanup: CancellationCleanup = CancellationCleanup(), scheduler: Scheduler = Scheduler()
     ) {
         self.lateRuns = lateRuns
         self.pauseExpirations = pauseExpirations
         self.cancellationCleanup = cancellationCleanup
+        self.scheduler = scheduler
     }
 
     /// Every service off.
     public static var none: PrefectServerServices {
         PrefectServerServices(
             lateRuns: LateRuns(enabled: false), pauseExpirations: PauseExpirations(enabled: false),
-            cancellationCleanup: CancellationCleanup(enabled: false))
+            cancellationCleanup: CancellationCleanup(enabled: false), scheduler: Scheduler(enabled: false))
     }
 
     /// The settings `PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED`, `…_LOOP_SECONDS`,
     /// `…_AFTER_SECONDS`, `PREFECT_SERVER_SERVICES_PAUSE_EXPIRATIONS_ENABLED`, `…_LOOP_SECONDS`,
     /// `PREFECT_SERVER_SERVICES_CANCELLATION_CLEANUP_ENABLED`, `…_LOOP_SECONDS` and
-    /// `…_CANCELLING_TIMEOUT_SECONDS`, from the environment and then the active profile.
+    /// `…_CANCELLING_TIMEOUT_SECONDS`, and `PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED`,
+    /// `…_LOOP_SECONDS`, `…_RECENT_DEPLOYMENTS_LOOP_SECONDS`, `…_DEPLOYMENT_BATCH_SIZE`,
+    /// `…_MAX_RUNS`, `…_MIN_RUNS`, `…_MAX_SCHEDULED_TIME`, `…_MIN_SCHEDULED_TIME` (seconds) and
+    /// `…_INSERT_BATCH_SIZE`, from the environment and then the active profile.
     ///
     /// - Throws: ``PrefectClientConfigurationError`` naming a setting that does not parse.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PrefectServerServices {
@@ -84,6 +110,17 @@ public struct PrefectServerServices: Sendable {
         services.cancellationCleanup.loopSeconds = try source.number(cleanup + "LOOP_SECONDS", minimum: 0.01) ?? 20
         services.cancellationCleanup.cancellingTimeoutSeconds =
             try source.number(cleanup + "CANCELLING_TIMEOUT_SECONDS", minimum: 0) ?? 300
+        let scheduler = "PREFECT_SERVER_SERVICES_SCHEDULER_"
+        services.scheduler.enabled = try source.flag(scheduler + "ENABLED") ?? true
+        services.scheduler.loopSeconds = try source.number(scheduler + "LOOP_SECONDS", minimum: 0.01) ?? 60
+        services.scheduler.recentDeploymentsLoopSeconds =
+            try source.number(scheduler + "RECENT_DEPLOYMENTS_LOOP_SECONDS", minimum: 0.01) ?? 5
+        services.scheduler.deploymentBatchSize = Int(try source.number(scheduler + "DEPLOYMENT_BATCH_SIZE", minimum: 1) ?? 100)
+        services.scheduler.maxRuns = Int(try source.number(scheduler + "MAX_RUNS", minimum: 1) ?? 100)
+        services.scheduler.minRuns = Int(try source.number(scheduler + "MIN_RUNS", minimum: 0) ?? 3)
+        services.scheduler.maxScheduledTime = try source.number(scheduler + "MAX_SCHEDULED_TIME", minimum: 0) ?? 100 * 86_400
+        services.scheduler.minScheduledTime = try source.number(scheduler + "MIN_SCHEDULED_TIME", minimum: 0) ?? 3600
+        services.scheduler.insertBatchSize = Int(try source.number(scheduler + "INSERT_BATCH_SIZE", minimum: 1) ?? 500)
         return services
     }
 }

@@ -8,7 +8,23 @@ import PrefectSchemas
 enum FlowRunStore: RunStorage {
     @discardableResult
     static func insert(_ db: Database, _ run: FlowRun) throws -> Data {
-        let arguments = try columns(run, includingKeys: true)
+        let prepared = try PreparedInsert(run)
+        try insert(db, prepared)
+        return prepared.body
+    }
+
+    /// A run's insert with its JSON already encoded, so a writer that inserts many (the
+    /// scheduler) only runs SQL while it holds the database.
+    struct PreparedInsert: @unchecked Sendable {
+        fileprivate let arguments: StatementArguments
+        let body: Data
+
+        init(_ run: FlowRun) throws {
+            (arguments, body) = try columns(run, includingKeys: true)
+        }
+    }
+
+    static func insert(_ db: Database, _ prepared: PreparedInsert) throws {
         try db.execute(
             sql: """
                 INSERT INTO flow_run (id, flow_id, name, created, updated, state_type, state_name, state_timestamp,
@@ -17,8 +33,7 @@ enum FlowRunStore: RunStorage {
                     created_by_id, created_by_type, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: arguments.statement)
-        return arguments.body
+            arguments: prepared.arguments)
     }
 
     /// Writes every column of `run` back.
@@ -101,10 +116,15 @@ enum FlowRunStore: RunStorage {
     // MARK: states
 
     static func insertState(_ db: Database, _ state: State, runID flowRunID: UUID) throws {
+        try insertState(db, state, body: ServerJSON.encode(state), runID: flowRunID)
+    }
+
+    /// Inserts `state` with its JSON already encoded as `body`.
+    static func insertState(_ db: Database, _ state: State, body: Data, runID flowRunID: UUID) throws {
         try db.execute(
             sql: "INSERT INTO flow_run_state (id, flow_run_id, type, name, timestamp, body) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [state.id.prefectString, flowRunID.prefectString, state.type.rawValue, state.name,
-                        StoredTime.micros(state.timestamp), try ServerJSON.encode(state)])
+                        StoredTime.micros(state.timestamp), body])
     }
 
     static func hasState(_ db: Database, flowRunID: UUID, at timestamp: Date) throws -> Bool {
