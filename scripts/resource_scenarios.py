@@ -572,5 +572,88 @@ def deployments() -> dict[str, list[dict]]:
     return out
 
 
+def transition(run: str, type_: str, force: bool = False, **details) -> dict:
+    proposal = {"type": type_}
+    if details:
+        proposal["state_details"] = details
+    return post("/flow_runs/{%s}/set_state" % run, {"state": proposal, "force": force})
+
+
+def deployment_rules() -> dict[str, list[dict]]:
+    """The orchestration rules that need deployments: deployment concurrency (ENQUEUE,
+    CANCEL_NEW, a deleted deployment) and the deployment conditions of pause, resume and
+    reschedule. Requests carry no Prefect User-Agent, so leases are those of an older client."""
+    out: dict[str, list[dict]] = {}
+    flow = post("/flows/", {"name": "rules-{unique}"}, capture={"flow": "id"})
+    out["deployment rules: concurrency limit, ENQUEUE and CANCEL_NEW"] = [
+        flow,
+        post("/deployments/", {"name": "enqueue-{unique}", "flow_id": "{flow}", "concurrency_limit": 1}, capture={"e": "id"}),
+        post("/deployments/", {"name": "cancel-{unique}", "flow_id": "{flow}", "concurrency_limit": 1,
+                               "concurrency_options": {"collision_strategy": "CANCEL_NEW"}}, capture={"c": "id"}),
+        post("/deployments/{e}/create_flow_run", {"name": "ra"}, capture={"ra": "id"}),
+        post("/deployments/{e}/create_flow_run", {"name": "rb"}, capture={"rb": "id"}),
+        transition("ra", "PENDING"),
+        transition("rb", "PENDING"),
+        get("/flow_runs/{rb}"),
+        get("/deployments/{e}"),
+        transition("ra", "RUNNING"),
+        get("/deployments/{e}"),
+        transition("ra", "COMPLETED"),
+        get("/deployments/{e}"),
+        transition("rb", "PENDING"),
+        get("/deployments/{e}"),
+        transition("rb", "FAILED"),
+        get("/deployments/{e}"),
+        post("/deployments/{c}/create_flow_run", {"name": "rc"}, capture={"rc": "id"}),
+        post("/deployments/{c}/create_flow_run", {"name": "rd"}, capture={"rd": "id"}),
+        transition("rc", "PENDING"),
+        transition("rd", "PENDING"),
+        get("/flow_runs/{rd}"),
+        transition("rc", "RUNNING"),
+        transition("rc", "CANCELLING"),
+        get("/deployments/{c}"),
+        transition("rc", "CANCELLED"),
+        get("/deployments/{c}"),
+        transition("rd", "SCHEDULED", scheduled_time="{time:-5}"),
+        transition("rd", "PENDING"),
+        get("/deployments/{c}"),
+        transition("rd", "SCHEDULED", force=True, scheduled_time="{time:-5}"),
+        get("/deployments/{c}"),
+        patch("/deployments/{c}", {"concurrency_limit": None}),
+        post("/deployments/{c}/create_flow_run", {"name": "re"}, capture={"re": "id"}),
+        transition("re", "PENDING"),
+        post("/deployments/", {"name": "gone-{unique}", "flow_id": "{flow}", "concurrency_limit": 2}, capture={"g": "id"}),
+        post("/deployments/{g}/create_flow_run", {"name": "rf", "state": {"type": "PENDING"}}, capture={"rf": "id"}),
+        transition("rf", "FAILED"),
+        delete("/deployments/{g}"),
+        transition("rf", "PENDING"),
+        delete("/deployments/{e}"),
+        delete("/deployments/{c}"),
+    ]
+    out["deployment rules: pause, suspend, resume and reschedule"] = [
+        flow,
+        post("/deployments/", {"name": "pausing-{unique}", "flow_id": "{flow}"}, capture={"d": "id"}),
+        post("/deployments/{d}/create_flow_run", {"name": "deployed"}, capture={"run": "id"}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "plain"}, capture={"plain": "id"}),
+        transition("run", "PENDING"),
+        transition("run", "RUNNING"),
+        transition("plain", "RUNNING"),
+        transition("plain", "PAUSED", pause_reschedule=True, pause_timeout="{time:+600}"),
+        transition("run", "PAUSED", pause_reschedule=True, pause_timeout="{time:+600}", pause_key="k1"),
+        get("/flow_runs/{run}"),
+        post("/flow_runs/{run}/resume", {}),
+        get("/flow_runs/{run}"),
+        transition("run", "PENDING"),
+        transition("run", "RUNNING"),
+        transition("run", "COMPLETED"),
+        transition("run", "SCHEDULED", scheduled_time="{time:+60}"),
+        get("/flow_runs/{run}"),
+        transition("plain", "COMPLETED"),
+        transition("plain", "SCHEDULED", scheduled_time="{time:+60}"),
+        delete("/deployments/{d}"),
+    ]
+    return out
+
+
 def scenarios() -> dict[str, list[dict]]:
-    return {**variables(), **work_pools(), **deployments()}
+    return {**variables(), **work_pools(), **deployments(), **deployment_rules()}

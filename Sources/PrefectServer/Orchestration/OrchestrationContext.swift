@@ -26,6 +26,8 @@ struct OrchestrationContext<Run: OrchestratedRun> {
     let now: Date
     /// `X-PREFECT-API-VERSION` of the request (Prefect's `api-version` orchestration parameter).
     let apiVersion: String?
+    /// The Prefect client's version from the request's `User-Agent` (Prefect's `client_version`).
+    let clientVersion: String?
     /// Values a rule keeps between its before and after hooks, by rule.
     var memos: [String: RuleMemo] = [:]
     /// The type the rule now running governs; moved by reject, delay and abort so the rule
@@ -36,13 +38,21 @@ struct OrchestrationContext<Run: OrchestratedRun> {
     /// A task run's flow run, read once per transition (Prefect's `context.flow_run()`).
     private var loadedFlowRun: FlowRun??
 
-    init(run: Run, proposedState: State?, db: Database, now: Date, apiVersion: String?) {
+    init(run: Run, proposedState: State?, db: Database, now: Date, apiVersion: String?, clientVersion: String? = nil) {
         self.run = run
         self.initialState = run.state
         self.proposedState = proposedState
         self.db = db
         self.now = now
         self.apiVersion = apiVersion
+        self.clientVersion = clientVersion
+    }
+
+    /// Whether the request came from a Prefect client that keeps concurrency leases alive
+    /// (`client_version >= MIN_CLIENT_VERSION_FOR_CONCURRENCY_LIMIT_LEASING`, 3.4.11); any other
+    /// client counts as 2.0.0, as in Prefect.
+    var clientMaintainsLeases: Bool {
+        APIVersion(clientVersion ?? "2.0.0") >= APIVersion("3.4.11")
     }
 
     /// Whether the request's API version is at least `version`, or absent (Prefect's
@@ -98,6 +108,8 @@ enum RuleMemo {
     case pauseKey(String)
     case runCount(Int)
     case flowRunPolicy(FlowRunPolicy)
+    /// A deployment slot a rule took, with its lease when it made one.
+    case deploymentSlot(limitID: UUID, leaseID: UUID?)
 }
 
 /// A dotted version such as `0.8.4`, compared number by number.

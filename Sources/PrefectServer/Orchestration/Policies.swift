@@ -3,11 +3,9 @@ import PrefectSchemas
 /// The policies of Prefect 3.9.1 (`prefect/server/orchestration/core_policy.py` and
 /// `global_policy.py`), in their priority order.
 ///
-/// Rules that only act on runs with a deployment or on tags with concurrency limits
-/// (`ValidateDeploymentConcurrencyAtRunning`, `SecureFlowConcurrencySlots`,
-/// `RemoveDeploymentConcurrencyLeaseForOldClientVersions`, `ReleaseFlowConcurrencySlots`,
-/// `SecureTaskConcurrencySlots`, `ReleaseTaskConcurrencySlots`) join these lists with those
-/// resources; until then every run behaves as Prefect's does without them.
+/// The task-tag concurrency rules (`SecureTaskConcurrencySlots`, `ReleaseTaskConcurrencySlots`)
+/// join these lists with the concurrency-limit API; until then every task run behaves as
+/// Prefect's does without limited tags.
 /// `InstrumentFlowRunStateTransitions` emits events and joins with the events API.
 enum Policies {
     /// `CoreFlowPolicy`: what `set_state` applies to flow runs without `force`.
@@ -18,12 +16,16 @@ enum Policies {
         EnforceCancellingToCancelledTransition(),
         BypassCancellingFlowRunsWithNoInfra(),
         PreventPendingTransitions<FlowRun>(),
+        ValidateDeploymentConcurrencyAtRunning(),
+        SecureFlowConcurrencySlots(),
+        RemoveDeploymentConcurrencyLeaseForOldClientVersions(),
         EnsureOnlyScheduledFlowsMarkedLate(),
         HandlePausingFlows(),
         HandleResumingPausedFlows(),
         CopyScheduledTime<FlowRun>(),
         WaitForScheduledTime<FlowRun>(),
         RetryFailedFlows(),
+        TransformRule(transform: ReleaseFlowConcurrencySlots()),
     ])
 
     /// `MarkLateRunsPolicy`: what the late-runs service proposes `Late` through
@@ -37,6 +39,7 @@ enum Policies {
         TransformRule(transform: PreserveDeploymentConcurrencyLeaseId()),
         PreventResultDataLoss(),
         BypassCancellingFlowRunsWithNoInfra(),
+        TransformRule(transform: ReleaseFlowConcurrencySlots()),
     ])
 
     /// `CoreTaskPolicy`: what `set_state` applies to task runs without `force`.

@@ -44,12 +44,13 @@ struct SetStateOutcome<Run: OrchestratedRun>: Sendable {
 enum RunOrchestration {
     static func setState<Store: RunStorage>(
         _ store: Store.Type, _ db: Database, run: Store.Run, state: State, policy: OrchestrationPolicy<Store.Run>,
-        global: [any UniversalTransform<Store.Run>], now: Date, apiVersion: String?, write: RunWrite
+        global: [any UniversalTransform<Store.Run>], now: Date, apiVersion: String?, clientVersion: String? = nil, write: RunWrite
     ) throws -> SetStateOutcome<Store.Run> {
         if write == .insert {
             try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
         }
-        var context = OrchestrationContext(run: run, proposedState: state, db: db, now: now, apiVersion: apiVersion)
+        var context = OrchestrationContext(
+            run: run, proposedState: state, db: db, now: now, apiVersion: apiVersion, clientVersion: clientVersion)
         let runID = run.id
         try Orchestrator.orchestrate(&context, policy: policy, global: global) { context in
             try RunStateValidation.validate(&context) { state in

@@ -8,7 +8,7 @@ extension StateCreate {
     func makeState(now: Date) -> State {
         State(
             id: UUID.version7(at: now), type: type, name: name ?? type.defaultName,
-            timestamp: StoredTime.truncated(now), message: message, stateDetails: stateDetails, data: data)
+            timestamp: StoredTime.truncated(now), message: message, stateDetails: stateDetails.withServerDefaults(), data: data)
     }
 }
 
@@ -27,7 +27,7 @@ extension State {
     static func new(_ type: StateType, name: String? = nil, message: String? = nil, details: StateDetails = StateDetails(), data: JSONValue? = nil, now: Date) -> State {
         State(
             id: UUID.version7(at: now), type: type, name: name ?? type.defaultName, timestamp: StoredTime.truncated(now),
-            message: message, stateDetails: details, data: data)
+            message: message, stateDetails: details.withServerDefaults(), data: data)
     }
 
     /// Whether the state carries a persisted result: non-empty `data` that is one (Prefect's
@@ -42,5 +42,15 @@ extension State {
     static func isPersistedResult(_ data: JSONValue?) -> Bool {
         guard case .object(let object)? = data else { return false }
         return object["type"] != .string("unpersisted")
+    }
+}
+
+extension StateDetails {
+    /// Absent `deferred` takes the server model's default (false), as Prefect's server
+    /// `StateDetails` fills it.
+    func withServerDefaults() -> StateDetails {
+        var details = self
+        details.deferred = details.deferred ?? false
+        return details
     }
 }

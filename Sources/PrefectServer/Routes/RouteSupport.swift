@@ -39,10 +39,18 @@ struct RouteEnvironment: Sendable {
 struct RequestClock: Sendable {
     let now: Date
     let apiVersion: String?
+    /// The Prefect client's version from its `User-Agent` (`prefect/3.9.1 (API 0.8.4)`), as
+    /// `get_prefect_client_version` reads it; nil for any other client.
+    let clientVersion: String?
 
     init(_ request: Request) {
         now = StoredTime.truncated(Date())
         apiVersion = Self.apiVersionHeader.flatMap { request.headers[$0] }
+        clientVersion = request.headers[.userAgent].flatMap(Self.prefectClientVersion)
+    }
+
+    static func prefectClientVersion(_ userAgent: String) -> String? {
+        userAgent.wholeMatch(of: /prefect\/(\d+\.\d+\.\d+(?:[a-z.+0-9]+)?) \(API \S+\)/).map { String($0.output.1) }
     }
 
     private static let apiVersionHeader = HTTPField.Name("X-PREFECT-API-VERSION")

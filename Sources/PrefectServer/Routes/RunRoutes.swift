@@ -16,7 +16,7 @@ protocol RunRouteResource: SendableMetatype {
     static func count(_ db: Database, _ query: RunQuery) throws -> Int
     static func delete(_ db: Database, id: UUID) throws -> Bool
     static func proposeState(
-        _ db: Database, id: UUID, state: State, force: Bool, now: Date, apiVersion: String?
+        _ db: Database, id: UUID, state: State, force: Bool, now: Date, apiVersion: String?, clientVersion: String?
     ) throws -> OrchestrationResult?
     static func isUnknown(_ sort: Sort) -> Bool
 }
@@ -26,9 +26,10 @@ extension FlowRunStore: RunRouteResource {
     static var modelName: String { "Flow run" }
 
     static func proposeState(
-        _ db: Database, id: UUID, state: State, force: Bool, now: Date, apiVersion: String?
+        _ db: Database, id: UUID, state: State, force: Bool, now: Date, apiVersion: String?, clientVersion: String?
     ) throws -> OrchestrationResult? {
-        try FlowRunOrchestration.setState(db, flowRunID: id, state: state, force: force, now: now, apiVersion: apiVersion)?.result
+        try FlowRunOrchestration.setState(
+            db, flowRunID: id, state: state, force: force, now: now, apiVersion: apiVersion, clientVersion: clientVersion)?.result
     }
 
     static func isUnknown(_ sort: FlowRunSort) -> Bool {
@@ -41,7 +42,7 @@ extension TaskRunStore: RunRouteResource {
     static var modelName: String { "Task run" }
 
     static func proposeState(
-        _ db: Database, id: UUID, state: State, force: Bool, now: Date, apiVersion: String?
+        _ db: Database, id: UUID, state: State, force: Bool, now: Date, apiVersion: String?, clientVersion: String?
     ) throws -> OrchestrationResult? {
         try TaskRunOrchestration.setState(db, taskRunID: id, state: state, force: force, now: now, apiVersion: apiVersion)?.result
     }
@@ -94,7 +95,7 @@ enum RunRoutes {
             let result = try await env.write { db in
                 guard let result = try Resource.proposeState(
                     db, id: id, state: body.state.makeState(now: clock.now), force: body.force, now: clock.now,
-                    apiVersion: clock.apiVersion)
+                    apiVersion: clock.apiVersion, clientVersion: clock.clientVersion)
                 else { throw APIError.objectNotFound("\(Resource.modelName) with id \(id.prefectString) not found") }
                 return result
             }

@@ -37,6 +37,11 @@ extension PrefectServerApp {
                 try await DeploymentScheduler.recentPass(database, settings, loopSeconds: recent, now: now)
             })
         }
+        if services.repossessor.enabled {
+            running.append(PeriodicService(name: "repossessor", interval: services.repossessor.loopSeconds, logger: logger) { now in
+                try await Repossessor.pass(database, now: now)
+            })
+        }
         return running
     }
 }

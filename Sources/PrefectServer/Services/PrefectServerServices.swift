@@ -64,26 +64,41 @@ public struct PrefectServerServices: Sendable {
         }
     }
 
+    /// `Repossessor`: expired concurrency leases give their slots back.
+    public struct Repossessor: Sendable {
+        public var enabled = true
+        public var loopSeconds: TimeInterval = 15
+
+        public init(enabled: Bool = true, loopSeconds: TimeInterval = 15) {
+            self.enabled = enabled
+            self.loopSeconds = loopSeconds
+        }
+    }
+
     public var lateRuns: LateRuns
     public var pauseExpirations: PauseExpirations
     public var cancellationCleanup: CancellationCleanup
     public var scheduler: Scheduler
+    public var repossessor: Repossessor
 
     public init(
         lateRuns: LateRuns = LateRuns(), pauseExpirations: PauseExpirations = PauseExpirations(),
-        cancellationCleanup: CancellationCleanup = CancellationCleanup(), scheduler: Scheduler = Scheduler()
+        cancellationCleanup: CancellationCleanup = CancellationCleanup(), scheduler: Scheduler = Scheduler(),
+        repossessor: Repossessor = Repossessor()
     ) {
         self.lateRuns = lateRuns
         self.pauseExpirations = pauseExpirations
         self.cancellationCleanup = cancellationCleanup
         self.scheduler = scheduler
+        self.repossessor = repossessor
     }
 
     /// Every service off.
     public static var none: PrefectServerServices {
         PrefectServerServices(
             lateRuns: LateRuns(enabled: false), pauseExpirations: PauseExpirations(enabled: false),
-            cancellationCleanup: CancellationCleanup(enabled: false), scheduler: Scheduler(enabled: false))
+            cancellationCleanup: CancellationCleanup(enabled: false), scheduler: Scheduler(enabled: false),
+            repossessor: Repossessor(enabled: false))
     }
 
     /// The settings `PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED`, `…_LOOP_SECONDS`,
@@ -92,7 +107,8 @@ public struct PrefectServerServices: Sendable {
     /// `…_CANCELLING_TIMEOUT_SECONDS`, and `PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED`,
     /// `…_LOOP_SECONDS`, `…_RECENT_DEPLOYMENTS_LOOP_SECONDS`, `…_DEPLOYMENT_BATCH_SIZE`,
     /// `…_MAX_RUNS`, `…_MIN_RUNS`, `…_MAX_SCHEDULED_TIME`, `…_MIN_SCHEDULED_TIME` (seconds) and
-    /// `…_INSERT_BATCH_SIZE`, from the environment and then the active profile.
+    /// `…_INSERT_BATCH_SIZE`, and `PREFECT_SERVER_SERVICES_REPOSSESSOR_ENABLED` and
+    /// `…_LOOP_SECONDS`, from the environment and then the active profile.
     ///
     /// - Throws: ``PrefectClientConfigurationError`` naming a setting that does not parse.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PrefectServerServices {
@@ -121,6 +137,9 @@ public struct PrefectServerServices: Sendable {
         services.scheduler.maxScheduledTime = try source.number(scheduler + "MAX_SCHEDULED_TIME", minimum: 0) ?? 100 * 86_400
         services.scheduler.minScheduledTime = try source.number(scheduler + "MIN_SCHEDULED_TIME", minimum: 0) ?? 3600
         services.scheduler.insertBatchSize = Int(try source.number(scheduler + "INSERT_BATCH_SIZE", minimum: 1) ?? 500)
+        let repossessor = "PREFECT_SERVER_SERVICES_REPOSSESSOR_"
+        services.repossessor.enabled = try source.flag(repossessor + "ENABLED") ?? true
+        services.repossessor.loopSeconds = try source.number(repossessor + "LOOP_SECONDS", minimum: 0.01) ?? 15
         return services
     }
 }

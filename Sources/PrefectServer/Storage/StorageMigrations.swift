@@ -31,6 +31,7 @@ enum StorageMigrations {
         migrator.registerMigration("v4-csrf-tokens", migrate: createCSRFTokenTable)
         migrator.registerMigration("v5-scheduled-runs-index", migrate: createScheduledRunsIndex)
         migrator.registerMigration("v6-deployments", migrate: createDeploymentTables)
+        migrator.registerMigration("v7-concurrency-leases", migrate: createConcurrencyLeaseTable)
         return migrator
     }
 

@@ -1,0 +1,18 @@
+import GRDB
+
+extension StorageMigrations {
+    /// Table `concurrency_lease`: the leases on global concurrency limits' slots (Prefect keeps
+    /// them in its `ConcurrencyLeaseStorage`, in memory by default; here they survive a restart).
+    static func createConcurrencyLeaseTable(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE concurrency_lease (
+                id TEXT PRIMARY KEY NOT NULL,
+                resource_ids TEXT NOT NULL,
+                expiration INTEGER NOT NULL,
+                slots INTEGER NOT NULL DEFAULT 1,
+                holder TEXT
+            );
+            CREATE INDEX ix_concurrency_lease__expiration ON concurrency_lease(expiration);
+            """)
+    }
+}

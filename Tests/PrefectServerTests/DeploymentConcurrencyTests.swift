@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import PrefectClient
+@testable import PrefectServer
+import Testing
+
+/// Deployment concurrency beyond what the REST API can set up on Prefect 3.9.1 without the v2
+/// concurrency-limit routes: a limit of 0, and a lease the repossessor reclaims.
+@Suite("Deployment concurrency: limit 0, expired leases")
+struct DeploymentConcurrencyTests {
+    private func withApp(_ body: (PrefectServerApp, PrefectClient) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("concurrency-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let app = try PrefectServerApp.open(databasePath: directory.appendingPathComponent("prefect.db").path)
+        defer { app.close() }
+        let client = try PrefectClient(
+            apiURL: EmbeddedPrefect.apiURL, transport: InProcessTransport(app: app), serverType: .ephemeral,
+            settings: PrefectSettings(home: directory.path))
+        do {
+            try await body(app, client)
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    private func activeSlots(_ app: PrefectServerApp, _ client: PrefectClient, _ deploymentID: UUID) async throws -> Int? {
+        try await client.readDeployment(deploymentID: deploymentID).globalConcurrencyLimit?.activeSlots
+    }
+
+    @Test("a limit of 0 aborts the run's way to Pending with Prefect's reason")
+    func limitZeroAborts() async throws {
+        try await withApp { app, client in
+            let flowID = try await client.createFlowFromName("zero")
+            let deploymentID = try await client.createDeployment(flowID: flowID, name: "zero", concurrencyLimit: 1)
+            try await app.database.pool.write { db in
+                try db.execute(sql: "UPDATE concurrency_limit_v2 SET \"limit\" = 0")
+            }
+            let run = try await client.createFlowRunFromDeployment(deploymentID: deploymentID)
+            let result = try await client.setFlowRunState(flowRunID: run.id, state: .pending())
+            #expect(result.status == .abort)
+            #expect(result.details.reason == "The deployment concurrency limit is 0. The flow will deadlock if submitted again.")
+            #expect(try await client.readFlowRun(flowRunID: run.id).stateType == .scheduled)
+        }
+    }
+
+    @Test("an expired lease gives its slot back to the next run")
+    func repossessorReclaimsExpiredLeases() async throws {
+        try await withApp { app, client in
+            let flowID = try await client.createFlowFromName("leased")
+            let deploymentID = try await client.createDeployment(flowID: flowID, name: "leased", concurrencyLimit: 1)
+            let first = try await client.createFlowRunFromDeployment(deploymentID: deploymentID)
+            let second = try await client.createFlowRunFromDeployment(deploymentID: deploymentID)
+            #expect(try await client.setFlowRunState(flowRunID: first.id, state: .pending()).status == .accept)
+            #expect(try await client.setFlowRunState(flowRunID: second.id, state: .pending()).status == .reject)
+            #expect(try await activeSlots(app, client, deploymentID) == 1)
+            #expect(try await Repossessor.pass(app.database, now: Date()) == 0, "the lease has not expired")
+            // Past the default 300 s lease, the slot goes back.
+            #expect(try await Repossessor.pass(app.database, now: Date().addingTimeInterval(301)) == 1)
+            #expect(try await activeSlots(app, client, deploymentID) == 0)
+            _ = try await client.setFlowRunState(flowRunID: second.id, state: .scheduled(at: Date().addingTimeInterval(-1)), force: true)
+            #expect(try await client.setFlowRunState(flowRunID: second.id, state: .pending()).status == .accept)
+            #expect(try await activeSlots(app, client, deploymentID) == 1)
+        }
+    }
+}
