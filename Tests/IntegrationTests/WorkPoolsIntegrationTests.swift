@@ -137,11 +137,11 @@ struct WorkPoolsIntegrationTests {
             await #expect(throws: ObjectNotFound.self) {
                 try await client.readWorkersForWorkPool(workPoolName: IntegrationServer.uniqueName("missing"))
             }
-            // The embedded server does not serve the collection registry's views yet (issue 8).
-            if server == .prefect {
-                let metadata = try await client.readWorkerMetadata()
-                #expect(metadata["prefect"] != nil || !metadata.isEmpty)
-            }
+            // Offline, Prefect answers with the worker metadata it ships; so does the embedded server.
+            let metadata = try await client.readWorkerMetadata()
+            let process = metadata["prefect"]?["process"]
+            #expect(process?["type"] == "process")
+            #expect(process?["default_base_job_configuration"]?["job_configuration"]?["command"] == "{{ command }}")
         }
     }
 }

@@ -9651,6 +9651,60 @@ enum OpenAPIDocument {
     ]
    }
   },
+  "/collections/views/{view}": {
+   "get": {
+    "description": "Reads the content of a view from the prefect-collection-registry.",
+    "operationId": "read_view_content_collections_views__view__get",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "view",
+      "required": true,
+      "schema": {
+       "title": "View",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "additionalProperties": true,
+         "title": "Response Read View Content Collections Views  View  Get",
+         "type": "object"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read View Content",
+    "tags": [
+     "Collections"
+    ]
+   }
+  },
   "/csrf-token": {
    "get": {
     "description": "Create or update a CSRF token for a client",

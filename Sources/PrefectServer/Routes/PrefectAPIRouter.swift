@@ -13,6 +13,7 @@ enum PrefectAPIRouter {
         let api = router.group("api")
         HealthRoutes.register(on: api)
         OpenAPIRoutes.register(on: api)
+        CollectionRoutes.register(on: api)
         CSRFTokenRoutes.register(on: api, env, options: options)
         FlowRoutes.register(on: api, env)
         FlowRunRoutes.register(on: api, env)
