@@ -655,5 +655,100 @@ def deployment_rules() -> dict[str, list[dict]]:
     return out
 
 
+def deployment_validation() -> dict[str, list[dict]]:
+    """Parameters against a deployment's parameter schema, job variables against a pool's
+    template (Prefect's jsonschema messages)."""
+    schema = {"type": "object", "title": "Parameters", "properties": {
+        "region": {"type": "string", "default": "eu", "title": "region", "position": 0},
+        "size": {"type": "integer", "title": "size", "position": 1},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "mode": {"enum": ["a", "b"]},
+        "ratio": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5},
+        "cfg": {"$ref": "#/definitions/Cfg"}},
+        "required": ["size"],
+        "definitions": {"Cfg": {"type": "object", "properties": {"k": {"type": "integer"}}, "required": ["k"]}}}
+    template = {"job_configuration": {"command": "{{ command }}", "memory": "{{ memory }}"},
+                "variables": {"type": "object", "properties": {
+                    "command": {"type": "string"}, "memory": {"type": "integer", "default": 512, "minimum": 128}},
+                    "required": ["command"]}}
+    bad_default = {"job_configuration": {"image": "{{ image }}", "memory": "{{ memory }}"},
+                   "variables": {"type": "object", "properties": {
+                       "image": {"type": "string", "default": 5}, "memory": {"type": "integer", "default": 512}},
+                       "required": ["image"]}}
+    loose = {"job_configuration": {"image": "{{ image }}", "memory": "{{ memory }}"},
+             "variables": {"type": "object", "properties": {
+                 "image": {"type": "string"}, "memory": {"type": "integer", "default": 512}}}}
+    run = "/deployments/{d}/create_flow_run"
+
+    def post(path: str, body=None, capture=None) -> dict:
+        # Runs get a name, so that generated names do not differ between servers.
+        if path.endswith("/create_flow_run"):
+            body = {"name": "checked", **(body or {})}
+        return globals()["post"](path, body, capture)
+
+    out: dict[str, list[dict]] = {}
+    out["deployments: parameters against the parameter schema"] = [
+        post("/flows/", {"name": "validated-{unique}"}, capture={"flow": "id"}),
+        post("/deployments/", {"name": "v-{unique}", "flow_id": "{flow}", "parameter_openapi_schema": schema,
+                               "parameters": {"size": 1}}, capture={"d": "id"}),
+        post(run, {"parameters": {"size": "x"}}),
+        post(run, {"parameters": {"region": "us"}}),
+        post(run, {"parameters": {"tags": [1]}}),
+        post(run, {"parameters": {"tags": "ab"}}),
+        post(run, {"parameters": {"mode": "c"}}),
+        post(run, {"parameters": {"ratio": 2}}),
+        post(run, {"parameters": {"ratio": -0.5}}),
+        post(run, {"parameters": {"cfg": {"k": "v"}}}),
+        post(run, {"parameters": {"cfg": {}}}),
+        post(run, {"parameters": {"size": None}}),
+        post(run, {"parameters": {"region": None}}),
+        post(run, {"parameters": {"size": True}}),
+        post(run, {"parameters": {"size": 2.0, "extra": [1, {"a": None}]}}),
+        post(run, {"parameters": {"size": "x", "region": 5}}),
+        post(run, {"parameters": {"size": "x"}, "enforce_parameter_schema": False}),
+        post(run, {"parameters": {"size": 3, "tags": ["a"], "mode": "b", "cfg": {"k": 1}, "ratio": 1}}),
+        patch("/deployments/{d}", {"parameters": {"size": "x"}}),
+        patch("/deployments/{d}", {"parameters": {"tags": [2]}}),
+        patch("/deployments/{d}", {"parameters": {"region": "fr"}}),
+        get("/deployments/{d}"),
+        patch("/deployments/{d}", {"enforce_parameter_schema": False}),
+        post(run, {"parameters": {"size": "x"}}),
+        post("/deployments/", {"name": "e-{unique}", "flow_id": "{flow}", "parameter_openapi_schema": schema,
+                               "enforce_parameter_schema": True, "parameters": {"size": "x"}}),
+        post("/deployments/", {"name": "e-{unique}", "flow_id": "{flow}", "parameter_openapi_schema": schema,
+                               "parameters": {"size": "x"}}),
+        post("/deployments/", {"name": "n-{unique}", "flow_id": "{flow}", "parameter_openapi_schema": None}, capture={"n": "id"}),
+        post("/deployments/{n}/create_flow_run", {}),
+        patch("/deployments/{n}", {"parameters": {"a": 1}}),
+        delete("/deployments/{d}"),
+        delete("/deployments/{n}"),
+    ]
+    out["deployments: job variables against the pool's template"] = [
+        post("/flows/", {"name": "jobvars-{unique}"}, capture={"flow": "id"}),
+        post("/work_pools/", {"name": "strict-{unique}", "type": "process", "base_job_template": template}),
+        post("/work_pools/", {"name": "baddefault-{unique}", "type": "process", "base_job_template": bad_default}),
+        post("/work_pools/", {"name": "loose-{unique}", "type": "process", "base_job_template": loose}),
+        post("/deployments/", {"name": "bad-{unique}", "flow_id": "{flow}", "work_pool_name": "strict-{unique}",
+                               "job_variables": {"memory": 64}}),
+        post("/deployments/", {"name": "bad-{unique}", "flow_id": "{flow}", "work_pool_name": "strict-{unique}",
+                               "job_variables": {"memory": "lots"}}),
+        post("/deployments/", {"name": "s-{unique}", "flow_id": "{flow}", "work_pool_name": "strict-{unique}",
+                               "job_variables": {"memory": 256}}, capture={"d": "id"}),
+        post(run, {}),
+        post(run, {"job_variables": {"command": "echo"}}),
+        post(run, {"job_variables": {"command": "echo", "memory": 1}}),
+        post(run, {"job_variables": {"command": 7}}),
+        post("/deployments/", {"name": "l-{unique}", "flow_id": "{flow}", "work_pool_name": "loose-{unique}"},
+             capture={"l": "id"}),
+        post("/deployments/{l}/create_flow_run", {}),
+        post("/deployments/{l}/create_flow_run", {"job_variables": {"memory": "x"}}),
+        delete("/deployments/{d}"),
+        delete("/deployments/{l}"),
+        delete("/work_pools/strict-{unique}"),
+        delete("/work_pools/loose-{unique}"),
+    ]
+    return out
+
+
 def scenarios() -> dict[str, list[dict]]:
-    return {**variables(), **work_pools(), **deployments(), **deployment_rules()}
+    return {**variables(), **work_pools(), **deployments(), **deployment_rules(), **deployment_validation()}

@@ -72,6 +72,7 @@ enum DeploymentBodies {
 
     static func create(from request: Request, now: Date) async throws -> Changes {
         var action = try await ActionBody.read(request, allowed: createMembers)
+        try checkParametersConform(action)
         action.require("name", "flow_id")
         checkLimits(&action)
         let schedules = scheduleCreates(&action, key: "schedules", now: now)
@@ -160,6 +161,26 @@ enum DeploymentBodies {
             changes.globalConcurrencyLimitID = .some(action.string("global_concurrency_limit_id").flatMap(UUID.init(uuidString:)))
         }
         return changes
+    }
+
+    /// `_validate_parameters_conform_to_schema`: when the body itself asks for enforcement, its
+    /// parameters must fit its schema (plain jsonschema, `required` ignored); a failure is the
+    /// model validator's 422.
+    private static func checkParametersConform(_ action: ActionBody) throws {
+        guard action.object["enforce_parameter_schema"] == true, case .object(let schema)? = action.object["parameter_openapi_schema"]
+        else { return }
+        let parameters = action.object["parameters"]?.objectValue ?? [:]
+        do {
+            try ParameterSchemaValidation.validate(parameters, schema: schema, ignoreRequired: true, preprocess: false)
+        } catch {
+            let message = switch error {
+            case .invalid(let text): text
+            case .circular: "Invalid schema: Unable to validate schema with circular references."
+            }
+            throw APIError.validation(
+                [APIError.validationEntry(type: "value_error", loc: ["body"], msg: "Value error, \(message)", input: action.body)],
+                requestBody: action.body)
+        }
     }
 
     /// `concurrency_limit` is a `PositiveInteger`, and not both limits at once.

@@ -16,6 +16,7 @@ enum DeploymentRoutes {
             let clock = RequestClock(request)
             let changes = try await DeploymentBodies.create(from: request, now: clock.now)
             let (json, inserted) = try await env.write { db in
+                try checkJobVariables(db, changes)
                 let queueID = try resolveQueue(db, changes, clearing: false, now: clock.now)
                 try checkGlobalLimit(db, changes)
                 let (id, inserted) = try DeploymentStore.upsert(db, changes, queueID: queueID, now: clock.now)
@@ -152,6 +153,23 @@ enum DeploymentRoutes {
             return .some(try LegacyQueues.ensure(db, name: queue, now: now).id)
         }
         return .none
+    }
+
+    /// `validate_job_variables_for_deployment`: a deployment's job variables in a pool (other
+    /// than the default agent pool, which must exist) fit the pool's template, `required` ignored.
+    private static func checkJobVariables(_ db: Database, _ changes: DeploymentBodies.Changes) throws {
+        guard case .some(let name?) = changes.workPoolName, name != WorkPoolStore.defaultAgentPoolName else { return }
+        let pool = try WorkPoolStore.named(db, name)
+        guard case .object(let variables)? = changes.members["job_variables"], !variables.isEmpty else { return }
+        do {
+            try JobVariableValidation.validate(template: pool.baseJobTemplate, [variables], ignoreRequired: true)
+        } catch {
+            switch error {
+            case .invalid(let message): throw APIError.detail(.unprocessableContent, "Error creating deployment: \(message)")
+            case .circular:
+                throw APIError.detail(.unprocessableContent, "Invalid schema: Unable to validate schema with circular references.")
+            }
+        }
     }
 
     /// A `global_concurrency_limit_id` must name a limit (404 "Concurrency limit not found").

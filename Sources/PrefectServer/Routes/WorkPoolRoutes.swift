@@ -5,6 +5,21 @@ import PrefectSchemas
 /// `/work_pools` (Prefect's `api/workers.py`, the work-pool part): pools by name, their
 /// concurrency status and the scheduled runs workers poll for.
 enum WorkPoolRoutes {
+    /// `validate_job_variable_defaults_for_work_pool`: the template's defaults fit its own
+    /// variables schema (`required` ignored).
+    private static func checkJobVariableDefaults(_ template: [String: JSONValue]) throws {
+        do {
+            try JobVariableValidation.validate(template: template, [], ignoreRequired: true, ignoreInvalidDefaults: false)
+        } catch {
+            switch error {
+            case .invalid(let message):
+                throw APIError.detail(.unprocessableContent, "Validation failed for work pool's job variable defaults: \(message)")
+            case .circular:
+                throw APIError.detail(.unprocessableContent, "Invalid schema: Unable to validate schema with circular references.")
+            }
+        }
+    }
+
     static func register(on api: RouterGroup<PrefectRequestContext>, _ env: RouteEnvironment) {
         let pools = api.group("work_pools")
 
@@ -14,6 +29,7 @@ enum WorkPoolRoutes {
             guard !WorkPoolStore.isReserved(create.name) else {
                 throw APIError.detail(.forbidden, "Work pools starting with 'Prefect' are reserved for internal use.")
             }
+            try checkJobVariableDefaults(create.baseJobTemplate)
             let pool = try await env.write { db in
                 guard try WorkPoolStore.read(db, name: create.name) == nil else {
                     throw APIError.detail(.conflict, "A work pool with this name already exists.")

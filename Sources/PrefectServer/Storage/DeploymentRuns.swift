@@ -37,6 +37,34 @@ enum DeploymentRuns {
         } catch let failure as ParameterHydration.Failure {
             throw APIError.detail(.badRequest, "Error hydrating flow run parameters: \(failure.message)")
         }
+        if create.enforceParameterSchema ?? deployment.enforceParameterSchema {
+            guard case .object(let schema)? = deployment.body["parameter_openapi_schema"] else {
+                throw APIError.detail(
+                    .conflict,
+                    "Error updating deployment: Cannot update parameters because parameter schema enforcement is enabled and the deployment does not have a valid parameter schema.")
+            }
+            do {
+                try ParameterSchemaValidation.validate(parameters, schema: schema, ignoreRequired: false)
+            } catch {
+                switch error {
+                case .invalid(let message): throw APIError.detail(.conflict, "Error creating flow run: \(message)")
+                case .circular:
+                    throw APIError.detail(.unprocessableContent, "Invalid schema: Unable to validate schema with circular references.")
+                }
+            }
+        }
+        if let pool = deployment.workPoolName, let template = try WorkPoolStore.read(db, name: pool)?.baseJobTemplate {
+            do {
+                try JobVariableValidation.validate(
+                    template: template, [deployment.jobVariables, create.jobVariables ?? [:]], ignoreRequired: false)
+            } catch {
+                switch error {
+                case .invalid(let message): throw APIError.detail(.unprocessableContent, "Error creating flow run: \(message)")
+                case .circular:
+                    throw APIError.detail(.unprocessableContent, "Invalid schema: Unable to validate schema with circular references.")
+                }
+            }
+        }
         var queueID = deployment.workQueueID
         var queueName = deployment.workQueueName
         if let requested = create.workQueueName {

@@ -113,17 +113,28 @@ enum DeploymentUpdating {
     }
 
     /// With parameter-schema enforcement (the update's, else the deployment's), the schema (the
-    /// update's when it gives a non-empty one, else the deployment's) must be an object.
+    /// update's when it gives a non-empty one, else the deployment's) must be an object, and the
+    /// parameters (the update's, else the deployment's) must fit it, `required` ignored.
     private static func checkParameterSchema(_ db: Database, id: UUID, _ changes: DeploymentBodies.Changes) throws {
         guard let stored = try DeploymentStore.read(db, id: id) else { return }
         let enforce = changes.members["enforce_parameter_schema"]?.boolValue ?? stored.enforceParameterSchema
         guard enforce else { return }
         var schema = changes.members["parameter_openapi_schema"]
         if schema == nil || schema == .null || schema == [:] { schema = stored.body["parameter_openapi_schema"] }
-        guard case .object? = schema else {
+        guard case .object(let members)? = schema else {
             throw APIError.detail(
                 .conflict,
                 "Error updating deployment: Cannot update parameters because parameter schema enforcement is enabled and the deployment does not have a valid parameter schema.")
+        }
+        let parameters = changes.members["parameters"]?.objectValue ?? stored.parameters
+        do {
+            try ParameterSchemaValidation.validate(parameters, schema: members, ignoreRequired: true)
+        } catch {
+            switch error {
+            case .invalid(let message): throw APIError.detail(.conflict, "Error updating deployment: \(message)")
+            case .circular:
+                throw APIError.detail(.unprocessableContent, "Invalid schema: Unable to validate schema with circular references.")
+            }
         }
     }
 }
