@@ -35,6 +35,9 @@ def generic(value, unique: str):
         if value.get("deployment_id"):
             run.update({k: generic(value.get(k), unique) for k in DEPLOYMENT_RUN_MEMBERS})
             run["tags"] = sorted(value.get("tags") or [])
+            if value.get("auto_scheduled"):
+                # The scheduler names its runs at random.
+                run.pop("name")
         return run
     if isinstance(value, dict):
         return {k: generic(v, unique) for k, v in sorted(value.items()) if k not in VOLATILE}
@@ -484,6 +487,16 @@ def deployments() -> dict[str, list[dict]]:
         get("/deployments/{uuid}/schedules"),
         patch("/deployments/{s}", {"schedules": [{"schedule": {"interval": 120}, "active": False}]}),
         get("/deployments/{s}"),
+        post("/deployments/", {"name": "backfill-{unique}", "flow_id": "{flow}", "tags": ["bf"], "schedules": [
+            {"schedule": {"interval": 86400, "anchor_date": "2026-01-01T06:00:00Z"}, "slug": "daily"},
+            {"schedule": {"cron": "0 12 * * 1"}, "active": False}]}, capture={"bf": "id"}),
+        post("/deployments/{bf}/schedule", {"start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-05T00:00:00Z",
+                                            "min_runs": 1, "max_runs": 10}),
+        post("/deployments/{bf}/schedule", {"start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-05T00:00:00Z",
+                                            "min_runs": 1, "max_runs": 10}),
+        post("/flow_runs/filter", {"deployments": {"id": {"any_": ["{bf}"]}}, "sort": "EXPECTED_START_TIME_ASC"}),
+        post("/deployments/{uuid}/schedule", {}),
+        delete("/deployments/{bf}"),
         delete("/deployments/{s}"),
     ]
     out["deployments: schedules by slug"] = [

@@ -911,6 +911,40 @@ enum OpenAPIDocument {
     "title": "Body_resume_flow_run_flow_runs__id__resume_post",
     "type": "object"
    },
+   "Body_schedule_deployment_deployments__id__schedule_post": {
+    "properties": {
+     "end_time": {
+      "description": "The latest date to schedule",
+      "format": "date-time",
+      "title": "End Time",
+      "type": "string"
+     },
+     "max_runs": {
+      "description": "The maximum number of runs to schedule",
+      "title": "Max Runs",
+      "type": "integer"
+     },
+     "min_runs": {
+      "description": "The minimum number of runs to schedule",
+      "title": "Min Runs",
+      "type": "integer"
+     },
+     "min_time": {
+      "description": "Runs will be scheduled until at least this long after the `start_time`",
+      "format": "time-delta",
+      "title": "Min Time",
+      "type": "number"
+     },
+     "start_time": {
+      "description": "The earliest date to schedule",
+      "format": "date-time",
+      "title": "Start Time",
+      "type": "string"
+     }
+    },
+    "title": "Body_schedule_deployment_deployments__id__schedule_post",
+    "type": "object"
+   },
    "Body_set_flow_run_state_flow_runs__id__set_state_post": {
     "properties": {
      "force": {
@@ -10414,6 +10448,68 @@ enum OpenAPIDocument {
      }
     },
     "summary": "Resume Deployment",
+    "tags": [
+     "Deployments"
+    ]
+   }
+  },
+  "/deployments/{id}/schedule": {
+   "post": {
+    "description": "Schedule runs for a deployment. For backfills, provide start/end times in the past.\n\nThis function will generate the minimum number of runs that satisfy the min\nand max times, and the min and max counts. Specifically, the following order\nwill be respected.\n\n    - Runs will be generated starting on or after the `start_time`\n    - No more than `max_runs` runs will be generated\n    - No runs will be generated after `end_time` is reached\n    - At least `min_runs` runs will be generated\n    - Runs will be generated until at least `start_time + min_time` is reached",
+    "operationId": "schedule_deployment_deployments__id__schedule_post",
+    "parameters": [
+     {
+      "description": "The deployment id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The deployment id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_schedule_deployment_deployments__id__schedule_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Schedule Deployment",
     "tags": [
      "Deployments"
     ]

@@ -119,6 +119,20 @@ enum DeploymentRoutes {
             }
         }
 
+        deployments.post(":id/schedule") { request, context -> Response in
+            let id = try context.uuid("id")
+            let clock = RequestClock(request)
+            let body = try await APIBody.decode(ScheduleRunsBody.self, from: request, emptyIsObject: true)
+            var window = DeploymentScheduler.Window(DeploymentScheduler.Settings(), from: body.startTime ?? clock.now)
+            window.end = body.endTime ?? window.start.addingTimeInterval(DeploymentScheduler.Settings().maxScheduledTime)
+            window.minTime = body.minTime ?? window.minTime
+            window.minRuns = body.minRuns ?? window.minRuns
+            window.maxRuns = body.maxRuns ?? window.maxRuns
+            let scheduled = window
+            _ = try await env.write { try DeploymentScheduler.schedule($0, deploymentID: id, window: scheduled, now: clock.now) }
+            return JSONResponse.make(JSONValue.null)
+        }
+
         deployments.post(":id/create_flow_run") { request, context -> Response in
             let id = try context.uuid("id")
             let clock = RequestClock(request)
@@ -220,6 +234,32 @@ struct DeploymentFilterBody: Decodable, Sendable {
         DeploymentQuery(
             flows: flows, flowRuns: flowRuns, taskRuns: taskRuns, deployments: deployments, workPools: workPools,
             workQueues: workPoolQueues)
+    }
+}
+
+/// The body of `POST /deployments/{id}/schedule` (`min_time` in seconds).
+struct ScheduleRunsBody: Decodable, Sendable {
+    var startTime: Date?
+    var endTime: Date?
+    var minTime: TimeInterval?
+    var minRuns: Int?
+    var maxRuns: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case startTime = "start_time"
+        case endTime = "end_time"
+        case minTime = "min_time"
+        case minRuns = "min_runs"
+        case maxRuns = "max_runs"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        startTime = try container.decodePrefectDateIfPresent(forKey: .startTime)
+        endTime = try container.decodePrefectDateIfPresent(forKey: .endTime)
+        minTime = try container.decodeIfPresent(Double.self, forKey: .minTime)
+        minRuns = try container.decodeIfPresent(Int.self, forKey: .minRuns)
+        maxRuns = try container.decodeIfPresent(Int.self, forKey: .maxRuns)
     }
 }
 

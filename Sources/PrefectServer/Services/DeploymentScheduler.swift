@@ -89,7 +89,7 @@ enum DeploymentScheduler {
                 let ids = try select(db, cursor)
                 var slots: [Slot] = []
                 for id in ids.compactMap(UUID.init(uuidString:)) {
-                    slots += try self.slots(db, deploymentID: id, settings, now: now)
+                    slots += try self.slots(db, deploymentID: id, window: Window(settings, from: now), now: now)
                 }
                 return (ids, slots)
             }
@@ -105,11 +105,35 @@ enum DeploymentScheduler {
         }
     }
 
+    /// What `_generate_scheduled_flow_runs` makes dates for: from `start`, none after `end`, at
+    /// most `maxRuns`, stopping once `minRuns` are there and one is `minTime` after `start`.
+    struct Window {
+        var start: Date
+        var end: Date
+        var minTime: TimeInterval
+        var minRuns: Int
+        var maxRuns: Int
+
+        init(_ settings: Settings, from start: Date) {
+            self.start = start
+            end = start.addingTimeInterval(settings.maxScheduledTime)
+            minTime = settings.minScheduledTime
+            minRuns = settings.minRuns
+            maxRuns = settings.maxRuns
+        }
+    }
+
+    /// `schedule_runs` (`POST /deployments/{id}/schedule`): the runs of `window`, in the
+    /// caller's write. Returns how many were new.
+    static func schedule(_ db: Database, deploymentID: UUID, window: Window, now: Date) throws -> Int {
+        try insert(db, slots(db, deploymentID: deploymentID, window: window, now: now))
+    }
+
     /// `_generate_scheduled_flow_runs` for one deployment.
-    private static func slots(_ db: Database, deploymentID: UUID, _ settings: Settings, now: Date) throws -> [Slot] {
+    private static func slots(_ db: Database, deploymentID: UUID, window: Window, now: Date) throws -> [Slot] {
         guard let deployment = try DeploymentStore.read(db, id: deploymentID) else { return [] }
-        let end = now.addingTimeInterval(settings.maxScheduledTime)
-        let enough = now.addingTimeInterval(settings.minScheduledTime)
+        let end = window.end
+        let enough = window.start.addingTimeInterval(window.minTime)
         var labels = deployment.labels
         labels["prefect.flow.id"] = .string(deployment.flowID.prefectString)
         labels["prefect.deployment.id"] = .string(deployment.id.prefectString)
@@ -119,9 +143,9 @@ enum DeploymentScheduler {
                 let definition = schedule["schedule"]
             else { continue }
             var dates: [Date] = []
-            for date in ScheduleDates.dates(definition, count: settings.maxRuns, start: now, end: end) {
+            for date in ScheduleDates.dates(definition, count: window.maxRuns, start: window.start, end: end) {
                 dates.append(date)
-                if dates.count >= settings.minRuns, date >= enough { break }
+                if dates.count >= window.minRuns, date >= enough { break }
             }
             var parameters = deployment.parameters
             parameters.merge(schedule["parameters"]?.objectValue ?? [:]) { _, given in given }
@@ -137,7 +161,7 @@ enum DeploymentScheduler {
                     idempotencyKey: "scheduled \(deployment.id.prefectString) \(scheduleID.prefectString) \(pythonText(date, in: zone))",
                     empiricalPolicy: FlowRunPolicy().withServerDefaults(), tags: ["auto-scheduled"] + deployment.tags,
                     labels: labels, infrastructureDocumentID: deployment.infrastructureDocumentID,
-                    workQueueID: deployment.workQueueID)
+                    workQueueID: deployment.workQueueID, jobVariables: [:])
                 run.autoScheduled = true
                 run.createdBy = CreatedBy(id: scheduleID, type: "SCHEDULE", displayValue: display)
                 run.expectedStartTime = date
