@@ -8,28 +8,9 @@ import Testing
 /// The late-runs and pause-expiration services, on their own short clock, on a real database.
 @Suite("Background services: late runs and pause expirations")
 struct BackgroundServicesTests {
-    /// An app on a throw-away database with an in-process client.
-    private func withApp(_ body: (PrefectServerApp, PrefectClient) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("services-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let app = try PrefectServerApp.open(databasePath: directory.appendingPathComponent("prefect.db").path)
-        defer { app.close() }
-        let client = try PrefectClient(
-            apiURL: EmbeddedPrefect.apiURL, transport: InProcessTransport(app: app), serverType: .ephemeral,
-            settings: PrefectSettings(home: directory.path))
-        do {
-            try await body(app, client)
-            try await client.shutdown()
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-    }
-
     @Test("a pass marks Scheduled runs past the grace period Late at their time, and nothing else")
     func lateRunsPass() async throws {
-        try await withApp { app, client in
+        try await withTestApp { app, client in
             // A grace period of an hour, so a slow machine cannot move a run across it mid-test.
             let grace: TimeInterval = 3600
             let flowID = try await client.createFlowFromName("late-runs")
@@ -57,7 +38,7 @@ struct BackgroundServicesTests {
 
     @Test("a pass fails Paused runs whose pause timed out, with Prefect's message")
     func pauseExpirationsPass() async throws {
-        try await withApp { app, client in
+        try await withTestApp { app, client in
             let flowID = try await client.createFlowFromName("pauses")
             let expired = try await client.createFlowRun(flowID: flowID, state: .running())
             let waiting = try await client.createFlowRun(flowID: flowID, state: .running())
@@ -79,7 +60,7 @@ struct BackgroundServicesTests {
 
     @Test("running as services: a due run turns Late and an expired pause Failed on their own, and they stop on shutdown")
     func asServices() async throws {
-        try await withApp { app, client in
+        try await withTestApp { app, client in
             let flowID = try await client.createFlowFromName("services")
             let due = try await client.createFlowRun(flowID: flowID, state: .scheduled(at: Date().addingTimeInterval(-2)))
             let paused = try await client.createFlowRun(flowID: flowID, state: .running())
@@ -113,7 +94,7 @@ struct BackgroundServicesTests {
 
     @Test("cancellation clean-up: a cancelled flow's task runs and subflows are cancelled, a stuck Cancelling run times out")
     func cancellationCleanupPass() async throws {
-        try await withApp { app, client in
+        try await withTestApp { app, client in
             let flowID = try await client.createFlowFromName("cleanup")
             let parent = try await client.createFlowRun(flowID: flowID, state: .running())
             let task = try await client.createTaskRun(taskKey: "work", flowRunID: parent.id, dynamicKey: "0", state: .running())

@@ -8,31 +8,13 @@ import Testing
 /// concurrency-limit routes: a limit of 0, and a lease the repossessor reclaims.
 @Suite("Deployment concurrency: limit 0, expired leases")
 struct DeploymentConcurrencyTests {
-    private func withApp(_ body: (PrefectServerApp, PrefectClient) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("concurrency-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let app = try PrefectServerApp.open(databasePath: directory.appendingPathComponent("prefect.db").path)
-        defer { app.close() }
-        let client = try PrefectClient(
-            apiURL: EmbeddedPrefect.apiURL, transport: InProcessTransport(app: app), serverType: .ephemeral,
-            settings: PrefectSettings(home: directory.path))
-        do {
-            try await body(app, client)
-            try await client.shutdown()
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-    }
-
     private func activeSlots(_ app: PrefectServerApp, _ client: PrefectClient, _ deploymentID: UUID) async throws -> Int? {
         try await client.readDeployment(deploymentID: deploymentID).globalConcurrencyLimit?.activeSlots
     }
 
     @Test("a limit of 0 aborts the run's way to Pending with Prefect's reason")
     func limitZeroAborts() async throws {
-        try await withApp { app, client in
+        try await withTestApp { app, client in
             let flowID = try await client.createFlowFromName("zero")
             let deploymentID = try await client.createDeployment(flowID: flowID, name: "zero", concurrencyLimit: 1)
             try await app.database.pool.write { db in
@@ -48,7 +30,7 @@ struct DeploymentConcurrencyTests {
 
     @Test("an expired lease gives its slot back to the next run")
     func repossessorReclaimsExpiredLeases() async throws {
-        try await withApp { app, client in
+        try await withTestApp { app, client in
             let flowID = try await client.createFlowFromName("leased")
             let deploymentID = try await client.createDeployment(flowID: flowID, name: "leased", concurrencyLimit: 1)
             let first = try await client.createFlowRunFromDeployment(deploymentID: deploymentID)

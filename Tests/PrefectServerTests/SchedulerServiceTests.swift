@@ -14,28 +14,13 @@ struct SchedulerServiceTests {
         try await body(directory.appendingPathComponent("prefect.db").path)
     }
 
-    private func withApp(_ path: String, _ body: (PrefectServerApp, PrefectClient) async throws -> Void) async throws {
-        let app = try PrefectServerApp.open(databasePath: path)
-        defer { app.close() }
-        let client = try PrefectClient(
-            apiURL: EmbeddedPrefect.apiURL, transport: InProcessTransport(app: app), serverType: .ephemeral,
-            settings: PrefectSettings(home: FileManager.default.temporaryDirectory.path))
-        do {
-            try await body(app, client)
-            try await client.shutdown()
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-    }
-
     @Test("a pass makes each active schedule's runs, as Prefect's scheduler makes them; again and after a restart, none twice")
     func passMakesRunsOnce() async throws {
         try await withDatabase { path in
             // Whole seconds, so the anchor (stored to the microsecond) is exactly now.
             let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
             var deploymentID = UUID()
-            try await withApp(path) { app, client in
+            try await withTestApp(databasePath: path) { app, client in
                 let pool = "sched-pool"
                 _ = try await client.createWorkPool(WorkPoolCreate(name: pool, type: "process"))
                 let flowID = try await client.createFlowFromName("scheduled-flow")
@@ -73,7 +58,7 @@ struct SchedulerServiceTests {
                 #expect(try await DeploymentScheduler.recentPass(
                     app.database, DeploymentScheduler.Settings(), loopSeconds: 5, now: now) == 0, "the recent pass finds every slot taken")
             }
-            try await withApp(path) { app, client in
+            try await withTestApp(databasePath: path) { app, client in
                 // A restart: a new app on the same database, and a pass a little later.
                 let later = now.addingTimeInterval(1)
                 _ = try await DeploymentScheduler.recentPass(app.database, DeploymentScheduler.Settings(), loopSeconds: 5, now: later)
@@ -91,7 +76,7 @@ struct SchedulerServiceTests {
     @Test("pausing a deployment deletes its auto-scheduled runs; a changed schedule's future runs are remade")
     func pauseAndChangeDeleteRuns() async throws {
         try await withDatabase { path in
-            try await withApp(path) { app, client in
+            try await withTestApp(databasePath: path) { app, client in
                 let flowID = try await client.createFlowFromName("rescheduled")
                 let deploymentID = try await client.createDeployment(
                     flowID: flowID, name: "hourly",
@@ -118,7 +103,7 @@ struct SchedulerServiceTests {
     @Test("while a pass makes 1,000 runs in short writes, API requests keep being answered")
     func largePassDoesNotStallRequests() async throws {
         try await withDatabase { path in
-            try await withApp(path) { app, client in
+            try await withTestApp(databasePath: path) { app, client in
                 let flowID = try await client.createFlowFromName("busy")
                 let deploymentIDs = try await (0..<10).asyncMap { index in
                     try await client.createDeployment(

@@ -58,7 +58,7 @@ enum DeploymentRoutes {
         deployments.post("filter") { request, _ -> Response in
             let body = try await filterBody(request)
             let page = try Paging.page(limit: body.limit, offset: body.offset)
-            let bodies = try await env.read { try DeploymentStore.filter($0, body.query, sort: body.sort, page: page) }
+            let bodies = try await env.read { try DeploymentStore.filter($0, body.deploymentQuery, sort: body.sort, page: page) }
             return JSONResponse.raw(BodyList.join(bodies))
         }
 
@@ -75,7 +75,7 @@ enum DeploymentRoutes {
             let limit = try Paging.page(limit: body.limit, offset: 0).limit
             let page = Page(limit: limit, offset: (number - 1) * limit)
             let (bodies, count) = try await env.read { db in
-                (try DeploymentStore.filter(db, body.query, sort: body.sort, page: page), try DeploymentStore.count(db, body.query))
+                (try DeploymentStore.filter(db, body.deploymentQuery, sort: body.sort, page: page), try DeploymentStore.count(db, body.deploymentQuery))
             }
             var out = Data(#"{"results":"#.utf8)
             out.append(BodyList.join(bodies))
@@ -86,7 +86,7 @@ enum DeploymentRoutes {
 
         deployments.post("count") { request, _ -> Response in
             let body = try await filterBody(request)
-            return JSONResponse.make(try await env.read { try DeploymentStore.count($0, body.query) })
+            return JSONResponse.make(try await env.read { try DeploymentStore.count($0, body.deploymentQuery) })
         }
 
         deployments.post("get_scheduled_flow_runs") { request, _ -> Response in
@@ -178,11 +178,7 @@ enum DeploymentRoutes {
         do {
             try JobVariableValidation.validate(template: pool.baseJobTemplate, [variables], ignoreRequired: true)
         } catch {
-            switch error {
-            case .invalid(let message): throw APIError.detail(.unprocessableContent, "Error creating deployment: \(message)")
-            case .circular:
-                throw APIError.detail(.unprocessableContent, "Invalid schema: Unable to validate schema with circular references.")
-            }
+            throw error.apiError(.unprocessableContent, prefix: "Error creating deployment")
         }
     }
 
@@ -196,8 +192,8 @@ enum DeploymentRoutes {
     /// The server's `DeploymentSort` (the client's model also knows Cloud's concurrency-limit sorts).
     private static let servedSorts: Set<DeploymentSort> = [.createdDesc, .updatedDesc, .nameAsc, .nameDesc]
 
-    private static func filterBody(_ request: Request) async throws -> DeploymentFilterBody {
-        let body = try await APIBody.decodeFilter(DeploymentFilterBody.self, from: request)
+    private static func filterBody(_ request: Request) async throws -> RunFilterBody<DeploymentSort> {
+        let body = try await APIBody.decodeFilter(RunFilterBody<DeploymentSort>.self, from: request)
         if let sort = body.sort, !servedSorts.contains(sort) {
             throw APIError.validation(
                 [APIError.validationEntry(
@@ -206,34 +202,6 @@ enum DeploymentRoutes {
                 requestBody: .null)
         }
         return body
-    }
-}
-
-/// The body of `/deployments/filter`, `/paginate` and `/count`.
-struct DeploymentFilterBody: Decodable, Sendable {
-    var flows: FlowFilter?
-    var flowRuns: FlowRunFilter?
-    var taskRuns: TaskRunFilter?
-    var deployments: ServedDeploymentFilter?
-    var workPools: WorkPoolFilter?
-    var workPoolQueues: WorkQueueFilter?
-    var sort: DeploymentSort?
-    var limit: Int?
-    var offset: Int?
-    var page: Int?
-
-    enum CodingKeys: String, CodingKey {
-        case flows, deployments, sort, limit, offset, page
-        case flowRuns = "flow_runs"
-        case taskRuns = "task_runs"
-        case workPools = "work_pools"
-        case workPoolQueues = "work_pool_queues"
-    }
-
-    var query: DeploymentQuery {
-        DeploymentQuery(
-            flows: flows, flowRuns: flowRuns, taskRuns: taskRuns, deployments: deployments, workPools: workPools,
-            workQueues: workPoolQueues)
     }
 }
 

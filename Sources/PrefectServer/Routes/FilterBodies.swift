@@ -1,8 +1,8 @@
 import PrefectSchemas
 
-/// The body of `/flows/filter`, `/flow_runs/filter`, `/task_runs/filter` and their `count`s:
-/// the filters of each resource (Prefect's `Body` parameters of those routes), the sort, and
-/// the page.
+/// The body of `/flows/filter`, `/flow_runs/filter`, `/task_runs/filter`, `/deployments/filter`,
+/// `/deployments/paginate` and their `count`s: the filters of each resource (Prefect's `Body`
+/// parameters of those routes), the sort, and the page.
 struct RunFilterBody<Sort: Decodable & Sendable>: Decodable, Sendable {
     var flows: FlowFilter?
     var flowRuns: FlowRunFilter?
@@ -13,6 +13,8 @@ struct RunFilterBody<Sort: Decodable & Sendable>: Decodable, Sendable {
     var sort: Sort?
     var limit: Int?
     var offset: Int?
+    /// `/deployments/paginate`'s page, from 1.
+    var page: Int?
 
     enum CodingKeys: String, CodingKey {
         case flows
@@ -21,13 +23,19 @@ struct RunFilterBody<Sort: Decodable & Sendable>: Decodable, Sendable {
         case deployments
         case workPools = "work_pools"
         case workPoolQueues = "work_pool_queues"
-        case sort, limit, offset
+        case sort, limit, offset, page
     }
 
     var query: RunQuery {
         RunQuery(
             flows: flows, flowRuns: flowRuns, taskRuns: taskRuns, workPools: workPools, workQueues: workPoolQueues,
             deployments: deployments)
+    }
+
+    var deploymentQuery: DeploymentQuery {
+        DeploymentQuery(
+            flows: flows, flowRuns: flowRuns, taskRuns: taskRuns, deployments: deployments, workPools: workPools,
+            workQueues: workPoolQueues)
     }
 }
 

@@ -11,12 +11,7 @@ enum WorkPoolRoutes {
         do {
             try JobVariableValidation.validate(template: template, [], ignoreRequired: true, ignoreInvalidDefaults: false)
         } catch {
-            switch error {
-            case .invalid(let message):
-                throw APIError.detail(.unprocessableContent, "Validation failed for work pool's job variable defaults: \(message)")
-            case .circular:
-                throw APIError.detail(.unprocessableContent, "Invalid schema: Unable to validate schema with circular references.")
-            }
+            throw error.apiError(.unprocessableContent, prefix: "Validation failed for work pool's job variable defaults")
         }
     }
 

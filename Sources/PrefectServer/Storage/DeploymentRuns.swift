@@ -46,11 +46,7 @@ enum DeploymentRuns {
             do {
                 try ParameterSchemaValidation.validate(parameters, schema: schema, ignoreRequired: false)
             } catch {
-                switch error {
-                case .invalid(let message): throw APIError.detail(.conflict, "Error creating flow run: \(message)")
-                case .circular:
-                    throw APIError.detail(.unprocessableContent, "Invalid schema: Unable to validate schema with circular references.")
-                }
+                throw error.apiError(.conflict, prefix: "Error creating flow run")
             }
         }
         if let pool = deployment.workPoolName, let template = try WorkPoolStore.read(db, name: pool)?.baseJobTemplate {
@@ -58,11 +54,7 @@ enum DeploymentRuns {
                 try JobVariableValidation.validate(
                     template: template, [deployment.jobVariables, create.jobVariables ?? [:]], ignoreRequired: false)
             } catch {
-                switch error {
-                case .invalid(let message): throw APIError.detail(.unprocessableContent, "Error creating flow run: \(message)")
-                case .circular:
-                    throw APIError.detail(.unprocessableContent, "Invalid schema: Unable to validate schema with circular references.")
-                }
+                throw error.apiError(.unprocessableContent, prefix: "Error creating flow run")
             }
         }
         var queueID = deployment.workQueueID

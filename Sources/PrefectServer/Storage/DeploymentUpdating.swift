@@ -130,11 +130,7 @@ enum DeploymentUpdating {
         do {
             try ParameterSchemaValidation.validate(parameters, schema: members, ignoreRequired: true)
         } catch {
-            switch error {
-            case .invalid(let message): throw APIError.detail(.conflict, "Error updating deployment: \(message)")
-            case .circular:
-                throw APIError.detail(.unprocessableContent, "Invalid schema: Unable to validate schema with circular references.")
-            }
+            throw error.apiError(.conflict, prefix: "Error updating deployment")
         }
     }
 }

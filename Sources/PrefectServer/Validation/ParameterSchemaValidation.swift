@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import PrefectSchemas
 
 /// Prefect's `prefect/utilities/schema_tools/validation.validate(…, raise_on_error=True)`:
@@ -11,6 +12,15 @@ enum ParameterSchemaValidation {
         case invalid(String)
         /// The schema's references loop (Prefect's `CircularSchemaRefError`).
         case circular
+
+        /// The route's answer: `status` with "`prefix`: message" for a misfit, and Prefect's
+        /// 422 for a circular schema.
+        func apiError(_ status: HTTPResponse.Status, prefix: String) -> APIError {
+            switch self {
+            case .invalid(let message): APIError.detail(status, "\(prefix): \(message)")
+            case .circular: APIError.detail(.unprocessableContent, "Invalid schema: Unable to validate schema with circular references.")
+            }
+        }
     }
 
     static func validate(
