@@ -496,6 +496,16 @@ def deployments() -> dict[str, list[dict]]:
                                             "min_runs": 1, "max_runs": 10}),
         post("/flow_runs/filter", {"deployments": {"id": {"any_": ["{bf}"]}}, "sort": "EXPECTED_START_TIME_ASC"}),
         post("/deployments/{uuid}/schedule", {}),
+        # Through daylight saving time: the same slots, and the same keys, as Prefect's scheduler.
+        post("/deployments/", {"name": "dst-{unique}", "flow_id": "{flow}", "schedules": [
+            {"schedule": {"interval": 86400, "anchor_date": "2026-01-01T14:00:00Z", "timezone": "America/New_York"}, "slug": "ny"},
+            {"schedule": {"cron": "30 2 * * *", "timezone": "Europe/Paris"}, "slug": "paris"},
+            {"schedule": {"rrule": "DTSTART:20260301T071500\nRRULE:FREQ=WEEKLY;BYDAY=SU,WE", "timezone": "Europe/London"}, "slug": "london"},
+        ]}, capture={"dst": "id"}),
+        post("/deployments/{dst}/schedule", {"start_time": "2026-03-06T00:00:00Z", "end_time": "2026-04-02T00:00:00Z",
+                                             "min_runs": 40, "max_runs": 40}),
+        post("/flow_runs/filter", {"deployments": {"id": {"any_": ["{dst}"]}}, "sort": "EXPECTED_START_TIME_ASC"}),
+        delete("/deployments/{dst}"),
         delete("/deployments/{bf}"),
         delete("/deployments/{s}"),
     ]
