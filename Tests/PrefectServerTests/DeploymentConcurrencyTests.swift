@@ -47,4 +47,21 @@ struct DeploymentConcurrencyTests {
             #expect(try await activeSlots(app, client, deploymentID) == 1)
         }
     }
+
+    @Test("a CANCEL_NEW deployment with every slot taken: a run going Late is Cancelled instead")
+    func lateRunsOfAFullCancelNewDeployment() async throws {
+        try await withTestApp { app, client in
+            let flowID = try await client.createFlowFromName("late-cancel")
+            let deploymentID = try await client.createDeployment(
+                flowID: flowID, name: "full", concurrencyLimit: 1,
+                concurrencyOptions: ConcurrencyOptions(collisionStrategy: .cancelNew))
+            let holder = try await client.createFlowRunFromDeployment(deploymentID: deploymentID)
+            #expect(try await client.setFlowRunState(flowRunID: holder.id, state: .pending()).status == .accept)
+            let late = try await client.createFlowRunFromDeployment(
+                deploymentID: deploymentID, state: .scheduled(at: Date().addingTimeInterval(-3600)))
+            #expect(try await LateRuns.pass(app.database, afterSeconds: 15, now: Date()) == 0)
+            let read = try await client.readFlowRun(flowRunID: late.id)
+            #expect(read.stateType == .cancelled && read.state?.message == "Deployment concurrency limit reached.")
+        }
+    }
 }

@@ -28,10 +28,10 @@ enum Policies {
         TransformRule(transform: ReleaseFlowConcurrencySlots()),
     ])
 
-    /// `MarkLateRunsPolicy`: what the late-runs service proposes `Late` through
-    /// (`EnforceDeploymentConcurrencyOnLate` joins with deployment concurrency).
+    /// `MarkLateRunsPolicy`: what the late-runs service proposes `Late` through.
     static let markLateRuns = OrchestrationPolicy<FlowRun>(rules: [
         EnsureOnlyScheduledFlowsMarkedLate(),
+        EnforceDeploymentConcurrencyOnLate(),
     ])
 
     /// `MinimalFlowPolicy`: what `force=true` still applies to flow runs.
