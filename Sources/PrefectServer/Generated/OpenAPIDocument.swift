@@ -6,6 +6,31 @@ enum OpenAPIDocument {
 {
  "components": {
   "schemas": {
+   "Body_bulk_delete_deployments_deployments_bulk_delete_post": {
+    "properties": {
+     "deployments": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/DeploymentFilter"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for deployments to delete"
+     },
+     "limit": {
+      "default": 50,
+      "description": "Maximum number of deployments to delete. Defaults to 50.",
+      "maximum": 50.0,
+      "minimum": 1.0,
+      "title": "Limit",
+      "type": "integer"
+     }
+    },
+    "title": "Body_bulk_delete_deployments_deployments_bulk_delete_post",
+    "type": "object"
+   },
    "Body_count_deployments_deployments_count_post": {
     "properties": {
      "deployments": {
@@ -1203,6 +1228,21 @@ enum OpenAPIDocument {
      "updated"
     ],
     "title": "CsrfToken",
+    "type": "object"
+   },
+   "DeploymentBulkDeleteResponse": {
+    "description": "Response from bulk deployment deletion.",
+    "properties": {
+     "deleted": {
+      "items": {
+       "format": "uuid",
+       "type": "string"
+      },
+      "title": "Deleted",
+      "type": "array"
+     }
+    },
+    "title": "DeploymentBulkDeleteResponse",
     "type": "object"
    },
    "DeploymentCreate": {
@@ -3681,6 +3721,20 @@ enum OpenAPIDocument {
     "title": "FlowRun",
     "type": "object"
    },
+   "FlowRunBulkCreateResponse": {
+    "description": "Response from bulk flow run creation.",
+    "properties": {
+     "results": {
+      "items": {
+       "$ref": "#/components/schemas/FlowRunCreateResult"
+      },
+      "title": "Results",
+      "type": "array"
+     }
+    },
+    "title": "FlowRunBulkCreateResponse",
+    "type": "object"
+   },
    "FlowRunCreate": {
     "additionalProperties": false,
     "description": "Data used by the Prefect REST API to create a flow run.",
@@ -3877,6 +3931,47 @@ enum OpenAPIDocument {
      "flow_id"
     ],
     "title": "FlowRunCreate",
+    "type": "object"
+   },
+   "FlowRunCreateResult": {
+    "description": "Per-run result for bulk create operations.",
+    "properties": {
+     "error": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Error"
+     },
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Flow Run Id"
+     },
+     "status": {
+      "enum": [
+       "CREATED",
+       "FAILED"
+      ],
+      "title": "Status",
+      "type": "string"
+     }
+    },
+    "required": [
+     "status"
+    ],
+    "title": "FlowRunCreateResult",
     "type": "object"
    },
    "FlowRunFilter": {
@@ -9843,6 +9938,58 @@ enum OpenAPIDocument {
     ]
    }
   },
+  "/deployments/bulk_delete": {
+   "post": {
+    "description": "Bulk delete deployments matching the specified filter criteria.\n\nReturns the IDs of deployments that were deleted.",
+    "operationId": "bulk_delete_deployments_deployments_bulk_delete_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_bulk_delete_deployments_deployments_bulk_delete_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DeploymentBulkDeleteResponse"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Bulk Delete Deployments",
+    "tags": [
+     "Deployments"
+    ]
+   }
+  },
   "/deployments/count": {
    "post": {
     "description": "Count deployments.",
@@ -10342,6 +10489,76 @@ enum OpenAPIDocument {
      }
     },
     "summary": "Create Flow Run From Deployment",
+    "tags": [
+     "Deployments"
+    ]
+   }
+  },
+  "/deployments/{id}/create_flow_run/bulk": {
+   "post": {
+    "description": "Create multiple flow runs from a deployment.\n\nAny parameters not provided will be inferred from the deployment's parameters.\nIf tags are not provided, the deployment's tags will be used.\n\nIf no state is provided, the flow runs will be created in a SCHEDULED state.",
+    "operationId": "bulk_create_flow_runs_from_deployment_deployments__id__create_flow_run_bulk_post",
+    "parameters": [
+     {
+      "description": "The deployment id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The deployment id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "description": "List of flow run configurations to create",
+        "items": {
+         "$ref": "#/components/schemas/DeploymentFlowRunCreate"
+        },
+        "title": "Flow Runs",
+        "type": "array"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/FlowRunBulkCreateResponse"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Bulk Create Flow Runs From Deployment",
     "tags": [
      "Deployments"
     ]

@@ -21,6 +21,11 @@ struct APIError: Error, HTTPResponseError {
 
     static func notFound(_ detail: String) -> APIError { .detail(.notFound, detail) }
 
+    /// The answer's `detail` (or `exception_message`), as `str(exc.detail)` reads it.
+    var detailText: String {
+        body["detail"]?.stringValue ?? body["exception_message"]?.stringValue ?? "\(status.code)"
+    }
+
     /// `ObjectNotFoundError` raised inside the models (Prefect's
     /// `prefect_object_not_found_exception_handler`).
     static func objectNotFound(_ message: String) -> APIError {

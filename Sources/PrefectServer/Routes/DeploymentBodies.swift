@@ -9,6 +9,10 @@ import PrefectSchemas
 enum DeploymentBodies {
     /// The most runs one schedule may keep scheduled (`PREFECT_DEPLOYMENT_SCHEDULE_MAX_SCHEDULED_RUNS`).
     static let maximumScheduledRunsPerSchedule = 50
+    /// The most runs one `create_flow_run/bulk` makes (`BULK_CREATE_LIMIT`).
+    static let bulkCreateLimit = 100
+    /// The most deployments one `bulk_delete` deletes, and its default (`BULK_OPERATION_LIMIT`).
+    static let bulkDeleteLimit = 50
 
     /// A schedule to create, normalized.
     struct ScheduleCreate: Sendable {
@@ -142,6 +146,28 @@ enum DeploymentBodies {
         var typed = action.object
         if typed["name"] == .string("") { typed["name"] = nil }
         return try action.decodeObject(DeploymentFlowRunCreate.self, typed)
+    }
+
+    /// `POST /deployments/{id}/create_flow_run/bulk`: a list of `DeploymentFlowRunCreate`.
+    static func flowRunCreates(from request: Request) async throws -> [DeploymentFlowRunCreate] {
+        let data = try await APIBody.read(request)
+        guard !data.isEmpty else { throw APIBody.missingBody }
+        let body = try APIBody.decode(JSONValue.self, from: data)
+        guard case .array(let items) = body else {
+            throw APIError.validation(
+                [APIError.validationEntry(type: "list_type", loc: ["body"], msg: "Input should be a valid list", input: body)],
+                requestBody: body)
+        }
+        var rules = KeyRules(allowed: flowRunCreateMembers, nested: ["state": StrictBodies.state])
+        rules.isList = true
+        var errors: [JSONValue] = []
+        rules.check(body, errors: &errors)
+        guard errors.isEmpty else { throw APIError.validation(errors, requestBody: body) }
+        return try items.map { item in
+            var object = item.objectValue ?? [:]
+            if object["name"] == .string("") { object["name"] = nil }
+            return try APIBody.decode(DeploymentFlowRunCreate.self, from: ServerJSON.encode(JSONValue.object(object)))
+        }
     }
 
     private static func changes(_ action: ActionBody) -> Changes {

@@ -138,11 +138,58 @@ enum DeploymentRoutes {
             let clock = RequestClock(request)
             let create = try await DeploymentBodies.flowRunCreate(from: request)
             try KnownValues.check(create.state, at: ["state"])
-            let (json, created) = try await env.write { db in
+            let (json, created) = try await env.write { db -> (Data, Bool) in
                 guard let deployment = try DeploymentStore.read(db, id: id) else { throw APIError.notFound("Deployment not found") }
-                return try DeploymentRuns.create(db, deployment: deployment, create, now: clock.now, apiVersion: clock.apiVersion)
+                do {
+                    let made = try DeploymentRuns.create(db, deployment: deployment, create, now: clock.now, apiVersion: clock.apiVersion)
+                    return (made.json, made.created)
+                } catch let failure as DeploymentRuns.Failure {
+                    throw failure.apiError
+                }
             }
             return JSONResponse.raw(json, status: created ? .created : .ok)
+        }
+
+        deployments.post(":id/create_flow_run/bulk") { request, context -> Response in
+            let id = try context.uuid("id")
+            let clock = RequestClock(request)
+            let creates = try await DeploymentBodies.flowRunCreates(from: request)
+            guard creates.count <= DeploymentBodies.bulkCreateLimit else {
+                throw APIError.detail(.badRequest, "Cannot create more than \(DeploymentBodies.bulkCreateLimit) flow runs at once.")
+            }
+            let results = try await env.write { db -> [JSONValue] in
+                guard let deployment = try DeploymentStore.read(db, id: id) else { throw APIError.notFound("Deployment not found") }
+                return try creates.map { create -> JSONValue in
+                    do {
+                        let made = try DeploymentRuns.create(db, deployment: deployment, create, now: clock.now, apiVersion: clock.apiVersion)
+                        return ["flow_run_id": made.id.map { .string($0.prefectString) } ?? .null, "status": "CREATED", "error": .null]
+                    } catch let failure as DeploymentRuns.Failure {
+                        return ["flow_run_id": .null, "status": "FAILED", "error": .string(failure.bulkMessage)]
+                    } catch let error as APIError {
+                        return ["flow_run_id": .null, "status": "FAILED", "error": .string(error.detailText)]
+                    }
+                }
+            }
+            return JSONResponse.make(JSONValue.object(["results": .array(results)]))
+        }
+
+        deployments.post("bulk_delete") { request, _ -> Response in
+            let clock = RequestClock(request)
+            let body = try await APIBody.decodeFilter(BulkDeleteBody.self, from: request)
+            let limit = body.limit ?? DeploymentBodies.bulkDeleteLimit
+            guard (1...DeploymentBodies.bulkDeleteLimit).contains(limit) else {
+                let (type, message) = limit < 1
+                    ? ("greater_than_equal", "Input should be greater than or equal to 1")
+                    : ("less_than_equal", "Input should be less than or equal to \(DeploymentBodies.bulkDeleteLimit)")
+                throw APIError.validation(
+                    [APIError.validationEntry(type: type, loc: ["body", "limit"], msg: message, input: .int(Int64(limit)))],
+                    requestBody: .null)
+            }
+            let deleted = try await env.write { db -> [String] in
+                let ids = try DeploymentStore.ids(db, DeploymentQuery(deployments: body.deployments), limit: limit)
+                return try ids.filter { try DeploymentStore.delete(db, id: $0, now: clock.now) }.map(\.prefectString)
+            }
+            return JSONResponse.make(JSONValue.object(["deleted": .array(deleted.map(JSONValue.string))]))
         }
 
         DeploymentScheduleRoutes.register(on: deployments, env)
@@ -203,6 +250,12 @@ enum DeploymentRoutes {
         }
         return body
     }
+}
+
+/// The body of `POST /deployments/bulk_delete`.
+struct BulkDeleteBody: Decodable, Sendable {
+    var deployments: ServedDeploymentFilter?
+    var limit: Int?
 }
 
 /// The body of `POST /deployments/{id}/schedule` (`min_time` in seconds).

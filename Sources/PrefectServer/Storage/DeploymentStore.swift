@@ -229,6 +229,15 @@ enum DeploymentStore {
         return try rows.map { try answer(db, row: $0) }
     }
 
+    /// The ids of up to `limit` deployments that match, by name (`bulk_delete`'s pick).
+    static func ids(_ db: Database, _ query: DeploymentQuery, limit: Int) throws -> [UUID] {
+        let condition = query.condition()
+        return try String.fetchAll(
+            db, sql: "SELECT deployment.id FROM deployment WHERE \(condition?.sql ?? "1") ORDER BY deployment.name LIMIT ?",
+            arguments: StatementArguments((condition?.arguments ?? []) + [limit])
+        ).compactMap(UUID.init(uuidString:))
+    }
+
     static func count(_ db: Database, _ query: DeploymentQuery) throws -> Int {
         let condition = query.condition()
         return try Int.fetchOne(
