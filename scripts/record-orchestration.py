@@ -373,7 +373,9 @@ def project(status: int, body):
         return {
             "status": body["status"],
             "details": {"type": details.get("type"), "reason": without_ids(details.get("reason")),
-                        "delay": None if delay is None else round(delay / 10)},
+                        # Whether the client is told to wait, not for how long: the delay runs
+                        # down between steps, and a loaded machine takes seconds per step.
+                        "delay": None if delay is None else delay > 0},
             "state": None if s is None else {"type": s.get("type"), "name": s.get("name"), "message": s.get("message"),
                                              "scheduled": (s.get("state_details") or {}).get("scheduled_time") is not None},
         }
