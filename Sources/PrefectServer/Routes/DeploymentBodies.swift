@@ -79,7 +79,7 @@ enum DeploymentBodies {
         try checkParametersConform(action)
         action.require("name", "flow_id")
         checkLimits(&action)
-        let schedules = scheduleCreates(&action, key: "schedules", now: now)
+        let schedules = scheduleList(&action, key: "schedules") { scheduleCreate($0, at: $1, now: now, errors: &$2) }
         var typed = action.object.filter { $0.key != "schedules" && !oldMembers.contains($0.key) }
         typed["schedules"] = .array([])
         let create = try action.decodeObject(DeploymentCreate.self, typed)
@@ -96,7 +96,7 @@ enum DeploymentBodies {
     static func update(from request: Request, now: Date) async throws -> Changes {
         var action = try await ActionBody.read(request, allowed: updateMembers)
         checkLimits(&action)
-        let updates = scheduleUpdates(&action, key: "schedules", now: now)
+        let updates = scheduleList(&action, key: "schedules") { scheduleUpdate($0, at: $1, now: now, errors: &$2) }
         var typed = action.object.filter { $0.key != "schedules" && !oldMembers.contains($0.key) }
         typed.removeValue(forKey: "global_concurrency_limit_id")
         _ = try action.decodeObject(DeploymentUpdate.self, typed)
@@ -221,32 +221,22 @@ enum DeploymentBodies {
         }
     }
 
-    private static func scheduleCreates(_ action: inout ActionBody, key: String, now: Date) -> [ScheduleCreate]? {
+    /// The body's list `key` read item by item with `parse`; its errors join the body's.
+    private static func scheduleList<Item>(
+        _ action: inout ActionBody, key: String,
+        parse: (JSONValue, [JSONValue], inout [JSONValue]) -> Item?
+    ) -> [Item]? {
         guard let value = action.object[key] else { return nil }
         guard case .array(let items) = value else {
             action.fail(key, type: "list_type", msg: "Input should be a valid list")
             return nil
         }
         var errors: [JSONValue] = []
-        let schedules = items.enumerated().compactMap { index, item in
-            scheduleCreate(item, at: ["body", .string(key), .int(Int64(index))], now: now, errors: &errors)
+        let parsed = items.enumerated().compactMap { index, item in
+            parse(item, ["body", .string(key), .int(Int64(index))], &errors)
         }
         for error in errors { action.append(error) }
-        return schedules
-    }
-
-    private static func scheduleUpdates(_ action: inout ActionBody, key: String, now: Date) -> [ScheduleUpdate]? {
-        guard let value = action.object[key] else { return nil }
-        guard case .array(let items) = value else {
-            action.fail(key, type: "list_type", msg: "Input should be a valid list")
-            return nil
-        }
-        var errors: [JSONValue] = []
-        let updates = items.enumerated().compactMap { index, item in
-            scheduleUpdate(item, at: ["body", .string(key), .int(Int64(index))], now: now, errors: &errors)
-        }
-        for error in errors { action.append(error) }
-        return updates
+        return parsed
     }
 
     private static func scheduleCreate(_ value: JSONValue, at loc: [JSONValue], now: Date, errors: inout [JSONValue]) -> ScheduleCreate? {

@@ -30,8 +30,8 @@ enum DeploymentRoutes {
             let clock = RequestClock(request)
             let changes = try await DeploymentBodies.update(from: request, now: clock.now)
             try await env.write { db in
-                guard try DeploymentStore.read(db, id: id) != nil else { throw APIError.notFound("Deployment not found.") }
-                try DeploymentUpdating.apply(db, id: id, changes, now: clock.now)
+                guard let stored = try DeploymentStore.read(db, id: id) else { throw APIError.notFound("Deployment not found.") }
+                try DeploymentUpdating.apply(db, stored, changes, now: clock.now)
             }
             return JSONResponse.noContent()
         }
@@ -124,7 +124,7 @@ enum DeploymentRoutes {
             let clock = RequestClock(request)
             let body = try await APIBody.decode(ScheduleRunsBody.self, from: request, emptyIsObject: true)
             var window = DeploymentScheduler.Window(DeploymentScheduler.Settings(), from: body.startTime ?? clock.now)
-            window.end = body.endTime ?? window.start.addingTimeInterval(DeploymentScheduler.Settings().maxScheduledTime)
+            window.end = body.endTime ?? window.end
             window.minTime = body.minTime ?? window.minTime
             window.minRuns = body.minRuns ?? window.minRuns
             window.maxRuns = body.maxRuns ?? window.maxRuns

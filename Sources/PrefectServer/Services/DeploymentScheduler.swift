@@ -134,9 +134,7 @@ enum DeploymentScheduler {
         guard let deployment = try DeploymentStore.read(db, id: deploymentID) else { return [] }
         let end = window.end
         let enough = window.start.addingTimeInterval(window.minTime)
-        var labels = deployment.labels
-        labels["prefect.flow.id"] = .string(deployment.flowID.prefectString)
-        labels["prefect.deployment.id"] = .string(deployment.id.prefectString)
+        let labels = FlowRunCreation.labels(of: deployment)
         var slots: [Slot] = []
         for schedule in try DeploymentScheduleStore.read(db, deploymentID: deploymentID) where schedule["active"] == true {
             guard let scheduleID = schedule["id"]?.stringValue.flatMap(UUID.init(uuidString:)),

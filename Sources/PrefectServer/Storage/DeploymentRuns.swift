@@ -115,7 +115,7 @@ enum DeploymentRuns {
             deploymentID: deployment.id, deploymentVersion: deployment.version, workQueueName: queueName,
             parameters: parameters, idempotencyKey: create.idempotencyKey, context: create.context,
             empiricalPolicy: create.empiricalPolicy.withServerDefaults(), tags: tags,
-            labels: try FlowRunCreation.labels(db, flowID: deployment.flowID, deploymentID: deployment.id, user: create.labels),
+            labels: FlowRunCreation.labels(of: deployment, user: create.labels),
             parentTaskRunID: create.parentTaskRunID,
             infrastructureDocumentID: create.infrastructureDocumentID ?? deployment.infrastructureDocumentID,
             workQueueID: queueID, jobVariables: create.jobVariables ?? [:])

@@ -108,9 +108,10 @@ enum DeploymentStore {
         return (id, existing == nil)
     }
 
-    /// `update_deployment`: the members the body sets; the caller replaces schedules.
-    static func update(_ db: Database, id: UUID, _ changes: DeploymentBodies.Changes, queueID: UUID??, now: Date) throws {
-        guard let stored = try read(db, id: id) else { return }
+    /// `update_deployment` of `stored` (as read in this write): the members the body sets; the
+    /// caller replaces schedules.
+    static func update(_ db: Database, _ stored: DeploymentStore.Stored, _ changes: DeploymentBodies.Changes, queueID: UUID??, now: Date) throws {
+        let id = stored.id
         let body = stored.body.merging(changes.members) { _, given in given }
         try db.execute(
             sql: "UPDATE deployment SET updated = ?, tags = ?, body = ? WHERE id = ?",

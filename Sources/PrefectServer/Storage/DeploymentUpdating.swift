@@ -11,7 +11,8 @@ import PrefectSchemas
 /// have slugs and a given one lacks one, the update is refused; otherwise given schedules
 /// replace them all.
 enum DeploymentUpdating {
-    static func apply(_ db: Database, id: UUID, _ changes: DeploymentBodies.Changes, now: Date) throws {
+    static func apply(_ db: Database, _ stored: DeploymentStore.Stored, _ changes: DeploymentBodies.Changes, now: Date) throws {
+        let id = stored.id
         var changes = changes
         let plan = try schedulePlan(db, id: id, changes.scheduleUpdates)
         if case .some(let pool?) = changes.workPoolName { _ = try WorkPoolStore.named(db, pool) }
@@ -22,10 +23,10 @@ enum DeploymentUpdating {
                 throw APIError.detail(.badRequest, "Error hydrating deployment parameters: \(failure.message)")
             }
         }
-        try checkParameterSchema(db, id: id, changes)
+        try checkParameterSchema(stored, changes)
         try DeploymentRoutes.checkGlobalLimit(db, changes)
         let queueID = try DeploymentRoutes.resolveQueue(db, changes, clearing: true, now: now)
-        try DeploymentStore.update(db, id: id, changes, queueID: queueID, now: now)
+        try DeploymentStore.update(db, stored, changes, queueID: queueID, now: now)
 
         switch plan {
         case .replace(let updates):
@@ -115,8 +116,7 @@ enum DeploymentUpdating {
     /// With parameter-schema enforcement (the update's, else the deployment's), the schema (the
     /// update's when it gives a non-empty one, else the deployment's) must be an object, and the
     /// parameters (the update's, else the deployment's) must fit it, `required` ignored.
-    private static func checkParameterSchema(_ db: Database, id: UUID, _ changes: DeploymentBodies.Changes) throws {
-        guard let stored = try DeploymentStore.read(db, id: id) else { return }
+    private static func checkParameterSchema(_ stored: DeploymentStore.Stored, _ changes: DeploymentBodies.Changes) throws {
         let enforce = changes.members["enforce_parameter_schema"]?.boolValue ?? stored.enforceParameterSchema
         guard enforce else { return }
         var schema = changes.members["parameter_openapi_schema"]

@@ -50,15 +50,21 @@ enum FlowRunCreation {
     /// `with_system_labels_for_flow_run`: a run of a deployment takes the deployment's labels
     /// and its ids; any other run its flow's labels and the flow's id; the user's labels win.
     static func labels(_ db: Database, flowID: UUID, deploymentID: UUID?, user: [String: JSONValue]) throws -> [String: JSONValue] {
-        var labels: [String: JSONValue]
         if let deploymentID, let deployment = try DeploymentStore.read(db, id: deploymentID) {
-            labels = deployment.labels
-            labels["prefect.flow.id"] = .string(deployment.flowID.prefectString)
-            labels["prefect.deployment.id"] = .string(deployment.id.prefectString)
-        } else {
-            labels = try FlowStore.labels(db, id: flowID)
-            labels["prefect.flow.id"] = .string(flowID.prefectString)
+            return labels(of: deployment, user: user)
         }
+        var labels = try FlowStore.labels(db, id: flowID)
+        labels["prefect.flow.id"] = .string(flowID.prefectString)
+        labels.merge(user) { _, given in given }
+        return labels
+    }
+
+    /// `with_system_labels_for_deployment_flow_run`: the deployment's labels, its flow's and
+    /// its own id, then the user's.
+    static func labels(of deployment: DeploymentStore.Stored, user: [String: JSONValue] = [:]) -> [String: JSONValue] {
+        var labels = deployment.labels
+        labels["prefect.flow.id"] = .string(deployment.flowID.prefectString)
+        labels["prefect.deployment.id"] = .string(deployment.id.prefectString)
         labels.merge(user) { _, given in given }
         return labels
     }
