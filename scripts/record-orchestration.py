@@ -406,6 +406,7 @@ def main() -> None:
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--output", required=True)
     parser.add_argument("--set", choices=["orchestration", "resources"], default="orchestration")
+    parser.add_argument("--only", help="record only the scenarios whose name contains this; the others are kept from --output")
     args = parser.parse_args()
     if args.set == "resources":
         import resource_scenarios
@@ -413,6 +414,12 @@ def main() -> None:
     else:
         chosen, projection = scenarios(), lambda status, body, _unique: project(status, body)
     recorded = {}
+    if args.only:
+        with open(args.output) as fh:
+            kept = json.load(fh)["scenarios"]
+        recorded = {name: steps for name, steps in kept.items() if args.only not in name}
+        chosen = {name: steps for name, steps in chosen.items() if args.only in name}
+
     def connect() -> httpx.Client:
         return httpx.Client(base_url=args.api_url.rstrip("/"), timeout=30, headers={"X-PREFECT-API-VERSION": "0.8.4"})
 

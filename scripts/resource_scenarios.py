@@ -40,7 +40,9 @@ def generic(value, unique: str):
                 run.pop("name")
         return run
     if isinstance(value, dict):
-        return {k: generic(v, unique) for k, v in sorted(value.items()) if k not in VOLATILE}
+        # A WAIT's delay is random (Prefect jitters it): only whether the client must wait.
+        return {k: (bool(v) if k == "delay_seconds" else generic(v, unique))
+                for k, v in sorted(value.items()) if k not in VOLATILE}
     if isinstance(value, list):
         return [generic(v, unique) for v in value]
     if isinstance(value, float) and value.is_integer():
@@ -787,5 +789,136 @@ def deployment_validation() -> dict[str, list[dict]]:
     return out
 
 
+def concurrency_limits() -> dict[str, list[dict]]:
+    """Global (v2) and tag (v1) concurrency limits, their slots and leases. No `/filter` step:
+    those list every limit of the server. The task policy's tag rules are not recorded: on
+    SQLite, Prefect 3.9.1's SecureTaskConcurrencySlots opens a second write transaction inside
+    the orchestration's and answers 503 "database is locked" after 60 s (TaskPolicyRuleTests
+    covers them)."""
+    out: dict[str, list[dict]] = {}
+    g = "g-{unique}"
+    out["global concurrency limits: create, read, update, delete"] = [
+        post("/v2/concurrency_limits/", {"name": g, "limit": 2}, capture={"g": "id"}),
+        post("/v2/concurrency_limits/", {"name": g, "limit": 3}),
+        post("/v2/concurrency_limits/", {"name": "bad/{unique}", "limit": -1, "slot_decay_per_second": -1}),
+        post("/v2/concurrency_limits/", {"limit": 1, "zzz": 1}),
+        post("/v2/concurrency_limits/", {"name": "decay-{unique}", "limit": 5, "slot_decay_per_second": 0.001, "active": False,
+                                         "active_slots": 2, "denied_slots": 1}),
+        get("/v2/concurrency_limits/" + g),
+        get("/v2/concurrency_limits/{g}"),
+        get("/v2/concurrency_limits/decay-{unique}"),
+        get("/v2/concurrency_limits/missing-{unique}"),
+        get("/v2/concurrency_limits/{uuid}"),
+        patch("/v2/concurrency_limits/" + g, {"limit": 4, "active": False}),
+        get("/v2/concurrency_limits/{g}"),
+        patch("/v2/concurrency_limits/{g}", {"name": g + "-renamed"}),
+        get("/v2/concurrency_limits/" + g + "-renamed"),
+        patch("/v2/concurrency_limits/{g}", {"limit": None}),
+        patch("/v2/concurrency_limits/{g}", {"zzz": 1}),
+        patch("/v2/concurrency_limits/{g}", {"limit": -1}),
+        patch("/v2/concurrency_limits/missing-{unique}", {"limit": 1}),
+        delete("/v2/concurrency_limits/{g}"),
+        delete("/v2/concurrency_limits/{g}"),
+        delete("/v2/concurrency_limits/decay-{unique}"),
+        get("/v2/concurrency_limits/decay-{unique}"),
+    ]
+    out["global concurrency limits: slots, leases, renewal, release"] = [
+        post("/v2/concurrency_limits/", {"name": g, "limit": 2}, capture={"g": "id"}),
+        post("/v2/concurrency_limits/", {"name": "off-{unique}", "limit": 1, "active": False}),
+        post("/v2/concurrency_limits/increment", {"names": [g, "missing-{unique}"], "slots": 1}),
+        get("/v2/concurrency_limits/" + g),
+        post("/v2/concurrency_limits/increment", {"names": [g], "slots": 3}),
+        post("/v2/concurrency_limits/increment", {"names": [g], "slots": 2}),
+        post("/v2/concurrency_limits/increment", {"names": [g], "slots": 1, "mode": "rate_limit"}),
+        post("/v2/concurrency_limits/increment", {"names": ["off-{unique}"], "slots": 5}),
+        post("/v2/concurrency_limits/increment", {"names": [], "slots": 0, "mode": "x"}),
+        post("/v2/concurrency_limits/increment", {"names": "x", "slots": "y"}),
+        post("/v2/concurrency_limits/increment-with-lease", {"names": [g], "slots": 1, "lease_duration": 60,
+                                                             "holder": {"type": "task_run", "id": "{uuid}"}},
+             capture={"lease": "lease_id"}),
+        get("/v2/concurrency_limits/" + g),
+        post("/v2/concurrency_limits/increment-with-lease", {"names": [g], "slots": 1}),
+        post("/v2/concurrency_limits/increment-with-lease", {"names": [g], "slots": 1, "lease_duration": 10,
+                                                             "holder": {"type": "x", "id": "y"}}),
+        post("/v2/concurrency_limits/leases/{lease}/renew", {"lease_duration": 120}),
+        post("/v2/concurrency_limits/leases/{lease}/renew", {}),
+        post("/v2/concurrency_limits/leases/{lease}/renew", {"lease_duration": 5}),
+        post("/v2/concurrency_limits/leases/{g}/renew", {"lease_duration": 60}),
+        post("/v2/concurrency_limits/decrement-with-lease", {"lease_id": "{lease}"}),
+        get("/v2/concurrency_limits/" + g),
+        post("/v2/concurrency_limits/decrement-with-lease", {"lease_id": "{lease}"}),
+        post("/v2/concurrency_limits/leases/{lease}/renew", {"lease_duration": 60}),
+        post("/v2/concurrency_limits/decrement-with-lease", {"lease_id": "nope"}),
+        post("/v2/concurrency_limits/decrement", {"names": [g, "off-{unique}"], "slots": 1, "occupancy_seconds": 4}),
+        get("/v2/concurrency_limits/" + g),
+        post("/v2/concurrency_limits/decrement", {"names": [g], "slots": 5}),
+        get("/v2/concurrency_limits/" + g),
+        post("/v2/concurrency_limits/decrement", {"names": ["missing-{unique}"], "slots": 1}),
+        post("/v2/concurrency_limits/decrement", {"names": [g], "slots": 1, "occupancy_seconds": -1}),
+        post("/v2/concurrency_limits/", {"name": "rate-{unique}", "limit": 2, "slot_decay_per_second": 0.01}),
+        post("/v2/concurrency_limits/increment", {"names": ["rate-{unique}"], "slots": 1, "mode": "rate_limit"}),
+        get("/v2/concurrency_limits/rate-{unique}"),
+        delete("/v2/concurrency_limits/rate-{unique}"),
+        delete("/v2/concurrency_limits/off-{unique}"),
+        delete("/v2/concurrency_limits/" + g),
+    ]
+    t = "t-{unique}"
+    flow_run = [
+        post("/flows/", {"name": "limits-{unique}"}, capture={"flow": "id"}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "run", "state": {"type": "RUNNING"}}, capture={"run": "id"}),
+    ]
+
+    def task_run(capture: str, tags: list[str]) -> dict:
+        return post("/task_runs/", {"flow_run_id": "{run}", "task_key": capture, "dynamic_key": "0", "tags": tags, "name": capture},
+                    capture={capture: "id"})
+
+    out["tag concurrency limits: the v1 API"] = flow_run + [
+        task_run("ta", [t]), task_run("tb", [t]),
+        post("/concurrency_limits/", {"tag": t, "concurrency_limit": 1}, capture={"t": "id"}),
+        post("/concurrency_limits/", {"tag": t, "concurrency_limit": 2}),
+        post("/concurrency_limits/", {"tag": "neg-{unique}", "concurrency_limit": -1}),
+        post("/concurrency_limits/", {"tag": t}),
+        post("/concurrency_limits/", {"tag": t, "concurrency_limit": 1, "zzz": 1}),
+        get("/concurrency_limits/tag/" + t),
+        get("/concurrency_limits/{t}"),
+        get("/v2/concurrency_limits/tag:" + t),
+        get("/concurrency_limits/tag/missing-{unique}"),
+        get("/concurrency_limits/{uuid}"),
+        get("/concurrency_limits/not-a-uuid"),
+        post("/concurrency_limits/increment", {"names": [t, "untracked-{unique}"], "task_run_id": "{ta}"}),
+        get("/concurrency_limits/tag/" + t),
+        post("/concurrency_limits/increment", {"names": [t], "task_run_id": "{tb}"}),
+        post("/concurrency_limits/increment", {"names": [t], "task_run_id": "{tb}"}),
+        post("/concurrency_limits/increment", {"names": [t], "task_run_id": ""}),
+        post("/concurrency_limits/increment", {"names": ["neg-{unique}"], "task_run_id": "{ta}"}),
+        get("/concurrency_limits/tag/" + t),
+        post("/concurrency_limits/decrement", {"names": [t], "task_run_id": "{ta}"}),
+        get("/concurrency_limits/tag/" + t),
+        post("/concurrency_limits/decrement", {"names": [t], "task_run_id": "{ta}"}),
+        post("/concurrency_limits/decrement", {"names": ["missing-{unique}"], "task_run_id": "{ta}"}),
+        post("/concurrency_limits/tag/" + t + "/reset", {}),
+        get("/concurrency_limits/tag/" + t),
+        get("/v2/concurrency_limits/tag:" + t),
+        post("/concurrency_limits/tag/" + t + "/reset", {"slot_override": ["{ta}"]}),
+        get("/concurrency_limits/tag/" + t),
+        get("/v2/concurrency_limits/tag:" + t),
+        post("/concurrency_limits/tag/" + t + "/reset", {"slot_override": ["bad"]}),
+        post("/concurrency_limits/tag/missing-{unique}/reset", {}),
+        patch("/v2/concurrency_limits/tag:" + t, {"limit": 0}),
+        post("/concurrency_limits/increment", {"names": [t], "task_run_id": "{tb}"}),
+        delete("/concurrency_limits/tag/" + t),
+        delete("/concurrency_limits/tag/" + t),
+        get("/concurrency_limits/{t}"),
+        post("/v2/concurrency_limits/", {"name": "plain-{unique}", "limit": 1}, capture={"plain": "id"}),
+        get("/concurrency_limits/{plain}"),
+        delete("/concurrency_limits/{plain}"),
+        get("/v2/concurrency_limits/plain-{unique}"),
+        delete("/concurrency_limits/{plain}"),
+        delete("/concurrency_limits/tag/neg-{unique}"),
+    ]
+    return out
+
+
 def scenarios() -> dict[str, list[dict]]:
-    return {**variables(), **work_pools(), **deployments(), **deployment_rules(), **deployment_validation()}
+    return {**variables(), **work_pools(), **deployments(), **deployment_rules(), **deployment_validation(),
+            **concurrency_limits()}

@@ -42,12 +42,13 @@ struct OrchestrationHarness {
 
     /// A task run of `flowRunID` whose current state is `state`.
     func taskRun(
-        _ state: State?, flowRunID: UUID?, retries: Int? = nil, retryDelay: JSONValue? = nil, cacheKey: String? = nil
+        _ state: State?, flowRunID: UUID?, retries: Int? = nil, retryDelay: JSONValue? = nil, cacheKey: String? = nil,
+        tags: [String] = []
     ) throws -> TaskRun {
         try database.pool.write { db in
             var run = TaskRun(
                 id: UUID(), created: Date(), updated: Date(), name: "task", flowRunID: flowRunID, taskKey: "key-\(UUID().uuidString)",
-                dynamicKey: "0", cacheKey: cacheKey, empiricalPolicy: TaskRunPolicy(retries: retries, retryDelay: retryDelay))
+                dynamicKey: "0", cacheKey: cacheKey, empiricalPolicy: TaskRunPolicy(retries: retries, retryDelay: retryDelay), tags: tags)
             try TaskRunStore.insert(db, run)
             if let state {
                 run = try TaskRunOrchestration.setState(

@@ -61,7 +61,10 @@ struct ResourceDifferentialTests {
             }
             return .object(run)
         case .object(let object):
-            return .object(object.filter { !volatile.contains($0.key) }.mapValues { generic($0, unique) })
+            // A WAIT's delay is random (Prefect jitters it): only whether the client must wait.
+            var members = object.filter { !volatile.contains($0.key) }.mapValues { generic($0, unique) }
+            if case .int(let delay)? = object["delay_seconds"] { members["delay_seconds"] = .bool(delay != 0) }
+            return .object(members)
         case .array(let items):
             return .array(items.map { generic($0, unique) })
         case .double(let number) where number.rounded() == number && abs(number) < 1e15:

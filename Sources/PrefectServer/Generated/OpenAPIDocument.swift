@@ -6,6 +6,61 @@ enum OpenAPIDocument {
 {
  "components": {
   "schemas": {
+   "Body_bulk_decrement_active_slots_v2_concurrency_limits_decrement_post": {
+    "properties": {
+     "create_if_missing": {
+      "deprecated": true,
+      "title": "Create If Missing",
+      "type": "boolean"
+     },
+     "names": {
+      "items": {
+       "type": "string"
+      },
+      "minItems": 1,
+      "title": "Names",
+      "type": "array"
+     },
+     "occupancy_seconds": {
+      "anyOf": [
+       {
+        "exclusiveMinimum": 0.0,
+        "type": "number"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Occupancy Seconds"
+     },
+     "slots": {
+      "exclusiveMinimum": 0.0,
+      "title": "Slots",
+      "type": "integer"
+     }
+    },
+    "required": [
+     "slots",
+     "names"
+    ],
+    "title": "Body_bulk_decrement_active_slots_v2_concurrency_limits_decrement_post",
+    "type": "object"
+   },
+   "Body_bulk_decrement_active_slots_with_lease_v2_concurrency_limits_decrement_with_lease_post": {
+    "properties": {
+     "lease_id": {
+      "description": "The ID of the lease corresponding to the concurrency limits to decrement.",
+      "format": "uuid",
+      "title": "Lease Id",
+      "type": "string"
+     }
+    },
+    "required": [
+     "lease_id"
+    ],
+    "title": "Body_bulk_decrement_active_slots_with_lease_v2_concurrency_limits_decrement_with_lease_post",
+    "type": "object"
+   },
    "Body_bulk_delete_deployments_deployments_bulk_delete_post": {
     "properties": {
      "deployments": {
@@ -29,6 +84,101 @@ enum OpenAPIDocument {
      }
     },
     "title": "Body_bulk_delete_deployments_deployments_bulk_delete_post",
+    "type": "object"
+   },
+   "Body_bulk_increment_active_slots_v2_concurrency_limits_increment_post": {
+    "properties": {
+     "create_if_missing": {
+      "anyOf": [
+       {
+        "type": "boolean"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "deprecated": true,
+      "title": "Create If Missing"
+     },
+     "mode": {
+      "default": "concurrency",
+      "enum": [
+       "concurrency",
+       "rate_limit"
+      ],
+      "title": "Mode",
+      "type": "string"
+     },
+     "names": {
+      "items": {
+       "type": "string"
+      },
+      "minItems": 1,
+      "title": "Names",
+      "type": "array"
+     },
+     "slots": {
+      "exclusiveMinimum": 0.0,
+      "title": "Slots",
+      "type": "integer"
+     }
+    },
+    "required": [
+     "slots",
+     "names"
+    ],
+    "title": "Body_bulk_increment_active_slots_v2_concurrency_limits_increment_post",
+    "type": "object"
+   },
+   "Body_bulk_increment_active_slots_with_lease_v2_concurrency_limits_increment_with_lease_post": {
+    "properties": {
+     "holder": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ConcurrencyLeaseHolder"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The holder of the lease with type (flow_run, task_run, or deployment) and id."
+     },
+     "lease_duration": {
+      "default": 300,
+      "description": "The duration of the lease in seconds.",
+      "maximum": 86400.0,
+      "minimum": 60.0,
+      "title": "Lease Duration",
+      "type": "number"
+     },
+     "mode": {
+      "default": "concurrency",
+      "enum": [
+       "concurrency",
+       "rate_limit"
+      ],
+      "title": "Mode",
+      "type": "string"
+     },
+     "names": {
+      "items": {
+       "type": "string"
+      },
+      "minItems": 1,
+      "title": "Names",
+      "type": "array"
+     },
+     "slots": {
+      "exclusiveMinimum": 0.0,
+      "title": "Slots",
+      "type": "integer"
+     }
+    },
+    "required": [
+     "slots",
+     "names"
+    ],
+    "title": "Body_bulk_increment_active_slots_with_lease_v2_concurrency_limits_increment_with_lease_post",
     "type": "object"
    },
    "Body_count_deployments_deployments_count_post": {
@@ -267,6 +417,30 @@ enum OpenAPIDocument {
     "title": "Body_create_flow_run_input_flow_runs__id__input_post",
     "type": "object"
    },
+   "Body_decrement_concurrency_limits_v1_concurrency_limits_decrement_post": {
+    "properties": {
+     "names": {
+      "description": "The tags to release a slot for",
+      "items": {
+       "type": "string"
+      },
+      "title": "Names",
+      "type": "array"
+     },
+     "task_run_id": {
+      "description": "The ID of the task run releasing the slot",
+      "format": "uuid",
+      "title": "Task Run Id",
+      "type": "string"
+     }
+    },
+    "required": [
+     "names",
+     "task_run_id"
+    ],
+    "title": "Body_decrement_concurrency_limits_v1_concurrency_limits_decrement_post",
+    "type": "object"
+   },
    "Body_filter_flow_run_input_flow_runs__id__input_filter_post": {
     "properties": {
      "exclude_keys": {
@@ -356,6 +530,30 @@ enum OpenAPIDocument {
     "title": "Body_get_scheduled_flow_runs_work_pools__name__get_scheduled_flow_runs_post",
     "type": "object"
    },
+   "Body_increment_concurrency_limits_v1_concurrency_limits_increment_post": {
+    "properties": {
+     "names": {
+      "description": "The tags to acquire a slot for",
+      "items": {
+       "type": "string"
+      },
+      "title": "Names",
+      "type": "array"
+     },
+     "task_run_id": {
+      "description": "The ID of the task run acquiring the slot",
+      "format": "uuid",
+      "title": "Task Run Id",
+      "type": "string"
+     }
+    },
+    "required": [
+     "names",
+     "task_run_id"
+    ],
+    "title": "Body_increment_concurrency_limits_v1_concurrency_limits_increment_post",
+    "type": "object"
+   },
    "Body_paginate_deployments_deployments_paginate_post": {
     "properties": {
      "deployments": {
@@ -435,6 +633,40 @@ enum OpenAPIDocument {
      }
     },
     "title": "Body_paginate_deployments_deployments_paginate_post",
+    "type": "object"
+   },
+   "Body_read_all_concurrency_limits_v2_v2_concurrency_limits_filter_post": {
+    "properties": {
+     "limit": {
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
+      "title": "Limit",
+      "type": "integer"
+     },
+     "offset": {
+      "default": 0,
+      "minimum": 0.0,
+      "title": "Offset",
+      "type": "integer"
+     }
+    },
+    "title": "Body_read_all_concurrency_limits_v2_v2_concurrency_limits_filter_post",
+    "type": "object"
+   },
+   "Body_read_concurrency_limits_concurrency_limits_filter_post": {
+    "properties": {
+     "limit": {
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
+      "title": "Limit",
+      "type": "integer"
+     },
+     "offset": {
+      "default": 0,
+      "minimum": 0.0,
+      "title": "Offset",
+      "type": "integer"
+     }
+    },
+    "title": "Body_read_concurrency_limits_concurrency_limits_filter_post",
     "type": "object"
    },
    "Body_read_deployments_deployments_filter_post": {
@@ -918,6 +1150,42 @@ enum OpenAPIDocument {
     "title": "Body_read_workers_work_pools__work_pool_name__workers_filter_post",
     "type": "object"
    },
+   "Body_renew_concurrency_lease_v2_concurrency_limits_leases__lease_id__renew_post": {
+    "properties": {
+     "lease_duration": {
+      "default": 300,
+      "description": "The duration of the lease in seconds.",
+      "maximum": 86400.0,
+      "minimum": 60.0,
+      "title": "Lease Duration",
+      "type": "number"
+     }
+    },
+    "title": "Body_renew_concurrency_lease_v2_concurrency_limits_leases__lease_id__renew_post",
+    "type": "object"
+   },
+   "Body_reset_concurrency_limit_by_tag_concurrency_limits_tag__tag__reset_post": {
+    "properties": {
+     "slot_override": {
+      "anyOf": [
+       {
+        "items": {
+         "format": "uuid",
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Manual override for active concurrency limit slots.",
+      "title": "Slot Override"
+     }
+    },
+    "title": "Body_reset_concurrency_limit_by_tag_concurrency_limits_tag__tag__reset_post",
+    "type": "object"
+   },
    "Body_resume_flow_run_flow_runs__id__resume_post": {
     "properties": {
      "run_input": {
@@ -1034,6 +1302,116 @@ enum OpenAPIDocument {
     "title": "Body_worker_heartbeat_work_pools__work_pool_name__workers_heartbeat_post",
     "type": "object"
    },
+   "ConcurrencyLeaseHolder": {
+    "additionalProperties": false,
+    "description": "Model for validating concurrency lease holder information.",
+    "properties": {
+     "id": {
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "type": {
+      "enum": [
+       "flow_run",
+       "task_run",
+       "deployment"
+      ],
+      "title": "Type",
+      "type": "string"
+     }
+    },
+    "required": [
+     "type",
+     "id"
+    ],
+    "title": "ConcurrencyLeaseHolder",
+    "type": "object"
+   },
+   "ConcurrencyLimit": {
+    "description": "An ORM representation of a concurrency limit.",
+    "properties": {
+     "active_slots": {
+      "description": "A list of active run ids using a concurrency slot",
+      "items": {
+       "format": "uuid",
+       "type": "string"
+      },
+      "title": "Active Slots",
+      "type": "array"
+     },
+     "concurrency_limit": {
+      "description": "The concurrency limit.",
+      "title": "Concurrency Limit",
+      "type": "integer"
+     },
+     "created": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Created"
+     },
+     "id": {
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "tag": {
+      "description": "A tag the concurrency limit is applied to.",
+      "title": "Tag",
+      "type": "string"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     }
+    },
+    "required": [
+     "tag",
+     "concurrency_limit",
+     "id",
+     "created",
+     "updated"
+    ],
+    "title": "ConcurrencyLimit",
+    "type": "object"
+   },
+   "ConcurrencyLimitCreate": {
+    "additionalProperties": false,
+    "description": "Data used by the Prefect REST API to create a concurrency limit.",
+    "properties": {
+     "concurrency_limit": {
+      "description": "The concurrency limit.",
+      "title": "Concurrency Limit",
+      "type": "integer"
+     },
+     "tag": {
+      "description": "A tag the concurrency limit is applied to.",
+      "title": "Tag",
+      "type": "string"
+     }
+    },
+    "required": [
+     "tag",
+     "concurrency_limit"
+    ],
+    "title": "ConcurrencyLimitCreate",
+    "type": "object"
+   },
    "ConcurrencyLimitStrategy": {
     "description": "Enumeration of concurrency collision strategies.",
     "enum": [
@@ -1042,6 +1420,242 @@ enum OpenAPIDocument {
     ],
     "title": "ConcurrencyLimitStrategy",
     "type": "string"
+   },
+   "ConcurrencyLimitV2": {
+    "description": "An ORM representation of a v2 concurrency limit.",
+    "properties": {
+     "active": {
+      "default": true,
+      "description": "Whether the concurrency limit is active.",
+      "title": "Active",
+      "type": "boolean"
+     },
+     "active_slots": {
+      "default": 0,
+      "description": "The number of active slots.",
+      "title": "Active Slots",
+      "type": "integer"
+     },
+     "avg_slot_occupancy_seconds": {
+      "default": 2.0,
+      "description": "The average amount of time a slot is occupied.",
+      "title": "Avg Slot Occupancy Seconds",
+      "type": "number"
+     },
+     "created": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Created"
+     },
+     "denied_slots": {
+      "default": 0,
+      "description": "The number of denied slots.",
+      "title": "Denied Slots",
+      "type": "integer"
+     },
+     "id": {
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "limit": {
+      "description": "The concurrency limit.",
+      "title": "Limit",
+      "type": "integer"
+     },
+     "name": {
+      "description": "The name of the concurrency limit.",
+      "pattern": "^[^/%&><]+$",
+      "title": "Name",
+      "type": "string"
+     },
+     "slot_decay_per_second": {
+      "default": 0,
+      "description": "The decay rate for active slots when used as a rate limit.",
+      "title": "Slot Decay Per Second",
+      "type": "number"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     }
+    },
+    "required": [
+     "name",
+     "limit",
+     "id",
+     "created",
+     "updated"
+    ],
+    "title": "ConcurrencyLimitV2",
+    "type": "object"
+   },
+   "ConcurrencyLimitV2Create": {
+    "additionalProperties": false,
+    "description": "Data used by the Prefect REST API to create a v2 concurrency limit.",
+    "properties": {
+     "active": {
+      "default": true,
+      "description": "Whether the concurrency limit is active.",
+      "title": "Active",
+      "type": "boolean"
+     },
+     "active_slots": {
+      "default": 0,
+      "description": "The number of active slots.",
+      "minimum": 0.0,
+      "title": "Active Slots",
+      "type": "integer"
+     },
+     "denied_slots": {
+      "default": 0,
+      "description": "The number of denied slots.",
+      "minimum": 0.0,
+      "title": "Denied Slots",
+      "type": "integer"
+     },
+     "limit": {
+      "description": "The concurrency limit.",
+      "minimum": 0.0,
+      "title": "Limit",
+      "type": "integer"
+     },
+     "name": {
+      "description": "The name of the concurrency limit.",
+      "pattern": "^[^/%&><]+$",
+      "title": "Name",
+      "type": "string"
+     },
+     "slot_decay_per_second": {
+      "default": 0,
+      "description": "The decay rate for active slots when used as a rate limit.",
+      "minimum": 0.0,
+      "title": "Slot Decay Per Second",
+      "type": "number"
+     }
+    },
+    "required": [
+     "name",
+     "limit"
+    ],
+    "title": "ConcurrencyLimitV2Create",
+    "type": "object"
+   },
+   "ConcurrencyLimitV2Update": {
+    "additionalProperties": false,
+    "description": "Data used by the Prefect REST API to update a v2 concurrency limit.",
+    "properties": {
+     "active": {
+      "anyOf": [
+       {
+        "type": "boolean"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Active"
+     },
+     "active_slots": {
+      "anyOf": [
+       {
+        "minimum": 0.0,
+        "type": "integer"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Active Slots"
+     },
+     "denied_slots": {
+      "anyOf": [
+       {
+        "minimum": 0.0,
+        "type": "integer"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Denied Slots"
+     },
+     "limit": {
+      "anyOf": [
+       {
+        "minimum": 0.0,
+        "type": "integer"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Limit"
+     },
+     "name": {
+      "anyOf": [
+       {
+        "pattern": "^[^/%&><]+$",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Name"
+     },
+     "slot_decay_per_second": {
+      "anyOf": [
+       {
+        "minimum": 0.0,
+        "type": "number"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Slot Decay Per Second"
+     }
+    },
+    "title": "ConcurrencyLimitV2Update",
+    "type": "object"
+   },
+   "ConcurrencyLimitWithLeaseResponse": {
+    "properties": {
+     "lease_id": {
+      "format": "uuid",
+      "title": "Lease Id",
+      "type": "string"
+     },
+     "limits": {
+      "items": {
+       "$ref": "#/components/schemas/MinimalConcurrencyLimitResponse"
+      },
+      "title": "Limits",
+      "type": "array"
+     }
+    },
+    "required": [
+     "lease_id",
+     "limits"
+    ],
+    "title": "ConcurrencyLimitWithLeaseResponse",
+    "type": "object"
    },
    "ConcurrencyOptions": {
     "description": "Class for storing the concurrency config in database.",
@@ -6192,6 +6806,30 @@ enum OpenAPIDocument {
     "title": "LogSort",
     "type": "string"
    },
+   "MinimalConcurrencyLimitResponse": {
+    "properties": {
+     "id": {
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "limit": {
+      "title": "Limit",
+      "type": "integer"
+     },
+     "name": {
+      "title": "Name",
+      "type": "string"
+     }
+    },
+    "required": [
+     "id",
+     "name",
+     "limit"
+    ],
+    "title": "MinimalConcurrencyLimitResponse",
+    "type": "object"
+   },
    "Operator": {
     "description": "Operators for combining filter criteria.",
     "enum": [
@@ -9834,6 +10472,497 @@ enum OpenAPIDocument {
     ]
    }
   },
+  "/concurrency_limits/": {
+   "post": {
+    "description": "Create a task run concurrency limit.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/tag-based-concurrency-limits.",
+    "operationId": "create_concurrency_limit_concurrency_limits__post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ConcurrencyLimitCreate"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ConcurrencyLimit"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Create Concurrency Limit",
+    "tags": [
+     "Concurrency Limits"
+    ]
+   }
+  },
+  "/concurrency_limits/decrement": {
+   "post": {
+    "description": "Decrement concurrency limits for the given tags.\n\nFinds and revokes the lease for V2 limits or decrements V1 active slots.\nReturns the list of limits that were decremented.",
+    "operationId": "decrement_concurrency_limits_v1_concurrency_limits_decrement_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_decrement_concurrency_limits_v1_concurrency_limits_decrement_post"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/MinimalConcurrencyLimitResponse"
+         },
+         "title": "Response Decrement Concurrency Limits V1 Concurrency Limits Decrement Post",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Decrement Concurrency Limits V1",
+    "tags": [
+     "Concurrency Limits"
+    ]
+   }
+  },
+  "/concurrency_limits/filter": {
+   "post": {
+    "description": "Query for concurrency limits.\n\nFor each concurrency limit the `active slots` field contains a list of TaskRun IDs\ncurrently using a concurrency slot for the specified tag.",
+    "operationId": "read_concurrency_limits_concurrency_limits_filter_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_concurrency_limits_concurrency_limits_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/ConcurrencyLimit"
+         },
+         "title": "Response Read Concurrency Limits Concurrency Limits Filter Post",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Concurrency Limits",
+    "tags": [
+     "Concurrency Limits"
+    ]
+   }
+  },
+  "/concurrency_limits/increment": {
+   "post": {
+    "description": "Increment concurrency limits for the given tags.\n\nDuring migration, this handles both V1 and V2 limits to support mixed states.\nPost-migration, it only uses V2 with lease-based concurrency.",
+    "operationId": "increment_concurrency_limits_v1_concurrency_limits_increment_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_increment_concurrency_limits_v1_concurrency_limits_increment_post"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/MinimalConcurrencyLimitResponse"
+         },
+         "title": "Response Increment Concurrency Limits V1 Concurrency Limits Increment Post",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Increment Concurrency Limits V1",
+    "tags": [
+     "Concurrency Limits"
+    ]
+   }
+  },
+  "/concurrency_limits/tag/{tag}": {
+   "delete": {
+    "operationId": "delete_concurrency_limit_by_tag_concurrency_limits_tag__tag__delete",
+    "parameters": [
+     {
+      "description": "The tag name",
+      "in": "path",
+      "name": "tag",
+      "required": true,
+      "schema": {
+       "description": "The tag name",
+       "title": "Tag",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Delete Concurrency Limit By Tag",
+    "tags": [
+     "Concurrency Limits"
+    ]
+   },
+   "get": {
+    "description": "Get a concurrency limit by tag.\n\nThe `active slots` field contains a list of TaskRun IDs currently using a\nconcurrency slot for the specified tag.",
+    "operationId": "read_concurrency_limit_by_tag_concurrency_limits_tag__tag__get",
+    "parameters": [
+     {
+      "description": "The tag name",
+      "in": "path",
+      "name": "tag",
+      "required": true,
+      "schema": {
+       "description": "The tag name",
+       "title": "Tag",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ConcurrencyLimit"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Concurrency Limit By Tag",
+    "tags": [
+     "Concurrency Limits"
+    ]
+   }
+  },
+  "/concurrency_limits/tag/{tag}/reset": {
+   "post": {
+    "operationId": "reset_concurrency_limit_by_tag_concurrency_limits_tag__tag__reset_post",
+    "parameters": [
+     {
+      "description": "The tag name",
+      "in": "path",
+      "name": "tag",
+      "required": true,
+      "schema": {
+       "description": "The tag name",
+       "title": "Tag",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_reset_concurrency_limit_by_tag_concurrency_limits_tag__tag__reset_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Reset Concurrency Limit By Tag",
+    "tags": [
+     "Concurrency Limits"
+    ]
+   }
+  },
+  "/concurrency_limits/{id}": {
+   "delete": {
+    "operationId": "delete_concurrency_limit_concurrency_limits__id__delete",
+    "parameters": [
+     {
+      "description": "The concurrency limit id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The concurrency limit id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Delete Concurrency Limit",
+    "tags": [
+     "Concurrency Limits"
+    ]
+   },
+   "get": {
+    "description": "Get a concurrency limit by id.\n\nThe `active slots` field contains a list of TaskRun IDs currently using a\nconcurrency slot for the specified tag.",
+    "operationId": "read_concurrency_limit_concurrency_limits__id__get",
+    "parameters": [
+     {
+      "description": "The concurrency limit id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The concurrency limit id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ConcurrencyLimit"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Concurrency Limit",
+    "tags": [
+     "Concurrency Limits"
+    ]
+   }
+  },
   "/csrf-token": {
    "get": {
     "description": "Create or update a CSRF token for a client",
@@ -12905,6 +14034,554 @@ enum OpenAPIDocument {
     "summary": "Set Task Run State",
     "tags": [
      "Task Runs"
+    ]
+   }
+  },
+  "/v2/concurrency_limits/": {
+   "post": {
+    "description": "Create a task run concurrency limit.\n\nFor more information, see https://www.prefect.io/docs/v3/how-to-guides/workflows/global-concurrency-limits.",
+    "operationId": "create_concurrency_limit_v2_v2_concurrency_limits__post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ConcurrencyLimitV2Create"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ConcurrencyLimitV2"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Create Concurrency Limit V2",
+    "tags": [
+     "Concurrency Limits V2"
+    ]
+   }
+  },
+  "/v2/concurrency_limits/decrement": {
+   "post": {
+    "operationId": "bulk_decrement_active_slots_v2_concurrency_limits_decrement_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_bulk_decrement_active_slots_v2_concurrency_limits_decrement_post"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/MinimalConcurrencyLimitResponse"
+         },
+         "title": "Response Bulk Decrement Active Slots V2 Concurrency Limits Decrement Post",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Bulk Decrement Active Slots",
+    "tags": [
+     "Concurrency Limits V2"
+    ]
+   }
+  },
+  "/v2/concurrency_limits/decrement-with-lease": {
+   "post": {
+    "operationId": "bulk_decrement_active_slots_with_lease_v2_concurrency_limits_decrement_with_lease_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_bulk_decrement_active_slots_with_lease_v2_concurrency_limits_decrement_with_lease_post"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Bulk Decrement Active Slots With Lease",
+    "tags": [
+     "Concurrency Limits V2"
+    ]
+   }
+  },
+  "/v2/concurrency_limits/filter": {
+   "post": {
+    "operationId": "read_all_concurrency_limits_v2_v2_concurrency_limits_filter_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_all_concurrency_limits_v2_v2_concurrency_limits_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/GlobalConcurrencyLimitResponse"
+         },
+         "title": "Response Read All Concurrency Limits V2 V2 Concurrency Limits Filter Post",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read All Concurrency Limits V2",
+    "tags": [
+     "Concurrency Limits V2"
+    ]
+   }
+  },
+  "/v2/concurrency_limits/increment": {
+   "post": {
+    "operationId": "bulk_increment_active_slots_v2_concurrency_limits_increment_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_bulk_increment_active_slots_v2_concurrency_limits_increment_post"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/MinimalConcurrencyLimitResponse"
+         },
+         "title": "Response Bulk Increment Active Slots V2 Concurrency Limits Increment Post",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Bulk Increment Active Slots",
+    "tags": [
+     "Concurrency Limits V2"
+    ]
+   }
+  },
+  "/v2/concurrency_limits/increment-with-lease": {
+   "post": {
+    "operationId": "bulk_increment_active_slots_with_lease_v2_concurrency_limits_increment_with_lease_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_bulk_increment_active_slots_with_lease_v2_concurrency_limits_increment_with_lease_post"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ConcurrencyLimitWithLeaseResponse"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Bulk Increment Active Slots With Lease",
+    "tags": [
+     "Concurrency Limits V2"
+    ]
+   }
+  },
+  "/v2/concurrency_limits/leases/{lease_id}/renew": {
+   "post": {
+    "operationId": "renew_concurrency_lease_v2_concurrency_limits_leases__lease_id__renew_post",
+    "parameters": [
+     {
+      "description": "The ID of the lease to renew",
+      "in": "path",
+      "name": "lease_id",
+      "required": true,
+      "schema": {
+       "description": "The ID of the lease to renew",
+       "format": "uuid",
+       "title": "Lease Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_renew_concurrency_lease_v2_concurrency_limits_leases__lease_id__renew_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Renew Concurrency Lease",
+    "tags": [
+     "Concurrency Limits V2"
+    ]
+   }
+  },
+  "/v2/concurrency_limits/{id_or_name}": {
+   "delete": {
+    "operationId": "delete_concurrency_limit_v2_v2_concurrency_limits__id_or_name__delete",
+    "parameters": [
+     {
+      "description": "The ID or name of the concurrency limit",
+      "in": "path",
+      "name": "id_or_name",
+      "required": true,
+      "schema": {
+       "anyOf": [
+        {
+         "format": "uuid",
+         "type": "string"
+        },
+        {
+         "type": "string"
+        }
+       ],
+       "description": "The ID or name of the concurrency limit",
+       "title": "Id Or Name"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Delete Concurrency Limit V2",
+    "tags": [
+     "Concurrency Limits V2"
+    ]
+   },
+   "get": {
+    "operationId": "read_concurrency_limit_v2_v2_concurrency_limits__id_or_name__get",
+    "parameters": [
+     {
+      "description": "The ID or name of the concurrency limit",
+      "in": "path",
+      "name": "id_or_name",
+      "required": true,
+      "schema": {
+       "anyOf": [
+        {
+         "format": "uuid",
+         "type": "string"
+        },
+        {
+         "type": "string"
+        }
+       ],
+       "description": "The ID or name of the concurrency limit",
+       "title": "Id Or Name"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/GlobalConcurrencyLimitResponse"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Concurrency Limit V2",
+    "tags": [
+     "Concurrency Limits V2"
+    ]
+   },
+   "patch": {
+    "operationId": "update_concurrency_limit_v2_v2_concurrency_limits__id_or_name__patch",
+    "parameters": [
+     {
+      "description": "The ID or name of the concurrency limit",
+      "in": "path",
+      "name": "id_or_name",
+      "required": true,
+      "schema": {
+       "anyOf": [
+        {
+         "format": "uuid",
+         "type": "string"
+        },
+        {
+         "type": "string"
+        }
+       ],
+       "description": "The ID or name of the concurrency limit",
+       "title": "Id Or Name"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ConcurrencyLimitV2Update"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Update Concurrency Limit V2",
+    "tags": [
+     "Concurrency Limits V2"
     ]
    }
   },

@@ -110,6 +110,8 @@ enum RuleMemo {
     case flowRunPolicy(FlowRunPolicy)
     /// A deployment slot a rule took, with its lease when it made one.
     case deploymentSlot(limitID: UUID, leaseID: UUID?)
+    /// The lease on a task run's tag slots.
+    case tagLease(UUID)
 }
 
 /// A dotted version such as `0.8.4`, compared number by number.

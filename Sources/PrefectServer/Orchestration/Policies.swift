@@ -3,9 +3,6 @@ import PrefectSchemas
 /// The policies of Prefect 3.9.1 (`prefect/server/orchestration/core_policy.py` and
 /// `global_policy.py`), in their priority order.
 ///
-/// The task-tag concurrency rules (`SecureTaskConcurrencySlots`, `ReleaseTaskConcurrencySlots`)
-/// join these lists with the concurrency-limit API; until then every task run behaves as
-/// Prefect's does without limited tags.
 /// `InstrumentFlowRunStateTransitions` emits events and joins with the events API.
 enum Policies {
     /// `CoreFlowPolicy`: what `set_state` applies to flow runs without `force`.
@@ -47,17 +44,20 @@ enum Policies {
         CacheRetrieval(),
         HandleTaskTerminalStateTransitions(),
         PreventRunningTasksFromStoppedFlows(),
+        SecureTaskConcurrencySlots(),
         CopyScheduledTime<TaskRun>(),
         WaitForScheduledTime<TaskRun>(),
         RetryFailedTasks(),
         RenameReruns<TaskRun>(),
         UpdateFlowRunTrackerOnTasks(),
         CacheInsertion(),
+        TransformRule(transform: ReleaseTaskConcurrencySlots()),
     ])
 
-    /// `MinimalTaskPolicy`: with `force=true` only the task-tag slot release applies, which
-    /// joins with concurrency limits.
-    static let minimalTask = OrchestrationPolicy<TaskRun>(rules: [])
+    /// `MinimalTaskPolicy`: with `force=true` only the task-tag slot release applies.
+    static let minimalTask = OrchestrationPolicy<TaskRun>(rules: [
+        TransformRule(transform: ReleaseTaskConcurrencySlots()),
+    ])
 
     /// `GlobalFlowPolicy`: bookkeeping on every flow-run transition.
     static let globalFlow: [any UniversalTransform<FlowRun>] = [

@@ -6,13 +6,24 @@ import PrefectSchemas
 /// forbidden, `exclude_unset` updates): its members, checks that collect pydantic's error
 /// entries, and the typed decode once nothing was refused.
 struct ActionBody: Sendable {
-    let object: [String: JSONValue]
+    private(set) var object: [String: JSONValue]
     let body: JSONValue
-    private(set) var errors: [JSONValue] = []
+    /// The fields' errors, in the order the checks ran.
+    private var fieldErrors: [JSONValue] = []
+    /// Members the model forbids, which pydantic reports after the fields.
+    private var extraErrors: [JSONValue] = []
 
-    /// The body of `request`; it must be a JSON object with no member outside `allowed`.
-    static func read(_ request: Request, allowed: Set<String>) async throws -> ActionBody {
-        let data = try await APIBody.read(request)
+    /// Every error so far, as pydantic orders them.
+    var errors: [JSONValue] { fieldErrors + extraErrors }
+
+    /// The body of `request`; it must be a JSON object with no member outside `allowed` (any
+    /// member when nil: a route's `Body(...)` parameters, which ignore the others).
+    static func read(_ request: Request, allowed: Set<String>?) async throws -> ActionBody {
+        try parse(try await APIBody.read(request), allowed: allowed)
+    }
+
+    /// `data` read as ``read(_:allowed:)`` reads a request's body.
+    static func parse(_ data: Data, allowed: Set<String>?) throws -> ActionBody {
         guard !data.isEmpty else { throw APIBody.missingBody }
         let body = try APIBody.decode(JSONValue.self, from: data)
         guard case .object(let object) = body else {
@@ -23,8 +34,9 @@ struct ActionBody: Sendable {
                 requestBody: body)
         }
         var action = ActionBody(object: object, body: body)
-        for (key, value) in object.sorted(by: { $0.key < $1.key }) where !allowed.contains(key) {
-            action.fail(key, type: "extra_forbidden", msg: "Extra inputs are not permitted", input: value)
+        for (key, value) in object.sorted(by: { $0.key < $1.key }) where allowed.map({ !$0.contains(key) }) ?? false {
+            action.extraErrors.append(APIError.validationEntry(
+                type: "extra_forbidden", loc: ["body", .string(key)], msg: "Extra inputs are not permitted", input: value))
         }
         return action
     }
@@ -39,22 +51,124 @@ struct ActionBody: Sendable {
     }
 
     mutating func fail(_ key: String, type: String, msg: String, input: JSONValue? = nil) {
-        errors.append(APIError.validationEntry(type: type, loc: ["body", .string(key)], msg: msg, input: input ?? object[key] ?? .null))
+        fieldErrors.append(APIError.validationEntry(type: type, loc: ["body", .string(key)], msg: msg, input: input ?? object[key] ?? .null))
     }
 
     /// Adds an error entry built elsewhere.
     mutating func append(_ error: JSONValue) {
-        errors.append(error)
+        fieldErrors.append(error)
     }
 
     /// An error on the whole body (a model validator's).
     mutating func failBody(type: String, msg: String) {
-        errors.append(APIError.validationEntry(type: type, loc: ["body"], msg: msg, input: body))
+        fieldErrors.append(APIError.validationEntry(type: type, loc: ["body"], msg: msg, input: body))
+    }
+
+    /// A number member that must be at least `minimum` (`ge`), above it when `strictly`
+    /// (`gt`), and at most `maximum` (`le`).
+    mutating func checkNumber(_ key: String, atLeast minimum: Double, strictly: Bool = false, atMost maximum: Double? = nil) {
+        let number: Double
+        switch object[key] {
+        case .int(let value)?: number = Double(value)
+        case .double(let value)?: number = value
+        default: return
+        }
+        let shown = minimum.rounded() == minimum ? "\(Int64(minimum))" : "\(minimum)"
+        if strictly, number <= minimum {
+            fail(key, type: "greater_than", msg: "Input should be greater than \(shown)")
+        } else if !strictly, number < minimum {
+            fail(key, type: "greater_than_equal", msg: "Input should be greater than or equal to \(shown)")
+        } else if let maximum, number > maximum {
+            fail(key, type: "less_than_equal", msg: "Input should be less than or equal to \(Int64(maximum))")
+        }
+    }
+
+    /// A string member that must be one of `choices` (a `Literal`).
+    mutating func checkLiteral(_ key: String, _ choices: [String]) {
+        guard let text = string(key), !choices.contains(text) else { return }
+        fail(key, type: "literal_error", msg: "Input should be \(Self.alternatives(choices))")
+    }
+
+    /// `'a', 'b' or 'c'`, as pydantic lists a literal's values.
+    static func alternatives(_ choices: [String]) -> String {
+        let quoted = choices.map { "'\($0)'" }
+        return quoted.count > 1 ? quoted.dropLast().joined(separator: ", ") + " or " + (quoted.last ?? "") : quoted.joined()
+    }
+
+    /// A list member that must have at least `count` items.
+    mutating func checkMinimumCount(_ key: String, _ count: Int) {
+        guard case .array(let items)? = object[key], items.count < count else { return }
+        fail(key, type: "too_short", msg: "List should have at least \(count) item after validation, not \(items.count)")
+    }
+
+    /// The JSON types a `Body(...)` parameter may ask for.
+    enum MemberType {
+        case string, integer, number, bool, uuid, stringList, uuidList
+    }
+
+    /// Records pydantic's type error when the member `key` is present, not null, and not a `type`.
+    mutating func checkType(_ key: String, _ type: MemberType) {
+        guard let value = object[key], value != .null else { return }
+        switch (type, value) {
+        case (.string, .string), (.integer, .int), (.number, .int), (.number, .double), (.bool, .bool):
+            return
+        case (.integer, .double(let number)) where number.rounded() == number && abs(number) < 1e18:
+            object[key] = .int(Int64(number))
+        case (.integer, .string(let text)):
+            // pydantic's lax mode reads an integer from a string.
+            if let number = Int64(text.trimmingCharacters(in: .whitespaces)) {
+                object[key] = .int(number)
+            } else {
+                fail(key, type: "int_parsing", msg: "Input should be a valid integer, unable to parse string as an integer")
+            }
+        case (.number, .string(let text)):
+            if let number = Double(text.trimmingCharacters(in: .whitespaces)) {
+                object[key] = .double(number)
+            } else {
+                fail(key, type: "float_parsing", msg: "Input should be a valid number, unable to parse string as a number")
+            }
+        case (.uuid, .string(let text)):
+            if UUID(uuidString: text) == nil { fail(key, type: "uuid_parsing", msg: UUIDParsingError.message(text)) }
+        case (.stringList, .array(let items)):
+            for (index, item) in items.enumerated() where item.stringValue == nil {
+                fieldErrors.append(APIError.validationEntry(
+                    type: "string_type", loc: ["body", .string(key), .int(Int64(index))], msg: "Input should be a valid string", input: item))
+            }
+        case (.uuidList, .array(let items)):
+            for (index, item) in items.enumerated() {
+                guard case .string(let text) = item else {
+                    fieldErrors.append(APIError.validationEntry(
+                        type: "uuid_type", loc: ["body", .string(key), .int(Int64(index))], msg: "UUID input should be a string, bytes or UUID object",
+                        input: item))
+                    continue
+                }
+                if UUID(uuidString: text) == nil {
+                    fieldErrors.append(APIError.validationEntry(
+                        type: "uuid_parsing", loc: ["body", .string(key), .int(Int64(index))], msg: UUIDParsingError.message(text), input: item))
+                }
+            }
+        case (.string, _): fail(key, type: "string_type", msg: "Input should be a valid string")
+        case (.integer, _): fail(key, type: "int_type", msg: "Input should be a valid integer")
+        case (.number, _): fail(key, type: "float_type", msg: "Input should be a valid number")
+        case (.bool, _): fail(key, type: "bool_type", msg: "Input should be a valid boolean")
+        case (.uuid, _): fail(key, type: "uuid_type", msg: "UUID input should be a string, bytes or UUID object")
+        case (.stringList, _), (.uuidList, _): fail(key, type: "list_type", msg: "Input should be a valid list")
+        }
+    }
+
+    /// The strings of the list member `key`.
+    func strings(_ key: String) -> [String] {
+        object[key]?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+
+    /// Throws the collected errors as Prefect's 422.
+    func throwErrors() throws {
+        guard errors.isEmpty else { throw APIError.validation(errors, requestBody: body) }
     }
 
     mutating func require(_ keys: String...) {
         for key in keys where object[key] == nil {
-            errors.append(APIError.validationEntry(type: "missing", loc: ["body", .string(key)], msg: "Field required", input: body))
+            fieldErrors.append(APIError.validationEntry(type: "missing", loc: ["body", .string(key)], msg: "Field required", input: body))
         }
     }
 

@@ -27,6 +27,8 @@ enum PrefectAPIRouter {
         WorkerRoutes.register(on: api, env)
         WorkQueueRoutes.register(on: api, env)
         DeploymentRoutes.register(on: api, env)
+        GlobalConcurrencyLimitRoutes.register(on: api, env)
+        ConcurrencyLimitRoutes.register(on: api, env)
         return router
     }
 }

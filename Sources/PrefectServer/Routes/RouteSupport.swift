@@ -20,14 +20,17 @@ struct RouteEnvironment: Sendable {
         try await mapErrors { try await database.pool.read(body) }
     }
 
+    /// Prefect's answer to a violated constraint (`integrity_exception_handler`).
+    static let integrityConflict = APIError.detail(
+        .conflict,
+        "Data integrity conflict. This usually means a unique or foreign key constraint was violated. See server logs for details.")
+
     private func mapErrors<T>(_ operation: () async throws -> T) async throws -> T {
         do {
             return try await operation()
         } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_CONSTRAINT {
-                throw APIError.detail(
-                    .conflict,
-                    "Data integrity conflict. This usually means a unique or foreign key constraint was violated. See server logs for details.")
+                throw Self.integrityConflict
             }
             throw PrefectServerUnavailable(description: "\(error)")
         }

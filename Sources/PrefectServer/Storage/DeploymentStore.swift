@@ -271,32 +271,8 @@ enum DeploymentStore {
         object["work_pool_name"] = deployment.workPoolName.map(JSONValue.string) ?? .null
         object["schedules"] = .array(try DeploymentScheduleStore.read(db, deploymentID: deployment.id))
         object["concurrency_limit"] = .null
-        object["global_concurrency_limit"] = try deployment.concurrencyLimitID.flatMap { try globalLimit(db, id: $0) } ?? .null
+        object["global_concurrency_limit"] = try deployment.concurrencyLimitID.flatMap { try GlobalConcurrencyLimitStore.read(db, id: $0, now: nil)?.response } ?? .null
         return try ServerJSON.encode(JSONValue.object(object))
-    }
-
-    /// `GlobalConcurrencyLimitResponse` of the limit `id`.
-    private static func globalLimit(_ db: Database, id: UUID) throws -> JSONValue? {
-        guard let row = try Row.fetchOne(
-            db,
-            sql: "SELECT id, created, updated, active, name, \"limit\", active_slots, slot_decay_per_second FROM concurrency_limit_v2 WHERE id = ?",
-            arguments: [id.prefectString])
-        else { return nil }
-        let limit: Int64 = row["limit"] ?? 0
-        let activeSlots: Int64 = row["active_slots"] ?? 0
-        let decay: Double = row["slot_decay_per_second"] ?? 0
-        let active: Bool = row["active"] ?? true
-        let name: String = row["name"] ?? ""
-        var object: [String: JSONValue] = [:]
-        object["id"] = .string(id.prefectString)
-        object["created"] = StoredTime.json(row["created"])
-        object["updated"] = StoredTime.json(row["updated"])
-        object["active"] = .bool(active)
-        object["name"] = .string(name)
-        object["limit"] = .int(limit)
-        object["active_slots"] = .int(activeSlots)
-        object["slot_decay_per_second"] = .double(decay)
-        return .object(object)
     }
 
     private static func stored(_ row: Row) throws -> Stored {

@@ -18,4 +18,19 @@ extension JSONValue {
         if case .bool(let flag) = self { return flag }
         return nil
     }
+
+    /// The integer, when this value is a JSON integer.
+    var intValue: Int64? {
+        if case .int(let number) = self { return number }
+        return nil
+    }
+
+    /// The number, when this value is a JSON number (integer or not).
+    var doubleValue: Double? {
+        switch self {
+        case .int(let number): Double(number)
+        case .double(let number): number
+        default: nil
+        }
+    }
 }

@@ -32,6 +32,7 @@ enum StorageMigrations {
         migrator.registerMigration("v5-scheduled-runs-index", migrate: createScheduledRunsIndex)
         migrator.registerMigration("v6-deployments", migrate: createDeploymentTables)
         migrator.registerMigration("v7-concurrency-leases", migrate: createConcurrencyLeaseTable)
+        migrator.registerMigration("v8-lease-holders", migrate: addLeaseCreationAndHolderIndex)
         return migrator
     }
 

@@ -18,7 +18,7 @@ struct ValidateDeploymentConcurrencyAtRunning: OrchestrationRule {
         else { return }
         if try ConcurrencySlots.renewLease(context.db, id: leaseID, ttl: deployment.leaseDuration, now: context.now) { return }
         if try ConcurrencySlots.increment(context.db, limitIDs: [limitID], slots: 1, now: context.now) {
-            let holder: JSONValue = ["type": "flow_run", "id": .string(context.run.id.prefectString)]
+            let holder = ConcurrencyLeaseHolder(type: "flow_run", id: context.run.id)
             let lease = try ConcurrencySlots.createLease(
                 context.db, limitIDs: [limitID], slots: 1, ttl: deployment.leaseDuration, holder: holder, now: context.now)
             context.proposedState?.stateDetails.deploymentConcurrencyLeaseID = lease

@@ -15,4 +15,13 @@ extension StorageMigrations {
             CREATE INDEX ix_concurrency_lease__expiration ON concurrency_lease(expiration);
             """)
     }
+
+    /// A lease's creation time (what `decrement-with-lease` measures occupancy from) and an
+    /// index on its holder's run id (what the task-tag release and the v1 decrement look for).
+    static func addLeaseCreationAndHolderIndex(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE concurrency_lease ADD COLUMN created INTEGER;
+            CREATE INDEX ix_concurrency_lease__holder_id ON concurrency_lease(json_extract(holder, '$.id'));
+            """)
+    }
 }
