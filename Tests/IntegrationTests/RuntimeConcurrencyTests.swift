@@ -32,6 +32,36 @@ struct RuntimeConcurrencyTests {
         }
     }
 
+    /// Not on Prefect 3.9.1's own server: on SQLite its SecureTaskConcurrencySlots opens a second
+    /// write transaction inside the orchestration's and answers 503 after 60 s; Prefect's engine
+    /// avoids the rule by reporting task states as events (issue 9's events path).
+    @Test("tasks with a limited tag wait for its slot: one at a time, each recorded once",
+          arguments: ServerUnderTest.available.filter { $0 != .prefect })
+    func tagLimit(server: ServerUnderTest) async throws {
+        try await RuntimeHarness.withRuntime(server) { runtime, client in
+            let tag = IntegrationServer.uniqueName("one-at-a-time")
+            _ = try await client.createConcurrencyLimit(tag: tag, concurrencyLimit: 1)
+            let counter = CallCounter()
+            let limited = PrefectTask("limited", tags: [tag]) { (value: Int) -> Int in
+                await counter.enter()
+                try await Task.sleep(for: .milliseconds(300))
+                await counter.leave()
+                return value
+            }
+            let flow = PrefectFlow(IntegrationServer.uniqueName("tag-limit")) { () -> [Int] in
+                try await limited.map([1, 2, 3], maxConcurrency: 3)
+            }
+            let outcome = try await flow.runReturningOutcome(runtime: runtime)
+            #expect(try outcome.get() == [1, 2, 3])
+            #expect(await counter.mostAtOnce == 1, "the tag's limit of 1 held")
+            let tasks = try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID)
+            #expect(tasks.count == 3)
+            #expect(tasks.allSatisfy { $0.stateType == .completed })
+            #expect(try await client.readConcurrencyLimitByTag(tag).activeSlots.isEmpty, "every slot was given back")
+            try await client.deleteConcurrencyLimitByTag(tag)
+        }
+    }
+
     @Test("a failing run of a map does not stop the others; the first failure is thrown", arguments: ServerUnderTest.available)
     func mapFailure(server: ServerUnderTest) async throws {
         try await RuntimeHarness.withRuntime(server) { runtime, client in

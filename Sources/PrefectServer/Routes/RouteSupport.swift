@@ -69,9 +69,10 @@ extension PrefectRequestContext {
         return id
     }
 
+    /// The path parameter `name`, percent-decoded as Starlette decodes paths (`tag%3Ax` is `tag:x`).
     func string(_ name: String) throws -> String {
         guard let text = parameters.get(name) else { throw APIError.notFound("Not Found") }
-        return text
+        return text.removingPercentEncoding ?? text
     }
 }
 
