@@ -111,6 +111,13 @@ PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" 
   "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-work-pools.py"
 PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
   "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-deployments.py"
+# Prefect's concurrency() also emits events, which server start does not take yet: its warnings go to a file.
+PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
+  "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-concurrency.py" 2>"$swift_home/python-concurrency.err" \
+  || { tail -30 "$swift_home/python-concurrency.err" >&2; exit 1; }
+
+echo "== docs/COVERAGE.md matches Prefect 3.9.1's PrefectClient and this package"
+"$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/generate-coverage.py" --check
 
 echo "== swift test (set-up took $(( $(date +%s) - started )) s)"
 status=0

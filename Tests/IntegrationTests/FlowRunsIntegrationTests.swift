@@ -90,6 +90,13 @@ struct FlowRunsIntegrationTests {
             let history = try await client.readFlowRunStates(flowRunID: run.id)
             #expect(history.map(\.type) == [.pending, .running, .completed])
             #expect(history.last?.message == "done")
+            if let running = history.dropFirst().first {
+                let one = try await client.readFlowRunState(flowRunStateID: running.id)
+                #expect(one.id == running.id)
+                #expect(one.type == .running)
+                #expect(one.stateDetails.flowRunID == run.id)
+            }
+            await #expect(throws: ObjectNotFound.self) { try await client.readFlowRunState(flowRunStateID: UUID()) }
             let read = try await client.readFlowRun(flowRunID: run.id)
             #expect(read.stateType == .completed)
             #expect(read.runCount == 1)

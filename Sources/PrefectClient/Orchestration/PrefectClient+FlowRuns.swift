@@ -159,6 +159,13 @@ extension PrefectClient {
         ).decode([State].self)
     }
 
+    /// One state of a flow run, by the state's id (`GET /flow_run_states/{id}`).
+    ///
+    /// - Throws: ``ObjectNotFound`` when there is no such state.
+    public func readFlowRunState(flowRunStateID: UUID) async throws -> State {
+        try await request(.get, "/flow_run_states/\(Self.segment(flowRunStateID))", errors: .notFound).decode(State.self)
+    }
+
     /// Resumes a paused flow run, optionally with input (`POST /flow_runs/{id}/resume`).
     public func resumeFlowRun(flowRunID: UUID, runInput: [String: JSONValue]? = nil) async throws -> OrchestrationResult {
         try await request(

@@ -6970,6 +6970,42 @@ enum OpenAPIDocument {
     "title": "RRuleSchedule",
     "type": "object"
    },
+   "ServerDefaultResultStorage": {
+    "description": "Server-side default result storage configuration.",
+    "properties": {
+     "default_result_storage_block_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The block document ID of the server default result storage block.",
+      "title": "Default Result Storage Block Id"
+     }
+    },
+    "title": "ServerDefaultResultStorage",
+    "type": "object"
+   },
+   "ServerDefaultResultStorageUpdate": {
+    "description": "Request payload for setting the server default result storage block.",
+    "properties": {
+     "default_result_storage_block_id": {
+      "description": "The block document ID of the server default result storage block.",
+      "format": "uuid",
+      "title": "Default Result Storage Block Id",
+      "type": "string"
+     }
+    },
+    "required": [
+     "default_result_storage_block_id"
+    ],
+    "title": "ServerDefaultResultStorageUpdate",
+    "type": "object"
+   },
    "SetStateStatus": {
     "description": "Enumerates return statuses for setting run states.",
     "enum": [
@@ -10374,6 +10410,134 @@ enum OpenAPIDocument {
  },
  "openapi": "3.1.0",
  "paths": {
+  "/admin/storage": {
+   "delete": {
+    "description": "Clear the configured server default result storage block.",
+    "operationId": "clear_server_default_result_storage_admin_storage_delete",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Clear Server Default Result Storage",
+    "tags": [
+     "Admin"
+    ]
+   },
+   "get": {
+    "description": "Get the configured server default result storage block.",
+    "operationId": "read_server_default_result_storage_admin_storage_get",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ServerDefaultResultStorage"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Server Default Result Storage",
+    "tags": [
+     "Admin"
+    ]
+   },
+   "put": {
+    "description": "Set the server default result storage block.",
+    "operationId": "update_server_default_result_storage_admin_storage_put",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ServerDefaultResultStorageUpdate"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ServerDefaultResultStorage"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Update Server Default Result Storage",
+    "tags": [
+     "Admin"
+    ]
+   }
+  },
   "/admin/version": {
    "get": {
     "description": "Returns the Prefect version number",

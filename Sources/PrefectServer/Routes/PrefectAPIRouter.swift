@@ -29,6 +29,7 @@ enum PrefectAPIRouter {
         DeploymentRoutes.register(on: api, env)
         GlobalConcurrencyLimitRoutes.register(on: api, env)
         ConcurrencyLimitRoutes.register(on: api, env)
+        AdminStorageRoutes.register(on: api, env)
         return router
     }
 }

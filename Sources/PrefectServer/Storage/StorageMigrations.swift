@@ -33,6 +33,7 @@ enum StorageMigrations {
         migrator.registerMigration("v6-deployments", migrate: createDeploymentTables)
         migrator.registerMigration("v7-concurrency-leases", migrate: createConcurrencyLeaseTable)
         migrator.registerMigration("v8-lease-holders", migrate: addLeaseCreationAndHolderIndex)
+        migrator.registerMigration("v9-configuration", migrate: createConfigurationTable)
         return migrator
     }
 
