@@ -919,6 +919,64 @@ def concurrency_limits() -> dict[str, list[dict]]:
     return out
 
 
+def artifacts() -> dict[str, list[dict]]:
+    """Artifacts and the latest artifact of each key."""
+    out: dict[str, list[dict]] = {}
+    key = "art-{unique}"
+    mine = {"artifacts": {"key": {"any_": [key, "other-{unique}"]}}}
+    flow_run = [
+        post("/flows/", {"name": "artifacts-{unique}"}, capture={"flow": "id"}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "run", "state": {"type": "RUNNING"}}, capture={"run": "id"}),
+        post("/task_runs/", {"flow_run_id": "{run}", "task_key": "t", "dynamic_key": "0", "name": "t"}, capture={"task": "id"}),
+    ]
+    out["artifacts: create, versions by key, read, filter, count, update, delete"] = flow_run + [
+        post("/artifacts/", {"key": key, "type": "markdown", "data": "# first", "description": "d",
+                             "metadata_": {"a": "b", "long": "x" * 600}, "flow_run_id": "{run}"}, capture={"first": "id"}),
+        post("/artifacts/", {"key": key, "type": "table", "data": [{"x": 1}, {"x": 2}], "task_run_id": "{task}",
+                             "flow_run_id": "{run}"}, capture={"second": "id"}),
+        post("/artifacts/", {"key": "other-{unique}", "type": "progress", "data": 42.5}, capture={"other": "id"}),
+        post("/artifacts/", {"type": "result", "data": {"storage": "x"}, "flow_run_id": "{run}"}, capture={"nokey": "id"}),
+        post("/artifacts/", {"key": "Bad Key", "data": 1, "zzz": 1}),
+        post("/artifacts/", {"metadata_": {"a": 1}}),
+        post("/artifacts/", {"flow_run_id": "nope"}),
+        get("/artifacts/{first}"),
+        get("/artifacts/{uuid}"),
+        get("/artifacts/" + key + "/latest"),
+        get("/artifacts/missing-{unique}/latest"),
+        post("/artifacts/filter", {**mine, "sort": "CREATED_DESC"}),
+        post("/artifacts/filter", {**mine, "sort": "KEY_DESC", "limit": 1}),
+        post("/artifacts/filter", {**mine, "sort": "NOPE"}),
+        post("/artifacts/filter", {"artifacts": {"type": {"any_": ["table"]}, "key": {"like_": "{unique}"}}}),
+        post("/artifacts/filter", {"flow_runs": {"id": {"any_": ["{run}"]}}, "sort": "CREATED_DESC"}),
+        post("/artifacts/filter", {"task_runs": {"id": {"any_": ["{task}"]}}}),
+        post("/artifacts/filter", {"flows": {"id": {"any_": ["{flow}"]}}, "artifacts": {"key": {"exists_": False}}}),
+        post("/artifacts/latest/filter", {**mine, "sort": "KEY_ASC"}),
+        post("/artifacts/latest/filter", {"artifacts": {"latest_id": {"any_": ["{second}"]}}}),
+        post("/artifacts/latest/filter", {"artifacts": {"type": {"not_any_": ["table"]}, "key": {"like_": "{unique}"}}}),
+        post("/artifacts/count", mine),
+        post("/artifacts/count", {"flow_runs": {"id": {"any_": ["{run}"]}}}),
+        post("/artifacts/latest/count", mine),
+        patch("/artifacts/{second}", {"data": "changed", "description": "new"}),
+        get("/artifacts/{second}"),
+        get("/artifacts/" + key + "/latest"),
+        patch("/artifacts/{first}", {"metadata_": {"k": "v"}}),
+        get("/artifacts/{first}"),
+        get("/artifacts/" + key + "/latest"),
+        patch("/artifacts/{first}", {"zzz": 1}),
+        patch("/artifacts/{uuid}", {"data": 1}),
+        delete("/artifacts/{second}"),
+        get("/artifacts/" + key + "/latest"),
+        post("/artifacts/latest/filter", {**mine, "sort": "KEY_ASC"}),
+        delete("/artifacts/{first}"),
+        get("/artifacts/" + key + "/latest"),
+        delete("/artifacts/{first}"),
+        delete("/artifacts/{other}"),
+        delete("/artifacts/{nokey}"),
+        post("/artifacts/count", mine),
+    ]
+    return out
+
+
 def scenarios() -> dict[str, list[dict]]:
     return {**variables(), **work_pools(), **deployments(), **deployment_rules(), **deployment_validation(),
-            **concurrency_limits()}
+            **concurrency_limits(), **artifacts()}

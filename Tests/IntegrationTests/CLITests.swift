@@ -190,8 +190,12 @@ struct CLITests {
             #expect(try await target.run(["variable", "set", variable, "text", "--overwrite"]).0 == 0)
             #expect(try await target.run(["variable", "get", variable]).1 == "text\n")
             #expect(try await target.run(["variable", "ls"]).1.contains(variable))
-            #expect(try await target.run(["variable", "unset", variable]).0 == 0)
-            #expect(try await target.run(["variable", "get", variable]).0 == 1)
+            // A DELETE that timed out on a loaded server may have been done there: its retry then
+            // finds nothing, which Prefect's CLI reports as not found. Either way it must be gone.
+            let (unsetStatus, _, unsetErr) = try await target.run(["variable", "unset", variable])
+            #expect(unsetStatus == 0 || unsetErr.contains("not found"), "variable unset: \(unsetErr)")
+            let (getStatus, _, getErr) = try await target.run(["variable", "get", variable])
+            #expect(getStatus == 1, "variable get after unset: \(getErr)")
         }
     }
 

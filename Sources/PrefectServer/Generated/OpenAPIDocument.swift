@@ -6,6 +6,890 @@ enum OpenAPIDocument {
 {
  "components": {
   "schemas": {
+   "Artifact": {
+    "properties": {
+     "created": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Created"
+     },
+     "data": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {},
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Data associated with the artifact, e.g. a result.; structure depends on the artifact type.",
+      "title": "Data"
+     },
+     "description": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A markdown-enabled description of the artifact.",
+      "title": "Description"
+     },
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The flow run associated with the artifact.",
+      "title": "Flow Run Id"
+     },
+     "id": {
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "key": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "An optional unique reference key for this artifact.",
+      "title": "Key"
+     },
+     "metadata_": {
+      "anyOf": [
+       {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "User-defined artifact metadata. Content must be string key and value pairs.",
+      "title": "Metadata"
+     },
+     "task_run_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The task run associated with the artifact.",
+      "title": "Task Run Id"
+     },
+     "type": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "An identifier that describes the shape of the data field. e.g. 'result', 'table', 'markdown'",
+      "title": "Type"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     }
+    },
+    "required": [],
+    "title": "Artifact",
+    "type": "object"
+   },
+   "ArtifactCollection": {
+    "properties": {
+     "created": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Created"
+     },
+     "data": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {},
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Data associated with the artifact, e.g. a result.; structure depends on the artifact type.",
+      "title": "Data"
+     },
+     "description": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A markdown-enabled description of the artifact.",
+      "title": "Description"
+     },
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The flow run associated with the artifact.",
+      "title": "Flow Run Id"
+     },
+     "id": {
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "key": {
+      "description": "An optional unique reference key for this artifact.",
+      "title": "Key",
+      "type": "string"
+     },
+     "latest_id": {
+      "description": "The latest artifact ID associated with the key.",
+      "format": "uuid",
+      "title": "Latest Id",
+      "type": "string"
+     },
+     "metadata_": {
+      "anyOf": [
+       {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "User-defined artifact metadata. Content must be string key and value pairs.",
+      "title": "Metadata"
+     },
+     "task_run_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The task run associated with the artifact.",
+      "title": "Task Run Id"
+     },
+     "type": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "An identifier that describes the shape of the data field. e.g. 'result', 'table', 'markdown'",
+      "title": "Type"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     }
+    },
+    "required": [
+     "key",
+     "latest_id",
+     "id",
+     "created",
+     "updated"
+    ],
+    "title": "ArtifactCollection",
+    "type": "object"
+   },
+   "ArtifactCollectionFilter": {
+    "additionalProperties": false,
+    "description": "Filter artifact collections. Only artifact collections matching all criteria will be returned",
+    "properties": {
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ArtifactCollectionFilterFlowRunId"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Artifact.flow_run_id`"
+     },
+     "key": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ArtifactCollectionFilterKey"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Artifact.key`"
+     },
+     "latest_id": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ArtifactCollectionFilterLatestId"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Artifact.id`"
+     },
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "default": "and_",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+     },
+     "task_run_id": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ArtifactCollectionFilterTaskRunId"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Artifact.task_run_id`"
+     },
+     "type": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ArtifactCollectionFilterType"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Artifact.type`"
+     }
+    },
+    "title": "ArtifactCollectionFilter",
+    "type": "object"
+   },
+   "ArtifactCollectionFilterFlowRunId": {
+    "additionalProperties": false,
+    "description": "Filter by `ArtifactCollection.flow_run_id`.",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "format": "uuid",
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of flow run IDs to include",
+      "title": "Any"
+     }
+    },
+    "title": "ArtifactCollectionFilterFlowRunId",
+    "type": "object"
+   },
+   "ArtifactCollectionFilterKey": {
+    "additionalProperties": false,
+    "description": "Filter by `ArtifactCollection.key`.",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of artifact keys to include",
+      "title": "Any"
+     },
+     "exists_": {
+      "anyOf": [
+       {
+        "type": "boolean"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "If `true`, only include artifacts with a non-null key. If `false`, only include artifacts with a null key. Should return all rows in the ArtifactCollection table if specified.",
+      "title": "Exists"
+     },
+     "like_": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A string to match artifact keys against. This can include SQL wildcard characters like `%` and `_`.",
+      "examples": [
+       "my-artifact-%"
+      ],
+      "title": "Like"
+     }
+    },
+    "title": "ArtifactCollectionFilterKey",
+    "type": "object"
+   },
+   "ArtifactCollectionFilterLatestId": {
+    "additionalProperties": false,
+    "description": "Filter by `ArtifactCollection.latest_id`.",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "format": "uuid",
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of artifact ids to include",
+      "title": "Any"
+     }
+    },
+    "title": "ArtifactCollectionFilterLatestId",
+    "type": "object"
+   },
+   "ArtifactCollectionFilterTaskRunId": {
+    "additionalProperties": false,
+    "description": "Filter by `ArtifactCollection.task_run_id`.",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "format": "uuid",
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of task run IDs to include",
+      "title": "Any"
+     }
+    },
+    "title": "ArtifactCollectionFilterTaskRunId",
+    "type": "object"
+   },
+   "ArtifactCollectionFilterType": {
+    "additionalProperties": false,
+    "description": "Filter by `ArtifactCollection.type`.",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of artifact types to include",
+      "title": "Any"
+     },
+     "not_any_": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of artifact types to exclude",
+      "title": "Not Any"
+     }
+    },
+    "title": "ArtifactCollectionFilterType",
+    "type": "object"
+   },
+   "ArtifactCollectionSort": {
+    "description": "Defines artifact collection sorting options.",
+    "enum": [
+     "CREATED_DESC",
+     "UPDATED_DESC",
+     "ID_DESC",
+     "KEY_DESC",
+     "KEY_ASC"
+    ],
+    "title": "ArtifactCollectionSort",
+    "type": "string"
+   },
+   "ArtifactCreate": {
+    "additionalProperties": false,
+    "description": "Data used by the Prefect REST API to create an artifact.",
+    "properties": {
+     "data": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {},
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Data associated with the artifact, e.g. a result.; structure depends on the artifact type.",
+      "title": "Data"
+     },
+     "description": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A markdown-enabled description of the artifact.",
+      "title": "Description"
+     },
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The flow run associated with the artifact.",
+      "title": "Flow Run Id"
+     },
+     "key": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "An optional unique reference key for this artifact.",
+      "title": "Key"
+     },
+     "metadata_": {
+      "anyOf": [
+       {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "User-defined artifact metadata. Content must be string key and value pairs.",
+      "title": "Metadata"
+     },
+     "task_run_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The task run associated with the artifact.",
+      "title": "Task Run Id"
+     },
+     "type": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "An identifier that describes the shape of the data field. e.g. 'result', 'table', 'markdown'",
+      "title": "Type"
+     }
+    },
+    "title": "ArtifactCreate",
+    "type": "object"
+   },
+   "ArtifactFilter": {
+    "additionalProperties": false,
+    "description": "Filter artifacts. Only artifacts matching all criteria will be returned",
+    "properties": {
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ArtifactFilterFlowRunId"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Artifact.flow_run_id`"
+     },
+     "id": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ArtifactFilterId"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Artifact.id`"
+     },
+     "key": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ArtifactFilterKey"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Artifact.key`"
+     },
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "default": "and_",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+     },
+     "task_run_id": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ArtifactFilterTaskRunId"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Artifact.task_run_id`"
+     },
+     "type": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ArtifactFilterType"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Artifact.type`"
+     }
+    },
+    "title": "ArtifactFilter",
+    "type": "object"
+   },
+   "ArtifactFilterFlowRunId": {
+    "additionalProperties": false,
+    "description": "Filter by `Artifact.flow_run_id`.",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "format": "uuid",
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of flow run IDs to include",
+      "title": "Any"
+     }
+    },
+    "title": "ArtifactFilterFlowRunId",
+    "type": "object"
+   },
+   "ArtifactFilterId": {
+    "additionalProperties": false,
+    "description": "Filter by `Artifact.id`.",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "format": "uuid",
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of artifact ids to include",
+      "title": "Any"
+     }
+    },
+    "title": "ArtifactFilterId",
+    "type": "object"
+   },
+   "ArtifactFilterKey": {
+    "additionalProperties": false,
+    "description": "Filter by `Artifact.key`.",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of artifact keys to include",
+      "title": "Any"
+     },
+     "exists_": {
+      "anyOf": [
+       {
+        "type": "boolean"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "If `true`, only include artifacts with a non-null key. If `false`, only include artifacts with a null key.",
+      "title": "Exists"
+     },
+     "like_": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A string to match artifact keys against. This can include SQL wildcard characters like `%` and `_`.",
+      "examples": [
+       "my-artifact-%"
+      ],
+      "title": "Like"
+     }
+    },
+    "title": "ArtifactFilterKey",
+    "type": "object"
+   },
+   "ArtifactFilterTaskRunId": {
+    "additionalProperties": false,
+    "description": "Filter by `Artifact.task_run_id`.",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "format": "uuid",
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of task run IDs to include",
+      "title": "Any"
+     }
+    },
+    "title": "ArtifactFilterTaskRunId",
+    "type": "object"
+   },
+   "ArtifactFilterType": {
+    "additionalProperties": false,
+    "description": "Filter by `Artifact.type`.",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of artifact types to include",
+      "title": "Any"
+     },
+     "not_any_": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of artifact types to exclude",
+      "title": "Not Any"
+     }
+    },
+    "title": "ArtifactFilterType",
+    "type": "object"
+   },
+   "ArtifactSort": {
+    "description": "Defines artifact sorting options.",
+    "enum": [
+     "CREATED_DESC",
+     "UPDATED_DESC",
+     "ID_DESC",
+     "KEY_DESC",
+     "KEY_ASC"
+    ],
+    "title": "ArtifactSort",
+    "type": "string"
+   },
+   "ArtifactUpdate": {
+    "additionalProperties": false,
+    "description": "Data used by the Prefect REST API to update an artifact.",
+    "properties": {
+     "data": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {},
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Data"
+     },
+     "description": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Description"
+     },
+     "metadata_": {
+      "anyOf": [
+       {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Metadata"
+     }
+    },
+    "title": "ArtifactUpdate",
+    "type": "object"
+   },
    "Body_bulk_decrement_active_slots_v2_concurrency_limits_decrement_post": {
     "properties": {
      "create_if_missing": {
@@ -181,6 +1065,27 @@ enum OpenAPIDocument {
     "title": "Body_bulk_increment_active_slots_with_lease_v2_concurrency_limits_increment_with_lease_post",
     "type": "object"
    },
+   "Body_count_artifacts_artifacts_count_post": {
+    "properties": {
+     "artifacts": {
+      "$ref": "#/components/schemas/ArtifactFilter"
+     },
+     "deployments": {
+      "$ref": "#/components/schemas/DeploymentFilter"
+     },
+     "flow_runs": {
+      "$ref": "#/components/schemas/FlowRunFilter"
+     },
+     "flows": {
+      "$ref": "#/components/schemas/FlowFilter"
+     },
+     "task_runs": {
+      "$ref": "#/components/schemas/TaskRunFilter"
+     }
+    },
+    "title": "Body_count_artifacts_artifacts_count_post",
+    "type": "object"
+   },
    "Body_count_deployments_deployments_count_post": {
     "properties": {
      "deployments": {
@@ -332,6 +1237,27 @@ enum OpenAPIDocument {
      }
     },
     "title": "Body_count_flows_flows_count_post",
+    "type": "object"
+   },
+   "Body_count_latest_artifacts_artifacts_latest_count_post": {
+    "properties": {
+     "artifacts": {
+      "$ref": "#/components/schemas/ArtifactCollectionFilter"
+     },
+     "deployments": {
+      "$ref": "#/components/schemas/DeploymentFilter"
+     },
+     "flow_runs": {
+      "$ref": "#/components/schemas/FlowRunFilter"
+     },
+     "flows": {
+      "$ref": "#/components/schemas/FlowFilter"
+     },
+     "task_runs": {
+      "$ref": "#/components/schemas/TaskRunFilter"
+     }
+    },
+    "title": "Body_count_latest_artifacts_artifacts_latest_count_post",
     "type": "object"
    },
    "Body_count_task_runs_task_runs_count_post": {
@@ -652,6 +1578,42 @@ enum OpenAPIDocument {
     "title": "Body_read_all_concurrency_limits_v2_v2_concurrency_limits_filter_post",
     "type": "object"
    },
+   "Body_read_artifacts_artifacts_filter_post": {
+    "properties": {
+     "artifacts": {
+      "$ref": "#/components/schemas/ArtifactFilter"
+     },
+     "deployments": {
+      "$ref": "#/components/schemas/DeploymentFilter"
+     },
+     "flow_runs": {
+      "$ref": "#/components/schemas/FlowRunFilter"
+     },
+     "flows": {
+      "$ref": "#/components/schemas/FlowFilter"
+     },
+     "limit": {
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
+      "title": "Limit",
+      "type": "integer"
+     },
+     "offset": {
+      "default": 0,
+      "minimum": 0.0,
+      "title": "Offset",
+      "type": "integer"
+     },
+     "sort": {
+      "$ref": "#/components/schemas/ArtifactSort",
+      "default": "ID_DESC"
+     },
+     "task_runs": {
+      "$ref": "#/components/schemas/TaskRunFilter"
+     }
+    },
+    "title": "Body_read_artifacts_artifacts_filter_post",
+    "type": "object"
+   },
    "Body_read_concurrency_limits_concurrency_limits_filter_post": {
     "properties": {
      "limit": {
@@ -865,6 +1827,42 @@ enum OpenAPIDocument {
      }
     },
     "title": "Body_read_flows_flows_filter_post",
+    "type": "object"
+   },
+   "Body_read_latest_artifacts_artifacts_latest_filter_post": {
+    "properties": {
+     "artifacts": {
+      "$ref": "#/components/schemas/ArtifactCollectionFilter"
+     },
+     "deployments": {
+      "$ref": "#/components/schemas/DeploymentFilter"
+     },
+     "flow_runs": {
+      "$ref": "#/components/schemas/FlowRunFilter"
+     },
+     "flows": {
+      "$ref": "#/components/schemas/FlowFilter"
+     },
+     "limit": {
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
+      "title": "Limit",
+      "type": "integer"
+     },
+     "offset": {
+      "default": 0,
+      "minimum": 0.0,
+      "title": "Offset",
+      "type": "integer"
+     },
+     "sort": {
+      "$ref": "#/components/schemas/ArtifactCollectionSort",
+      "default": "ID_DESC"
+     },
+     "task_runs": {
+      "$ref": "#/components/schemas/TaskRunFilter"
+     }
+    },
+    "title": "Body_read_latest_artifacts_artifacts_latest_filter_post",
     "type": "object"
    },
    "Body_read_logs_logs_filter_post": {
@@ -10579,6 +11577,488 @@ enum OpenAPIDocument {
     "summary": "Read Version",
     "tags": [
      "Admin"
+    ]
+   }
+  },
+  "/artifacts/": {
+   "post": {
+    "description": "Create an artifact.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/artifacts.",
+    "operationId": "create_artifact_artifacts__post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ArtifactCreate"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Artifact"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Create Artifact",
+    "tags": [
+     "Artifacts"
+    ]
+   }
+  },
+  "/artifacts/count": {
+   "post": {
+    "description": "Count artifacts from the database.",
+    "operationId": "count_artifacts_artifacts_count_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_artifacts_artifacts_count_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "title": "Response Count Artifacts Artifacts Count Post",
+         "type": "integer"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Count Artifacts",
+    "tags": [
+     "Artifacts"
+    ]
+   }
+  },
+  "/artifacts/filter": {
+   "post": {
+    "description": "Retrieve artifacts from the database.",
+    "operationId": "read_artifacts_artifacts_filter_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_artifacts_artifacts_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/Artifact"
+         },
+         "title": "Response Read Artifacts Artifacts Filter Post",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Artifacts",
+    "tags": [
+     "Artifacts"
+    ]
+   }
+  },
+  "/artifacts/latest/count": {
+   "post": {
+    "description": "Count artifacts from the database.",
+    "operationId": "count_latest_artifacts_artifacts_latest_count_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_latest_artifacts_artifacts_latest_count_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "title": "Response Count Latest Artifacts Artifacts Latest Count Post",
+         "type": "integer"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Count Latest Artifacts",
+    "tags": [
+     "Artifacts"
+    ]
+   }
+  },
+  "/artifacts/latest/filter": {
+   "post": {
+    "description": "Retrieve artifacts from the database.",
+    "operationId": "read_latest_artifacts_artifacts_latest_filter_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_latest_artifacts_artifacts_latest_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/ArtifactCollection"
+         },
+         "title": "Response Read Latest Artifacts Artifacts Latest Filter Post",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Latest Artifacts",
+    "tags": [
+     "Artifacts"
+    ]
+   }
+  },
+  "/artifacts/{id}": {
+   "delete": {
+    "description": "Delete an artifact from the database.",
+    "operationId": "delete_artifact_artifacts__id__delete",
+    "parameters": [
+     {
+      "description": "The ID of the artifact to delete.",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The ID of the artifact to delete.",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Delete Artifact",
+    "tags": [
+     "Artifacts"
+    ]
+   },
+   "get": {
+    "description": "Retrieve an artifact from the database.",
+    "operationId": "read_artifact_artifacts__id__get",
+    "parameters": [
+     {
+      "description": "The ID of the artifact to retrieve.",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The ID of the artifact to retrieve.",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Artifact"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Artifact",
+    "tags": [
+     "Artifacts"
+    ]
+   },
+   "patch": {
+    "description": "Update an artifact in the database.",
+    "operationId": "update_artifact_artifacts__id__patch",
+    "parameters": [
+     {
+      "description": "The ID of the artifact to update.",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The ID of the artifact to update.",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ArtifactUpdate"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Update Artifact",
+    "tags": [
+     "Artifacts"
+    ]
+   }
+  },
+  "/artifacts/{key}/latest": {
+   "get": {
+    "description": "Retrieve the latest artifact from the artifact table.",
+    "operationId": "read_latest_artifact_artifacts__key__latest_get",
+    "parameters": [
+     {
+      "description": "The key of the artifact to retrieve.",
+      "in": "path",
+      "name": "key",
+      "required": true,
+      "schema": {
+       "description": "The key of the artifact to retrieve.",
+       "title": "Key",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Artifact"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Latest Artifact",
+    "tags": [
+     "Artifacts"
     ]
    }
   },

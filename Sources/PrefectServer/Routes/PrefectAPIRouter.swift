@@ -30,6 +30,7 @@ enum PrefectAPIRouter {
         GlobalConcurrencyLimitRoutes.register(on: api, env)
         ConcurrencyLimitRoutes.register(on: api, env)
         AdminStorageRoutes.register(on: api, env)
+        ArtifactRoutes.register(on: api, env)
         return router
     }
 }

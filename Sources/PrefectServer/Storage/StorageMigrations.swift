@@ -34,6 +34,7 @@ enum StorageMigrations {
         migrator.registerMigration("v7-concurrency-leases", migrate: createConcurrencyLeaseTable)
         migrator.registerMigration("v8-lease-holders", migrate: addLeaseCreationAndHolderIndex)
         migrator.registerMigration("v9-configuration", migrate: createConfigurationTable)
+        migrator.registerMigration("v10-artifacts", migrate: createArtifactTables)
         return migrator
     }
 
