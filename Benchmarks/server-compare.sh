@@ -11,6 +11,8 @@
 #      poll) with wrk, on a pool holding --pool-runs scheduled runs (10,000), on both servers;
 #   1c. Benchmarks/deployment_runs.py: POST /deployments/{id}/create_flow_run (run_deployment's
 #      request: parameters merged over the deployment's) with wrk, on both servers;
+#   1e. Benchmarks/concurrency_cycles.py: slot cycles of a global concurrency limit (take with a
+#      lease, give back) through Prefect's Python client, on both servers;
 #   1d. Benchmarks/scheduler_stall.py: POST /flow_runs/ latency on `prefect-swift server start`
 #      while its scheduler makes 1,000 runs (target: no request held up more than 50 ms);
 #   3. `prefect-bench fill` creates 100,000 flow runs on `prefect-swift server start`, then the
@@ -74,6 +76,8 @@ wait_health "http://127.0.0.1:$PORT/api"; sleep 3
   --duration "$DURATION" --connections "$CONNECTIONS" --shared-bench "$SHARED_BENCH" --output "$OUT/stock-poll.json" >/dev/null
 "$PY" "$ROOT/Benchmarks/deployment_runs.py" --api-url "http://127.0.0.1:$PORT/api" --server-pid "$STOCK_PID" \
   --duration "$DURATION" --connections "$CONNECTIONS" --shared-bench "$SHARED_BENCH" --output "$OUT/stock-deployment.json" >/dev/null
+"$PY" "$ROOT/Benchmarks/concurrency_cycles.py" --api-url "http://127.0.0.1:$PORT/api" \
+  --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/stock-cycles.json" >/dev/null 2>"$OUT/stock-cycles.err"
 kill "$STOCK_PID"; wait "$STOCK_PID" 2>/dev/null || true
 
 echo "== prefect-swift server start ($(date -u +%H:%M:%S))" >&2
@@ -89,6 +93,8 @@ SWIFT_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/swift.out")"
   --duration "$DURATION" --connections "$CONNECTIONS" --shared-bench "$SHARED_BENCH" --output "$OUT/swift-poll.json" >/dev/null
 "$PY" "$ROOT/Benchmarks/deployment_runs.py" --api-url "$SWIFT_URL" --server-pid "$SWIFT_PID" \
   --duration "$DURATION" --connections "$CONNECTIONS" --shared-bench "$SHARED_BENCH" --output "$OUT/swift-deployment.json" >/dev/null
+"$PY" "$ROOT/Benchmarks/concurrency_cycles.py" --api-url "$SWIFT_URL" \
+  --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/swift-cycles.json" >/dev/null 2>"$OUT/swift-cycles.err"
 
 "$PY" "$ROOT/Benchmarks/scheduler_stall.py" --binary "$BIN/prefect-swift" --output "$OUT/scheduler-stall.json" >/dev/null
 
@@ -171,6 +177,14 @@ best_stock_dep = max((v.get("ok_per_s") or 0) for v in stock_dep.values())
 best_swift_dep = max((v.get("ok_per_s") or 0) for v in swift_dep.values())
 if best_stock_dep:
     print(f"\ncreate_flow_run from a deployment: best prefect-swift {best_swift_dep} ok/s vs best stock {best_stock_dep} ok/s = {best_swift_dep / best_stock_dep:.1f}×")
+stock_cycles = json.loads((out / "stock-cycles.json").read_text())["results"]
+swift_cycles = json.loads((out / "swift-cycles.json").read_text())["results"]
+print("\n| slot cycle (increment-with-lease + decrement-with-lease, Python client) | conns | stock cycles/s | stock p99 ms | stock failures "
+      "| prefect-swift cycles/s | p50 ms | p99 ms | failures |")
+print("|---|---:|---:|---:|---|---:|---:|---:|---|")
+for k, s in zip(stock_cycles, swift_cycles):
+    print(f"| cycle | {s['connections']} | {k['cycles_per_s']} | {k['p99_ms']} | {k['failures'] or 'none'} | {s['cycles_per_s']} | "
+          f"{s['p50_ms']} | {s['p99_ms']} | {s['failures'] or 'none'} |")
 stall = json.loads((out / "scheduler-stall.json").read_text())
 before, during = stall["results"]["before"], stall["results"]["while_scheduling"]
 print(f"\nscheduler: {stall['meta']['runs_made']} runs made in {stall['meta']['seconds_to_make']} s; POST /flow_runs/ meanwhile "

@@ -35,28 +35,23 @@ struct ArtifactQuery: Decodable, Sendable {
                 var flowParts = SQLConditionList()
                 flowParts.add(SQLCondition(sql: "flow.id = flow_run.flow_id"))
                 flowParts.add(flows.sqlCondition())
-                inner.add(Self.exists("flow", flowParts))
+                inner.add(SQLConditionList.exists("flow", flowParts))
             }
             if let deployments {
                 var deploymentParts = SQLConditionList()
                 deploymentParts.add(SQLCondition(sql: "deployment.id = flow_run.deployment_id"))
                 deploymentParts.add(deployments.sqlCondition())
-                inner.add(Self.exists("deployment", deploymentParts))
+                inner.add(SQLConditionList.exists("deployment", deploymentParts))
             }
-            parts.add(Self.exists("flow_run", inner))
+            parts.add(SQLConditionList.exists("flow_run", inner))
         }
         if let taskRuns {
             var inner = SQLConditionList()
             inner.add(SQLCondition(sql: "task_run.id = \(name).task_run_id"))
             inner.add(taskRuns.sqlCondition())
-            parts.add(Self.exists("task_run", inner))
+            parts.add(SQLConditionList.exists("task_run", inner))
         }
         return parts.combined(.and)
-    }
-
-    private static func exists(_ table: String, _ parts: SQLConditionList) -> SQLCondition? {
-        guard let condition = parts.combined(.and) else { return nil }
-        return SQLCondition(sql: "EXISTS (SELECT 1 FROM \(table) WHERE \(condition.sql))", arguments: condition.arguments)
     }
 }
 

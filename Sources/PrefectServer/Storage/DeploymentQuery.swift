@@ -25,7 +25,7 @@ struct DeploymentQuery {
             if let taskRuns {
                 inner.add(exists("task_run", ["task_run.flow_run_id = flow_run.id"], taskRuns.sqlCondition()))
             }
-            parts.add(exists("flow_run", inner))
+            parts.add(SQLConditionList.exists("flow_run", inner))
         }
         if workPools != nil || workQueues != nil {
             var inner = SQLConditionList()
@@ -34,7 +34,7 @@ struct DeploymentQuery {
             if let workPools {
                 inner.add(exists("work_pool", ["work_pool.id = work_queue.work_pool_id"], workPools.sqlCondition()))
             }
-            parts.add(exists("work_queue", inner))
+            parts.add(SQLConditionList.exists("work_queue", inner))
         }
         return parts.combined(.and)
     }
@@ -43,11 +43,6 @@ struct DeploymentQuery {
         var inner = SQLConditionList()
         for join in joins { inner.add(SQLCondition(sql: join)) }
         inner.add(condition)
-        return exists(table, inner)
-    }
-
-    private func exists(_ table: String, _ parts: SQLConditionList) -> SQLCondition? {
-        guard let condition = parts.combined(.and) else { return nil }
-        return SQLCondition(sql: "EXISTS (SELECT 1 FROM \(table) WHERE \(condition.sql))", arguments: condition.arguments)
+        return SQLConditionList.exists(table, inner)
     }
 }

@@ -24,7 +24,7 @@ struct RunQuery {
             inner.add(SQLCondition(sql: "flow_run.flow_id = flow.id"))
             inner.add(flowRuns?.sqlCondition())
             inner.add(taskRunsOfFlowRun())
-            parts.add(exists("flow_run", inner))
+            parts.add(SQLConditionList.exists("flow_run", inner))
         }
         if deployments != nil || workPools != nil {
             var inner = SQLConditionList()
@@ -35,9 +35,9 @@ struct RunQuery {
                 pool.add(SQLCondition(sql: "work_queue.id = deployment.work_queue_id"))
                 pool.add(SQLCondition(sql: "work_pool.id = work_queue.work_pool_id"))
                 pool.add(workPools.sqlCondition())
-                inner.add(exists("work_queue, work_pool", pool))
+                inner.add(SQLConditionList.exists("work_queue, work_pool", pool))
             }
-            parts.add(exists("deployment", inner))
+            parts.add(SQLConditionList.exists("deployment", inner))
         }
         return parts.combined(.and)
     }
@@ -51,7 +51,7 @@ struct RunQuery {
             var inner = SQLConditionList()
             inner.add(SQLCondition(sql: "flow.id = flow_run.flow_id"))
             inner.add(flows.sqlCondition())
-            parts.add(exists("flow", inner))
+            parts.add(SQLConditionList.exists("flow", inner))
         }
         parts.add(taskRunsOfFlowRun())
         parts.add(queueOfFlowRun())
@@ -72,9 +72,9 @@ struct RunQuery {
                 var flowParts = SQLConditionList()
                 flowParts.add(SQLCondition(sql: "flow.id = flow_run.flow_id"))
                 flowParts.add(flows.sqlCondition())
-                inner.add(exists("flow", flowParts))
+                inner.add(SQLConditionList.exists("flow", flowParts))
             }
-            parts.add(exists("flow_run", inner))
+            parts.add(SQLConditionList.exists("flow_run", inner))
         }
         return parts.combined(.and)
     }
@@ -85,7 +85,7 @@ struct RunQuery {
         var inner = SQLConditionList()
         inner.add(SQLCondition(sql: "deployment.id = \(column)"))
         inner.add(deployments.sqlCondition())
-        return exists("deployment", inner)
+        return SQLConditionList.exists("deployment", inner)
     }
 
     private var filtersQueues: Bool { workPools != nil || workQueues != nil }
@@ -100,9 +100,9 @@ struct RunQuery {
             var pool = SQLConditionList()
             pool.add(SQLCondition(sql: "work_pool.id = work_queue.work_pool_id"))
             pool.add(workPools.sqlCondition())
-            inner.add(exists("work_pool", pool))
+            inner.add(SQLConditionList.exists("work_pool", pool))
         }
-        return exists("work_queue", inner)
+        return SQLConditionList.exists("work_queue", inner)
     }
 
     private func taskRunsOfFlowRun() -> SQLCondition? {
@@ -110,11 +110,6 @@ struct RunQuery {
         var inner = SQLConditionList()
         inner.add(SQLCondition(sql: "task_run.flow_run_id = flow_run.id"))
         inner.add(taskRuns.sqlCondition())
-        return exists("task_run", inner)
-    }
-
-    private func exists(_ table: String, _ parts: SQLConditionList) -> SQLCondition? {
-        guard let condition = parts.combined(.and) else { return nil }
-        return SQLCondition(sql: "EXISTS (SELECT 1 FROM \(table) WHERE \(condition.sql))", arguments: condition.arguments)
+        return SQLConditionList.exists("task_run", inner)
     }
 }

@@ -128,6 +128,13 @@ struct SQLConditionList {
         parts.append(contentsOf: conditions)
     }
 
+    /// `EXISTS (SELECT 1 FROM table WHERE …)` over the parts joined by `AND`; nil when there are
+    /// none. How a filter on another resource joins in.
+    static func exists(_ table: String, _ parts: SQLConditionList) -> SQLCondition? {
+        guard let condition = parts.combined(.and) else { return nil }
+        return SQLCondition(sql: "EXISTS (SELECT 1 FROM \(table) WHERE \(condition.sql))", arguments: condition.arguments)
+    }
+
     /// The parts joined by `AND` or `OR`; nil when there are none (no restriction).
     func combined(_ op: Operator?) -> SQLCondition? {
         guard !parts.isEmpty else { return nil }
