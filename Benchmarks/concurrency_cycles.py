@@ -17,14 +17,12 @@ import statistics
 import time
 import uuid
 
-os.environ.setdefault("PREFECT_CLIENT_MAX_RETRIES", "0")  # count the server's refusals, do not hide them
 
-from prefect.client.orchestration import get_client  # noqa: E402
-from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate  # noqa: E402
+async def run(workers: int, duration: float) -> dict:
+    # Imported here: Prefect reads PREFECT_API_URL when it loads its settings, which main sets first.
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 
-
-async def run(api_url: str, workers: int, duration: float) -> dict:
-    os.environ["PREFECT_API_URL"] = api_url
     name = f"bench-cycles-{uuid.uuid4().hex[:8]}"
     latencies: list[float] = []
     failures: dict[str, int] = {}
@@ -48,6 +46,7 @@ async def run(api_url: str, workers: int, duration: float) -> dict:
         begun = time.monotonic()
         await asyncio.gather(*(worker() for _ in range(workers)))
         elapsed = time.monotonic() - begun
+        assert str(client.api_url).rstrip("/") == os.environ["PREFECT_API_URL"].rstrip("/"), client.api_url
         left = await client.read_global_concurrency_limit_by_name(name)
         await client.delete_global_concurrency_limit_by_name(name)
     ordered = sorted(latencies)
@@ -70,7 +69,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--output", default=None)
     args = parser.parse_args()
-    results = [asyncio.run(run(args.api_url, int(c), args.duration)) for c in args.connections.split(",") if c.strip()]
+    os.environ["PREFECT_API_URL"] = args.api_url
+    os.environ.setdefault("PREFECT_CLIENT_MAX_RETRIES", "0")  # count the server's refusals, do not hide them
+    results = [asyncio.run(run(int(c), args.duration)) for c in args.connections.split(",") if c.strip()]
     text = json.dumps({"api_url": args.api_url, "results": results}, indent=1)
     if args.output:
         with open(args.output, "w") as fh:
