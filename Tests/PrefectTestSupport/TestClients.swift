@@ -20,6 +20,10 @@ public enum TransportKind: String, CaseIterable, Sendable, CustomStringConvertib
 /// Builds HTTP clients over a real network transport for tests, and shuts the transport down.
 public enum TestClients {
     /// Runs `body` with a ``PrefectHTTPClient`` for `apiURL` whose sleeps are recorded, not waited.
+    ///
+    /// The request timeout is 60 s unless a test of timeouts sets its own: an answer from the
+    /// loopback fault server that takes longer than that is a loaded machine, not the behaviour
+    /// under test (a 10 s default once turned a maintenance answer into a timed-out retry under CI).
     public static func withHTTPClient<Result>(
         transport kind: TransportKind = .asyncHTTPClient,
         apiURL: URL,
@@ -30,7 +34,7 @@ public enum TestClients {
         apiKey: String? = nil,
         authString: String? = nil,
         customHeaders: [String: String] = [:],
-        timeout: Duration = .seconds(10),
+        timeout: Duration = .seconds(60),
         _ body: (PrefectHTTPClient, RecordingSleeper) async throws -> Result
     ) async throws -> Result {
         let transport = kind.make(timeout: timeout)
