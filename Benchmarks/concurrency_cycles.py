@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import time
 import uuid
+
+from pool_poll import emit
 
 
 async def run(workers: int, duration: float) -> dict:
@@ -72,11 +73,7 @@ def main() -> None:
     os.environ["PREFECT_API_URL"] = args.api_url
     os.environ.setdefault("PREFECT_CLIENT_MAX_RETRIES", "0")  # count the server's refusals, do not hide them
     results = [asyncio.run(run(int(c), args.duration)) for c in args.connections.split(",") if c.strip()]
-    text = json.dumps({"api_url": args.api_url, "results": results}, indent=1)
-    if args.output:
-        with open(args.output, "w") as fh:
-            fh.write(text + "\n")
-    print(text)
+    emit({"meta": {"tool": "concurrency_cycles.py", "api_url": args.api_url}, "results": results}, args.output)
 
 
 if __name__ == "__main__":

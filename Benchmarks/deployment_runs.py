@@ -18,7 +18,7 @@ import sys
 import tempfile
 import uuid
 
-from pool_poll import post
+from pool_poll import emit, post
 
 
 def parse_args() -> argparse.Namespace:
@@ -65,11 +65,7 @@ def main() -> None:
                   file=sys.stderr, flush=True)
     doc = {"meta": {"tool": "deployment_runs.py", "api_url": api, "deployment_id": deployment["id"], "body": body},
            "results": results}
-    text = json.dumps(doc, indent=2)
-    if args.output:
-        with open(args.output, "w") as fh:
-            fh.write(text + "\n")
-    print(text)
+    emit(doc, args.output)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,15 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 
+def emit(doc: dict, output: str | None) -> None:
+    """Prints the one JSON object a benchmark answers, and writes it to `output` when given."""
+    text = json.dumps(doc, indent=2)
+    if output:
+        with open(output, "w") as fh:
+            fh.write(text + "\n")
+    print(text)
+
+
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--api-url", required=True)
@@ -106,11 +115,7 @@ def main() -> None:
                  "fill_s": round(fill_s, 1), "runs_per_poll": len(first), "body": body},
         "results": results,
     }
-    text = json.dumps(doc, indent=2)
-    if args.output:
-        with open(args.output, "w") as fh:
-            fh.write(text + "\n")
-    print(text)
+    emit(doc, args.output)
 
 
 if __name__ == "__main__":

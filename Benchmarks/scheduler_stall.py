@@ -19,6 +19,8 @@ import threading
 import time
 import urllib.request
 
+from pool_poll import emit
+
 
 def call(url: str, body: dict | None = None):
     data = None if body is None else json.dumps(body).encode()
@@ -89,11 +91,7 @@ def main() -> None:
     during = [d for t, d in latencies if created_at <= t <= done_at]
     doc = {"meta": {"tool": "scheduler_stall.py", "runs_made": made, "seconds_to_make": round(done_at - created_at, 2)},
            "results": {"before": summary(before), "while_scheduling": summary(during)}}
-    text = json.dumps(doc, indent=2)
-    if args.output:
-        with open(args.output, "w") as fh:
-            fh.write(text + "\n")
-    print(text)
+    emit(doc, args.output)
 
 
 if __name__ == "__main__":

@@ -192,12 +192,8 @@ struct ActionBody: Sendable {
 
     /// An integer member that must be at least `minimum` (`ge`), or above it when `strictly` (`gt`).
     mutating func checkInteger(_ key: String, atLeast minimum: Int64, strictly: Bool = false) {
-        guard case .int(let value)? = object[key] else { return }
-        if strictly, value <= minimum {
-            fail(key, type: "greater_than", msg: "Input should be greater than \(minimum)")
-        } else if !strictly, value < minimum {
-            fail(key, type: "greater_than_equal", msg: "Input should be greater than or equal to \(minimum)")
-        }
+        guard case .int? = object[key] else { return }
+        checkNumber(key, atLeast: Double(minimum), strictly: strictly)
     }
 
     /// Throws the collected errors as Prefect's 422, or decodes `object` (the body as the

@@ -27,19 +27,19 @@ enum ArtifactRoutes {
         }
 
         artifacts.post("filter") { request, _ -> Response in
-            try await filter(request, env, .artifact)
+            try await filter(request, env, ArtifactFilter.self)
         }
 
         artifacts.post("latest/filter") { request, _ -> Response in
-            try await filter(request, env, .collection)
+            try await filter(request, env, ArtifactCollectionFilter.self)
         }
 
         artifacts.post("count") { request, _ -> Response in
-            try await count(request, env, .artifact)
+            try await count(request, env, ArtifactFilter.self)
         }
 
         artifacts.post("latest/count") { request, _ -> Response in
-            try await count(request, env, .collection)
+            try await count(request, env, ArtifactCollectionFilter.self)
         }
 
         artifacts.patch(":id") { request, context -> Response in
@@ -64,11 +64,11 @@ enum ArtifactRoutes {
         return artifact
     }
 
-    private static func filter(_ request: Request, _ env: RouteEnvironment, _ table: ArtifactStore.Table) async throws -> Response {
-        let data = try await ArtifactBodies.filterData(from: request)
-        let query = try APIBody.decode(ArtifactQuery.self, from: data)
-        let body = try APIBody.decode(ArtifactFilterBody.self, from: data)
-        let sort = body.sort ?? "ID_DESC"
+    private static func filter<Filter: ArtifactTableFilter>(
+        _ request: Request, _ env: RouteEnvironment, _ filter: Filter.Type
+    ) async throws -> Response {
+        let query = try APIBody.decode(ArtifactQuery<Filter>.self, from: try await ArtifactBodies.filterData(from: request))
+        let sort = query.sort ?? "ID_DESC"
         guard let order = ArtifactOrder.sql(sort) else {
             throw APIError.validation(
                 [APIError.validationEntry(
@@ -76,14 +76,15 @@ enum ArtifactRoutes {
                     input: .string(sort))],
                 requestBody: .null)
         }
-        let page = try Paging.page(limit: body.limit, offset: body.offset)
-        let rows = try await env.read { try ArtifactStore.filter($0, table, try query.condition(table), order: order, page: page) }
+        let page = try Paging.page(limit: query.limit, offset: query.offset)
+        let rows = try await env.read { try ArtifactStore.filter($0, Filter.table, query.condition(), order: order, page: page) }
         return JSONResponse.make(JSONValue.array(rows))
     }
 
-    private static func count(_ request: Request, _ env: RouteEnvironment, _ table: ArtifactStore.Table) async throws -> Response {
-        let data = try await ArtifactBodies.filterData(from: request)
-        let query = try APIBody.decode(ArtifactQuery.self, from: data)
-        return JSONResponse.make(try await env.read { try ArtifactStore.count($0, table, try query.condition(table)) })
+    private static func count<Filter: ArtifactTableFilter>(
+        _ request: Request, _ env: RouteEnvironment, _ filter: Filter.Type
+    ) async throws -> Response {
+        let query = try APIBody.decode(ArtifactQuery<Filter>.self, from: try await ArtifactBodies.filterData(from: request))
+        return JSONResponse.make(try await env.read { try ArtifactStore.count($0, Filter.table, query.condition()) })
     }
 }

@@ -146,14 +146,9 @@ enum ConcurrencyLimitBodies {
         let data = try await APIBody.read(request)
         guard !data.isEmpty else { return nil }
         var body = try ActionBody.parse(data, allowed: nil)
-        guard case .array(let items)? = body.object["slot_override"] else {
-            body.checkType("slot_override", .uuidList)
-            try body.throwErrors()
-            return nil
-        }
         body.checkType("slot_override", .uuidList)
         try body.throwErrors()
-        return items.compactMap { $0.stringValue.flatMap(UUID.init(uuidString:)) }
+        return body.object["slot_override"]?.arrayValue?.compactMap { $0.stringValue.flatMap(UUID.init(uuidString:)) }
     }
 
     /// `limit` and `offset` of the `/filter` routes.

@@ -17,13 +17,13 @@ enum ConcurrencyLimitRoutes {
             let clock = RequestClock(request)
             let (tag, limit) = try await ConcurrencyLimitBodies.tagLimit(from: request)
             let (answer, created) = try await env.write { db -> (JSONValue, Bool) in
-                let name = GlobalConcurrencyLimitStore.Stored.tagPrefix + tag
-                if let existing = try GlobalConcurrencyLimitStore.read(db, name: name, now: clock.now) {
+                if let existing = try tagLimit(db, tag, now: clock.now) {
                     _ = try GlobalConcurrencyLimitStore.update(db, id: existing.id, [("limit", limit.databaseValue)], now: clock.now)
                     return (try v1View(db, id: existing.id, now: clock.now) ?? .null, false)
                 }
+                let name = GlobalConcurrencyLimitStore.Stored.tagPrefix + tag
                 let stored = try GlobalConcurrencyLimitStore.create(db, .init(name: name, limit: limit), now: clock.now)
-                return (try v1View(db, id: stored.id, now: clock.now) ?? .null, true)
+                return (try v1View(db, stored, now: clock.now) ?? .null, true)
             }
             return JSONResponse.make(answer, status: created ? .created : .ok)
         }
@@ -38,9 +38,7 @@ enum ConcurrencyLimitRoutes {
             let clock = RequestClock(request)
             let tag = try context.string("tag")
             let view = try await env.read { db -> JSONValue? in
-                guard let stored = try GlobalConcurrencyLimitStore.read(db, name: GlobalConcurrencyLimitStore.Stored.tagPrefix + tag, now: clock.now)
-                else { return nil }
-                return try v1View(db, stored, now: clock.now)
+                try tagLimit(db, tag, now: clock.now).flatMap { try v1View(db, $0, now: clock.now) }
             }
             return JSONResponse.make(try found(view))
         }
@@ -62,8 +60,7 @@ enum ConcurrencyLimitRoutes {
             let tag = try context.string("tag")
             let override = try await ConcurrencyLimitBodies.slotOverride(from: request)
             let found = try await env.write { db -> Bool in
-                guard let stored = try GlobalConcurrencyLimitStore.read(db, name: GlobalConcurrencyLimitStore.Stored.tagPrefix + tag, now: clock.now)
-                else { return false }
+                guard let stored = try tagLimit(db, tag, now: clock.now) else { return false }
                 // As Prefect: the leases go, their slots stay counted; each override takes a slot and a lease.
                 try ConcurrencySlots.revokeLeases(db, limitID: stored.id, now: clock.now)
                 for taskRunID in override ?? [] {
@@ -89,8 +86,7 @@ enum ConcurrencyLimitRoutes {
         limits.delete("tag/:tag") { request, context -> Response in
             let clock = RequestClock(request)
             let tag = try context.string("tag")
-            let name = GlobalConcurrencyLimitStore.Stored.tagPrefix + tag
-            guard try await env.write({ try delete($0, try GlobalConcurrencyLimitStore.read($0, name: name, now: clock.now), now: clock.now) })
+            guard try await env.write({ try delete($0, try tagLimit($0, tag, now: clock.now), now: clock.now) })
             else { throw notFound }
             return JSONResponse.make(JSONValue.null)
         }
@@ -120,6 +116,11 @@ enum ConcurrencyLimitRoutes {
     private static func found(_ view: JSONValue?) throws -> JSONValue {
         guard let view else { throw notFound }
         return view
+    }
+
+    /// The global limit `tag:{tag}`.
+    private static func tagLimit(_ db: Database, _ tag: String, now: Date) throws -> GlobalConcurrencyLimitStore.Stored? {
+        try GlobalConcurrencyLimitStore.read(db, name: GlobalConcurrencyLimitStore.Stored.tagPrefix + tag, now: now)
     }
 
     /// Deletes a limit and revokes its leases; false when there is none.

@@ -64,7 +64,7 @@ enum GlobalConcurrencyLimitRoutes {
             }
             switch outcome {
             case .acquired(let limits):
-                return JSONResponse.make(JSONValue.array(limits.map { SlotAcquisition.minimal(id: $0.id, name: $0.name, limit: $0.limit) }))
+                return JSONResponse.make(minimal(limits))
             case .locked(let retryAfter):
                 return locked(retryAfter: retryAfter)
             }
@@ -73,7 +73,7 @@ enum GlobalConcurrencyLimitRoutes {
         limits.post("increment-with-lease") { request, _ -> Response in
             let clock = RequestClock(request)
             let acquire = try await ConcurrencyLimitBodies.acquire(from: request, withLease: true)
-            let answer = try await env.write { db -> JSONValue? in
+            let grant = try await env.write { db -> LeaseGrant in
                 let outcome = try SlotAcquisition.acquire(
                     db, names: acquire.names, slots: acquire.slots, rateLimit: acquire.rateLimit, now: clock.now)
                 switch outcome {
@@ -81,16 +81,17 @@ enum GlobalConcurrencyLimitRoutes {
                     let lease = try ConcurrencySlots.createLease(
                         db, limitIDs: limits.map(\.id), slots: acquire.slots, ttl: acquire.leaseDuration, holder: acquire.holder,
                         now: clock.now)
-                    return [
-                        "lease_id": .string(lease.prefectString),
-                        "limits": .array(limits.map { SlotAcquisition.minimal(id: $0.id, name: $0.name, limit: $0.limit) }),
-                    ]
+                    return .leased(lease, limits)
                 case .locked(let retryAfter):
-                    return .double(retryAfter)
+                    return .locked(retryAfter: retryAfter)
                 }
             }
-            if case .double(let retryAfter)? = answer { return locked(retryAfter: retryAfter) }
-            return JSONResponse.make(answer ?? .null)
+            switch grant {
+            case .leased(let lease, let limits):
+                return JSONResponse.make(JSONValue.object(["lease_id": .string(lease.prefectString), "limits": minimal(limits)]))
+            case .locked(let retryAfter):
+                return locked(retryAfter: retryAfter)
+            }
         }
 
         limits.post("decrement") { request, _ -> Response in
@@ -104,7 +105,7 @@ enum GlobalConcurrencyLimitRoutes {
                     now: clock.now)
                 return limits
             }
-            return JSONResponse.make(JSONValue.array(limits.map { SlotAcquisition.minimal(id: $0.id, name: $0.name, limit: $0.limit) }))
+            return JSONResponse.make(minimal(limits))
         }
 
         limits.post("decrement-with-lease") { request, _ -> Response in
@@ -131,6 +132,17 @@ enum GlobalConcurrencyLimitRoutes {
     }
 
     static let notFound = APIError.notFound("Concurrency Limit not found")
+
+    /// What `increment-with-lease` answers: the lease on the limits, or when to retry.
+    private enum LeaseGrant: Sendable {
+        case leased(UUID, [GlobalConcurrencyLimitStore.Stored])
+        case locked(retryAfter: Double)
+    }
+
+    /// The limits as `MinimalConcurrencyLimitResponse`s.
+    private static func minimal(_ limits: [GlobalConcurrencyLimitStore.Stored]) -> JSONValue {
+        .array(limits.map { SlotAcquisition.minimal(id: $0.id, name: $0.name, limit: $0.limit) })
+    }
 
     private static func found(_ stored: GlobalConcurrencyLimitStore.Stored?) throws -> GlobalConcurrencyLimitStore.Stored {
         guard let stored else { throw notFound }

@@ -1,65 +1,54 @@
 import PrefectSchemas
 
-/// The filters of an `/artifacts/…/filter` or `…/count` body, joined as Prefect's
+/// An artifact filter of either table: `ArtifactFilter` on `artifact`, `ArtifactCollectionFilter`
+/// on `artifact_collection`.
+protocol ArtifactTableFilter: Decodable, Sendable {
+    static var table: ArtifactStore.Table { get }
+    func sqlCondition(_ table: String) -> SQLCondition?
+}
+
+extension ArtifactFilter: ArtifactTableFilter {
+    static var table: ArtifactStore.Table { .artifact }
+}
+
+extension ArtifactCollectionFilter: ArtifactTableFilter {
+    static var table: ArtifactStore.Table { .collection }
+}
+
+/// The body of an `/artifacts/…/filter` or `…/count`, joined as Prefect's
 /// `_apply_artifact_filters` and `_apply_artifact_collection_filters` do: flow, flow-run and
-/// deployment filters through an `EXISTS` on the artifact's flow run, a task-run filter on its task run.
-struct ArtifactQuery: Decodable, Sendable {
-    var artifacts: JSONValue?
+/// deployment filters through the artifact's flow run (``RunQuery/flowRunOf(_:)``), a task-run
+/// filter through its task run; with the sort and the page.
+struct ArtifactQuery<Filter: ArtifactTableFilter>: Decodable, Sendable {
+    var artifacts: Filter?
     var flowRuns: FlowRunFilter?
     var taskRuns: TaskRunFilter?
     var flows: FlowFilter?
     var deployments: ServedDeploymentFilter?
+    var sort: String?
+    var limit: Int?
+    var offset: Int?
 
     enum CodingKeys: String, CodingKey {
-        case artifacts, flows, deployments
+        case artifacts, flows, deployments, sort, limit, offset
         case flowRuns = "flow_runs"
         case taskRuns = "task_runs"
     }
 
-    /// The condition on `table`, with the artifact filter of its kind.
-    func condition(_ table: ArtifactStore.Table) throws -> SQLCondition? {
+    /// The condition on the filter's table.
+    func condition() -> SQLCondition? {
+        let table = Filter.table.rawValue
         var parts = SQLConditionList()
-        if let artifacts, artifacts != .null {
-            let data = try ServerJSON.encode(artifacts)
-            switch table {
-            case .artifact: parts.add(try APIBody.decode(ArtifactFilter.self, from: data).sqlCondition())
-            case .collection: parts.add(try APIBody.decode(ArtifactCollectionFilter.self, from: data).sqlCondition())
-            }
-        }
-        let name = table.rawValue
-        if flows != nil || flowRuns != nil || deployments != nil {
-            var inner = SQLConditionList()
-            inner.add(SQLCondition(sql: "flow_run.id = \(name).flow_run_id"))
-            inner.add(flowRuns?.sqlCondition())
-            if let flows {
-                var flowParts = SQLConditionList()
-                flowParts.add(SQLCondition(sql: "flow.id = flow_run.flow_id"))
-                flowParts.add(flows.sqlCondition())
-                inner.add(SQLConditionList.exists("flow", flowParts))
-            }
-            if let deployments {
-                var deploymentParts = SQLConditionList()
-                deploymentParts.add(SQLCondition(sql: "deployment.id = flow_run.deployment_id"))
-                deploymentParts.add(deployments.sqlCondition())
-                inner.add(SQLConditionList.exists("deployment", deploymentParts))
-            }
-            parts.add(SQLConditionList.exists("flow_run", inner))
-        }
+        parts.add(artifacts?.sqlCondition(table))
+        parts.add(RunQuery(flows: flows, flowRuns: flowRuns, deployments: deployments).flowRunOf("\(table).flow_run_id"))
         if let taskRuns {
             var inner = SQLConditionList()
-            inner.add(SQLCondition(sql: "task_run.id = \(name).task_run_id"))
+            inner.add(SQLCondition(sql: "task_run.id = \(table).task_run_id"))
             inner.add(taskRuns.sqlCondition())
             parts.add(SQLConditionList.exists("task_run", inner))
         }
         return parts.combined(.and)
     }
-}
-
-/// A filter body's sort and page, with the query.
-struct ArtifactFilterBody: Decodable, Sendable {
-    var sort: String?
-    var limit: Int?
-    var offset: Int?
 }
 
 /// `ArtifactSort` / `ArtifactCollectionSort` as SQL (`as_sql_sort`); nil for a value Prefect does not have.

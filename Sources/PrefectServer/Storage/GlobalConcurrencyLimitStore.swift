@@ -73,9 +73,14 @@ enum GlobalConcurrencyLimitStore {
                 """,
             arguments: [id.prefectString, stamp, stamp, create.active, create.name, create.limit, create.activeSlots,
                         create.deniedSlots, create.slotDecayPerSecond])
-        guard let stored = try read(db, id: id, now: now) else { throw PrefectServerUnavailable(description: "created limit unreadable") }
-        return stored
+        return Stored(
+            id: id, created: stamp, updated: stamp, active: create.active, name: create.name, limit: create.limit,
+            activeSlots: create.activeSlots, deniedSlots: create.deniedSlots, slotDecayPerSecond: create.slotDecayPerSecond,
+            avgSlotOccupancySeconds: initialOccupancySeconds)
     }
+
+    /// The column default of `avg_slot_occupancy_seconds` (Prefect's ORM default).
+    static let initialOccupancySeconds = 2.0
 
     static func read(_ db: Database, id: UUID, now: Date?) throws -> Stored? {
         try Row.fetchOne(db, sql: "SELECT \(columns(now: now)) FROM concurrency_limit_v2 WHERE id = ?", arguments: [id.prefectString])
@@ -131,6 +136,6 @@ enum GlobalConcurrencyLimitStore {
         return Stored(
             id: id, created: row["created"], updated: row["updated"], active: row["active"] ?? true, name: name,
             limit: row["limit"] ?? 0, activeSlots: row["decayed"] ?? 0, deniedSlots: row["denied_slots"] ?? 0,
-            slotDecayPerSecond: row["slot_decay_per_second"] ?? 0, avgSlotOccupancySeconds: row["avg_slot_occupancy_seconds"] ?? 2)
+            slotDecayPerSecond: row["slot_decay_per_second"] ?? 0, avgSlotOccupancySeconds: row["avg_slot_occupancy_seconds"] ?? initialOccupancySeconds)
     }
 }

@@ -63,20 +63,25 @@ struct RunQuery {
     func taskRunCondition() -> SQLCondition? {
         var parts = SQLConditionList()
         parts.add(taskRuns?.sqlCondition())
-        if flows != nil || flowRuns != nil || deployments != nil {
-            var inner = SQLConditionList()
-            inner.add(SQLCondition(sql: "flow_run.id = task_run.flow_run_id"))
-            inner.add(flowRuns?.sqlCondition())
-            inner.add(deploymentOf("flow_run.deployment_id"))
-            if let flows {
-                var flowParts = SQLConditionList()
-                flowParts.add(SQLCondition(sql: "flow.id = flow_run.flow_id"))
-                flowParts.add(flows.sqlCondition())
-                inner.add(SQLConditionList.exists("flow", flowParts))
-            }
-            parts.add(SQLConditionList.exists("flow_run", inner))
-        }
+        parts.add(flowRunOf("task_run.flow_run_id"))
         return parts.combined(.and)
+    }
+
+    /// The flow run `column` names matches the flow-run, flow and deployment filters (an
+    /// `EXISTS` on `flow_run`); nil without those filters. Task runs and artifacts join this way.
+    func flowRunOf(_ column: String) -> SQLCondition? {
+        guard flows != nil || flowRuns != nil || deployments != nil else { return nil }
+        var inner = SQLConditionList()
+        inner.add(SQLCondition(sql: "flow_run.id = \(column)"))
+        inner.add(flowRuns?.sqlCondition())
+        inner.add(deploymentOf("flow_run.deployment_id"))
+        if let flows {
+            var flowParts = SQLConditionList()
+            flowParts.add(SQLCondition(sql: "flow.id = flow_run.flow_id"))
+            flowParts.add(flows.sqlCondition())
+            inner.add(SQLConditionList.exists("flow", flowParts))
+        }
+        return SQLConditionList.exists("flow_run", inner)
     }
 
     /// The deployment `column` names matches the deployment filter.
