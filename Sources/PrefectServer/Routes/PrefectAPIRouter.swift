@@ -31,6 +31,9 @@ enum PrefectAPIRouter {
         ConcurrencyLimitRoutes.register(on: api, env)
         AdminStorageRoutes.register(on: api, env)
         ArtifactRoutes.register(on: api, env)
+        BlockTypeRoutes.register(on: api, env)
+        BlockSchemaRoutes.register(on: api, env)
+        BlockDocumentRoutes.register(on: api, env)
         return router
     }
 }

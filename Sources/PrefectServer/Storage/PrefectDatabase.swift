@@ -16,7 +16,8 @@ final class PrefectDatabase: Sendable {
         self.path = path
     }
 
-    /// Opens (creating if needed) and migrates the database at `path`.
+    /// Opens (creating if needed) and migrates the database at `path`, and registers the block
+    /// types and schemas every Prefect server has (``SystemBlockRegistration``).
     ///
     /// - Throws: ``PrefectServerError`` when the file cannot be opened or was written by a newer
     ///   schema version than this build knows; such a database is left untouched.
@@ -43,9 +44,13 @@ final class PrefectDatabase: Sendable {
         }
         do {
             try StorageMigrations.apply(to: pool, path: path)
-        } catch {
+            try pool.write { try SystemBlockRegistration.register($0, now: Date()) }
+        } catch let error as PrefectServerError {
             try? pool.close()
             throw error
+        } catch {
+            try? pool.close()
+            throw PrefectServerError.databaseUnavailable(path: path, reason: "cannot register the system blocks: \(error)")
         }
         return PrefectDatabase(pool: pool, path: path)
     }

@@ -35,6 +35,7 @@ enum StorageMigrations {
         migrator.registerMigration("v8-lease-holders", migrate: addLeaseCreationAndHolderIndex)
         migrator.registerMigration("v9-configuration", migrate: createConfigurationTable)
         migrator.registerMigration("v10-artifacts", migrate: createArtifactTables)
+        migrator.registerMigration("v11-blocks", migrate: createBlockTables)
         return migrator
     }
 

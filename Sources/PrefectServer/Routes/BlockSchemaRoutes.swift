@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import Hummingbird
+import PrefectSchemas
+
+/// `/block_schemas` (Prefect's `api/block_schemas.py`) and `/block_capabilities`
+/// (`api/block_capabilities.py`): schemas by id and checksum, newest first.
+enum BlockSchemaRoutes {
+    static func register(on api: RouterGroup<PrefectRequestContext>, _ env: RouteEnvironment) {
+        let schemas = api.group("block_schemas")
+
+        schemas.post("/") { request, _ -> Response in
+            let clock = RequestClock(request)
+            let create = try await BlockBodies.blockSchemaCreate(from: request)
+            let (schema, existed) = try await env.write { db -> (BlockSchema, Bool) in
+                guard try BlockTypeStore.read(db, id: create.blockTypeID) != nil else {
+                    throw APIError.notFound("Block type \(create.blockTypeID.prefectString) not found.")
+                }
+                let checksum = BlockSchemaChecksum.checksum(create.fields)
+                if let existing = try BlockSchemaStore.read(db, checksum: checksum, version: create.version) {
+                    return (try BlockSchemaAssembly.schema(db, existing), true)
+                }
+                do {
+                    let stored = try BlockSchemaStore.create(
+                        db, fields: create.fields, blockTypeID: create.blockTypeID, capabilities: create.capabilities,
+                        version: create.version, now: clock.now)
+                    return (try BlockSchemaAssembly.schema(db, stored), false)
+                } catch BlockSchemaCreationError.missingBlockType(let detail) {
+                    throw APIError.detail(.conflict, detail)
+                } catch BlockSchemaCreationError.missingDefinition(let detail) {
+                    throw APIError.detail(.badRequest, detail)
+                }
+            }
+            return JSONResponse.make(schema, status: existed ? .ok : .created)
+        }
+
+        schemas.delete(":id") { _, context -> Response in
+            let id = try context.uuid("id")
+            try await env.write { db in
+                guard let stored = try BlockSchemaStore.read(db, id: id) else { throw notFound }
+                if try BlockTypeStore.read(db, id: stored.blockTypeID)?.isProtected == true {
+                    throw APIError.detail(.forbidden, "Block schemas for protected block types cannot be deleted.")
+                }
+                let storage = try ConfigurationStore.read(db, key: ConfigurationStore.defaultResultStorageKey)
+                let storageID = storage?["default_result_storage_block_id"]?.stringValue.flatMap(UUID.init(uuidString:))
+                let usedForStorage = try storageID.map {
+                    try Bool.fetchOne(
+                        db, sql: "SELECT EXISTS (SELECT 1 FROM block_document WHERE id = ? AND block_schema_id = ?)",
+                        arguments: [$0.prefectString, id.prefectString]) ?? false
+                } ?? false
+                _ = try BlockSchemaStore.delete(db, id: id)
+                if usedForStorage { try ConfigurationStore.delete(db, key: ConfigurationStore.defaultResultStorageKey) }
+            }
+            return JSONResponse.noContent()
+        }
+
+        schemas.post("filter") { request, _ -> Response in
+            let body = try await APIBody.decodeFilter(BlockSchemaFilterBody.self, from: request)
+            let page = try Paging.page(limit: body.limit, offset: body.offset)
+            return JSONResponse.make(try await env.read { db in
+                try BlockSchemaStore.filter(db, body.blockSchemas?.sqlCondition(), page: page).map { try BlockSchemaAssembly.schema(db, $0) }
+            })
+        }
+
+        schemas.get(":id") { _, context -> Response in
+            let id = try context.uuid("id")
+            return JSONResponse.make(try await env.read { db in
+                guard let stored = try BlockSchemaStore.read(db, id: id) else { throw notFound }
+                return try BlockSchemaAssembly.schema(db, stored)
+            })
+        }
+
+        schemas.get("checksum/:checksum") { request, context -> Response in
+            let checksum = try context.string("checksum")
+            let version = request.uri.queryParameters.get("version")
+            return JSONResponse.make(try await env.read { db in
+                guard let stored = try BlockSchemaStore.read(db, checksum: checksum, version: version) else { throw notFound }
+                return try BlockSchemaAssembly.schema(db, stored)
+            })
+        }
+
+        api.get("block_capabilities/") { _, _ -> Response in
+            JSONResponse.make(try await env.read { try BlockSchemaStore.capabilities($0) })
+        }
+    }
+
+    static let notFound = APIError.notFound("Block schema not found")
+}

@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import PrefectSchemas
+
+/// The block types and schemas every Prefect server has (Prefect's
+/// `models/block_registration.py` `run_block_auto_registration`), registered when the
+/// database opens: types by slug (an existing one gets the current descriptions), schemas by
+/// checksum and version (an existing one is left), from ``SystemBlocks``.
+enum SystemBlockRegistration {
+    struct Catalog: Decodable, Sendable {
+        var blockTypes: [TypeEntry]
+        var blockSchemas: [SchemaEntry]
+
+        enum CodingKeys: String, CodingKey {
+            case blockTypes = "block_types"
+            case blockSchemas = "block_schemas"
+        }
+    }
+
+    struct TypeEntry: Decodable, Sendable {
+        var name: String
+        var slug: String
+        var logoURL: String?
+        var documentationURL: String?
+        var description: String?
+        var codeExample: String?
+        var isProtected: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case name, slug, description
+            case logoURL = "logo_url"
+            case documentationURL = "documentation_url"
+            case codeExample = "code_example"
+            case isProtected = "is_protected"
+        }
+    }
+
+    struct SchemaEntry: Decodable, Sendable {
+        var blockTypeSlug: String
+        /// The checksum Prefect computed, which registration must reproduce.
+        var checksum: String
+        var fields: [String: JSONValue]
+        var capabilities: [String]
+        var version: String
+
+        enum CodingKeys: String, CodingKey {
+            case checksum, fields, capabilities, version
+            case blockTypeSlug = "block_type_slug"
+        }
+    }
+
+    static func catalog() throws -> Catalog {
+        try PrefectJSON.decode(Catalog.self, from: Data(SystemBlocks.json.utf8))
+    }
+
+    /// Registers the catalog's types and schemas; only the protected ones (Secret, Webhook,
+    /// Local File System: `_install_protected_system_blocks`) when `protectedOnly`.
+    static func register(_ db: Database, now: Date, protectedOnly: Bool = false) throws {
+        let catalog = try catalog()
+        var typeIDs: [String: UUID] = [:]
+        for entry in catalog.blockTypes where entry.isProtected || !protectedOnly {
+            typeIDs[entry.slug] = try registerType(db, entry, now: now)
+        }
+        // Stored as Prefect stored them when it registered them from its block classes: under
+        // the checksum it computed then (8 of the 64 hash to another value as the API returns
+        // them, in Prefect too), with the definitions that are not nested block schemas (those
+        // are rebuilt on read), linked to their nested schemas once all exist.
+        var inserted: [(BlockSchemaStore.Stored, [String: JSONValue])] = []
+        for entry in catalog.blockSchemas {
+            guard let typeID = typeIDs[entry.blockTypeSlug] else { continue }
+            if try BlockSchemaStore.read(db, checksum: entry.checksum, version: entry.version) != nil { continue }
+            var fields = entry.fields
+            let references = fields.removeValue(forKey: "block_schema_references")?.objectValue ?? [:]
+            let definitions = (fields["definitions"]?.objectValue ?? [:]).filter { ($0.value["block_type_slug"] ?? .null) == .null }
+            if definitions.isEmpty {
+                fields.removeValue(forKey: "definitions")
+            } else {
+                fields["definitions"] = .object(definitions)
+            }
+            let stored = try BlockSchemaStore.insertStored(
+                db, fields: fields, checksum: entry.checksum, blockTypeID: typeID, capabilities: entry.capabilities,
+                version: entry.version, now: now)
+            inserted.append((stored, references))
+        }
+        for (parent, references) in inserted {
+            for (name, value) in references.sorted(by: { $0.key < $1.key }) {
+                for reference in value.arrayValue ?? [value] {
+                    let checksum = reference["block_schema_checksum"]?.stringValue ?? ""
+                    guard let nested = try BlockSchemaStore.read(db, checksum: checksum, version: nil) else { continue }
+                    try BlockSchemaStore.link(db, parent: parent.id, reference: nested.id, name: name, now: now)
+                }
+            }
+        }
+    }
+
+    /// `register_block_type`: insert, or refresh the descriptive members of the existing type.
+    private static func registerType(_ db: Database, _ entry: TypeEntry, now: Date) throws -> UUID {
+        if let existing = try BlockTypeStore.read(db, slug: entry.slug) {
+            let changes: BlockTypeStore.Changes = [
+                ("logo_url", entry.logoURL), ("documentation_url", entry.documentationURL),
+                ("description", entry.description), ("code_example", entry.codeExample),
+            ]
+            let unchanged = existing.logoURL == entry.logoURL && existing.documentationURL == entry.documentationURL
+                && existing.description == entry.description && existing.codeExample == entry.codeExample
+                && existing.isProtected == entry.isProtected
+            if !unchanged {
+                _ = try BlockTypeStore.update(db, id: existing.id, changes, now: now)
+                if entry.isProtected {
+                    try db.execute(sql: "UPDATE block_type SET is_protected = 1 WHERE id = ?", arguments: [existing.id.prefectString])
+                }
+            }
+            return existing.id
+        }
+        return try BlockTypeStore.create(
+            db,
+            BlockTypeStore.Create(
+                name: entry.name, slug: entry.slug, logoURL: entry.logoURL, documentationURL: entry.documentationURL,
+                description: entry.description, codeExample: entry.codeExample, isProtected: entry.isProtected),
+            now: now
+        ).id
+    }
+}
