@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Server settings and Cloud-only features on every server")
 struct ServerSettingsIntegrationTests {
-    @Test("default result storage: unset on a new server, cleared, refused for a block document that does not exist",
+    @Test("default result storage: unset on a new server, cleared, refused for a missing or unsuitable block, set to a file system",
           arguments: ServerUnderTest.available)
     func defaultResultStorage(server: ServerUnderTest) async throws {
         try await IntegrationServer.withClient(server) { client in
@@ -18,6 +18,36 @@ struct ServerSettingsIntegrationTests {
                 #expect(error.detail == "Block document \(missing.prefectString) not found.")
             }
             #expect(try await client.readServerDefaultResultStorage().defaultResultStorageBlockID == nil)
+
+            // A file-system block becomes it, a Secret cannot, deleting the block clears it.
+            let fileSystem = try await client.readBlockTypeBySlug("local-file-system")
+            let fileSchema = try #require(try await client.getMostRecentBlockSchemaForBlockType(blockTypeID: fileSystem.id))
+            #expect(fileSchema.capabilities.contains("write-path"))
+            let storage = try await client.createBlockDocument(BlockDocumentCreate(
+                name: IntegrationServer.uniqueName("results"), data: ["basepath": "/tmp/swift-results"],
+                blockSchemaID: fileSchema.id, blockTypeID: fileSystem.id))
+            let set = try await client.updateServerDefaultResultStorage(defaultResultStorageBlockID: storage.id)
+            #expect(set.defaultResultStorageBlockID == storage.id)
+            #expect(try await client.readServerDefaultResultStorage().defaultResultStorageBlockID == storage.id)
+
+            let secretType = try await client.readBlockTypeBySlug("secret")
+            let secretSchema = try #require(try await client.getMostRecentBlockSchemaForBlockType(blockTypeID: secretType.id))
+            let secret = try await client.createBlockDocument(BlockDocumentCreate(
+                name: IntegrationServer.uniqueName("not-storage"), data: ["value": "x"], blockSchemaID: secretSchema.id,
+                blockTypeID: secretType.id))
+            do {
+                _ = try await client.updateServerDefaultResultStorage(defaultResultStorageBlockID: secret.id)
+                Issue.record("a Secret became the result storage")
+            } catch let error as PrefectHTTPStatusError {
+                #expect(error.statusCode == 422)
+                #expect(error.detail?.stringValue == "Block document \(secret.id.prefectString) cannot be used for result storage.")
+            }
+            #expect(try await client.readServerDefaultResultStorage().defaultResultStorageBlockID == storage.id)
+
+            try await client.deleteBlockDocument(blockDocumentID: storage.id)
+            #expect(try await client.readServerDefaultResultStorage().defaultResultStorageBlockID == nil,
+                    "deleting the storage block clears the setting")
+            try await client.deleteBlockDocument(blockDocumentID: secret.id)
         }
     }
 

@@ -890,6 +890,985 @@ enum OpenAPIDocument {
     "title": "ArtifactUpdate",
     "type": "object"
    },
+   "BlockDocument": {
+    "description": "An ORM representation of a block document.",
+    "properties": {
+     "block_document_references": {
+      "additionalProperties": {
+       "additionalProperties": true,
+       "type": "object"
+      },
+      "description": "Record of the block document's references",
+      "title": "Block Document References",
+      "type": "object"
+     },
+     "block_schema": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockSchema"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The associated block schema"
+     },
+     "block_schema_id": {
+      "description": "A block schema ID",
+      "format": "uuid",
+      "title": "Block Schema Id",
+      "type": "string"
+     },
+     "block_type": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockType"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The associated block type"
+     },
+     "block_type_id": {
+      "description": "A block type ID",
+      "format": "uuid",
+      "title": "Block Type Id",
+      "type": "string"
+     },
+     "block_type_name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The associated block type's name",
+      "title": "Block Type Name"
+     },
+     "created": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Created"
+     },
+     "data": {
+      "additionalProperties": true,
+      "description": "The block document's data",
+      "title": "Data",
+      "type": "object"
+     },
+     "id": {
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "is_anonymous": {
+      "default": false,
+      "description": "Whether the block is anonymous (anonymous blocks are usually created by Prefect automatically)",
+      "title": "Is Anonymous",
+      "type": "boolean"
+     },
+     "name": {
+      "anyOf": [
+       {
+        "pattern": "^[^/%&><]+$",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The block document's name. Not required for anonymous block documents.",
+      "title": "Name"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     }
+    },
+    "required": [
+     "block_schema_id",
+     "block_type_id",
+     "id",
+     "created",
+     "updated"
+    ],
+    "title": "BlockDocument",
+    "type": "object"
+   },
+   "BlockDocumentCreate": {
+    "additionalProperties": false,
+    "description": "Data used by the Prefect REST API to create a block document.",
+    "properties": {
+     "block_schema_id": {
+      "description": "A block schema ID",
+      "format": "uuid",
+      "title": "Block Schema Id",
+      "type": "string"
+     },
+     "block_type_id": {
+      "description": "A block type ID",
+      "format": "uuid",
+      "title": "Block Type Id",
+      "type": "string"
+     },
+     "data": {
+      "additionalProperties": true,
+      "description": "The block document's data",
+      "title": "Data",
+      "type": "object"
+     },
+     "is_anonymous": {
+      "default": false,
+      "description": "Whether the block is anonymous (anonymous blocks are usually created by Prefect automatically)",
+      "title": "Is Anonymous",
+      "type": "boolean"
+     },
+     "name": {
+      "anyOf": [
+       {
+        "pattern": "^[^/%&><]+$",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The block document's name. Not required for anonymous block documents.",
+      "title": "Name"
+     }
+    },
+    "required": [
+     "block_schema_id",
+     "block_type_id"
+    ],
+    "title": "BlockDocumentCreate",
+    "type": "object"
+   },
+   "BlockDocumentFilter": {
+    "additionalProperties": false,
+    "description": "Filter BlockDocuments. Only BlockDocuments matching all criteria will be returned",
+    "properties": {
+     "block_type_id": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockDocumentFilterBlockTypeId"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `BlockDocument.block_type_id`"
+     },
+     "id": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockDocumentFilterId"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `BlockDocument.id`"
+     },
+     "is_anonymous": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockDocumentFilterIsAnonymous"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "default": {
+       "eq_": false
+      },
+      "description": "Filter criteria for `BlockDocument.is_anonymous`. Defaults to excluding anonymous blocks."
+     },
+     "name": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockDocumentFilterName"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `BlockDocument.name`"
+     },
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "default": "and_",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+     }
+    },
+    "title": "BlockDocumentFilter",
+    "type": "object"
+   },
+   "BlockDocumentFilterBlockTypeId": {
+    "additionalProperties": false,
+    "description": "Filter by `BlockDocument.block_type_id`.",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "format": "uuid",
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of block type ids to include",
+      "title": "Any"
+     }
+    },
+    "title": "BlockDocumentFilterBlockTypeId",
+    "type": "object"
+   },
+   "BlockDocumentFilterId": {
+    "additionalProperties": false,
+    "description": "Filter by `BlockDocument.id`.",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "format": "uuid",
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of block ids to include",
+      "title": "Any"
+     }
+    },
+    "title": "BlockDocumentFilterId",
+    "type": "object"
+   },
+   "BlockDocumentFilterIsAnonymous": {
+    "additionalProperties": false,
+    "description": "Filter by `BlockDocument.is_anonymous`.",
+    "properties": {
+     "eq_": {
+      "anyOf": [
+       {
+        "type": "boolean"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter block documents for only those that are or are not anonymous.",
+      "title": "Eq"
+     }
+    },
+    "title": "BlockDocumentFilterIsAnonymous",
+    "type": "object"
+   },
+   "BlockDocumentFilterName": {
+    "additionalProperties": false,
+    "description": "Filter by `BlockDocument.name`.",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of block names to include",
+      "title": "Any"
+     },
+     "like_": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A string to match block names against. This can include SQL wildcard characters like `%` and `_`.",
+      "examples": [
+       "my-block%"
+      ],
+      "title": "Like"
+     }
+    },
+    "title": "BlockDocumentFilterName",
+    "type": "object"
+   },
+   "BlockDocumentSort": {
+    "description": "Defines block document sorting options.",
+    "enum": [
+     "NAME_DESC",
+     "NAME_ASC",
+     "BLOCK_TYPE_AND_NAME_ASC"
+    ],
+    "title": "BlockDocumentSort",
+    "type": "string"
+   },
+   "BlockDocumentUpdate": {
+    "additionalProperties": false,
+    "description": "Data used by the Prefect REST API to update a block document.",
+    "properties": {
+     "block_schema_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A block schema ID",
+      "title": "Block Schema Id"
+     },
+     "data": {
+      "additionalProperties": true,
+      "description": "The block document's data",
+      "title": "Data",
+      "type": "object"
+     },
+     "merge_existing_data": {
+      "default": true,
+      "title": "Merge Existing Data",
+      "type": "boolean"
+     }
+    },
+    "title": "BlockDocumentUpdate",
+    "type": "object"
+   },
+   "BlockSchema": {
+    "description": "An ORM representation of a block schema.",
+    "properties": {
+     "block_type": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockType"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The associated block type"
+     },
+     "block_type_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A block type ID",
+      "title": "Block Type Id"
+     },
+     "capabilities": {
+      "description": "A list of Block capabilities",
+      "items": {
+       "type": "string"
+      },
+      "title": "Capabilities",
+      "type": "array"
+     },
+     "checksum": {
+      "description": "The block schema's unique checksum",
+      "title": "Checksum",
+      "type": "string"
+     },
+     "created": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Created"
+     },
+     "fields": {
+      "additionalProperties": true,
+      "description": "The block schema's field schema",
+      "title": "Fields",
+      "type": "object"
+     },
+     "id": {
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     },
+     "version": {
+      "default": "non-versioned",
+      "description": "Human readable identifier for the block schema",
+      "title": "Version",
+      "type": "string"
+     }
+    },
+    "required": [
+     "checksum",
+     "block_type_id",
+     "id",
+     "created",
+     "updated"
+    ],
+    "title": "BlockSchema",
+    "type": "object"
+   },
+   "BlockSchemaCreate": {
+    "additionalProperties": false,
+    "description": "Data used by the Prefect REST API to create a block schema.",
+    "properties": {
+     "block_type_id": {
+      "description": "A block type ID",
+      "format": "uuid",
+      "title": "Block Type Id",
+      "type": "string"
+     },
+     "capabilities": {
+      "description": "A list of Block capabilities",
+      "items": {
+       "type": "string"
+      },
+      "title": "Capabilities",
+      "type": "array"
+     },
+     "fields": {
+      "additionalProperties": true,
+      "description": "The block schema's field schema",
+      "title": "Fields",
+      "type": "object"
+     },
+     "version": {
+      "default": "non-versioned",
+      "description": "Human readable identifier for the block schema",
+      "title": "Version",
+      "type": "string"
+     }
+    },
+    "required": [
+     "block_type_id"
+    ],
+    "title": "BlockSchemaCreate",
+    "type": "object"
+   },
+   "BlockSchemaFilter": {
+    "additionalProperties": false,
+    "description": "Filter BlockSchemas",
+    "properties": {
+     "block_capabilities": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockSchemaFilterCapabilities"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `BlockSchema.capabilities`"
+     },
+     "block_type_id": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockSchemaFilterBlockTypeId"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `BlockSchema.block_type_id`"
+     },
+     "id": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockSchemaFilterId"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `BlockSchema.id`"
+     },
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "default": "and_",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+     },
+     "version": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockSchemaFilterVersion"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `BlockSchema.version`"
+     }
+    },
+    "title": "BlockSchemaFilter",
+    "type": "object"
+   },
+   "BlockSchemaFilterBlockTypeId": {
+    "additionalProperties": false,
+    "description": "Filter by `BlockSchema.block_type_id`.",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "format": "uuid",
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of block type ids to include",
+      "title": "Any"
+     }
+    },
+    "title": "BlockSchemaFilterBlockTypeId",
+    "type": "object"
+   },
+   "BlockSchemaFilterCapabilities": {
+    "additionalProperties": false,
+    "description": "Filter by `BlockSchema.capabilities`",
+    "properties": {
+     "all_": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of block capabilities. Block entities will be returned only if an associated block schema has a superset of the defined capabilities.",
+      "examples": [
+       [
+        "write-storage",
+        "read-storage"
+       ]
+      ],
+      "title": "All"
+     }
+    },
+    "title": "BlockSchemaFilterCapabilities",
+    "type": "object"
+   },
+   "BlockSchemaFilterId": {
+    "additionalProperties": false,
+    "description": "Filter by BlockSchema.id",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "format": "uuid",
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of IDs to include",
+      "title": "Any"
+     }
+    },
+    "title": "BlockSchemaFilterId",
+    "type": "object"
+   },
+   "BlockSchemaFilterVersion": {
+    "additionalProperties": false,
+    "description": "Filter by `BlockSchema.capabilities`",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of block schema versions.",
+      "examples": [
+       [
+        "2.0.0",
+        "2.1.0"
+       ]
+      ],
+      "title": "Any"
+     }
+    },
+    "title": "BlockSchemaFilterVersion",
+    "type": "object"
+   },
+   "BlockType": {
+    "description": "An ORM representation of a block type",
+    "properties": {
+     "code_example": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A code snippet demonstrating use of the corresponding block",
+      "title": "Code Example"
+     },
+     "created": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Created"
+     },
+     "description": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A short blurb about the corresponding block's intended use",
+      "title": "Description"
+     },
+     "documentation_url": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Web URL for the block type's documentation",
+      "title": "Documentation Url"
+     },
+     "id": {
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "is_protected": {
+      "default": false,
+      "description": "Protected block types cannot be modified via API.",
+      "title": "Is Protected",
+      "type": "boolean"
+     },
+     "logo_url": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Web URL for the block type's logo",
+      "title": "Logo Url"
+     },
+     "name": {
+      "description": "A block type's name",
+      "pattern": "^[^/%&><]+$",
+      "title": "Name",
+      "type": "string"
+     },
+     "slug": {
+      "description": "A block type's slug",
+      "title": "Slug",
+      "type": "string"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     }
+    },
+    "required": [
+     "name",
+     "slug",
+     "id",
+     "created",
+     "updated"
+    ],
+    "title": "BlockType",
+    "type": "object"
+   },
+   "BlockTypeCreate": {
+    "additionalProperties": false,
+    "description": "Data used by the Prefect REST API to create a block type.",
+    "properties": {
+     "code_example": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A code snippet demonstrating use of the corresponding block",
+      "title": "Code Example"
+     },
+     "description": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A short blurb about the corresponding block's intended use",
+      "title": "Description"
+     },
+     "documentation_url": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Web URL for the block type's documentation",
+      "title": "Documentation Url"
+     },
+     "logo_url": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Web URL for the block type's logo",
+      "title": "Logo Url"
+     },
+     "name": {
+      "description": "A block type's name",
+      "pattern": "^[^/%&><]+$",
+      "title": "Name",
+      "type": "string"
+     },
+     "slug": {
+      "description": "A block type's slug",
+      "title": "Slug",
+      "type": "string"
+     }
+    },
+    "required": [
+     "name",
+     "slug"
+    ],
+    "title": "BlockTypeCreate",
+    "type": "object"
+   },
+   "BlockTypeFilter": {
+    "additionalProperties": false,
+    "description": "Filter BlockTypes",
+    "properties": {
+     "name": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockTypeFilterName"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `BlockType.name`"
+     },
+     "slug": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockTypeFilterSlug"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `BlockType.slug`"
+     }
+    },
+    "title": "BlockTypeFilter",
+    "type": "object"
+   },
+   "BlockTypeFilterName": {
+    "additionalProperties": false,
+    "description": "Filter by `BlockType.name`",
+    "properties": {
+     "like_": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A case-insensitive partial match. For example,  passing 'marvin' will match 'marvin', 'sad-Marvin', and 'marvin-robot'.",
+      "examples": [
+       "marvin"
+      ],
+      "title": "Like"
+     }
+    },
+    "title": "BlockTypeFilterName",
+    "type": "object"
+   },
+   "BlockTypeFilterSlug": {
+    "additionalProperties": false,
+    "description": "Filter by `BlockType.slug`",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of slugs to match",
+      "title": "Any"
+     }
+    },
+    "title": "BlockTypeFilterSlug",
+    "type": "object"
+   },
+   "BlockTypeUpdate": {
+    "additionalProperties": false,
+    "description": "Data used by the Prefect REST API to update a block type.",
+    "properties": {
+     "code_example": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Code Example"
+     },
+     "description": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Description"
+     },
+     "documentation_url": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Documentation Url"
+     },
+     "logo_url": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Logo Url"
+     }
+    },
+    "title": "BlockTypeUpdate",
+    "type": "object"
+   },
    "Body_bulk_decrement_active_slots_v2_concurrency_limits_decrement_post": {
     "properties": {
      "create_if_missing": {
@@ -1084,6 +2063,42 @@ enum OpenAPIDocument {
      }
     },
     "title": "Body_count_artifacts_artifacts_count_post",
+    "type": "object"
+   },
+   "Body_count_block_documents_block_documents_count_post": {
+    "properties": {
+     "block_documents": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockDocumentFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "block_schemas": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockSchemaFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "block_types": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockTypeFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     }
+    },
+    "title": "Body_count_block_documents_block_documents_count_post",
     "type": "object"
    },
    "Body_count_deployments_deployments_count_post": {
@@ -1612,6 +2627,134 @@ enum OpenAPIDocument {
      }
     },
     "title": "Body_read_artifacts_artifacts_filter_post",
+    "type": "object"
+   },
+   "Body_read_block_documents_block_documents_filter_post": {
+    "properties": {
+     "block_documents": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockDocumentFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "block_schemas": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockSchemaFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "block_types": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockTypeFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "include_secrets": {
+      "default": false,
+      "description": "Whether to include sensitive values in the block document.",
+      "title": "Include Secrets",
+      "type": "boolean"
+     },
+     "limit": {
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
+      "title": "Limit",
+      "type": "integer"
+     },
+     "offset": {
+      "default": 0,
+      "minimum": 0.0,
+      "title": "Offset",
+      "type": "integer"
+     },
+     "sort": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockDocumentSort"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "default": "NAME_ASC"
+     }
+    },
+    "title": "Body_read_block_documents_block_documents_filter_post",
+    "type": "object"
+   },
+   "Body_read_block_schemas_block_schemas_filter_post": {
+    "properties": {
+     "block_schemas": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockSchemaFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "limit": {
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
+      "title": "Limit",
+      "type": "integer"
+     },
+     "offset": {
+      "default": 0,
+      "minimum": 0.0,
+      "title": "Offset",
+      "type": "integer"
+     }
+    },
+    "title": "Body_read_block_schemas_block_schemas_filter_post",
+    "type": "object"
+   },
+   "Body_read_block_types_block_types_filter_post": {
+    "properties": {
+     "block_schemas": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockSchemaFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "block_types": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockTypeFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "limit": {
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
+      "title": "Limit",
+      "type": "integer"
+     },
+     "offset": {
+      "default": 0,
+      "minimum": 0.0,
+      "title": "Offset",
+      "type": "integer"
+     }
+    },
+    "title": "Body_read_block_types_block_types_filter_post",
     "type": "object"
    },
    "Body_read_concurrency_limits_concurrency_limits_filter_post": {
@@ -12059,6 +13202,1170 @@ enum OpenAPIDocument {
     "summary": "Read Latest Artifact",
     "tags": [
      "Artifacts"
+    ]
+   }
+  },
+  "/block_capabilities/": {
+   "get": {
+    "description": "Get available block capabilities.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/blocks.",
+    "operationId": "read_available_block_capabilities_block_capabilities__get",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "type": "string"
+         },
+         "title": "Response Read Available Block Capabilities Block Capabilities  Get",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Available Block Capabilities",
+    "tags": [
+     "Block capabilities"
+    ]
+   }
+  },
+  "/block_documents/": {
+   "post": {
+    "description": "Create a new block document.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/blocks.",
+    "operationId": "create_block_document_block_documents__post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/BlockDocumentCreate"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockDocument"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Create Block Document",
+    "tags": [
+     "Block documents"
+    ]
+   }
+  },
+  "/block_documents/count": {
+   "post": {
+    "description": "Count block documents.",
+    "operationId": "count_block_documents_block_documents_count_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_block_documents_block_documents_count_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "title": "Response Count Block Documents Block Documents Count Post",
+         "type": "integer"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Count Block Documents",
+    "tags": [
+     "Block documents"
+    ]
+   }
+  },
+  "/block_documents/filter": {
+   "post": {
+    "description": "Query for block documents.",
+    "operationId": "read_block_documents_block_documents_filter_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_block_documents_block_documents_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/BlockDocument"
+         },
+         "title": "Response Read Block Documents Block Documents Filter Post",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Block Documents",
+    "tags": [
+     "Block documents"
+    ]
+   }
+  },
+  "/block_documents/{id}": {
+   "delete": {
+    "operationId": "delete_block_document_block_documents__id__delete",
+    "parameters": [
+     {
+      "description": "The block document id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The block document id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Delete Block Document",
+    "tags": [
+     "Block documents"
+    ]
+   },
+   "get": {
+    "operationId": "read_block_document_by_id_block_documents__id__get",
+    "parameters": [
+     {
+      "description": "The block document id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The block document id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "description": "Whether to include sensitive values in the block document.",
+      "in": "query",
+      "name": "include_secrets",
+      "required": false,
+      "schema": {
+       "default": false,
+       "description": "Whether to include sensitive values in the block document.",
+       "title": "Include Secrets",
+       "type": "boolean"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockDocument"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Block Document By Id",
+    "tags": [
+     "Block documents"
+    ]
+   },
+   "patch": {
+    "operationId": "update_block_document_data_block_documents__id__patch",
+    "parameters": [
+     {
+      "description": "The block document id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The block document id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/BlockDocumentUpdate"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Update Block Document Data",
+    "tags": [
+     "Block documents"
+    ]
+   }
+  },
+  "/block_schemas/": {
+   "post": {
+    "description": "Create a block schema.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/blocks.",
+    "operationId": "create_block_schema_block_schemas__post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/BlockSchemaCreate"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockSchema"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Create Block Schema",
+    "tags": [
+     "Block schemas"
+    ]
+   }
+  },
+  "/block_schemas/checksum/{checksum}": {
+   "get": {
+    "operationId": "read_block_schema_by_checksum_block_schemas_checksum__checksum__get",
+    "parameters": [
+     {
+      "description": "The block schema checksum",
+      "in": "path",
+      "name": "checksum",
+      "required": true,
+      "schema": {
+       "description": "The block schema checksum",
+       "title": "Checksum",
+       "type": "string"
+      }
+     },
+     {
+      "description": "Version of block schema. If not provided the most recently created block schema with the matching checksum will be returned.",
+      "in": "query",
+      "name": "version",
+      "required": false,
+      "schema": {
+       "anyOf": [
+        {
+         "type": "string"
+        },
+        {
+         "type": "null"
+        }
+       ],
+       "description": "Version of block schema. If not provided the most recently created block schema with the matching checksum will be returned.",
+       "title": "Version"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockSchema"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Block Schema By Checksum",
+    "tags": [
+     "Block schemas"
+    ]
+   }
+  },
+  "/block_schemas/filter": {
+   "post": {
+    "description": "Read all block schemas, optionally filtered by type",
+    "operationId": "read_block_schemas_block_schemas_filter_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_block_schemas_block_schemas_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/BlockSchema"
+         },
+         "title": "Response Read Block Schemas Block Schemas Filter Post",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Block Schemas",
+    "tags": [
+     "Block schemas"
+    ]
+   }
+  },
+  "/block_schemas/{id}": {
+   "delete": {
+    "description": "Delete a block schema by id.",
+    "operationId": "delete_block_schema_block_schemas__id__delete",
+    "parameters": [
+     {
+      "description": "The block schema id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The block schema id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Delete Block Schema",
+    "tags": [
+     "Block schemas"
+    ]
+   },
+   "get": {
+    "description": "Get a block schema by id.",
+    "operationId": "read_block_schema_by_id_block_schemas__id__get",
+    "parameters": [
+     {
+      "description": "The block schema id",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The block schema id",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockSchema"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Block Schema By Id",
+    "tags": [
+     "Block schemas"
+    ]
+   }
+  },
+  "/block_types/": {
+   "post": {
+    "description": "Create a new block type.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/blocks.",
+    "operationId": "create_block_type_block_types__post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/BlockTypeCreate"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockType"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Create Block Type",
+    "tags": [
+     "Block types"
+    ]
+   }
+  },
+  "/block_types/filter": {
+   "post": {
+    "description": "Gets all block types. Optionally limit return with limit and offset.",
+    "operationId": "read_block_types_block_types_filter_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_block_types_block_types_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/BlockType"
+         },
+         "title": "Response Read Block Types Block Types Filter Post",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Block Types",
+    "tags": [
+     "Block types"
+    ]
+   }
+  },
+  "/block_types/install_system_block_types": {
+   "post": {
+    "operationId": "install_system_block_types_block_types_install_system_block_types_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Install System Block Types",
+    "tags": [
+     "Block types"
+    ]
+   }
+  },
+  "/block_types/slug/{slug}": {
+   "get": {
+    "description": "Get a block type by name.",
+    "operationId": "read_block_type_by_slug_block_types_slug__slug__get",
+    "parameters": [
+     {
+      "description": "The block type name",
+      "in": "path",
+      "name": "slug",
+      "required": true,
+      "schema": {
+       "description": "The block type name",
+       "title": "Slug",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockType"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Block Type By Slug",
+    "tags": [
+     "Block types"
+    ]
+   }
+  },
+  "/block_types/slug/{slug}/block_documents": {
+   "get": {
+    "operationId": "read_block_documents_for_block_type_block_types_slug__slug__block_documents_get",
+    "parameters": [
+     {
+      "description": "The block type name",
+      "in": "path",
+      "name": "slug",
+      "required": true,
+      "schema": {
+       "description": "The block type name",
+       "title": "Slug",
+       "type": "string"
+      }
+     },
+     {
+      "description": "Whether to include sensitive values in the block document.",
+      "in": "query",
+      "name": "include_secrets",
+      "required": false,
+      "schema": {
+       "default": false,
+       "description": "Whether to include sensitive values in the block document.",
+       "title": "Include Secrets",
+       "type": "boolean"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/BlockDocument"
+         },
+         "title": "Response Read Block Documents For Block Type Block Types Slug  Slug  Block Documents Get",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Block Documents For Block Type",
+    "tags": [
+     "Block types",
+     "Block types",
+     "Block documents"
+    ]
+   }
+  },
+  "/block_types/slug/{slug}/block_documents/name/{block_document_name}": {
+   "get": {
+    "operationId": "read_block_document_by_name_for_block_type_block_types_slug__slug__block_documents_name__block_document_name__get",
+    "parameters": [
+     {
+      "description": "The block type name",
+      "in": "path",
+      "name": "slug",
+      "required": true,
+      "schema": {
+       "description": "The block type name",
+       "title": "Slug",
+       "type": "string"
+      }
+     },
+     {
+      "description": "The block type name",
+      "in": "path",
+      "name": "block_document_name",
+      "required": true,
+      "schema": {
+       "description": "The block type name",
+       "title": "Block Document Name",
+       "type": "string"
+      }
+     },
+     {
+      "description": "Whether to include sensitive values in the block document.",
+      "in": "query",
+      "name": "include_secrets",
+      "required": false,
+      "schema": {
+       "default": false,
+       "description": "Whether to include sensitive values in the block document.",
+       "title": "Include Secrets",
+       "type": "boolean"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockDocument"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Block Document By Name For Block Type",
+    "tags": [
+     "Block types",
+     "Block types",
+     "Block documents"
+    ]
+   }
+  },
+  "/block_types/{id}": {
+   "delete": {
+    "operationId": "delete_block_type_block_types__id__delete",
+    "parameters": [
+     {
+      "description": "The block type ID",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The block type ID",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Delete Block Type",
+    "tags": [
+     "Block types"
+    ]
+   },
+   "get": {
+    "description": "Get a block type by ID.",
+    "operationId": "read_block_type_by_id_block_types__id__get",
+    "parameters": [
+     {
+      "description": "The block type ID",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The block type ID",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockType"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Block Type By Id",
+    "tags": [
+     "Block types"
+    ]
+   },
+   "patch": {
+    "description": "Update a block type.",
+    "operationId": "update_block_type_block_types__id__patch",
+    "parameters": [
+     {
+      "description": "The block type ID",
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "description": "The block type ID",
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/BlockTypeUpdate"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Update Block Type",
+    "tags": [
+     "Block types"
     ]
    }
   },

@@ -14,12 +14,25 @@ enum AdminStorageRoutes {
             var body = try await ActionBody.read(request, allowed: nil)
             body.require("default_result_storage_block_id")
             body.checkType("default_result_storage_block_id", .uuid)
+            if body.object["default_result_storage_block_id"] == .null {
+                body.fail("default_result_storage_block_id", type: "uuid_type", msg: "UUID input should be a string, bytes or UUID object")
+            }
             try body.throwErrors()
-            let id = body.string("default_result_storage_block_id").flatMap(UUID.init(uuidString:))?.prefectString ?? ""
-            // `validate_server_default_result_storage_block`: the block document must exist and
-            // its schema must have the `write-path` capability. The embedded server serves no
-            // block documents yet, so every id is one Prefect would not find.
-            throw APIError.notFound("Block document \(id) not found.")
+            let id = body.string("default_result_storage_block_id").flatMap(UUID.init(uuidString:)) ?? UUID()
+            let stored = try await env.write { db -> JSONValue in
+                // `validate_server_default_result_storage_block`: the document must exist and its
+                // schema must be able to write results.
+                guard let document = try BlockDocumentStore.read(db, id: id, includeSecrets: false) else {
+                    throw APIError.notFound("Block document \(id.prefectString) not found.")
+                }
+                guard document.blockSchema?.capabilities.contains("write-path") == true else {
+                    throw APIError.detail(.unprocessableContent, "Block document \(id.prefectString) cannot be used for result storage.")
+                }
+                let value: JSONValue = ["default_result_storage_block_id": .string(id.prefectString)]
+                try ConfigurationStore.write(db, key: ConfigurationStore.defaultResultStorageKey, value: value, now: Date())
+                return value
+            }
+            return JSONResponse.make(stored)
         }
 
         api.delete("admin/storage") { _, _ -> Response in

@@ -96,7 +96,7 @@ enum PythonJSONText {
             case 0x09: text += "\\t"
             case 0x08: text += "\\b"
             case 0x0C: text += "\\f"
-            case 0x20...0x7F: text.unicodeScalars.append(Unicode.Scalar(UInt8(unit)))
+            case 0x20...0x7E: text.unicodeScalars.append(Unicode.Scalar(UInt8(unit)))
             default:
                 let hex = String(unit, radix: 16)
                 text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
