@@ -977,6 +977,153 @@ def artifacts() -> dict[str, list[dict]]:
     return out
 
 
+def blocks() -> dict[str, list[dict]]:
+    """Block types, schemas (with a nested schema) and documents (secrets, references)."""
+    out: dict[str, list[dict]] = {}
+    def credentials_fields(tag: str) -> dict:
+        # Fields of each scenario's own (one checksum per scenario: a schema is shared by every
+        # type of a server that registers the same fields). Record on a fresh server.
+        return {
+            "title": f"Recorded{tag}Credentials", "type": "object", "block_type_slug": f"recorded-{tag.lower()}-credentials",
+            "properties": {"user": {"title": "User", "type": "string"},
+                           "token": {"title": "Token", "type": "string", "format": "password", "writeOnly": True},
+                           "retries": {"title": "Retries", "type": "number", "default": 1.5}},
+            "required": ["user"], "secret_fields": ["token"], "block_schema_references": {}}
+
+    def types(tag: str) -> list[dict]:
+        # Fixed slugs, so that the nested schema's reference (and so its checksum) is the same
+        # in every run.
+        return [
+            post("/block_types/", {"name": f"Recorded {tag} Credentials", "slug": f"recorded-{tag.lower()}-creds",
+                                   "description": "a <b> & c", "code_example": "x < y"}, capture={"creds_type": "id"}),
+            post("/block_types/", {"name": f"Recorded {tag} Connection", "slug": f"recorded-{tag.lower()}-conn"},
+                 capture={"conn_type": "id"}),
+        ]
+
+    unique_types = [
+        post("/block_types/", {"name": "Recorded Credentials {unique}", "slug": "creds-{unique}", "description": "a <b> & c",
+                               "code_example": "x < y"}, capture={"creds_type": "id"}),
+        post("/block_types/", {"name": "Recorded Connection {unique}", "slug": "conn-{unique}"}, capture={"conn_type": "id"}),
+        get("/block_types/slug/secret"),
+        post("/block_types/filter", {"block_types": {"slug": {"any_": ["secret"]}}}),
+    ]
+    secret = [post("/block_types/filter", {"block_types": {"slug": {"any_": ["secret"]}}}, capture={"secret": "0.id"})]
+    out["block types: create, read, filter, update, delete; reserved, taken, protected"] = unique_types + secret + [
+        post("/block_types/", {"name": "Other", "slug": "creds-{unique}"}),
+        post("/block_types/", {"name": "PrefectThing", "slug": "p-{unique}"}),
+        post("/block_types/", {"name": "Bad", "slug": "Bad Slug"}),
+        post("/block_types/", {"name": "a/b", "slug": "ok-{unique}", "zzz": 1}),
+        post("/block_types/", {"name": "No slug"}),
+        get("/block_types/{creds_type}"),
+        get("/block_types/slug/creds-{unique}"),
+        get("/block_types/{uuid}"),
+        get("/block_types/slug/missing-{unique}"),
+        post("/block_types/filter", {"block_types": {"name": {"like_": "recorded credentials {unique}"}}}),
+        post("/block_types/filter", {"block_types": {"slug": {"any_": ["conn-{unique}", "creds-{unique}"]}}}),
+        patch("/block_types/{creds_type}", {"description": "plain <now>", "logo_url": "https://example.com/l.png"}),
+        get("/block_types/{creds_type}"),
+        patch("/block_types/{creds_type}", {"name": "renamed"}),
+        patch("/block_types/{uuid}", {"description": "x"}),
+        delete("/block_types/{secret}"),
+        delete("/block_types/{conn_type}"),
+        get("/block_types/{conn_type}"),
+        delete("/block_types/{conn_type}"),
+    ]
+    def connection_fields(tag: str, checksum: str) -> dict:
+        return {
+            "title": f"Recorded{tag}Connection", "type": "object", "block_type_slug": f"recorded-{tag.lower()}-connection",
+            "properties": {"host": {"title": "Host", "type": "string"},
+                           "credentials": {"$ref": f"#/definitions/Recorded{tag}Credentials"}},
+            "required": ["host"], "secret_fields": ["credentials.token"],
+            "block_schema_references": {"credentials": {"block_schema_checksum": checksum,
+                                                        "block_type_slug": f"recorded-{tag.lower()}-creds"}},
+            "definitions": {f"Recorded{tag}Credentials": credentials_fields(tag), "Unused": {"title": "Unused", "type": "string"}}}
+
+    def schemas(tag: str) -> list[dict]:
+        return [post("/block_schemas/", {"fields": credentials_fields(tag), "block_type_id": "{creds_type}",
+                                         "capabilities": ["read-path"]}, capture={"creds_schema": "id", "creds_checksum": "checksum"})]
+
+    out["block schemas: create once per checksum and version, read, filter, nested, delete"] = types("Schemas") + secret + schemas("Schemas") + [
+        post("/block_schemas/", {"fields": credentials_fields("Schemas"), "block_type_id": "{creds_type}"}),
+        post("/block_schemas/", {"fields": credentials_fields("Schemas"), "block_type_id": "{creds_type}", "version": "2.0"},
+             capture={"versioned": "id"}),
+        post("/block_schemas/", {"fields": {"title": "X"}, "block_type_id": "{uuid}"}),
+        post("/block_schemas/", {"fields": []}),
+        post("/block_schemas/", {"fields": {}, "block_type_id": "nope", "zzz": 1}),
+        get("/block_schemas/{creds_schema}"),
+        get("/block_schemas/{uuid}"),
+        get("/block_schemas/checksum/{creds_checksum}"),
+        get("/block_schemas/checksum/{creds_checksum}?version=non-versioned"),
+        get("/block_schemas/checksum/sha256:missing"),
+        post("/block_schemas/filter", {"block_schemas": {"block_type_id": {"any_": ["{creds_type}"]}}}),
+        post("/block_schemas/filter", {"block_schemas": {"block_type_id": {"any_": ["{creds_type}"]}}, "limit": 1}),
+        post("/block_schemas/filter", {"block_schemas": {"block_type_id": {"any_": ["{creds_type}"]},
+                                                         "block_capabilities": {"all_": ["read-path"]}}}),
+        post("/block_schemas/filter", {"block_schemas": {"block_type_id": {"any_": ["{creds_type}"]}, "version": {"any_": ["2.0"]}}}),
+        post("/block_types/filter", {"block_types": {"slug": {"any_": ["recorded-schemas-conn", "recorded-schemas-creds"]}},
+                                     "block_schemas": {"version": {"any_": ["2.0"]}}}),
+        post("/block_schemas/", {"fields": connection_fields("Schemas", "{creds_checksum}"), "block_type_id": "{conn_type}"},
+             capture={"conn_schema": "id"}),
+        post("/block_schemas/", {"fields": {**connection_fields("Schemas", "{creds_checksum}"), "title": "Orphan", "block_schema_references": {
+            "credentials": {"block_schema_checksum": "sha256:1", "block_type_slug": "missing-{unique}"}}},
+            "block_type_id": "{conn_type}"}),
+        get("/block_schemas/{conn_schema}"),
+        post("/block_schemas/filter", {"block_schemas": {"block_type_id": {"any_": ["{secret}"]}}}),
+        delete("/block_schemas/{versioned}"),
+        delete("/block_schemas/{versioned}"),
+        post("/block_schemas/filter", {"block_schemas": {"block_type_id": {"any_": ["{creds_type}"]}}}),
+    ]
+    doc = {"block_type_id": "{creds_type}", "block_schema_id": "{creds_schema}"}
+    out["block documents: secrets, references, filters, updates, deletes"] = types("Documents") + secret + schemas("Documents") + [
+        post("/block_documents/", {**doc, "name": "creds-{unique}", "data": {"user": "u", "token": "t0k", "extra": {"a": 1}}},
+             capture={"creds": "id"}),
+        post("/block_documents/", {**doc, "name": "creds-{unique}", "data": {}}),
+        post("/block_documents/", {**doc, "data": {}}),
+        post("/block_documents/", {**doc, "name": "Bad Name", "data": []}),
+        post("/block_documents/", {**doc, "name": "ref-{unique}", "data": {"r": {"$ref": {}}}}),
+        post("/block_documents/", {**doc, "name": "anon-{unique}", "data": {"token": "a"}, "is_anonymous": True},
+             capture={"anon": "id"}),
+        post("/block_documents/", {**doc, "data": {"token": "b"}, "is_anonymous": True}, capture={"anontwo": "id"}),
+        get("/block_documents/{creds}"),
+        get("/block_documents/{creds}?include_secrets=true"),
+        get("/block_documents/{creds}?include_secrets=maybe"),
+        get("/block_documents/{uuid}"),
+        get("/block_types/slug/recorded-documents-creds/block_documents"),
+        get("/block_types/slug/recorded-documents-creds/block_documents/name/creds-{unique}?include_secrets=true"),
+        get("/block_types/slug/recorded-documents-creds/block_documents/name/anon-{unique}"),
+        get("/block_types/slug/recorded-documents-creds/block_documents/name/missing"),
+        get("/block_types/slug/missing-{unique}/block_documents"),
+        post("/block_documents/filter", {"block_types": {"slug": {"any_": ["recorded-documents-creds"]}}}),
+        post("/block_documents/filter", {"block_types": {"slug": {"any_": ["recorded-documents-creds"]}},
+                                         "block_documents": {"is_anonymous": None}, "sort": "NAME_DESC", "include_secrets": True}),
+        post("/block_documents/filter", {"block_types": {"slug": {"any_": ["recorded-documents-creds"]}},
+                                         "block_documents": {"name": {"like_": "anon"}}}),
+        post("/block_documents/filter", {"block_types": {"slug": {"any_": ["recorded-documents-creds"]}}, "sort": "NOPE"}),
+        post("/block_documents/count", {"block_types": {"slug": {"any_": ["recorded-documents-creds"]}}}),
+        post("/block_documents/count", {"block_schemas": {"id": {"any_": ["{creds_schema}"]}}, "block_documents": {"is_anonymous": None}}),
+        post("/block_documents/", {"block_type_id": "{conn_type}", "block_schema_id": "{creds_schema}", "name": "conn-{unique}",
+                                   "data": {"host": "h", "credentials": {"$ref": {"block_document_id": "{creds}"}}}},
+             capture={"conn": "id"}),
+        get("/block_documents/{conn}"),
+        get("/block_documents/{conn}?include_secrets=true"),
+        patch("/block_documents/{creds}", {"data": {"token": "********", "user": "v"}}),
+        get("/block_documents/{creds}?include_secrets=true"),
+        patch("/block_documents/{creds}", {"data": {"loop": {"$ref": {"block_document_id": "{conn}"}}}}),
+        patch("/block_documents/{creds}", {"data": {"user": "w"}, "merge_existing_data": False}),
+        get("/block_documents/{creds}?include_secrets=true"),
+        patch("/block_documents/{creds}", {"zzz": 1}),
+        patch("/block_documents/{uuid}", {"data": {}}),
+        patch("/block_documents/{conn}", {"data": {"host": "h2"}, "merge_existing_data": False}),
+        get("/block_documents/{conn}"),
+        delete("/block_documents/{creds}"),
+        delete("/block_documents/{creds}"),
+        delete("/block_documents/{anon}"),
+        delete("/block_documents/{anontwo}"),
+        post("/block_documents/count", {"block_types": {"slug": {"any_": ["recorded-documents-creds"]}}}),
+    ]
+    return out
+
+
 def scenarios() -> dict[str, list[dict]]:
     return {**variables(), **work_pools(), **deployments(), **deployment_rules(), **deployment_validation(),
-            **concurrency_limits(), **artifacts()}
+            **concurrency_limits(), **artifacts(), **blocks()}

@@ -9,10 +9,14 @@ import PrefectSchemas
 enum BlockBodies {
     static func blockTypeCreate(from request: Request) async throws -> BlockTypeStore.Create {
         var body = try await ActionBody.read(request, allowed: typeCreateMembers)
-        body.require("name", "slug")
-        for key in ["name", "slug", "logo_url", "documentation_url", "description", "code_example"] { body.checkType(key, .string) }
+        // In the model's field order, as pydantic reports them.
+        body.require("name")
+        body.checkType("name", .string)
         body.checkName("name")
+        body.require("slug")
+        body.checkType("slug", .string)
         checkDashedName(&body, "slug", label: "Block type slug")
+        for key in ["logo_url", "documentation_url", "description", "code_example"] { body.checkType(key, .string) }
         try body.throwErrors()
         let name = body.string("name") ?? ""
         if name.lowercased().hasPrefix("prefect") {
@@ -40,8 +44,8 @@ enum BlockBodies {
 
     static func blockSchemaCreate(from request: Request) async throws -> SchemaCreate {
         var body = try await ActionBody.read(request, allowed: ["fields", "block_type_id", "capabilities", "version"])
-        body.require("block_type_id")
         checkObject(&body, "fields")
+        body.require("block_type_id")
         body.checkType("block_type_id", .uuid)
         body.checkType("capabilities", .stringList)
         body.checkType("version", .string)
@@ -60,12 +64,13 @@ enum BlockBodies {
             body.failBody(type: "value_error", msg: "Value error, Names must be provided for block documents.")
             try body.throwErrors()
         }
-        body.require("block_schema_id", "block_type_id")
         body.checkType("name", .string)
         body.checkName("name")
         checkDashedName(&body, "name", label: "Block document name")
         checkObject(&body, "data")
+        body.require("block_schema_id")
         body.checkType("block_schema_id", .uuid)
+        body.require("block_type_id")
         body.checkType("block_type_id", .uuid)
         body.checkType("is_anonymous", .bool)
         try body.throwErrors()

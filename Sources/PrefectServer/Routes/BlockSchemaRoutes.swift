@@ -24,7 +24,14 @@ enum BlockSchemaRoutes {
                     let stored = try BlockSchemaStore.create(
                         db, fields: create.fields, blockTypeID: create.blockTypeID, capabilities: create.capabilities,
                         version: create.version, now: clock.now)
-                    return (try BlockSchemaAssembly.schema(db, stored), false)
+                    // Prefect answers a created schema with what it stored plus the references and
+                    // definitions as they were sent (all of them, not only those it kept); a later
+                    // read rebuilds them from the stored references.
+                    var answer = try BlockSchemaAssembly.schema(db, stored)
+                    answer.fields = stored.fields
+                    answer.fields["block_schema_references"] = create.fields["block_schema_references"] ?? [:]
+                    if let definitions = create.fields["definitions"], definitions != .null { answer.fields["definitions"] = definitions }
+                    return (answer, false)
                 } catch BlockSchemaCreationError.missingBlockType(let detail) {
                     throw APIError.detail(.conflict, detail)
                 } catch BlockSchemaCreationError.missingDefinition(let detail) {
