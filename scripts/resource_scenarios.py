@@ -1121,6 +1121,36 @@ def blocks() -> dict[str, list[dict]]:
         delete("/block_documents/{anontwo}"),
         post("/block_documents/count", {"block_types": {"slug": {"any_": ["recorded-documents-creds"]}}}),
     ]
+
+    def template(default) -> dict:
+        return {"job_configuration": {"command": "{{ command }}", "creds": "{{ creds }}"},
+                "variables": {"type": "object", "required": ["creds"],
+                              "properties": {"command": {"type": "string"},
+                                             "creds": {"type": "object", "default": default,
+                                                       "properties": {"value": {"type": "string"}}}}}}
+    out["work pools: job-variable defaults that reference block documents"] = [
+        post("/block_types/filter", {"block_types": {"slug": {"any_": ["secret"]}}}, capture={"secret": "0.id"}),
+        post("/block_schemas/filter", {"block_schemas": {"block_type_id": {"any_": ["{secret}"]}}}, capture={"secret_schema": "0.id"}),
+        post("/block_documents/", {"block_type_id": "{secret}", "block_schema_id": "{secret_schema}", "name": "pool-{unique}",
+                                   "data": {"value": "s3cr3t"}}, capture={"doc": "id"}),
+        post("/work_pools/", {"name": "blockpool-{unique}", "type": "process",
+                              "base_job_template": template({"$ref": {"block_document_id": "{doc}"}})}),
+        post("/work_pools/", {"name": "missing-{unique}", "type": "process",
+                              "base_job_template": template({"$ref": {"block_document_id": "{uuid}"}})}),
+        post("/work_pools/", {"name": "noid-{unique}", "type": "process", "base_job_template": template({"$ref": {}})}),
+        post("/work_pools/", {"name": "badid-{unique}", "type": "process",
+                              "base_job_template": template({"$ref": {"block_document_id": "nope"}})}),
+        post("/flows/", {"name": "blockpool-{unique}"}, capture={"flow": "id"}),
+        post("/deployments/", {"name": "d", "flow_id": "{flow}", "work_pool_name": "blockpool-{unique}",
+                               "job_variables": {"command": "run"}}, capture={"deployment": "id"}),
+        post("/deployments/{deployment}/create_flow_run", {"name": "run", "job_variables": {"command": "go"}}),
+        post("/deployments/", {"name": "e", "flow_id": "{flow}", "work_pool_name": "noid-{unique}",
+                               "job_variables": {"command": "run"}}, capture={"other": "id"}),
+        post("/deployments/{other}/create_flow_run", {"name": "other"}),
+        delete("/work_pools/blockpool-{unique}"),
+        delete("/work_pools/noid-{unique}"),
+        delete("/block_documents/{doc}"),
+    ]
     return out
 
 

@@ -222,8 +222,9 @@ enum DeploymentRoutes {
         guard case .some(let name?) = changes.workPoolName, name != WorkPoolStore.defaultAgentPoolName else { return }
         let pool = try WorkPoolStore.named(db, name)
         guard case .object(let variables)? = changes.members["job_variables"], !variables.isEmpty else { return }
+        let template = try JobVariableValidation.resolvingBlockDefaults(pool.baseJobTemplate, db)
         do {
-            try JobVariableValidation.validate(template: pool.baseJobTemplate, [variables], ignoreRequired: true)
+            try JobVariableValidation.validate(template: template, [variables], ignoreRequired: true)
         } catch {
             throw error.apiError(.unprocessableContent, prefix: "Error creating deployment")
         }

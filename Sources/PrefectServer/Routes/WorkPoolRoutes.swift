@@ -7,7 +7,8 @@ import PrefectSchemas
 enum WorkPoolRoutes {
     /// `validate_job_variable_defaults_for_work_pool`: the template's defaults fit its own
     /// variables schema (`required` ignored).
-    private static func checkJobVariableDefaults(_ template: [String: JSONValue]) throws {
+    private static func checkJobVariableDefaults(_ stored: [String: JSONValue], _ env: RouteEnvironment) async throws {
+        let template = try await env.read { try JobVariableValidation.resolvingBlockDefaults(stored, $0) }
         do {
             try JobVariableValidation.validate(template: template, [], ignoreRequired: true, ignoreInvalidDefaults: false)
         } catch {
@@ -24,7 +25,7 @@ enum WorkPoolRoutes {
             guard !WorkPoolStore.isReserved(create.name) else {
                 throw APIError.detail(.forbidden, "Work pools starting with 'Prefect' are reserved for internal use.")
             }
-            try checkJobVariableDefaults(create.baseJobTemplate)
+            try await checkJobVariableDefaults(create.baseJobTemplate, env)
             let pool = try await env.write { db in
                 guard try WorkPoolStore.read(db, name: create.name) == nil else {
                     throw APIError.detail(.conflict, "A work pool with this name already exists.")

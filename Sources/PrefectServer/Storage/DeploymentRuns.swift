@@ -88,7 +88,8 @@ enum DeploymentRuns {
                 throw Failure.parameters(error)
             }
         }
-        if let pool = deployment.workPoolName, let template = try WorkPoolStore.read(db, name: pool)?.baseJobTemplate {
+        if let pool = deployment.workPoolName, let stored = try WorkPoolStore.read(db, name: pool)?.baseJobTemplate {
+            let template = try JobVariableValidation.resolvingBlockDefaults(stored, db)
             do {
                 try JobVariableValidation.validate(
                     template: template, [deployment.jobVariables, create.jobVariables ?? [:]], ignoreRequired: false)

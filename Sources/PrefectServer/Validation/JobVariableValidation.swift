@@ -1,12 +1,41 @@
 import Foundation
+import GRDB
 import PrefectSchemas
 
 /// Prefect's `_validate_work_pool_job_variables` (`prefect/server/api/validation.py`): job
 /// variables over the defaults of a work pool's base job template, against its `variables`
 /// schema. With `ignoreInvalidDefaults`, defaults that do not fit the schema are dropped (and
-/// then `required` is not enforced); defaults that reference blocks are left out, since the
-/// embedded server has no blocks yet.
+/// then `required` is not enforced); a default that references a block document
+/// (`{"$ref": {"block_document_id": …}}`) is that document's data (``resolvingBlockDefaults(_:_:)``).
 enum JobVariableValidation {
+    /// The template with each block-reference default replaced by the document's data, its
+    /// secrets obfuscated (Prefect's `_resolve_default_reference`); a reference without a
+    /// document id is dropped. A document that does not exist is Prefect's 404 "Block not found.".
+    static func resolvingBlockDefaults(_ template: [String: JSONValue], _ db: Database) throws -> [String: JSONValue] {
+        guard case .object(var variables)? = template["variables"], case .object(var properties)? = variables["properties"] else {
+            return template
+        }
+        for (name, attributes) in properties {
+            guard case .object(var members) = attributes, case .object(let reference)? = members["default"],
+                  let target = reference["$ref"] else { continue }
+            guard let idValue = target["block_document_id"], idValue != .null else {
+                members.removeValue(forKey: "default")
+                properties[name] = .object(members)
+                continue
+            }
+            guard let id = idValue.stringValue.flatMap(UUID.init(uuidString:)),
+                  let document = try BlockDocumentStore.read(db, id: id, includeSecrets: false) else {
+                throw APIError.notFound("Block not found.")
+            }
+            members["default"] = .object(document.data)
+            properties[name] = .object(members)
+        }
+        variables["properties"] = .object(properties)
+        var resolved = template
+        resolved["variables"] = .object(variables)
+        return resolved
+    }
+
     /// Throws ``ParameterSchemaValidation/Failure`` when the variables do not fit; nothing
     /// happens for a template without a variables schema.
     static func validate(
