@@ -19,6 +19,7 @@ enum DeploymentRoutes {
                 try checkJobVariables(db, changes)
                 let queueID = try resolveQueue(db, changes, clearing: false, now: clock.now)
                 try checkGlobalLimit(db, changes)
+                try checkBlockDocuments(db, changes)
                 let (id, inserted) = try DeploymentStore.upsert(db, changes, queueID: queueID, now: clock.now)
                 return (try DeploymentStore.answer(db, id: id) ?? Data("{}".utf8), inserted)
             }
@@ -227,6 +228,19 @@ enum DeploymentRoutes {
             try JobVariableValidation.validate(template: template, [variables], ignoreRequired: true)
         } catch {
             throw error.apiError(.unprocessableContent, prefix: "Error creating deployment")
+        }
+    }
+
+    /// `create_deployment`: the infrastructure and storage block documents a deployment names
+    /// must exist (409, with Prefect's hint).
+    private static func checkBlockDocuments(_ db: Database, _ changes: DeploymentBodies.Changes) throws {
+        for (member, label) in [("infrastructure_document_id", "infrastructure block"), ("storage_document_id", "storage block")] {
+            guard let id = changes.members[member]?.stringValue.flatMap(UUID.init(uuidString:)) else { continue }
+            guard try BlockDocumentStore.read(db, id: id, includeSecrets: false) == nil else { continue }
+            throw APIError.detail(.conflict, """
+                Error creating deployment. Could not find \(label) with id: \(id.prefectString). This usually occurs when \
+                applying a deployment specification that was built against a different Prefect database / workspace.
+                """)
         }
     }
 
