@@ -1157,6 +1157,66 @@ def blocks() -> dict[str, list[dict]]:
     return out
 
 
+def automations() -> dict[str, list[dict]]:
+    """Automations: stored, listed, replaced, paused, resumed, related and owned resources."""
+    out: dict[str, list[dict]] = {}
+    trigger = {"type": "compound", "require": 1, "within": 300, "triggers": [
+        {"type": "event", "posture": "Proactive", "expect": ["prefect.flow-run.Running"], "after": ["prefect.flow-run.Pending"],
+         "for_each": ["prefect.resource.id"], "match": {"prefect.resource.id": "prefect.flow-run.*"}, "within": 0},
+        {"type": "sequence", "within": "PT2M", "triggers": [
+            {"type": "event", "posture": "Reactive", "expect": ["prefect.flow-run.Failed"], "threshold": 2, "within": 60,
+             "match_related": [{"prefect.resource.role": "flow"}]}]}]}
+    actions = [
+        {"type": "run-deployment", "source": "selected", "deployment_id": "{uuid}", "parameters": {"x": 1}, "schedule_after": 30},
+        {"type": "pause-deployment", "source": "inferred"},
+        {"type": "change-flow-run-state", "state": "FAILED", "message": "stuck"},
+        {"type": "cancel-flow-run"}, {"type": "suspend-flow-run"}, {"type": "resume-flow-run"}, {"type": "delete-flow-run"},
+        {"type": "pause-work-queue", "source": "inferred"}, {"type": "resume-work-pool", "source": "inferred"},
+        {"type": "pause-automation", "source": "inferred"},
+        {"type": "send-notification", "block_document_id": "{uuid}", "body": "late"},
+        {"type": "call-webhook", "block_document_id": "{uuid}"},
+        {"type": "do-nothing"},
+    ]
+    mine = {"automations": {"name": {"any_": ["auto-{unique}", "other-{unique}"]}}}
+    out["automations: create, read, filter, count, pause, replace, related, owned, delete"] = [
+        post("/automations/", {"name": "auto-{unique}", "description": "d", "tags": ["ops"], "trigger": trigger,
+                               "actions": actions, "actions_on_trigger": [{"type": "do-nothing"}]}, capture={"auto": "id"}),
+        post("/automations/", {"name": "other-{unique}", "trigger": {"type": "event", "posture": "Reactive"},
+                               "actions": [{"type": "do-nothing"}], "owner_resource": "prefect.deployment.{uuid}"},
+             capture={"other": "id"}),
+        post("/automations/", {"trigger": {"type": "event", "posture": "Reactive"}, "actions": [], "zzz": 1}),
+        post("/automations/", {"name": "x", "trigger": {"type": "event", "posture": "Reactive"}}),
+        get("/automations/{auto}"),
+        get("/automations/{uuid}"),
+        post("/automations/filter", {**mine, "sort": "NAME_DESC"}),
+        post("/automations/filter", {**mine, "limit": 1}),
+        post("/automations/filter", {"automations": {"name": {"any_": ["auto-{unique}"]}, "tags": {"all_": ["ops"]}}}),
+        post("/automations/filter", {"automations": {"id": {"any_": ["{auto}", "{other}"]}, "tags": {"is_null_": True}}}),
+        post("/automations/filter", {**mine, "sort": "NOPE"}),
+        post("/automations/count", mine),
+        get("/automations/related-to/prefect.deployment.{uuid}"),
+        patch("/automations/{auto}", {"enabled": False}),
+        get("/automations/{auto}"),
+        patch("/automations/{auto}", {"enabled": True, "name": "no"}),
+        patch("/automations/{uuid}", {"enabled": True}),
+        {"method": "PUT", "path": "/automations/{auto}", "body": {
+            "name": "auto-{unique}", "trigger": {"type": "event", "posture": "Reactive", "expect": ["x"]},
+            "actions": [{"type": "do-nothing"}]}},
+        get("/automations/{auto}"),
+        get("/automations/related-to/prefect.deployment.{uuid}"),
+        {"method": "PUT", "path": "/automations/{uuid}", "body": {
+            "name": "n", "trigger": {"type": "event", "posture": "Reactive"}, "actions": []}},
+        {"method": "PUT", "path": "/automations/{auto}", "body": {
+            "name": "n", "trigger": {"type": "event", "posture": "Reactive"}, "actions": [], "owner_resource": "x"}},
+        delete("/automations/owned-by/prefect.deployment.{uuid}"),
+        get("/automations/{other}"),
+        delete("/automations/{auto}"),
+        delete("/automations/{auto}"),
+        post("/automations/count", mine),
+    ]
+    return out
+
+
 def scenarios() -> dict[str, list[dict]]:
     return {**variables(), **work_pools(), **deployments(), **deployment_rules(), **deployment_validation(),
-            **concurrency_limits(), **artifacts(), **blocks()}
+            **concurrency_limits(), **artifacts(), **blocks(), **automations()}

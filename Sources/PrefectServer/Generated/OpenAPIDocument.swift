@@ -890,6 +890,960 @@ enum OpenAPIDocument {
     "title": "ArtifactUpdate",
     "type": "object"
    },
+   "Automation": {
+    "properties": {
+     "actions": {
+      "description": "The actions to perform when this Automation triggers",
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Output"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "title": "Actions",
+      "type": "array"
+     },
+     "actions_on_resolve": {
+      "description": "The actions to perform when an Automation goes into a resolving state",
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Output"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "title": "Actions On Resolve",
+      "type": "array"
+     },
+     "actions_on_trigger": {
+      "description": "The actions to perform when an Automation goes into a triggered state",
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Output"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "title": "Actions On Trigger",
+      "type": "array"
+     },
+     "created": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Created"
+     },
+     "description": {
+      "default": "",
+      "description": "A longer description of this automation",
+      "title": "Description",
+      "type": "string"
+     },
+     "enabled": {
+      "default": true,
+      "description": "Whether this automation will be evaluated",
+      "title": "Enabled",
+      "type": "boolean"
+     },
+     "id": {
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "name": {
+      "description": "The name of this automation",
+      "title": "Name",
+      "type": "string"
+     },
+     "tags": {
+      "description": "A list of tags associated with this automation",
+      "items": {
+       "type": "string"
+      },
+      "title": "Tags",
+      "type": "array"
+     },
+     "trigger": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/EventTrigger-Output"
+       },
+       {
+        "$ref": "#/components/schemas/CompoundTrigger-Output"
+       },
+       {
+        "$ref": "#/components/schemas/SequenceTrigger-Output"
+       }
+      ],
+      "description": "The criteria for which events this Automation covers and how it will respond to the presence or absence of those events",
+      "title": "Trigger"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     }
+    },
+    "required": [
+     "name",
+     "trigger",
+     "actions",
+     "id",
+     "created",
+     "updated"
+    ],
+    "title": "Automation",
+    "type": "object"
+   },
+   "AutomationCreate": {
+    "additionalProperties": false,
+    "properties": {
+     "actions": {
+      "description": "The actions to perform when this Automation triggers",
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Input"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "title": "Actions",
+      "type": "array"
+     },
+     "actions_on_resolve": {
+      "description": "The actions to perform when an Automation goes into a resolving state",
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Input"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "title": "Actions On Resolve",
+      "type": "array"
+     },
+     "actions_on_trigger": {
+      "description": "The actions to perform when an Automation goes into a triggered state",
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Input"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "title": "Actions On Trigger",
+      "type": "array"
+     },
+     "description": {
+      "default": "",
+      "description": "A longer description of this automation",
+      "title": "Description",
+      "type": "string"
+     },
+     "enabled": {
+      "default": true,
+      "description": "Whether this automation will be evaluated",
+      "title": "Enabled",
+      "type": "boolean"
+     },
+     "name": {
+      "description": "The name of this automation",
+      "title": "Name",
+      "type": "string"
+     },
+     "owner_resource": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The resource to which this automation belongs",
+      "title": "Owner Resource"
+     },
+     "tags": {
+      "description": "A list of tags associated with this automation",
+      "items": {
+       "type": "string"
+      },
+      "title": "Tags",
+      "type": "array"
+     },
+     "trigger": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/EventTrigger-Input"
+       },
+       {
+        "$ref": "#/components/schemas/CompoundTrigger-Input"
+       },
+       {
+        "$ref": "#/components/schemas/SequenceTrigger-Input"
+       }
+      ],
+      "description": "The criteria for which events this Automation covers and how it will respond to the presence or absence of those events",
+      "title": "Trigger"
+     }
+    },
+    "required": [
+     "name",
+     "trigger",
+     "actions"
+    ],
+    "title": "AutomationCreate",
+    "type": "object"
+   },
+   "AutomationFilter": {
+    "additionalProperties": false,
+    "properties": {
+     "created": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/AutomationFilterCreated"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Automation.created`"
+     },
+     "id": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/AutomationFilterId"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Automation.id`"
+     },
+     "name": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/AutomationFilterName"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Automation.name`"
+     },
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "default": "and_",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+     },
+     "tags": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/AutomationFilterTags"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Automation.tags`"
+     }
+    },
+    "title": "AutomationFilter",
+    "type": "object"
+   },
+   "AutomationFilterCreated": {
+    "additionalProperties": false,
+    "description": "Filter by `Automation.created`.",
+    "properties": {
+     "before_": {
+      "anyOf": [
+       {
+        "format": "date-time",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Only include automations created before this datetime",
+      "title": "Before"
+     }
+    },
+    "title": "AutomationFilterCreated",
+    "type": "object"
+   },
+   "AutomationFilterId": {
+    "additionalProperties": false,
+    "description": "Filter by `Automation.id`.",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "format": "uuid",
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of automation ids to include",
+      "title": "Any"
+     }
+    },
+    "title": "AutomationFilterId",
+    "type": "object"
+   },
+   "AutomationFilterName": {
+    "additionalProperties": false,
+    "description": "Filter by `Automation.created`.",
+    "properties": {
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Only include automations with names that match any of these strings",
+      "title": "Any"
+     }
+    },
+    "title": "AutomationFilterName",
+    "type": "object"
+   },
+   "AutomationFilterTags": {
+    "additionalProperties": false,
+    "description": "Filter by `Automation.tags`.",
+    "properties": {
+     "all_": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of tags. Automations will be returned only if their tags are a superset of the list",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ],
+      "title": "All"
+     },
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "A list of tags. Automations will be returned if their tags contain any of the tags in the list",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ],
+      "title": "Any"
+     },
+     "is_null_": {
+      "anyOf": [
+       {
+        "type": "boolean"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "If true, only include automations without tags",
+      "title": "Is Null"
+     },
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "default": "and_",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+     }
+    },
+    "title": "AutomationFilterTags",
+    "type": "object"
+   },
+   "AutomationPartialUpdate": {
+    "additionalProperties": false,
+    "properties": {
+     "enabled": {
+      "default": true,
+      "description": "Whether this automation will be evaluated",
+      "title": "Enabled",
+      "type": "boolean"
+     }
+    },
+    "title": "AutomationPartialUpdate",
+    "type": "object"
+   },
+   "AutomationSort": {
+    "description": "Defines automations sorting options.",
+    "enum": [
+     "CREATED_DESC",
+     "UPDATED_DESC",
+     "NAME_ASC",
+     "NAME_DESC"
+    ],
+    "title": "AutomationSort",
+    "type": "string"
+   },
+   "AutomationUpdate": {
+    "additionalProperties": false,
+    "properties": {
+     "actions": {
+      "description": "The actions to perform when this Automation triggers",
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Input"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "title": "Actions",
+      "type": "array"
+     },
+     "actions_on_resolve": {
+      "description": "The actions to perform when an Automation goes into a resolving state",
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Input"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "title": "Actions On Resolve",
+      "type": "array"
+     },
+     "actions_on_trigger": {
+      "description": "The actions to perform when an Automation goes into a triggered state",
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Input"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "title": "Actions On Trigger",
+      "type": "array"
+     },
+     "description": {
+      "default": "",
+      "description": "A longer description of this automation",
+      "title": "Description",
+      "type": "string"
+     },
+     "enabled": {
+      "default": true,
+      "description": "Whether this automation will be evaluated",
+      "title": "Enabled",
+      "type": "boolean"
+     },
+     "name": {
+      "description": "The name of this automation",
+      "title": "Name",
+      "type": "string"
+     },
+     "tags": {
+      "description": "A list of tags associated with this automation",
+      "items": {
+       "type": "string"
+      },
+      "title": "Tags",
+      "type": "array"
+     },
+     "trigger": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/EventTrigger-Input"
+       },
+       {
+        "$ref": "#/components/schemas/CompoundTrigger-Input"
+       },
+       {
+        "$ref": "#/components/schemas/SequenceTrigger-Input"
+       }
+      ],
+      "description": "The criteria for which events this Automation covers and how it will respond to the presence or absence of those events",
+      "title": "Trigger"
+     }
+    },
+    "required": [
+     "name",
+     "trigger",
+     "actions"
+    ],
+    "title": "AutomationUpdate",
+    "type": "object"
+   },
    "BlockDocument": {
     "description": "An ORM representation of a block document.",
     "properties": {
@@ -2065,6 +3019,22 @@ enum OpenAPIDocument {
     "title": "Body_count_artifacts_artifacts_count_post",
     "type": "object"
    },
+   "Body_count_automations_automations_count_post": {
+    "properties": {
+     "automations": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/AutomationFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     }
+    },
+    "title": "Body_count_automations_automations_count_post",
+    "type": "object"
+   },
    "Body_count_block_documents_block_documents_count_post": {
     "properties": {
      "block_documents": {
@@ -2627,6 +3597,37 @@ enum OpenAPIDocument {
      }
     },
     "title": "Body_read_artifacts_artifacts_filter_post",
+    "type": "object"
+   },
+   "Body_read_automations_automations_filter_post": {
+    "properties": {
+     "automations": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/AutomationFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "limit": {
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
+      "title": "Limit",
+      "type": "integer"
+     },
+     "offset": {
+      "default": 0,
+      "minimum": 0.0,
+      "title": "Offset",
+      "type": "integer"
+     },
+     "sort": {
+      "$ref": "#/components/schemas/AutomationSort",
+      "default": "NAME_ASC"
+     }
+    },
+    "title": "Body_read_automations_automations_filter_post",
     "type": "object"
    },
    "Body_read_block_documents_block_documents_filter_post": {
@@ -3443,6 +4444,235 @@ enum OpenAPIDocument {
     "title": "Body_worker_heartbeat_work_pools__work_pool_name__workers_heartbeat_post",
     "type": "object"
    },
+   "CallWebhook": {
+    "description": "Call a webhook when an Automation is triggered.",
+    "properties": {
+     "block_document_id": {
+      "description": "The identifier of the webhook block to use",
+      "format": "uuid",
+      "title": "Block Document Id",
+      "type": "string"
+     },
+     "payload": {
+      "default": "",
+      "description": "An optional templatable payload to send when calling the webhook.",
+      "title": "Payload",
+      "type": "string"
+     },
+     "type": {
+      "const": "call-webhook",
+      "default": "call-webhook",
+      "title": "Type",
+      "type": "string"
+     }
+    },
+    "required": [
+     "block_document_id"
+    ],
+    "title": "CallWebhook",
+    "type": "object"
+   },
+   "CancelFlowRun": {
+    "description": "Cancels a flow run associated with the trigger",
+    "properties": {
+     "type": {
+      "const": "cancel-flow-run",
+      "default": "cancel-flow-run",
+      "title": "Type",
+      "type": "string"
+     }
+    },
+    "title": "CancelFlowRun",
+    "type": "object"
+   },
+   "ChangeFlowRunState": {
+    "description": "Changes the state of a flow run associated with the trigger",
+    "properties": {
+     "force": {
+      "default": false,
+      "description": "Force the state change even if the transition is not allowed",
+      "title": "Force",
+      "type": "boolean"
+     },
+     "message": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "An optional message to associate with the state change",
+      "title": "Message"
+     },
+     "name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The name of the state to change the flow run to",
+      "title": "Name"
+     },
+     "state": {
+      "$ref": "#/components/schemas/StateType",
+      "description": "The type of the state to change the flow run to"
+     },
+     "type": {
+      "const": "change-flow-run-state",
+      "default": "change-flow-run-state",
+      "title": "Type",
+      "type": "string"
+     }
+    },
+    "required": [
+     "state"
+    ],
+    "title": "ChangeFlowRunState",
+    "type": "object"
+   },
+   "CompoundTrigger-Input": {
+    "description": "A composite trigger that requires some number of triggers to have\nfired within the given time period",
+    "properties": {
+     "id": {
+      "description": "The unique ID of this trigger",
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "require": {
+      "anyOf": [
+       {
+        "type": "integer"
+       },
+       {
+        "enum": [
+         "any",
+         "all"
+        ],
+        "type": "string"
+       }
+      ],
+      "title": "Require"
+     },
+     "triggers": {
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/EventTrigger-Input"
+        },
+        {
+         "$ref": "#/components/schemas/CompoundTrigger-Input"
+        },
+        {
+         "$ref": "#/components/schemas/SequenceTrigger-Input"
+        }
+       ]
+      },
+      "title": "Triggers",
+      "type": "array"
+     },
+     "type": {
+      "const": "compound",
+      "default": "compound",
+      "title": "Type",
+      "type": "string"
+     },
+     "within": {
+      "anyOf": [
+       {
+        "type": "number"
+       },
+       {
+        "format": "duration",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Within"
+     }
+    },
+    "required": [
+     "triggers",
+     "within",
+     "require"
+    ],
+    "title": "CompoundTrigger",
+    "type": "object"
+   },
+   "CompoundTrigger-Output": {
+    "description": "A composite trigger that requires some number of triggers to have\nfired within the given time period",
+    "properties": {
+     "id": {
+      "description": "The unique ID of this trigger",
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "require": {
+      "anyOf": [
+       {
+        "type": "integer"
+       },
+       {
+        "enum": [
+         "any",
+         "all"
+        ],
+        "type": "string"
+       }
+      ],
+      "title": "Require"
+     },
+     "triggers": {
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/EventTrigger-Output"
+        },
+        {
+         "$ref": "#/components/schemas/CompoundTrigger-Output"
+        },
+        {
+         "$ref": "#/components/schemas/SequenceTrigger-Output"
+        }
+       ]
+      },
+      "title": "Triggers",
+      "type": "array"
+     },
+     "type": {
+      "const": "compound",
+      "default": "compound",
+      "title": "Type",
+      "type": "string"
+     },
+     "within": {
+      "anyOf": [
+       {
+        "type": "number"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Within"
+     }
+    },
+    "required": [
+     "triggers",
+     "within",
+     "require"
+    ],
+    "title": "CompoundTrigger",
+    "type": "object"
+   },
    "ConcurrencyLeaseHolder": {
     "additionalProperties": false,
     "description": "Model for validating concurrency lease holder information.",
@@ -3983,6 +5213,19 @@ enum OpenAPIDocument {
      "updated"
     ],
     "title": "CsrfToken",
+    "type": "object"
+   },
+   "DeleteFlowRun": {
+    "description": "Deletes a flow run associated with the trigger",
+    "properties": {
+     "type": {
+      "const": "delete-flow-run",
+      "default": "delete-flow-run",
+      "title": "Type",
+      "type": "string"
+     }
+    },
+    "title": "DeleteFlowRun",
     "type": "object"
    },
    "DeploymentBulkDeleteResponse": {
@@ -5700,6 +6943,321 @@ enum OpenAPIDocument {
      }
     },
     "title": "DeploymentUpdate",
+    "type": "object"
+   },
+   "DoNothing": {
+    "description": "Do nothing when an Automation is triggered",
+    "properties": {
+     "type": {
+      "const": "do-nothing",
+      "default": "do-nothing",
+      "title": "Type",
+      "type": "string"
+     }
+    },
+    "title": "DoNothing",
+    "type": "object"
+   },
+   "EventTrigger-Input": {
+    "description": "A trigger that fires based on the presence or absence of events within a given\nperiod of time.",
+    "properties": {
+     "after": {
+      "description": "The event(s) which must first been seen to fire this trigger.  If empty, then fire this trigger immediately.  Events may include trailing wildcards, like `prefect.flow-run.*`",
+      "items": {
+       "type": "string"
+      },
+      "title": "After",
+      "type": "array",
+      "uniqueItems": true
+     },
+     "expect": {
+      "description": "The event(s) this trigger is expecting to see.  If empty, this trigger will match any event.  Events may include trailing wildcards, like `prefect.flow-run.*`",
+      "items": {
+       "type": "string"
+      },
+      "title": "Expect",
+      "type": "array",
+      "uniqueItems": true
+     },
+     "for_each": {
+      "description": "Evaluate the trigger separately for each distinct value of these labels on the resource.  By default, labels refer to the primary resource of the triggering event.  You may also refer to labels from related resources by specifying `related:<role>:<label>`.  This will use the value of that label for the first related resource in that role.  For example, `\"for_each\": [\"related:flow:prefect.resource.id\"]` would evaluate the trigger for each flow.",
+      "items": {
+       "type": "string"
+      },
+      "title": "For Each",
+      "type": "array",
+      "uniqueItems": true
+     },
+     "id": {
+      "description": "The unique ID of this trigger",
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "match": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ResourceSpecification"
+       },
+       {
+        "additionalProperties": {
+         "anyOf": [
+          {
+           "type": "string"
+          },
+          {
+           "items": {
+            "type": "string"
+           },
+           "type": "array"
+          }
+         ]
+        },
+        "type": "object"
+       }
+      ],
+      "description": "Labels for resources which this trigger will match.",
+      "title": "Match"
+     },
+     "match_related": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ResourceSpecification"
+       },
+       {
+        "additionalProperties": {
+         "anyOf": [
+          {
+           "type": "string"
+          },
+          {
+           "items": {
+            "type": "string"
+           },
+           "type": "array"
+          }
+         ]
+        },
+        "type": "object"
+       },
+       {
+        "items": {
+         "anyOf": [
+          {
+           "$ref": "#/components/schemas/ResourceSpecification"
+          },
+          {
+           "additionalProperties": {
+            "anyOf": [
+             {
+              "type": "string"
+             },
+             {
+              "items": {
+               "type": "string"
+              },
+              "type": "array"
+             }
+            ]
+           },
+           "type": "object"
+          }
+         ]
+        },
+        "type": "array"
+       }
+      ],
+      "description": "Labels for related resources which this trigger will match.",
+      "title": "Match Related"
+     },
+     "posture": {
+      "description": "The posture of this trigger, either Reactive or Proactive.  Reactive triggers respond to the _presence_ of the expected events, while Proactive triggers respond to the _absence_ of those expected events.",
+      "enum": [
+       "Reactive",
+       "Proactive"
+      ],
+      "title": "Posture",
+      "type": "string"
+     },
+     "threshold": {
+      "default": 1,
+      "description": "The number of events required for this trigger to fire (for Reactive triggers), or the number of events expected (for Proactive triggers)",
+      "title": "Threshold",
+      "type": "integer"
+     },
+     "type": {
+      "const": "event",
+      "default": "event",
+      "title": "Type",
+      "type": "string"
+     },
+     "within": {
+      "anyOf": [
+       {
+        "type": "number"
+       },
+       {
+        "format": "duration",
+        "type": "string"
+       }
+      ],
+      "default": "PT0S",
+      "description": "The time period over which the events must occur.  For Reactive triggers, this may be as low as 0 seconds, but must be at least 10 seconds for Proactive triggers",
+      "minimum": 0.0,
+      "title": "Within"
+     }
+    },
+    "required": [
+     "posture"
+    ],
+    "title": "EventTrigger",
+    "type": "object"
+   },
+   "EventTrigger-Output": {
+    "description": "A trigger that fires based on the presence or absence of events within a given\nperiod of time.",
+    "properties": {
+     "after": {
+      "description": "The event(s) which must first been seen to fire this trigger.  If empty, then fire this trigger immediately.  Events may include trailing wildcards, like `prefect.flow-run.*`",
+      "items": {
+       "type": "string"
+      },
+      "title": "After",
+      "type": "array",
+      "uniqueItems": true
+     },
+     "expect": {
+      "description": "The event(s) this trigger is expecting to see.  If empty, this trigger will match any event.  Events may include trailing wildcards, like `prefect.flow-run.*`",
+      "items": {
+       "type": "string"
+      },
+      "title": "Expect",
+      "type": "array",
+      "uniqueItems": true
+     },
+     "for_each": {
+      "description": "Evaluate the trigger separately for each distinct value of these labels on the resource.  By default, labels refer to the primary resource of the triggering event.  You may also refer to labels from related resources by specifying `related:<role>:<label>`.  This will use the value of that label for the first related resource in that role.  For example, `\"for_each\": [\"related:flow:prefect.resource.id\"]` would evaluate the trigger for each flow.",
+      "items": {
+       "type": "string"
+      },
+      "title": "For Each",
+      "type": "array",
+      "uniqueItems": true
+     },
+     "id": {
+      "description": "The unique ID of this trigger",
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "match": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ResourceSpecification"
+       },
+       {
+        "additionalProperties": {
+         "anyOf": [
+          {
+           "type": "string"
+          },
+          {
+           "items": {
+            "type": "string"
+           },
+           "type": "array"
+          }
+         ]
+        },
+        "type": "object"
+       }
+      ],
+      "description": "Labels for resources which this trigger will match.",
+      "title": "Match"
+     },
+     "match_related": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ResourceSpecification"
+       },
+       {
+        "additionalProperties": {
+         "anyOf": [
+          {
+           "type": "string"
+          },
+          {
+           "items": {
+            "type": "string"
+           },
+           "type": "array"
+          }
+         ]
+        },
+        "type": "object"
+       },
+       {
+        "items": {
+         "anyOf": [
+          {
+           "$ref": "#/components/schemas/ResourceSpecification"
+          },
+          {
+           "additionalProperties": {
+            "anyOf": [
+             {
+              "type": "string"
+             },
+             {
+              "items": {
+               "type": "string"
+              },
+              "type": "array"
+             }
+            ]
+           },
+           "type": "object"
+          }
+         ]
+        },
+        "type": "array"
+       }
+      ],
+      "description": "Labels for related resources which this trigger will match.",
+      "title": "Match Related"
+     },
+     "posture": {
+      "description": "The posture of this trigger, either Reactive or Proactive.  Reactive triggers respond to the _presence_ of the expected events, while Proactive triggers respond to the _absence_ of those expected events.",
+      "enum": [
+       "Reactive",
+       "Proactive"
+      ],
+      "title": "Posture",
+      "type": "string"
+     },
+     "threshold": {
+      "default": 1,
+      "description": "The number of events required for this trigger to fire (for Reactive triggers), or the number of events expected (for Proactive triggers)",
+      "title": "Threshold",
+      "type": "integer"
+     },
+     "type": {
+      "const": "event",
+      "default": "event",
+      "title": "Type",
+      "type": "string"
+     },
+     "within": {
+      "default": 0.0,
+      "description": "The time period over which the events must occur.  For Reactive triggers, this may be as low as 0 seconds, but must be at least 10 seconds for Proactive triggers",
+      "minimum": 0.0,
+      "title": "Within",
+      "type": "number"
+     }
+    },
+    "required": [
+     "posture"
+    ],
+    "title": "EventTrigger",
     "type": "object"
    },
    "Flow": {
@@ -9042,6 +10600,150 @@ enum OpenAPIDocument {
     "title": "Parameter",
     "type": "object"
    },
+   "PauseAutomation": {
+    "description": "Pauses a Work Queue",
+    "properties": {
+     "automation_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The identifier of the automation to act on",
+      "title": "Automation Id"
+     },
+     "source": {
+      "default": "selected",
+      "description": "Whether this Action applies to a specific selected automation (given by `automation_id`), or to an automation that is inferred from the triggering event.  If the source is 'inferred', the `automation_id` may not be set.  If the source is 'selected', the `automation_id` must be set.",
+      "enum": [
+       "selected",
+       "inferred"
+      ],
+      "title": "Source",
+      "type": "string"
+     },
+     "type": {
+      "const": "pause-automation",
+      "default": "pause-automation",
+      "title": "Type",
+      "type": "string"
+     }
+    },
+    "title": "PauseAutomation",
+    "type": "object"
+   },
+   "PauseDeployment": {
+    "description": "Pauses the given Deployment",
+    "properties": {
+     "deployment_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The identifier of the deployment",
+      "title": "Deployment Id"
+     },
+     "source": {
+      "default": "selected",
+      "description": "Whether this Action applies to a specific selected deployment (given by `deployment_id`), or to a deployment that is inferred from the triggering event.  If the source is 'inferred', the `deployment_id` may not be set.  If the source is 'selected', the `deployment_id` must be set.",
+      "enum": [
+       "selected",
+       "inferred"
+      ],
+      "title": "Source",
+      "type": "string"
+     },
+     "type": {
+      "const": "pause-deployment",
+      "default": "pause-deployment",
+      "title": "Type",
+      "type": "string"
+     }
+    },
+    "title": "PauseDeployment",
+    "type": "object"
+   },
+   "PauseWorkPool": {
+    "description": "Pauses a Work Pool",
+    "properties": {
+     "source": {
+      "default": "selected",
+      "description": "Whether this Action applies to a specific selected work pool (given by `work_pool_id`), or to a work pool that is inferred from the triggering event.  If the source is 'inferred', the `work_pool_id` may not be set.  If the source is 'selected', the `work_pool_id` must be set.",
+      "enum": [
+       "selected",
+       "inferred"
+      ],
+      "title": "Source",
+      "type": "string"
+     },
+     "type": {
+      "const": "pause-work-pool",
+      "default": "pause-work-pool",
+      "title": "Type",
+      "type": "string"
+     },
+     "work_pool_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The identifier of the work pool to pause",
+      "title": "Work Pool Id"
+     }
+    },
+    "title": "PauseWorkPool",
+    "type": "object"
+   },
+   "PauseWorkQueue": {
+    "description": "Pauses a Work Queue",
+    "properties": {
+     "source": {
+      "default": "selected",
+      "description": "Whether this Action applies to a specific selected work queue (given by `work_queue_id`), or to a work queue that is inferred from the triggering event.  If the source is 'inferred', the `work_queue_id` may not be set.  If the source is 'selected', the `work_queue_id` must be set.",
+      "enum": [
+       "selected",
+       "inferred"
+      ],
+      "title": "Source",
+      "type": "string"
+     },
+     "type": {
+      "const": "pause-work-queue",
+      "default": "pause-work-queue",
+      "title": "Type",
+      "type": "string"
+     },
+     "work_queue_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The identifier of the work queue to pause",
+      "title": "Work Queue Id"
+     }
+    },
+    "title": "PauseWorkQueue",
+    "type": "object"
+   },
    "QueueFilter": {
     "description": "Filter criteria definition for a work queue.",
     "properties": {
@@ -9109,6 +10811,463 @@ enum OpenAPIDocument {
      "rrule"
     ],
     "title": "RRuleSchedule",
+    "type": "object"
+   },
+   "ResourceSpecification": {
+    "additionalProperties": {
+     "anyOf": [
+      {
+       "type": "string"
+      },
+      {
+       "items": {
+        "type": "string"
+       },
+       "type": "array"
+      }
+     ]
+    },
+    "title": "ResourceSpecification",
+    "type": "object"
+   },
+   "ResumeAutomation": {
+    "description": "Resumes a Work Queue",
+    "properties": {
+     "automation_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The identifier of the automation to act on",
+      "title": "Automation Id"
+     },
+     "source": {
+      "default": "selected",
+      "description": "Whether this Action applies to a specific selected automation (given by `automation_id`), or to an automation that is inferred from the triggering event.  If the source is 'inferred', the `automation_id` may not be set.  If the source is 'selected', the `automation_id` must be set.",
+      "enum": [
+       "selected",
+       "inferred"
+      ],
+      "title": "Source",
+      "type": "string"
+     },
+     "type": {
+      "const": "resume-automation",
+      "default": "resume-automation",
+      "title": "Type",
+      "type": "string"
+     }
+    },
+    "title": "ResumeAutomation",
+    "type": "object"
+   },
+   "ResumeDeployment": {
+    "description": "Resumes the given Deployment",
+    "properties": {
+     "deployment_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The identifier of the deployment",
+      "title": "Deployment Id"
+     },
+     "source": {
+      "default": "selected",
+      "description": "Whether this Action applies to a specific selected deployment (given by `deployment_id`), or to a deployment that is inferred from the triggering event.  If the source is 'inferred', the `deployment_id` may not be set.  If the source is 'selected', the `deployment_id` must be set.",
+      "enum": [
+       "selected",
+       "inferred"
+      ],
+      "title": "Source",
+      "type": "string"
+     },
+     "type": {
+      "const": "resume-deployment",
+      "default": "resume-deployment",
+      "title": "Type",
+      "type": "string"
+     }
+    },
+    "title": "ResumeDeployment",
+    "type": "object"
+   },
+   "ResumeFlowRun": {
+    "description": "Resumes a paused or suspended flow run associated with the trigger",
+    "properties": {
+     "type": {
+      "const": "resume-flow-run",
+      "default": "resume-flow-run",
+      "title": "Type",
+      "type": "string"
+     }
+    },
+    "title": "ResumeFlowRun",
+    "type": "object"
+   },
+   "ResumeWorkPool": {
+    "description": "Resumes a Work Pool",
+    "properties": {
+     "source": {
+      "default": "selected",
+      "description": "Whether this Action applies to a specific selected work pool (given by `work_pool_id`), or to a work pool that is inferred from the triggering event.  If the source is 'inferred', the `work_pool_id` may not be set.  If the source is 'selected', the `work_pool_id` must be set.",
+      "enum": [
+       "selected",
+       "inferred"
+      ],
+      "title": "Source",
+      "type": "string"
+     },
+     "type": {
+      "const": "resume-work-pool",
+      "default": "resume-work-pool",
+      "title": "Type",
+      "type": "string"
+     },
+     "work_pool_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The identifier of the work pool to pause",
+      "title": "Work Pool Id"
+     }
+    },
+    "title": "ResumeWorkPool",
+    "type": "object"
+   },
+   "ResumeWorkQueue": {
+    "description": "Resumes a Work Queue",
+    "properties": {
+     "source": {
+      "default": "selected",
+      "description": "Whether this Action applies to a specific selected work queue (given by `work_queue_id`), or to a work queue that is inferred from the triggering event.  If the source is 'inferred', the `work_queue_id` may not be set.  If the source is 'selected', the `work_queue_id` must be set.",
+      "enum": [
+       "selected",
+       "inferred"
+      ],
+      "title": "Source",
+      "type": "string"
+     },
+     "type": {
+      "const": "resume-work-queue",
+      "default": "resume-work-queue",
+      "title": "Type",
+      "type": "string"
+     },
+     "work_queue_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The identifier of the work queue to pause",
+      "title": "Work Queue Id"
+     }
+    },
+    "title": "ResumeWorkQueue",
+    "type": "object"
+   },
+   "RunDeployment-Input": {
+    "description": "Runs the given deployment with the given parameters",
+    "properties": {
+     "deployment_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The identifier of the deployment",
+      "title": "Deployment Id"
+     },
+     "job_variables": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The job variables to pass to the created flow run, or None to use the deployment's default job variables",
+      "title": "Job Variables"
+     },
+     "parameters": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The parameters to pass to the deployment, or None to use the deployment's default parameters",
+      "title": "Parameters"
+     },
+     "schedule_after": {
+      "anyOf": [
+       {
+        "minimum": 0.0,
+        "type": "number"
+       },
+       {
+        "format": "duration",
+        "type": "string"
+       }
+      ],
+      "description": "The amount of time to wait before running the deployment. Defaults to running the deployment immediately.",
+      "title": "Schedule After"
+     },
+     "source": {
+      "default": "selected",
+      "description": "Whether this Action applies to a specific selected deployment (given by `deployment_id`), or to a deployment that is inferred from the triggering event.  If the source is 'inferred', the `deployment_id` may not be set.  If the source is 'selected', the `deployment_id` must be set.",
+      "enum": [
+       "selected",
+       "inferred"
+      ],
+      "title": "Source",
+      "type": "string"
+     },
+     "type": {
+      "const": "run-deployment",
+      "default": "run-deployment",
+      "title": "Type",
+      "type": "string"
+     }
+    },
+    "title": "RunDeployment",
+    "type": "object"
+   },
+   "RunDeployment-Output": {
+    "description": "Runs the given deployment with the given parameters",
+    "properties": {
+     "deployment_id": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The identifier of the deployment",
+      "title": "Deployment Id"
+     },
+     "job_variables": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The job variables to pass to the created flow run, or None to use the deployment's default job variables",
+      "title": "Job Variables"
+     },
+     "parameters": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The parameters to pass to the deployment, or None to use the deployment's default parameters",
+      "title": "Parameters"
+     },
+     "schedule_after": {
+      "description": "The amount of time to wait before running the deployment. Defaults to running the deployment immediately.",
+      "minimum": 0.0,
+      "title": "Schedule After",
+      "type": "number"
+     },
+     "source": {
+      "default": "selected",
+      "description": "Whether this Action applies to a specific selected deployment (given by `deployment_id`), or to a deployment that is inferred from the triggering event.  If the source is 'inferred', the `deployment_id` may not be set.  If the source is 'selected', the `deployment_id` must be set.",
+      "enum": [
+       "selected",
+       "inferred"
+      ],
+      "title": "Source",
+      "type": "string"
+     },
+     "type": {
+      "const": "run-deployment",
+      "default": "run-deployment",
+      "title": "Type",
+      "type": "string"
+     }
+    },
+    "title": "RunDeployment",
+    "type": "object"
+   },
+   "SendNotification": {
+    "description": "Send a notification when an Automation is triggered",
+    "properties": {
+     "block_document_id": {
+      "description": "The identifier of the notification block to use",
+      "format": "uuid",
+      "title": "Block Document Id",
+      "type": "string"
+     },
+     "body": {
+      "description": "The text of the notification to send",
+      "title": "Body",
+      "type": "string"
+     },
+     "subject": {
+      "default": "Prefect automated notification",
+      "title": "Subject",
+      "type": "string"
+     },
+     "type": {
+      "const": "send-notification",
+      "default": "send-notification",
+      "title": "Type",
+      "type": "string"
+     }
+    },
+    "required": [
+     "block_document_id",
+     "body"
+    ],
+    "title": "SendNotification",
+    "type": "object"
+   },
+   "SequenceTrigger-Input": {
+    "description": "A composite trigger that requires some number of triggers to have fired\nwithin the given time period in a specific order",
+    "properties": {
+     "id": {
+      "description": "The unique ID of this trigger",
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "triggers": {
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/EventTrigger-Input"
+        },
+        {
+         "$ref": "#/components/schemas/CompoundTrigger-Input"
+        },
+        {
+         "$ref": "#/components/schemas/SequenceTrigger-Input"
+        }
+       ]
+      },
+      "title": "Triggers",
+      "type": "array"
+     },
+     "type": {
+      "const": "sequence",
+      "default": "sequence",
+      "title": "Type",
+      "type": "string"
+     },
+     "within": {
+      "anyOf": [
+       {
+        "type": "number"
+       },
+       {
+        "format": "duration",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Within"
+     }
+    },
+    "required": [
+     "triggers",
+     "within"
+    ],
+    "title": "SequenceTrigger",
+    "type": "object"
+   },
+   "SequenceTrigger-Output": {
+    "description": "A composite trigger that requires some number of triggers to have fired\nwithin the given time period in a specific order",
+    "properties": {
+     "id": {
+      "description": "The unique ID of this trigger",
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "triggers": {
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/EventTrigger-Output"
+        },
+        {
+         "$ref": "#/components/schemas/CompoundTrigger-Output"
+        },
+        {
+         "$ref": "#/components/schemas/SequenceTrigger-Output"
+        }
+       ]
+      },
+      "title": "Triggers",
+      "type": "array"
+     },
+     "type": {
+      "const": "sequence",
+      "default": "sequence",
+      "title": "Type",
+      "type": "string"
+     },
+     "within": {
+      "anyOf": [
+       {
+        "type": "number"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Within"
+     }
+    },
+    "required": [
+     "triggers",
+     "within"
+    ],
+    "title": "SequenceTrigger",
     "type": "object"
    },
    "ServerDefaultResultStorage": {
@@ -9592,6 +11751,19 @@ enum OpenAPIDocument {
      "delay_seconds"
     ],
     "title": "StateWaitDetails",
+    "type": "object"
+   },
+   "SuspendFlowRun": {
+    "description": "Suspends a flow run associated with the trigger",
+    "properties": {
+     "type": {
+      "const": "suspend-flow-run",
+      "default": "suspend-flow-run",
+      "title": "Type",
+      "type": "string"
+     }
+    },
+    "title": "SuspendFlowRun",
     "type": "object"
    },
    "TaskRun": {
@@ -13202,6 +15374,471 @@ enum OpenAPIDocument {
     "summary": "Read Latest Artifact",
     "tags": [
      "Artifacts"
+    ]
+   }
+  },
+  "/automations/": {
+   "post": {
+    "description": "Create an automation.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/automations.",
+    "operationId": "create_automation_automations__post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/AutomationCreate"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Automation"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Create Automation",
+    "tags": [
+     "Automations"
+    ]
+   }
+  },
+  "/automations/count": {
+   "post": {
+    "operationId": "count_automations_automations_count_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_automations_automations_count_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "title": "Response Count Automations Automations Count Post",
+         "type": "integer"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Count Automations",
+    "tags": [
+     "Automations"
+    ]
+   }
+  },
+  "/automations/filter": {
+   "post": {
+    "operationId": "read_automations_automations_filter_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_automations_automations_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/Automation"
+         },
+         "title": "Response Read Automations Automations Filter Post",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Automations",
+    "tags": [
+     "Automations"
+    ]
+   }
+  },
+  "/automations/owned-by/{resource_id}": {
+   "delete": {
+    "operationId": "delete_automations_owned_by_resource_automations_owned_by__resource_id__delete",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "resource_id",
+      "required": true,
+      "schema": {
+       "title": "Resource Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "202": {
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Delete Automations Owned By Resource",
+    "tags": [
+     "Automations"
+    ]
+   }
+  },
+  "/automations/related-to/{resource_id}": {
+   "get": {
+    "operationId": "read_automations_related_to_resource_automations_related_to__resource_id__get",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "resource_id",
+      "required": true,
+      "schema": {
+       "title": "Resource Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/Automation"
+         },
+         "title": "Response Read Automations Related To Resource Automations Related To  Resource Id  Get",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Automations Related To Resource",
+    "tags": [
+     "Automations"
+    ]
+   }
+  },
+  "/automations/{id}": {
+   "delete": {
+    "operationId": "delete_automation_automations__id__delete",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Delete Automation",
+    "tags": [
+     "Automations"
+    ]
+   },
+   "get": {
+    "operationId": "read_automation_automations__id__get",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Automation"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Automation",
+    "tags": [
+     "Automations"
+    ]
+   },
+   "patch": {
+    "operationId": "patch_automation_automations__id__patch",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/AutomationPartialUpdate"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Patch Automation",
+    "tags": [
+     "Automations"
+    ]
+   },
+   "put": {
+    "operationId": "update_automation_automations__id__put",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "format": "uuid",
+       "title": "Id",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/AutomationUpdate"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Update Automation",
+    "tags": [
+     "Automations"
     ]
    }
   },

@@ -34,6 +34,7 @@ enum PrefectAPIRouter {
         BlockTypeRoutes.register(on: api, env)
         BlockSchemaRoutes.register(on: api, env)
         BlockDocumentRoutes.register(on: api, env)
+        AutomationRoutes.register(on: api, env)
         return router
     }
 }

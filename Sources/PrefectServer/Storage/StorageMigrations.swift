@@ -36,6 +36,7 @@ enum StorageMigrations {
         migrator.registerMigration("v9-configuration", migrate: createConfigurationTable)
         migrator.registerMigration("v10-artifacts", migrate: createArtifactTables)
         migrator.registerMigration("v11-blocks", migrate: createBlockTables)
+        migrator.registerMigration("v12-automations", migrate: createAutomationTables)
         return migrator
     }
 
