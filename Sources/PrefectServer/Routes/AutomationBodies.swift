@@ -17,6 +17,8 @@ enum AutomationBodies {
         var ownerResource: String?
         /// Deployments that `run-deployment` actions select (related resources), when `actions` is set.
         var selectedDeployments: [UUID]?
+        /// The `run-deployment` actions that select a deployment, with their job variables.
+        var deploymentRuns: [(deploymentID: UUID, jobVariables: [String: JSONValue]?)] = []
     }
 
     static func create(from request: Request) async throws -> Write {
@@ -67,6 +69,7 @@ enum AutomationBodies {
             members[key] = body.object[key]
         }
         var selected: [UUID]?
+        var runs: [(deploymentID: UUID, jobVariables: [String: JSONValue]?)] = []
         if let trigger = body.object["trigger"] {
             let typed = AutomationTriggerCheck.normalized(try APIBody.decode(AutomationTrigger.self, from: ServerJSON.encode(trigger)))
             members["trigger"] = try APIBody.decode(JSONValue.self, from: ServerJSON.encode(typed))
@@ -76,13 +79,13 @@ enum AutomationBodies {
             let actions = try APIBody.decode([AutomationAction].self, from: ServerJSON.encode(value))
             members[key] = try APIBody.decode(JSONValue.self, from: ServerJSON.encode(actions))
             if key == "actions" {
-                selected = actions.compactMap { action in
-                    if case .runDeployment(let run) = action, case .selected(let id) = run.target { return id }
-                    return nil
+                for action in actions {
+                    if case .runDeployment(let run) = action, case .selected(let id) = run.target { runs.append((id, run.jobVariables)) }
                 }
+                selected = runs.map(\.deploymentID)
             }
         }
-        return Write(members: members, ownerResource: body.string("owner_resource"), selectedDeployments: selected)
+        return Write(members: members, ownerResource: body.string("owner_resource"), selectedDeployments: selected, deploymentRuns: runs)
     }
 
     /// The action types Prefect's server runs (`ServerActionTypes`): not Prefect Cloud's

@@ -13,15 +13,19 @@ enum AutomationRoutes {
         automations.post("/") { request, _ -> Response in
             let clock = RequestClock(request)
             let write = try await AutomationBodies.create(from: request)
-            return JSONResponse.make(try await env.write { try AutomationStore.create($0, write, now: clock.now) }, status: .created)
+            return JSONResponse.make(try await env.write { db in
+                try checkDeploymentRuns(db, write, emptyMeansNone: true)
+                return try AutomationStore.create(db, write, now: clock.now)
+            }, status: .created)
         }
 
         automations.put(":id") { request, context -> Response in
             let clock = RequestClock(request)
             let id = try context.uuid("id")
             let write = try await AutomationBodies.replace(from: request)
-            guard try await env.write({
-                try AutomationStore.update($0, id: id, write.members, selected: write.selectedDeployments, now: clock.now)
+            guard try await env.write({ db in
+                try checkDeploymentRuns(db, write, emptyMeansNone: false)
+                return try AutomationStore.update(db, id: id, write.members, selected: write.selectedDeployments, now: clock.now)
             }) else { throw notFound }
             return JSONResponse.noContent()
         }
@@ -76,6 +80,32 @@ enum AutomationRoutes {
     }
 
     static let notFound = APIError.objectNotFound("Automation not found")
+
+    /// `validate_job_variables_for_run_deployment_action`: a run a `run-deployment` action
+    /// starts must fit its deployment's work pool, `required` included (as a flow run must).
+    /// A create skips actions with empty job variables; a replace checks those too.
+    private static func checkDeploymentRuns(_ db: Database, _ write: AutomationBodies.Write, emptyMeansNone: Bool) throws {
+        var messages: [String] = []
+        for run in write.deploymentRuns {
+            guard let variables = run.jobVariables, !(emptyMeansNone && variables.isEmpty) else { continue }
+            guard let deployment = try DeploymentStore.read(db, id: run.deploymentID) else {
+                throw APIError.notFound("Deployment not found.")
+            }
+            guard let pool = deployment.workPoolName, let stored = try WorkPoolStore.read(db, name: pool)?.baseJobTemplate,
+                  !(deployment.jobVariables.isEmpty && variables.isEmpty) else { continue }
+            let template = try JobVariableValidation.resolvingBlockDefaults(stored, db)
+            do {
+                try JobVariableValidation.validate(template: template, [variables], ignoreRequired: false)
+            } catch .invalid(let message) {
+                messages.append(message)
+            } catch .circular {
+                messages.append("Invalid schema: Unable to validate schema with circular references.")
+            }
+        }
+        if !messages.isEmpty {
+            throw APIError.detail(.unprocessableContent, "Error creating automation: \(messages.joined(separator: " "))")
+        }
+    }
 }
 
 /// The body of `/automations/filter` and `/automations/count`.
