@@ -35,6 +35,7 @@ enum PrefectAPIRouter {
         BlockSchemaRoutes.register(on: api, env)
         BlockDocumentRoutes.register(on: api, env)
         AutomationRoutes.register(on: api, env)
+        EventRoutes.register(on: api, env)
         return router
     }
 }

@@ -37,6 +37,7 @@ enum StorageMigrations {
         migrator.registerMigration("v10-artifacts", migrate: createArtifactTables)
         migrator.registerMigration("v11-blocks", migrate: createBlockTables)
         migrator.registerMigration("v12-automations", migrate: createAutomationTables)
+        migrator.registerMigration("v13-events", migrate: createEventTables)
         return migrator
     }
 

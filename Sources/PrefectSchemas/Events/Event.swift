@@ -1,0 +1,135 @@
+public import Foundation
+
+/// A resource an event is about, or relates to (Prefect's `Resource` and `RelatedResource`,
+/// `prefect/events/schemas/events.py`): labels, with `prefect.resource.id` always among them.
+public struct EventResource: Sendable, Hashable, Codable, ExpressibleByDictionaryLiteral {
+    public var labels: [String: String]
+
+    public init(labels: [String: String]) {
+        self.labels = labels
+    }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        labels = Dictionary(elements) { _, last in last }
+    }
+
+    /// `prefect.resource.id`.
+    public var id: String { labels["prefect.resource.id"] ?? "" }
+    /// `prefect.resource.name`, when set.
+    public var name: String? { labels["prefect.resource.name"] }
+    /// `prefect.resource.role`: how a related resource relates (`flow`, `tag`, …).
+    public var role: String? { labels["prefect.resource.role"] }
+
+    public init(from decoder: any Decoder) throws {
+        labels = try [String: String](from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try labels.encode(to: encoder)
+    }
+}
+
+/// Something that happened (Prefect's `Event`): its name, when, to which resource and with
+/// which related ones. `id` is the client's and makes sending an event twice harmless: the
+/// server keeps one.
+public struct Event: Sendable, Hashable, Codable {
+    public var id: UUID
+    public var occurred: Date
+    /// Dotted name, `prefect.flow-run.Completed`.
+    public var event: String
+    public var resource: EventResource
+    public var related: [EventResource]
+    public var payload: [String: JSONValue]
+    /// The event this one follows, for ordering events that occur close together.
+    public var follows: UUID?
+
+    public init(
+        event: String, resource: EventResource, occurred: Date = Date(), related: [EventResource] = [],
+        payload: [String: JSONValue] = [:], id: UUID = UUID(), follows: UUID? = nil
+    ) {
+        self.id = id
+        self.occurred = occurred
+        self.event = event
+        self.resource = resource
+        self.related = related
+        self.payload = payload
+        self.follows = follows
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, occurred, event, resource, related, payload, follows
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(UUID.self, forKey: .id)
+        occurred = try container.decodePrefectDate(forKey: .occurred)
+        event = try container.decode(String.self, forKey: .event)
+        resource = try container.decode(EventResource.self, forKey: .resource)
+        related = try container.decodeIfPresent([EventResource].self, forKey: .related) ?? []
+        payload = try container.decodeIfPresent([String: JSONValue].self, forKey: .payload) ?? [:]
+        follows = try container.decodeIfPresent(UUID.self, forKey: .follows)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id.uuidString.lowercased(), forKey: .id)
+        try container.encode(PrefectDate.format(occurred), forKey: .occurred)
+        try container.encode(event, forKey: .event)
+        try container.encode(resource, forKey: .resource)
+        try container.encode(related, forKey: .related)
+        try container.encode(payload, forKey: .payload)
+        try container.encode(follows.map { $0.uuidString.lowercased() }, forKey: .follows)
+    }
+}
+
+/// An event as the server keeps it (Prefect's `ReceivedEvent`): the event and when it arrived.
+@dynamicMemberLookup
+public struct ReceivedEvent: Sendable, Hashable, Codable {
+    public var event: Event
+    public var received: Date
+
+    public init(_ event: Event, received: Date) {
+        self.event = event
+        self.received = received
+    }
+
+    /// The members of ``event``, read as this one's (`received.resource`).
+    public subscript<Value>(dynamicMember keyPath: KeyPath<Event, Value>) -> Value {
+        event[keyPath: keyPath]
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case received
+    }
+
+    public init(from decoder: any Decoder) throws {
+        event = try Event(from: decoder)
+        received = try decoder.container(keyedBy: CodingKeys.self).decodePrefectDate(forKey: .received)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try event.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(PrefectDate.format(received), forKey: .received)
+    }
+}
+
+/// A page of events (Prefect's `EventPage`): the events, how many match in all, and where the
+/// next page is (``PrefectClient/readEventsPage(_:)``).
+public struct EventPage: Sendable, Hashable, Codable {
+    public var events: [ReceivedEvent]
+    public var total: Int
+    public var nextPage: URL?
+
+    public init(events: [ReceivedEvent], total: Int, nextPage: URL? = nil) {
+        self.events = events
+        self.total = total
+        self.nextPage = nextPage
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case events, total
+        case nextPage = "next_page"
+    }
+}

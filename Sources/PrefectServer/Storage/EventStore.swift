@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+import PrefectSchemas
+
+/// Events in tables `events` and `event_resources` (Prefect's `server/events/storage/database.py`).
+enum EventStore {
+    /// Stores each event received now; an id already stored is skipped, so a client that sends an
+    /// event again (after a reconnect) does not double it.
+    static func insert(_ db: Database, _ events: [Event], received: Date) throws {
+        let receivedMicros = StoredTime.micros(received)
+        for event in events {
+            let body = try ServerJSON.encode(ReceivedEvent(event, received: StoredTime.truncated(received)))
+            let label = event.resource.labels["prefect.resource.name"] ?? event.resource.labels["prefect.name"] ?? event.resource.id
+            try db.execute(
+                sql: """
+                    INSERT INTO events (id, occurred, received, event, resource_id, resource_label, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO NOTHING
+                    """,
+                arguments: [event.id.prefectString, StoredTime.micros(event.occurred), receivedMicros, event.event, event.resource.id,
+                            label, body])
+            guard db.changesCount > 0 else { continue }
+            for (resource, role) in [(event.resource, "")] + event.related.map({ ($0, $0.role ?? "") }) {
+                try db.execute(
+                    sql: "INSERT INTO event_resources (event_id, resource_id, resource_role, resource, occurred) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [event.id.prefectString, resource.id, role, try JSONText.encode(resource), StoredTime.micros(event.occurred)])
+            }
+        }
+    }
+
+    /// One page of the events that match, and how many match in all.
+    static func query(_ db: Database, _ filter: ServedEventFilter, limit: Int, offset: Int) throws -> (events: [JSONValue], total: Int) {
+        let condition = filter.sqlCondition()
+        let order = filter.ascending ? "occurred ASC, rowid ASC" : "occurred DESC, rowid DESC"
+        let events = try Data.fetchAll(
+            db, sql: "SELECT body FROM events WHERE \(condition?.sql ?? "1") ORDER BY \(order) LIMIT ? OFFSET ?",
+            arguments: StatementArguments((condition?.arguments ?? []) + [limit, offset])
+        ).map { try PrefectJSON.decode(JSONValue.self, from: $0) }
+        let total = try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM events WHERE \(condition?.sql ?? "1")", arguments: condition?.statementArguments ?? []) ?? 0
+        return (events, total)
+    }
+
+    /// `count_events` by event name or resource: one group per value, labelled as its latest
+    /// event labels it, most events first (then by label).
+    static func count(_ db: Database, _ filter: ServedEventFilter, by countable: EventCountable) throws -> [JSONValue] {
+        let value = countable == .event ? "event" : "resource_id"
+        let label = countable == .event ? "event" : "resource_label"
+        let condition = filter.sqlCondition()
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT \(value) AS value, \(label) AS label, occurred FROM events WHERE \(condition?.sql ?? "1") ORDER BY occurred",
+            arguments: condition?.statementArguments ?? [])
+        var groups: [String: (label: String, count: Int64, first: Int64, last: Int64)] = [:]
+        for row in rows {
+            let key: String = row["value"]
+            let occurred: Int64 = row["occurred"]
+            let current = groups[key]
+            groups[key] = (row["label"], (current?.count ?? 0) + 1, min(current?.first ?? occurred, occurred), max(current?.last ?? occurred, occurred))
+        }
+        return groups.sorted { ($0.value.count, $1.value.label) > ($1.value.count, $0.value.label) }.map { key, group in
+            [
+                "value": .string(key), "label": .string(group.label), "count": .int(group.count),
+                "start_time": StoredTime.json(group.first), "end_time": StoredTime.json(group.last),
+            ]
+        }
+    }
+
+    /// `count_events` by time (`process_time_based_counts`): one bucket of `unit` × `interval`
+    /// for each span from the one holding `since` (spans counted from Prefect's pivot,
+    /// 2024-04-01) up to `until` or the end of the current period, empty ones included; values
+    /// number the buckets from 0.
+    static func countByTime(
+        _ db: Database, _ filter: ServedEventFilter, unit: EventTimeUnit, interval: Double, now: Date
+    ) throws -> [JSONValue] {
+        let seconds = unitSeconds(unit) * interval
+        let pivot = EventCounting.pivot
+        let until = filter.until > now ? EventCounting.endOfPeriod(now, unit) : filter.until
+        let firstIndex = Int((filter.since.timeIntervalSince(pivot) / seconds).rounded(.down))
+        let condition = filter.sqlCondition()
+        let occurred = try Int64.fetchAll(
+            db, sql: "SELECT occurred FROM events WHERE \(condition?.sql ?? "1")", arguments: condition?.statementArguments ?? [])
+        var counts: [Int: Int64] = [:]
+        for micros in occurred {
+            // Whole seconds, as SQLite's strftime('%s') buckets them in Prefect.
+            let second = (Double(micros) / 1_000_000).rounded(.down)
+            let index = Int(((second - pivot.timeIntervalSince1970) / seconds).rounded(.down))
+            counts[index, default: 0] += 1
+        }
+        var buckets: [JSONValue] = []
+        var index = firstIndex
+        var start = pivot.addingTimeInterval(Double(index) * seconds)
+        while start < until {
+            let next = pivot.addingTimeInterval(Double(index + 1) * seconds)
+            buckets.append([
+                "value": .string(String(index - firstIndex)), "label": .string(EventCounting.isoformat(start)),
+                "count": .int(counts[index] ?? 0), "start_time": .string(PrefectDate.format(start)),
+                "end_time": .string(PrefectDate.format(next.addingTimeInterval(-0.000_001))),
+            ])
+            index += 1
+            start = next
+        }
+        return buckets
+    }
+
+    static func unitSeconds(_ unit: EventTimeUnit) -> Double {
+        switch unit {
+        case .week: 604_800
+        case .day: 86_400
+        case .hour: 3_600
+        case .minute: 60
+        case .second: 1
+        }
+    }
+}
+
+/// Prefect's `server/events/counting.py` constants and period arithmetic.
+enum EventCounting {
+    /// `PIVOT_DATETIME`, 2024-04-01 UTC: the start of the bucket universe.
+    static let pivot = Date(timeIntervalSince1970: 1_711_929_600)
+
+    /// Python's `datetime.isoformat()` of a UTC time: `2026-06-05T00:00:00+00:00`, with
+    /// microseconds when there are any.
+    static func isoformat(_ date: Date) -> String {
+        var text = PrefectDate.format(date)
+        guard text.hasSuffix("Z") else { return text }
+        text.removeLast()
+        if text.hasSuffix(".000000") { text.removeLast(7) }
+        return text + "+00:00"
+    }
+
+    /// `end_of_period`: the last microsecond of the `unit` that contains `date`, in UTC.
+    static func endOfPeriod(_ date: Date, _ unit: EventTimeUnit) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .gmt
+        let component: Calendar.Component = switch unit {
+        case .week: .weekOfYear
+        case .day: .day
+        case .hour: .hour
+        case .minute: .minute
+        case .second: .second
+        }
+        guard let interval = calendar.dateInterval(of: component, for: date) else { return date }
+        return interval.end.addingTimeInterval(-0.000_001)
+    }
+}
