@@ -23,8 +23,11 @@ extension PrefectClient {
     /// - Throws: ``PrefectArgumentError`` for a URL outside this client's API; ``PrefectHTTPStatusError``
     ///   403 for a page token the server does not accept.
     public func readEventsPage(_ nextPage: URL) async throws -> EventPage {
-        let base = URLComponents(string: apiURL)?.path ?? ""
-        guard let components = URLComponents(url: nextPage, resolvingAgainstBaseURL: false), components.path.hasPrefix(base) else {
+        // Only a page of this server: its credentials are not sent anywhere else.
+        let api = URLComponents(string: apiURL)
+        let base = api?.path ?? ""
+        guard let components = URLComponents(url: nextPage, resolvingAgainstBaseURL: false), components.path.hasPrefix(base),
+              components.host?.lowercased() == api?.host?.lowercased(), components.port == api?.port else {
             throw PrefectArgumentError(argument: "nextPage", message: "\(nextPage) is not a page of \(apiURL)")
         }
         let path = String(components.path.dropFirst(base.count))

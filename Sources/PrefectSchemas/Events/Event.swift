@@ -132,4 +132,18 @@ public struct EventPage: Sendable, Hashable, Codable {
         case events, total
         case nextPage = "next_page"
     }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        events = try container.decode([ReceivedEvent].self, forKey: .events)
+        total = try container.decode(Int.self, forKey: .total)
+        nextPage = try container.decodeIfPresent(String.self, forKey: .nextPage).flatMap(URL.init(string:))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(events, forKey: .events)
+        try container.encode(total, forKey: .total)
+        try container.encode(nextPage?.absoluteString, forKey: .nextPage)
+    }
 }

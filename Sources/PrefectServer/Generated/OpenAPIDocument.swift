@@ -2998,6 +2998,28 @@ enum OpenAPIDocument {
     "title": "Body_bulk_increment_active_slots_with_lease_v2_concurrency_limits_increment_with_lease_post",
     "type": "object"
    },
+   "Body_count_account_events_events_count_by__countable__post": {
+    "properties": {
+     "filter": {
+      "$ref": "#/components/schemas/EventFilter"
+     },
+     "time_interval": {
+      "default": 1.0,
+      "minimum": 0.01,
+      "title": "Time Interval",
+      "type": "number"
+     },
+     "time_unit": {
+      "$ref": "#/components/schemas/TimeUnit",
+      "default": "day"
+     }
+    },
+    "required": [
+     "filter"
+    ],
+    "title": "Body_count_account_events_events_count_by__countable__post",
+    "type": "object"
+   },
    "Body_count_artifacts_artifacts_count_post": {
     "properties": {
      "artifacts": {
@@ -3854,6 +3876,31 @@ enum OpenAPIDocument {
      }
     },
     "title": "Body_read_deployments_deployments_filter_post",
+    "type": "object"
+   },
+   "Body_read_events_events_filter_post": {
+    "properties": {
+     "filter": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/EventFilter"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Additional optional filter criteria to narrow down the set of Events"
+     },
+     "limit": {
+      "default": 50,
+      "description": "The number of events to return with each page",
+      "maximum": 50.0,
+      "minimum": 0.0,
+      "title": "Limit",
+      "type": "integer"
+     }
+    },
+    "title": "Body_read_events_events_filter_post",
     "type": "object"
    },
    "Body_read_flow_runs_flow_runs_filter_post": {
@@ -5074,6 +5121,16 @@ enum OpenAPIDocument {
     ],
     "title": "Constant",
     "type": "object"
+   },
+   "Countable": {
+    "enum": [
+     "day",
+     "time",
+     "event",
+     "resource"
+    ],
+    "title": "Countable",
+    "type": "string"
    },
    "CreatedBy": {
     "properties": {
@@ -6956,6 +7013,551 @@ enum OpenAPIDocument {
      }
     },
     "title": "DoNothing",
+    "type": "object"
+   },
+   "Event": {
+    "description": "The client-side view of an event that has happened to a Resource",
+    "properties": {
+     "event": {
+      "description": "The name of the event that happened",
+      "title": "Event",
+      "type": "string"
+     },
+     "follows": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The ID of an event that is known to have occurred prior to this one. If set, this may be used to establish a more precise ordering of causally-related events when they occur close enough together in time that the system may receive them out-of-order.",
+      "title": "Follows"
+     },
+     "id": {
+      "description": "The client-provided identifier of this event",
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "occurred": {
+      "description": "When the event happened from the sender's perspective",
+      "format": "date-time",
+      "title": "Occurred",
+      "type": "string"
+     },
+     "payload": {
+      "additionalProperties": true,
+      "description": "An open-ended set of data describing what happened",
+      "title": "Payload",
+      "type": "object"
+     },
+     "related": {
+      "description": "A list of additional Resources involved in this event",
+      "items": {
+       "$ref": "#/components/schemas/RelatedResource"
+      },
+      "title": "Related",
+      "type": "array"
+     },
+     "resource": {
+      "$ref": "#/components/schemas/Resource",
+      "description": "The primary Resource this event concerns"
+     }
+    },
+    "required": [
+     "occurred",
+     "event",
+     "resource",
+     "id"
+    ],
+    "title": "Event",
+    "type": "object"
+   },
+   "EventAnyResourceFilter": {
+    "additionalProperties": false,
+    "properties": {
+     "id": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Only include events for resources with these IDs",
+      "title": "Id"
+     },
+     "id_prefix": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Only include events for resources with IDs starting with these prefixes",
+      "title": "Id Prefix"
+     },
+     "labels": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ResourceSpecification"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Only include events for related resources with these labels"
+     }
+    },
+    "title": "EventAnyResourceFilter",
+    "type": "object"
+   },
+   "EventCount": {
+    "description": "The count of events with the given filter value",
+    "properties": {
+     "count": {
+      "description": "The count of matching events",
+      "title": "Count",
+      "type": "integer"
+     },
+     "end_time": {
+      "description": "The end time of this group of events",
+      "format": "date-time",
+      "title": "End Time",
+      "type": "string"
+     },
+     "label": {
+      "description": "The value to display for this count",
+      "title": "Label",
+      "type": "string"
+     },
+     "start_time": {
+      "description": "The start time of this group of events",
+      "format": "date-time",
+      "title": "Start Time",
+      "type": "string"
+     },
+     "value": {
+      "description": "The value to use for filtering",
+      "title": "Value",
+      "type": "string"
+     }
+    },
+    "required": [
+     "value",
+     "label",
+     "count",
+     "start_time",
+     "end_time"
+    ],
+    "title": "EventCount",
+    "type": "object"
+   },
+   "EventFilter": {
+    "additionalProperties": false,
+    "properties": {
+     "any_resource": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/EventAnyResourceFilter"
+       },
+       {
+        "items": {
+         "$ref": "#/components/schemas/EventAnyResourceFilter"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for any resource involved in the event",
+      "title": "Any Resource"
+     },
+     "event": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/EventNameFilter"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for the event name"
+     },
+     "id": {
+      "$ref": "#/components/schemas/EventIDFilter",
+      "description": "Filter criteria for the events' ID"
+     },
+     "occurred": {
+      "$ref": "#/components/schemas/EventOccurredFilter",
+      "description": "Filter criteria for when the events occurred"
+     },
+     "order": {
+      "$ref": "#/components/schemas/EventOrder",
+      "default": "DESC",
+      "description": "The order to return filtered events"
+     },
+     "related": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/EventRelatedFilter"
+       },
+       {
+        "items": {
+         "$ref": "#/components/schemas/EventRelatedFilter"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for the related resources of the event",
+      "title": "Related"
+     },
+     "resource": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/EventResourceFilter"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for the resource of the event"
+     },
+     "text": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/EventTextFilter"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for text search across event content"
+     }
+    },
+    "title": "EventFilter",
+    "type": "object"
+   },
+   "EventIDFilter": {
+    "additionalProperties": false,
+    "properties": {
+     "id": {
+      "anyOf": [
+       {
+        "items": {
+         "format": "uuid",
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Only include events with one of these IDs",
+      "title": "Id"
+     }
+    },
+    "title": "EventIDFilter",
+    "type": "object"
+   },
+   "EventNameFilter": {
+    "additionalProperties": false,
+    "properties": {
+     "exclude_name": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Exclude events matching one of these names exactly",
+      "title": "Exclude Name"
+     },
+     "exclude_prefix": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Exclude events matching one of these prefixes",
+      "title": "Exclude Prefix"
+     },
+     "name": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Only include events matching one of these names exactly",
+      "title": "Name"
+     },
+     "prefix": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Only include events matching one of these prefixes",
+      "title": "Prefix"
+     }
+    },
+    "title": "EventNameFilter",
+    "type": "object"
+   },
+   "EventOccurredFilter": {
+    "additionalProperties": false,
+    "properties": {
+     "since": {
+      "description": "Only include events after this time (inclusive)",
+      "format": "date-time",
+      "title": "Since",
+      "type": "string"
+     },
+     "until": {
+      "description": "Only include events prior to this time (inclusive)",
+      "format": "date-time",
+      "title": "Until",
+      "type": "string"
+     }
+    },
+    "title": "EventOccurredFilter",
+    "type": "object"
+   },
+   "EventOrder": {
+    "enum": [
+     "ASC",
+     "DESC"
+    ],
+    "title": "EventOrder",
+    "type": "string"
+   },
+   "EventPage": {
+    "description": "A single page of events returned from the API, with an optional link to the\nnext page of results",
+    "properties": {
+     "events": {
+      "description": "The Events matching the query",
+      "items": {
+       "$ref": "#/components/schemas/ReceivedEvent"
+      },
+      "title": "Events",
+      "type": "array"
+     },
+     "next_page": {
+      "anyOf": [
+       {
+        "format": "uri",
+        "minLength": 1,
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The URL for the next page of results, if there are more",
+      "title": "Next Page"
+     },
+     "total": {
+      "description": "The total number of matching Events",
+      "title": "Total",
+      "type": "integer"
+     }
+    },
+    "required": [
+     "events",
+     "total",
+     "next_page"
+    ],
+    "title": "EventPage",
+    "type": "object"
+   },
+   "EventRelatedFilter": {
+    "additionalProperties": false,
+    "properties": {
+     "id": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Only include events for related resources with these IDs",
+      "title": "Id"
+     },
+     "labels": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ResourceSpecification"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Only include events for related resources with these labels"
+     },
+     "resources_in_roles": {
+      "anyOf": [
+       {
+        "items": {
+         "maxItems": 2,
+         "minItems": 2,
+         "prefixItems": [
+          {
+           "type": "string"
+          },
+          {
+           "type": "string"
+          }
+         ],
+         "type": "array"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Only include events with specific related resources in specific roles",
+      "title": "Resources In Roles"
+     },
+     "role": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Only include events for related resources in these roles",
+      "title": "Role"
+     }
+    },
+    "title": "EventRelatedFilter",
+    "type": "object"
+   },
+   "EventResourceFilter": {
+    "additionalProperties": false,
+    "properties": {
+     "distinct": {
+      "default": false,
+      "description": "Only include events for distinct resources",
+      "title": "Distinct",
+      "type": "boolean"
+     },
+     "id": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Only include events for resources with these IDs",
+      "title": "Id"
+     },
+     "id_prefix": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Only include events for resources with IDs starting with these prefixes.",
+      "title": "Id Prefix"
+     },
+     "labels": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ResourceSpecification"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Only include events for resources with these labels"
+     }
+    },
+    "title": "EventResourceFilter",
+    "type": "object"
+   },
+   "EventTextFilter": {
+    "additionalProperties": false,
+    "description": "Filter by text search across event content.",
+    "properties": {
+     "query": {
+      "description": "Text search query string",
+      "examples": [
+       "error",
+       "error -debug",
+       "\"connection timeout\"",
+       "+required -excluded"
+      ],
+      "maxLength": 200,
+      "title": "Query",
+      "type": "string"
+     }
+    },
+    "required": [
+     "query"
+    ],
+    "title": "EventTextFilter",
     "type": "object"
    },
    "EventTrigger-Input": {
@@ -10813,6 +11415,89 @@ enum OpenAPIDocument {
     "title": "RRuleSchedule",
     "type": "object"
    },
+   "ReceivedEvent": {
+    "description": "The server-side view of an event that has happened to a Resource after it has\nbeen received by the server",
+    "properties": {
+     "event": {
+      "description": "The name of the event that happened",
+      "title": "Event",
+      "type": "string"
+     },
+     "follows": {
+      "anyOf": [
+       {
+        "format": "uuid",
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The ID of an event that is known to have occurred prior to this one. If set, this may be used to establish a more precise ordering of causally-related events when they occur close enough together in time that the system may receive them out-of-order.",
+      "title": "Follows"
+     },
+     "id": {
+      "description": "The client-provided identifier of this event",
+      "format": "uuid",
+      "title": "Id",
+      "type": "string"
+     },
+     "occurred": {
+      "description": "When the event happened from the sender's perspective",
+      "format": "date-time",
+      "title": "Occurred",
+      "type": "string"
+     },
+     "payload": {
+      "additionalProperties": true,
+      "description": "An open-ended set of data describing what happened",
+      "title": "Payload",
+      "type": "object"
+     },
+     "received": {
+      "description": "When the event was received by Prefect Cloud",
+      "format": "date-time",
+      "title": "Received",
+      "type": "string"
+     },
+     "related": {
+      "description": "A list of additional Resources involved in this event",
+      "items": {
+       "$ref": "#/components/schemas/RelatedResource"
+      },
+      "title": "Related",
+      "type": "array"
+     },
+     "resource": {
+      "$ref": "#/components/schemas/Resource",
+      "description": "The primary Resource this event concerns"
+     }
+    },
+    "required": [
+     "occurred",
+     "event",
+     "resource",
+     "id"
+    ],
+    "title": "ReceivedEvent",
+    "type": "object"
+   },
+   "RelatedResource": {
+    "additionalProperties": {
+     "type": "string"
+    },
+    "description": "A Resource with a specific role in an Event",
+    "title": "RelatedResource",
+    "type": "object"
+   },
+   "Resource": {
+    "additionalProperties": {
+     "type": "string"
+    },
+    "description": "An observable business object of interest to the user",
+    "title": "Resource",
+    "type": "object"
+   },
    "ResourceSpecification": {
     "additionalProperties": {
      "anyOf": [
@@ -12876,6 +13561,17 @@ enum OpenAPIDocument {
     },
     "title": "TaskRunUpdate",
     "type": "object"
+   },
+   "TimeUnit": {
+    "enum": [
+     "week",
+     "day",
+     "hour",
+     "minute",
+     "second"
+    ],
+    "title": "TimeUnit",
+    "type": "string"
    },
    "UpdatedBy": {
     "properties": {
@@ -18702,6 +19398,225 @@ enum OpenAPIDocument {
     "summary": "Update Deployment Schedule",
     "tags": [
      "Deployments"
+    ]
+   }
+  },
+  "/events": {
+   "post": {
+    "description": "Record a batch of Events.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/events.",
+    "operationId": "create_events_events_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "items": {
+         "$ref": "#/components/schemas/Event"
+        },
+        "title": "Events",
+        "type": "array"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Create Events",
+    "tags": [
+     "Events"
+    ]
+   }
+  },
+  "/events/count-by/{countable}": {
+   "post": {
+    "description": "Returns distinct objects and the count of events associated with them.  Objects\nthat can be counted include the day the event occurred, the type of event, or\nthe IDs of the resources associated with the event.",
+    "operationId": "count_account_events_events_count_by__countable__post",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "countable",
+      "required": true,
+      "schema": {
+       "$ref": "#/components/schemas/Countable"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_account_events_events_count_by__countable__post"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "items": {
+          "$ref": "#/components/schemas/EventCount"
+         },
+         "title": "Response Count Account Events Events Count By  Countable  Post",
+         "type": "array"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Count Account Events",
+    "tags": [
+     "Events"
+    ]
+   }
+  },
+  "/events/filter": {
+   "post": {
+    "description": "Queries for Events matching the given filter criteria in the given Account.  Returns\nthe first page of results, and the URL to request the next page (if there are more\nresults).",
+    "operationId": "read_events_events_filter_post",
+    "parameters": [
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_events_events_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/EventPage"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Events",
+    "tags": [
+     "Events"
+    ]
+   }
+  },
+  "/events/filter/next": {
+   "get": {
+    "description": "Returns the next page of Events for a previous query against the given Account, and\nthe URL to request the next page (if there are more results).",
+    "operationId": "read_account_events_page_events_filter_next_get",
+    "parameters": [
+     {
+      "in": "query",
+      "name": "page-token",
+      "required": true,
+      "schema": {
+       "title": "Page-Token",
+       "type": "string"
+      }
+     },
+     {
+      "in": "header",
+      "name": "x-prefect-api-version",
+      "required": false,
+      "schema": {
+       "title": "X-Prefect-Api-Version",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/EventPage"
+        }
+       }
+      },
+      "description": "Successful Response"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      },
+      "description": "Validation Error"
+     }
+    },
+    "summary": "Read Account Events Page",
+    "tags": [
+     "Events"
     ]
    }
   },
