@@ -65,6 +65,9 @@ struct EventsIntegrationTests {
             #expect(byRelated.total == 3)
             let byAnyResource = try await client.readEvents(filter: EventFilter(anyResource: EventFilter.Resources(idPrefix: ["swift.thing.\(unique)."])))
             #expect(byAnyResource.total == 3)
+            let emptyLists = try await client.readEvents(filter: EventFilter(
+                event: EventFilter.Name(prefix: ["swift.test.\(unique)."], excludeName: []), resource: EventFilter.Resources(id: []), id: []))
+            #expect(emptyLists.total == 3, "an empty list does not narrow (Prefect's filters test for truth)")
             let byID = try await client.readEvents(filter: EventFilter(id: [sent[1].id]))
             #expect(byID.events.map(\.id) == [sent[1].id])
             let outside = try await client.readEvents(filter: EventFilter(

@@ -76,43 +76,44 @@ struct ServedEventFilter: Sendable {
         }
     }
 
-    /// The condition on table `events`.
+    /// The condition on table `events`. An empty list or specification does not narrow, as
+    /// Prefect's filters test their members for truth.
     func sqlCondition() -> SQLCondition? {
         var parts = SQLConditionList()
         parts.add(.compare("events.occurred", ">=", since))
         parts.add(.compare("events.occurred", "<=", until))
         if let names {
-            if let prefixes = names.prefix { parts.add(Self.anyPrefix("events.event", prefixes)) }
+            if let prefixes = names.prefix, !prefixes.isEmpty { parts.add(Self.anyPrefix("events.event", prefixes)) }
             if let excluded = names.excludePrefix, !excluded.isEmpty {
                 parts.add(SQLCondition(sql: "NOT (\(Self.anyPrefix("events.event", excluded).sql))", arguments: Self.anyPrefix("events.event", excluded).arguments))
             }
-            if let exact = names.name { parts.add(.isIn("events.event", exact)) }
-            if let excluded = names.excludeName { parts.add(.notIn("events.event", excluded)) }
+            if let exact = names.name, !exact.isEmpty { parts.add(.isIn("events.event", exact)) }
+            if let excluded = names.excludeName, !excluded.isEmpty { parts.add(.notIn("events.event", excluded)) }
         }
         if let resource {
-            if let ids = resource.id { parts.add(.isIn("events.resource_id", ids)) }
-            if let prefixes = resource.idPrefix { parts.add(Self.anyPrefix("events.resource_id", prefixes)) }
-            if let labels = resource.labels {
+            if let ids = resource.id, !ids.isEmpty { parts.add(.isIn("events.resource_id", ids)) }
+            if let prefixes = resource.idPrefix, !prefixes.isEmpty { parts.add(Self.anyPrefix("events.resource_id", prefixes)) }
+            if let labels = resource.labels, !labels.isEmpty {
                 parts.add(Self.labels("json_extract(events.body, '$.resource')", labels))
             }
         }
         for filter in related {
             var inner = SQLConditionList()
             inner.add(SQLCondition(sql: "event_resources.event_id = events.id AND event_resources.resource_role != ''"))
-            if let ids = filter.id { inner.add(.isIn("event_resources.resource_id", ids)) }
-            if let roles = filter.role { inner.add(.isIn("event_resources.resource_role", roles)) }
-            if let labels = filter.labels { inner.add(Self.labels("event_resources.resource", labels)) }
+            if let ids = filter.id, !ids.isEmpty { inner.add(.isIn("event_resources.resource_id", ids)) }
+            if let roles = filter.role, !roles.isEmpty { inner.add(.isIn("event_resources.resource_role", roles)) }
+            if let labels = filter.labels, !labels.isEmpty { inner.add(Self.labels("event_resources.resource", labels)) }
             parts.add(SQLConditionList.exists("event_resources", inner))
         }
         if let anyResource {
             var inner = SQLConditionList()
             inner.add(SQLCondition(sql: "event_resources.event_id = events.id"))
-            if let ids = anyResource.id { inner.add(.isIn("event_resources.resource_id", ids)) }
-            if let prefixes = anyResource.idPrefix { inner.add(Self.anyPrefix("event_resources.resource_id", prefixes)) }
-            if let labels = anyResource.labels { inner.add(Self.labels("event_resources.resource", labels)) }
+            if let ids = anyResource.id, !ids.isEmpty { inner.add(.isIn("event_resources.resource_id", ids)) }
+            if let prefixes = anyResource.idPrefix, !prefixes.isEmpty { inner.add(Self.anyPrefix("event_resources.resource_id", prefixes)) }
+            if let labels = anyResource.labels, !labels.isEmpty { inner.add(Self.labels("event_resources.resource", labels)) }
             parts.add(SQLConditionList.exists("event_resources", inner))
         }
-        if let ids { parts.add(.isIn("events.id", ids)) }
+        if let ids, !ids.isEmpty { parts.add(.isIn("events.id", ids)) }
         return parts.combined(.and)
     }
 
