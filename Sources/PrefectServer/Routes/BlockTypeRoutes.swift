@@ -74,15 +74,8 @@ enum BlockTypeRoutes {
                 guard !blockType.isProtected else {
                     throw APIError.detail(.forbidden, "protected block types cannot be deleted.")
                 }
-                let storage = try ConfigurationStore.read(db, key: ConfigurationStore.defaultResultStorageKey)
-                let storageID = storage?["default_result_storage_block_id"]?.stringValue.flatMap(UUID.init(uuidString:))
-                let usedForStorage = try storageID.map {
-                    try Bool.fetchOne(
-                        db, sql: "SELECT EXISTS (SELECT 1 FROM block_document WHERE id = ? AND block_type_id = ?)",
-                        arguments: [$0.prefectString, id.prefectString]) ?? false
-                } ?? false
+                try ConfigurationStore.clearDefaultResultStorage(db, ifItsDocument: "block_type_id", is: id)
                 _ = try BlockTypeStore.delete(db, id: id)
-                if usedForStorage { try ConfigurationStore.delete(db, key: ConfigurationStore.defaultResultStorageKey) }
             }
             return JSONResponse.noContent()
         }

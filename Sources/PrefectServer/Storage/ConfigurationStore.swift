@@ -28,4 +28,17 @@ enum ConfigurationStore {
         try db.execute(sql: "DELETE FROM configuration WHERE key = ?", arguments: [key])
         return db.changesCount > 0
     }
+
+    /// Prefect's `server_default_result_storage_references_block_schema`/`_block_type` and
+    /// `clear_server_default_result_storage_for_block`: unsets the default result storage when
+    /// its block document's `column` (`id`, `block_schema_id` or `block_type_id`) is `id`. Call
+    /// before deleting what `id` names.
+    static func clearDefaultResultStorage(_ db: Database, ifItsDocument column: String, is id: UUID) throws {
+        guard let storage = try read(db, key: defaultResultStorageKey)?["default_result_storage_block_id"]?.stringValue
+            .flatMap(UUID.init(uuidString:)) else { return }
+        let matches = try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM block_document WHERE id = ? AND \(column) = ?)",
+            arguments: [storage.prefectString, id.prefectString]) ?? false
+        if matches { try delete(db, key: defaultResultStorageKey) }
+    }
 }

@@ -245,12 +245,8 @@ enum BlockDocumentStore {
     /// Deletes the document, and the server's default result storage when it was that document;
     /// false when there is no such document.
     static func delete(_ db: Database, id: UUID) throws -> Bool {
+        try ConfigurationStore.clearDefaultResultStorage(db, ifItsDocument: "id", is: id)
         try db.execute(sql: "DELETE FROM block_document WHERE id = ?", arguments: [id.prefectString])
-        guard db.changesCount > 0 else { return false }
-        let storage = try ConfigurationStore.read(db, key: ConfigurationStore.defaultResultStorageKey)
-        if storage?["default_result_storage_block_id"]?.stringValue?.lowercased() == id.prefectString {
-            try ConfigurationStore.delete(db, key: ConfigurationStore.defaultResultStorageKey)
-        }
-        return true
+        return db.changesCount > 0
     }
 }

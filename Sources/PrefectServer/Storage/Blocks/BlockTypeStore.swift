@@ -6,7 +6,7 @@ import PrefectSchemas
 enum BlockTypeStore {
     /// The members a block type is created with (Prefect's `BlockTypeCreate`, and `is_protected`
     /// for the system types).
-    struct Create: Sendable {
+    struct Create: Sendable, Decodable {
         var name: String
         var slug: String
         var logoURL: String?
@@ -14,6 +14,14 @@ enum BlockTypeStore {
         var description: String?
         var codeExample: String?
         var isProtected = false
+
+        enum CodingKeys: String, CodingKey {
+            case name, slug, description
+            case logoURL = "logo_url"
+            case documentationURL = "documentation_url"
+            case codeExample = "code_example"
+            case isProtected = "is_protected"
+        }
     }
 
     /// The members an update sets (`BlockTypeUpdate`, `exclude_unset`): column and value.

@@ -8,30 +8,12 @@ import PrefectSchemas
 /// checksum and version (an existing one is left), from ``SystemBlocks``.
 enum SystemBlockRegistration {
     struct Catalog: Decodable, Sendable {
-        var blockTypes: [TypeEntry]
+        var blockTypes: [BlockTypeStore.Create]
         var blockSchemas: [SchemaEntry]
 
         enum CodingKeys: String, CodingKey {
             case blockTypes = "block_types"
             case blockSchemas = "block_schemas"
-        }
-    }
-
-    struct TypeEntry: Decodable, Sendable {
-        var name: String
-        var slug: String
-        var logoURL: String?
-        var documentationURL: String?
-        var description: String?
-        var codeExample: String?
-        var isProtected: Bool
-
-        enum CodingKeys: String, CodingKey {
-            case name, slug, description
-            case logoURL = "logo_url"
-            case documentationURL = "documentation_url"
-            case codeExample = "code_example"
-            case isProtected = "is_protected"
         }
     }
 
@@ -94,7 +76,7 @@ enum SystemBlockRegistration {
     }
 
     /// `register_block_type`: insert, or refresh the descriptive members of the existing type.
-    private static func registerType(_ db: Database, _ entry: TypeEntry, now: Date) throws -> UUID {
+    private static func registerType(_ db: Database, _ entry: BlockTypeStore.Create, now: Date) throws -> UUID {
         if let existing = try BlockTypeStore.read(db, slug: entry.slug) {
             let changes: BlockTypeStore.Changes = [
                 ("logo_url", entry.logoURL), ("documentation_url", entry.documentationURL),
@@ -111,12 +93,6 @@ enum SystemBlockRegistration {
             }
             return existing.id
         }
-        return try BlockTypeStore.create(
-            db,
-            BlockTypeStore.Create(
-                name: entry.name, slug: entry.slug, logoURL: entry.logoURL, documentationURL: entry.documentationURL,
-                description: entry.description, codeExample: entry.codeExample, isProtected: entry.isProtected),
-            now: now
-        ).id
+        return try BlockTypeStore.create(db, entry, now: now).id
     }
 }
