@@ -10,9 +10,14 @@ import Synchronization
 ///
 /// Installed once per process, on the first flow run of a runtime whose
 /// ``PrefectRuntime/Configuration/crashesRunsOnTerminationSignal`` is on.
+/// The signal itself is caught by a plain C handler that only writes its number to a pipe (the
+/// one async-signal-safe thing it needs to do); a read source on the pipe's other end does the
+/// rest. A dispatch signal source is not used: on Linux it reads a `signalfd`, which only sees
+/// a signal blocked in every thread, and with the signal ignored elsewhere the kernel could
+/// drop it (a run then went on as if nothing had been sent).
 enum TerminationSignals {
     private struct Installed {
-        var sources: [any DispatchSourceSignal] = []
+        var reader: (any DispatchSourceRead)?
         var runtimes: [ObjectIdentifier: PrefectRuntime] = [:]
         var handling = false
     }
@@ -23,15 +28,24 @@ enum TerminationSignals {
     static func watch(_ runtime: PrefectRuntime) {
         installed.withLock { installed in
             installed.runtimes[ObjectIdentifier(runtime)] = runtime
-            guard installed.sources.isEmpty else { return }
+            guard installed.reader == nil, let pipe = SignalPipe.shared else { return }
+            let reader = DispatchSource.makeReadSource(fileDescriptor: pipe.readEnd, queue: .global())
+            reader.setEventHandler {
+                var number: UInt8 = 0
+                guard read(pipe.readEnd, &number, 1) == 1 else { return }
+                Task { await handle(Int32(number)) }
+            }
+            reader.resume()
+            installed.reader = reader
             for signalNumber in [SIGINT, SIGTERM] {
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-                source.setEventHandler {
-                    Task { await handle(signalNumber) }
+                var action = sigaction()
+                action.__sigaction_handler.sa_handler = { number in
+                    var byte = UInt8(truncatingIfNeeded: number)
+                    _ = write(SignalPipe.writeEnd, &byte, 1)
                 }
-                source.resume()
-                installed.sources.append(source)
+                action.sa_flags = SA_RESTART
+                sigemptyset(&action.sa_mask)
+                sigaction(signalNumber, &action, nil)
             }
         }
     }
@@ -79,4 +93,25 @@ extension PrefectRuntime {
             }
         }
     }
+}
+
+/// The pipe between the signal handler and the read source.
+private struct SignalPipe: Sendable {
+    let readEnd: Int32
+
+    /// The write end, read by the handler: a plain global set before any handler is installed,
+    /// so the handler touches no lazily initialised state.
+    nonisolated(unsafe) static var writeEnd: Int32 = -1
+
+    /// Created on first use; `nil` if the process has no descriptors left.
+    static let shared: SignalPipe? = {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { return nil }
+        for end in ends {
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+        }
+        _ = fcntl(ends[1], F_SETFL, O_NONBLOCK)
+        writeEnd = ends[1]
+        return SignalPipe(readEnd: ends[0])
+    }()
 }
