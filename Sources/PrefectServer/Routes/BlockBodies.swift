@@ -59,8 +59,8 @@ enum BlockBodies {
     static func blockDocumentCreate(from request: Request) async throws -> BlockDocumentStore.Create {
         var body = try await ActionBody.read(request, allowed: ["name", "data", "block_schema_id", "block_type_id", "is_anonymous"])
         // `validate_name_present_on_nonanonymous_blocks` runs before the fields, alone.
-        let anonymous = body.object["is_anonymous"].map(BlockSchemaChecksum.isTruthy) ?? false
-        if !anonymous, !(body.object["name"].map(BlockSchemaChecksum.isTruthy) ?? false) {
+        let anonymous = body.object["is_anonymous"]?.isTruthy ?? false
+        if !anonymous, !(body.object["name"]?.isTruthy ?? false) {
             body.failBody(type: "value_error", msg: "Value error, Names must be provided for block documents.")
             try body.throwErrors()
         }

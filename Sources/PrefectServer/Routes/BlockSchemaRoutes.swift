@@ -58,7 +58,10 @@ enum BlockSchemaRoutes {
             let body = try await APIBody.decodeFilter(BlockSchemaFilterBody.self, from: request)
             let page = try Paging.page(limit: body.limit, offset: body.offset)
             return JSONResponse.make(try await env.read { db in
-                try BlockSchemaStore.filter(db, body.blockSchemas?.sqlCondition(), page: page).map { try BlockSchemaAssembly.schema(db, $0) }
+                var lookups = BlockLookups()
+                return try BlockSchemaStore.filter(db, body.blockSchemas?.sqlCondition(), page: page).map {
+                    try BlockSchemaAssembly.schema(db, $0, &lookups)
+                }
             })
         }
 

@@ -236,7 +236,7 @@ enum DeploymentRoutes {
     private static func checkBlockDocuments(_ db: Database, _ changes: DeploymentBodies.Changes) throws {
         for (member, label) in [("infrastructure_document_id", "infrastructure block"), ("storage_document_id", "storage block")] {
             guard let id = changes.members[member]?.stringValue.flatMap(UUID.init(uuidString:)) else { continue }
-            guard try BlockDocumentStore.read(db, id: id, includeSecrets: false) == nil else { continue }
+            guard try !BlockDocumentStore.exists(db, id: id) else { continue }
             throw APIError.detail(.conflict, """
                 Error creating deployment. Could not find \(label) with id: \(id.prefectString). This usually occurs when \
                 applying a deployment specification that was built against a different Prefect database / workspace.

@@ -1,6 +1,20 @@
 import PrefectSchemas
 
 extension JSONValue {
+    /// Python's truth value of the value (`bool(value)`): false for null, false, 0, and an
+    /// empty string, list or object.
+    var isTruthy: Bool {
+        switch self {
+        case .null: false
+        case .bool(let flag): flag
+        case .int(let number): number != 0
+        case .double(let number): number != 0
+        case .string(let text): !text.isEmpty
+        case .array(let items): !items.isEmpty
+        case .object(let members): !members.isEmpty
+        }
+    }
+
     /// The members, when this value is a JSON object.
     var objectValue: [String: JSONValue]? {
         if case .object(let members) = self { return members }

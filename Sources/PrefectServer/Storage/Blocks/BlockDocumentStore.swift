@@ -44,6 +44,12 @@ enum BlockDocumentStore {
             arguments: [blockTypeID.prefectString, name]) ?? false
     }
 
+    /// Whether there is a document with this id.
+    static func exists(_ db: Database, id: UUID) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM block_document WHERE id = ?)", arguments: [id.prefectString]) ?? false
+    }
+
     /// Inserts the document and its references; an unknown block type, schema or referenced
     /// document violates the tables' foreign keys.
     static func create(_ db: Database, _ create: Create, now: Date) throws -> UUID {
@@ -137,10 +143,11 @@ enum BlockDocumentStore {
                 """,
             arguments: selection.condition?.statementArguments ?? [])
         var schemas: [UUID: BlockSchema] = [:]
+        var lookups = BlockLookups()
         return try rows.map { row in
-            var document = try assemble(db, row, includeSecrets: includeSecrets, depth: 0)
-            if schemas[document.blockSchemaID] == nil, let stored = try BlockSchemaStore.read(db, id: document.blockSchemaID) {
-                schemas[document.blockSchemaID] = try BlockSchemaAssembly.schema(db, stored)
+            var document = try assemble(db, row, includeSecrets: includeSecrets, depth: 0, &lookups)
+            if schemas[document.blockSchemaID] == nil, let stored = try lookups.schema(db, id: document.blockSchemaID) {
+                schemas[document.blockSchemaID] = try BlockSchemaAssembly.schema(db, stored, &lookups)
             }
             document.blockSchema = schemas[document.blockSchemaID]
             return document
@@ -155,7 +162,9 @@ enum BlockDocumentStore {
 
     /// `_construct_full_block_document`: the document's own data, masked by its schema's secret
     /// fields unless `includeSecrets`, with each referenced document's data under its name.
-    private static func assemble(_ db: Database, _ row: Row, includeSecrets: Bool, depth: Int) throws -> BlockDocument {
+    private static func assemble(
+        _ db: Database, _ row: Row, includeSecrets: Bool, depth: Int, _ lookups: inout BlockLookups
+    ) throws -> BlockDocument {
         guard depth <= maximumDepth else {
             throw BlockDocumentError(detail: "Block document reference graph exceeds max depth \(maximumDepth); refusing to recurse further.")
         }
@@ -164,13 +173,13 @@ enum BlockDocumentStore {
         let typeID = try StoredColumns.uuid(row, "block_type_id", table: "block_document")
         var data = try StoredColumns.object(row, "data", table: "block_document")
         if !includeSecrets {
-            let secretFields = try BlockSchemaStore.read(db, id: schemaID)?.fields["secret_fields"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let secretFields = try lookups.schema(db, id: schemaID)?.fields["secret_fields"]?.arrayValue?.compactMap(\.stringValue) ?? []
             data = BlockDocumentSecrets.masked(data, secretFields: secretFields)
         }
         var document = BlockDocument(
             id: id, created: StoredTime.date(row["created"]), updated: StoredTime.date(row["updated"]), name: row["name"],
             data: data, blockSchemaID: schemaID, blockTypeID: typeID, blockTypeName: row["block_type_name"],
-            blockType: try BlockTypeStore.read(db, id: typeID), isAnonymous: row["is_anonymous"])
+            blockType: try lookups.blockType(db, id: typeID), isAnonymous: row["is_anonymous"])
         let references = try Row.fetchAll(
             db, sql: """
                 SELECT r.name AS reference_name, \(columns) FROM block_document_reference r
@@ -180,7 +189,7 @@ enum BlockDocumentStore {
             arguments: [id.prefectString])
         for reference in references {
             let name: String = reference["reference_name"]
-            let child = try assemble(db, reference, includeSecrets: includeSecrets, depth: depth + 1)
+            let child = try assemble(db, reference, includeSecrets: includeSecrets, depth: depth + 1, &lookups)
             document.data[name] = .object(child.data)
             document.blockDocumentReferences[name] = [
                 "block_document": [

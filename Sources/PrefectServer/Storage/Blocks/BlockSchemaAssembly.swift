@@ -12,20 +12,28 @@ enum BlockSchemaAssembly {
     static let maximumDepth = 50
 
     static func schema(_ db: Database, _ stored: BlockSchemaStore.Stored) throws -> BlockSchema {
+        var lookups = BlockLookups()
+        return try schema(db, stored, &lookups)
+    }
+
+    /// The schema, its block types read through `lookups` (shared by the schemas of one answer).
+    static func schema(_ db: Database, _ stored: BlockSchemaStore.Stored, _ lookups: inout BlockLookups) throws -> BlockSchema {
         BlockSchema(
             id: stored.id, created: stored.created, updated: stored.updated, checksum: stored.checksum,
-            fields: try fields(db, stored, depth: 0), blockTypeID: stored.blockTypeID,
-            blockType: try BlockTypeStore.read(db, id: stored.blockTypeID), capabilities: stored.capabilities,
+            fields: try fields(db, stored, depth: 0, &lookups), blockTypeID: stored.blockTypeID,
+            blockType: try lookups.blockType(db, id: stored.blockTypeID), capabilities: stored.capabilities,
             version: stored.version)
     }
 
-    static func fields(_ db: Database, _ stored: BlockSchemaStore.Stored, depth: Int) throws -> [String: JSONValue] {
+    private static func fields(
+        _ db: Database, _ stored: BlockSchemaStore.Stored, depth: Int, _ lookups: inout BlockLookups
+    ) throws -> [String: JSONValue] {
         guard depth <= maximumDepth else { throw StoredValueError(table: "block_schema_reference", column: "reference_block_schema_id") }
         var fields = stored.fields
         var references: [(name: String, value: JSONValue)] = []
         var definitions: [String: JSONValue] = [:]
         for (name, nested) in try BlockSchemaStore.references(db, parent: stored.id) {
-            let slug = try BlockTypeStore.read(db, id: nested.blockTypeID)?.slug
+            let slug = try lookups.blockType(db, id: nested.blockTypeID)?.slug
             let entry: JSONValue = ["block_schema_checksum": .string(nested.checksum), "block_type_slug": slug.map(JSONValue.string) ?? .null]
             if let index = references.firstIndex(where: { $0.name == name }) {
                 switch references[index].value {
@@ -40,7 +48,7 @@ enum BlockSchemaAssembly {
             } else {
                 references.append((name, entry))
             }
-            var nestedFields = try self.fields(db, nested, depth: depth + 1)
+            var nestedFields = try self.fields(db, nested, depth: depth + 1, &lookups)
             if let title = nestedFields["title"], title != .null, let key = title.stringValue {
                 let nestedDefinitions = nestedFields.removeValue(forKey: "definitions")?.objectValue ?? [:]
                 definitions[key] = .object(nestedFields)
@@ -49,7 +57,7 @@ enum BlockSchemaAssembly {
         }
         fields["block_schema_references"] = .object(Dictionary(references.map { ($0.name, $0.value) }) { first, _ in first })
         let ownDefinitions = fields["definitions"]
-        if !definitions.isEmpty || ownDefinitions.map(BlockSchemaChecksum.isTruthy) == true {
+        if !definitions.isEmpty || ownDefinitions?.isTruthy == true {
             fields["definitions"] = .object((ownDefinitions?.objectValue ?? [:]).merging(definitions) { _, new in new })
         }
         return fields

@@ -11,7 +11,7 @@ enum BlockSchemaChecksum {
     /// block schemas (none at all when that leaves none).
     static func checksum(_ fields: [String: JSONValue]) -> String {
         guard case .object(var hashed) = removingSecretFields(.object(fields)) else { return "" }
-        if let definitions = hashed["definitions"], isTruthy(definitions) {
+        if let definitions = hashed["definitions"], definitions.isTruthy {
             let kept = nonBlockDefinitions(of: .object(hashed), definitions: definitions.objectValue ?? [:])
             if kept.isEmpty {
                 hashed.removeValue(forKey: "definitions")
@@ -38,7 +38,7 @@ enum BlockSchemaChecksum {
     ) {
         for reference in referenceStrings(in: object) {
             let key = reference.replacingOccurrences(of: "#/definitions/", with: "")
-            guard kept[key] == nil, let definition = definitions[key], isTruthy(definition),
+            guard kept[key] == nil, let definition = definitions[key], definition.isTruthy,
                   (definition["block_type_slug"] ?? .null) == .null else { continue }
             kept[key] = definition
             collectNonBlockDefinitions(of: definition, definitions: definitions, into: &kept)
@@ -68,18 +68,5 @@ enum BlockSchemaChecksum {
             kept[key] = removingSecretFields(member)
         }
         return .object(kept)
-    }
-
-    /// Python's truth value of a JSON value.
-    static func isTruthy(_ value: JSONValue) -> Bool {
-        switch value {
-        case .null: false
-        case .bool(let flag): flag
-        case .int(let number): number != 0
-        case .double(let number): number != 0
-        case .string(let text): !text.isEmpty
-        case .array(let items): !items.isEmpty
-        case .object(let members): !members.isEmpty
-        }
     }
 }

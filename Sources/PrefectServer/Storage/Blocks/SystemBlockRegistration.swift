@@ -17,6 +17,11 @@ enum SystemBlockRegistration {
         }
     }
 
+    private struct SchemaKey: Hashable {
+        var checksum: String
+        var version: String
+    }
+
     struct SchemaEntry: Decodable, Sendable {
         var blockTypeSlug: String
         /// The checksum Prefect computed, which registration must reproduce.
@@ -31,17 +36,26 @@ enum SystemBlockRegistration {
         }
     }
 
+    /// The catalog, decoded once per process (every database open registers it).
     static func catalog() throws -> Catalog {
-        try PrefectJSON.decode(Catalog.self, from: Data(SystemBlocks.json.utf8))
+        try decoded.get()
     }
+
+    private static let decoded = Result { try PrefectJSON.decode(Catalog.self, from: Data(SystemBlocks.json.utf8)) }
 
     /// Registers the catalog's types and schemas; only the protected ones (Secret, Webhook,
     /// Local File System: `_install_protected_system_blocks`) when `protectedOnly`.
     static func register(_ db: Database, now: Date, protectedOnly: Bool = false) throws {
         let catalog = try catalog()
+        // What is already there, in two queries: on every open after the first, nothing else is read.
+        let existingTypes = Dictionary(
+            try BlockTypeStore.filter(db, nil, page: Page(limit: -1, offset: 0)).map { ($0.slug, $0) },
+            uniquingKeysWith: { first, _ in first })
+        let existingSchemas = Set(
+            try Row.fetchAll(db, sql: "SELECT checksum, version FROM block_schema").map { SchemaKey(checksum: $0["checksum"], version: $0["version"]) })
         var typeIDs: [String: UUID] = [:]
         for entry in catalog.blockTypes where entry.isProtected || !protectedOnly {
-            typeIDs[entry.slug] = try registerType(db, entry, now: now)
+            typeIDs[entry.slug] = try registerType(db, entry, existing: existingTypes[entry.slug], now: now)
         }
         // Stored as Prefect stored them when it registered them from its block classes: under
         // the checksum it computed then (8 of the 64 hash to another value as the API returns
@@ -50,7 +64,7 @@ enum SystemBlockRegistration {
         var inserted: [(BlockSchemaStore.Stored, [String: JSONValue])] = []
         for entry in catalog.blockSchemas {
             guard let typeID = typeIDs[entry.blockTypeSlug] else { continue }
-            if try BlockSchemaStore.read(db, checksum: entry.checksum, version: entry.version) != nil { continue }
+            if existingSchemas.contains(SchemaKey(checksum: entry.checksum, version: entry.version)) { continue }
             var fields = entry.fields
             let references = fields.removeValue(forKey: "block_schema_references")?.objectValue ?? [:]
             let definitions = (fields["definitions"]?.objectValue ?? [:]).filter { ($0.value["block_type_slug"] ?? .null) == .null }
@@ -76,8 +90,10 @@ enum SystemBlockRegistration {
     }
 
     /// `register_block_type`: insert, or refresh the descriptive members of the existing type.
-    private static func registerType(_ db: Database, _ entry: BlockTypeStore.Create, now: Date) throws -> UUID {
-        if let existing = try BlockTypeStore.read(db, slug: entry.slug) {
+    private static func registerType(
+        _ db: Database, _ entry: BlockTypeStore.Create, existing: BlockType?, now: Date
+    ) throws -> UUID {
+        if let existing {
             let changes: BlockTypeStore.Changes = [
                 ("logo_url", entry.logoURL), ("documentation_url", entry.documentationURL),
                 ("description", entry.description), ("code_example", entry.codeExample),
