@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 public import Logging
 import NIOCore
 public import ServiceLifecycle
 
 /// `prefect-swift server start`'s listener: the embedded API on the network, as a
-/// swift-service-lifecycle `Service` (Hummingbird's HTTP/1.1 server) that finishes the
-/// requests in flight on graceful shutdown.
+/// swift-service-lifecycle `Service` (Hummingbird's HTTP/1.1 server, with the event websockets
+/// of ``EventSocketRoutes``) that finishes the requests in flight on graceful shutdown.
 public struct PrefectServerService: Service {
     /// Where to listen.
     public struct Address: Sendable, Hashable {
@@ -43,8 +44,15 @@ public struct PrefectServerService: Service {
     /// - Throws: ``PrefectServerError/cannotListen(host:port:reason:)`` when the address cannot be bound.
     public func run() async throws {
         let onListening = self.onListening
+        let env = RouteEnvironment(database: app.database)
+        let authString = app.options.authString
         let application = Application(
             responder: PrefectResponder(app: app),
+            server: .http1WebSocketUpgrade(
+                configuration: .init(ws: .init(maxFrameSize: EventSocketRoutes.maximumMessageSize))
+            ) { request, _, _ in
+                EventSocketRoutes.upgrade(request, env: env, authString: authString)
+            },
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: "prefect-swift"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -18,7 +18,7 @@ enum EventRoutes {
             let data = try await APIBody.read(request)
             guard !data.isEmpty else { throw APIBody.missingBody }
             let batch = try APIBody.decode([Event].self, from: data)
-            try await env.write { try EventStore.insert($0, batch, received: clock.now) }
+            try await env.record(batch, received: clock.now)
             return JSONResponse.noContent()
         }
 

@@ -20,6 +20,12 @@ struct RouteEnvironment: Sendable {
         try await mapErrors { try await database.pool.read(body) }
     }
 
+    /// Stores the events (each id once) and hands the new ones to the `/events/out` subscribers.
+    func record(_ events: [Event], received: Date) async throws {
+        let inserted = try await write { try EventStore.insert($0, events, received: received) }
+        database.eventFeed.publish(inserted)
+    }
+
     /// Prefect's answer to a violated constraint (`integrity_exception_handler`).
     static let integrityConflict = APIError.detail(
         .conflict,

@@ -6,8 +6,12 @@ import PrefectSchemas
 enum EventStore {
     /// Stores each event received now; an id already stored is skipped, so a client that sends an
     /// event again (after a reconnect) does not double it.
-    static func insert(_ db: Database, _ events: [Event], received: Date) throws {
+    ///
+    /// - Returns: the ids of the events stored by this call.
+    @discardableResult
+    static func insert(_ db: Database, _ events: [Event], received: Date) throws -> [UUID] {
         let receivedMicros = StoredTime.micros(received)
+        var inserted: [UUID] = []
         for event in events {
             let body = try ServerJSON.encode(ReceivedEvent(event, received: StoredTime.truncated(received)))
             let label = event.resource.labels["prefect.resource.name"] ?? event.resource.labels["prefect.name"] ?? event.resource.id
@@ -19,22 +23,38 @@ enum EventStore {
                 arguments: [event.id.prefectString, StoredTime.micros(event.occurred), receivedMicros, event.event, event.resource.id,
                             label, body])
             guard db.changesCount > 0 else { continue }
+            inserted.append(event.id)
             for (resource, role) in [(event.resource, "")] + event.related.map({ ($0, $0.role ?? "") }) {
                 try db.execute(
                     sql: "INSERT INTO event_resources (event_id, resource_id, resource_role, resource, occurred) VALUES (?, ?, ?, ?, ?)",
                     arguments: [event.id.prefectString, resource.id, role, try JSONText.encode(resource), StoredTime.micros(event.occurred)])
             }
         }
+        return inserted
+    }
+
+    /// The stored event (as the API answers it, raw JSON) if it matches `filter`.
+    static func body(_ db: Database, id: UUID, matching filter: ServedEventFilter) throws -> Data? {
+        let condition = filter.sqlCondition()
+        return try Data.fetchOne(
+            db, sql: "SELECT body FROM events WHERE id = ? AND \(condition?.sql ?? "1")",
+            arguments: StatementArguments([id.prefectString] + (condition?.arguments ?? [])))
+    }
+
+    /// One page of the matching events' bodies, raw, in the filter's order.
+    static func bodies(_ db: Database, _ filter: ServedEventFilter, limit: Int, offset: Int) throws -> [(id: String, body: Data)] {
+        let condition = filter.sqlCondition()
+        let order = filter.ascending ? "occurred ASC, rowid ASC" : "occurred DESC, rowid DESC"
+        return try Row.fetchAll(
+            db, sql: "SELECT id, body FROM events WHERE \(condition?.sql ?? "1") ORDER BY \(order) LIMIT ? OFFSET ?",
+            arguments: StatementArguments((condition?.arguments ?? []) + [limit, offset])
+        ).map { (id: $0["id"], body: $0["body"]) }
     }
 
     /// One page of the events that match, and how many match in all.
     static func query(_ db: Database, _ filter: ServedEventFilter, limit: Int, offset: Int) throws -> (events: [JSONValue], total: Int) {
         let condition = filter.sqlCondition()
-        let order = filter.ascending ? "occurred ASC, rowid ASC" : "occurred DESC, rowid DESC"
-        let events = try Data.fetchAll(
-            db, sql: "SELECT body FROM events WHERE \(condition?.sql ?? "1") ORDER BY \(order) LIMIT ? OFFSET ?",
-            arguments: StatementArguments((condition?.arguments ?? []) + [limit, offset])
-        ).map { try PrefectJSON.decode(JSONValue.self, from: $0) }
+        let events = try bodies(db, filter, limit: limit, offset: offset).map { try PrefectJSON.decode(JSONValue.self, from: $0.body) }
         let total = try Int.fetchOne(
             db, sql: "SELECT COUNT(*) FROM events WHERE \(condition?.sql ?? "1")", arguments: condition?.statementArguments ?? []) ?? 0
         return (events, total)

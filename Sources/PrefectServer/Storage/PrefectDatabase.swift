@@ -10,6 +10,8 @@ final class PrefectDatabase: Sendable {
     let pool: DatabasePool
     /// Where the database lives.
     let path: String
+    /// The events stored through this database, as they are stored.
+    let eventFeed = EventFeed()
 
     private init(pool: DatabasePool, path: String) {
         self.pool = pool
