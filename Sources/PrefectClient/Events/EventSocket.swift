@@ -1,0 +1,243 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import NIOWebSocket
+import Synchronization
+
+/// One websocket to Prefect's event API, on SwiftNIO's websocket codec: text messages in and
+/// out, and pings whose pongs can be awaited — the Python clients' checkpoint (a pong means the
+/// server has read everything sent before its ping). Pings from the server are answered.
+final class EventSocket: Sendable {
+    /// The largest message accepted (the server's limit too).
+    static let maximumMessageSize = 16 * 1024 * 1024
+
+    private struct State {
+        var outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>?
+        var pendingPings: [(data: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+        var closedError: EventSocketError?
+        var nextPing: UInt64 = 1
+    }
+
+    /// The state the reader task and the callers share.
+    private final class Shared: Sendable {
+        let state = Mutex(State())
+    }
+
+    private let shared = Shared()
+    /// The text messages from the server, for one reader; it ends with
+    /// ``EventSocketError/closed(code:reason:)`` (code 1000 when the server closed normally).
+    let messages: AsyncThrowingStream<String, any Error>
+    private let reader: Task<Void, Never>
+
+    private init(
+        channel: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, ready: CheckedContinuation<Void, Never>
+    ) {
+        let (messages, received) = AsyncThrowingStream<String, any Error>.makeStream()
+        self.messages = messages
+        let shared = self.shared
+        reader = Task {
+            var ready: CheckedContinuation<Void, Never>? = ready
+            let closing: EventSocketError
+            do {
+                closing = try await channel.executeThenClose { inbound, outbound in
+                    shared.state.withLock { $0.outbound = outbound }
+                    ready?.resume()
+                    ready = nil
+                    return try await Self.read(inbound, outbound, shared, received)
+                }
+            } catch {
+                closing = .closed(code: nil, reason: "\(error)")
+            }
+            ready?.resume()
+            let pings = shared.state.withLock { state -> [CheckedContinuation<Void, any Error>] in
+                state.closedError = state.closedError ?? closing
+                state.outbound = nil
+                defer { state.pendingPings = [] }
+                return state.pendingPings.map(\.continuation)
+            }
+            for ping in pings { ping.resume(throwing: closing) }
+            received.finish(throwing: closing)
+        }
+    }
+
+    /// Opens the socket: TCP (and TLS for `wss`), then the HTTP/1.1 upgrade with the `prefect`
+    /// subprotocol and the endpoint's `Authorization`.
+    static func connect(_ endpoint: EventSocketEndpoint, timeout: Duration) async throws -> EventSocket {
+        enum Upgrade: Sendable {
+            case websocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>)
+            case refused
+        }
+        let sslContext = try endpoint.usesTLS ? NIOSSLContext(configuration: tlsConfiguration(endpoint.tls)) : nil
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: endpoint.port == (endpoint.usesTLS ? 443 : 80) ? endpoint.host : "\(endpoint.host):\(endpoint.port)")
+        headers.add(name: "Sec-WebSocket-Protocol", value: "prefect")
+        headers.add(name: "User-Agent", value: "prefect-swift")
+        if let authorization = endpoint.authorization { headers.add(name: "Authorization", value: authorization) }
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.requestPath, headers: headers)
+        let seconds = Int64(timeout.components.seconds)
+        let upgrade: EventLoopFuture<Upgrade> = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(max(1, seconds)))
+            .connect(host: endpoint.host, port: endpoint.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: endpoint.host)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
+                    let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(
+                        maxFrameSize: maximumMessageSize,
+                        upgradePipelineHandler: { channel, _ in
+                            channel.eventLoop.makeCompletedFuture {
+                                .websocket(try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel))
+                            }
+                        })
+                    let configuration = NIOTypedHTTPClientUpgradeConfiguration(
+                        upgradeRequestHead: head, upgraders: [upgrader],
+                        notUpgradingCompletionHandler: { channel in
+                            channel.eventLoop.makeCompletedFuture { () -> Upgrade in
+                                channel.close(promise: nil)
+                                return .refused
+                            }
+                        })
+                    return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
+                        configuration: .init(upgradeConfiguration: configuration))
+                }
+            }
+        switch try await upgrade.get() {
+        case .refused:
+            throw EventSocketError.upgradeRefused(url: RedactedURL.string(endpoint.url.absoluteString))
+        case .websocket(let channel):
+            var socket: EventSocket?
+            await withCheckedContinuation { ready in socket = EventSocket(channel: channel, ready: ready) }
+            guard let socket else { throw EventSocketError.closed(code: nil, reason: nil) }
+            return socket
+        }
+    }
+
+    private static func tlsConfiguration(_ options: EventSocketEndpoint.TLSOptions) -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if options.insecureSkipVerify { configuration.certificateVerification = .none }
+        if let file = options.caCertificateFile { configuration.trustRoots = .file(file) }
+        return configuration
+    }
+
+    /// Sends one text message.
+    func send(_ text: String) async throws {
+        try await write(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: ByteBuffer(string: text)))
+    }
+
+    /// Sends a ping and returns when its pong arrives: the server has read every message sent
+    /// before it.
+    func ping(timeout: Duration) async throws {
+        let data = shared.state.withLock { state -> UInt64 in
+            defer { state.nextPing += 1 }
+            return state.nextPing
+        }
+        var buffer = ByteBuffer()
+        buffer.writeInteger(data)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await withCheckedThrowingContinuation { continuation in
+                    let failure = self.shared.state.withLock { state -> EventSocketError? in
+                        if let error = state.closedError { return error }
+                        state.pendingPings.append((data, continuation))
+                        return nil
+                    }
+                    if let failure { continuation.resume(throwing: failure) }
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw EventSocketError.timedOut
+            }
+            try await self.write(WebSocketFrame(fin: true, opcode: .ping, maskKey: .random(), data: buffer))
+            do {
+                try await group.next()
+                group.cancelAll()
+            } catch {
+                // A timed-out ping's continuation is resumed here, so it is never left waiting.
+                let stale = self.shared.state.withLock { state -> CheckedContinuation<Void, any Error>? in
+                    guard let index = state.pendingPings.firstIndex(where: { $0.data == data }) else { return nil }
+                    return state.pendingPings.remove(at: index).continuation
+                }
+                stale?.resume(throwing: error)
+                group.cancelAll()
+                throw error
+            }
+        }
+    }
+
+    /// Sends a close frame (normal closure) and stops reading.
+    func close() async {
+        try? await write(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: Self.closeData(code: 1000)))
+        shared.state.withLock { $0.outbound?.finish() }
+        reader.cancel()
+        await reader.value
+    }
+
+    private func write(_ frame: WebSocketFrame) async throws {
+        let (outbound, closed) = shared.state.withLock { ($0.outbound, $0.closedError) }
+        guard let outbound else { throw closed ?? EventSocketError.closed(code: nil, reason: nil) }
+        do {
+            try await outbound.write(frame)
+        } catch {
+            throw shared.state.withLock { $0.closedError } ?? EventSocketError.closed(code: nil, reason: "\(error)")
+        }
+    }
+
+    private static func closeData(code: UInt16) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.writeInteger(code)
+        return buffer
+    }
+
+    /// Reads frames until the socket closes: text messages (joined from their fragments) to
+    /// `received`, pongs to the ping waiting for them, pings answered.
+    private static func read(
+        _ inbound: NIOAsyncChannelInboundStream<WebSocketFrame>, _ outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>,
+        _ shared: Shared, _ received: AsyncThrowingStream<String, any Error>.Continuation
+    ) async throws -> EventSocketError {
+        var fragments: ByteBuffer?
+        for try await frame in inbound {
+            switch frame.opcode {
+            case .text, .continuation:
+                var data = frame.unmaskedData
+                if frame.opcode == .text {
+                    fragments = data
+                } else {
+                    fragments?.writeBuffer(&data)
+                }
+                if frame.fin, let message = fragments {
+                    fragments = nil
+                    guard message.readableBytes <= maximumMessageSize else { return .unexpectedMessage("a message over 16 MiB") }
+                    received.yield(String(buffer: message))
+                }
+            case .binary:
+                continue
+            case .ping:
+                try await outbound.write(WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData))
+            case .pong:
+                var data = frame.unmaskedData
+                guard let value = data.readInteger(as: UInt64.self) else { continue }
+                let waiting = shared.state.withLock { state -> [CheckedContinuation<Void, any Error>] in
+                    // A pong answers its ping and every earlier one (RFC 6455 lets a server skip some).
+                    guard let index = state.pendingPings.firstIndex(where: { $0.data == value }) else { return [] }
+                    let answered = state.pendingPings[...index].map(\.continuation)
+                    state.pendingPings.removeFirst(index + 1)
+                    return answered
+                }
+                for continuation in waiting { continuation.resume() }
+            case .connectionClose:
+                var data = frame.unmaskedData
+                let code = data.readInteger(as: UInt16.self).map(Int.init)
+                let reason = data.readString(length: data.readableBytes).flatMap { $0.isEmpty ? nil : $0 }
+                try? await outbound.write(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: closeData(code: 1000)))
+                return .closed(code: code, reason: reason)
+            default:
+                return .unexpectedMessage("websocket opcode \(frame.opcode)")
+            }
+        }
+        return .closed(code: nil, reason: "the connection ended")
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import PrefectClient
+import Testing
+
+@Suite("Event websockets on every networked server")
+struct EventSocketsIntegrationTests {
+    /// The servers with websockets: not the in-process transport.
+    static var servers: [ServerUnderTest] { ServerUnderTest.available.filter { $0 != .embedded } }
+
+    private func event(_ name: String, _ index: Int) -> Event {
+        Event(event: name, resource: ["prefect.resource.id": "swift.socket.\(index)"], payload: ["index": .int(Int64(index))])
+    }
+
+    @Test(
+        "streamed events reach a subscriber in order, each once, after its backfill; checkpoints leave none unconfirmed",
+        arguments: servers)
+    func emitAndSubscribe(server: ServerUnderTest) async throws {
+        let url = try IntegrationServer.url(for: server)
+        let unique = UUID().uuidString.prefix(8).lowercased()
+        let name = "swift.socket.\(unique).emitted"
+        let before = (0..<3).map { event(name, $0) }
+        let streamed = (3..<43).map { event(name, $0) }
+        try await IntegrationServer.withClient(server) { client in
+            try await client.emitEvents(before)
+            var stored = try await client.readEvents(filter: EventFilter(event: .init(prefix: [name])))
+            for _ in 0..<40 where stored.total < before.count {
+                try await Task.sleep(for: .milliseconds(250))
+                stored = try await client.readEvents(filter: EventFilter(event: .init(prefix: [name])))
+            }
+        }
+
+        let subscriber = try PrefectEventSubscriber(apiURL: url, filter: EventFilter(event: .init(prefix: [name])))
+        let total = before.count + streamed.count
+        let collector = Task { () -> [UUID] in
+            var ids: [UUID] = []
+            for try await next in subscriber {
+                ids.append(next.id)
+                if ids.count == total { break }
+            }
+            return ids
+        }
+        try await Task.sleep(for: .seconds(1))
+        let emitter = try PrefectEventsClient(apiURL: url, checkpointEvery: 10)
+        for (index, item) in streamed.enumerated() {
+            try await emitter.emit(item)
+            if index % 10 == 4 { try await emitter.emit(event("swift.socket.\(unique).other", index)) }
+        }
+        #expect(await emitter.unconfirmedCount == 4, "44 sent; the checkpoints at 10, 20, 30 and 40 confirmed 40")
+        try await emitter.close()
+        #expect(await emitter.unconfirmedCount == 0)
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(30))
+            collector.cancel()
+        }
+        let seen = try await collector.value
+        deadline.cancel()
+        #expect(seen == (before + streamed).map(\.id), "the backfill first, then the stream, in order, none twice")
+    }
+
+    @Test(
+        "a wrong auth string is refused in the handshake, as a typed error without the secret",
+        arguments: ProtectedServer.available(IntegrationServer.basicAuth))
+    func wrongToken(server: ProtectedServer) async throws {
+        try await server.withURL(IntegrationServer.basicAuth) { url, _ in
+            let emitter = try PrefectEventsClient(apiURL: url, authString: "admin:wrong-s3cret", reconnectionAttempts: 0)
+            let error = await #expect(throws: EventSocketError.self) {
+                try await emitter.emit(event("swift.socket.refused", 0))
+            }
+            #expect(error == .authenticationFailed(reason: "Invalid token"))
+            #expect(!"\(String(describing: error))".contains("wrong-s3cret"))
+        }
+    }
+}
