@@ -2,7 +2,9 @@
 // kill it or read what it prints.
 //
 //   prefect-test-flows hold     a flow whose task prints "ready FLOW_RUN_ID TASK_RUN_ID" and
-//                               waits a minute; the test then sends it a signal
+//                               waits ten minutes; the test then sends it a signal (on a loaded
+//                               server the crash proposals, retried, took over a minute, and the
+//                               task finished meanwhile)
 import Foundation
 import Prefect
 
@@ -10,7 +12,7 @@ let wait = PrefectTask("wait-for-signal") { (_: NoParameters) -> Int in
     let line = "ready \(RunContext.flowRunID?.prefectString ?? "-") \(RunContext.taskRunID?.prefectString ?? "-")\n"
     FileHandle.standardOutput.write(Data(line.utf8))
     RunContext.logger.info("waiting for a signal")
-    try await Task.sleep(for: .seconds(60))
+    try await Task.sleep(for: .seconds(600))
     return 0
 }
 
