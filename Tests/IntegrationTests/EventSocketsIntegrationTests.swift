@@ -1,5 +1,6 @@
 import Foundation
 import PrefectClient
+import PrefectTestSupport
 import Testing
 
 @Suite("Event websockets on every networked server")
@@ -55,6 +56,59 @@ struct EventSocketsIntegrationTests {
         let seen = try await collector.value
         deadline.cancel()
         #expect(seen == (before + streamed).map(\.id), "the backfill first, then the stream, in order, none twice")
+    }
+
+    @Test(
+        "the server closing the websockets mid-stream loses nothing and doubles nothing, for the emitter and the subscriber",
+        arguments: servers)
+    func cutsMidStream(server: ServerUnderTest) async throws {
+        let upstream = try IntegrationServer.url(for: server)
+        let proxy = try await ConnectionCuttingProxy.start(upstream: upstream)
+        let url = proxy.url(for: upstream)
+        let unique = UUID().uuidString.prefix(8).lowercased()
+        let name = "swift.socket.\(unique).cut"
+        let sent = (0..<200).map { event(name, $0) }
+        let subscriber = try PrefectEventSubscriber(apiURL: url, filter: EventFilter(event: .init(prefix: [name])))
+        let collector = Task { () -> [UUID] in
+            var ids: [UUID] = []
+            for try await next in subscriber {
+                ids.append(next.id)
+                if Set(ids).count == sent.count { break }
+            }
+            return ids
+        }
+        try await Task.sleep(for: .seconds(1))
+        let emitter = try PrefectEventsClient(apiURL: url, checkpointEvery: 25)
+        var cuts = 0
+        for (index, item) in sent.enumerated() {
+            try await emitter.emit(item)
+            if index % 50 == 37 {
+                cuts += proxy.cutAll()
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        try await emitter.close()
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(60))
+            collector.cancel()
+        }
+        let seen = try await collector.value
+        deadline.cancel()
+        await proxy.stop()
+        #expect(cuts >= 8, "each cut closed the emitter's and the subscriber's sockets (\(cuts) connections)")
+        let missing = Set(sent.map(\.id)).subtracting(seen)
+        #expect(missing.isEmpty, "\(missing.count) of \(sent.count) events never reached the subscriber")
+        #expect(seen.count == sent.count, "none twice")
+
+        try await IntegrationServer.withClient(server) { client in
+            let mine = EventFilter(event: .init(prefix: [name]))
+            var stored = try await client.readEvents(filter: mine)
+            for _ in 0..<60 where stored.total < sent.count {
+                try await Task.sleep(for: .milliseconds(500))
+                stored = try await client.readEvents(filter: mine)
+            }
+            #expect(stored.total == sent.count, "each event stored once")
+        }
     }
 
     @Test(

@@ -1,0 +1,112 @@
+public import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A TCP proxy on a loopback port in front of a real server, which can cut every connection
+/// open through it at once — to the client, as a server that closes its sockets (a restart, a
+/// load balancer's timeout) does. Bytes pass through unchanged, so websockets work through it.
+public final class ConnectionCuttingProxy: Sendable {
+    private let listener: any Channel
+    private let upstreamHost: String
+    private let upstreamPort: Int
+    private let connections = Mutex<[ObjectIdentifier: [any Channel]]>([:])
+    private let cuts = Mutex(0)
+
+    /// The port the proxy listens on.
+    public let port: Int
+
+    private init(listener: any Channel, port: Int, upstreamHost: String, upstreamPort: Int) {
+        self.listener = listener
+        self.port = port
+        self.upstreamHost = upstreamHost
+        self.upstreamPort = upstreamPort
+    }
+
+    /// `upstream` with the proxy's host and port.
+    public func url(for upstream: URL) -> URL {
+        var components = URLComponents(url: upstream, resolvingAgainstBaseURL: false) ?? URLComponents()
+        components.host = "127.0.0.1"
+        components.port = port
+        return components.url ?? upstream
+    }
+
+    /// Connections cut so far.
+    public var cutCount: Int { cuts.withLock { $0 } }
+
+    /// Starts a proxy for the host and port of `upstream` (an `http` URL).
+    public static func start(upstream: URL) async throws -> ConnectionCuttingProxy {
+        let host = upstream.host ?? "127.0.0.1"
+        let upstreamPort = upstream.port ?? 80
+        let box = Mutex<ConnectionCuttingProxy?>(nil)
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { child in
+                guard let proxy = box.withLock({ $0 }) else { return child.close() }
+                return proxy.join(child)
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let proxy = ConnectionCuttingProxy(
+            listener: listener, port: listener.localAddress?.port ?? 0, upstreamHost: host, upstreamPort: upstreamPort)
+        box.withLock { $0 = proxy }
+        return proxy
+    }
+
+    /// Closes every connection open now, both ways; returns how many.
+    @discardableResult
+    public func cutAll() -> Int {
+        let open = connections.withLock { connections -> [[any Channel]] in
+            defer { connections = [:] }
+            return Array(connections.values)
+        }
+        for pair in open {
+            for channel in pair { channel.close(promise: nil) }
+        }
+        cuts.withLock { $0 += open.count }
+        return open.count
+    }
+
+    /// Stops listening and cuts what is open.
+    public func stop() async {
+        cutAll()
+        try? await listener.close()
+    }
+
+    /// Connects `client` to the upstream server and glues the two together.
+    private func join(_ client: any Channel) -> EventLoopFuture<Void> {
+        let key = ObjectIdentifier(client)
+        return ClientBootstrap(group: client.eventLoop)
+            .connect(host: upstreamHost, port: upstreamPort)
+            .flatMap { upstream in
+                self.connections.withLock { $0[key] = [client, upstream] }
+                let toUpstream = Relay(peer: upstream)
+                let toClient = Relay(peer: client)
+                client.closeFuture.whenComplete { _ in
+                    upstream.close(promise: nil)
+                    _ = self.connections.withLock { $0.removeValue(forKey: key) }
+                }
+                upstream.closeFuture.whenComplete { _ in client.close(promise: nil) }
+                return client.pipeline.addHandler(toUpstream).flatMap { upstream.pipeline.addHandler(toClient) }
+            }
+            .flatMapError { error in client.close().flatMapThrowing { throw error } }
+    }
+}
+
+/// Writes what its channel reads to the peer channel.
+private final class Relay: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+
+    private let peer: any Channel
+
+    init(peer: any Channel) {
+        self.peer = peer
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        peer.writeAndFlush(unwrapInboundIn(data), promise: nil)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
