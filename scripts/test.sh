@@ -125,6 +125,9 @@ PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" 
 PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
   "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-event-sockets.py" 2>"$swift_home/python-event-sockets.err" \
   || { tail -30 "$swift_home/python-event-sockets.err" >&2; exit 1; }
+PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
+  "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-task-runs.py" 2>"$swift_home/python-task-runs.err" \
+  || { tail -30 "$swift_home/python-task-runs.err" >&2; exit 1; }
 
 echo "== docs/COVERAGE.md matches Prefect 3.9.1's PrefectClient and this package"
 "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/generate-coverage.py" --check

@@ -94,8 +94,14 @@ enum TaskRunStore: RunStorage {
     // MARK: states
 
     static func insertState(_ db: Database, _ state: State, runID taskRunID: UUID) throws {
+        try insertState(db, state, runID: taskRunID, ignoringDuplicate: false)
+    }
+
+    /// - Parameter ignoringDuplicate: keep the stored state when one has this id (the recorder's
+    ///   `ON CONFLICT (id) DO NOTHING`).
+    static func insertState(_ db: Database, _ state: State, runID taskRunID: UUID, ignoringDuplicate: Bool) throws {
         try db.execute(
-            sql: "INSERT INTO task_run_state (id, task_run_id, type, name, timestamp, body) VALUES (?, ?, ?, ?, ?, ?)",
+            sql: "INSERT \(ignoringDuplicate ? "OR IGNORE " : "")INTO task_run_state (id, task_run_id, type, name, timestamp, body) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [state.id.prefectString, taskRunID.prefectString, state.type.rawValue, state.name,
                         StoredTime.micros(state.timestamp), try ServerJSON.encode(state)])
     }
