@@ -30,6 +30,7 @@ public final class PrefectRuntime: Sendable {
     private let flowIDs = Mutex<[String: UUID]>([:])
     let activeRuns = ActiveRuns()
     let taskRunSlots: TaskRunSlots
+    private let eventsClient = Mutex<PrefectEventsClient?>(nil)
 
     /// A runtime whose client is made on first use from `settings` (default: the environment
     /// and the active profile): remote when `PREFECT_API_URL` is set, embedded otherwise.
@@ -73,8 +74,33 @@ public final class PrefectRuntime: Sendable {
     /// Log records written and not yet accepted by the API.
     public var unsentLogRecords: Int { logs.unsentCount }
 
-    /// Flushes the logs, stops the log worker and closes the client if this runtime made it.
+    /// Where this runtime's task-run events go (``Configuration/taskRunReporting`` `events`):
+    /// one websocket per runtime, or `POST /events` in-process.
+    func taskRunEventSink(client: PrefectClient) throws -> any TaskRunEventSink {
+        if let made = eventsClient.withLock({ $0 }) { return made }
+        guard let events = try client.eventsClient() else { return RESTEventSink(client: client) }
+        return eventsClient.withLock { current in
+            if let current { return current }
+            current = events
+            return events
+        }
+    }
+
+    /// Waits until the server confirmed every task-run event sent so far (a checkpoint).
+    func flushTaskRunEvents() async {
+        guard let events = eventsClient.withLock({ $0 }) else { return }
+        do {
+            try await events.flush()
+        } catch {
+            Logger(label: "prefect.runtime").warning("task-run events could not be confirmed: \(error)")
+        }
+    }
+
+    /// Flushes the logs and task-run events, stops the log worker and closes the client if this
+    /// runtime made it.
     public func shutdown() async {
+        await flushTaskRunEvents()
+        if let events = eventsClient.withLock({ $0 }) { try? await events.close() }
         await flushLogs()
         await logs.stop()
         await provider.shutdown()

@@ -49,6 +49,9 @@ extension PrefectRuntime {
         /// (`PREFECT_TASK_RUNNER_THREAD_POOL_MAX_WORKERS`; default as Prefect's thread pool,
         /// `min(32, cores + 4)`).
         public var maxConcurrentTaskRuns = min(32, ProcessInfo.processInfo.activeProcessorCount + 4)
+        /// How task runs reach the server (`PREFECT_SWIFT_TASK_RUN_REPORTING`: `rest`, the
+        /// default, or `events`).
+        public var taskRunReporting: TaskRunReporting = .rest
 
         public init() {}
 
@@ -86,6 +89,8 @@ extension PrefectRuntime {
             }
             configuration.crashesRunsOnTerminationSignal =
                 flag("PREFECT_SWIFT_CRASH_ON_SIGNAL") ?? configuration.crashesRunsOnTerminationSignal
+            configuration.taskRunReporting =
+                text("PREFECT_SWIFT_TASK_RUN_REPORTING").flatMap { TaskRunReporting(rawValue: $0.lowercased()) } ?? configuration.taskRunReporting
             return configuration
         }
 

@@ -54,6 +54,7 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
                     attempts: run.attempts))
         }
         if parent == nil {
+            await runtime.flushTaskRunEvents()
             await runtime.flushLogs()
         }
         return FlowRunOutcome(

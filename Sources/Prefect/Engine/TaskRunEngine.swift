@@ -26,13 +26,29 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         let id = UUID()
         let dynamicKey = UUID().prefectString
         let name = "\(task.name)-\(dynamicKey.prefix(3))"
-        let created = try await client.createTaskRun(
-            taskKey: task.taskKey, flowRunID: flowRun?.id, dynamicKey: dynamicKey, id: id, name: name,
-            tags: task.tags, taskVersion: task.version,
-            empiricalPolicy: TaskRunPolicy(
-                retries: task.retries, retryDelay: task.retryDelaySeconds.policyValue,
-                retryJitterFactor: task.retryJitterFactor),
-            state: .pending(), taskInputs: flowRun?.taskInputs(for: parameters) ?? [:])
+        let policy = TaskRunPolicy(
+            retries: task.retries, retryDelay: task.retryDelaySeconds.policyValue, retryJitterFactor: task.retryJitterFactor)
+        let taskInputs = flowRun?.taskInputs(for: parameters) ?? [:]
+        let created: TaskRun
+        let reporter: Reporter
+        switch runtime.configuration.taskRunReporting {
+        case .rest:
+            created = try await client.createTaskRun(
+                taskKey: task.taskKey, flowRunID: flowRun?.id, dynamicKey: dynamicKey, id: id, name: name,
+                tags: task.tags, taskVersion: task.version, empiricalPolicy: policy, state: .pending(), taskInputs: taskInputs)
+            reporter = .rest(StateProposer(client: client, run: .task(created.id)))
+        case .events:
+            // `create_local_run`: the run exists in the process first, and reaches the server
+            // with its Pending event.
+            let local = TaskRun(
+                id: id, name: name, flowRunID: flowRun?.id, taskKey: task.taskKey, dynamicKey: dynamicKey,
+                taskVersion: task.version, empiricalPolicy: policy, tags: task.tags, taskInputs: taskInputs,
+                flowRunRunCount: flowRun == nil ? 0 : 1, expectedStartTime: Date())
+            let events = TaskRunEventReporter(run: local, sink: try runtime.taskRunEventSink(client: client))
+            _ = try await events.propose(.pending())
+            created = events.run
+            reporter = .events(events)
+        }
         let logger = runtime.runLogger(
             label: "prefect.task_runs", runName: created.name, kind: "Task run", flowRunID: flowRun?.id,
             taskRunID: created.id)
@@ -40,10 +56,30 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
             task: task, configuration: runtime.configuration, parameters: parameters, flowRun: flowRun, taskRunID: created.id)
         let run = Attempts(
             engine: self, client: client, logger: logger, runID: created.id, runName: created.name, flowRun: flowRun,
-            state: created.state, caching: caching)
+            state: created.state, caching: caching, reporter: reporter)
         runtime.activeRuns.add(.task(created.id), client: client)
         defer { runtime.activeRuns.remove(.task(created.id)) }
         return try await run.run(input, scope: TaskRunScope(id: created.id, name: created.name, client: client, logger: logger))
+    }
+
+    /// Where the run's states go: proposed to the server, or taken and reported as events.
+    enum Reporter: Sendable {
+        case rest(StateProposer)
+        case events(TaskRunEventReporter)
+
+        func propose(_ state: State, force: Bool = false, currentStateID: UUID?) async throws -> StateProposer.Outcome {
+            switch self {
+            case .rest(let proposer): try await proposer.propose(state, force: force, currentStateID: currentStateID)
+            case .events(let reporter): try await reporter.propose(state)
+            }
+        }
+
+        func proposeShielded(_ state: State, currentStateID: UUID?) async -> StateProposer.Outcome? {
+            switch self {
+            case .rest(let proposer): await proposer.proposeShielded(state, currentStateID: currentStateID)
+            case .events(let reporter): await Task { try? await reporter.propose(state) }.value
+            }
+        }
     }
 
     /// The mutable part of one task run.
@@ -54,14 +90,14 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         let runID: UUID
         let runName: String
         let flowRun: FlowRunScope?
-        let proposer: StateProposer
+        let proposer: Reporter
         let caching: ResultCaching
         var state: State?
         var attempts = 0
 
         init(
             engine: TaskRunEngine, client: PrefectClient, logger: Logger, runID: UUID, runName: String,
-            flowRun: FlowRunScope?, state: State?, caching: ResultCaching
+            flowRun: FlowRunScope?, state: State?, caching: ResultCaching, reporter: Reporter
         ) {
             self.caching = caching
             self.engine = engine
@@ -71,7 +107,7 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
             self.runName = runName
             self.flowRun = flowRun
             self.state = state
-            self.proposer = StateProposer(client: client, run: .task(runID))
+            self.proposer = reporter
         }
 
         var task: PrefectTask<Input, Output> { engine.task }

@@ -1,0 +1,133 @@
+import Foundation
+import PrefectClient
+import Synchronization
+
+/// Where task-run events go: the runtime's websocket, or `POST /events` in-process.
+protocol TaskRunEventSink: Sendable {
+    func send(_ event: Event) async throws
+}
+
+extension PrefectEventsClient: TaskRunEventSink {
+    func send(_ event: Event) async throws { try await emit(event) }
+}
+
+/// `POST /events`, for the embedded server in-process (it has no websockets).
+struct RESTEventSink: TaskRunEventSink {
+    let client: PrefectClient
+
+    func send(_ event: Event) async throws { try await client.emitEvents([event]) }
+}
+
+/// A task run kept in the process and reported as Prefect 3.9.1's engine reports it
+/// (`TaskRunEngine.set_state` and `emit_task_run_state_change_event`,
+/// `prefect/task_engine.py`, `prefect/utilities/engine`): each state is taken at once (no
+/// server decides), the run's counters follow it, and a `prefect.task-run.<state>` event —
+/// id the state's, following the one before — carries the run and the state to the server's
+/// task-run recorder.
+final class TaskRunEventReporter: Sendable {
+    private struct Current {
+        var run: TaskRun
+        var lastEventID: UUID?
+    }
+
+    private let current: Mutex<Current>
+    private let sink: any TaskRunEventSink
+    /// `PREFECT_EVENTS_…` truncation of state messages in events.
+    private static let messageLimit = 100_000
+
+    init(run: TaskRun, sink: any TaskRunEventSink) {
+        current = Mutex(Current(run: run))
+        self.sink = sink
+    }
+
+    var run: TaskRun { current.withLock { $0.run } }
+
+    /// Takes `state` and reports it; the outcome is always accepted.
+    func propose(_ proposed: State) async throws -> StateProposer.Outcome {
+        let (event, state) = current.withLock { current -> (Event, State) in
+            var state = proposed
+            let last = current.run.state
+            if let last, last.timestamp >= state.timestamp {
+                state.timestamp = last.timestamp.addingTimeInterval(0.000_001)
+            }
+            state.stateDetails.taskRunID = current.run.id
+            state.stateDetails.flowRunID = current.run.flowRunID
+            var run = current.run
+            run.state = state
+            run.stateID = state.id
+            run.stateType = state.type
+            run.stateName = state.name
+            if let last, last.isRunning { run.totalRunTime += state.timestamp.timeIntervalSince(last.timestamp) }
+            if state.isRunning {
+                run.runCount += 1
+                if run.startTime == nil { run.startTime = state.timestamp }
+            }
+            if state.isFinal, run.startTime != nil, run.endTime == nil { run.endTime = state.timestamp }
+            let event = Self.event(run: run, initial: last, validated: state, follows: current.lastEventID)
+            current.run = run
+            current.lastEventID = event.id
+            return (event, state)
+        }
+        try await sink.send(event)
+        return StateProposer.Outcome(state: state, accepted: true)
+    }
+
+    /// `emit_task_run_state_change_event`.
+    static func event(run: TaskRun, initial: State?, validated: State, follows: UUID?) -> Event {
+        var taskRun = (try? PrefectJSON.decode(JSONValue.self, from: PrefectJSON.encode(run)))?.objectValueForEvents ?? [:]
+        for key in ["id", "created", "updated", "flow_run_id", "state_id", "state_type", "state_name", "state",
+                    "estimated_start_time_delta", "estimated_run_time"] {
+            taskRun.removeValue(forKey: key)
+        }
+        taskRun = taskRun.filter { $0.value != .null }
+        let message = String((validated.message ?? "").prefix(messageLimit))
+        var resource: [String: String] = [
+            "prefect.resource.id": "prefect.task-run.\(run.id.prefectString)",
+            "prefect.resource.name": run.name,
+            "prefect.run-count": "\(run.runCount)",
+            "prefect.state-message": message,
+            "prefect.state-name": validated.name ?? "",
+            "prefect.state-timestamp": PrefectDate.format(validated.timestamp),
+            "prefect.state-type": validated.type.rawValue,
+            "prefect.orchestration": "client",
+        ]
+        if resource["prefect.state-message"] == "" { resource["prefect.state-message"] = "" }
+        var related: [EventResource] = []
+        if let flowRunID = run.flowRunID {
+            related.append(["prefect.resource.id": "prefect.flow-run.\(flowRunID.prefectString)", "prefect.resource.role": "flow-run"])
+        }
+        for tag in run.tags.sorted() {
+            related.append(["prefect.resource.id": "prefect.tag.\(tag)", "prefect.resource.role": "tag"])
+        }
+        return Event(
+            event: "prefect.task-run.\(validated.name ?? validated.type.rawValue.capitalized)",
+            resource: EventResource(labels: resource), occurred: validated.timestamp, related: related,
+            payload: [
+                "intended": ["from": initial.map { .string($0.type.rawValue) } ?? .null, "to": .string(validated.type.rawValue)],
+                "initial_state": initial.map { state(json: $0, data: nil) } ?? .null,
+                "validated_state": state(json: validated, data: validated.data ?? .null),
+                "task_run": .object(taskRun),
+            ],
+            id: validated.id, follows: follows)
+    }
+
+    private static func state(json state: State, data: JSONValue?) -> JSONValue {
+        var details = (try? PrefectJSON.decode(JSONValue.self, from: PrefectJSON.encode(state.stateDetails)))?.objectValueForEvents ?? [:]
+        details.removeValue(forKey: "flow_run_id")
+        details.removeValue(forKey: "task_run_id")
+        details = details.filter { $0.value != .null }
+        var members: [String: JSONValue] = [
+            "type": .string(state.type.rawValue), "name": state.name.map(JSONValue.string) ?? .null,
+            "message": .string(String((state.message ?? "").prefix(messageLimit))), "state_details": .object(details),
+        ]
+        if let data { members["data"] = data }
+        return .object(members)
+    }
+}
+
+private extension JSONValue {
+    var objectValueForEvents: [String: JSONValue]? {
+        if case .object(let members) = self { return members }
+        return nil
+    }
+}
