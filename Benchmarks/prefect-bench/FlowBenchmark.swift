@@ -26,18 +26,27 @@ struct FlowBenchmark: AsyncParsableCommand {
     var serverPID: Int32?
     @Option(help: "Also write the JSON here.")
     var output: String?
+    @Option(help: "How the runtime reports task runs: rest or events.")
+    var taskRunReporting: String = "rest"
 
     func run() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefect-bench-flows-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         var settings = PrefectSettings(home: directory.path)
+        guard let reporting = TaskRunReporting(rawValue: taskRunReporting) else {
+            throw ValidationError("--task-run-reporting must be rest or events")
+        }
         let client: PrefectClient
         var app: PrefectServerApp?
+        let counter: CountingTransport?
         if let apiURL, let url = URL(string: apiURL) {
             settings.apiURL = url
-            client = try PrefectClient(settings: settings)
+            let counting = CountingTransport(wrapping: NIOHTTP1Transport())
+            counter = counting
+            client = try PrefectClient(apiURL: url, transport: counting, serverType: .server, settings: settings)
         } else {
+            counter = nil
             let opened = try PrefectServerApp.open(databasePath: directory.appendingPathComponent("bench.db").path)
             app = opened
             client = try PrefectClient(
@@ -48,6 +57,7 @@ struct FlowBenchmark: AsyncParsableCommand {
         configuration.consoleLogs = false
         configuration.crashesRunsOnTerminationSignal = false
         configuration.localStoragePath = directory.appendingPathComponent("storage").path
+        configuration.taskRunReporting = reporting
         let runtime = PrefectRuntime(client: client, configuration: configuration)
         let flows = BenchFlows()
 
@@ -55,11 +65,11 @@ struct FlowBenchmark: AsyncParsableCommand {
             _ = try await flow.run(3, runtime: runtime)
         }
         var results: [String: JSONValue] = [:]
-        let empty = try await measure(flows.sequential, tasks: 0, runtime: runtime, client: client, flows: flows)
+        let empty = try await measure(flows.sequential, tasks: 0, runtime: runtime, client: client, flows: flows, counter: counter)
         results["f_flow_empty"] = .object(empty)
         let emptyCPU = empty["client_cpu_s"].flatMap(Self.number) ?? 0
         for (key, flow) in [("f_flow_seq", flows.sequential), ("f_flow_submit", flows.concurrent), ("f_flow_map", flows.map)] {
-            var result = try await measure(flow, tasks: flowTasks, runtime: runtime, client: client, flows: flows)
+            var result = try await measure(flow, tasks: flowTasks, runtime: runtime, client: client, flows: flows, counter: counter)
             if let cpu = result["client_cpu_s"].flatMap(Self.number) {
                 result["marginal_client_cpu_us_per_task"] = .double(Self.rounded((cpu - emptyCPU) / Double(flowTasks) * 1e6))
             }
@@ -67,7 +77,7 @@ struct FlowBenchmark: AsyncParsableCommand {
         }
         var sweep: [String: JSONValue] = [:]
         for size in sizes.split(separator: ",").compactMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
-            sweep[String(size)] = .object(try await measure(flows.sequential, tasks: size, runtime: runtime, client: client, flows: flows))
+            sweep[String(size)] = .object(try await measure(flows.sequential, tasks: size, runtime: runtime, client: client, flows: flows, counter: counter))
         }
         results["f_sizes_seq"] = .object(sweep)
         await runtime.shutdown()
@@ -78,6 +88,7 @@ struct FlowBenchmark: AsyncParsableCommand {
                 "tool": "prefect-bench flows",
                 "server": .string(apiURL ?? "embedded, in-process"),
                 "flow_tasks": .int(Int64(flowTasks)),
+                "task_run_reporting": .string(taskRunReporting),
                 "repeats": .int(Int64(repeats)),
                 "date_utc": .string(ISO8601DateFormatter().string(from: Date())),
             ]),
@@ -90,21 +101,38 @@ struct FlowBenchmark: AsyncParsableCommand {
 
     /// Runs `flow` over `tasks` task calls `repeats` times; the median of each figure.
     private func measure(
-        _ flow: PrefectFlow<Int, Int>, tasks: Int, runtime: PrefectRuntime, client: PrefectClient, flows: BenchFlows
+        _ flow: PrefectFlow<Int, Int>, tasks: Int, runtime: PrefectRuntime, client: PrefectClient, flows: BenchFlows,
+        counter: CountingTransport?
     ) async throws -> [String: JSONValue] {
         var samples: [[String: Double]] = []
         var lastOK = true
         var lastFlowRunID = ""
         for _ in 0..<max(1, repeats) {
             let server = serverPID.flatMap(ProcessCPU.treeSeconds)
+            let requests = counter?.snapshot().requests ?? 0
             let cpu = CPUTime.now()
             let start = ContinuousClock.now
             let outcome = try await flow.runReturningOutcome(tasks, runtime: runtime)
             let wall = (ContinuousClock.now - start).seconds
+            let sent = (counter?.snapshot().requests ?? 0) - requests
+            // How long after the flow returned the server shows every task run Completed (at
+            // once over REST; through the server's recorder with events).
+            let shown = ContinuousClock.now
+            var visible = try await completedTaskRuns(client, outcome.flowRunID)
+            while visible < tasks, ContinuousClock.now - shown < .seconds(30) {
+                try await Task.sleep(for: .milliseconds(20))
+                visible = try await completedTaskRuns(client, outcome.flowRunID)
+            }
+            let visibleAfter = (ContinuousClock.now - shown).seconds
             let cpuUsed = CPUTime.now() - cpu
-            var sample: [String: Double] = ["wall_s": wall, "client_cpu_s": cpuUsed]
+            var sample: [String: Double] = ["wall_s": wall, "client_cpu_s": cpuUsed, "server_shows_all_after_s": visibleAfter]
+            if counter != nil {
+                sample["http_requests"] = Double(sent)
+                if tasks > 0 { sample["http_requests_per_task"] = Double(sent) / Double(tasks) }
+            }
             if let server, let serverEnd = serverPID.flatMap(ProcessCPU.treeSeconds) {
                 sample["server_cpu_s"] = serverEnd - server
+                if tasks > 0 { sample["server_cpu_ms_per_task"] = (serverEnd - server) / Double(tasks) * 1e3 }
             }
             let body = flows.lastBody()
             sample["body_wall_s"] = body.wall
@@ -136,6 +164,14 @@ struct FlowBenchmark: AsyncParsableCommand {
         result["server_completed_task_runs"] = .int(Int64(completed))
         result["flow_run_id"] = .string(lastFlowRunID)
         return result
+    }
+
+    private func completedTaskRuns(_ client: PrefectClient, _ flowRunID: UUID) async throws -> Int {
+        let body: JSONValue = [
+            "flow_runs": ["id": ["any_": [.string(flowRunID.prefectString)]]],
+            "task_runs": ["state": ["type": ["any_": ["COMPLETED"]]]],
+        ]
+        return try PrefectJSON.decode(Int.self, from: try await client.http.send(.post, "/task_runs/count", json: body).body)
     }
 
     static func number(_ value: JSONValue) -> Double? {

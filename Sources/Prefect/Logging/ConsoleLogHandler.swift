@@ -30,12 +30,12 @@ struct ConsoleLogHandler: LogHandler {
     }
 
     private static func clock() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = time_t(now.tv_sec)
+        let now = Date().timeIntervalSince1970
+        let whole = now.rounded(.down)
+        var seconds = time_t(whole)
         var parts = tm()
         localtime_r(&seconds, &parts)
-        let millis = Int(now.tv_nsec) / 1_000_000
+        let millis = min(999, Int((now - whole) * 1_000))
         return String(format: "%02d:%02d:%02d.%03d", parts.tm_hour, parts.tm_min, parts.tm_sec, millis)
     }
 }

@@ -1,0 +1,47 @@
+import Foundation
+import Prefect
+import PrefectClient
+import Testing
+
+@Suite("Runtime: task runs reported as events, on every server")
+struct RuntimeTaskRunEventsTests {
+    struct Retryable: Error {}
+
+    @Test(
+        "task runs reported as Prefect 3.9.1's engine reports them: the server's recorder shows them with their inputs and states",
+        arguments: ServerUnderTest.available)
+    func reportedAsEvents(server: ServerUnderTest) async throws {
+        try await RuntimeHarness.withRuntime(server, configure: { $0.taskRunReporting = .events }) { runtime, client in
+            let attempts = CallCounter()
+            let double = PrefectTask("double", tags: ["math"], version: "2") { (values: [Int]) in values.map { $0 * 2 } }
+            let total = PrefectTask("total", retries: 1) { (values: [Int]) -> Int in
+                if await attempts.next() == 1 { throw Retryable() }
+                return values.reduce(0, +)
+            }
+            let flow = PrefectFlow(IntegrationServer.uniqueName("task-events")) { (limit: Int) -> Int in
+                try await total(try await double(Array(1...limit)))
+            }
+            let outcome = try await flow.runReturningOutcome(3, runtime: runtime)
+            #expect(try outcome.get() == 12)
+            var tasks: [TaskRun] = []
+            for _ in 0..<80 {
+                tasks = try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID)
+                if tasks.count == 2, tasks.allSatisfy({ $0.stateType == .completed }) { break }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            #expect(tasks.count == 2)
+            let first = try #require(tasks.first { $0.taskKey == "double" })
+            let second = try #require(tasks.first { $0.taskKey == "total" })
+            #expect(Set(outcome.taskRuns.map(\.id)) == Set(tasks.map(\.id)), "the runs have the ids the process gave them")
+            #expect(first.tags == ["math"])
+            #expect(first.taskVersion == "2")
+            #expect(first.runCount == 1)
+            #expect(first.startTime != nil && first.endTime != nil)
+            #expect(second.taskInputs["input"] == [.taskRun(TaskRunResult(id: first.id))], "the result of double fed total")
+            #expect(second.runCount == 2)
+            #expect(try await RuntimeHarness.taskRunStateNames(client, first.id) == ["Pending", "Running", "Completed"])
+            #expect(try await RuntimeHarness.taskRunStateNames(client, second.id) == ["Pending", "Running", "Retrying", "Completed"])
+            #expect(try await RuntimeHarness.flowRunStateNames(client, outcome.flowRunID) == ["Pending", "Running", "Completed"])
+        }
+    }
+}
