@@ -59,7 +59,14 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
             state: created.state, caching: caching, reporter: reporter)
         runtime.activeRuns.add(.task(created.id), client: client)
         defer { runtime.activeRuns.remove(.task(created.id)) }
-        return try await run.run(input, scope: TaskRunScope(id: created.id, name: created.name, client: client, logger: logger))
+        let scope = TaskRunScope(id: created.id, name: created.name, client: client, logger: logger)
+        guard case .events = reporter, !task.tags.isEmpty else { return try await run.run(input, scope: scope) }
+        // No server rule sees an event-reported run, so its tags' limits are taken here, as
+        // Prefect's engine takes them: a `tag:<tag>` slot of each, leased for 60 s and renewed.
+        return try await client.withConcurrency(
+            task.tags.map { "tag:\($0)" }, occupy: 1, leaseDuration: 60,
+            holder: ConcurrencyLeaseHolder(type: "task_run", id: created.id), suppressWarnings: true
+        ) { try await run.run(input, scope: scope) }
     }
 
     /// Where the run's states go: proposed to the server, or taken and reported as events.
@@ -82,8 +89,9 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         }
     }
 
-    /// The mutable part of one task run.
-    final class Attempts {
+    /// The mutable part of one task run. Unchecked: one task drives it from start to end (the
+    /// tag-slot scope only moves that task's work into a closure).
+    final class Attempts: @unchecked Sendable {
         let engine: TaskRunEngine
         let client: PrefectClient
         let logger: Logger

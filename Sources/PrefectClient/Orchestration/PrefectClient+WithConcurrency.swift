@@ -16,10 +16,12 @@ extension PrefectClient {
     ///   - strict: throw when none of the limits exists, and cancel `body` when the lease
     ///     cannot be renewed (Prefect's `raise_on_lease_renewal_failure` default).
     ///   - holder: who holds the slots (a flow run, task run or deployment), shown by the server.
+    ///   - suppressWarnings: no warning when none of the limits exists (`suppress_warnings`).
     /// - Throws: ``ConcurrencySlotAcquisitionError`` when the slots cannot be had; what `body` throws.
     public func withConcurrency<T: Sendable>(
         _ names: [String], occupy: Int = 1, timeout: Duration? = nil, maxRetries: Int? = nil, leaseDuration: Double = 300,
-        strict: Bool = false, holder: ConcurrencyLeaseHolder? = nil, body: @escaping @Sendable () async throws -> T
+        strict: Bool = false, holder: ConcurrencyLeaseHolder? = nil, suppressWarnings: Bool = false,
+        body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         guard !names.isEmpty else { return try await body() }
         let sorted = names.sorted()
@@ -27,7 +29,7 @@ extension PrefectClient {
             sorted, occupy: occupy, timeout: timeout, maxRetries: maxRetries, leaseDuration: leaseDuration, holder: holder)
         guard !grant.limits.isEmpty else {
             if strict { throw ConcurrencySlotAcquisitionError(names: sorted, reason: .limitsMissing) }
-            logger.warning("Concurrency limits \(sorted) do not exist - skipping acquisition.")
+            if !suppressWarnings { logger.warning("Concurrency limits \(sorted) do not exist - skipping acquisition.") }
             return try await body()
         }
         do {
