@@ -107,27 +107,13 @@ echo "== the official Python client (prefect 3.9.1) against prefect-swift server
   --n 10 --sections a,b,c,d,e --output "$swift_home/python-client.json" 2>"$swift_home/python-client.err" >/dev/null \
   || { tail -30 "$swift_home/python-client.err" >&2; echo "the Python client benchmark failed" >&2; exit 1; }
 "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-client-run.py" "$swift_home/python-client.json"
-PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
-  "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-work-pools.py"
-PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
-  "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-deployments.py"
-# Prefect's concurrency() also emits events, which server start does not take yet: its warnings go to a file.
-PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
-  "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-concurrency.py" 2>"$swift_home/python-concurrency.err" \
-  || { tail -30 "$swift_home/python-concurrency.err" >&2; exit 1; }
-# Prefect's blocks emit events too (block document created, …): warnings to a file as well.
-PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
-  "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-blocks.py" 2>"$swift_home/python-blocks.err" \
-  || { tail -30 "$swift_home/python-blocks.err" >&2; exit 1; }
-PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
-  "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-automations-events.py" 2>"$swift_home/python-automations.err" \
-  || { tail -30 "$swift_home/python-automations.err" >&2; exit 1; }
-PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
-  "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-event-sockets.py" 2>"$swift_home/python-event-sockets.err" \
-  || { tail -30 "$swift_home/python-event-sockets.err" >&2; exit 1; }
-PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
-  "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-task-runs.py" 2>"$swift_home/python-task-runs.err" \
-  || { tail -30 "$swift_home/python-task-runs.err" >&2; exit 1; }
+# Prefect's own client against server start, one script each; its warnings go to a file that is
+# shown when the script fails.
+for check in work-pools deployments concurrency blocks automations-events event-sockets task-runs; do
+  PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
+    "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-$check.py" 2>"$swift_home/python-$check.err" \
+    || { tail -30 "$swift_home/python-$check.err" >&2; exit 1; }
+done
 
 echo "== docs/COVERAGE.md matches Prefect 3.9.1's PrefectClient and this package"
 "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/generate-coverage.py" --check
