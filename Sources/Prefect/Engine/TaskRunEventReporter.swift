@@ -74,14 +74,12 @@ final class TaskRunEventReporter: Sendable {
 
     /// `emit_task_run_state_change_event`.
     static func event(run: TaskRun, initial: State?, validated: State, follows: UUID?) -> Event {
-        var taskRun = (try? PrefectJSON.decode(JSONValue.self, from: PrefectJSON.encode(run)))?.objectValueForEvents ?? [:]
-        for key in ["id", "created", "updated", "flow_run_id", "state_id", "state_type", "state_name", "state",
-                    "estimated_start_time_delta", "estimated_run_time"] {
-            taskRun.removeValue(forKey: key)
-        }
-        taskRun = taskRun.filter { $0.value != .null }
+        let taskRun = members(
+            of: run,
+            dropping: ["id", "created", "updated", "flow_run_id", "state_id", "state_type", "state_name", "state",
+                       "estimated_start_time_delta", "estimated_run_time"])
         let message = String((validated.message ?? "").prefix(messageLimit))
-        var resource: [String: String] = [
+        let resource: [String: String] = [
             "prefect.resource.id": "prefect.task-run.\(run.id.prefectString)",
             "prefect.resource.name": run.name,
             "prefect.run-count": "\(run.runCount)",
@@ -91,7 +89,6 @@ final class TaskRunEventReporter: Sendable {
             "prefect.state-type": validated.type.rawValue,
             "prefect.orchestration": "client",
         ]
-        if resource["prefect.state-message"] == "" { resource["prefect.state-message"] = "" }
         var related: [EventResource] = []
         if let flowRunID = run.flowRunID {
             related.append(["prefect.resource.id": "prefect.flow-run.\(flowRunID.prefectString)", "prefect.resource.role": "flow-run"])
@@ -111,23 +108,21 @@ final class TaskRunEventReporter: Sendable {
             id: validated.id, follows: follows)
     }
 
+    /// `value`'s JSON members without `dropping` and without nulls (`model_dump(exclude_none=True, exclude=…)`).
+    private static func members(of value: some Encodable, dropping: Set<String>) -> [String: JSONValue] {
+        guard let json = try? PrefectJSON.decode(JSONValue.self, from: PrefectJSON.encode(value)),
+              case .object(let members) = json
+        else { return [:] }
+        return members.filter { !dropping.contains($0.key) && $0.value != .null }
+    }
+
     private static func state(json state: State, data: JSONValue?) -> JSONValue {
-        var details = (try? PrefectJSON.decode(JSONValue.self, from: PrefectJSON.encode(state.stateDetails)))?.objectValueForEvents ?? [:]
-        details.removeValue(forKey: "flow_run_id")
-        details.removeValue(forKey: "task_run_id")
-        details = details.filter { $0.value != .null }
-        var members: [String: JSONValue] = [
+        let details = members(of: state.stateDetails, dropping: ["flow_run_id", "task_run_id"])
+        var fields: [String: JSONValue] = [
             "type": .string(state.type.rawValue), "name": state.name.map(JSONValue.string) ?? .null,
             "message": .string(String((state.message ?? "").prefix(messageLimit))), "state_details": .object(details),
         ]
-        if let data { members["data"] = data }
-        return .object(members)
-    }
-}
-
-private extension JSONValue {
-    var objectValueForEvents: [String: JSONValue]? {
-        if case .object(let members) = self { return members }
-        return nil
+        if let data { fields["data"] = data }
+        return .object(fields)
     }
 }

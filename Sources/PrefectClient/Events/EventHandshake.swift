@@ -8,7 +8,7 @@ enum EventHandshake {
         _ socket: EventSocket, token: String?, reading messages: inout AsyncThrowingStream<String, any Error>.Iterator
     ) async throws {
         let message: [String: String?] = ["type": "auth", "token": token]
-        try await socket.send(String(decoding: try PrefectJSON.encode(message), as: UTF8.self))
+        try await socket.send(json: message)
         let answer: String?
         do {
             answer = try await messages.next()

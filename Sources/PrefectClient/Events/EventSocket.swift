@@ -127,6 +127,11 @@ final class EventSocket: Sendable {
         try await write(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: ByteBuffer(string: text)))
     }
 
+    /// Sends `value` as one JSON text message.
+    func send<Value: Encodable>(json value: Value) async throws {
+        try await send(String(decoding: try PrefectJSON.encode(value), as: UTF8.self))
+    }
+
     /// Sends a ping and returns when its pong arrives: the server has read every message sent
     /// before it.
     func ping(timeout: Duration) async throws {

@@ -21,6 +21,17 @@ struct EventSocketEndpoint: Sendable {
         var caCertificateFile: String?
     }
 
+    /// The API URL `settings` name, for a websocket client.
+    ///
+    /// - Throws: ``PrefectArgumentError`` when they name none (the embedded server has no
+    ///   websockets in-process).
+    static func apiURL(_ settings: PrefectSettings) throws -> URL {
+        guard let apiURL = settings.apiURL else {
+            throw PrefectArgumentError(argument: "PREFECT_API_URL", message: "must be set to use the event websockets")
+        }
+        return apiURL
+    }
+
     /// `path` is `/events/in` or `/events/out`. With an API key the emitter authenticates by
     /// its header alone (`PrefectCloudEventsClient`), the subscriber by the handshake too.
     init(apiURL: URL, path: String, authString: String?, apiKey: String?, handshakeWithAPIKey: Bool, tls: TLSOptions) throws {

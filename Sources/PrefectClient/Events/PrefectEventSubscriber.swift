@@ -50,11 +50,8 @@ public struct PrefectEventSubscriber: AsyncSequence, Sendable {
 
     /// A subscriber of the API `settings` name.
     public init(settings: PrefectSettings, filter: EventFilter = EventFilter(), logger: Logger = Logger(label: "prefect.events")) throws {
-        guard let apiURL = settings.apiURL else {
-            throw PrefectArgumentError(argument: "PREFECT_API_URL", message: "must be set to subscribe to events over a websocket")
-        }
         try self.init(
-            apiURL: apiURL, filter: filter, authString: settings.authString, apiKey: settings.apiKey,
+            apiURL: EventSocketEndpoint.apiURL(settings), filter: filter, authString: settings.authString, apiKey: settings.apiKey,
             timeout: .seconds(settings.requestTimeout), tlsInsecureSkipVerify: settings.tlsInsecureSkipVerify,
             caCertificateFile: settings.sslCertFile, logger: logger)
     }
@@ -92,7 +89,7 @@ public struct PrefectEventSubscriber: AsyncSequence, Sendable {
                 backfillSince = since
                 var windowed = filter
                 windowed.occurred = EventFilter.Occurred(since: since, until: now.addingTimeInterval(365 * 86_400))
-                try await connected.send(String(decoding: try PrefectJSON.encode(FilterMessage(filter: windowed)), as: UTF8.self))
+                try await connected.send(json: FilterMessage(filter: windowed))
                 failures = 0
                 while let text = try await messages.next() {
                     let message = try PrefectJSON.decode(SubscriberMessage.self, from: Data(text.utf8))

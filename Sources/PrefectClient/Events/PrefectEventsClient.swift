@@ -61,11 +61,8 @@ public actor PrefectEventsClient {
     /// - Throws: ``PrefectArgumentError`` when the settings name no API (the embedded server
     ///   has no websockets in-process).
     public init(settings: PrefectSettings, logger: Logger = Logger(label: "prefect.events")) throws {
-        guard let apiURL = settings.apiURL else {
-            throw PrefectArgumentError(argument: "PREFECT_API_URL", message: "must be set to stream events over a websocket")
-        }
         try self.init(
-            apiURL: apiURL, authString: settings.authString, apiKey: settings.apiKey,
+            apiURL: EventSocketEndpoint.apiURL(settings), authString: settings.authString, apiKey: settings.apiKey,
             timeout: .seconds(settings.requestTimeout), tlsInsecureSkipVerify: settings.tlsInsecureSkipVerify,
             caCertificateFile: settings.sslCertFile, logger: logger)
     }
@@ -158,7 +155,7 @@ public actor PrefectEventsClient {
                 try await EventHandshake.authenticate(socket, token: endpoint.token, reading: &messages)
             }
             for event in unconfirmed {
-                try await socket.send(String(decoding: try PrefectJSON.encode(event), as: UTF8.self))
+                try await socket.send(json: event)
             }
         } catch {
             await socket.close()
@@ -170,7 +167,7 @@ public actor PrefectEventsClient {
 
     private func send(_ event: Event) async throws {
         guard let socket else { throw EventSocketError.closed(code: nil, reason: nil) }
-        try await socket.send(String(decoding: try PrefectJSON.encode(event), as: UTF8.self))
+        try await socket.send(json: event)
     }
 
     /// A ping; once its pong is in, the events sent before it are confirmed.
