@@ -64,7 +64,21 @@ final class EventSocket: Sendable {
 
     /// Opens the socket: TCP (and TLS for `wss`), then the HTTP/1.1 upgrade with the `prefect`
     /// subprotocol and the endpoint's `Authorization`.
+    ///
+    /// - Throws: ``EventSocketError/connectionFailed(url:reason:)`` when no connection or no
+    ///   TLS session could be made, ``EventSocketError/upgradeRefused(url:)`` when the server
+    ///   answered with something other than a websocket.
     static func connect(_ endpoint: EventSocketEndpoint, timeout: Duration) async throws -> EventSocket {
+        do {
+            return try await open(endpoint, timeout: timeout)
+        } catch let error as EventSocketError {
+            throw error
+        } catch {
+            throw EventSocketError.connectionFailed(url: RedactedURL.string(endpoint.url.absoluteString), reason: "\(error)")
+        }
+    }
+
+    private static func open(_ endpoint: EventSocketEndpoint, timeout: Duration) async throws -> EventSocket {
         enum Upgrade: Sendable {
             case websocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>)
             case refused
@@ -82,7 +96,8 @@ final class EventSocket: Sendable {
             .connect(host: endpoint.host, port: endpoint.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
-                        let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: endpoint.host)
+                        // No SNI for an IP address (RFC 6066): the certificate is checked against the address.
+                        let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: endpoint.serverName)
                         try channel.pipeline.syncOperations.addHandler(handler)
                     }
                     let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(

@@ -8,6 +8,15 @@ struct EventSocketEndpoint: Sendable {
     var port: Int
     var requestPath: String
     var usesTLS: Bool
+    /// The name sent in TLS's server name indication: the host, unless it is an IP address.
+    var serverName: String? {
+        var address = in6_addr()
+        let literal = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        let isAddress = literal.withCString { name in
+            inet_pton(AF_INET, name, &address) == 1 || inet_pton(AF_INET6, name, &address) == 1
+        }
+        return isAddress ? nil : host
+    }
     /// `Authorization` for the upgrade request: Basic with the auth string, or Bearer with a
     /// Prefect Cloud API key.
     var authorization: String?

@@ -1,5 +1,8 @@
 /// Why an event websocket failed.
 public enum EventSocketError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No connection could be opened: the server is not listening, or the TLS session failed
+    /// (a certificate the client does not trust, say). `reason` is SwiftNIO's.
+    case connectionFailed(url: String, reason: String)
     /// The server answered the upgrade request with something other than a websocket.
     case upgradeRefused(url: String)
     /// The server refused the `auth` message (a wrong or missing auth string or API key).
@@ -13,6 +16,7 @@ public enum EventSocketError: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String {
         switch self {
+        case .connectionFailed(let url, let reason): "could not connect to \(url): \(reason)"
         case .upgradeRefused(let url): "the server at \(url) did not accept a websocket"
         case .authenticationFailed(let reason):
             "Unable to authenticate to the event stream. Please ensure the auth string or API key is valid for this environment."
