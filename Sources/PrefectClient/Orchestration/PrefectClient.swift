@@ -31,6 +31,9 @@ public final class PrefectClient: Sendable {
     let logger: Logger
     let versionChecked = Mutex<Bool>(false)
     private let ownsTransport: Bool
+    /// The certificate checks and timeout of the settings the client was made from, for its
+    /// event websockets (``eventsClient(checkpointEvery:checkpointInterval:)``).
+    let socketOptions: EventSocketOptions
 
     /// Creates a client for `settings.apiURL` over the network.
     ///
@@ -59,7 +62,9 @@ public final class PrefectClient: Sendable {
         let http = PrefectHTTPClient(
             endpoint: endpoint, configuration: configuration, transport: transport,
             sleeper: ContinuousClockSleeper(), logger: logger)
-        self.init(http: http, serverType: isCloud ? .cloud : .server, ownsTransport: true, logger: logger)
+        self.init(
+            http: http, serverType: isCloud ? .cloud : .server, ownsTransport: true,
+            socketOptions: EventSocketOptions(settings: settings), logger: logger)
     }
 
     /// The transport for `settings`: ``NIOHTTP1Transport`` for plain `http://` (half the CPU per
@@ -91,18 +96,26 @@ public final class PrefectClient: Sendable {
             csrfSupportEnabled: false,
             customHeaders: settings.customHeaders)
         let http = try PrefectHTTPClient(configuration: configuration, transport: transport, logger: logger)
-        self.init(http: http, serverType: serverType, ownsTransport: true, logger: logger)
+        self.init(
+            http: http, serverType: serverType, ownsTransport: true,
+            socketOptions: EventSocketOptions(settings: settings), logger: logger)
     }
 
     /// Creates a client over `http`; the caller keeps ownership of its transport.
     public convenience init(http: PrefectHTTPClient, serverType: ServerType = .server) {
-        self.init(http: http, serverType: serverType, ownsTransport: false, logger: http.logger)
+        self.init(
+            http: http, serverType: serverType, ownsTransport: false,
+            socketOptions: EventSocketOptions(settings: PrefectSettings()), logger: http.logger)
     }
 
-    private init(http: PrefectHTTPClient, serverType: ServerType, ownsTransport: Bool, logger: Logger) {
+    private init(
+        http: PrefectHTTPClient, serverType: ServerType, ownsTransport: Bool, socketOptions: EventSocketOptions,
+        logger: Logger
+    ) {
         self.http = http
         self.serverType = serverType
         self.ownsTransport = ownsTransport
+        self.socketOptions = socketOptions
         self.logger = logger
     }
 
