@@ -1,11 +1,14 @@
 public import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A TCP proxy on a loopback port in front of a real server, which can cut every connection
 /// open through it at once — to the client, as a server that closes its sockets (a restart, a
 /// load balancer's timeout) does. Bytes pass through unchanged, so websockets work through it.
+/// With `servingTLS` it also terminates TLS with ``TestCertificates``, as a load balancer in
+/// front of a Prefect server does: clients speak `https`/`wss` to it, the server plain HTTP.
 public final class ConnectionCuttingProxy: Sendable {
     private let listener: any Channel
     private let upstreamHost: String
@@ -34,15 +37,23 @@ public final class ConnectionCuttingProxy: Sendable {
     /// Connections cut so far.
     public var cutCount: Int { cuts.withLock { $0 } }
 
-    /// Starts a proxy for the host and port of `upstream` (an `http` URL).
-    public static func start(upstream: URL) async throws -> ConnectionCuttingProxy {
+    /// Starts a proxy for the host and port of `upstream` (an `http` URL); with `servingTLS`
+    /// clients connect to it with TLS.
+    public static func start(upstream: URL, servingTLS: Bool = false) async throws -> ConnectionCuttingProxy {
         let host = upstream.host ?? "127.0.0.1"
         let upstreamPort = upstream.port ?? 80
+        let tls = try servingTLS ? serverTLSContext() : nil
         let box = Mutex<ConnectionCuttingProxy?>(nil)
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
                 guard let proxy = box.withLock({ $0 }) else { return child.close() }
+                guard let tls else { return proxy.join(child) }
+                do {
+                    try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                } catch {
+                    return child.eventLoop.makeFailedFuture(error)
+                }
                 return proxy.join(child)
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -50,6 +61,14 @@ public final class ConnectionCuttingProxy: Sendable {
             listener: listener, port: listener.localAddress?.port ?? 0, upstreamHost: host, upstreamPort: upstreamPort)
         box.withLock { $0 = proxy }
         return proxy
+    }
+
+    private static func serverTLSContext() throws -> NIOSSLContext {
+        let certificates = try NIOSSLCertificate.fromPEMBytes(Array(TestCertificates.serverCertificate.utf8))
+        let key = try NIOSSLPrivateKey(bytes: Array(TestCertificates.serverKey.utf8), format: .pem)
+        let configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
+        return try NIOSSLContext(configuration: configuration)
     }
 
     /// Closes every connection open now, both ways; returns how many.
