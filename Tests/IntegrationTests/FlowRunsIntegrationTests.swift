@@ -164,20 +164,9 @@ struct FlowRunsIntegrationTests {
             for _ in 0..<7 {
                 created.insert(try await client.createFlowRun(flowID: flowID).id)
             }
-            let flowFilter = FlowFilter(id: FlowFilterId(any: [flowID]))
-            // Stock Prefect on a loaded CI machine once listed 6 of the 7 runs it had answered 201
-            // for; wait until the server counts all 7, so that what is tested is the sequence.
-            let deadline = Date().addingTimeInterval(30)
-            while try await client.countFlowRuns(flowFilter: flowFilter) < 7, Date() < deadline {
-                try await Task.sleep(for: .milliseconds(200))
-            }
             var seen: [UUID] = []
-            for try await run in client.allFlowRuns(flowFilter: flowFilter, pageSize: 3) {
+            for try await run in client.allFlowRuns(flowFilter: FlowFilter(id: FlowFilterId(any: [flowID])), pageSize: 3) {
                 seen.append(run.id)
-            }
-            if Set(seen) != created {
-                let listed = try await client.readFlowRuns(flowFilter: flowFilter, sort: .idDesc, limit: 50).map(\.id)
-                Issue.record("paged \(seen), listed in one page \(listed), created \(created.sorted { $0.uuidString > $1.uuidString })")
             }
             #expect(seen.count == 7)
             #expect(Set(seen) == created)
