@@ -46,6 +46,7 @@ final class FlowRunScope: Sendable {
     let logger: Logger
     private let links = Mutex(ResultLinks())
     private let finishedTasks = Mutex<[TaskRunSummary]>([])
+    private let currentRunCount = Mutex(0)
 
     init(
         id: UUID, name: String, parameters: [String: JSONValue], runtime: PrefectRuntime, client: PrefectClient,
@@ -74,6 +75,13 @@ final class FlowRunScope: Sendable {
     }
 
     var taskRuns: [TaskRunSummary] { finishedTasks.withLock { $0 } }
+
+    /// The flow run's `run_count` as of its current attempt (1 for the first), which its task
+    /// runs carry as `flow_run_run_count` (Prefect's task engine copies it in `begin_run`).
+    var runCount: Int {
+        get { currentRunCount.withLock { $0 } }
+        set { currentRunCount.withLock { $0 = newValue } }
+    }
 }
 
 /// One task run while it runs.

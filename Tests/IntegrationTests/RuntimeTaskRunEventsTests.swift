@@ -44,4 +44,29 @@ struct RuntimeTaskRunEventsTests {
             #expect(try await RuntimeHarness.flowRunStateNames(client, outcome.flowRunID) == ["Pending", "Running", "Completed"])
         }
     }
+
+    @Test(
+        "a task run of a retried flow's second attempt carries the flow run's run count, reported by REST or events",
+        arguments: ServerUnderTest.available, [TaskRunReporting.rest, .events])
+    func flowRunRunCount(server: ServerUnderTest, reporting: TaskRunReporting) async throws {
+        try await RuntimeHarness.withRuntime(server, configure: { $0.taskRunReporting = reporting }) { runtime, client in
+            let attempts = CallCounter()
+            let step = PrefectTask("step") { (attempt: Int) in attempt }
+            let flow = PrefectFlow(IntegrationServer.uniqueName("run-count"), retries: 1, retryDelaySeconds: 0) { () -> Int in
+                let attempt = await attempts.next()
+                _ = try await step(attempt)
+                if attempt == 1 { throw Retryable() }
+                return attempt
+            }
+            let outcome = try await flow.runReturningOutcome(runtime: runtime)
+            #expect(try outcome.get() == 2)
+            var tasks: [TaskRun] = []
+            for _ in 0..<80 {
+                tasks = try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID)
+                if tasks.count == 2, tasks.allSatisfy({ $0.stateType == .completed }) { break }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            #expect(tasks.map(\.flowRunRunCount) == [1, 2])
+        }
+    }
 }

@@ -103,6 +103,7 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
             while true {
                 try await enterRunning()
                 attempts += 1
+                scope.runCount = attempts
                 let body = flow.body
                 let watch = cancellationWatch()
                 let outcome = await RunContext.$flowRun.withValue(scope) {
