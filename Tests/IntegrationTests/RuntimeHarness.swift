@@ -46,6 +46,18 @@ enum RuntimeHarness {
     static func taskRuns(_ client: PrefectClient, of flowRunID: UUID) async throws -> [TaskRun] {
         try await client.readTaskRuns(flowRunFilter: FlowRunFilter(id: FlowRunFilterId(any: [flowRunID])), sort: .expectedStartTimeAsc)
     }
+
+    /// The task runs of a flow run once `count` of them are Completed, waiting up to 20 s: a
+    /// server records event-reported runs a moment after the events arrive.
+    static func completedTaskRuns(_ client: PrefectClient, of flowRunID: UUID, count: Int) async throws -> [TaskRun] {
+        var tasks: [TaskRun] = []
+        for _ in 0..<80 {
+            tasks = try await taskRuns(client, of: flowRunID)
+            if tasks.count == count, tasks.allSatisfy({ $0.stateType == .completed }) { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        return tasks
+    }
 }
 
 /// An error a test body throws on purpose.

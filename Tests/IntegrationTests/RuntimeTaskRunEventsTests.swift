@@ -23,12 +23,7 @@ struct RuntimeTaskRunEventsTests {
             }
             let outcome = try await flow.runReturningOutcome(3, runtime: runtime)
             #expect(try outcome.get() == 12)
-            var tasks: [TaskRun] = []
-            for _ in 0..<80 {
-                tasks = try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID)
-                if tasks.count == 2, tasks.allSatisfy({ $0.stateType == .completed }) { break }
-                try await Task.sleep(for: .milliseconds(250))
-            }
+            let tasks = try await RuntimeHarness.completedTaskRuns(client, of: outcome.flowRunID, count: 2)
             #expect(tasks.count == 2)
             let first = try #require(tasks.first { $0.taskKey == "double" })
             let second = try #require(tasks.first { $0.taskKey == "total" })
@@ -60,12 +55,7 @@ struct RuntimeTaskRunEventsTests {
             }
             let outcome = try await flow.runReturningOutcome(runtime: runtime)
             #expect(try outcome.get() == 2)
-            var tasks: [TaskRun] = []
-            for _ in 0..<80 {
-                tasks = try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID)
-                if tasks.count == 2, tasks.allSatisfy({ $0.stateType == .completed }) { break }
-                try await Task.sleep(for: .milliseconds(250))
-            }
+            let tasks = try await RuntimeHarness.completedTaskRuns(client, of: outcome.flowRunID, count: 2)
             #expect(tasks.map(\.flowRunRunCount) == [1, 2])
         }
     }
