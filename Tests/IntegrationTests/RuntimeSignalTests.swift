@@ -11,6 +11,17 @@ struct RuntimeSignalTests {
         "a signal during a task: flow and task runs end Crashed with Prefect's message, exit 128 + signal",
         arguments: ServerUnderTest.available, [SIGTERM, SIGINT])
     func crashOnSignal(server: ServerUnderTest, signal: Int32) async throws {
+        try await signalDuringTask(server, signal, reporting: .rest)
+    }
+
+    @Test(
+        "a signal during a task reported as events: its Crashed reaches the server as the run's next event",
+        arguments: ServerUnderTest.available)
+    func crashOnSignalWithEvents(server: ServerUnderTest) async throws {
+        try await signalDuringTask(server, SIGTERM, reporting: .events)
+    }
+
+    private func signalDuringTask(_ server: ServerUnderTest, _ signal: Int32, reporting: TaskRunReporting) async throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("signal-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
@@ -20,6 +31,7 @@ struct RuntimeSignalTests {
             environment: [
                 "PREFECT_HOME": home.path, "PREFECT_API_URL": apiURL, "PREFECT_PROFILES_PATH": home.appendingPathComponent("none.toml").path,
                 "PREFECT_SWIFT_LOGGING_CONSOLE": "false", "PREFECT_CLIENT_MAX_RETRIES": "8",
+                "PREFECT_SWIFT_TASK_RUN_REPORTING": reporting.rawValue,
             ])
         let ready = try #require(try await child.line(startingWith: "ready "), "the flow started: \(child.errorOutput)")
         let ids = ready.split(separator: " ").dropFirst().compactMap { UUID(uuidString: String($0)) }
@@ -34,8 +46,14 @@ struct RuntimeSignalTests {
             let flowRun = try await client.readFlowRun(flowRunID: ids[0])
             #expect(flowRun.stateType == .crashed)
             #expect(flowRun.state?.message == message)
-            let taskRun = try await client.readTaskRun(taskRunID: ids[1])
-            #expect(taskRun.stateType == .crashed)
+            var taskRun = try? await client.readTaskRun(taskRunID: ids[1])
+            // A server records an event-reported run a moment after its events arrive.
+            for _ in 0..<80 where taskRun?.stateType != .crashed {
+                try await Task.sleep(for: .milliseconds(250))
+                taskRun = try? await client.readTaskRun(taskRunID: ids[1])
+            }
+            #expect(taskRun?.stateType == .crashed)
+            #expect(taskRun?.state?.message == message)
             #expect(try await RuntimeHarness.taskRunStateNames(client, ids[1]) == ["Pending", "Running", "Crashed"])
             let logs = try await client.readLogs(logFilter: LogFilter(flowRunID: LogFilterFlowRunId(any: [ids[0]])))
             #expect(logs.contains { $0.message == "waiting for a signal" }, "logs were flushed before the exit")

@@ -10,17 +10,24 @@ final class ActiveRuns: Sendable {
         case task(UUID)
     }
 
-    private let runs = Mutex<[Run: PrefectClient]>([:])
+    /// How a run's crash reaches the server: proposed with `client`, or, for a task run
+    /// reported as events, as its reporter's next state.
+    struct Entry: Sendable {
+        let client: PrefectClient
+        let events: TaskRunEventReporter?
+    }
 
-    func add(_ run: Run, client: PrefectClient) {
-        _ = runs.withLock { $0.updateValue(client, forKey: run) }
+    private let runs = Mutex<[Run: Entry]>([:])
+
+    func add(_ run: Run, client: PrefectClient, events: TaskRunEventReporter? = nil) {
+        _ = runs.withLock { $0.updateValue(Entry(client: client, events: events), forKey: run) }
     }
 
     func remove(_ run: Run) {
         _ = runs.withLock { $0.removeValue(forKey: run) }
     }
 
-    var all: [(run: Run, client: PrefectClient)] {
-        runs.withLock { runs in runs.map { (run: $0.key, client: $0.value) } }
+    var all: [(run: Run, entry: Entry)] {
+        runs.withLock { runs in runs.map { (run: $0.key, entry: $0.value) } }
     }
 }

@@ -43,7 +43,7 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
             let local = TaskRun(
                 id: id, name: name, flowRunID: flowRun?.id, taskKey: task.taskKey, dynamicKey: dynamicKey,
                 taskVersion: task.version, empiricalPolicy: policy, tags: task.tags, taskInputs: taskInputs,
-                flowRunRunCount: flowRun == nil ? 0 : 1, expectedStartTime: Date())
+                flowRunRunCount: flowRun?.runCount ?? 0, expectedStartTime: Date())
             let events = TaskRunEventReporter(run: local, sink: try runtime.taskRunEventSink(client: client))
             _ = try await events.propose(.pending())
             created = events.run
@@ -57,7 +57,7 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         let run = Attempts(
             engine: self, client: client, logger: logger, runID: created.id, runName: created.name, flowRun: flowRun,
             state: created.state, caching: caching, reporter: reporter)
-        runtime.activeRuns.add(.task(created.id), client: client)
+        runtime.activeRuns.add(.task(created.id), client: client, events: reporter.events)
         defer { runtime.activeRuns.remove(.task(created.id)) }
         let scope = TaskRunScope(id: created.id, name: created.name, client: client, logger: logger)
         guard case .events = reporter, !task.tags.isEmpty else { return try await run.run(input, scope: scope) }
@@ -73,6 +73,12 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
     enum Reporter: Sendable {
         case rest(StateProposer)
         case events(TaskRunEventReporter)
+
+        /// The event reporter, when the run is reported as events.
+        var events: TaskRunEventReporter? {
+            guard case .events(let reporter) = self else { return nil }
+            return reporter
+        }
 
         func propose(_ state: State, force: Bool = false, currentStateID: UUID?) async throws -> StateProposer.Outcome {
             switch self {

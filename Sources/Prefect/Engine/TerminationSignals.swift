@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Logging
 import PrefectClient
 import Synchronization
 
@@ -70,6 +71,7 @@ enum TerminationSignals {
             }
         }
         for runtime in runtimes {
+            await runtime.flushTaskRunEvents()
             await runtime.flushLogs(timeout: 5)
         }
         exit(128 + signalNumber)
@@ -77,16 +79,26 @@ enum TerminationSignals {
 }
 
 extension PrefectRuntime {
-    /// Proposes Crashed (forced) for every run of this runtime that has not ended.
+    /// Proposes Crashed (forced) for every run of this runtime that has not ended; a task run
+    /// reported as events reports Crashed as its next event, as Prefect's task engine sets the
+    /// crash state in `handle_crash`.
     func crashActiveRuns(message: String) async {
         let runs = activeRuns.all
         await withTaskGroup(of: Void.self) { group in
-            for (run, client) in runs {
+            for (run, entry) in runs {
                 group.addTask {
+                    if let events = entry.events {
+                        do {
+                            _ = try await events.propose(.crashed(message: message))
+                        } catch {
+                            Logger(label: "prefect.runtime").warning("the crash of a task run could not be reported: \(error)")
+                        }
+                        return
+                    }
                     let proposer: StateProposer
                     switch run {
-                    case .flow(let id): proposer = StateProposer(client: client, run: .flow(id))
-                    case .task(let id): proposer = StateProposer(client: client, run: .task(id))
+                    case .flow(let id): proposer = StateProposer(client: entry.client, run: .flow(id))
+                    case .task(let id): proposer = StateProposer(client: entry.client, run: .task(id))
                     }
                     _ = await proposer.proposeShielded(.crashed(message: message), currentStateID: nil)
                 }
