@@ -8,9 +8,9 @@ enum EventHandshake {
         _ socket: EventSocket, token: String?, reading messages: inout AsyncThrowingStream<String, any Error>.Iterator
     ) async throws {
         let message: [String: String?] = ["type": "auth", "token": token]
-        try await socket.send(json: message)
         let answer: String?
         do {
+            try await socket.send(json: message)
             answer = try await messages.next()
         } catch EventSocketError.closed(let code, let reason) where code == 1008 || code == 1002 {
             throw EventSocketError.authenticationFailed(reason: reason ?? "")

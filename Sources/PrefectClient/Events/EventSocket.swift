@@ -39,17 +39,20 @@ final class EventSocket: Sendable {
         let shared = self.shared
         reader = Task {
             var ready: CheckedContinuation<Void, Never>? = ready
-            let closing: EventSocketError
+            // What ended the reading; kept when closing the channel afterwards fails (the server
+            // may have closed its side first), so a close frame's code is never lost.
+            var ended: EventSocketError?
             do {
-                closing = try await channel.executeThenClose { inbound, outbound in
+                try await channel.executeThenClose { inbound, outbound in
                     shared.state.withLock { $0.outbound = outbound }
                     ready?.resume()
                     ready = nil
-                    return try await Self.read(inbound, outbound, shared, received)
+                    ended = try await Self.read(inbound, outbound, shared, received)
                 }
             } catch {
-                closing = .closed(code: nil, reason: "\(error)")
+                ended = ended ?? .closed(code: nil, reason: "\(error)")
             }
+            let closing = ended ?? .closed(code: nil, reason: nil)
             ready?.resume()
             let pings = shared.state.withLock { state -> [CheckedContinuation<Void, any Error>] in
                 state.closedError = state.closedError ?? closing
@@ -252,6 +255,8 @@ final class EventSocket: Sendable {
                 var data = frame.unmaskedData
                 let code = data.readInteger(as: UInt16.self).map(Int.init)
                 let reason = data.readString(length: data.readableBytes).flatMap { $0.isEmpty ? nil : $0 }
+                // Writes from now on fail with the server's close, not with NIO's closed channel.
+                shared.state.withLock { $0.closedError = $0.closedError ?? .closed(code: code, reason: reason) }
                 try? await outbound.write(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: closeData(code: 1000)))
                 return .closed(code: code, reason: reason)
             default:
