@@ -50,10 +50,11 @@ public struct PrefectEventSubscriber: AsyncSequence, Sendable {
 
     /// A subscriber of the API `settings` name.
     public init(settings: PrefectSettings, filter: EventFilter = EventFilter(), logger: Logger = Logger(label: "prefect.events")) throws {
+        let options = EventSocketOptions(settings: settings)
         try self.init(
             apiURL: EventSocketEndpoint.apiURL(settings), filter: filter, authString: settings.authString, apiKey: settings.apiKey,
-            timeout: .seconds(settings.requestTimeout), tlsInsecureSkipVerify: settings.tlsInsecureSkipVerify,
-            caCertificateFile: settings.sslCertFile, logger: logger)
+            timeout: options.timeout, tlsInsecureSkipVerify: options.tls.insecureSkipVerify,
+            caCertificateFile: options.tls.caCertificateFile, logger: logger)
     }
 
     public func makeAsyncIterator() -> AsyncThrowingStream<ReceivedEvent, any Error>.Iterator {

@@ -61,10 +61,11 @@ public actor PrefectEventsClient {
     /// - Throws: ``PrefectArgumentError`` when the settings name no API (the embedded server
     ///   has no websockets in-process).
     public init(settings: PrefectSettings, logger: Logger = Logger(label: "prefect.events")) throws {
+        let options = EventSocketOptions(settings: settings)
         try self.init(
             apiURL: EventSocketEndpoint.apiURL(settings), authString: settings.authString, apiKey: settings.apiKey,
-            timeout: .seconds(settings.requestTimeout), tlsInsecureSkipVerify: settings.tlsInsecureSkipVerify,
-            caCertificateFile: settings.sslCertFile, logger: logger)
+            timeout: options.timeout, tlsInsecureSkipVerify: options.tls.insecureSkipVerify,
+            caCertificateFile: options.tls.caCertificateFile, logger: logger)
     }
 
     /// How many sent events no checkpoint has confirmed yet.
