@@ -16,11 +16,26 @@ public enum PrefectDate {
         return text.withUTF8 { parse(utf8: $0) }
     }
 
-    /// Formats `date` as `YYYY-MM-DDTHH:MM:SS.ffffffZ`, rounded to the microsecond.
+    /// Microseconds since the Unix epoch of Python's `datetime.min` (0001-01-01T00:00:00Z).
+    public static let earliestMicroseconds: Int64 = -62_135_596_800_000_000
+    /// Microseconds since the Unix epoch of Python's `datetime.max` (9999-12-31T23:59:59.999999Z).
+    public static let latestMicroseconds: Int64 = 253_402_300_799_999_999
+
+    /// `date` in whole microseconds since the Unix epoch, rounded, and held within Python's
+    /// `datetime` range (years 1 to 9999), so that no date, however it was computed, traps
+    /// when it is stored or written. NaN counts as the earliest instant.
+    public static func microseconds(_ date: Date) -> Int64 {
+        let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        guard micros > Double(earliestMicroseconds) else { return earliestMicroseconds }
+        guard micros < Double(latestMicroseconds) else { return latestMicroseconds }
+        return Int64(micros)
+    }
+
+    /// Formats `date` as `YYYY-MM-DDTHH:MM:SS.ffffffZ`, rounded to the microsecond; a date
+    /// outside years 1 to 9999 is written as the nearest end of that range.
     public static func format(_ date: Date) -> String {
-        let totalMicroseconds = (date.timeIntervalSince1970 * 1_000_000).rounded()
         let microsPerDay: Int64 = 86_400_000_000
-        let total = Int64(totalMicroseconds)
+        let total = microseconds(date)
         var days = total / microsPerDay
         var microsOfDay = total % microsPerDay
         if microsOfDay < 0 {

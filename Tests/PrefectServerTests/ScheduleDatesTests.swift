@@ -39,7 +39,7 @@ struct ScheduleDatesTests {
     func dates(of recorded: Case) throws {
         let start = try #require(PrefectDate.parse(recorded.start))
         let end = try #require(PrefectDate.parse(recorded.end))
-        let ours = ScheduleDates.dates(recorded.schedule, count: recorded.n, start: start, end: end).map(PrefectDate.format)
+        let ours = try #require(ScheduleDates.dates(recorded.schedule, count: recorded.n, start: start, end: end)).map(PrefectDate.format)
         let prefect = recorded.dates.compactMap(PrefectDate.parse).map(PrefectDate.format)
         #expect(ours == prefect)
     }

@@ -16,10 +16,14 @@ final class ServerProcess: @unchecked Sendable {
     /// The `prefect-swift` built next to the test bundle, or `PREFECT_SWIFT_CLI`.
     static var executable: URL { BuiltExecutable.url("prefect-swift", override: "PREFECT_SWIFT_CLI") }
 
-    /// Starts the server on a free port and waits (up to 10 s) for the URL it prints.
-    init(database: String, arguments: [String] = []) throws {
+    /// Starts the server on a free port and waits (up to 10 s) for the URL it prints;
+    /// `environment` is added to this process's.
+    init(database: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
         process.executableURL = Self.executable
         process.arguments = ["server", "start", "--port", "0", "--database", database] + arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
+        }
         output = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -50,6 +54,11 @@ final class ServerProcess: @unchecked Sendable {
     func kill(_ signal: Int32) {
         Foundation.kill(process.processIdentifier, signal)
         process.waitUntilExit()
+    }
+
+    /// What the server printed after its URL, once it has exited.
+    func outputAfterExit() -> String {
+        String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     }
 
     struct Failure: Error, CustomStringConvertible {

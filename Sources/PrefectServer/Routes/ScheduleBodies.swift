@@ -83,12 +83,13 @@ enum ScheduleBodies {
             members(["interval", "anchor_date", "timezone"], required: "interval")
             var seconds: Double?
             if let value = object["interval"] {
-                seconds = ScheduleBodies.seconds(value)
-                if seconds == nil {
-                    fail("interval", type: "time_delta_parsing", msg: "Input should be a valid timedelta", input: value)
-                } else if let given = seconds, given <= 0 {
+                switch PythonTimedelta.parse(value) {
+                case .failure(let problem):
+                    fail("interval", type: problem.type, msg: problem.message, input: value)
+                case .success(let interval) where !interval.isPositive:
                     fail("interval", type: "value_error", msg: "Value error, interval must be positive", input: value)
-                    seconds = nil
+                case .success(let interval):
+                    seconds = interval.totalSeconds
                 }
             }
             var anchor = AnchorDate.format(now)
@@ -165,25 +166,11 @@ enum ScheduleBodies {
         }
     }
 
-    /// A `timedelta` as pydantic reads one: seconds as a number, or an ISO 8601 duration.
+    /// A stored schedule's `interval` in seconds: a positive timedelta as ``PythonTimedelta``
+    /// reads one; nil for anything else (a row written around the API).
     static func seconds(_ value: JSONValue) -> Double? {
-        switch value {
-        case .int(let number): return Double(number)
-        case .double(let number): return number
-        case .string(let text): return Double(text) ?? isoDuration(text)
-        default: return nil
-        }
-    }
-
-    /// `P[nD]T[nH][nM][nS]` (and `PnW`), as pydantic accepts for a timedelta.
-    private static func isoDuration(_ text: String) -> Double? {
-        guard let match = text.wholeMatch(
-            of: /P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?/)
-        else { return nil }
-        let parts = [match.output.1, match.output.2, match.output.3, match.output.4, match.output.5]
-        guard parts.contains(where: { $0 != nil }) else { return nil }
-        let scales: [Double] = [604_800, 86_400, 3_600, 60, 1]
-        return zip(parts, scales).reduce(0) { total, pair in total + (pair.0.flatMap { Double($0) } ?? 0) * pair.1 }
+        guard case .success(let interval) = PythonTimedelta.parse(value), interval.isPositive else { return nil }
+        return interval.totalSeconds
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PrefectSchemas
 
 /// The dates of an `IntervalSchedule` (Prefect 3.9.1's `_get_dates_generator` on Python before
 /// 3.13, with pendulum's arithmetic): `anchor_date` plus whole multiples of `interval`.
@@ -15,22 +16,27 @@ struct IntervalDates {
     /// Prefect's `MAX_ITERATIONS`: candidates checked after the first.
     static let maximumIterations = 1000
 
+    /// Nil unless `interval` is a positive timedelta (at least a microsecond, at most
+    /// Python's `timedelta.max`) and the zone is known: a stored schedule that was written
+    /// around the API's validation yields no dates instead of arithmetic that cannot end.
     init?(interval: Double, anchor: Date, timezone: String?) {
-        guard interval > 0, let zone = TimeZone(identifier: timezone ?? "UTC") else { return nil }
+        guard interval.isFinite, interval >= 0.000_000_5,
+            interval < Double(PythonTimedelta.maximumDays + 1) * 86_400,
+            let zone = TimeZone(identifier: timezone ?? "UTC") else { return nil }
         self.anchor = anchor
         self.interval = interval
         self.zone = zone
         isUTC = (timezone ?? "UTC") == "UTC"
     }
 
-    private var days: Int64 { Int64((interval / 86_400).rounded(.down)) }
+    private var days: Int64 { Int64(saturating: (interval / 86_400).rounded(.down)) }
     private var remainder: Double { interval - Double(days) * 86_400 }
 
     /// pendulum's `add(days:seconds:)`: with days, in wall time; without, in elapsed time.
     private func add(_ date: Date, days: Int64, seconds: Double) -> Date {
         guard days != 0 else { return date.addingTimeInterval(seconds) }
         let fraction = date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)
-        let wholeSeconds = Int64((seconds + fraction).rounded(.down))
+        let wholeSeconds = Int64(saturating: (seconds + fraction).rounded(.down))
         let rest = seconds + fraction - Double(wholeSeconds)
         let wall = WallClock(date, in: zone).adding(days: days).adding(seconds: wholeSeconds)
         return wall.instant(in: zone).addingTimeInterval(rest)
@@ -38,7 +44,9 @@ struct IntervalDates {
 
     private func jump(_ intervals: Int64) -> Date {
         if days == 0 || remainder == 0 {
-            return add(anchor, days: days * intervals, seconds: remainder * Double(intervals))
+            let (allDays, overflow) = days.multipliedReportingOverflow(by: intervals)
+            guard !overflow else { return intervals < 0 ? .distantPast : .distantFuture }
+            return add(anchor, days: allDays, seconds: remainder * Double(intervals))
         }
         return anchor.addingTimeInterval(interval * Double(intervals))
     }
@@ -50,11 +58,19 @@ struct IntervalDates {
         let calendarDays = days != 0 && remainder == 0
         if start >= anchor, calendarDays, !isUTC {
             next = anchor
-            while next < start { next = add(next, days: days, seconds: 0) }
+            while next < start {
+                let later = add(next, days: days, seconds: 0)
+                guard later > next else { return [] }
+                next = later
+            }
         } else {
-            offset = Int64(start.timeIntervalSince(anchor) / interval)
+            offset = Int64(saturating: start.timeIntervalSince(anchor) / interval)
             next = jump(offset)
+            var stepsBack = 0
             while next > start {
+                // One or two steps for any date arithmetic can represent; more means it cannot.
+                stepsBack += 1
+                guard stepsBack <= Self.maximumIterations else { return [] }
                 offset -= 1
                 next = jump(offset)
             }
@@ -67,12 +83,19 @@ struct IntervalDates {
             }
             return add(date, days: days, seconds: remainder)
         }
-        while next < start { next = following(next) }
+        while next < start {
+            let later = following(next)
+            guard later > next else { return [] }
+            next = later
+        }
         var seen = Set<Date>()
         var out: [Date] = []
         var counter = 0
+        let latest = StoredTime.date(PrefectDate.latestMicroseconds)
         while true {
             if let end, next > end { break }
+            // Past Python's `datetime.max` Prefect's own arithmetic overflows: the series ends.
+            if next > latest { break }
             if seen.insert(next).inserted { out.append(next) }
             if out.count >= count || counter > Self.maximumIterations { break }
             counter += 1

@@ -4,10 +4,10 @@ import PrefectSchemas
 /// The dates a stored schedule (`IntervalSchedule`, `CronSchedule` or `RRuleSchedule` JSON, as
 /// ``ScheduleBodies`` normalized it) yields: Prefect's `schedule._get_dates_generator(n, start, end)`.
 enum ScheduleDates {
-    /// Up to `count` dates on or after `start`, none after `end`, in order; none for a schedule
-    /// that cannot be read.
-    static func dates(_ schedule: JSONValue, count: Int, start: Date, end: Date?) -> [Date] {
-        guard case .object(let members) = schedule else { return [] }
+    /// Up to `count` dates on or after `start`, none after `end`, in order; nil for a schedule
+    /// that cannot be read (one written around the API's validation).
+    static func dates(_ schedule: JSONValue, count: Int, start: Date, end: Date?) -> [Date]? {
+        guard case .object(let members) = schedule else { return nil }
         let timezone = members["timezone"]?.stringValue
         if let interval = members["interval"].flatMap(ScheduleBodies.seconds),
             let anchor = members["anchor_date"]?.stringValue.flatMap(PrefectDate.parse),
@@ -23,7 +23,7 @@ enum ScheduleDates {
         if let rule = members["rrule"]?.stringValue, let dates = RRuleDates(rrule: rule, timezone: timezone) {
             return dates.dates(count: count, from: start, end: end)
         }
-        return []
+        return nil
     }
 
     /// The schedule's class name, which an auto-scheduled run's `created_by.display_value`

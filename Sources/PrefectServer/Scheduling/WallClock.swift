@@ -1,4 +1,5 @@
 import Foundation
+import PrefectSchemas
 
 /// A local date and time without a zone (Python's naive `datetime`), at second resolution with
 /// the instant's fraction kept apart, and its conversions to and from instants in a time zone.
@@ -44,7 +45,9 @@ struct WallClock: Hashable, Comparable, Sendable {
 
     /// The wall time of `instant` in `zone` (the fraction of a second dropped).
     init(_ instant: Date, in zone: TimeZone) {
-        let whole = Int64(instant.timeIntervalSince1970.rounded(.down))
+        // Held a day beyond Python's datetime range, so adding the zone's offset cannot overflow.
+        let limit = PrefectDate.latestMicroseconds / 1_000_000 + 86_400
+        let whole = max(-limit, min(limit, Int64(saturating: instant.timeIntervalSince1970.rounded(.down))))
         seconds = whole + Int64(zone.secondsFromGMT(for: instant))
     }
 

@@ -14,17 +14,21 @@ enum CancellationCleanup {
     static let parentCancelled = "The parent flow run was cancelled."
     static let timedOut = "Flow run cancellation timed out; marked this flow run as Cancelled."
 
-    static func pass(_ database: PrefectDatabase, cancellingTimeout: TimeInterval, now: Date) async throws {
-        try await cancelChildTaskRuns(database, now: now)
-        try await cancelSubflowRuns(database, now: now)
-        try await timeOutCancelling(database, cancellingTimeout: cancellingTimeout, now: now)
+    static func pass(
+        _ database: PrefectDatabase, cancellingTimeout: TimeInterval, now: Date,
+        skipped: SkippedRows = .unlogged("cancellation clean-up")
+    ) async throws {
+        try await cancelChildTaskRuns(database, now: now, skipped: skipped)
+        try await cancelSubflowRuns(database, now: now, skipped: skipped)
+        try await timeOutCancelling(database, cancellingTimeout: cancellingTimeout, now: now, skipped: skipped)
     }
 
     /// `monitor_cancelled_flow_runs` and `cancel_child_task_runs` (at most 100 task runs per flow run a pass).
-    static func cancelChildTaskRuns(_ database: PrefectDatabase, now: Date) async throws {
+    static func cancelChildTaskRuns(_ database: PrefectDatabase, now: Date, skipped: SkippedRows) async throws {
         let since = StoredTime.micros(now.addingTimeInterval(-86_400))
         try await RunPages.forEach(
-            database, where: "state_type = 'CANCELLED' AND end_time IS NOT NULL AND end_time >= \(since)", pageSize: batchSize
+            database, where: "state_type = 'CANCELLED' AND end_time IS NOT NULL AND end_time >= \(since)", pageSize: batchSize,
+            skipped: skipped
         ) { flowRunID in
             let children = try await database.pool.read { db in
                 try String.fetchAll(
@@ -34,24 +38,27 @@ enum CancellationCleanup {
                         """,
                     arguments: [flowRunID])
             }
-            for child in children.compactMap(UUID.init(uuidString:)) {
-                try await database.pool.write { db in
-                    guard let run = try TaskRunStore.read(db, id: child, now: now) else { return }
-                    _ = try TaskRunOrchestration.setState(
-                        db, run: run, state: .make(.cancelled, message: parentCancelled), force: true, now: now, apiVersion: nil)
+            for childID in children {
+                try await skipped.attempt("task_run", childID) {
+                    guard let child = UUID(uuidString: childID) else { throw StoredValueError(table: "task_run", column: "id") }
+                    try await database.pool.write { db in
+                        guard let run = try TaskRunStore.read(db, id: child, now: now) else { return }
+                        _ = try TaskRunOrchestration.setState(
+                            db, run: run, state: .make(.cancelled, message: parentCancelled), force: true, now: now, apiVersion: nil)
+                    }
                 }
             }
         }
     }
 
     /// `monitor_subflow_runs` and `cancel_subflow_run`.
-    static func cancelSubflowRuns(_ database: PrefectDatabase, now: Date) async throws {
+    static func cancelSubflowRuns(_ database: PrefectDatabase, now: Date, skipped: SkippedRows) async throws {
         try await RunPages.forEach(
             database,
             where: "state_type IN ('PENDING', 'SCHEDULED', 'RUNNING', 'PAUSED', 'CANCELLING') AND parent_task_run_id IS NOT NULL",
-            pageSize: batchSize
+            pageSize: batchSize, skipped: skipped
         ) { subflowID in
-            guard let id = UUID(uuidString: subflowID) else { return }
+            guard let id = UUID(uuidString: subflowID) else { throw StoredValueError(table: "flow_run", column: "id") }
             try await database.pool.write { db in
                 guard let run = try FlowRunStore.read(db, id: id, now: now), let state = run.state, !state.isFinal,
                       let parentTaskRunID = run.parentTaskRunID,
@@ -70,13 +77,15 @@ enum CancellationCleanup {
     }
 
     /// `ensure_cancelling_timeout_checks` and `handle_cancelling_timeout`, through the core policy.
-    static func timeOutCancelling(_ database: PrefectDatabase, cancellingTimeout: TimeInterval, now: Date) async throws {
+    static func timeOutCancelling(
+        _ database: PrefectDatabase, cancellingTimeout: TimeInterval, now: Date, skipped: SkippedRows
+    ) async throws {
         let deadline = StoredTime.micros(now.addingTimeInterval(-cancellingTimeout))
         try await RunPages.forEach(
             database, where: "state_type = 'CANCELLING' AND state_timestamp IS NOT NULL AND state_timestamp <= \(deadline)",
-            pageSize: batchSize
+            pageSize: batchSize, skipped: skipped
         ) { runID in
-            guard let id = UUID(uuidString: runID) else { return }
+            guard let id = UUID(uuidString: runID) else { throw StoredValueError(table: "flow_run", column: "id") }
             try await database.pool.write { db in
                 guard let run = try FlowRunStore.read(db, id: id, now: now), run.state?.type == .cancelling,
                       let since = run.state?.timestamp, since.addingTimeInterval(cancellingTimeout) <= now

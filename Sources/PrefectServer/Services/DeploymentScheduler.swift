@@ -26,6 +26,7 @@ enum DeploymentScheduler {
 
     /// A run to insert, encoded on the reader.
     private struct Slot: Sendable {
+        var deploymentID: String
         var flowID: String
         var idempotencyKey: String
         var runID: UUID
@@ -39,8 +40,10 @@ enum DeploymentScheduler {
 
     /// The main pass: deployments whose schedules are short of runs. Returns the runs inserted.
     @discardableResult
-    static func pass(_ database: PrefectDatabase, _ settings: Settings, now: Date) async throws -> Int {
-        try await schedule(database, settings, now: now) { db, after in
+    static func pass(
+        _ database: PrefectDatabase, _ settings: Settings, now: Date, skipped: SkippedRows = .unlogged("scheduler")
+    ) async throws -> Int {
+        try await schedule(database, settings, now: now, skipped: skipped) { db, after in
             try String.fetchAll(
                 db,
                 sql: """
@@ -62,9 +65,12 @@ enum DeploymentScheduler {
 
     /// The recent pass: deployments with an active schedule updated within `loopSeconds` + 1 s.
     @discardableResult
-    static func recentPass(_ database: PrefectDatabase, _ settings: Settings, loopSeconds: TimeInterval, now: Date) async throws -> Int {
+    static func recentPass(
+        _ database: PrefectDatabase, _ settings: Settings, loopSeconds: TimeInterval, now: Date,
+        skipped: SkippedRows = .unlogged("recent deployments scheduler")
+    ) async throws -> Int {
         let since = StoredTime.micros(now.addingTimeInterval(-(loopSeconds + 1)))
-        return try await schedule(database, settings, now: now) { db, after in
+        return try await schedule(database, settings, now: now, skipped: skipped) { db, after in
             try String.fetchAll(
                 db,
                 sql: """
@@ -77,8 +83,11 @@ enum DeploymentScheduler {
         }
     }
 
+    /// Makes the runs of the deployments `select` finds, a page at a time. A deployment or
+    /// schedule that cannot be read, or whose runs cannot be inserted, is skipped (and
+    /// reported to `skipped`); the others are scheduled.
     private static func schedule(
-        _ database: PrefectDatabase, _ settings: Settings, now: Date,
+        _ database: PrefectDatabase, _ settings: Settings, now: Date, skipped: SkippedRows,
         select: @escaping @Sendable (Database, String) throws -> [String]
     ) async throws -> Int {
         var inserted = 0
@@ -88,8 +97,13 @@ enum DeploymentScheduler {
             let (ids, slots) = try await database.pool.read { db -> ([String], [Slot]) in
                 let ids = try select(db, cursor)
                 var slots: [Slot] = []
-                for id in ids.compactMap(UUID.init(uuidString:)) {
-                    slots += try self.slots(db, deploymentID: id, window: Window(settings, from: now), now: now)
+                for text in ids {
+                    do {
+                        guard let id = UUID(uuidString: text) else { throw StoredValueError(table: "deployment", column: "id") }
+                        slots += try self.slots(db, deploymentID: id, window: Window(settings, from: now), now: now, skipped: skipped)
+                    } catch {
+                        skipped.report("deployment", text, error)
+                    }
                 }
                 return (ids, slots)
             }
@@ -98,7 +112,22 @@ enum DeploymentScheduler {
             let perWrite = max(1, min(settings.insertBatchSize, runsPerWrite))
             for start in stride(from: 0, to: slots.count, by: perWrite) {
                 let batch = Array(slots[start..<min(start + perWrite, slots.count)])
-                inserted += try await database.pool.write { db in try insert(db, batch) }
+                do {
+                    inserted += try await database.pool.write { db in try insert(db, batch) }
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    // One run the database refuses must not cost the others their slots.
+                    for slot in batch {
+                        do {
+                            inserted += try await database.pool.write { db in try insert(db, [slot]) }
+                        } catch is CancellationError {
+                            throw CancellationError()
+                        } catch {
+                            skipped.report("deployment", slot.deploymentID, error)
+                        }
+                    }
+                }
             }
             guard ids.count >= settings.deploymentBatchSize, let last = ids.last else { return inserted }
             after = last
@@ -130,18 +159,32 @@ enum DeploymentScheduler {
     }
 
     /// `_generate_scheduled_flow_runs` for one deployment.
-    private static func slots(_ db: Database, deploymentID: UUID, window: Window, now: Date) throws -> [Slot] {
+    private static func slots(
+        _ db: Database, deploymentID: UUID, window: Window, now: Date, skipped: SkippedRows? = nil
+    ) throws -> [Slot] {
         guard let deployment = try DeploymentStore.read(db, id: deploymentID) else { return [] }
         let end = window.end
         let enough = window.start.addingTimeInterval(window.minTime)
         let labels = FlowRunCreation.labels(of: deployment)
         var slots: [Slot] = []
-        for schedule in try DeploymentScheduleStore.read(db, deploymentID: deploymentID) where schedule["active"] == true {
+        for (rowID, read) in try DeploymentScheduleStore.readEach(db, deploymentID: deploymentID) {
+            let schedule: JSONValue
+            switch read {
+            case .success(let object): schedule = object
+            case .failure(let error):
+                skipped?.report("deployment_schedule", rowID, error)
+                continue
+            }
+            guard schedule["active"] == true else { continue }
             guard let scheduleID = schedule["id"]?.stringValue.flatMap(UUID.init(uuidString:)),
-                let definition = schedule["schedule"]
-            else { continue }
+                let definition = schedule["schedule"],
+                let scheduled = ScheduleDates.dates(definition, count: window.maxRuns, start: window.start, end: end)
+            else {
+                skipped?.report("deployment_schedule", rowID, StoredValueError(table: "deployment_schedule", column: "schedule"))
+                continue
+            }
             var dates: [Date] = []
-            for date in ScheduleDates.dates(definition, count: window.maxRuns, start: window.start, end: end) {
+            for date in scheduled {
                 dates.append(date)
                 if dates.count >= window.minRuns, date >= enough { break }
             }
@@ -169,7 +212,7 @@ enum DeploymentScheduler {
                 run.stateType = .scheduled
                 run.stateName = state.name
                 slots.append(Slot(
-                    flowID: run.flowID.prefectString, idempotencyKey: run.idempotencyKey ?? "", runID: run.id,
+                    deploymentID: deployment.id.prefectString, flowID: run.flowID.prefectString, idempotencyKey: run.idempotencyKey ?? "", runID: run.id,
                     insert: try FlowRunStore.PreparedInsert(run), state: state, stateBody: try ServerJSON.encode(state)))
             }
         }

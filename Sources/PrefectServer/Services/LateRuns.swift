@@ -4,24 +4,24 @@ import PrefectSchemas
 
 /// Prefect's `late_runs` service (`prefect/server/services/late_runs.py`): Scheduled runs (named
 /// "Scheduled") whose time is more than `afterSeconds` past are proposed `Late` at that time
-/// through `MarkLateRunsPolicy`, one run per write, at most 400 per pass.
+/// through `MarkLateRunsPolicy`, one run per write, read 400 at a time.
 enum LateRuns {
     static let batchSize = 400
 
-    /// One pass; the number of runs marked.
+    /// One pass; the number of runs marked. The due runs are walked by id, so a run that
+    /// cannot be marked (skipped, and logged once) never hides the others.
     @discardableResult
-    static func pass(_ database: PrefectDatabase, afterSeconds: TimeInterval, now: Date) async throws -> Int {
+    static func pass(
+        _ database: PrefectDatabase, afterSeconds: TimeInterval, now: Date, skipped: SkippedRows = .unlogged("late runs")
+    ) async throws -> Int {
         let before = StoredTime.micros(now.addingTimeInterval(-afterSeconds))
-        let due = try await database.pool.read { db in
-            try String.fetchAll(
-                db, sql: """
-                    SELECT id FROM flow_run
-                    WHERE next_scheduled_start_time <= ? AND state_type = 'SCHEDULED' AND state_name = 'Scheduled' LIMIT ?
-                    """,
-                arguments: [before, batchSize])
-        }
         var marked = 0
-        for id in due.compactMap(UUID.init(uuidString:)) {
+        try await RunPages.forEach(
+            database,
+            where: "next_scheduled_start_time <= \(before) AND state_type = 'SCHEDULED' AND state_name = 'Scheduled'",
+            pageSize: batchSize, skipped: skipped
+        ) { runID in
+            guard let id = UUID(uuidString: runID) else { throw StoredValueError(table: "flow_run", column: "id") }
             let accepted = try await database.pool.write { db -> Bool in
                 guard let run = try FlowRunStore.read(db, id: id, now: now), let scheduled = run.nextScheduledStartTime else {
                     return false

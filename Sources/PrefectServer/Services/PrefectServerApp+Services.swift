@@ -8,38 +8,38 @@ extension PrefectServerApp {
         let database = self.database
         if services.lateRuns.enabled {
             let after = services.lateRuns.afterSeconds
-            running.append(PeriodicService(name: "late runs", interval: services.lateRuns.loopSeconds, logger: logger) { now in
-                try await LateRuns.pass(database, afterSeconds: after, now: now)
+            running.append(PeriodicService(name: "late runs", interval: services.lateRuns.loopSeconds, logger: logger) { now, skipped in
+                try await LateRuns.pass(database, afterSeconds: after, now: now, skipped: skipped)
             })
         }
         if services.pauseExpirations.enabled {
             running.append(PeriodicService(
                 name: "pause expirations", interval: services.pauseExpirations.loopSeconds, logger: logger
-            ) { now in
-                try await PauseExpirations.pass(database, now: now)
+            ) { now, skipped in
+                try await PauseExpirations.pass(database, now: now, skipped: skipped)
             })
         }
         if services.cancellationCleanup.enabled {
             let timeout = services.cancellationCleanup.cancellingTimeoutSeconds
             running.append(PeriodicService(
                 name: "cancellation clean-up", interval: services.cancellationCleanup.loopSeconds, logger: logger
-            ) { now in
-                try await CancellationCleanup.pass(database, cancellingTimeout: timeout, now: now)
+            ) { now, skipped in
+                try await CancellationCleanup.pass(database, cancellingTimeout: timeout, now: now, skipped: skipped)
             })
         }
         if services.scheduler.enabled {
             let settings = services.scheduler.settings
-            running.append(PeriodicService(name: "scheduler", interval: services.scheduler.loopSeconds, logger: logger) { now in
-                try await DeploymentScheduler.pass(database, settings, now: now)
+            running.append(PeriodicService(name: "scheduler", interval: services.scheduler.loopSeconds, logger: logger) { now, skipped in
+                try await DeploymentScheduler.pass(database, settings, now: now, skipped: skipped)
             })
             let recent = services.scheduler.recentDeploymentsLoopSeconds
-            running.append(PeriodicService(name: "recent deployments scheduler", interval: recent, logger: logger) { now in
-                try await DeploymentScheduler.recentPass(database, settings, loopSeconds: recent, now: now)
+            running.append(PeriodicService(name: "recent deployments scheduler", interval: recent, logger: logger) { now, skipped in
+                try await DeploymentScheduler.recentPass(database, settings, loopSeconds: recent, now: now, skipped: skipped)
             })
         }
         if services.repossessor.enabled {
-            running.append(PeriodicService(name: "repossessor", interval: services.repossessor.loopSeconds, logger: logger) { now in
-                try await Repossessor.pass(database, now: now)
+            running.append(PeriodicService(name: "repossessor", interval: services.repossessor.loopSeconds, logger: logger) { now, skipped in
+                try await Repossessor.pass(database, now: now, skipped: skipped)
             })
         }
         return running

@@ -7,12 +7,16 @@ import PrefectSchemas
 enum Repossessor {
     static let batchSize = 100
 
-    /// One pass; the number of leases revoked.
+    /// One pass; the number of leases revoked. Expired leases are walked by id, so one that
+    /// cannot be released (skipped, and logged once) never hides the others.
     @discardableResult
-    static func pass(_ database: PrefectDatabase, now: Date) async throws -> Int {
-        let expired = try await database.pool.read { db in try ConcurrencySlots.expiredLeases(db, now: now, limit: batchSize) }
+    static func pass(_ database: PrefectDatabase, now: Date, skipped: SkippedRows = .unlogged("repossessor")) async throws -> Int {
         var revoked = 0
-        for id in expired {
+        try await RunPages.forEach(
+            database, table: "concurrency_lease", where: "expiration < \(StoredTime.micros(now))", pageSize: batchSize,
+            skipped: skipped
+        ) { leaseID in
+            guard let id = UUID(uuidString: leaseID) else { throw StoredValueError(table: "concurrency_lease", column: "id") }
             let done = try await database.pool.write { db -> Bool in
                 // Renewed since the read: its slots are still in use.
                 guard let expiration = try Int64.fetchOne(

@@ -4,10 +4,11 @@ import GRDB
 /// read (and no write done for a run) spans a whole table.
 enum RunPages {
     /// Calls `body` for each id the query `where` finds in `table`, in id order, `pageSize` at a
-    /// time; `where` is a condition on the table's columns, without arguments.
+    /// time; `where` is a condition on the table's columns, without arguments. A row whose
+    /// `body` throws is skipped (and reported to `skipped`); the walk goes on.
     static func forEach(
         _ database: PrefectDatabase, table: String = "flow_run", where condition: String, pageSize: Int,
-        _ body: (String) async throws -> Void
+        skipped: SkippedRows, _ body: (String) async throws -> Void
     ) async throws {
         var after = ""
         while true {
@@ -17,7 +18,7 @@ enum RunPages {
                     db, sql: "SELECT id FROM \(table) WHERE (\(condition)) AND id > ? ORDER BY id LIMIT ?",
                     arguments: [from, pageSize])
             }
-            for id in page { try await body(id) }
+            for id in page { try await skipped.attempt(table, id) { try await body(id) } }
             guard page.count == pageSize, let last = page.last else { return }
             after = last
         }

@@ -142,15 +142,15 @@ enum ArtifactStore {
 
     /// `core.Artifact` (with `latest_id` for a collection row).
     private static func answer(_ row: Row, latest: Bool = false) throws -> JSONValue {
-        func id(_ column: String) -> JSONValue { (row[column] as String?).map(JSONValue.string) ?? .null }
-        func string(_ column: String) -> JSONValue { (row[column] as String?).map(JSONValue.string) ?? .null }
+        func id(_ column: String) throws -> JSONValue { (try row.decode(forColumn: column) as String?).map(JSONValue.string) ?? .null }
+        func string(_ column: String) throws -> JSONValue { (try row.decode(forColumn: column) as String?).map(JSONValue.string) ?? .null }
         var object: [String: JSONValue] = [
-            "id": id("id"), "created": StoredTime.json(row["created"]), "updated": StoredTime.json(row["updated"]),
-            "key": string("key"), "type": string("type"), "description": string("description"),
-            "data": try JSONText.decode(row["data"]) ?? .null, "metadata_": try JSONText.decode(row["metadata"]) ?? .null,
-            "flow_run_id": id("flow_run_id"), "task_run_id": id("task_run_id"),
+            "id": try id("id"), "created": StoredTime.json(try row.decode(forColumn: "created")), "updated": StoredTime.json(try row.decode(forColumn: "updated")),
+            "key": try string("key"), "type": try string("type"), "description": try string("description"),
+            "data": try JSONText.decode(try row.decode(forColumn: "data")) ?? .null, "metadata_": try JSONText.decode(try row.decode(forColumn: "metadata")) ?? .null,
+            "flow_run_id": try id("flow_run_id"), "task_run_id": try id("task_run_id"),
         ]
-        if latest { object["latest_id"] = id("latest_id") }
+        if latest { object["latest_id"] = try id("latest_id") }
         return .object(object)
     }
 }

@@ -19,10 +19,10 @@ enum CSRFTokenStore {
             arguments: [UUID().prefectString, client, token, StoredTime.micros(expiration), stamp, stamp])
         try db.execute(sql: "DELETE FROM csrf_token WHERE expiration < ?", arguments: [stamp])
         guard let row = try Row.fetchOne(db, sql: "SELECT id, created, updated FROM csrf_token WHERE client = ?", arguments: [client]),
-              let idText = row["id"] as String?, let id = UUID(uuidString: idText)
+              let idText = try row.decode(forColumn: "id") as String?, let id = UUID(uuidString: idText)
         else { throw PrefectServerUnavailable(description: "csrf token vanished") }
         return CsrfToken(
-            id: id, created: (row["created"] as Int64?).map(StoredTime.date), updated: StoredTime.date(stamp), token: token,
+            id: id, created: (try row.decode(forColumn: "created") as Int64?).map(StoredTime.date), updated: StoredTime.date(stamp), token: token,
             client: client, expiration: expiration)
     }
 

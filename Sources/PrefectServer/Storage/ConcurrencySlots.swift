@@ -105,8 +105,8 @@ enum ConcurrencySlots {
         guard let row = try Row.fetchOne(
             db, sql: "SELECT resource_ids, slots, created FROM concurrency_lease WHERE id = ?", arguments: [id.prefectString])
         else { return nil }
-        let ids = (try JSONText.decode(row["resource_ids"]))?.arrayValue?.compactMap { $0.stringValue.flatMap(UUID.init(uuidString:)) } ?? []
-        return (ids, row["slots"] ?? 1, (row["created"] as Int64?).map(StoredTime.date))
+        let ids = (try JSONText.decode(try row.decode(forColumn: "resource_ids")))?.arrayValue?.compactMap { $0.stringValue.flatMap(UUID.init(uuidString:)) } ?? []
+        return (ids, try row.decode(forColumn: "slots") ?? 1, (try row.decode(forColumn: "created") as Int64?).map(StoredTime.date))
     }
 
     /// `list_holders_for_limit`: the unexpired leases on `limitID` that name a holder.
@@ -120,7 +120,7 @@ enum ConcurrencySlots {
                 """,
             arguments: [StoredTime.micros(now), limitID.prefectString]
         ).compactMap { row in
-            guard let lease = (row["id"] as String?).flatMap(UUID.init(uuidString:)), let text = row["holder"] as String?,
+            guard let lease = (try row.decode(forColumn: "id") as String?).flatMap(UUID.init(uuidString:)), let text = try row.decode(forColumn: "holder") as String?,
                 let holder = try? PrefectJSON.decode(ConcurrencyLeaseHolder.self, from: Data(text.utf8))
             else { return nil }
             return (lease, holder)
@@ -164,13 +164,5 @@ enum ConcurrencySlots {
         }
         try decrement(db, limitIDs: lease.limitIDs, slots: lease.slots, now: now)
         try revokeLease(db, id: id)
-    }
-
-    /// The ids of up to `limit` leases expired by `now`.
-    static func expiredLeases(_ db: Database, now: Date, limit: Int) throws -> [UUID] {
-        try String.fetchAll(
-            db, sql: "SELECT id FROM concurrency_lease WHERE expiration < ? ORDER BY expiration LIMIT ?",
-            arguments: [StoredTime.micros(now), limit]
-        ).compactMap(UUID.init(uuidString:))
     }
 }

@@ -18,14 +18,23 @@ enum DeploymentScheduleStore {
                     """,
                 arguments: [id.prefectString, deploymentID.prefectString, stamp, stamp, try JSONText.encode(schedule.schedule),
                             schedule.active, schedule.maxScheduledRuns, try JSONText.encode(schedule.parameters), schedule.slug])
-            if let row = try fetch(db, "deployment_schedule.id = ?", [id.prefectString]).first { created.append(row) }
+            if let row = try rows(db, "deployment_schedule.id = ?", [id.prefectString]).first { created.append(try object(row)) }
         }
         return created
     }
 
     /// The deployment's schedules, most recently updated first.
     static func read(_ db: Database, deploymentID: UUID) throws -> [JSONValue] {
-        try fetch(db, "deployment_schedule.deployment_id = ?", [deploymentID.prefectString])
+        try rows(db, "deployment_schedule.deployment_id = ?", [deploymentID.prefectString]).map { try object($0) }
+    }
+
+    /// The schedules of a deployment one by one, each with its id and either its object or why
+    /// its row cannot be read: the scheduler skips a bad schedule, not its deployment.
+    static func readEach(_ db: Database, deploymentID: UUID) throws -> [(id: String, schedule: Result<JSONValue, any Error>)] {
+        try rows(db, "deployment_schedule.deployment_id = ?", [deploymentID.prefectString]).map { row in
+            let id = (try? row.decode(String?.self, forColumn: "id")).flatMap { $0 } ?? deploymentID.prefectString
+            return (id, Result { try object(row) })
+        }
     }
 
     /// `update_deployment_schedule` by id or by slug: the members that are not None (so absent
@@ -109,24 +118,28 @@ enum DeploymentScheduleStore {
         try db.execute(sql: "DELETE FROM deployment_schedule WHERE deployment_id = ?", arguments: [deploymentID.prefectString])
     }
 
-    /// `DeploymentSchedule` objects of the rows matching `condition`, most recently updated first.
-    private static func fetch(_ db: Database, _ condition: String, _ arguments: [any DatabaseValueConvertible]) throws -> [JSONValue] {
+    /// The rows matching `condition`, most recently updated first.
+    private static func rows(_ db: Database, _ condition: String, _ arguments: [any DatabaseValueConvertible]) throws -> [Row] {
         try Row.fetchAll(
             db,
             sql: """
                 SELECT id, created, updated, deployment_id, schedule, active, max_scheduled_runs, parameters, slug
                 FROM deployment_schedule WHERE \(condition) ORDER BY updated DESC, id DESC
                 """,
-            arguments: StatementArguments(arguments)
-        ).map { row in
-            .object([
-                "id": .string(row["id"] ?? ""), "created": StoredTime.json(row["created"]), "updated": StoredTime.json(row["updated"]),
-                "deployment_id": .string(row["deployment_id"] ?? ""),
-                "schedule": try JSONText.decode(row["schedule"]) ?? .null, "active": .bool(row["active"] ?? true),
-                "max_scheduled_runs": (row["max_scheduled_runs"] as Int64?).map(JSONValue.int) ?? .null,
-                "parameters": try JSONText.decode(row["parameters"]) ?? [:], "slug": (row["slug"] as String?).map(JSONValue.string) ?? .null,
-            ])
-        }
+            arguments: StatementArguments(arguments))
     }
 
+    /// The `DeploymentSchedule` object of a row of ``rows(_:_:_:)``.
+    private static func object(_ row: Row) throws -> JSONValue {
+        .object([
+            "id": .string(try row.decode(forColumn: "id") ?? ""), "created": StoredTime.json(try row.decode(forColumn: "created")),
+            "updated": StoredTime.json(try row.decode(forColumn: "updated")),
+            "deployment_id": .string(try row.decode(forColumn: "deployment_id") ?? ""),
+            "schedule": try JSONText.decode(try row.decode(forColumn: "schedule")) ?? .null,
+            "active": .bool(try row.decode(forColumn: "active") ?? true),
+            "max_scheduled_runs": (try row.decode(forColumn: "max_scheduled_runs") as Int64?).map(JSONValue.int) ?? .null,
+            "parameters": try JSONText.decode(try row.decode(forColumn: "parameters")) ?? [:],
+            "slug": (try row.decode(forColumn: "slug") as String?).map(JSONValue.string) ?? .null,
+        ])
+    }
 }

@@ -259,15 +259,15 @@ enum DeploymentStore {
         let deployment = try stored(row)
         var object = deployment.body
         object["id"] = .string(deployment.id.prefectString)
-        object["created"] = StoredTime.json(row["created"])
-        object["updated"] = StoredTime.json(row["updated"])
+        object["created"] = StoredTime.json(try row.decode(forColumn: "created"))
+        object["updated"] = StoredTime.json(try row.decode(forColumn: "updated"))
         object["name"] = .string(deployment.name)
         object["flow_id"] = .string(deployment.flowID.prefectString)
         object["paused"] = .bool(deployment.paused)
-        object["status"] = (row["status"] as String?).map(JSONValue.string) ?? .null
-        object["last_polled"] = StoredTime.json(row["last_polled"])
+        object["status"] = (try row.decode(forColumn: "status") as String?).map(JSONValue.string) ?? .null
+        object["last_polled"] = StoredTime.json(try row.decode(forColumn: "last_polled"))
         object["work_queue_id"] = deployment.workQueueID.map { .string($0.prefectString) } ?? .null
-        object["work_queue_name"] = ((row["queue_name"] as String?) ?? deployment.workQueueName).map(JSONValue.string) ?? .null
+        object["work_queue_name"] = ((try row.decode(forColumn: "queue_name") as String?) ?? deployment.workQueueName).map(JSONValue.string) ?? .null
         object["work_pool_name"] = deployment.workPoolName.map(JSONValue.string) ?? .null
         object["schedules"] = .array(try DeploymentScheduleStore.read(db, deploymentID: deployment.id))
         object["concurrency_limit"] = .null
@@ -276,15 +276,15 @@ enum DeploymentStore {
     }
 
     private static func stored(_ row: Row) throws -> Stored {
-        guard let id = (row["id"] as String?).flatMap(UUID.init(uuidString:)),
-            let flowID = (row["flow_id"] as String?).flatMap(UUID.init(uuidString:)),
-            let name = row["name"] as String?, let body = row["body"] as Data?,
+        guard let id = (try row.decode(forColumn: "id") as String?).flatMap(UUID.init(uuidString:)),
+            let flowID = (try row.decode(forColumn: "flow_id") as String?).flatMap(UUID.init(uuidString:)),
+            let name = try row.decode(forColumn: "name") as String?, let body = try row.decode(forColumn: "body") as Data?,
             case .object(let members) = try PrefectJSON.decode(JSONValue.self, from: body)
         else { throw PrefectServerUnavailable(description: "stored deployment unreadable") }
         return Stored(
-            id: id, flowID: flowID, name: name, paused: row["paused"] ?? false,
-            workQueueID: (row["work_queue_id"] as String?).flatMap(UUID.init(uuidString:)),
-            workQueueName: row["work_queue_name"], workPoolName: row["pool_name"],
-            concurrencyLimitID: (row["concurrency_limit_id"] as String?).flatMap(UUID.init(uuidString:)), body: members)
+            id: id, flowID: flowID, name: name, paused: try row.decode(forColumn: "paused") ?? false,
+            workQueueID: (try row.decode(forColumn: "work_queue_id") as String?).flatMap(UUID.init(uuidString:)),
+            workQueueName: try row.decode(forColumn: "work_queue_name"), workPoolName: try row.decode(forColumn: "pool_name"),
+            concurrencyLimitID: (try row.decode(forColumn: "concurrency_limit_id") as String?).flatMap(UUID.init(uuidString:)), body: members)
     }
 }

@@ -71,10 +71,10 @@ enum EventStore {
             arguments: condition?.statementArguments ?? [])
         var groups: [String: (label: String, count: Int64, first: Int64, last: Int64)] = [:]
         for row in rows {
-            let key: String = row["value"]
-            let occurred: Int64 = row["occurred"]
+            let key: String = try row.decode(forColumn: "value")
+            let occurred: Int64 = try row.decode(forColumn: "occurred")
             let current = groups[key]
-            groups[key] = (row["label"], (current?.count ?? 0) + 1, min(current?.first ?? occurred, occurred), max(current?.last ?? occurred, occurred))
+            groups[key] = (try row.decode(forColumn: "label"), (current?.count ?? 0) + 1, min(current?.first ?? occurred, occurred), max(current?.last ?? occurred, occurred))
         }
         return groups.sorted { ($0.value.count, $1.value.label) > ($1.value.count, $0.value.label) }.map { key, group in
             [

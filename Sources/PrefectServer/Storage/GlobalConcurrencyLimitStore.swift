@@ -131,11 +131,11 @@ enum GlobalConcurrencyLimitStore {
         return db.changesCount > 0
     }
 
-    private static func stored(_ row: Row) -> Stored? {
-        guard let id = (row["id"] as String?).flatMap(UUID.init(uuidString:)), let name = row["name"] as String? else { return nil }
+    private static func stored(_ row: Row) throws -> Stored? {
+        guard let id = (try row.decode(forColumn: "id") as String?).flatMap(UUID.init(uuidString:)), let name = try row.decode(forColumn: "name") as String? else { return nil }
         return Stored(
-            id: id, created: row["created"], updated: row["updated"], active: row["active"] ?? true, name: name,
-            limit: row["limit"] ?? 0, activeSlots: row["decayed"] ?? 0, deniedSlots: row["denied_slots"] ?? 0,
-            slotDecayPerSecond: row["slot_decay_per_second"] ?? 0, avgSlotOccupancySeconds: row["avg_slot_occupancy_seconds"] ?? initialOccupancySeconds)
+            id: id, created: try row.decode(forColumn: "created"), updated: try row.decode(forColumn: "updated"), active: try row.decode(forColumn: "active") ?? true, name: name,
+            limit: try row.decode(forColumn: "limit") ?? 0, activeSlots: try row.decode(forColumn: "decayed") ?? 0, deniedSlots: try row.decode(forColumn: "denied_slots") ?? 0,
+            slotDecayPerSecond: try row.decode(forColumn: "slot_decay_per_second") ?? 0, avgSlotOccupancySeconds: try row.decode(forColumn: "avg_slot_occupancy_seconds") ?? initialOccupancySeconds)
     }
 }

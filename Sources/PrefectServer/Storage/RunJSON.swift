@@ -40,11 +40,15 @@ enum RunJSON {
     }
 
     /// A row of `body, state_type, state_timestamp, total_run_time, start_time, expected_start_time`.
-    static func answer(row: Row, now: Date, into out: inout Data) {
-        let body: Data = row[0] ?? Data("{}".utf8)
+    /// A body that is not a JSON object (a row written around the API) fails the read.
+    static func answer(row: Row, now: Date, into out: inout Data) throws {
+        let body: Data = try row.decode(atIndex: 0) ?? Data("{}".utf8)
+        guard body.first == UInt8(ascii: "{"), body.last == UInt8(ascii: "}") else {
+            throw StoredValueError(table: "run", column: "body")
+        }
         let estimates = RunEstimates(
-            stateType: row[1], stateTimestamp: row[2], totalRunTime: row[3] ?? 0, startTime: row[4],
-            expectedStartTime: row[5], now: StoredTime.micros(now))
+            stateType: try row.decode(atIndex: 1), stateTimestamp: try row.decode(atIndex: 2), totalRunTime: try row.decode(atIndex: 3) ?? 0, startTime: try row.decode(atIndex: 4),
+            expectedStartTime: try row.decode(atIndex: 5), now: StoredTime.micros(now))
         answer(body: body, estimates: estimates, into: &out)
     }
 
@@ -77,7 +81,7 @@ enum RunJSON {
             arguments: [id.prefectString])
         else { return nil }
         var out = Data()
-        answer(row: row, now: now, into: &out)
+        try answer(row: row, now: now, into: &out)
         return out
     }
 
@@ -102,7 +106,7 @@ enum RunJSON {
         while let row = try rows.next() {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            answer(row: row, now: now, into: &out)
+            try answer(row: row, now: now, into: &out)
         }
         out.append(UInt8(ascii: "]"))
         return out
@@ -110,12 +114,14 @@ enum RunJSON {
 
     /// Seconds with microsecond precision, as Prefect's `timedelta` serialises them.
     private static func format(_ seconds: Double) -> String {
-        seconds == 0 ? "0.0" : String(seconds)
+        // An infinite total run time can only come from a row written around the API.
+        seconds == 0 || !seconds.isFinite ? "0.0" : String(seconds)
     }
 }
 
 /// Prefect's read-time estimates (its ORM `Run.estimated_run_time` and
-/// `estimated_start_time_delta`), from microsecond columns.
+/// `estimated_start_time_delta`), from microsecond columns. The differences are taken in
+/// floating point: a stored time at either end of `Int64` cannot overflow them.
 struct RunEstimates: Equatable {
     var runTime: Double
     var startTimeDelta: Double
@@ -127,15 +133,15 @@ struct RunEstimates: Equatable {
 
     init(stateType: String?, stateTimestamp: Int64?, totalRunTime: Double, startTime: Int64?, expectedStartTime: Int64?, now: Int64) {
         if stateType == StateType.running.rawValue, let since = stateTimestamp {
-            runTime = totalRunTime + Double(now - since) / 1_000_000
+            runTime = totalRunTime + (Double(now) - Double(since)) / 1_000_000
         } else {
             runTime = totalRunTime
         }
         let isFinal = stateType.map { StateType(rawValue: $0).isFinal } ?? false
         if let startTime, let expectedStartTime, startTime > expectedStartTime {
-            startTimeDelta = Double(startTime - expectedStartTime) / 1_000_000
+            startTimeDelta = (Double(startTime) - Double(expectedStartTime)) / 1_000_000
         } else if startTime == nil, let expectedStartTime, expectedStartTime < now, !isFinal {
-            startTimeDelta = Double(now - expectedStartTime) / 1_000_000
+            startTimeDelta = (Double(now) - Double(expectedStartTime)) / 1_000_000
         } else {
             startTimeDelta = 0
         }

@@ -120,7 +120,7 @@ enum ScheduledFlowRuns {
         for row in try Row.fetchAll(
             db, sql: "SELECT body, \(RunJSON.estimateColumns("flow_run")), id FROM flow_run WHERE \(ids.sql)",
             arguments: ids.statementArguments) {
-            if let id = row["id"] as String? { bodies[id] = row }
+            if let id = try row.decode(forColumn: "id") as String? { bodies[id] = row }
         }
         var out = Data([UInt8(ascii: "[")])
         var first = true
@@ -129,7 +129,7 @@ enum ScheduledFlowRuns {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             out.append(contentsOf: #"{"work_pool_id":"\#(candidate.pool)","work_queue_id":"\#(candidate.queue)","flow_run":"#.utf8)
-            RunJSON.answer(row: row, now: now, into: &out)
+            try RunJSON.answer(row: row, now: now, into: &out)
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))

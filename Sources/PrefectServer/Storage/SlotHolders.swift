@@ -44,11 +44,11 @@ enum SlotHolders {
                 """,
             arguments: StatementArguments([queueID.prefectString] + occupying.arguments)
         ).compactMap { row in
-            guard let text = row["id"] as String?, let id = UUID(uuidString: text), let name = row["name"] as String? else { return nil }
-            let stateTimestamp = (row["state_timestamp"] as Int64?).map(StoredTime.date)
+            guard let text = try row.decode(forColumn: "id") as String?, let id = UUID(uuidString: text), let name = try row.decode(forColumn: "name") as String? else { return nil }
+            let stateTimestamp = (try row.decode(forColumn: "state_timestamp") as Int64?).map(StoredTime.date)
             return FlowRunSlotSummary(
-                id: id, name: name, stateType: (row["state_type"] as String?).map(StateType.init(rawValue:)),
-                stateName: row["state_name"], startTime: (row["start_time"] as Int64?).map(StoredTime.date),
+                id: id, name: name, stateType: (try row.decode(forColumn: "state_type") as String?).map(StateType.init(rawValue:)),
+                stateName: try row.decode(forColumn: "state_name"), startTime: (try row.decode(forColumn: "start_time") as Int64?).map(StoredTime.date),
                 stateTimestamp: stateTimestamp, timeInCurrentState: stateTimestamp.map { now.timeIntervalSince($0) })
         }
     }

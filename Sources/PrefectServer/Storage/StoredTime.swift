@@ -4,8 +4,9 @@ import PrefectSchemas
 /// Timestamps as the database stores them: whole microseconds since the Unix epoch, which
 /// keeps Prefect's microsecond precision and orders as plain integers.
 enum StoredTime {
+    /// `date` in microseconds, held within Python's `datetime` range (``PrefectDate/microseconds(_:)``).
     static func micros(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        PrefectDate.microseconds(date)
     }
 
     static func optionalMicros(_ date: Date?) -> Int64? {

@@ -23,35 +23,35 @@ enum WorkPoolRows {
 
     static func pool(_ row: Row) throws -> WorkPool {
         WorkPool(
-            id: try uuid(row, "id"), created: time(row, "created"), updated: time(row, "updated"),
-            name: try required(row, "name"), description: row["description"], type: try required(row, "type"),
-            baseJobTemplate: try json(row, "base_job_template") ?? [:], isPaused: (row["is_paused"] as Bool?) ?? false,
-            concurrencyLimit: row["concurrency_limit"], status: (row["status"] as String?).map(WorkPoolStatus.init(rawValue:)),
+            id: try uuid(row, "id"), created: try time(row, "created"), updated: try time(row, "updated"),
+            name: try required(row, "name"), description: try row.decode(forColumn: "description"), type: try required(row, "type"),
+            baseJobTemplate: try json(row, "base_job_template") ?? [:], isPaused: (try row.decode(forColumn: "is_paused") as Bool?) ?? false,
+            concurrencyLimit: try row.decode(forColumn: "concurrency_limit"), status: (try row.decode(forColumn: "status") as String?).map(WorkPoolStatus.init(rawValue:)),
             storageConfiguration: try json(row, "storage_configuration") ?? WorkPoolStorageConfiguration(),
-            defaultQueueID: (row["default_queue_id"] as String?).flatMap(UUID.init(uuidString:)))
+            defaultQueueID: (try row.decode(forColumn: "default_queue_id") as String?).flatMap(UUID.init(uuidString:)))
     }
 
     static func queue(_ row: Row) throws -> WorkQueue {
         WorkQueue(
-            id: try uuid(row, "id"), created: time(row, "created"), updated: time(row, "updated"),
-            name: try required(row, "name"), description: row["description"],
-            isPaused: (row["is_paused"] as Bool?) ?? false, concurrencyLimit: row["concurrency_limit"],
-            priority: try required(row, "priority"), workPoolName: row["work_pool_name"],
-            workPoolID: (row["work_pool_id"] as String?).flatMap(UUID.init(uuidString:)),
-            filter: try json(row, "filter"), lastPolled: time(row, "last_polled"),
-            status: (row["status"] as String?).map(WorkQueueStatus.init(rawValue:)))
+            id: try uuid(row, "id"), created: try time(row, "created"), updated: try time(row, "updated"),
+            name: try required(row, "name"), description: try row.decode(forColumn: "description"),
+            isPaused: (try row.decode(forColumn: "is_paused") as Bool?) ?? false, concurrencyLimit: try row.decode(forColumn: "concurrency_limit"),
+            priority: try required(row, "priority"), workPoolName: try row.decode(forColumn: "work_pool_name"),
+            workPoolID: (try row.decode(forColumn: "work_pool_id") as String?).flatMap(UUID.init(uuidString:)),
+            filter: try json(row, "filter"), lastPolled: try time(row, "last_polled"),
+            status: (try row.decode(forColumn: "status") as String?).map(WorkQueueStatus.init(rawValue:)))
     }
 
     static func worker(_ row: Row) throws -> Worker {
         Worker(
-            id: try uuid(row, "id"), created: time(row, "created"), updated: time(row, "updated"),
+            id: try uuid(row, "id"), created: try time(row, "created"), updated: try time(row, "updated"),
             name: try required(row, "name"), workPoolID: try uuid(row, "work_pool_id"),
-            lastHeartbeatTime: time(row, "last_heartbeat_time"), heartbeatIntervalSeconds: row["heartbeat_interval_seconds"],
+            lastHeartbeatTime: try time(row, "last_heartbeat_time"), heartbeatIntervalSeconds: try row.decode(forColumn: "heartbeat_interval_seconds"),
             status: WorkerStatus(rawValue: try required(row, "status")))
     }
 
     private static func required<T: DatabaseValueConvertible>(_ row: Row, _ column: String) throws -> T {
-        guard let value = row[column] as T? else {
+        guard let value = try row.decode(forColumn: column) as T? else {
             throw PrefectServerUnavailable(description: "stored row without \(column)")
         }
         return value
@@ -64,12 +64,12 @@ enum WorkPoolRows {
         return id
     }
 
-    private static func time(_ row: Row, _ column: String) -> Date? {
-        (row[column] as Int64?).map(StoredTime.date)
+    private static func time(_ row: Row, _ column: String) throws -> Date? {
+        (try row.decode(forColumn: column) as Int64?).map(StoredTime.date)
     }
 
     private static func json<T: Decodable>(_ row: Row, _ column: String) throws -> T? {
-        guard let text = row[column] as String? else { return nil }
+        guard let text = try row.decode(forColumn: column) as String? else { return nil }
         return try PrefectJSON.decode(T.self, from: Data(text.utf8))
     }
 }

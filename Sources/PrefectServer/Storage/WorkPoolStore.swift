@@ -90,7 +90,7 @@ enum WorkPoolStore {
             arguments: StatementArguments(ids.arguments + states.arguments))
         var counts: [UUID: Int] = [:]
         for row in rows {
-            if let text = row[0] as String?, let id = UUID(uuidString: text) { counts[id] = row[1] }
+            if let text = try row.decode(atIndex: 0) as String?, let id = UUID(uuidString: text) { counts[id] = try row.decode(atIndex: 1) }
         }
         return counts
     }

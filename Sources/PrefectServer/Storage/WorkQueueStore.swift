@@ -112,7 +112,7 @@ enum WorkQueueStore {
         for row in try Row.fetchAll(
             db, sql: "SELECT work_queue_id, COUNT(*) FROM flow_run WHERE \(ids.sql) AND \(states.sql) GROUP BY work_queue_id",
             arguments: StatementArguments(ids.arguments + states.arguments)) {
-            if let text = row[0] as String?, let id = UUID(uuidString: text) { counts[id] = row[1] }
+            if let text = try row.decode(atIndex: 0) as String?, let id = UUID(uuidString: text) { counts[id] = try row.decode(atIndex: 1) }
         }
         return counts
     }
@@ -201,8 +201,8 @@ enum WorkQueueStore {
     private static func reorder(_ db: Database, poolID: UUID, moving: UUID?, to priority: Int?) throws {
         let rows = try Row.fetchAll(
             db, sql: "SELECT id, priority FROM work_queue WHERE work_pool_id = ? ORDER BY priority", arguments: [poolID.prefectString])
-        var queues: [(id: String, priority: Int)] = rows.compactMap { row in
-            guard let id = row["id"] as String?, let priority = row["priority"] as Int? else { return nil }
+        var queues: [(id: String, priority: Int)] = try rows.compactMap { row in
+            guard let id = try row.decode(forColumn: "id") as String?, let priority = try row.decode(forColumn: "priority") as Int? else { return nil }
             return (id, priority)
         }
         let before = Dictionary(uniqueKeysWithValues: queues.map { ($0.id, $0.priority) })

@@ -16,7 +16,7 @@ struct EnforceDeploymentConcurrencyOnLate: OrchestrationRule {
             let row = try Row.fetchOne(
                 context.db, sql: "SELECT active_slots, \"limit\" FROM concurrency_limit_v2 WHERE id = ?",
                 arguments: [limitID.prefectString]),
-            let active = row["active_slots"] as Int?, let limit = row["limit"] as Int?, active >= limit
+            let active = try row.decode(forColumn: "active_slots") as Int?, let limit = try row.decode(forColumn: "limit") as Int?, active >= limit
         else { return }
         context.reject(
             with: .new(.cancelled, message: "Deployment concurrency limit reached.", now: context.now),

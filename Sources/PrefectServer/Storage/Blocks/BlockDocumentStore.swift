@@ -177,9 +177,9 @@ enum BlockDocumentStore {
             data = BlockDocumentSecrets.masked(data, secretFields: secretFields)
         }
         var document = BlockDocument(
-            id: id, created: StoredTime.date(row["created"]), updated: StoredTime.date(row["updated"]), name: row["name"],
-            data: data, blockSchemaID: schemaID, blockTypeID: typeID, blockTypeName: row["block_type_name"],
-            blockType: try lookups.blockType(db, id: typeID), isAnonymous: row["is_anonymous"])
+            id: id, created: StoredTime.date(try row.decode(forColumn: "created")), updated: StoredTime.date(try row.decode(forColumn: "updated")), name: try row.decode(forColumn: "name"),
+            data: data, blockSchemaID: schemaID, blockTypeID: typeID, blockTypeName: try row.decode(forColumn: "block_type_name"),
+            blockType: try lookups.blockType(db, id: typeID), isAnonymous: try row.decode(forColumn: "is_anonymous"))
         let references = try Row.fetchAll(
             db, sql: """
                 SELECT r.name AS reference_name, \(columns) FROM block_document_reference r
@@ -243,7 +243,7 @@ enum BlockDocumentStore {
             }
         }
         for row in existing {
-            let referenceID: String = row["id"]
+            let referenceID: String = try row.decode(forColumn: "id")
             if !unchanged.contains(referenceID) {
                 try db.execute(sql: "DELETE FROM block_document_reference WHERE id = ?", arguments: [referenceID])
             }

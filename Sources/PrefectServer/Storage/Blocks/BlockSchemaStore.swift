@@ -215,8 +215,8 @@ enum BlockSchemaStore {
 
     private static func stored(_ row: Row) throws -> Stored {
         Stored(
-            id: try StoredColumns.uuid(row, "id", table: "block_schema"), created: StoredTime.date(row["created"]),
-            updated: StoredTime.date(row["updated"]), checksum: row["checksum"], version: row["version"],
+            id: try StoredColumns.uuid(row, "id", table: "block_schema"), created: StoredTime.date(try row.decode(forColumn: "created")),
+            updated: StoredTime.date(try row.decode(forColumn: "updated")), checksum: try row.decode(forColumn: "checksum"), version: try row.decode(forColumn: "version"),
             fields: try StoredColumns.object(row, "fields", table: "block_schema"),
             capabilities: try StoredColumns.strings(row, "capabilities", table: "block_schema"),
             blockTypeID: try StoredColumns.uuid(row, "block_type_id", table: "block_schema"))

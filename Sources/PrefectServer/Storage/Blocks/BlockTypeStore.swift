@@ -78,8 +78,8 @@ enum BlockTypeStore {
 
     static func blockType(_ row: Row) throws -> BlockType {
         BlockType(
-            id: try StoredColumns.uuid(row, "id", table: "block_type"), created: StoredTime.date(row["created"]), updated: StoredTime.date(row["updated"]),
-            name: row["name"], slug: row["slug"], logoURL: row["logo_url"], documentationURL: row["documentation_url"],
-            description: row["description"], codeExample: row["code_example"], isProtected: row["is_protected"])
+            id: try StoredColumns.uuid(row, "id", table: "block_type"), created: StoredTime.date(try row.decode(forColumn: "created")), updated: StoredTime.date(try row.decode(forColumn: "updated")),
+            name: try row.decode(forColumn: "name"), slug: try row.decode(forColumn: "slug"), logoURL: try row.decode(forColumn: "logo_url"), documentationURL: try row.decode(forColumn: "documentation_url"),
+            description: try row.decode(forColumn: "description"), codeExample: try row.decode(forColumn: "code_example"), isProtected: try row.decode(forColumn: "is_protected"))
     }
 }
