@@ -103,13 +103,9 @@ env -u PREFECT_API_URL PREFECT_HOME="$swift_home" "$HELLO" 2>"$cli_home/hello.er
   | check_hello "the embedded server" "$PREFECT_TEST_SWIFT_API_URL"
 
 echo "== the official Python client (prefect 3.9.1) against prefect-swift server start"
-"$ROOT/.prefect-venv/bin/python" "$ROOT/../shared/bench/python_client_bench.py" --api-url "$PREFECT_TEST_SWIFT_API_URL" \
-  --n 10 --sections a,b,c,d,e --output "$swift_home/python-client.json" 2>"$swift_home/python-client.err" >/dev/null \
-  || { tail -30 "$swift_home/python-client.err" >&2; echo "the Python client benchmark failed" >&2; exit 1; }
-"$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-client-run.py" "$swift_home/python-client.json"
 # Prefect's own client against server start, one script each; its warnings go to a file that is
 # shown when the script fails.
-for check in work-pools deployments concurrency blocks automations-events event-sockets task-runs; do
+for check in client work-pools deployments concurrency blocks automations-events event-sockets task-runs; do
   PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
     "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-$check.py" 2>"$swift_home/python-$check.err" \
     || { tail -30 "$swift_home/python-$check.err" >&2; exit 1; }
