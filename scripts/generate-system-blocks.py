@@ -51,7 +51,7 @@ def main() -> None:
         }
         for schema in sorted(block_schemas, key=lambda schema: schema["created"])
     ]
-    text = json.dumps({"block_types": types, "block_schemas": schemas}, separators=(",", ":"), sort_keys=True)
+    text = json.dumps({"block_types": types, "block_schemas": schemas}, separators=(",", ":"))
     assert '"##' not in text
     out = ROOT / "Sources" / "PrefectServer" / "Generated" / "SystemBlocks.swift"
     out.write_text(

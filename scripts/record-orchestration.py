@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Records the real Prefect server's answers to orchestration scenarios, for the embedded
-server's differential tests (Tests/PrefectServerTests/OrchestrationDifferentialTests.swift).
+"""Records the real Prefect server's answers to scenarios, for the embedded server's
+differential tests (Tests/PrefectServerTests/Differential/).
 
-Each scenario is a list of steps: an HTTP request (method, path and JSON body, with {name}
-placeholders filled from earlier answers, {time:+S} for now plus S seconds, {unique} for a fresh
-name) and the answer's status and projection: the parts that must agree between servers, with
-ids, timestamps and exact delays taken out. The Swift test replays the same requests against
-the embedded server, projects its answers the same way and compares.
+Each scenario is a list of steps: an HTTP request (method, path, JSON body written in its key
+order, optional headers or a raw body text, with {name} placeholders filled from earlier
+answers, {time:+S} for now plus S seconds, {unique} for a fresh name part, {uuid} for a fresh
+id) and the answer: its status and its whole body, as the exact text Prefect sent. Nothing is
+projected or normalized here: the Swift replay normalizes Prefect's recorded body and the
+embedded server's answer by the same rules (ResponseNormalization.swift, the one place they
+are written) and compares them whole.
 
   record-orchestration.py --api-url http://127.0.0.1:4200/api \\
       --output Tests/PrefectServerTests/Fixtures/orchestration.json
@@ -16,8 +18,9 @@ the embedded server, projects its answers the same way and compares.
 Record from a server started with `scripts/prefect-server.sh start NAME --no-services`: the
 late-runs service would otherwise rename Scheduled runs of the scenarios Late at random moments.
 
-`--set resources` records the scenarios of resource_scenarios.py (variables, work pools,
-deployments, …) with their generic projection instead.
+A step with a "deviation" ({"status", "response", "why"}) is a documented difference (a 500 of
+Prefect's that the embedded server answers as a 4xx): the replay holds the embedded server to
+the deviation, and Prefect's own answer is kept beside it.
 """
 from __future__ import annotations
 
@@ -99,7 +102,7 @@ def scenarios() -> dict[str, list[dict]]:
                     set_state("task_run", state(proposed), force),
                     read("task_run"),
                 ]
-    for delay in (0, 10):
+    for delay in (0, 60):
         out[f"flow retries with delay {delay}"] = [
             create_flow(),
             create_flow_run(state("PENDING"), {"retries": 1, "retry_delay": delay}),
@@ -353,52 +356,45 @@ def member(payload, path: str):
     return payload
 
 
-UUID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+PLACEHOLDER = re.compile(r"\{([a-z_]+|time:[+-]\d+|unique|uuid)\}")
 
 
-def without_ids(text):
-    return UUID_PATTERN.sub("<id>", text) if isinstance(text, str) else text
+def fill(text: str, values: dict, unique: str, fresh: dict) -> str:
+    """The text with its placeholders filled (ids and times need no JSON escaping)."""
+
+    def sub(match: re.Match) -> str:
+        name = match.group(1)
+        if name.startswith("time:"):
+            return (datetime.now(timezone.utc) + timedelta(seconds=int(name[5:]))).isoformat()
+        if name == "unique":
+            return unique
+        if name == "uuid":
+            return fresh.setdefault("uuid", str(uuid.uuid4()))
+        if name not in values:
+            return match.group(0)
+        return str(values[name])
+    return PLACEHOLDER.sub(sub, text)
 
 
-def project(status: int, body):
-    """The part of an answer that must agree between servers (mirrored in the Swift test)."""
-    if isinstance(body, list):
-        return [f"{s.get('type')}/{s.get('name')}" for s in body if isinstance(s, dict)]
-    if not isinstance(body, dict):
-        return body if isinstance(body, (bool, int, str)) or body is None else None
-    if "status" in body and "details" in body:
-        details = body["details"] or {}
-        delay = details.get("delay_seconds")
-        s = body.get("state")
-        return {
-            "status": body["status"],
-            "details": {"type": details.get("type"), "reason": without_ids(details.get("reason")),
-                        # Whether the client is told to wait, not for how long: the delay runs
-                        # down between steps, and a loaded machine takes seconds per step.
-                        "delay": None if delay is None else delay > 0},
-            "state": None if s is None else {"type": s.get("type"), "name": s.get("name"), "message": s.get("message"),
-                                             "scheduled": (s.get("state_details") or {}).get("scheduled_time") is not None},
-        }
-    if "state_type" in body and "run_count" in body:
-        policy = body.get("empirical_policy") or {}
-        return {
-            "state_type": body.get("state_type"), "state_name": body.get("state_name"), "run_count": body.get("run_count"),
-            "flow_run_run_count": body.get("flow_run_run_count"),
-            "policy": {"retries": policy.get("retries"), "retry_delay": policy.get("retry_delay"),
-                       "resuming": policy.get("resuming"), "retry_type": policy.get("retry_type"),
-                       "pause_keys": len(policy.get("pause_keys") or [])},
-            "has_start_time": body.get("start_time") is not None, "has_end_time": body.get("end_time") is not None,
-            "has_expected_start_time": body.get("expected_start_time") is not None,
-            "child_flow_run": ((body.get("state") or {}).get("state_details") or {}).get("child_flow_run_id") is not None,
-        }
-    if "exception_detail" in body:
-        return {"exception_message": body.get("exception_message"),
-                "errors": [{"type": e.get("type"), "loc": e.get("loc")} for e in body["exception_detail"]]}
-    if "detail" in body:
-        return {"detail": body["detail"]}
-    if "exception_message" in body:
-        return {"exception_message": without_ids(str(body["exception_message"]))}
-    return None
+def member(payload, path: str):
+    """The member at a dotted path ("id", "0.id": the first item's id), or None."""
+    for part in path.split("."):
+        if isinstance(payload, list) and part.isdigit() and int(part) < len(payload):
+            payload = payload[int(part)]
+        elif isinstance(payload, dict) and part in payload:
+            payload = payload[part]
+        else:
+            return None
+    return payload
+
+
+def request_text(step: dict) -> str | None:
+    """The body of a step as it is sent: raw text, or its JSON in the order it is written."""
+    if "raw_body" in step:
+        return step["raw_body"]
+    if step.get("body") is None:
+        return None
+    return json.dumps(step["body"])
 
 
 def main() -> None:
@@ -410,18 +406,18 @@ def main() -> None:
     args = parser.parse_args()
     if args.set == "resources":
         import resource_scenarios
-        chosen, projection = resource_scenarios.scenarios(), resource_scenarios.project_resource
+        chosen = resource_scenarios.scenarios()
     else:
-        chosen, projection = scenarios(), lambda status, body, _unique: project(status, body)
+        chosen = scenarios()
     recorded = {}
     if args.only:
         with open(args.output) as fh:
             kept = json.load(fh)["scenarios"]
-        recorded = {name: steps for name, steps in kept.items() if args.only not in name}
+        recorded = {name: scenario for name, scenario in kept.items() if args.only not in name}
         chosen = {name: steps for name, steps in chosen.items() if args.only in name}
 
     def connect() -> httpx.Client:
-        return httpx.Client(base_url=args.api_url.rstrip("/"), timeout=30, headers={"X-PREFECT-API-VERSION": "0.8.4"})
+        return httpx.Client(base_url=args.api_url.rstrip("/"), timeout=30)
 
     client = connect()
     try:
@@ -430,12 +426,18 @@ def main() -> None:
             unique = uuid.uuid4().hex[:8]
             fresh: dict = {}
             out_steps = []
+            started = datetime.now(timezone.utc).isoformat()
             for step in steps:
                 path = fill(step["path"], values, unique, fresh)
-                body = fill(step.get("body"), values, unique, fresh)
+                text = request_text(step)
+                content = None if text is None else fill(text, values, unique, fresh).encode()
+                headers = {"X-PREFECT-API-VERSION": "0.8.4"}
+                if content is not None:
+                    headers["Content-Type"] = "application/json"
+                headers.update({k: fill(v, values, unique, fresh) for k, v in (step.get("headers") or {}).items()})
                 for attempt in range(10):
                     try:
-                        response = client.request(step["method"], path, json=body)
+                        response = client.request(step["method"], path, content=content, headers=headers)
                     except httpx.TransportError:
                         # A connection the server closed after a 500 (httpx may reuse it once more).
                         client.close()
@@ -450,26 +452,29 @@ def main() -> None:
                 try:
                     payload = response.json() if response.content else None
                 except ValueError:
-                    payload = response.text
+                    payload = None
                 for key, field in (step.get("capture") or {}).items():
                     found = member(payload, field)
                     if found is not None and key not in values:
                         values[key] = found
-                if "deviation" in step:
-                    # A documented difference: the embedded server is held to the deviation's
-                    # answer; what Prefect answered is kept beside it.
-                    out_steps.append({**step, "status": step["deviation"]["status"], "expect": step["deviation"]["expect"],
-                                      "prefect_status": response.status_code})
-                else:
-                    out_steps.append({**step, "status": response.status_code,
-                                      "expect": projection(response.status_code, payload, unique)})
-            recorded[name] = out_steps
+                out = {"method": step["method"], "path": step["path"]}
+                if text is not None:
+                    out["body"] = text
+                for key in ("headers", "capture"):
+                    if step.get(key):
+                        out[key] = step[key]
+                if step.get("deviation"):
+                    out["deviation"] = {**step["deviation"], "response": json.dumps(step["deviation"]["response"])}
+                out["status"] = response.status_code
+                out["response"] = response.text
+                out_steps.append(out)
+            recorded[name] = {"unique": unique, "recorded_at": started, "steps": out_steps}
     finally:
         client.close()
     with open(args.output, "w") as fh:
-        json.dump({"recorded_from": "prefect 3.9.1", "scenarios": recorded}, fh, indent=1, sort_keys=True)
+        json.dump({"recorded_from": "prefect 3.9.1", "scenarios": dict(sorted(recorded.items()))}, fh, indent=1)
         fh.write("\n")
-    print(f"{len(recorded)} scenarios, {sum(len(s) for s in recorded.values())} steps -> {args.output}")
+    print(f"{len(recorded)} scenarios, {sum(len(s['steps']) for s in recorded.values())} steps -> {args.output}")
 
 
 if __name__ == "__main__":

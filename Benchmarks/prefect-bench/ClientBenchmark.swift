@@ -54,7 +54,7 @@ struct ClientBenchmark: AsyncParsableCommand {
         let counter = CountingTransport(wrapping: network)
         let http = try PrefectHTTPClient(configuration: .init(apiURL: url), transport: counter)
         let client = PrefectClient(http: http)
-        var meta: [String: JSONValue] = [
+        var meta: JSONObject = [
             "tool": "prefect-bench client",
             "date_utc": .string(ISO8601DateFormatter().string(from: Date())),
             "api_url": .string(url.absoluteString),
@@ -69,8 +69,8 @@ struct ClientBenchmark: AsyncParsableCommand {
             "loadavg_start": LoadAverage.read(),
         ]
         meta["server_version"] = .string((try? await client.apiVersion()) ?? "unreachable")
-        var results: [String: JSONValue] = [:]
-        var errors: [String: JSONValue] = [:]
+        var results: JSONObject = [:]
+        var errors: JSONObject = [:]
         let started = ContinuousClock.now
         let bench = ClientSections(
             client: client, counter: counter, serverPID: serverPID, n: n, concurrency: concurrency, warmup: warmup,

@@ -14,7 +14,7 @@ struct ClientSections {
     let readLimit: Int
     let flowName = "swiftbench-api"
 
-    private func meter(_ ops: Int, counted: Bool = true, extra: [String: JSONValue] = [:]) -> Meter {
+    private func meter(_ ops: Int, counted: Bool = true, extra: JSONObject = [:]) -> Meter {
         Meter(ops: ops, counter: counted ? counter : nil, serverPID: serverPID, extra: extra)
     }
 
@@ -47,13 +47,13 @@ struct ClientSections {
         }
     }
 
-    func setup(into results: inout [String: JSONValue]) async throws {
+    func setup(into results: inout JSONObject) async throws {
         results[measurement: "a0_create_flow_once"] = try await meter(1).measure { _ in
             _ = try await client.createFlowFromName(flowName)
         }
     }
 
-    func run(_ section: String, into results: inout [String: JSONValue]) async throws {
+    func run(_ section: String, into results: inout JSONObject) async throws {
         switch section {
         case "a": try await sectionA(&results)
         case "b": try await sectionB(&results)
@@ -64,7 +64,7 @@ struct ClientSections {
         }
     }
 
-    private func sectionA(_ results: inout [String: JSONValue]) async throws {
+    private func sectionA(_ results: inout JSONObject) async throws {
         for _ in 0..<warmup { _ = try await createRun() }
         results[measurement: "a_create_flow_run_seq"] = try await meter(n).measure { m in
             for _ in 0..<n { _ = try await m.op { try await createRun() } }
@@ -76,7 +76,7 @@ struct ClientSections {
         }
     }
 
-    private func sectionB(_ results: inout [String: JSONValue]) async throws {
+    private func sectionB(_ results: inout JSONObject) async throws {
         let createRun = { @Sendable (_: Int) in try await client.createFlowRun(flowName: flowName) }
         _ = try await gatherLimited(warmup, concurrency, createRun)
         results[measurement: "b_create_flow_run_conc"] = try await meter(n, extra: ["concurrency": .int(Int64(concurrency))]).measure { m in
@@ -84,7 +84,7 @@ struct ClientSections {
         }
     }
 
-    private func sectionC(_ results: inout [String: JSONValue]) async throws {
+    private func sectionC(_ results: inout JSONObject) async throws {
         let have = try await client.countFlowRuns()
         if have < readLimit {
             _ = try await gatherLimited(readLimit - have, concurrency) { _ in try await client.createFlowRun(flowName: flowName) }
@@ -128,7 +128,7 @@ struct ClientSections {
         ]
     }
 
-    private func sectionD(_ results: inout [String: JSONValue]) async throws {
+    private func sectionD(_ results: inout JSONObject) async throws {
         let flowRun = try await createRun()
         let started = try await client.setFlowRunState(flowRunID: flowRun.id, state: .running())
         guard started.status == .accept else { throw BenchmarkFailure("flow run not set Running: \(started.status)") }
@@ -148,7 +148,7 @@ struct ClientSections {
         results[measurement: "d_task_run_cycle_seq"] = result
     }
 
-    private func sectionE(_ results: inout [String: JSONValue]) async throws {
+    private func sectionE(_ results: inout JSONObject) async throws {
         let runs = try await gatherLimited(n + warmup, concurrency) { _ in
             try await client.createFlowRun(flowName: flowName, state: .scheduled())
         }

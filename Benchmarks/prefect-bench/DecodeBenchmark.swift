@@ -45,7 +45,7 @@ struct DecodeBenchmark: ParsableCommand {
         let cpu = CPUTime.now() - cpu0
         samples.sort()
         let usPerDecode = cpu / Double(repeats) * 1e6
-        let result: [String: JSONValue] = [
+        let result: JSONObject = [
             "tool": "prefect-bench decode",
             "file": .string(file),
             "decoder": .string(decoder),

@@ -19,7 +19,7 @@ struct EncodeBenchmark: ParsableCommand {
         let taskRun = TaskRunCreate(
             id: UUID(), state: State.pending().toStateCreate(), name: "add_one-0", flowRunID: UUID(),
             taskKey: "add_one-swiftbench", dynamicKey: "0", tags: ["bench"])
-        var result: [String: JSONValue] = ["tool": "prefect-bench encode", "repeats": .int(Int64(repeats))]
+        var result: JSONObject = ["tool": "prefect-bench encode", "repeats": .int(Int64(repeats))]
         for (name, payload) in [("task_run_create", AnyPayload(taskRun)), ("flow_runs_\(flowRuns.count)", AnyPayload(flowRuns))] {
             let prefect = try time(repeats: name == "task_run_create" ? repeats : max(1, repeats / 50)) {
                 try PrefectJSONEncoder().encode(payload)

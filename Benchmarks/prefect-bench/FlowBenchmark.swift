@@ -64,7 +64,7 @@ struct FlowBenchmark: AsyncParsableCommand {
         for flow in [flows.sequential, flows.concurrent, flows.map] {
             _ = try await flow.run(3, runtime: runtime)
         }
-        var results: [String: JSONValue] = [:]
+        var results: JSONObject = [:]
         let empty = try await measure(flows.sequential, tasks: 0, runtime: runtime, client: client, flows: flows, counter: counter)
         results["f_flow_empty"] = .object(empty)
         let emptyCPU = empty["client_cpu_s"].flatMap(Self.number) ?? 0
@@ -75,7 +75,7 @@ struct FlowBenchmark: AsyncParsableCommand {
             }
             results[key] = .object(result)
         }
-        var sweep: [String: JSONValue] = [:]
+        var sweep: JSONObject = [:]
         for size in sizes.split(separator: ",").compactMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
             sweep[String(size)] = .object(try await measure(flows.sequential, tasks: size, runtime: runtime, client: client, flows: flows, counter: counter))
         }
@@ -103,7 +103,7 @@ struct FlowBenchmark: AsyncParsableCommand {
     private func measure(
         _ flow: PrefectFlow<Int, Int>, tasks: Int, runtime: PrefectRuntime, client: PrefectClient, flows: BenchFlows,
         counter: CountingTransport?
-    ) async throws -> [String: JSONValue] {
+    ) async throws -> JSONObject {
         var samples: [[String: Double]] = []
         var lastOK = true
         var lastFlowRunID = ""
@@ -147,7 +147,7 @@ struct FlowBenchmark: AsyncParsableCommand {
             lastFlowRunID = outcome.flowRunID.prefectString
             samples.append(sample)
         }
-        var result: [String: JSONValue] = [:]
+        var result: JSONObject = [:]
         for key in samples[0].keys {
             let values = samples.compactMap { $0[key] }.sorted()
             let median = values[values.count / 2]

@@ -8,12 +8,12 @@ final class Meter: Sendable {
     let ops: Int
     let counter: CountingTransport?
     let serverPID: Int32?
-    let extra: [String: JSONValue]
+    let extra: JSONObject
     private let latencies = Mutex<[Double]>([])
     private let start = Mutex<(wall: ContinuousClock.Instant, cpu: CPUTime.Sample, server: Double?, requests: CountingTransport.Snapshot?)?>(nil)
     private let end = Mutex<(wall: ContinuousClock.Instant, cpu: CPUTime.Sample, server: Double?, requests: CountingTransport.Snapshot?)?>(nil)
 
-    init(ops: Int, counter: CountingTransport?, serverPID: Int32?, extra: [String: JSONValue] = [:]) {
+    init(ops: Int, counter: CountingTransport?, serverPID: Int32?, extra: JSONObject = [:]) {
         self.ops = ops
         self.counter = counter
         self.serverPID = serverPID
@@ -21,7 +21,7 @@ final class Meter: Sendable {
     }
 
     /// Runs `body` between the start and end readings.
-    func measure(_ body: (Meter) async throws -> Void) async rethrows -> [String: JSONValue] {
+    func measure(_ body: (Meter) async throws -> Void) async rethrows -> JSONObject {
         let requests = counter?.snapshot()
         let server = serverPID.flatMap(ProcessCPU.treeSeconds)
         let cpu = CPUTime.sample()
@@ -44,12 +44,12 @@ final class Meter: Sendable {
         return try await body()
     }
 
-    private func result() -> [String: JSONValue] {
+    private func result() -> JSONObject {
         guard let start = start.withLock({ $0 }), let end = end.withLock({ $0 }) else { return [:] }
         let wall = (end.wall - start.wall).seconds
         let user = end.cpu.user - start.cpu.user
         let system = end.cpu.system - start.cpu.system
-        var result: [String: JSONValue] = [
+        var result: JSONObject = [
             "ops": .int(Int64(ops)),
             "wall_s": .double(rounded(wall, 4)),
             "ops_per_s_wall": .double(rounded(Double(ops) / wall, 1)),
@@ -65,7 +65,7 @@ final class Meter: Sendable {
             result["http_requests"] = .int(Int64(requests))
             result["http_requests_per_op"] = .double(rounded(Double(requests) / Double(ops), 3))
             result["http_no_response"] = .int(Int64(requests - (after.responses - before.responses)))
-            var bad: [String: JSONValue] = [:]
+            var bad: JSONObject = [:]
             for (status, count) in after.nonSuccess {
                 let delta = count - (before.nonSuccess[status] ?? 0)
                 if delta > 0 { bad[status] = .int(Int64(delta)) }
@@ -88,9 +88,9 @@ final class Meter: Sendable {
     }
 }
 
-extension Dictionary where Key == String, Value == JSONValue {
+extension JSONObject {
     /// Stores a measurement (a JSON object) under `key`.
-    subscript(measurement key: String) -> [String: JSONValue]? {
+    subscript(measurement key: String) -> JSONObject? {
         get { if case .object(let object)? = self[key] { object } else { nil } }
         set { self[key] = newValue.map(JSONValue.object) }
     }

@@ -40,7 +40,7 @@ public enum RunContext {
 final class FlowRunScope: Sendable {
     let id: UUID
     let name: String
-    let parameters: [String: JSONValue]
+    let parameters: JSONObject
     let runtime: PrefectRuntime
     let client: PrefectClient
     let logger: Logger
@@ -49,7 +49,7 @@ final class FlowRunScope: Sendable {
     private let currentRunCount = Mutex(0)
 
     init(
-        id: UUID, name: String, parameters: [String: JSONValue], runtime: PrefectRuntime, client: PrefectClient,
+        id: UUID, name: String, parameters: JSONObject, runtime: PrefectRuntime, client: PrefectClient,
         logger: Logger
     ) {
         self.id = id
@@ -66,7 +66,7 @@ final class FlowRunScope: Sendable {
     }
 
     /// The `task_inputs` of a task called with `parameters`.
-    func taskInputs(for parameters: [String: JSONValue]) -> [String: [TaskRunInput]] {
+    func taskInputs(for parameters: JSONObject) -> [String: [TaskRunInput]] {
         links.withLock { $0.inputs(for: parameters) }
     }
 

@@ -25,8 +25,10 @@ struct ConfigCommand: AsyncParsableCommand {
                 throw CommandFailure("\(error)")
             }
             if output.json {
-                let rows = entries.map { ["name": $0.name, "value": $0.value, "source": $0.origin.description] }
-                return try printJSON(["profile": JSONValue.string(profile ?? ""), "settings": .array(rows.map { row in .object(row.mapValues(JSONValue.string)) })])
+                let rows: [JSONValue] = entries.map {
+                    ["name": .string($0.name), "value": .string($0.value), "source": .string($0.origin.description)]
+                }
+                return try printJSON(["profile": JSONValue.string(profile ?? ""), "settings": .array(rows)])
             }
             let terminal = Terminal.current
             print(terminal.styled("PREFECT_PROFILE='\(profile ?? "")'", .bold))

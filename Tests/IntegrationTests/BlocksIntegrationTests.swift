@@ -18,7 +18,7 @@ private enum BlockFixtures {
     static let credentialsSlug = "swift-test-credentials"
     static let connectionSlug = "swift-test-connection"
 
-    static let credentialsFields: [String: JSONValue] = [
+    static let credentialsFields: JSONObject = [
         "title": "SwiftTestCredentials", "type": "object", "block_type_slug": .string(credentialsSlug), "description": "Credentials café",
         "properties": [
             "username": ["title": "Username", "type": "string"],
@@ -29,7 +29,7 @@ private enum BlockFixtures {
         "required": ["username", "password"], "secret_fields": ["password"], "block_schema_references": [:],
     ]
 
-    static let connectionFields: [String: JSONValue] = [
+    static let connectionFields: JSONObject = [
         "title": "SwiftTestConnection", "type": "object", "block_type_slug": .string(connectionSlug),
         "properties": [
             "host": ["title": "Host", "type": "string"],
@@ -294,7 +294,7 @@ struct BlocksIntegrationTests {
 }
 
 extension JSONValue {
-    fileprivate var objectValueForTest: [String: JSONValue]? {
+    fileprivate var objectValueForTest: JSONObject? {
         if case .object(let members) = self { return members }
         return nil
     }

@@ -9,7 +9,7 @@ struct TaskRunRecorderIntegrationTests {
     private func stateEvent(
         taskRunID: UUID, flowRunID: UUID, taskKey: String, type: StateType, name: String, occurred: Date, runCount: Int
     ) -> Event {
-        var taskRun: [String: JSONValue] = [
+        var taskRun: JSONObject = [
             "name": .string("recorded-\(taskKey.prefix(4))"), "task_key": .string(taskKey), "dynamic_key": "0",
             "run_count": .int(Int64(runCount)), "tags": ["recorded"], "labels": [:], "total_run_time": 0.0,
             "empirical_policy": ["max_retries": 0, "retry_delay_seconds": 0.0, "retries": 0, "retry_delay": 0],

@@ -27,7 +27,7 @@ struct BadInputTests {
         return Data(text.utf8)
     }()
 
-    static func firstError(_ json: JSONValue?) -> [String: JSONValue]? {
+    static func firstError(_ json: JSONValue?) -> JSONObject? {
         guard case .object(let body)? = json, case .array(let errors)? = body["exception_detail"],
             case .object(let first)? = errors.first
         else { return nil }

@@ -69,7 +69,7 @@ struct SystemBlocksTests {
 
     @Test("secret fields are obfuscated by path and by wildcard, and kept when sent back obfuscated")
     func secrets() {
-        let data: [String: JSONValue] = ["user": "u", "password": "p", "nested": ["token": "t", "other": "o"], "all": ["a": 1, "b": ["c": 2]],
+        let data: JSONObject = ["user": "u", "password": "p", "nested": ["token": "t", "other": "o"], "all": ["a": 1, "b": ["c": 2]],
                                          "empty": nil]
         let masked = BlockDocumentSecrets.masked(data, secretFields: ["password", "nested.token", "all.*", "empty"])
         #expect(masked == ["user": "u", "password": "********", "nested": ["token": "********", "other": "o"],

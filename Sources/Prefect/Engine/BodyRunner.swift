@@ -70,7 +70,7 @@ func describe(_ error: any Error) -> String {
 /// A run's parameters: the members of its input when that encodes as a JSON object, else
 /// `{"input": value}`.
 enum RunParameters {
-    static func of<Input: Encodable>(_ input: Input) throws -> [String: JSONValue] {
+    static func of<Input: Encodable>(_ input: Input) throws -> JSONObject {
         let value = try json(input)
         if case .object(let members) = value { return members }
         return ["input": value]

@@ -23,7 +23,7 @@ struct ResultLinks {
     }
 
     /// For each parameter, the task runs whose results it holds, found anywhere inside it.
-    func inputs(for parameters: [String: JSONValue]) -> [String: [TaskRunInput]] {
+    func inputs(for parameters: JSONObject) -> [String: [TaskRunInput]] {
         var inputs: [String: [TaskRunInput]] = [:]
         for (name, value) in parameters {
             var found: [UUID] = []

@@ -109,7 +109,7 @@ final class TaskRunEventReporter: Sendable {
     }
 
     /// `value`'s JSON members without `dropping` and without nulls (`model_dump(exclude_none=True, exclude=…)`).
-    private static func members(of value: some Encodable, dropping: Set<String>) -> [String: JSONValue] {
+    private static func members(of value: some Encodable, dropping: Set<String>) -> JSONObject {
         guard let json = try? PrefectJSON.decode(JSONValue.self, from: PrefectJSON.encode(value)),
               case .object(let members) = json
         else { return [:] }
@@ -118,7 +118,7 @@ final class TaskRunEventReporter: Sendable {
 
     private static func state(json state: State, data: JSONValue?) -> JSONValue {
         let details = members(of: state.stateDetails, dropping: ["flow_run_id", "task_run_id"])
-        var fields: [String: JSONValue] = [
+        var fields: JSONObject = [
             "type": .string(state.type.rawValue), "name": state.name.map(JSONValue.string) ?? .null,
             "message": .string(String((state.message ?? "").prefix(messageLimit))), "state_details": .object(details),
         ]

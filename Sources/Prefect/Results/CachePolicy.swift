@@ -87,13 +87,13 @@ public struct CacheKeyContext: Sendable {
     /// The task's version.
     public let taskVersion: String?
     /// The call's parameters (the input's members, or `input`).
-    public let parameters: [String: JSONValue]
+    public let parameters: JSONObject
     /// The flow run the call belongs to, if any.
     public let flowRunID: UUID?
     /// The task run's id.
     public let taskRunID: UUID
     /// The flow run's parameters.
-    public let flowParameters: [String: JSONValue]
+    public let flowParameters: JSONObject
 }
 
 /// A stable 128-bit FNV-1a hash of a value's canonical JSON (sorted keys), as hex: the same

@@ -16,7 +16,7 @@ struct ResultCaching: Sendable {
 
     init<Input, Output>(
         task: PrefectTask<Input, Output>, configuration: PrefectRuntime.Configuration,
-        parameters: [String: JSONValue], flowRun: FlowRunScope?, taskRunID: UUID
+        parameters: JSONObject, flowRun: FlowRunScope?, taskRunID: UUID
     ) {
         let policy = task.cachePolicy ?? .default
         let ownPolicy = task.cachePolicy.map { !$0.isNoCache } ?? false

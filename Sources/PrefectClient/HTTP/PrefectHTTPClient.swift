@@ -129,6 +129,8 @@ public final class PrefectHTTPClient: Sendable {
     ///   - path: e.g. `/flows/filter`.
     ///   - query: query items, percent-encoded here.
     ///   - body: a JSON body, sent with `Content-Type: application/json`.
+    ///   - headers: fields for this request only, replacing the client's own of the same name
+    ///     (as httpx's per-request `headers=`).
     ///   - raiseOnError: whether a non-2xx status throws; default from the configuration.
     /// - Returns: the response after the last attempt.
     /// - Throws: ``PrefectHTTPStatusError``, ``PrefectTransportError``, or `CancellationError`.
@@ -137,6 +139,7 @@ public final class PrefectHTTPClient: Sendable {
         _ path: String,
         query: [URLQueryItem] = [],
         body: Data? = nil,
+        headers: HTTPFields = [:],
         raiseOnError: Bool? = nil
     ) async throws -> PrefectResponse {
         var request = HTTPRequest(
@@ -144,6 +147,9 @@ public final class PrefectHTTPClient: Sendable {
             path: endpoint.path(path, query: query), headerFields: baseHeaders)
         if body != nil {
             request.headerFields[.contentType] = "application/json"
+        }
+        for field in headers {
+            request.headerFields[field.name] = field.value
         }
         let response = try await sendWithRetry(request, body: body)
         if raiseOnError ?? configuration.raiseOnAllErrors {

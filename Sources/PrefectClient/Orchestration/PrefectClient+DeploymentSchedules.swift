@@ -15,7 +15,7 @@ extension PrefectClient {
     /// parameters and slug (Prefect's tuple form of `create_deployment_schedules`).
     public func createDeploymentSchedules(
         deploymentID: UUID, schedules: [(schedule: Schedule, active: Bool)], maxScheduledRuns: Int? = nil,
-        parameters: [String: JSONValue] = [:], slug: String? = nil
+        parameters: JSONObject = [:], slug: String? = nil
     ) async throws -> [DeploymentSchedule] {
         let creates = schedules.map {
             DeploymentScheduleCreate(
@@ -38,7 +38,7 @@ extension PrefectClient {
     /// - Throws: ``ObjectNotFound`` when there is no such deployment or schedule.
     public func updateDeploymentSchedule(
         deploymentID: UUID, scheduleID: UUID, active: Bool? = nil, schedule: Schedule? = nil,
-        maxScheduledRuns: Int? = nil, parameters: [String: JSONValue]? = nil, slug: String? = nil
+        maxScheduledRuns: Int? = nil, parameters: JSONObject? = nil, slug: String? = nil
     ) async throws {
         let update = DeploymentScheduleUpdate(
             schedule: schedule, active: active, maxScheduledRuns: maxScheduledRuns, parameters: parameters, slug: slug)

@@ -14,7 +14,7 @@ extension PrefectClient {
         schedules: [DeploymentScheduleCreate] = [],
         concurrencyLimit: Int? = nil,
         concurrencyOptions: ConcurrencyOptions? = nil,
-        parameters: [String: JSONValue] = [:],
+        parameters: JSONObject = [:],
         description: String? = nil,
         workQueueName: String? = nil,
         workPoolName: String? = nil,
@@ -23,11 +23,11 @@ extension PrefectClient {
         path: String? = nil,
         entrypoint: String? = nil,
         infrastructureDocumentID: UUID? = nil,
-        parameterOpenapiSchema: [String: JSONValue] = [:],
+        parameterOpenapiSchema: JSONObject = [:],
         paused: Bool? = nil,
-        pullSteps: [[String: JSONValue]]? = nil,
+        pullSteps: [JSONObject]? = nil,
         enforceParameterSchema: Bool? = nil,
-        jobVariables: [String: JSONValue] = [:],
+        jobVariables: JSONObject = [:],
         branch: String? = nil,
         base: UUID? = nil,
         root: UUID? = nil
@@ -108,16 +108,16 @@ extension PrefectClient {
     ///   - idempotencyKey: a second call with the same key returns the run made by the first.
     public func createFlowRunFromDeployment(
         deploymentID: UUID,
-        parameters: [String: JSONValue] = [:],
-        context: [String: JSONValue] = [:],
+        parameters: JSONObject = [:],
+        context: JSONObject = [:],
         state: State? = nil,
         name: String? = nil,
         tags: [String] = [],
         idempotencyKey: String? = nil,
         parentTaskRunID: UUID? = nil,
         workQueueName: String? = nil,
-        jobVariables: [String: JSONValue]? = nil,
-        labels: [String: JSONValue] = [:]
+        jobVariables: JSONObject? = nil,
+        labels: JSONObject = [:]
     ) async throws -> FlowRun {
         let create = DeploymentFlowRunCreate(
             state: (state ?? .scheduled()).toStateCreate(), name: name, parameters: parameters, context: context,

@@ -12,14 +12,14 @@ extension PrefectClient {
     public func createFlowRun(
         flowID: UUID,
         name: String? = nil,
-        parameters: [String: JSONValue] = [:],
-        context: [String: JSONValue] = [:],
+        parameters: JSONObject = [:],
+        context: JSONObject = [:],
         tags: [String] = [],
         parentTaskRunID: UUID? = nil,
         state: State? = nil,
         workPoolName: String? = nil,
         workQueueName: String? = nil,
-        jobVariables: [String: JSONValue]? = nil,
+        jobVariables: JSONObject? = nil,
         flowVersion: String? = nil,
         retries: Int? = nil,
         retryDelay: Int = 0,
@@ -39,14 +39,14 @@ extension PrefectClient {
     public func createFlowRun(
         flowName: String,
         name: String? = nil,
-        parameters: [String: JSONValue] = [:],
-        context: [String: JSONValue] = [:],
+        parameters: JSONObject = [:],
+        context: JSONObject = [:],
         tags: [String] = [],
         parentTaskRunID: UUID? = nil,
         state: State? = nil,
         workPoolName: String? = nil,
         workQueueName: String? = nil,
-        jobVariables: [String: JSONValue]? = nil,
+        jobVariables: JSONObject? = nil,
         flowVersion: String? = nil,
         retries: Int? = nil,
         retryDelay: Int = 0,
@@ -108,12 +108,12 @@ extension PrefectClient {
     public func updateFlowRun(
         flowRunID: UUID,
         flowVersion: String? = nil,
-        parameters: [String: JSONValue]? = nil,
+        parameters: JSONObject? = nil,
         name: String? = nil,
         tags: [String]? = nil,
         empiricalPolicy: FlowRunPolicy? = nil,
         infrastructurePid: String? = nil,
-        jobVariables: [String: JSONValue]? = nil
+        jobVariables: JSONObject? = nil
     ) async throws {
         let update = FlowRunUpdate(
             name: name, flowVersion: flowVersion, parameters: parameters, empiricalPolicy: empiricalPolicy, tags: tags,
@@ -127,7 +127,7 @@ extension PrefectClient {
     }
 
     /// Adds or replaces labels of a flow run (`PATCH /flow_runs/{id}/labels`).
-    public func updateFlowRunLabels(flowRunID: UUID, labels: [String: JSONValue]) async throws {
+    public func updateFlowRunLabels(flowRunID: UUID, labels: JSONObject) async throws {
         _ = try await request(.patch, "/flow_runs/\(Self.segment(flowRunID))/labels", json: labels, errors: .notFound)
     }
 
@@ -167,7 +167,7 @@ extension PrefectClient {
     }
 
     /// Resumes a paused flow run, optionally with input (`POST /flow_runs/{id}/resume`).
-    public func resumeFlowRun(flowRunID: UUID, runInput: [String: JSONValue]? = nil) async throws -> OrchestrationResult {
+    public func resumeFlowRun(flowRunID: UUID, runInput: JSONObject? = nil) async throws -> OrchestrationResult {
         try await request(
             .post, "/flow_runs/\(Self.segment(flowRunID))/resume", json: ResumeRequest(runInput: runInput)
         ).decode(OrchestrationResult.self)
@@ -182,7 +182,7 @@ struct SetStateRequest: Encodable {
 
 /// The body of `POST /flow_runs/{id}/resume`.
 struct ResumeRequest: Encodable {
-    let runInput: [String: JSONValue]?
+    let runInput: JSONObject?
 
     enum CodingKeys: String, CodingKey {
         case runInput = "run_input"

@@ -34,8 +34,8 @@ extension PrefectClient {
 
     /// Metadata the server collects about worker types
     /// (`GET /collections/views/aggregate-worker-metadata`).
-    public func readWorkerMetadata() async throws -> [String: JSONValue] {
-        try await request(.get, "/collections/views/aggregate-worker-metadata").decode([String: JSONValue].self)
+    public func readWorkerMetadata() async throws -> JSONObject {
+        try await request(.get, "/collections/views/aggregate-worker-metadata").decode(JSONObject.self)
     }
 }
 

@@ -65,7 +65,7 @@ public struct PrefectProfiles: Sendable, Hashable {
                 throw PrefectClientConfigurationError(
                     setting: "PREFECT_PROFILES_PATH", message: "profile '\(name)' in '\(path)' is not a table")
             }
-            result.profiles[name] = values.compactMapValues(Self.settingText)
+            result.profiles[name] = values.dictionary.compactMapValues(Self.settingText)
         }
         return result
     }

@@ -9,7 +9,7 @@ public struct BlockDocumentCreate: Sendable, Hashable, Codable {
     /// The name of the block document
     public var name: String?
     /// The block document's data
-    public var data: [String: JSONValue]
+    public var data: JSONObject
     /// The block schema ID for the block document
     public var blockSchemaID: UUID
     /// The block type ID for the block document
@@ -19,7 +19,7 @@ public struct BlockDocumentCreate: Sendable, Hashable, Codable {
 
     public init(
         name: String? = nil,
-        data: [String: JSONValue] = [:],
+        data: JSONObject = [:],
         blockSchemaID: UUID,
         blockTypeID: UUID,
         isAnonymous: Bool = false
@@ -42,7 +42,7 @@ public struct BlockDocumentCreate: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decodeIfPresent(String.self, forKey: .name)
-        data = try container.decodeIfPresent([String: JSONValue].self, forKey: .data) ?? [:]
+        data = try container.decodeIfPresent(JSONObject.self, forKey: .data) ?? [:]
         blockSchemaID = try container.decode(UUID.self, forKey: .blockSchemaID)
         blockTypeID = try container.decode(UUID.self, forKey: .blockTypeID)
         isAnonymous = try container.decodeIfPresent(Bool.self, forKey: .isAnonymous) ?? false

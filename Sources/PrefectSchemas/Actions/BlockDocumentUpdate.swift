@@ -9,13 +9,13 @@ public struct BlockDocumentUpdate: Sendable, Hashable, Codable {
     /// A block schema ID
     public var blockSchemaID: UUID?
     /// The block document's data
-    public var data: [String: JSONValue]?
+    public var data: JSONObject?
     /// Whether to merge the existing data with the new data or replace it
     public var mergeExistingData: Bool?
 
     public init(
         blockSchemaID: UUID? = nil,
-        data: [String: JSONValue]? = nil,
+        data: JSONObject? = nil,
         mergeExistingData: Bool? = nil
     ) {
         self.blockSchemaID = blockSchemaID
@@ -32,7 +32,7 @@ public struct BlockDocumentUpdate: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         blockSchemaID = try container.decodeIfPresent(UUID.self, forKey: .blockSchemaID)
-        data = try container.decodeIfPresent([String: JSONValue].self, forKey: .data)
+        data = try container.decodeIfPresent(JSONObject.self, forKey: .data)
         mergeExistingData = try container.decodeIfPresent(Bool.self, forKey: .mergeExistingData)
     }
 

@@ -7,7 +7,7 @@ public import Foundation
 /// Mirrors `prefect.client.schemas.actions.BlockSchemaCreate`.
 public struct BlockSchemaCreate: Sendable, Hashable, Codable {
     /// The block schema's field schema
-    public var fields: [String: JSONValue]
+    public var fields: JSONObject
     /// `block_type_id`.
     public var blockTypeID: UUID?
     /// A list of Block capabilities
@@ -16,7 +16,7 @@ public struct BlockSchemaCreate: Sendable, Hashable, Codable {
     public var version: String
 
     public init(
-        fields: [String: JSONValue] = [:],
+        fields: JSONObject = [:],
         blockTypeID: UUID? = nil,
         capabilities: [String] = [],
         version: String = "non-versioned"
@@ -36,7 +36,7 @@ public struct BlockSchemaCreate: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        fields = try container.decodeIfPresent([String: JSONValue].self, forKey: .fields) ?? [:]
+        fields = try container.decodeIfPresent(JSONObject.self, forKey: .fields) ?? [:]
         blockTypeID = try container.decodeIfPresent(UUID.self, forKey: .blockTypeID)
         capabilities = try container.decodeIfPresent([String].self, forKey: .capabilities) ?? []
         version = try container.decodeIfPresent(String.self, forKey: .version) ?? "non-versioned"

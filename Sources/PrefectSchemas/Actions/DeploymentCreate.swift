@@ -21,15 +21,15 @@ public struct DeploymentCreate: Sendable, Hashable, Codable {
     /// Whether or not the deployment should enforce the parameter schema.
     public var enforceParameterSchema: Bool?
     /// `parameter_openapi_schema`.
-    public var parameterOpenapiSchema: [String: JSONValue]?
+    public var parameterOpenapiSchema: JSONObject?
     /// Parameters for flow runs scheduled by the deployment.
-    public var parameters: [String: JSONValue]
+    public var parameters: JSONObject
     /// `tags`.
     public var tags: [String]
     /// A dictionary of key-value labels. Values can be strings, numbers, or booleans.
-    public var labels: [String: JSONValue]
+    public var labels: JSONObject
     /// `pull_steps`.
-    public var pullSteps: [[String: JSONValue]]?
+    public var pullSteps: [JSONObject]?
     /// `work_queue_name`.
     public var workQueueName: String?
     /// The name of the deployment's work pool.
@@ -45,7 +45,7 @@ public struct DeploymentCreate: Sendable, Hashable, Codable {
     /// `entrypoint`.
     public var entrypoint: String?
     /// Overrides to apply to flow run infrastructure at runtime.
-    public var jobVariables: [String: JSONValue]
+    public var jobVariables: JSONObject
     /// `version`.
     public var version: String?
     /// Version information for the deployment.
@@ -65,11 +65,11 @@ public struct DeploymentCreate: Sendable, Hashable, Codable {
         concurrencyLimit: Int? = nil,
         concurrencyOptions: ConcurrencyOptions? = nil,
         enforceParameterSchema: Bool? = nil,
-        parameterOpenapiSchema: [String: JSONValue]? = nil,
-        parameters: [String: JSONValue] = [:],
+        parameterOpenapiSchema: JSONObject? = nil,
+        parameters: JSONObject = [:],
         tags: [String] = [],
-        labels: [String: JSONValue] = [:],
-        pullSteps: [[String: JSONValue]]? = nil,
+        labels: JSONObject = [:],
+        pullSteps: [JSONObject]? = nil,
         workQueueName: String? = nil,
         workPoolName: String? = nil,
         storageDocumentID: UUID? = nil,
@@ -77,7 +77,7 @@ public struct DeploymentCreate: Sendable, Hashable, Codable {
         description: String? = nil,
         path: String? = nil,
         entrypoint: String? = nil,
-        jobVariables: [String: JSONValue] = [:],
+        jobVariables: JSONObject = [:],
         version: String? = nil,
         versionInfo: VersionInfo? = nil,
         branch: String? = nil,
@@ -148,11 +148,11 @@ public struct DeploymentCreate: Sendable, Hashable, Codable {
         concurrencyLimit = try container.decodeIfPresent(Int.self, forKey: .concurrencyLimit)
         concurrencyOptions = try container.decodeIfPresent(ConcurrencyOptions.self, forKey: .concurrencyOptions)
         enforceParameterSchema = try container.decodeIfPresent(Bool.self, forKey: .enforceParameterSchema)
-        parameterOpenapiSchema = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameterOpenapiSchema)
-        parameters = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameters) ?? [:]
+        parameterOpenapiSchema = try container.decodeIfPresent(JSONObject.self, forKey: .parameterOpenapiSchema)
+        parameters = try container.decodeIfPresent(JSONObject.self, forKey: .parameters) ?? [:]
         tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
-        labels = try container.decodeIfPresent([String: JSONValue].self, forKey: .labels) ?? [:]
-        pullSteps = try container.decodeIfPresent([[String: JSONValue]].self, forKey: .pullSteps)
+        labels = try container.decodeIfPresent(JSONObject.self, forKey: .labels) ?? [:]
+        pullSteps = try container.decodeIfPresent([JSONObject].self, forKey: .pullSteps)
         workQueueName = try container.decodeIfPresent(String.self, forKey: .workQueueName)
         workPoolName = try container.decodeIfPresent(String.self, forKey: .workPoolName)
         storageDocumentID = try container.decodeIfPresent(UUID.self, forKey: .storageDocumentID)
@@ -160,7 +160,7 @@ public struct DeploymentCreate: Sendable, Hashable, Codable {
         description = try container.decodeIfPresent(String.self, forKey: .description)
         path = try container.decodeIfPresent(String.self, forKey: .path)
         entrypoint = try container.decodeIfPresent(String.self, forKey: .entrypoint)
-        jobVariables = try container.decodeIfPresent([String: JSONValue].self, forKey: .jobVariables) ?? [:]
+        jobVariables = try container.decodeIfPresent(JSONObject.self, forKey: .jobVariables) ?? [:]
         version = try container.decodeIfPresent(String.self, forKey: .version)
         versionInfo = try container.decodeIfPresent(VersionInfo.self, forKey: .versionInfo)
         branch = try container.decodeIfPresent(String.self, forKey: .branch)

@@ -11,11 +11,11 @@ public struct DeploymentFlowRunCreate: Sendable, Hashable, Codable {
     /// The name of the flow run.
     public var name: String?
     /// The parameters for the flow run.
-    public var parameters: [String: JSONValue]
+    public var parameters: JSONObject
     /// Whether or not to enforce the parameter schema on this run.
     public var enforceParameterSchema: Bool?
     /// The context for the flow run.
-    public var context: [String: JSONValue]
+    public var context: JSONObject
     /// `infrastructure_document_id`.
     public var infrastructureDocumentID: UUID?
     /// `empirical_policy`.
@@ -29,24 +29,24 @@ public struct DeploymentFlowRunCreate: Sendable, Hashable, Codable {
     /// `work_queue_name`.
     public var workQueueName: String?
     /// `job_variables`.
-    public var jobVariables: [String: JSONValue]?
+    public var jobVariables: JSONObject?
     /// A dictionary of key-value labels. Values can be strings, numbers, or booleans.
-    public var labels: [String: JSONValue]
+    public var labels: JSONObject
 
     public init(
         state: StateCreate? = nil,
         name: String? = nil,
-        parameters: [String: JSONValue] = [:],
+        parameters: JSONObject = [:],
         enforceParameterSchema: Bool? = nil,
-        context: [String: JSONValue] = [:],
+        context: JSONObject = [:],
         infrastructureDocumentID: UUID? = nil,
         empiricalPolicy: FlowRunPolicy = FlowRunPolicy(),
         tags: [String] = [],
         idempotencyKey: String? = nil,
         parentTaskRunID: UUID? = nil,
         workQueueName: String? = nil,
-        jobVariables: [String: JSONValue]? = nil,
-        labels: [String: JSONValue] = [:]
+        jobVariables: JSONObject? = nil,
+        labels: JSONObject = [:]
     ) {
         self.state = state
         self.name = name
@@ -83,17 +83,17 @@ public struct DeploymentFlowRunCreate: Sendable, Hashable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         state = try container.decodeIfPresent(StateCreate.self, forKey: .state)
         name = try container.decodeIfPresent(String.self, forKey: .name)
-        parameters = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameters) ?? [:]
+        parameters = try container.decodeIfPresent(JSONObject.self, forKey: .parameters) ?? [:]
         enforceParameterSchema = try container.decodeIfPresent(Bool.self, forKey: .enforceParameterSchema)
-        context = try container.decodeIfPresent([String: JSONValue].self, forKey: .context) ?? [:]
+        context = try container.decodeIfPresent(JSONObject.self, forKey: .context) ?? [:]
         infrastructureDocumentID = try container.decodeIfPresent(UUID.self, forKey: .infrastructureDocumentID)
         empiricalPolicy = try container.decodeIfPresent(FlowRunPolicy.self, forKey: .empiricalPolicy) ?? FlowRunPolicy()
         tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
         idempotencyKey = try container.decodeIfPresent(String.self, forKey: .idempotencyKey)
         parentTaskRunID = try container.decodeIfPresent(UUID.self, forKey: .parentTaskRunID)
         workQueueName = try container.decodeIfPresent(String.self, forKey: .workQueueName)
-        jobVariables = try container.decodeIfPresent([String: JSONValue].self, forKey: .jobVariables)
-        labels = try container.decodeIfPresent([String: JSONValue].self, forKey: .labels) ?? [:]
+        jobVariables = try container.decodeIfPresent(JSONObject.self, forKey: .jobVariables)
+        labels = try container.decodeIfPresent(JSONObject.self, forKey: .labels) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {

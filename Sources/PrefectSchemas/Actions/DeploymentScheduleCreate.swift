@@ -11,7 +11,7 @@ public struct DeploymentScheduleCreate: Sendable, Hashable, Codable {
     /// The maximum number of scheduled runs for the schedule.
     public var maxScheduledRuns: Int?
     /// Parameter overrides for the schedule.
-    public var parameters: [String: JSONValue]
+    public var parameters: JSONObject
     /// A unique identifier for the schedule.
     public var slug: String?
     /// The slug of an existing schedule that this schedule replaces. Used for renaming slugs.
@@ -21,7 +21,7 @@ public struct DeploymentScheduleCreate: Sendable, Hashable, Codable {
         schedule: Schedule,
         active: Bool = true,
         maxScheduledRuns: Int? = nil,
-        parameters: [String: JSONValue] = [:],
+        parameters: JSONObject = [:],
         slug: String? = nil,
         replaces: String? = nil
     ) {
@@ -47,7 +47,7 @@ public struct DeploymentScheduleCreate: Sendable, Hashable, Codable {
         schedule = try container.decode(Schedule.self, forKey: .schedule)
         active = try container.decodeIfPresent(Bool.self, forKey: .active) ?? true
         maxScheduledRuns = try container.decodeIfPresent(Int.self, forKey: .maxScheduledRuns)
-        parameters = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameters) ?? [:]
+        parameters = try container.decodeIfPresent(JSONObject.self, forKey: .parameters) ?? [:]
         slug = try container.decodeIfPresent(String.self, forKey: .slug)
         replaces = try container.decodeIfPresent(String.self, forKey: .replaces)
     }

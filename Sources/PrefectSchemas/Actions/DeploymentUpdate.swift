@@ -13,7 +13,7 @@ public struct DeploymentUpdate: Sendable, Hashable, Codable {
     /// `description`.
     public var description: String?
     /// Parameters for flow runs scheduled by the deployment.
-    public var parameters: [String: JSONValue]?
+    public var parameters: JSONObject?
     /// Whether or not the deployment is paused.
     public var paused: Bool?
     /// A list of schedules for the deployment.
@@ -31,7 +31,7 @@ public struct DeploymentUpdate: Sendable, Hashable, Codable {
     /// `path`.
     public var path: String?
     /// Overrides to apply to flow run infrastructure at runtime.
-    public var jobVariables: [String: JSONValue]?
+    public var jobVariables: JSONObject?
     /// `entrypoint`.
     public var entrypoint: String?
     /// `storage_document_id`.
@@ -41,15 +41,15 @@ public struct DeploymentUpdate: Sendable, Hashable, Codable {
     /// Whether or not the deployment should enforce the parameter schema.
     public var enforceParameterSchema: Bool?
     /// `parameter_openapi_schema`.
-    public var parameterOpenapiSchema: [String: JSONValue]?
+    public var parameterOpenapiSchema: JSONObject?
     /// `pull_steps`.
-    public var pullSteps: [[String: JSONValue]]?
+    public var pullSteps: [JSONObject]?
 
     public init(
         version: String? = nil,
         versionInfo: VersionInfo? = nil,
         description: String? = nil,
-        parameters: [String: JSONValue]? = nil,
+        parameters: JSONObject? = nil,
         paused: Bool? = nil,
         schedules: [DeploymentScheduleUpdate]? = nil,
         concurrencyLimit: Int? = nil,
@@ -58,13 +58,13 @@ public struct DeploymentUpdate: Sendable, Hashable, Codable {
         workQueueName: String? = nil,
         workPoolName: String? = nil,
         path: String? = nil,
-        jobVariables: [String: JSONValue]? = nil,
+        jobVariables: JSONObject? = nil,
         entrypoint: String? = nil,
         storageDocumentID: UUID? = nil,
         infrastructureDocumentID: UUID? = nil,
         enforceParameterSchema: Bool? = nil,
-        parameterOpenapiSchema: [String: JSONValue]? = nil,
-        pullSteps: [[String: JSONValue]]? = nil
+        parameterOpenapiSchema: JSONObject? = nil,
+        pullSteps: [JSONObject]? = nil
     ) {
         self.version = version
         self.versionInfo = versionInfo
@@ -114,7 +114,7 @@ public struct DeploymentUpdate: Sendable, Hashable, Codable {
         version = try container.decodeIfPresent(String.self, forKey: .version)
         versionInfo = try container.decodeIfPresent(VersionInfo.self, forKey: .versionInfo)
         description = try container.decodeIfPresent(String.self, forKey: .description)
-        parameters = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameters)
+        parameters = try container.decodeIfPresent(JSONObject.self, forKey: .parameters)
         paused = try container.decodeIfPresent(Bool.self, forKey: .paused)
         schedules = try container.decodeIfPresent([DeploymentScheduleUpdate].self, forKey: .schedules)
         concurrencyLimit = try container.decodeIfPresent(Int.self, forKey: .concurrencyLimit)
@@ -123,13 +123,13 @@ public struct DeploymentUpdate: Sendable, Hashable, Codable {
         workQueueName = try container.decodeIfPresent(String.self, forKey: .workQueueName)
         workPoolName = try container.decodeIfPresent(String.self, forKey: .workPoolName)
         path = try container.decodeIfPresent(String.self, forKey: .path)
-        jobVariables = try container.decodeIfPresent([String: JSONValue].self, forKey: .jobVariables)
+        jobVariables = try container.decodeIfPresent(JSONObject.self, forKey: .jobVariables)
         entrypoint = try container.decodeIfPresent(String.self, forKey: .entrypoint)
         storageDocumentID = try container.decodeIfPresent(UUID.self, forKey: .storageDocumentID)
         infrastructureDocumentID = try container.decodeIfPresent(UUID.self, forKey: .infrastructureDocumentID)
         enforceParameterSchema = try container.decodeIfPresent(Bool.self, forKey: .enforceParameterSchema)
-        parameterOpenapiSchema = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameterOpenapiSchema)
-        pullSteps = try container.decodeIfPresent([[String: JSONValue]].self, forKey: .pullSteps)
+        parameterOpenapiSchema = try container.decodeIfPresent(JSONObject.self, forKey: .parameterOpenapiSchema)
+        pullSteps = try container.decodeIfPresent([JSONObject].self, forKey: .pullSteps)
     }
 
     public func encode(to encoder: any Encoder) throws {

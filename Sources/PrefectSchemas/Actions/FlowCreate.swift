@@ -9,12 +9,12 @@ public struct FlowCreate: Sendable, Hashable, Codable {
     /// A list of flow tags
     public var tags: [String]
     /// A dictionary of key-value labels. Values can be strings, numbers, or booleans.
-    public var labels: [String: JSONValue]
+    public var labels: JSONObject
 
     public init(
         name: String,
         tags: [String] = [],
-        labels: [String: JSONValue] = [:]
+        labels: JSONObject = [:]
     ) {
         self.name = name
         self.tags = tags
@@ -31,7 +31,7 @@ public struct FlowCreate: Sendable, Hashable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
         tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
-        labels = try container.decodeIfPresent([String: JSONValue].self, forKey: .labels) ?? [:]
+        labels = try container.decodeIfPresent(JSONObject.self, forKey: .labels) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {

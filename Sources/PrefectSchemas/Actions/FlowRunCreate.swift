@@ -17,9 +17,9 @@ public struct FlowRunCreate: Sendable, Hashable, Codable {
     /// `flow_version`.
     public var flowVersion: String?
     /// The parameters for the flow run.
-    public var parameters: [String: JSONValue]
+    public var parameters: JSONObject
     /// The context for the flow run.
-    public var context: [String: JSONValue]
+    public var context: JSONObject
     /// `parent_task_run_id`.
     public var parentTaskRunID: UUID?
     /// `infrastructure_document_id`.
@@ -31,13 +31,13 @@ public struct FlowRunCreate: Sendable, Hashable, Codable {
     /// `idempotency_key`.
     public var idempotencyKey: String?
     /// A dictionary of key-value labels. Values can be strings, numbers, or booleans.
-    public var labels: [String: JSONValue]
+    public var labels: JSONObject
     /// `work_pool_name`.
     public var workPoolName: String?
     /// `work_queue_name`.
     public var workQueueName: String?
     /// `job_variables`.
-    public var jobVariables: [String: JSONValue]?
+    public var jobVariables: JSONObject?
 
     public init(
         state: StateCreate? = nil,
@@ -45,17 +45,17 @@ public struct FlowRunCreate: Sendable, Hashable, Codable {
         flowID: UUID,
         deploymentID: UUID? = nil,
         flowVersion: String? = nil,
-        parameters: [String: JSONValue] = [:],
-        context: [String: JSONValue] = [:],
+        parameters: JSONObject = [:],
+        context: JSONObject = [:],
         parentTaskRunID: UUID? = nil,
         infrastructureDocumentID: UUID? = nil,
         empiricalPolicy: FlowRunPolicy = FlowRunPolicy(),
         tags: [String] = [],
         idempotencyKey: String? = nil,
-        labels: [String: JSONValue] = [:],
+        labels: JSONObject = [:],
         workPoolName: String? = nil,
         workQueueName: String? = nil,
-        jobVariables: [String: JSONValue]? = nil
+        jobVariables: JSONObject? = nil
     ) {
         self.state = state
         self.name = name
@@ -101,17 +101,17 @@ public struct FlowRunCreate: Sendable, Hashable, Codable {
         flowID = try container.decode(UUID.self, forKey: .flowID)
         deploymentID = try container.decodeIfPresent(UUID.self, forKey: .deploymentID)
         flowVersion = try container.decodeIfPresent(String.self, forKey: .flowVersion)
-        parameters = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameters) ?? [:]
-        context = try container.decodeIfPresent([String: JSONValue].self, forKey: .context) ?? [:]
+        parameters = try container.decodeIfPresent(JSONObject.self, forKey: .parameters) ?? [:]
+        context = try container.decodeIfPresent(JSONObject.self, forKey: .context) ?? [:]
         parentTaskRunID = try container.decodeIfPresent(UUID.self, forKey: .parentTaskRunID)
         infrastructureDocumentID = try container.decodeIfPresent(UUID.self, forKey: .infrastructureDocumentID)
         empiricalPolicy = try container.decodeIfPresent(FlowRunPolicy.self, forKey: .empiricalPolicy) ?? FlowRunPolicy()
         tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
         idempotencyKey = try container.decodeIfPresent(String.self, forKey: .idempotencyKey)
-        labels = try container.decodeIfPresent([String: JSONValue].self, forKey: .labels) ?? [:]
+        labels = try container.decodeIfPresent(JSONObject.self, forKey: .labels) ?? [:]
         workPoolName = try container.decodeIfPresent(String.self, forKey: .workPoolName)
         workQueueName = try container.decodeIfPresent(String.self, forKey: .workQueueName)
-        jobVariables = try container.decodeIfPresent([String: JSONValue].self, forKey: .jobVariables)
+        jobVariables = try container.decodeIfPresent(JSONObject.self, forKey: .jobVariables)
     }
 
     public func encode(to encoder: any Encoder) throws {

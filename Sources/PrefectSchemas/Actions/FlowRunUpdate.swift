@@ -9,7 +9,7 @@ public struct FlowRunUpdate: Sendable, Hashable, Codable {
     /// `flow_version`.
     public var flowVersion: String?
     /// `parameters`.
-    public var parameters: [String: JSONValue]?
+    public var parameters: JSONObject?
     /// `empirical_policy`.
     public var empiricalPolicy: FlowRunPolicy?
     /// `tags`.
@@ -17,16 +17,16 @@ public struct FlowRunUpdate: Sendable, Hashable, Codable {
     /// `infrastructure_pid`.
     public var infrastructurePid: String?
     /// `job_variables`.
-    public var jobVariables: [String: JSONValue]?
+    public var jobVariables: JSONObject?
 
     public init(
         name: String? = nil,
         flowVersion: String? = nil,
-        parameters: [String: JSONValue]? = nil,
+        parameters: JSONObject? = nil,
         empiricalPolicy: FlowRunPolicy? = nil,
         tags: [String]? = nil,
         infrastructurePid: String? = nil,
-        jobVariables: [String: JSONValue]? = nil
+        jobVariables: JSONObject? = nil
     ) {
         self.name = name
         self.flowVersion = flowVersion
@@ -51,11 +51,11 @@ public struct FlowRunUpdate: Sendable, Hashable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decodeIfPresent(String.self, forKey: .name)
         flowVersion = try container.decodeIfPresent(String.self, forKey: .flowVersion)
-        parameters = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameters)
+        parameters = try container.decodeIfPresent(JSONObject.self, forKey: .parameters)
         empiricalPolicy = try container.decodeIfPresent(FlowRunPolicy.self, forKey: .empiricalPolicy)
         tags = try container.decodeIfPresent([String].self, forKey: .tags)
         infrastructurePid = try container.decodeIfPresent(String.self, forKey: .infrastructurePid)
-        jobVariables = try container.decodeIfPresent([String: JSONValue].self, forKey: .jobVariables)
+        jobVariables = try container.decodeIfPresent(JSONObject.self, forKey: .jobVariables)
     }
 
     public func encode(to encoder: any Encoder) throws {

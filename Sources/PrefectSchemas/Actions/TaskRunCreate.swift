@@ -29,7 +29,7 @@ public struct TaskRunCreate: Sendable, Hashable, Codable {
     /// `tags`.
     public var tags: [String]
     /// A dictionary of key-value labels. Values can be strings, numbers, or booleans.
-    public var labels: [String: JSONValue]
+    public var labels: JSONObject
     /// `task_inputs`.
     public var taskInputs: [String: [TaskRunInput]]
 
@@ -45,7 +45,7 @@ public struct TaskRunCreate: Sendable, Hashable, Codable {
         taskVersion: String? = nil,
         empiricalPolicy: TaskRunPolicy = TaskRunPolicy(),
         tags: [String] = [],
-        labels: [String: JSONValue] = [:],
+        labels: JSONObject = [:],
         taskInputs: [String: [TaskRunInput]] = [:]
     ) {
         self.id = id
@@ -92,7 +92,7 @@ public struct TaskRunCreate: Sendable, Hashable, Codable {
         taskVersion = try container.decodeIfPresent(String.self, forKey: .taskVersion)
         empiricalPolicy = try container.decodeIfPresent(TaskRunPolicy.self, forKey: .empiricalPolicy) ?? TaskRunPolicy()
         tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
-        labels = try container.decodeIfPresent([String: JSONValue].self, forKey: .labels) ?? [:]
+        labels = try container.decodeIfPresent(JSONObject.self, forKey: .labels) ?? [:]
         taskInputs = try container.decodeIfPresent([String: [TaskRunInput]].self, forKey: .taskInputs) ?? [:]
     }
 

@@ -11,7 +11,7 @@ public struct WorkPoolCreate: Sendable, Hashable, Codable {
     /// The work pool type.
     public var `type`: String
     /// The base job template for the work pool.
-    public var baseJobTemplate: [String: JSONValue]
+    public var baseJobTemplate: JSONObject
     /// Whether the work pool is paused.
     public var isPaused: Bool
     /// A concurrency limit for the work pool.
@@ -23,7 +23,7 @@ public struct WorkPoolCreate: Sendable, Hashable, Codable {
         name: String,
         description: String? = nil,
         type: String = "prefect-agent",
-        baseJobTemplate: [String: JSONValue] = [:],
+        baseJobTemplate: JSONObject = [:],
         isPaused: Bool = false,
         concurrencyLimit: Int? = nil,
         storageConfiguration: WorkPoolStorageConfiguration = WorkPoolStorageConfiguration()
@@ -52,7 +52,7 @@ public struct WorkPoolCreate: Sendable, Hashable, Codable {
         name = try container.decode(String.self, forKey: .name)
         description = try container.decodeIfPresent(String.self, forKey: .description)
         `type` = try container.decodeIfPresent(String.self, forKey: .`type`) ?? "prefect-agent"
-        baseJobTemplate = try container.decodeIfPresent([String: JSONValue].self, forKey: .baseJobTemplate) ?? [:]
+        baseJobTemplate = try container.decodeIfPresent(JSONObject.self, forKey: .baseJobTemplate) ?? [:]
         isPaused = try container.decodeIfPresent(Bool.self, forKey: .isPaused) ?? false
         concurrencyLimit = try container.decodeIfPresent(Int.self, forKey: .concurrencyLimit)
         storageConfiguration = try container.decodeIfPresent(WorkPoolStorageConfiguration.self, forKey: .storageConfiguration) ?? WorkPoolStorageConfiguration()

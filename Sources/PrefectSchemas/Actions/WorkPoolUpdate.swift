@@ -9,7 +9,7 @@ public struct WorkPoolUpdate: Sendable, Hashable, Codable {
     /// `is_paused`.
     public var isPaused: Bool?
     /// `base_job_template`.
-    public var baseJobTemplate: [String: JSONValue]?
+    public var baseJobTemplate: JSONObject?
     /// `concurrency_limit`.
     public var concurrencyLimit: Int?
     /// A storage configuration for the work pool.
@@ -18,7 +18,7 @@ public struct WorkPoolUpdate: Sendable, Hashable, Codable {
     public init(
         description: String? = nil,
         isPaused: Bool? = nil,
-        baseJobTemplate: [String: JSONValue]? = nil,
+        baseJobTemplate: JSONObject? = nil,
         concurrencyLimit: Int? = nil,
         storageConfiguration: WorkPoolStorageConfiguration? = nil
     ) {
@@ -41,7 +41,7 @@ public struct WorkPoolUpdate: Sendable, Hashable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         description = try container.decodeIfPresent(String.self, forKey: .description)
         isPaused = try container.decodeIfPresent(Bool.self, forKey: .isPaused)
-        baseJobTemplate = try container.decodeIfPresent([String: JSONValue].self, forKey: .baseJobTemplate)
+        baseJobTemplate = try container.decodeIfPresent(JSONObject.self, forKey: .baseJobTemplate)
         concurrencyLimit = try container.decodeIfPresent(Int.self, forKey: .concurrencyLimit)
         storageConfiguration = try container.decodeIfPresent(WorkPoolStorageConfiguration.self, forKey: .storageConfiguration)
     }

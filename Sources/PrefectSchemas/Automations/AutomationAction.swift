@@ -150,12 +150,12 @@ public enum ActionTarget: Sendable, Hashable {
 /// seconds after the trigger.
 public struct RunDeploymentAction: Sendable, Hashable, Codable {
     public var target: ActionTarget
-    public var parameters: [String: JSONValue]?
-    public var jobVariables: [String: JSONValue]?
+    public var parameters: JSONObject?
+    public var jobVariables: JSONObject?
     /// Seconds after the trigger the run is scheduled for.
     public var scheduleAfter: Double
 
-    public init(_ target: ActionTarget, parameters: [String: JSONValue]? = nil, jobVariables: [String: JSONValue]? = nil,
+    public init(_ target: ActionTarget, parameters: JSONObject? = nil, jobVariables: JSONObject? = nil,
                 scheduleAfter: Double = 0) {
         self.target = target
         self.parameters = parameters
@@ -172,8 +172,8 @@ public struct RunDeploymentAction: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         target = try ActionTarget(from: decoder, idKey: .deploymentID)
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        parameters = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameters)
-        jobVariables = try container.decodeIfPresent([String: JSONValue].self, forKey: .jobVariables)
+        parameters = try container.decodeIfPresent(JSONObject.self, forKey: .parameters)
+        jobVariables = try container.decodeIfPresent(JSONObject.self, forKey: .jobVariables)
         scheduleAfter = try TriggerDuration.decode(container, .scheduleAfter) ?? 0
     }
 

@@ -41,7 +41,7 @@ public enum AutomationTrigger: Sendable, Hashable, Codable {
     }
 
     /// `trigger_discriminator`: the `type`, else guessed from the members.
-    public static func discriminator(_ members: [String: JSONValue]) -> String {
+    public static func discriminator(_ members: JSONObject) -> String {
         if case .string(let type)? = members["type"] { return type }
         if members["triggers"] != nil { return members["require"] != nil ? "compound" : "sequence" }
         if case .string("Metric")? = members["posture"] { return "metric" }
@@ -86,7 +86,7 @@ public enum Posture: Sendable, Hashable, Codable {
 
 /// Labels a resource must have (Prefect's `ResourceSpecification`): each label's value, or one
 /// of several values (`["a", "b"]`); `*` patterns as Prefect reads them.
-public typealias ResourceSpecification = [String: JSONValue]
+public typealias ResourceSpecification = JSONObject
 
 /// `match_related`: one specification, or several that each must match a related resource.
 public enum RelatedResourceSpecification: Sendable, Hashable, Codable {

@@ -39,13 +39,13 @@ public struct Event: Sendable, Hashable, Codable {
     public var event: String
     public var resource: EventResource
     public var related: [EventResource]
-    public var payload: [String: JSONValue]
+    public var payload: JSONObject
     /// The event this one follows, for ordering events that occur close together.
     public var follows: UUID?
 
     public init(
         event: String, resource: EventResource, occurred: Date = Date(), related: [EventResource] = [],
-        payload: [String: JSONValue] = [:], id: UUID = UUID(), follows: UUID? = nil
+        payload: JSONObject = [:], id: UUID = UUID(), follows: UUID? = nil
     ) {
         self.id = id
         self.occurred = occurred
@@ -67,7 +67,7 @@ public struct Event: Sendable, Hashable, Codable {
         event = try container.decode(String.self, forKey: .event)
         resource = try container.decode(EventResource.self, forKey: .resource)
         related = try container.decodeIfPresent([EventResource].self, forKey: .related) ?? []
-        payload = try container.decodeIfPresent([String: JSONValue].self, forKey: .payload) ?? [:]
+        payload = try container.decodeIfPresent(JSONObject.self, forKey: .payload) ?? [:]
         follows = try container.decodeIfPresent(UUID.self, forKey: .follows)
     }
 

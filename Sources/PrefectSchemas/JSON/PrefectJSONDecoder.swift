@@ -82,10 +82,13 @@ final class TapeDecoder: Decoder {
         if T.self == Double.self { return try double(at, key) as! T }
         if T.self == Bool.self { return try bool(at, key) as! T }
         if T.self == JSONValue.self { return jsonValue(at) as! T }
-        if T.self == [String: JSONValue].self {
-            guard token.kind == .object else { throw mismatch(T.self, at: at, key: key) }
-            guard case .object(let members) = jsonValue(at) else { throw mismatch(T.self, at: at, key: key) }
+        if T.self == JSONObject.self {
+            guard token.kind == .object, case .object(let members) = jsonValue(at) else { throw mismatch(T.self, at: at, key: key) }
             return members as! T
+        }
+        if T.self == [String: JSONValue].self {
+            guard token.kind == .object, case .object(let members) = jsonValue(at) else { throw mismatch(T.self, at: at, key: key) }
+            return members.dictionary as! T
         }
         if T.self == [String].self, token.kind == .array {
             var result: [String] = []
@@ -167,8 +170,7 @@ final class TapeDecoder: Decoder {
             }
             return .array(elements)
         case .object:
-            var members: [String: JSONValue] = [:]
-            members.reserveCapacity(Int(token.start))
+            var members = JSONObject()
             var member = at + 1
             while member < Int(token.next) {
                 members[JSONScalars.string(bytes, tokens[member])] = jsonValue(member + 1)

@@ -15,7 +15,7 @@ public struct BlockDocument: Sendable, Hashable, Codable {
     /// The block document's name. Not required for anonymous block documents.
     public var name: String?
     /// The block document's data
-    public var data: [String: JSONValue]
+    public var data: JSONObject
     /// A block schema ID
     public var blockSchemaID: UUID
     /// The associated block schema
@@ -27,7 +27,7 @@ public struct BlockDocument: Sendable, Hashable, Codable {
     /// The associated block type
     public var blockType: BlockType?
     /// Record of the block document's references
-    public var blockDocumentReferences: [String: [String: JSONValue]]
+    public var blockDocumentReferences: [String: JSONObject]
     /// Whether the block is anonymous (anonymous blocks are usually created by Prefect automatically)
     public var isAnonymous: Bool
 
@@ -36,13 +36,13 @@ public struct BlockDocument: Sendable, Hashable, Codable {
         created: Date? = nil,
         updated: Date? = nil,
         name: String? = nil,
-        data: [String: JSONValue] = [:],
+        data: JSONObject = [:],
         blockSchemaID: UUID,
         blockSchema: BlockSchema? = nil,
         blockTypeID: UUID,
         blockTypeName: String? = nil,
         blockType: BlockType? = nil,
-        blockDocumentReferences: [String: [String: JSONValue]] = [:],
+        blockDocumentReferences: [String: JSONObject] = [:],
         isAnonymous: Bool = false
     ) {
         self.id = id
@@ -80,13 +80,13 @@ public struct BlockDocument: Sendable, Hashable, Codable {
         created = try container.decodePrefectDateIfPresent(forKey: .created)
         updated = try container.decodePrefectDateIfPresent(forKey: .updated)
         name = try container.decodeIfPresent(String.self, forKey: .name)
-        data = try container.decodeIfPresent([String: JSONValue].self, forKey: .data) ?? [:]
+        data = try container.decodeIfPresent(JSONObject.self, forKey: .data) ?? [:]
         blockSchemaID = try container.decode(UUID.self, forKey: .blockSchemaID)
         blockSchema = try container.decodeIfPresent(BlockSchema.self, forKey: .blockSchema)
         blockTypeID = try container.decode(UUID.self, forKey: .blockTypeID)
         blockTypeName = try container.decodeIfPresent(String.self, forKey: .blockTypeName)
         blockType = try container.decodeIfPresent(BlockType.self, forKey: .blockType)
-        blockDocumentReferences = try container.decodeIfPresent([String: [String: JSONValue]].self, forKey: .blockDocumentReferences) ?? [:]
+        blockDocumentReferences = try container.decodeIfPresent([String: JSONObject].self, forKey: .blockDocumentReferences) ?? [:]
         isAnonymous = try container.decodeIfPresent(Bool.self, forKey: .isAnonymous) ?? false
     }
 

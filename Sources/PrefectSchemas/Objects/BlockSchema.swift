@@ -15,7 +15,7 @@ public struct BlockSchema: Sendable, Hashable, Codable {
     /// The block schema's unique checksum
     public var checksum: String
     /// The block schema's field schema
-    public var fields: [String: JSONValue]
+    public var fields: JSONObject
     /// A block type ID
     public var blockTypeID: UUID?
     /// The associated block type
@@ -30,7 +30,7 @@ public struct BlockSchema: Sendable, Hashable, Codable {
         created: Date? = nil,
         updated: Date? = nil,
         checksum: String,
-        fields: [String: JSONValue] = [:],
+        fields: JSONObject = [:],
         blockTypeID: UUID? = nil,
         blockType: BlockType? = nil,
         capabilities: [String] = [],
@@ -65,7 +65,7 @@ public struct BlockSchema: Sendable, Hashable, Codable {
         created = try container.decodePrefectDateIfPresent(forKey: .created)
         updated = try container.decodePrefectDateIfPresent(forKey: .updated)
         checksum = try container.decode(String.self, forKey: .checksum)
-        fields = try container.decodeIfPresent([String: JSONValue].self, forKey: .fields) ?? [:]
+        fields = try container.decodeIfPresent(JSONObject.self, forKey: .fields) ?? [:]
         blockTypeID = try container.decodeIfPresent(UUID.self, forKey: .blockTypeID)
         blockType = try container.decodeIfPresent(BlockType.self, forKey: .blockType)
         capabilities = try container.decodeIfPresent([String].self, forKey: .capabilities) ?? []

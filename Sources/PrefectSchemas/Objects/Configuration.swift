@@ -15,14 +15,14 @@ public struct Configuration: Sendable, Hashable, Codable {
     /// Account info key
     public var key: String
     /// Account info
-    public var value: [String: JSONValue]
+    public var value: JSONObject
 
     public init(
         id: UUID = UUID(),
         created: Date? = nil,
         updated: Date? = nil,
         key: String,
-        value: [String: JSONValue]
+        value: JSONObject
     ) {
         self.id = id
         self.created = created
@@ -45,7 +45,7 @@ public struct Configuration: Sendable, Hashable, Codable {
         created = try container.decodePrefectDateIfPresent(forKey: .created)
         updated = try container.decodePrefectDateIfPresent(forKey: .updated)
         key = try container.decode(String.self, forKey: .key)
-        value = try container.decode([String: JSONValue].self, forKey: .value)
+        value = try container.decode(JSONObject.self, forKey: .value)
     }
 
     public func encode(to encoder: any Encoder) throws {

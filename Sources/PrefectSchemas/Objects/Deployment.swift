@@ -31,21 +31,21 @@ public struct Deployment: Sendable, Hashable, Codable {
     /// A list of schedules for the deployment.
     public var schedules: [DeploymentSchedule]
     /// Overrides to apply to flow run infrastructure at runtime.
-    public var jobVariables: [String: JSONValue]
+    public var jobVariables: JSONObject
     /// Parameters for flow runs scheduled by the deployment.
-    public var parameters: [String: JSONValue]
+    public var parameters: JSONObject
     /// Pull steps for cloning and running this deployment.
-    public var pullSteps: [[String: JSONValue]]?
+    public var pullSteps: [JSONObject]?
     /// A list of tags for the deployment
     public var tags: [String]
     /// A dictionary of key-value labels. Values can be strings, numbers, or booleans.
-    public var labels: [String: JSONValue]
+    public var labels: JSONObject
     /// The work queue for the deployment. If no work queue is set, work will not be scheduled.
     public var workQueueName: String?
     /// The last time the deployment was polled for status updates.
     public var lastPolled: Date?
     /// The parameter schema of the flow, including defaults.
-    public var parameterOpenapiSchema: [String: JSONValue]?
+    public var parameterOpenapiSchema: JSONObject?
     /// The path to the working directory for the workflow, relative to remote storage or an absolute path.
     public var path: String?
     /// The path to the entrypoint for the workflow, relative to the `path`.
@@ -76,14 +76,14 @@ public struct Deployment: Sendable, Hashable, Codable {
         paused: Bool = false,
         concurrencyLimit: Int? = nil,
         schedules: [DeploymentSchedule] = [],
-        jobVariables: [String: JSONValue] = [:],
-        parameters: [String: JSONValue] = [:],
-        pullSteps: [[String: JSONValue]]? = nil,
+        jobVariables: JSONObject = [:],
+        parameters: JSONObject = [:],
+        pullSteps: [JSONObject]? = nil,
         tags: [String] = [],
-        labels: [String: JSONValue] = [:],
+        labels: JSONObject = [:],
         workQueueName: String? = nil,
         lastPolled: Date? = nil,
-        parameterOpenapiSchema: [String: JSONValue]? = nil,
+        parameterOpenapiSchema: JSONObject? = nil,
         path: String? = nil,
         entrypoint: String? = nil,
         storageDocumentID: UUID? = nil,
@@ -168,14 +168,14 @@ public struct Deployment: Sendable, Hashable, Codable {
         paused = try container.decodeIfPresent(Bool.self, forKey: .paused) ?? false
         concurrencyLimit = try container.decodeIfPresent(Int.self, forKey: .concurrencyLimit)
         schedules = try container.decodeIfPresent([DeploymentSchedule].self, forKey: .schedules) ?? []
-        jobVariables = try container.decodeIfPresent([String: JSONValue].self, forKey: .jobVariables) ?? [:]
-        parameters = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameters) ?? [:]
-        pullSteps = try container.decodeIfPresent([[String: JSONValue]].self, forKey: .pullSteps)
+        jobVariables = try container.decodeIfPresent(JSONObject.self, forKey: .jobVariables) ?? [:]
+        parameters = try container.decodeIfPresent(JSONObject.self, forKey: .parameters) ?? [:]
+        pullSteps = try container.decodeIfPresent([JSONObject].self, forKey: .pullSteps)
         tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
-        labels = try container.decodeIfPresent([String: JSONValue].self, forKey: .labels) ?? [:]
+        labels = try container.decodeIfPresent(JSONObject.self, forKey: .labels) ?? [:]
         workQueueName = try container.decodeIfPresent(String.self, forKey: .workQueueName)
         lastPolled = try container.decodePrefectDateIfPresent(forKey: .lastPolled)
-        parameterOpenapiSchema = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameterOpenapiSchema)
+        parameterOpenapiSchema = try container.decodeIfPresent(JSONObject.self, forKey: .parameterOpenapiSchema)
         path = try container.decodeIfPresent(String.self, forKey: .path)
         entrypoint = try container.decodeIfPresent(String.self, forKey: .entrypoint)
         storageDocumentID = try container.decodeIfPresent(UUID.self, forKey: .storageDocumentID)

@@ -21,7 +21,7 @@ public struct DeploymentSchedule: Sendable, Hashable, Codable {
     /// The maximum number of scheduled runs for the schedule.
     public var maxScheduledRuns: Int?
     /// Parameter overrides for the schedule.
-    public var parameters: [String: JSONValue]
+    public var parameters: JSONObject
     /// A unique identifier for the schedule.
     public var slug: String?
 
@@ -33,7 +33,7 @@ public struct DeploymentSchedule: Sendable, Hashable, Codable {
         schedule: Schedule,
         active: Bool = true,
         maxScheduledRuns: Int? = nil,
-        parameters: [String: JSONValue] = [:],
+        parameters: JSONObject = [:],
         slug: String? = nil
     ) {
         self.id = id
@@ -68,7 +68,7 @@ public struct DeploymentSchedule: Sendable, Hashable, Codable {
         schedule = try container.decode(Schedule.self, forKey: .schedule)
         active = try container.decodeIfPresent(Bool.self, forKey: .active) ?? true
         maxScheduledRuns = try container.decodeIfPresent(Int.self, forKey: .maxScheduledRuns)
-        parameters = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameters) ?? [:]
+        parameters = try container.decodeIfPresent(JSONObject.self, forKey: .parameters) ?? [:]
         slug = try container.decodeIfPresent(String.self, forKey: .slug)
     }
 

@@ -17,7 +17,7 @@ public struct Flow: Sendable, Hashable, Codable {
     /// A list of flow tags
     public var tags: [String]
     /// A dictionary of key-value labels. Values can be strings, numbers, or booleans.
-    public var labels: [String: JSONValue]
+    public var labels: JSONObject
 
     public init(
         id: UUID = UUID(),
@@ -25,7 +25,7 @@ public struct Flow: Sendable, Hashable, Codable {
         updated: Date? = nil,
         name: String,
         tags: [String] = [],
-        labels: [String: JSONValue] = [:]
+        labels: JSONObject = [:]
     ) {
         self.id = id
         self.created = created
@@ -51,7 +51,7 @@ public struct Flow: Sendable, Hashable, Codable {
         updated = try container.decodePrefectDateIfPresent(forKey: .updated)
         name = try container.decode(String.self, forKey: .name)
         tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
-        labels = try container.decodeIfPresent([String: JSONValue].self, forKey: .labels) ?? [:]
+        labels = try container.decodeIfPresent(JSONObject.self, forKey: .labels) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -27,17 +27,17 @@ public struct FlowRun: Sendable, Hashable, Codable {
     /// The version of the flow executed in this flow run.
     public var flowVersion: String?
     /// Parameters for the flow run.
-    public var parameters: [String: JSONValue]
+    public var parameters: JSONObject
     /// An optional idempotency key for the flow run. Used to ensure the same flow run is not created multiple times.
     public var idempotencyKey: String?
     /// Additional context for the flow run.
-    public var context: [String: JSONValue]
+    public var context: JSONObject
     /// `empirical_policy`.
     public var empiricalPolicy: FlowRunPolicy
     /// A list of tags on the flow run
     public var tags: [String]
     /// A dictionary of key-value labels. Values can be strings, numbers, or booleans.
-    public var labels: [String: JSONValue]
+    public var labels: JSONObject
     /// If the flow run is a subflow, the id of the 'dummy' task in the parent flow used to track subflow state.
     public var parentTaskRunID: UUID?
     /// The number of times the flow run was executed.
@@ -73,7 +73,7 @@ public struct FlowRun: Sendable, Hashable, Codable {
     /// The state of the flow run.
     public var state: State?
     /// Job variables for the flow run.
-    public var jobVariables: [String: JSONValue]?
+    public var jobVariables: JSONObject?
     /// The type of the current flow run state.
     public var stateType: StateType?
     /// The name of the current flow run state.
@@ -90,12 +90,12 @@ public struct FlowRun: Sendable, Hashable, Codable {
         deploymentVersion: String? = nil,
         workQueueName: String? = nil,
         flowVersion: String? = nil,
-        parameters: [String: JSONValue] = [:],
+        parameters: JSONObject = [:],
         idempotencyKey: String? = nil,
-        context: [String: JSONValue] = [:],
+        context: JSONObject = [:],
         empiricalPolicy: FlowRunPolicy = FlowRunPolicy(),
         tags: [String] = [],
-        labels: [String: JSONValue] = [:],
+        labels: JSONObject = [:],
         parentTaskRunID: UUID? = nil,
         runCount: Int = 0,
         expectedStartTime: Date? = nil,
@@ -113,7 +113,7 @@ public struct FlowRun: Sendable, Hashable, Codable {
         workPoolID: UUID? = nil,
         workPoolName: String? = nil,
         state: State? = nil,
-        jobVariables: [String: JSONValue]? = nil,
+        jobVariables: JSONObject? = nil,
         stateType: StateType? = nil,
         stateName: String? = nil
     ) {
@@ -206,12 +206,12 @@ public struct FlowRun: Sendable, Hashable, Codable {
         deploymentVersion = try container.decodeIfPresent(String.self, forKey: .deploymentVersion)
         workQueueName = try container.decodeIfPresent(String.self, forKey: .workQueueName)
         flowVersion = try container.decodeIfPresent(String.self, forKey: .flowVersion)
-        parameters = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameters) ?? [:]
+        parameters = try container.decodeIfPresent(JSONObject.self, forKey: .parameters) ?? [:]
         idempotencyKey = try container.decodeIfPresent(String.self, forKey: .idempotencyKey)
-        context = try container.decodeIfPresent([String: JSONValue].self, forKey: .context) ?? [:]
+        context = try container.decodeIfPresent(JSONObject.self, forKey: .context) ?? [:]
         empiricalPolicy = try container.decodeIfPresent(FlowRunPolicy.self, forKey: .empiricalPolicy) ?? FlowRunPolicy()
         tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
-        labels = try container.decodeIfPresent([String: JSONValue].self, forKey: .labels) ?? [:]
+        labels = try container.decodeIfPresent(JSONObject.self, forKey: .labels) ?? [:]
         parentTaskRunID = try container.decodeIfPresent(UUID.self, forKey: .parentTaskRunID)
         runCount = try container.decodeIfPresent(Int.self, forKey: .runCount) ?? 0
         expectedStartTime = try container.decodePrefectDateIfPresent(forKey: .expectedStartTime)
@@ -229,7 +229,7 @@ public struct FlowRun: Sendable, Hashable, Codable {
         workPoolID = try container.decodeIfPresent(UUID.self, forKey: .workPoolID)
         workPoolName = try container.decodeIfPresent(String.self, forKey: .workPoolName)
         state = try container.decodeIfPresent(State.self, forKey: .state)
-        jobVariables = try container.decodeIfPresent([String: JSONValue].self, forKey: .jobVariables)
+        jobVariables = try container.decodeIfPresent(JSONObject.self, forKey: .jobVariables)
         stateType = try container.decodeIfPresent(StateType.self, forKey: .stateType)
         stateName = try container.decodeIfPresent(String.self, forKey: .stateName)
     }

@@ -75,8 +75,10 @@ public struct State: Sendable, Hashable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodePrefectUUID(id, forKey: .id)
-        try container.encodeIfPresent(created.map(PrefectDate.format), forKey: .created)
-        try container.encodeIfPresent(updated.map(PrefectDate.format), forKey: .updated)
+        // Prefect's server `State` has no `created` or `updated`: written only when set, even by
+        // the server's encoder (which writes every other absent member as null).
+        if let created { try container.encode(PrefectDate.format(created), forKey: .created) }
+        if let updated { try container.encode(PrefectDate.format(updated), forKey: .updated) }
         try container.encode(`type`, forKey: .`type`)
         try container.encodeIfPresent(name, forKey: .name)
         try container.encode(PrefectDate.format(timestamp), forKey: .timestamp)

@@ -31,7 +31,7 @@ public struct TaskRun: Sendable, Hashable, Codable {
     /// A list of tags for the task run.
     public var tags: [String]
     /// A dictionary of key-value labels. Values can be strings, numbers, or booleans.
-    public var labels: [String: JSONValue]
+    public var labels: JSONObject
     /// The id of the current task run state.
     public var stateID: UUID?
     /// Tracks the source of inputs to a task run. Used for internal bookkeeping. Note the special __parents__ key, used to indicate a parent/child relationship that may or may not include an input or wait_for semantic.
@@ -74,7 +74,7 @@ public struct TaskRun: Sendable, Hashable, Codable {
         taskVersion: String? = nil,
         empiricalPolicy: TaskRunPolicy = TaskRunPolicy(),
         tags: [String] = [],
-        labels: [String: JSONValue] = [:],
+        labels: JSONObject = [:],
         stateID: UUID? = nil,
         taskInputs: [String: [TaskRunInput]] = [:],
         stateType: StateType? = nil,
@@ -163,7 +163,7 @@ public struct TaskRun: Sendable, Hashable, Codable {
         taskVersion = try container.decodeIfPresent(String.self, forKey: .taskVersion)
         empiricalPolicy = try container.decodeIfPresent(TaskRunPolicy.self, forKey: .empiricalPolicy) ?? TaskRunPolicy()
         tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
-        labels = try container.decodeIfPresent([String: JSONValue].self, forKey: .labels) ?? [:]
+        labels = try container.decodeIfPresent(JSONObject.self, forKey: .labels) ?? [:]
         stateID = try container.decodeIfPresent(UUID.self, forKey: .stateID)
         taskInputs = try container.decodeIfPresent([String: [TaskRunInput]].self, forKey: .taskInputs) ?? [:]
         stateType = try container.decodeIfPresent(StateType.self, forKey: .stateType)

@@ -19,7 +19,7 @@ public struct WorkPool: Sendable, Hashable, Codable {
     /// The work pool type.
     public var `type`: String
     /// The work pool's base job template.
-    public var baseJobTemplate: [String: JSONValue]
+    public var baseJobTemplate: JSONObject
     /// Pausing the work pool stops the delivery of all work.
     public var isPaused: Bool
     /// A concurrency limit for the work pool.
@@ -40,7 +40,7 @@ public struct WorkPool: Sendable, Hashable, Codable {
         name: String,
         description: String? = nil,
         type: String,
-        baseJobTemplate: [String: JSONValue] = [:],
+        baseJobTemplate: JSONObject = [:],
         isPaused: Bool = false,
         concurrencyLimit: Int? = nil,
         status: WorkPoolStatus? = nil,
@@ -87,7 +87,7 @@ public struct WorkPool: Sendable, Hashable, Codable {
         name = try container.decode(String.self, forKey: .name)
         description = try container.decodeIfPresent(String.self, forKey: .description)
         `type` = try container.decode(String.self, forKey: .`type`)
-        baseJobTemplate = try container.decodeIfPresent([String: JSONValue].self, forKey: .baseJobTemplate) ?? [:]
+        baseJobTemplate = try container.decodeIfPresent(JSONObject.self, forKey: .baseJobTemplate) ?? [:]
         isPaused = try container.decodeIfPresent(Bool.self, forKey: .isPaused) ?? false
         concurrencyLimit = try container.decodeIfPresent(Int.self, forKey: .concurrencyLimit)
         status = try container.decodeIfPresent(WorkPoolStatus.self, forKey: .status)

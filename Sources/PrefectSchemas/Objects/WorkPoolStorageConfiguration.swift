@@ -7,15 +7,15 @@ public import Foundation
 /// Mirrors `prefect.client.schemas.objects.WorkPoolStorageConfiguration`.
 public struct WorkPoolStorageConfiguration: Sendable, Hashable, Codable {
     /// The bundle upload step for the work pool.
-    public var bundleUploadStep: [String: JSONValue]?
+    public var bundleUploadStep: JSONObject?
     /// The bundle execution step for the work pool.
-    public var bundleExecutionStep: [String: JSONValue]?
+    public var bundleExecutionStep: JSONObject?
     /// The block document ID of the default result storage block.
     public var defaultResultStorageBlockID: UUID?
 
     public init(
-        bundleUploadStep: [String: JSONValue]? = nil,
-        bundleExecutionStep: [String: JSONValue]? = nil,
+        bundleUploadStep: JSONObject? = nil,
+        bundleExecutionStep: JSONObject? = nil,
         defaultResultStorageBlockID: UUID? = nil
     ) {
         self.bundleUploadStep = bundleUploadStep
@@ -31,8 +31,8 @@ public struct WorkPoolStorageConfiguration: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        bundleUploadStep = try container.decodeIfPresent([String: JSONValue].self, forKey: .bundleUploadStep)
-        bundleExecutionStep = try container.decodeIfPresent([String: JSONValue].self, forKey: .bundleExecutionStep)
+        bundleUploadStep = try container.decodeIfPresent(JSONObject.self, forKey: .bundleUploadStep)
+        bundleExecutionStep = try container.decodeIfPresent(JSONObject.self, forKey: .bundleExecutionStep)
         defaultResultStorageBlockID = try container.decodeIfPresent(UUID.self, forKey: .defaultResultStorageBlockID)
     }
 

@@ -31,11 +31,16 @@ struct SetStateOutcome<Run: OrchestratedRun>: Sendable {
     let storedBody: Data?
 
     /// The run's JSON for an answer: the stored bytes behind its estimates, or a fresh encoding
-    /// when the run was not written.
+    /// when the run was not written. The estimates are taken when the answer is written, after
+    /// the write, as Prefect's response model computes them (so a run created Running already
+    /// has a run time).
     func runJSON() throws -> Data {
-        guard let storedBody else { return try ServerJSON.encode(run) }
+        var answered = run
+        answered.computeEstimates(now: Date())
+        guard let storedBody else { return try ServerJSON.encode(answered) }
         return RunJSON.answer(
-            body: storedBody, estimates: RunEstimates(runTime: run.estimatedRunTime, startTimeDelta: run.estimatedStartTimeDelta))
+            body: storedBody,
+            estimates: RunEstimates(runTime: answered.estimatedRunTime, startTimeDelta: answered.estimatedStartTimeDelta))
     }
 }
 

@@ -62,55 +62,14 @@ enum APIBody {
         do {
             return try PrefectJSON.decode(type, from: data)
         } catch let error as DecodingError {
-            throw APIError.validation([ValidationErrors.entry(for: error)], requestBody: echo(data))
+            let body = try? PrefectJSON.decode(JSONValue.self, from: data)
+            let entry = ValidationErrors.entry(for: error, in: body, parameters: T.self is any EmbeddedBodyParameters.Type)
+            throw APIError.validation([entry], requestBody: echo(data))
         }
     }
 
     /// The request body as Prefect echoes it in a 422: the JSON if it parses, else the text.
-    private static func echo(_ data: Data) -> JSONValue {
+    static func echo(_ data: Data) -> JSONValue {
         (try? PrefectJSON.decode(JSONValue.self, from: data)) ?? .string(String(decoding: data, as: UTF8.self))
-    }
-}
-
-/// Pydantic-style entries for decoding failures (`type`, `loc`, `msg`).
-enum ValidationErrors {
-    static func entry(for error: DecodingError) -> JSONValue {
-        switch error {
-        case .keyNotFound(let key, let context):
-            return APIError.validationEntry(
-                type: "missing", loc: location(context.codingPath + [key]), msg: "Field required")
-        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            let (kind, message) = describe(type)
-            return APIError.validationEntry(type: kind, loc: location(context.codingPath), msg: message)
-        case .dataCorrupted(let context):
-            if let syntax = context.underlyingError as? JSONSyntaxError {
-                return APIError.validationEntry(
-                    type: "json_invalid", loc: ["body", .int(Int64(syntax.offset))], msg: "JSON decode error",
-                    input: [:])
-            }
-            return APIError.validationEntry(
-                type: "value_error", loc: location(context.codingPath), msg: "Value error, \(context.debugDescription)")
-        @unknown default:
-            return APIError.validationEntry(type: "value_error", loc: ["body"], msg: String(describing: error))
-        }
-    }
-
-    private static func location(_ path: [any CodingKey]) -> [JSONValue] {
-        ["body"] + path.map { key in key.intValue.map { .int(Int64($0)) } ?? .string(key.stringValue) }
-    }
-
-    private static func describe(_ type: Any.Type) -> (String, String) {
-        switch type {
-        case is String.Type: ("string_type", "Input should be a valid string")
-        case is Bool.Type: ("bool_type", "Input should be a valid boolean")
-        case is Int.Type, is Int64.Type, is Int32.Type: ("int_type", "Input should be a valid integer")
-        case is Double.Type, is Float.Type: ("float_type", "Input should be a valid number")
-        case is UUID.Type: ("uuid_parsing", "Input should be a valid UUID")
-        case is Date.Type: ("datetime_parsing", "Input should be a valid datetime")
-        default:
-            if String(describing: type).hasPrefix("Array") { ("list_type", "Input should be a valid list") }
-            else if String(describing: type).hasPrefix("Dictionary") { ("dict_type", "Input should be a valid dictionary") }
-            else { ("model_type", "Input should be a valid \(type)") }
-        }
     }
 }

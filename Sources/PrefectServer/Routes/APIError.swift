@@ -41,8 +41,23 @@ struct APIError: Error, HTTPResponseError {
         ])
     }
 
-    /// One validation error entry as pydantic reports it.
-    static func validationEntry(type: String, loc: [JSONValue], msg: String, input: JSONValue = .null) -> JSONValue {
-        ["type": .string(type), "loc": .array(loc), "msg": .string(msg), "input": input]
+    /// The body to answer with: a validation error raised without the request body at hand
+    /// (`request_body: null`) echoes `requestBody` (Prefect echoes every request's body).
+    func echoing(_ requestBody: Data?) -> JSONValue {
+        guard status == .unprocessableContent, case .object(var members) = body, members["exception_detail"] != nil,
+            members["request_body"] == .null, let requestBody, !requestBody.isEmpty
+        else { return body }
+        members["request_body"] = APIBody.echo(requestBody)
+        return .object(members)
+    }
+
+    /// One validation error entry as pydantic reports it, with the `ctx` pydantic adds for
+    /// its `type` (``ValidationContext``) unless `ctx` is given.
+    static func validationEntry(
+        type: String, loc: [JSONValue], msg: String, input: JSONValue = .null, ctx: JSONValue? = nil
+    ) -> JSONValue {
+        var entry: JSONObject = ["type": .string(type), "loc": .array(loc), "msg": .string(msg), "input": input]
+        if let context = ctx ?? ValidationContext.ctx(type: type, msg: msg) { entry["ctx"] = context }
+        return .object(entry)
     }
 }

@@ -6,12 +6,16 @@ import PrefectSchemas
 /// forbidden, `exclude_unset` updates): its members, checks that collect pydantic's error
 /// entries, and the typed decode once nothing was refused.
 struct ActionBody: Sendable {
-    private(set) var object: [String: JSONValue]
-    let body: JSONValue
+    private(set) var object: JSONObject
+    /// The body as Prefect echoes it in a 422 (as its `mode="before"` validators leave it).
+    private(set) var body: JSONValue
     /// The fields' errors, in the order the checks ran.
     private var fieldErrors: [JSONValue] = []
     /// Members the model forbids, which pydantic reports after the fields.
     private var extraErrors: [JSONValue] = []
+    /// Whether the members are a route's `Body(...)` parameters rather than one model's fields:
+    /// FastAPI validates each parameter alone, so a missing one has no input.
+    private var fieldsAreParameters = false
 
     /// Every error so far, as pydantic orders them.
     var errors: [JSONValue] { fieldErrors + extraErrors }
@@ -34,11 +38,22 @@ struct ActionBody: Sendable {
                 requestBody: body)
         }
         var action = ActionBody(object: object, body: body)
-        for (key, value) in object.sorted(by: { $0.key < $1.key }) where allowed.map({ !$0.contains(key) }) ?? false {
+        action.fieldsAreParameters = allowed == nil
+        for (key, value) in object where allowed.map({ !$0.contains(key) }) ?? false {
             action.extraErrors.append(APIError.validationEntry(
                 type: "extra_forbidden", loc: ["body", .string(key)], msg: "Extra inputs are not permitted", input: value))
         }
         return action
+    }
+
+    /// A `mode="before"` model validator that writes `key` into the request's dict when it is
+    /// absent (as `DeploymentCreate._validate_parameters_conform_to_schema` writes
+    /// `parameters`): pydantic validates that dict in place, so Prefect's 422 echoes the body
+    /// with the member, last, and so does a missing member's `input`.
+    mutating func echoWithDefault(_ key: String, _ value: JSONValue) {
+        guard case .object(var members) = body, members[key] == nil else { return }
+        members[key] = value
+        body = .object(members)
     }
 
     /// Whether the body sets `key` (to anything, null included).
@@ -168,7 +183,8 @@ struct ActionBody: Sendable {
 
     mutating func require(_ keys: String...) {
         for key in keys where object[key] == nil {
-            fieldErrors.append(APIError.validationEntry(type: "missing", loc: ["body", .string(key)], msg: "Field required", input: body))
+            fieldErrors.append(APIError.validationEntry(
+                type: "missing", loc: ["body", .string(key)], msg: "Field required", input: fieldsAreParameters ? .null : body))
         }
     }
 
@@ -198,14 +214,14 @@ struct ActionBody: Sendable {
 
     /// Throws the collected errors as Prefect's 422, or decodes `object` (the body as the
     /// route reads it) as `type`.
-    func decodeObject<T: Decodable>(_ type: T.Type, _ object: [String: JSONValue]) throws -> T {
+    func decodeObject<T: Decodable>(_ type: T.Type, _ object: JSONObject) throws -> T {
         guard errors.isEmpty else { throw APIError.validation(errors, requestBody: body) }
         return try APIBody.decode(type, from: ServerJSON.encode(JSONValue.object(object)))
     }
 
     /// Throws the collected errors as Prefect's 422, or decodes the body as `type` (with
     /// `defaults` filled in for members it leaves out).
-    func decode<T: Decodable>(_ type: T.Type, defaults: [String: JSONValue] = [:]) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, defaults: JSONObject = [:]) throws -> T {
         try decodeObject(type, object.merging(defaults) { given, _ in given })
     }
 }

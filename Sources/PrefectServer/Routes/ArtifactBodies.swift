@@ -62,7 +62,7 @@ enum ArtifactBodies {
             body.fail("metadata_", type: "dict_type", msg: "Input should be a valid dictionary")
             return
         }
-        for (key, member) in members.sorted(by: { $0.key < $1.key }) where member.stringValue == nil {
+        for (key, member) in members where member.stringValue == nil {
             body.append(APIError.validationEntry(
                 type: "string_type", loc: ["body", "metadata_", .string(key)], msg: "Input should be a valid string", input: member))
         }

@@ -13,12 +13,12 @@ enum AutomationBodies {
     /// What a create or replace sets, normalized as the server stores it.
     struct Write: Sendable {
         /// The members set, with defaults filled in for a create.
-        var members: [String: JSONValue]
+        var members: JSONObject
         var ownerResource: String?
         /// Deployments that `run-deployment` actions select (related resources), when `actions` is set.
         var selectedDeployments: [UUID]?
         /// The `run-deployment` actions that select a deployment, with their job variables.
-        var deploymentRuns: [(deploymentID: UUID, jobVariables: [String: JSONValue]?)] = []
+        var deploymentRuns: [(deploymentID: UUID, jobVariables: JSONObject?)] = []
     }
 
     static func create(from request: Request) async throws -> Write {
@@ -61,7 +61,7 @@ enum AutomationBodies {
         body.checkType("owner_resource", .string)
         try body.throwErrors()
 
-        var members: [String: JSONValue] = [:]
+        var members: JSONObject = [:]
         if filling {
             members = ["description": "", "enabled": true, "tags": [], "actions_on_trigger": [], "actions_on_resolve": []]
         }
@@ -69,7 +69,7 @@ enum AutomationBodies {
             members[key] = body.object[key]
         }
         var selected: [UUID]?
-        var runs: [(deploymentID: UUID, jobVariables: [String: JSONValue]?)] = []
+        var runs: [(deploymentID: UUID, jobVariables: JSONObject?)] = []
         if let trigger = body.object["trigger"] {
             let typed = AutomationTriggerCheck.normalized(try APIBody.decode(AutomationTrigger.self, from: ServerJSON.encode(trigger)))
             members["trigger"] = try APIBody.decode(JSONValue.self, from: ServerJSON.encode(typed))

@@ -36,7 +36,7 @@ enum BlockBodies {
     }
 
     struct SchemaCreate: Sendable {
-        var fields: [String: JSONValue]
+        var fields: JSONObject
         var blockTypeID: UUID
         var capabilities: [String]
         var version: String

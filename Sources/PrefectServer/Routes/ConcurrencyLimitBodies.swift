@@ -194,7 +194,7 @@ enum ConcurrencyLimitBodies {
             body.fail("holder", type: "model_type", msg: "Input should be a valid dictionary or instance of ConcurrencyLeaseHolder")
             return
         }
-        for (key, member) in members.sorted(by: { $0.key < $1.key }) where key != "type" && key != "id" {
+        for (key, member) in members where key != "type" && key != "id" {
             body.append(APIError.validationEntry(type: "extra_forbidden", loc: ["body", "holder", .string(key)], msg: "Extra inputs are not permitted", input: member))
         }
         switch members["type"] {

@@ -19,7 +19,7 @@ enum DeploymentBodies {
         var schedule: JSONValue
         var active = true
         var maxScheduledRuns: Int?
-        var parameters: [String: JSONValue] = [:]
+        var parameters: JSONObject = [:]
         var slug: String?
         var replaces: String?
     }
@@ -30,7 +30,7 @@ enum DeploymentBodies {
         var schedule: JSONValue?
         var active: Bool?
         var maxScheduledRuns: Int?
-        var parameters: [String: JSONValue] = [:]
+        var parameters: JSONObject = [:]
         var slug: String?
         var replaces: String?
     }
@@ -39,7 +39,7 @@ enum DeploymentBodies {
     /// route resolves itself.
     struct Changes: Sendable {
         /// Members stored as the deployment's body, as given.
-        var members: [String: JSONValue] = [:]
+        var members: JSONObject = [:]
         var name: String?
         var flowID: UUID?
         var paused: Bool?
@@ -49,7 +49,7 @@ enum DeploymentBodies {
         var globalConcurrencyLimitID: UUID??
         var schedules: [ScheduleCreate]?
         var scheduleUpdates: [ScheduleUpdate]?
-        var labels: [String: JSONValue]?
+        var labels: JSONObject?
     }
 
     /// The members the stored body keeps, as the request names them.
@@ -76,6 +76,9 @@ enum DeploymentBodies {
 
     static func create(from request: Request, now: Date) async throws -> Changes {
         var action = try await ActionBody.read(request, allowed: createMembers)
+        // The before-validators run last-defined first: a body with both limits fails before
+        // `parameters` is written into it.
+        if !hasBothLimits(action) { action.echoWithDefault("parameters", [:]) }
         try checkParametersConform(action)
         action.require("name", "flow_id")
         checkLimits(&action)
@@ -210,11 +213,17 @@ enum DeploymentBodies {
     }
 
     /// `concurrency_limit` is a `PositiveInteger`, and not both limits at once.
+    /// `_validate_concurrency_limits`: a (non-zero) concurrency limit and a global limit's id.
+    private static func hasBothLimits(_ action: ActionBody) -> Bool {
+        guard case .int(let limit)? = action.object["concurrency_limit"], limit != 0,
+            let global = action.object["global_concurrency_limit_id"], global != .null, global != .string("")
+        else { return false }
+        return true
+    }
+
     private static func checkLimits(_ action: inout ActionBody) {
         action.checkInteger("concurrency_limit", atLeast: 0, strictly: true)
-        if case .int(let limit)? = action.object["concurrency_limit"], limit != 0,
-            let global = action.object["global_concurrency_limit_id"], global != .null, global != .string("")
-        {
+        if hasBothLimits(action) {
             action.failBody(
                 type: "value_error",
                 msg: "Value error, A deployment cannot have both a concurrency limit and a global concurrency limit.")
@@ -268,22 +277,22 @@ enum DeploymentBodies {
         return errors.count == before ? update : nil
     }
 
-    private static func scheduleObject(_ value: JSONValue, at loc: [JSONValue], errors: inout [JSONValue]) -> [String: JSONValue]? {
+    private static func scheduleObject(_ value: JSONValue, at loc: [JSONValue], errors: inout [JSONValue]) -> JSONObject? {
         guard case .object(let object) = value else {
             errors.append(APIError.validationEntry(
                 type: "model_attributes_type", loc: loc,
                 msg: "Input should be a valid dictionary or object to extract fields from", input: value))
             return nil
         }
-        for (key, member) in object.sorted(by: { $0.key < $1.key }) where !scheduleCreateMembers.contains(key) {
+        for (key, member) in object where !scheduleCreateMembers.contains(key) {
             errors.append(APIError.validationEntry(type: "extra_forbidden", loc: loc + [.string(key)], msg: "Extra inputs are not permitted", input: member))
         }
         return object
     }
 
     private static func readCommon(
-        _ object: [String: JSONValue], at loc: [JSONValue], errors: inout [JSONValue], active: inout Bool,
-        maxRuns: inout Int?, parameters: inout [String: JSONValue], slug: inout String?, replaces: inout String?
+        _ object: JSONObject, at loc: [JSONValue], errors: inout [JSONValue], active: inout Bool,
+        maxRuns: inout Int?, parameters: inout JSONObject, slug: inout String?, replaces: inout String?
     ) {
         func fail(_ key: String, _ type: String, _ msg: String) {
             errors.append(APIError.validationEntry(type: type, loc: loc + [.string(key)], msg: msg, input: object[key] ?? .null))

@@ -25,7 +25,7 @@ enum FilterValidation {
                         if case .string(let type) = item, stateTypes.contains(type) { continue }
                         errors.append(APIError.validationEntry(
                             type: "enum", loc: childPath + [.int(Int64(index))],
-                            msg: "Input should be " + StateType.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "),
+                            msg: "Input should be " + ActionBody.alternatives(StateType.allCases.map(\.rawValue)),
                             input: item))
                     }
                 } else {

@@ -52,7 +52,7 @@ enum FlowRunRoutes {
         runs.patch(":id/labels") { request, context -> Response in
             let id = try context.uuid("id")
             let clock = RequestClock(request)
-            let labels = try await APIBody.decode([String: JSONValue].self, from: request)
+            let labels = try await APIBody.decode(JSONObject.self, from: request)
             try await env.write { db in
                 guard var run = try FlowRunStore.read(db, id: id, now: clock.now) else {
                     throw APIError.objectNotFound("Flow run with id \(id.prefectString) not found")
@@ -90,7 +90,7 @@ struct SetStateBody: Decodable, Sendable {
 
 /// The body of `resume`: optional `run_input`.
 struct ResumeBody: Decodable, Sendable {
-    var runInput: [String: JSONValue]?
+    var runInput: JSONObject?
 
     enum CodingKeys: String, CodingKey { case runInput = "run_input" }
 }

@@ -5,8 +5,7 @@ import PrefectSchemas
 enum KnownValues {
     static func check(_ state: StateCreate?, at location: [JSONValue]) throws {
         guard let state, case .unknown(let value) = state.type else { return }
-        let allowed = StateType.allCases.map { "'\($0.rawValue)'" }
-        let message = "Input should be " + allowed.dropLast().joined(separator: ", ") + " or " + (allowed.last ?? "")
+        let message = "Input should be " + ActionBody.alternatives(StateType.allCases.map(\.rawValue))
         throw APIError.validation(
             [APIError.validationEntry(type: "enum", loc: ["body"] + location + ["type"], msg: message, input: .string(value))],
             requestBody: .null)

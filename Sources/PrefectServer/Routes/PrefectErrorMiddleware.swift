@@ -2,19 +2,36 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
+import PrefectSchemas
 
 /// Turns every error into an answer in Prefect's shapes, so nothing reaches a client as a
 /// crash or a framework-specific body: unknown routes are `{"detail": "Not Found"}`, database
 /// trouble is a 503 the client retries, anything else a logged 500 (Prefect's
 /// `custom_internal_exception_handler`).
+///
+/// The body of a request that has one is read here first (at most ``APIBody/maximumSize``, a
+/// larger one is a 413), so that a 422 raised after decoding echoes it as `request_body`, as
+/// Prefect's `validation_exception_handler` echoes `exc.body`.
 struct PrefectErrorMiddleware: RouterMiddleware {
     typealias Context = PrefectRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var request = request
+        var body: ByteBuffer?
+        if [.post, .put, .patch, .delete].contains(request.method) {
+            do {
+                body = try await request.collectBody(upTo: APIBody.maximumSize)
+            } catch {
+                return JSONResponse.make(
+                    JSONValue.object(["detail": .string("Request body is larger than \(APIBody.maximumSize) bytes.")]),
+                    status: .contentTooLarge)
+            }
+        }
         do {
             return try await next(request, context)
         } catch let error as APIError {
-            return JSONResponse.make(error.body, status: error.status)
+            return JSONResponse.make(error.echoing(body.map { Data($0.readableBytesView) }), status: error.status)
         } catch let error as HTTPError {
             return JSONResponse.make(["detail": error.status.reasonPhrase], status: error.status)
         } catch let error as PrefectServerUnavailable {

@@ -113,8 +113,7 @@ enum Paging {
     /// A sort value the server does not know is a 422, as pydantic's enum validation makes it.
     static func checkSort<Sort: CaseIterable & CustomStringConvertible & Equatable>(_ sort: Sort?, unknown: (Sort) -> Bool) throws {
         guard let sort, unknown(sort) else { return }
-        let quoted = Sort.allCases.map { "'\($0)'" }
-        let allowed = quoted.count > 1 ? quoted.dropLast().joined(separator: ", ") + " or " + (quoted.last ?? "") : quoted.joined()
+        let allowed = ActionBody.alternatives(Sort.allCases.map(\.description))
         throw APIError.validation(
             [APIError.validationEntry(
                 type: "enum", loc: ["body", "sort"], msg: "Input should be \(allowed)", input: .string(sort.description))],

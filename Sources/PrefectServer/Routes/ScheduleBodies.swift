@@ -43,7 +43,7 @@ enum ScheduleBodies {
     /// The checks of one union member, collecting its errors.
     private struct MemberCheck {
         let loc: [JSONValue]
-        let object: [String: JSONValue]
+        let object: JSONObject
         var errors: [JSONValue] = []
 
         mutating func fail(_ key: String?, type: String, msg: String, input: JSONValue) {
@@ -54,7 +54,7 @@ enum ScheduleBodies {
 
         mutating func members(_ allowed: [String], required: String) {
             if object[required] == nil { fail(required, type: "missing", msg: "Field required", input: .object(object)) }
-            for (key, value) in object.sorted(by: { $0.key < $1.key }) where !allowed.contains(key) {
+            for (key, value) in object where !allowed.contains(key) {
                 fail(key, type: "extra_forbidden", msg: "Extra inputs are not permitted", input: value)
             }
         }

@@ -23,7 +23,7 @@ struct KeyRules: Sendable {
             return
         }
         guard case .object(let object) = value else { return }
-        for (key, child) in object.sorted(by: { $0.key < $1.key }) {
+        for (key, child) in object {
             if let allowed, !allowed.contains(key) {
                 errors.append(APIError.validationEntry(
                     type: "extra_forbidden", loc: path + [.string(key)], msg: "Extra inputs are not permitted", input: child))

@@ -10,7 +10,7 @@ enum WorkPoolBodies {
     struct PoolChanges: Sendable {
         var description: String??
         var isPaused: Bool?
-        var baseJobTemplate: [String: JSONValue]?
+        var baseJobTemplate: JSONObject?
         var concurrencyLimit: Int??
         var storageConfiguration: WorkPoolStorageConfiguration?
 

@@ -7,7 +7,7 @@ import PrefectSchemas
 enum WorkPoolRoutes {
     /// `validate_job_variable_defaults_for_work_pool`: the template's defaults fit its own
     /// variables schema (`required` ignored).
-    private static func checkJobVariableDefaults(_ stored: [String: JSONValue], _ env: RouteEnvironment) async throws {
+    private static func checkJobVariableDefaults(_ stored: JSONObject, _ env: RouteEnvironment) async throws {
         let template = try await env.read { try JobVariableValidation.resolvingBlockDefaults(stored, $0) }
         do {
             try JobVariableValidation.validate(template: template, [], ignoreRequired: true, ignoreInvalidDefaults: false)

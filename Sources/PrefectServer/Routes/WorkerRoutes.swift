@@ -43,7 +43,7 @@ enum WorkerRoutes {
 
 /// The embedded body of `POST /work_pools/{name}/workers/heartbeat` (other members are ignored,
 /// as FastAPI ignores them).
-struct HeartbeatBody: Decodable, Sendable {
+struct HeartbeatBody: EmbeddedBodyParameters, Sendable {
     var name: String
     var heartbeatIntervalSeconds: Int?
 

@@ -144,7 +144,7 @@ enum ArtifactStore {
     private static func answer(_ row: Row, latest: Bool = false) throws -> JSONValue {
         func id(_ column: String) throws -> JSONValue { (try row.decode(forColumn: column) as String?).map(JSONValue.string) ?? .null }
         func string(_ column: String) throws -> JSONValue { (try row.decode(forColumn: column) as String?).map(JSONValue.string) ?? .null }
-        var object: [String: JSONValue] = [
+        var object: JSONObject = [
             "id": try id("id"), "created": StoredTime.json(try row.decode(forColumn: "created")), "updated": StoredTime.json(try row.decode(forColumn: "updated")),
             "key": try string("key"), "type": try string("type"), "description": try string("description"),
             "data": try JSONText.decode(try row.decode(forColumn: "data")) ?? .null, "metadata_": try JSONText.decode(try row.decode(forColumn: "metadata")) ?? .null,

@@ -45,7 +45,7 @@ enum AutomationStore {
 
     /// Replaces the members `changes` sets (`PUT`, and `PATCH`'s `enabled`); false when there is
     /// no such automation. A replace re-relates the deployments its actions select.
-    static func update(_ db: Database, id: UUID, _ changes: [String: JSONValue], selected: [UUID]?, now: Date) throws -> Bool {
+    static func update(_ db: Database, id: UUID, _ changes: JSONObject, selected: [UUID]?, now: Date) throws -> Bool {
         guard case .object(var body)? = try read(db, id: id) else { return false }
         body.merge(changes) { _, new in new }
         body["updated"] = StoredTime.json(StoredTime.micros(now))

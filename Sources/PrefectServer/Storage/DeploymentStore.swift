@@ -18,19 +18,19 @@ enum DeploymentStore {
         var workPoolName: String?
         var concurrencyLimitID: UUID?
         /// The stored members of the answer (``DeploymentBodies/storedMembers`` and `labels`).
-        var body: [String: JSONValue]
+        var body: JSONObject
 
-        var parameters: [String: JSONValue] { body["parameters"]?.objectValue ?? [:] }
+        var parameters: JSONObject { body["parameters"]?.objectValue ?? [:] }
         var tags: [String] { body["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
-        var labels: [String: JSONValue] { body["labels"]?.objectValue ?? [:] }
+        var labels: JSONObject { body["labels"]?.objectValue ?? [:] }
         var version: String? { body["version"]?.stringValue }
         var enforceParameterSchema: Bool { body["enforce_parameter_schema"]?.boolValue ?? true }
         var infrastructureDocumentID: UUID? { body["infrastructure_document_id"]?.stringValue.flatMap(UUID.init(uuidString:)) }
-        var jobVariables: [String: JSONValue] { body["job_variables"]?.objectValue ?? [:] }
+        var jobVariables: JSONObject { body["job_variables"]?.objectValue ?? [:] }
     }
 
     /// The members a new deployment's answer has when its create leaves them out (the ORM's defaults).
-    private static let defaults: [String: JSONValue] = [
+    private static let defaults: JSONObject = [
         "version": .null, "description": .null, "concurrency_options": .null, "job_variables": [:], "parameters": [:],
         "tags": [], "labels": [:], "parameter_openapi_schema": [:], "path": .null, "pull_steps": [], "entrypoint": .null,
         "storage_document_id": .null, "infrastructure_document_id": .null, "created_by": .null, "updated_by": .null,

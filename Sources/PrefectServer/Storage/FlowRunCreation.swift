@@ -27,7 +27,9 @@ enum FlowRunCreation {
             parameters: create.parameters, idempotencyKey: create.idempotencyKey, context: create.context,
             empiricalPolicy: create.empiricalPolicy.withServerDefaults(), tags: create.tags, labels: labels,
             parentTaskRunID: create.parentTaskRunID, infrastructureDocumentID: create.infrastructureDocumentID,
-            workQueueID: queue?.id, jobVariables: create.jobVariables ?? [:])
+            // Created through an insert that lets the database enforce the idempotency key,
+            // Prefect's run keeps `job_variables` null; created directly, its ORM default `{}`.
+            workQueueID: queue?.id, jobVariables: create.jobVariables ?? ((create.idempotencyKey ?? "").isEmpty ? [:] : nil))
         let state = create.state?.makeState(now: now) ?? .new(.pending, now: now)
         return try insert(db, run, state: state, now: now, apiVersion: apiVersion)
     }
@@ -49,7 +51,7 @@ enum FlowRunCreation {
 
     /// `with_system_labels_for_flow_run`: a run of a deployment takes the deployment's labels
     /// and its ids; any other run its flow's labels and the flow's id; the user's labels win.
-    static func labels(_ db: Database, flowID: UUID, deploymentID: UUID?, user: [String: JSONValue]) throws -> [String: JSONValue] {
+    static func labels(_ db: Database, flowID: UUID, deploymentID: UUID?, user: JSONObject) throws -> JSONObject {
         if let deploymentID, let deployment = try DeploymentStore.read(db, id: deploymentID) {
             return labels(of: deployment, user: user)
         }
@@ -61,7 +63,7 @@ enum FlowRunCreation {
 
     /// `with_system_labels_for_deployment_flow_run`: the deployment's labels, its flow's and
     /// its own id, then the user's.
-    static func labels(of deployment: DeploymentStore.Stored, user: [String: JSONValue] = [:]) -> [String: JSONValue] {
+    static func labels(of deployment: DeploymentStore.Stored, user: JSONObject = [:]) -> JSONObject {
         var labels = deployment.labels
         labels["prefect.flow.id"] = .string(deployment.flowID.prefectString)
         labels["prefect.deployment.id"] = .string(deployment.id.prefectString)
@@ -70,10 +72,11 @@ enum FlowRunCreation {
     }
 
     /// The answer for `run`: as encoded, or, for a run in a work queue, as the read routes
-    /// answer it (with its queue's name and pool).
+    /// answer it (with its queue's name and pool), its estimates taken after the write (as
+    /// ``SetStateOutcome/runJSON()`` takes them).
     private static func answer(_ db: Database, _ run: FlowRun, encoded: Data, now: Date) throws -> Data {
         guard run.workQueueID != nil else { return encoded }
-        return try RunJSON.read(db, table: "flow_run", id: run.id, now: now) ?? encoded
+        return try RunJSON.read(db, table: "flow_run", id: run.id, now: max(now, Date())) ?? encoded
     }
 }
 

@@ -6,7 +6,7 @@ import PrefectSchemas
 /// proposes Running, or Scheduled "Resuming" when it was suspended; run input declared by the
 /// pause is stored once the resume is accepted.
 enum FlowRunResume {
-    static func resume(_ db: Database, flowRunID: UUID, runInput: [String: JSONValue]?, clock: RequestClock) throws -> OrchestrationResult {
+    static func resume(_ db: Database, flowRunID: UUID, runInput: JSONObject?, clock: RequestClock) throws -> OrchestrationResult {
         guard let run = try FlowRunStore.read(db, id: flowRunID, now: clock.now) else {
             throw APIError.objectNotFound("Flow run with id \(flowRunID.prefectString) not found")
         }

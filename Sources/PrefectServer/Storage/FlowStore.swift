@@ -25,7 +25,7 @@ enum FlowStore {
         try body(db, "SELECT body FROM flow WHERE name = ?", [name]).map { try PrefectJSON.decode(Flow.self, from: $0) }
     }
 
-    static func labels(_ db: Database, id: UUID) throws -> [String: JSONValue] {
+    static func labels(_ db: Database, id: UUID) throws -> JSONObject {
         try read(db, id: id)?.labels ?? [:]
     }
 

@@ -16,7 +16,7 @@ extension JSONValue {
     }
 
     /// The members, when this value is a JSON object.
-    var objectValue: [String: JSONValue]? {
+    var objectValue: JSONObject? {
         if case .object(let members) = self { return members }
         return nil
     }

@@ -24,9 +24,9 @@ enum ParameterHydration {
     }
 
     /// The hydrated parameters; the variables are read from `db` only when a parameter needs one.
-    static func hydrate(_ parameters: [String: JSONValue], _ db: Database) throws -> [String: JSONValue] {
+    static func hydrate(_ parameters: JSONObject, _ db: Database) throws -> JSONObject {
         guard needsHydration(.object(parameters)) else { return parameters }
-        var variables: [String: JSONValue]?
+        var variables: JSONObject?
         let lookup: (String) throws -> JSONValue? = { name in
             if variables == nil { variables = try variableValues(db) }
             return variables?[name]
@@ -45,8 +45,8 @@ enum ParameterHydration {
         }
     }
 
-    private static func variableValues(_ db: Database) throws -> [String: JSONValue] {
-        var values: [String: JSONValue] = [:]
+    private static func variableValues(_ db: Database) throws -> JSONObject {
+        var values: JSONObject = [:]
         for body in try Data.fetchAll(db, sql: "SELECT body FROM variable") {
             let variable = try PrefectJSON.decode(Variable.self, from: body)
             values[variable.name] = variable.value ?? .null
@@ -58,7 +58,7 @@ enum ParameterHydration {
         switch value {
         case .object(let object):
             if let kind = object["__prefect_kind"] { return try handle(kind, object, lookup) }
-            var out: [String: JSONValue] = [:]
+            var out: JSONObject = [:]
             for (key, member) in object {
                 if case .value(let hydrated) = try hydrate(member, lookup) { out[key] = hydrated }
             }
@@ -74,7 +74,7 @@ enum ParameterHydration {
         }
     }
 
-    private static func handle(_ kind: JSONValue, _ object: [String: JSONValue], _ lookup: (String) throws -> JSONValue?) throws -> Hydrated {
+    private static func handle(_ kind: JSONValue, _ object: JSONObject, _ lookup: (String) throws -> JSONValue?) throws -> Hydrated {
         switch kind {
         case "none":
             guard let inner = object["value"] else { throw Failure(message: "Missing 'value' key in __prefect object") }

@@ -39,13 +39,15 @@ enum RunJSON {
         return out
     }
 
-    /// A row of `body, state_type, state_timestamp, total_run_time, start_time, expected_start_time`.
-    /// A body that is not a JSON object (a row written around the API) fails the read.
-    static func answer(row: Row, now: Date, into out: inout Data) throws {
-        let body: Data = try row.decode(atIndex: 0) ?? Data("{}".utf8)
+    /// A row of `body, state_type, state_timestamp, total_run_time, start_time, expected_start_time`,
+    /// without the stored members `removing`. A body that is not a JSON object (a row written
+    /// around the API) fails the read.
+    static func answer(row: Row, now: Date, removing: Set<String> = [], into out: inout Data) throws {
+        var body: Data = try row.decode(atIndex: 0) ?? Data("{}".utf8)
         guard body.first == UInt8(ascii: "{"), body.last == UInt8(ascii: "}") else {
             throw StoredValueError(table: "run", column: "body")
         }
+        if !removing.isEmpty { body = try PrefectJSON.removingTopLevelKeys(removing, from: body) }
         let estimates = RunEstimates(
             stateType: try row.decode(atIndex: 1), stateTimestamp: try row.decode(atIndex: 2), totalRunTime: try row.decode(atIndex: 3) ?? 0, startTime: try row.decode(atIndex: 4),
             expectedStartTime: try row.decode(atIndex: 5), now: StoredTime.micros(now))

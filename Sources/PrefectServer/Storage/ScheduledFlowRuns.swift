@@ -84,11 +84,15 @@ enum ScheduledFlowRuns {
         var byPool: [String: [Candidate]] = [:]
         var poolSlots: [String: Int] = [:]
         for queue in queues {
-            guard let queueID = queue["queue_id"] as String?, let poolID = queue["pool_id"] as String? else { continue }
-            let priority: Int = queue["priority"] ?? 0
-            if let poolLimit = queue["pool_limit"] as Int? { poolSlots[poolID] = max(0, poolLimit - (queue["pool_busy"] ?? 0)) }
+            guard let queueID = try queue.decode(String?.self, forColumn: "queue_id"), let poolID = try queue.decode(String?.self, forColumn: "pool_id") else { continue }
+            let priority = try queue.decode(Int?.self, forColumn: "priority") ?? 0
+            if let poolLimit = try queue.decode(Int?.self, forColumn: "pool_limit") {
+                poolSlots[poolID] = Self.free(limit: poolLimit, busy: try queue.decode(Int?.self, forColumn: "pool_busy") ?? 0)
+            }
             var take = min(limit, unlimited)
-            if let queueLimit = queue["queue_limit"] as Int? { take = min(take, max(0, queueLimit - (queue["queue_busy"] ?? 0))) }
+            if let queueLimit = try queue.decode(Int?.self, forColumn: "queue_limit") {
+                take = min(take, Self.free(limit: queueLimit, busy: try queue.decode(Int?.self, forColumn: "queue_busy") ?? 0))
+            }
             guard take > 0 else { continue }
             let runs = try Row.fetchAll(
                 db, sql: """
@@ -100,9 +104,10 @@ enum ScheduledFlowRuns {
                     """,
                 arguments: StatementArguments([queueID] + timeArguments + [take]))
             for run in runs {
-                guard let id = run["id"] as String? else { continue }
+                guard let id = try run.decode(String?.self, forColumn: "id") else { continue }
                 byPool[poolID, default: []].append(Candidate(
-                    pool: poolID, queue: queueID, priority: priority, run: id, time: run["next_scheduled_start_time"] ?? 0))
+                    pool: poolID, queue: queueID, priority: priority, run: id,
+                    time: try run.decode(Int64?.self, forColumn: "next_scheduled_start_time") ?? 0))
             }
         }
         // Rank within each pool by queue priority, then time; keep the pool's free slots.
@@ -129,10 +134,19 @@ enum ScheduledFlowRuns {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             out.append(contentsOf: #"{"work_pool_id":"\#(candidate.pool)","work_queue_id":"\#(candidate.queue)","flow_run":"#.utf8)
-            try RunJSON.answer(row: row, now: now, into: &out)
+            // `WorkerFlowRunResponse.flow_run` is the core `FlowRun`, without the pool members
+            // of a `FlowRunResponse`.
+            try RunJSON.answer(row: row, now: now, removing: ["work_pool_id", "work_pool_name"], into: &out)
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))
         return out
+    }
+
+    /// Slots left under `limit` with `busy` taken: never negative, and no overflow for any
+    /// stored limit.
+    private static func free(limit: Int, busy: Int) -> Int {
+        guard busy >= 0, limit > busy else { return 0 }
+        return limit - busy
     }
 }

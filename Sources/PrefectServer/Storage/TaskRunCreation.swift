@@ -13,7 +13,7 @@ enum TaskRunCreation {
         {
             return (existing, try ServerJSON.encode(existing), false)
         }
-        var labels: [String: JSONValue] = [:]
+        var labels: JSONObject = [:]
         if let flowRunID = create.flowRunID {
             labels = try FlowRunStore.read(db, id: flowRunID, now: now)?.labels ?? [:]
             labels["prefect.flow-run.id"] = .string(flowRunID.prefectString)

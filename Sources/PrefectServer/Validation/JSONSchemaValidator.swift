@@ -170,7 +170,7 @@ struct JSONSchemaValidator {
                 }
             case "properties":
                 guard case .object(let members) = instance, case .object(let properties) = value else { continue }
-                for name in properties.keys.sorted() {
+                for name in properties.keys {
                     guard let member = members[name], let propertySchema = properties[name] else { continue }
                     out += try errors(member, propertySchema, path: path + [.key(name)], depth: depth + 1)
                 }

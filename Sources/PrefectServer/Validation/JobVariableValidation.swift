@@ -11,7 +11,7 @@ enum JobVariableValidation {
     /// The template with each block-reference default replaced by the document's data, its
     /// secrets obfuscated (Prefect's `_resolve_default_reference`); a reference without a
     /// document id is dropped. A document that does not exist is Prefect's 404 "Block not found.".
-    static func resolvingBlockDefaults(_ template: [String: JSONValue], _ db: Database) throws -> [String: JSONValue] {
+    static func resolvingBlockDefaults(_ template: JSONObject, _ db: Database) throws -> JSONObject {
         guard case .object(var variables)? = template["variables"], case .object(var properties)? = variables["properties"] else {
             return template
         }
@@ -39,10 +39,10 @@ enum JobVariableValidation {
     /// Throws ``ParameterSchemaValidation/Failure`` when the variables do not fit; nothing
     /// happens for a template without a variables schema.
     static func validate(
-        template: [String: JSONValue], _ layers: [[String: JSONValue]], ignoreRequired: Bool, ignoreInvalidDefaults: Bool = true
+        template: JSONObject, _ layers: [JSONObject], ignoreRequired: Bool, ignoreInvalidDefaults: Bool = true
     ) throws(ParameterSchemaValidation.Failure) {
         guard !template.isEmpty, case .object(let variables)? = template["variables"], !variables.isEmpty else { return }
-        var merged: [String: JSONValue] = [:]
+        var merged: JSONObject = [:]
         var invalidDefaults = false
         for (name, attributes) in variables["properties"]?.objectValue ?? [:] {
             guard let value = attributes["default"] else { continue }

@@ -24,7 +24,7 @@ enum ParameterSchemaValidation {
     }
 
     static func validate(
-        _ instance: [String: JSONValue], schema: [String: JSONValue], ignoreRequired: Bool, allowNoneWithDefault: Bool = false,
+        _ instance: JSONObject, schema: JSONObject, ignoreRequired: Bool, allowNoneWithDefault: Bool = false,
         preprocess: Bool = true
     ) throws(Failure) {
         var root = JSONValue.object(schema)
@@ -53,7 +53,7 @@ enum ParameterSchemaValidation {
     }
 
     /// `preprocess_schema`.
-    static func preprocessed(_ schema: [String: JSONValue], allowNoneWithDefault: Bool) -> JSONValue {
+    static func preprocessed(_ schema: JSONObject, allowNoneWithDefault: Bool) -> JSONValue {
         var schema = schema
         if case .object(let properties)? = schema["properties"] {
             schema["properties"] = .object(processed(properties, required: requiredNames(schema), allowNoneWithDefault: allowNoneWithDefault))
@@ -80,12 +80,12 @@ enum ParameterSchemaValidation {
         return .object(schema)
     }
 
-    private static func requiredNames(_ schema: [String: JSONValue]) -> Set<String> {
+    private static func requiredNames(_ schema: JSONObject) -> Set<String> {
         Set(schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
     }
 
     /// `process_properties`: `_fix_null_typing` and `_fix_tuple_items`, into nested properties.
-    private static func processed(_ properties: [String: JSONValue], required: Set<String>, allowNoneWithDefault: Bool) -> [String: JSONValue] {
+    private static func processed(_ properties: JSONObject, required: Set<String>, allowNoneWithDefault: Bool) -> JSONObject {
         var out = properties
         for (key, value) in properties {
             guard case .object(var property) = value else { continue }
@@ -111,7 +111,7 @@ enum ParameterSchemaValidation {
     private static func removingRequired(_ value: JSONValue) -> JSONValue {
         switch value {
         case .object(let members):
-            var out: [String: JSONValue] = [:]
+            var out: JSONObject = [:]
             for (key, member) in members where key != "required" { out[key] = removingRequired(member) }
             return .object(out)
         case .array(let items):

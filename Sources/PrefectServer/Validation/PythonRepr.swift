@@ -13,7 +13,7 @@ enum PythonRepr {
         case .string(let text): return string(text)
         case .array(let items): return "[" + items.map(of).joined(separator: ", ") + "]"
         case .object(let members):
-            return "{" + members.sorted { $0.key < $1.key }.map { "\(string($0.key)): \(of($0.value))" }.joined(separator: ", ") + "}"
+            return "{" + members.map { "\(string($0.key)): \(of($0.value))" }.joined(separator: ", ") + "}"
         }
     }
 

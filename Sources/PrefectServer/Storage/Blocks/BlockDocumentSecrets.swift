@@ -10,7 +10,7 @@ enum BlockDocumentSecrets {
 
     /// `data` with the secret fields obfuscated; values that are null stay null unless a
     /// wildcard covers them, as in Prefect.
-    static func masked(_ data: [String: JSONValue], secretFields: [String]) -> [String: JSONValue] {
+    static func masked(_ data: JSONObject, secretFields: [String]) -> JSONObject {
         var flat = flatten(data)
         for field in secretFields {
             let path = field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
@@ -28,7 +28,7 @@ enum BlockDocumentSecrets {
 
     /// An update's `data` with every secret the caller sent back still obfuscated replaced by
     /// the stored value, so saving a document read without secrets keeps them.
-    static func restored(_ update: [String: JSONValue], current: [String: JSONValue], secretFields: [String]) -> [String: JSONValue] {
+    static func restored(_ update: JSONObject, current: JSONObject, secretFields: [String]) -> JSONObject {
         var flat = flatten(update)
         let stored = flatten(current)
         for field in secretFields {
@@ -52,9 +52,9 @@ enum BlockDocumentSecrets {
     typealias FlatEntry = (path: [String], value: JSONValue)
 
     /// `dict_to_flatdict`: non-empty objects are walked; everything else is a leaf.
-    static func flatten(_ object: [String: JSONValue], parent: [String] = []) -> [FlatEntry] {
+    static func flatten(_ object: JSONObject, parent: [String] = []) -> [FlatEntry] {
         var entries: [FlatEntry] = []
-        for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in object {
             if case .object(let members) = value, !members.isEmpty {
                 entries += flatten(members, parent: parent + [key])
             } else {
@@ -65,13 +65,13 @@ enum BlockDocumentSecrets {
     }
 
     /// `flatdict_to_dict`.
-    static func unflatten(_ entries: [FlatEntry]) -> [String: JSONValue] {
-        var object: [String: JSONValue] = [:]
+    static func unflatten(_ entries: [FlatEntry]) -> JSONObject {
+        var object: JSONObject = [:]
         for entry in entries { insert(entry.value, at: entry.path[...], into: &object) }
         return object
     }
 
-    private static func insert(_ value: JSONValue, at path: ArraySlice<String>, into object: inout [String: JSONValue]) {
+    private static func insert(_ value: JSONValue, at path: ArraySlice<String>, into object: inout JSONObject) {
         guard let key = path.first else { return }
         if path.count == 1 {
             object[key] = value

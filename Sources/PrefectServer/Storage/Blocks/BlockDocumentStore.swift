@@ -14,7 +14,7 @@ struct BlockDocumentError: Error {
 enum BlockDocumentStore {
     struct Create: Sendable {
         var name: String?
-        var data: [String: JSONValue]
+        var data: JSONObject
         var blockSchemaID: UUID
         var blockTypeID: UUID
         var isAnonymous: Bool
@@ -24,7 +24,7 @@ enum BlockDocumentStore {
         var blockSchemaID: UUID?
         /// nil when nothing changes: no `data` while merging (without merging, a missing
         /// `data` is `{}`, which clears the document).
-        var data: [String: JSONValue]?
+        var data: JSONObject?
         var mergeExistingData: Bool
     }
 
@@ -73,10 +73,10 @@ enum BlockDocumentStore {
 
     /// `_separate_block_references_from_data`: the data without its `$ref` members, and those
     /// members' names and document ids.
-    static func separateReferences(_ data: [String: JSONValue]) throws -> ([String: JSONValue], [(String, UUID)]) {
-        var kept: [String: JSONValue] = [:]
+    static func separateReferences(_ data: JSONObject) throws -> (JSONObject, [(String, UUID)]) {
+        var kept: JSONObject = [:]
         var references: [(String, UUID)] = []
-        for (key, value) in data.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in data {
             guard case .object(let members) = value, let reference = members["$ref"] else {
                 kept[key] = value
                 continue
@@ -188,7 +188,7 @@ enum BlockDocumentStore {
                 """,
             arguments: [id.prefectString])
         for reference in references {
-            let name: String = reference["reference_name"]
+            let name = try reference.decode(String.self, forColumn: "reference_name")
             let child = try assemble(db, reference, includeSecrets: includeSecrets, depth: depth + 1, &lookups)
             document.data[name] = .object(child.data)
             document.blockDocumentReferences[name] = [
@@ -197,7 +197,7 @@ enum BlockDocumentStore {
                     "name": child.name.map(JSONValue.string) ?? .null,
                     "block_type": try child.blockType.map { try APIBody.decode(JSONValue.self, from: ServerJSON.encode($0)) } ?? .null,
                     "is_anonymous": .bool(child.isAnonymous),
-                    "block_document_references": .object(child.blockDocumentReferences.mapValues(JSONValue.object)),
+                    "block_document_references": .object(JSONObject(child.blockDocumentReferences.mapValues(JSONValue.object))),
                 ]
             ]
         }

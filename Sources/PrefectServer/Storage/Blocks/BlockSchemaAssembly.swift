@@ -27,11 +27,11 @@ enum BlockSchemaAssembly {
 
     private static func fields(
         _ db: Database, _ stored: BlockSchemaStore.Stored, depth: Int, _ lookups: inout BlockLookups
-    ) throws -> [String: JSONValue] {
+    ) throws -> JSONObject {
         guard depth <= maximumDepth else { throw StoredValueError(table: "block_schema_reference", column: "reference_block_schema_id") }
         var fields = stored.fields
         var references: [(name: String, value: JSONValue)] = []
-        var definitions: [String: JSONValue] = [:]
+        var definitions: JSONObject = [:]
         for (name, nested) in try BlockSchemaStore.references(db, parent: stored.id) {
             let slug = try lookups.blockType(db, id: nested.blockTypeID)?.slug
             let entry: JSONValue = ["block_schema_checksum": .string(nested.checksum), "block_type_slug": slug.map(JSONValue.string) ?? .null]
@@ -55,7 +55,9 @@ enum BlockSchemaAssembly {
                 definitions.merge(nestedDefinitions) { _, new in new }
             }
         }
-        fields["block_schema_references"] = .object(Dictionary(references.map { ($0.name, $0.value) }) { first, _ in first })
+        var named = JSONObject()
+        for reference in references where named[reference.name] == nil { named[reference.name] = reference.value }
+        fields["block_schema_references"] = .object(named)
         let ownDefinitions = fields["definitions"]
         if !definitions.isEmpty || ownDefinitions?.isTruthy == true {
             fields["definitions"] = .object((ownDefinitions?.objectValue ?? [:]).merging(definitions) { _, new in new })

@@ -9,7 +9,7 @@ enum BlockSchemaChecksum {
     /// `sha256:` and the hex SHA-256 of `json.dumps(((fields,), {}), sort_keys=True)`, where
     /// `fields` lost every `secret_fields` member and keeps only the definitions that are not
     /// block schemas (none at all when that leaves none).
-    static func checksum(_ fields: [String: JSONValue]) -> String {
+    static func checksum(_ fields: JSONObject) -> String {
         guard case .object(var hashed) = removingSecretFields(.object(fields)) else { return "" }
         if let definitions = hashed["definitions"], definitions.isTruthy {
             let kept = nonBlockDefinitions(of: .object(hashed), definitions: definitions.objectValue ?? [:])
@@ -27,14 +27,14 @@ enum BlockSchemaChecksum {
     /// The definitions `object` (or anything below it) refers to by `#/definitions/…` that are
     /// not block schemas (no `block_type_slug`), with the ones those refer to. A definition that
     /// refers back to one already taken is not walked again (Prefect would recurse without end).
-    static func nonBlockDefinitions(of object: JSONValue, definitions: [String: JSONValue]) -> [String: JSONValue] {
-        var kept: [String: JSONValue] = [:]
+    static func nonBlockDefinitions(of object: JSONValue, definitions: JSONObject) -> JSONObject {
+        var kept: JSONObject = [:]
         collectNonBlockDefinitions(of: object, definitions: definitions, into: &kept)
         return kept
     }
 
     private static func collectNonBlockDefinitions(
-        of object: JSONValue, definitions: [String: JSONValue], into kept: inout [String: JSONValue]
+        of object: JSONValue, definitions: JSONObject, into kept: inout JSONObject
     ) {
         for reference in referenceStrings(in: object) {
             let key = reference.replacingOccurrences(of: "#/definitions/", with: "")
@@ -63,7 +63,7 @@ enum BlockSchemaChecksum {
     /// `remove_nested_keys(["secret_fields"], …)`: through objects, not lists.
     private static func removingSecretFields(_ value: JSONValue) -> JSONValue {
         guard case .object(let members) = value else { return value }
-        var kept: [String: JSONValue] = [:]
+        var kept: JSONObject = [:]
         for (key, member) in members where key != "secret_fields" {
             kept[key] = removingSecretFields(member)
         }

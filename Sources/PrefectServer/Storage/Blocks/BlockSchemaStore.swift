@@ -22,7 +22,7 @@ enum BlockSchemaStore {
         var updated: Date
         var checksum: String
         var version: String
-        var fields: [String: JSONValue]
+        var fields: JSONObject
         var capabilities: [String]
         var blockTypeID: UUID
     }
@@ -33,8 +33,8 @@ enum BlockSchemaStore {
     /// not exist yet (Prefect's `create_block_schema`); an existing schema with the same checksum
     /// and version is returned instead.
     static func create(
-        _ db: Database, fields: [String: JSONValue], blockTypeID: UUID, capabilities: [String], version: String,
-        definitions given: [String: JSONValue]? = nil, now: Date
+        _ db: Database, fields: JSONObject, blockTypeID: UUID, capabilities: [String], version: String,
+        definitions given: JSONObject? = nil, now: Date
     ) throws -> Stored {
         let definitions = (given?.isEmpty == false ? given : nil) ?? fields["definitions"]?.objectValue
         var checksumFields = fields
@@ -53,9 +53,9 @@ enum BlockSchemaStore {
     /// that are not block schemas (none when that leaves none), the references to nested
     /// schemas taken out and returned for linking.
     static func insert(
-        _ db: Database, fields: [String: JSONValue], definitions: [String: JSONValue]?, checksum: String, blockTypeID: UUID,
+        _ db: Database, fields: JSONObject, definitions: JSONObject?, checksum: String, blockTypeID: UUID,
         capabilities: [String], version: String, now: Date
-    ) throws -> (Stored, references: [String: JSONValue]) {
+    ) throws -> (Stored, references: JSONObject) {
         var fields = fields
         if let definitions, !definitions.isEmpty {
             fields["definitions"] = .object(definitions)
@@ -74,7 +74,7 @@ enum BlockSchemaStore {
 
     /// Inserts `fields` as they are: no references, only the definitions to keep.
     static func insertStored(
-        _ db: Database, fields: [String: JSONValue], checksum: String, blockTypeID: UUID, capabilities: [String], version: String,
+        _ db: Database, fields: JSONObject, checksum: String, blockTypeID: UUID, capabilities: [String], version: String,
         now: Date
     ) throws -> Stored {
         let stamp = StoredTime.truncated(now)
@@ -95,9 +95,9 @@ enum BlockSchemaStore {
     /// `_register_nested_block_schemas`: each reference's block type must exist; its schema is
     /// looked up by checksum, or created from the parent's definitions; then linked.
     private static func registerNested(
-        _ db: Database, parent: Stored, references: [String: JSONValue], definitions: [String: JSONValue]?, now: Date
+        _ db: Database, parent: Stored, references: JSONObject, definitions: JSONObject?, now: Date
     ) throws {
-        for (name, value) in references.sorted(by: { $0.key < $1.key }) {
+        for (name, value) in references {
             let entries = value.arrayValue ?? [value]
             for entry in entries {
                 let slug = entry["block_type_slug"]?.stringValue ?? ""
@@ -128,8 +128,8 @@ enum BlockSchemaStore {
     /// `_get_fields_for_child_schema`: the definition the parent's property refers to; with
     /// several (a union), the one whose `block_type_slug` is the nested block type's.
     private static func childFields(
-        _ definitions: [String: JSONValue], _ parentFields: [String: JSONValue], _ name: String, _ blockType: BlockType
-    ) -> [String: JSONValue]? {
+        _ definitions: JSONObject, _ parentFields: JSONObject, _ name: String, _ blockType: BlockType
+    ) -> JSONObject? {
         let property = parentFields["properties"]?[name] ?? .null
         let references = BlockSchemaChecksum.referenceStrings(in: property)
         let keys = references.map { $0.replacingOccurrences(of: "#/definitions/", with: "") }

@@ -12,7 +12,7 @@ enum StoredColumns {
     }
 
     /// A JSON column holding an object.
-    static func object(_ row: Row, _ column: String, table: String) throws -> [String: JSONValue] {
+    static func object(_ row: Row, _ column: String, table: String) throws -> JSONObject {
         guard let text = try? row.decode(String?.self, forColumn: column), case .object(let members)? = try? JSONText.decode(text) else {
             throw StoredValueError(table: table, column: column)
         }

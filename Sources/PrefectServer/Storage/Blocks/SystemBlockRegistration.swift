@@ -26,7 +26,7 @@ enum SystemBlockRegistration {
         var blockTypeSlug: String
         /// The checksum Prefect computed, which registration must reproduce.
         var checksum: String
-        var fields: [String: JSONValue]
+        var fields: JSONObject
         var capabilities: [String]
         var version: String
 
@@ -61,7 +61,7 @@ enum SystemBlockRegistration {
         // the checksum it computed then (8 of the 64 hash to another value as the API returns
         // them, in Prefect too), with the definitions that are not nested block schemas (those
         // are rebuilt on read), linked to their nested schemas once all exist.
-        var inserted: [(BlockSchemaStore.Stored, [String: JSONValue])] = []
+        var inserted: [(BlockSchemaStore.Stored, JSONObject)] = []
         for entry in catalog.blockSchemas {
             guard let typeID = typeIDs[entry.blockTypeSlug] else { continue }
             if existingSchemas.contains(SchemaKey(checksum: entry.checksum, version: entry.version)) { continue }
@@ -79,7 +79,7 @@ enum SystemBlockRegistration {
             inserted.append((stored, references))
         }
         for (parent, references) in inserted {
-            for (name, value) in references.sorted(by: { $0.key < $1.key }) {
+            for (name, value) in references {
                 for reference in value.arrayValue ?? [value] {
                     let checksum = reference["block_schema_checksum"]?.stringValue ?? ""
                     guard let nested = try BlockSchemaStore.read(db, checksum: checksum, version: nil) else { continue }

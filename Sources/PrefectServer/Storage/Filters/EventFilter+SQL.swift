@@ -56,7 +56,7 @@ struct ServedEventFilter: Sendable {
 
     /// The filter as a page token keeps it, with its window fixed.
     var json: JSONValue {
-        var members: [String: JSONValue] = [
+        var members: JSONObject = [
             "occurred": ["since": .string(PrefectDate.format(since)), "until": .string(PrefectDate.format(until))],
             "order": ascending ? "ASC" : "DESC",
         ]
@@ -70,8 +70,8 @@ struct ServedEventFilter: Sendable {
         return .object(members)
     }
 
-    private static func check(_ members: [String: JSONValue], allowed: Set<String>, path: [JSONValue], _ errors: inout [JSONValue]) {
-        for (key, value) in members.sorted(by: { $0.key < $1.key }) where !allowed.contains(key) {
+    private static func check(_ members: JSONObject, allowed: Set<String>, path: [JSONValue], _ errors: inout [JSONValue]) {
+        for (key, value) in members where !allowed.contains(key) {
             errors.append(APIError.validationEntry(type: "extra_forbidden", loc: path + [.string(key)], msg: "Extra inputs are not permitted", input: value))
         }
     }
