@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Writes the embedded server's /api/openapi.json: Prefect 3.9.1's own document
-(../shared/reference/prefect-3.9.1-openapi.json) cut to exactly the routes the embedded server
-serves (`prefect-swift server routes`), with only the schemas those routes reach.
+"""Writes the embedded server's /api/openapi.json: Prefect 3.9.1's own document (as a stock
+server serves it at /api/openapi.json, or a saved copy) cut to exactly the routes the embedded
+server serves (`prefect-swift server routes`), with only the schemas those routes reach, every
+member in Prefect's order (the server reads its routes' trailing slashes and body parameters
+from it).
 
   swift build --product prefect-swift && .build/debug/prefect-swift server routes > /tmp/routes.txt
-  scripts/generate-openapi.py --routes /tmp/routes.txt
+  scripts/generate-openapi.py --routes /tmp/routes.txt --reference http://127.0.0.1:4200/api/openapi.json
 
 Writes Sources/PrefectServer/Generated/OpenAPIDocument.swift. Fails, naming them, when a served
 route is not in Prefect's document (a route Prefect does not have, or a typo in a path).
@@ -16,6 +18,7 @@ import json
 import pathlib
 import re
 import sys
+import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -41,10 +44,14 @@ def refs(value, found: set[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--routes", required=True, help="the output of `prefect-swift server routes`")
-    parser.add_argument("--reference", default=str(ROOT.parent / "shared/reference/prefect-3.9.1-openapi.json"))
+    parser.add_argument("--reference", required=True, help="a stock server's /api/openapi.json URL, or a file")
     parser.add_argument("--output", default=str(ROOT / "Sources/PrefectServer/Generated/OpenAPIDocument.swift"))
     args = parser.parse_args()
-    reference = json.loads(pathlib.Path(args.reference).read_text())
+    if args.reference.startswith("http"):
+        with urllib.request.urlopen(args.reference, timeout=30) as response:
+            reference = json.loads(response.read())
+    else:
+        reference = json.loads(pathlib.Path(args.reference).read_text())
     served = set()
     for line in pathlib.Path(args.routes).read_text().splitlines():
         if not line.strip():
@@ -79,10 +86,10 @@ def main() -> None:
             todo.append(new)
     document = {
         "openapi": reference["openapi"], "info": reference["info"], "paths": paths,
-        "components": {"schemas": {name: schemas[name] for name in sorted(needed) if name in schemas}},
+        "components": {"schemas": {name: schema for name, schema in schemas.items() if name in needed}},
         "servers": reference.get("servers", [{"url": "/api"}]),
     }
-    text = json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False)
+    text = json.dumps(document, indent=1, ensure_ascii=False)
     if '"""##' in text:
         sys.exit("the document contains the Swift string delimiter")
     out = pathlib.Path(args.output)

@@ -5,7 +5,7 @@ differential tests (Tests/PrefectServerTests/Differential/).
 Each scenario is a list of steps: an HTTP request (method, path, JSON body written in its key
 order, optional headers or a raw body text, with {name} placeholders filled from earlier
 answers, {time:+S} for now plus S seconds, {unique} for a fresh name part, {uuid} for a fresh
-id) and the answer: its status and its whole body, as the exact text Prefect sent. Nothing is
+id, {pad:N} for N letters) and the answer: its status and its whole body, as the exact text Prefect sent. Nothing is
 projected or normalized here: the Swift replay normalizes Prefect's recorded body and the
 embedded server's answer by the same rules (ResponseNormalization.swift, the one place they
 are written) and compares them whole.
@@ -20,13 +20,16 @@ late-runs service would otherwise rename Scheduled runs of the scenarios Late at
 
 A step with a "deviation" ({"status", "response", "why"}) is a documented difference (a 500 of
 Prefect's that the embedded server answers as a 4xx): the replay holds the embedded server to
-the deviation, and Prefect's own answer is kept beside it.
+the deviation, and Prefect's own answer is kept beside it. A deviation whose response is None
+holds the embedded server to the status alone: Prefect fails where the embedded server gives
+its ordinary answer, or the body is the embedded server's own (its OpenAPI document).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import re
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -321,7 +324,7 @@ def scenarios() -> dict[str, list[dict]]:
     return out
 
 
-PLACEHOLDER = re.compile(r"\{([a-z_]+|time:[+-]\d+|unique|uuid)\}")
+PLACEHOLDER = re.compile(r"\{([a-z_]+|time:[+-]\d+|pad:\d+|unique|uuid)\}")
 
 
 def fill(value, values: dict, unique: str, fresh: dict):
@@ -336,6 +339,8 @@ def fill(value, values: dict, unique: str, fresh: dict):
         name = match.group(1)
         if name.startswith("time:"):
             return (datetime.now(timezone.utc) + timedelta(seconds=int(name[5:]))).isoformat()
+        if name.startswith("pad:"):
+            return "a" * int(name[4:])
         if name == "unique":
             return unique
         if name == "uuid":
@@ -356,7 +361,7 @@ def member(payload, path: str):
     return payload
 
 
-PLACEHOLDER = re.compile(r"\{([a-z_]+|time:[+-]\d+|unique|uuid)\}")
+PLACEHOLDER = re.compile(r"\{([a-z_]+|time:[+-]\d+|pad:\d+|unique|uuid)\}")
 
 
 def fill(text: str, values: dict, unique: str, fresh: dict) -> str:
@@ -366,6 +371,8 @@ def fill(text: str, values: dict, unique: str, fresh: dict) -> str:
         name = match.group(1)
         if name.startswith("time:"):
             return (datetime.now(timezone.utc) + timedelta(seconds=int(name[5:]))).isoformat()
+        if name.startswith("pad:"):
+            return "a" * int(name[4:])
         if name == "unique":
             return unique
         if name == "uuid":
@@ -401,14 +408,20 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--output", required=True)
-    parser.add_argument("--set", choices=["orchestration", "resources"], default="orchestration")
+    parser.add_argument("--set", choices=["orchestration", "resources", "api"], default="orchestration")
+    parser.add_argument("--auth-api-url", help="a server with PREFECT_SERVER_API_AUTH_STRING=recorder:differential")
+    parser.add_argument("--csrf-api-url", help="a server with CSRF protection on")
     parser.add_argument("--only", help="record only the scenarios whose name contains this; the others are kept from --output")
     args = parser.parse_args()
     if args.set == "resources":
         import resource_scenarios
         chosen = resource_scenarios.scenarios()
+    elif args.set == "api":
+        import api_scenarios
+        chosen = api_scenarios.scenarios()
     else:
         chosen = scenarios()
+    urls = {None: args.api_url, "auth": args.auth_api_url, "csrf": args.csrf_api_url}
     recorded = {}
     if args.only:
         with open(args.output) as fh:
@@ -416,18 +429,27 @@ def main() -> None:
         recorded = {name: scenario for name, scenario in kept.items() if args.only not in name}
         chosen = {name: steps for name, steps in chosen.items() if args.only in name}
 
-    def connect() -> httpx.Client:
-        return httpx.Client(base_url=args.api_url.rstrip("/"), timeout=30)
+    def connect(url: str) -> httpx.Client:
+        return httpx.Client(base_url=url.rstrip("/"), timeout=30)
 
-    client = connect()
+    client = connect(args.api_url)
     try:
-        for name, steps in chosen.items():
+        for name, scenario in chosen.items():
+            server = scenario.get("server") if isinstance(scenario, dict) else None
+            steps = scenario["steps"] if isinstance(scenario, dict) else scenario
+            if not urls.get(server):
+                raise SystemExit(f"scenario {name!r} needs --{server}-api-url")
+            client.close()
+            client = connect(urls[server])
             values: dict = {}
             unique = uuid.uuid4().hex[:8]
             fresh: dict = {}
             out_steps = []
             started = datetime.now(timezone.utc).isoformat()
             for step in steps:
+                if "wait" in step:
+                    time.sleep(step["wait"])
+                    continue
                 path = fill(step["path"], values, unique, fresh)
                 text = request_text(step)
                 content = None if text is None else fill(text, values, unique, fresh).encode()
@@ -441,14 +463,14 @@ def main() -> None:
                     except httpx.TransportError:
                         # A connection the server closed after a 500 (httpx may reuse it once more).
                         client.close()
-                        client = connect()
+                        client = connect(urls[server])
                         continue
                     if response.status_code != 503:
                         break
                 if response.status_code == 500:
                     # The server closes the connection after an unhandled exception.
                     client.close()
-                    client = connect()
+                    client = connect(urls[server])
                 try:
                     payload = response.json() if response.content else None
                 except ValueError:
@@ -464,11 +486,14 @@ def main() -> None:
                     if step.get(key):
                         out[key] = step[key]
                 if step.get("deviation"):
-                    out["deviation"] = {**step["deviation"], "response": json.dumps(step["deviation"]["response"])}
+                    deviation = step["deviation"]
+                    out["deviation"] = {**deviation, "response": None if deviation["response"] is None else json.dumps(deviation["response"])}
                 out["status"] = response.status_code
                 out["response"] = response.text
                 out_steps.append(out)
             recorded[name] = {"unique": unique, "recorded_at": started, "steps": out_steps}
+            if server:
+                recorded[name]["server"] = server
     finally:
         client.close()
     with open(args.output, "w") as fh:

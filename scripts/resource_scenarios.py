@@ -368,7 +368,8 @@ def deployments() -> dict[str, list[dict]]:
         get("/deployments/{a}"),
         {**patch("/deployments/{a}", {"work_pool_name": "missing-{unique}"}),
          # 3.9.1 reads the missing pool's base_job_template and lets the AttributeError out as a 500.
-         "deviation": {"status": 404, "response": {"detail": 'Work pool "missing-<unique>" not found.'}}},
+         "deviation": {"status": 404, "response": {"detail": 'Work pool "missing-<unique>" not found.'},
+                       "why": "Prefect 3.9.1 reads the missing pool's base_job_template and lets the AttributeError out as a 500"}},
         patch("/deployments/{a}", {"zzz": 1}),
         patch("/deployments/{uuid}", {"description": "x"}),
         patch("/deployments/{c}", {"paused": True}),
@@ -515,7 +516,8 @@ def deployments() -> dict[str, list[dict]]:
             "v": {"__prefect_kind": "workspace_variable", "variable_name": "missing_{unique}"}}}),
         {**post("/deployments/{r}/create_flow_run", {"parameters": {"j": {"__prefect_kind": "json", "value": "{bad"}}}),
          # The status and the message's start are Prefect's; the parser's own words are ours, not Python's json module's.
-         "deviation": {"status": 400, "response": {"detail": "Error hydrating flow run parameters: Invalid JSON: Malformed JSON at byte 1: expected a string key"}}},
+         "deviation": {"status": 400, "response": {"detail": "Error hydrating flow run parameters: Invalid JSON: Malformed JSON at byte 1: expected a string key"},
+                       "why": "the status and the message's start are Prefect's; the parser's own words are ours, not Python's json module's"}},
         post("/deployments/{n}/create_flow_run", {"work_queue_name": "q-{unique}"}),
         post("/deployments/{n}/create_flow_run", {"name": "plain"}),
         post("/deployments/{r}/create_flow_run", {"zzz": 1}),
@@ -535,6 +537,8 @@ def deployments() -> dict[str, list[dict]]:
         post("/deployments/get_scheduled_flow_runs", {"deployment_ids": ["{r}"], "scheduled_before": "{time:+9000}",
                                                       "limit": 2}),
         post("/deployments/get_scheduled_flow_runs", {"deployment_ids": ["{r}"]}),
+        # Prefect marks polled deployments READY in a background task after its answer.
+        {"wait": 1},
         get("/deployments/{r}"),
         post("/flow_runs/filter", {"deployments": {"id": {"any_": ["{r}"]}}, "sort": "NAME_ASC"}),
         post("/flow_runs/count", {"deployments": {"name": {"any_": ["nopool-{unique}"]}}}),

@@ -117,7 +117,11 @@ enum JSONScalars {
 
     /// A canonical or upper-case UUID string token, parsed from its bytes.
     static func uuid(_ bytes: UnsafeBufferPointer<UInt8>, _ token: JSONTape.Token) -> UUID? {
-        guard token.kind == .string, token.end - token.start == 36 else { return nil }
+        guard token.kind == .string, token.end - token.start == 36 else {
+            // The other forms pydantic takes (32 digits, braced, a URN), off the fast path.
+            guard token.kind == .string || token.kind == .escapedString else { return nil }
+            return UUIDText.parse(string(bytes, token))
+        }
         let base = Int(token.start)
         var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let valid = withUnsafeMutableBytes(of: &value) { raw -> Bool in

@@ -4,21 +4,8892 @@
 enum OpenAPIDocument {
     static let json = ##"""
 {
+ "openapi": "3.1.0",
+ "info": {
+  "title": "Prefect REST API",
+  "version": "0.1.0"
+ },
+ "paths": {
+  "/health": {
+   "get": {
+    "tags": [
+     "Root"
+    ],
+    "summary": "Health Check",
+    "operationId": "health_check_health_get",
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "boolean",
+         "title": "Response Health Check Health Get"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/version": {
+   "get": {
+    "tags": [
+     "Root"
+    ],
+    "summary": "Server Version",
+    "operationId": "server_version_version_get",
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "string",
+         "title": "Response Server Version Version Get"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flows/": {
+   "post": {
+    "tags": [
+     "Flows"
+    ],
+    "summary": "Create Flow",
+    "description": "Creates a new flow from the provided schema. If a flow with the\nsame name already exists, the existing flow is returned.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/flows.",
+    "operationId": "create_flow_flows__post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/FlowCreate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Flow"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flows/{id}": {
+   "patch": {
+    "tags": [
+     "Flows"
+    ],
+    "summary": "Update Flow",
+    "description": "Updates a flow.",
+    "operationId": "update_flow_flows__id__patch",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The flow id",
+       "title": "Id"
+      },
+      "description": "The flow id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/FlowUpdate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "get": {
+    "tags": [
+     "Flows"
+    ],
+    "summary": "Read Flow",
+    "description": "Get a flow by id.",
+    "operationId": "read_flow_flows__id__get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The flow id",
+       "title": "Id"
+      },
+      "description": "The flow id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Flow"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Flows"
+    ],
+    "summary": "Delete Flow",
+    "description": "Delete a flow by id.",
+    "operationId": "delete_flow_flows__id__delete",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The flow id",
+       "title": "Id"
+      },
+      "description": "The flow id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flows/count": {
+   "post": {
+    "tags": [
+     "Flows"
+    ],
+    "summary": "Count Flows",
+    "description": "Count flows.",
+    "operationId": "count_flows_flows_count_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_flows_flows_count_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "integer",
+         "title": "Response Count Flows Flows Count Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flows/name/{name}": {
+   "get": {
+    "tags": [
+     "Flows"
+    ],
+    "summary": "Read Flow By Name",
+    "description": "Get a flow by name.",
+    "operationId": "read_flow_by_name_flows_name__name__get",
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The name of the flow",
+       "title": "Name"
+      },
+      "description": "The name of the flow"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Flow"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flows/filter": {
+   "post": {
+    "tags": [
+     "Flows"
+    ],
+    "summary": "Read Flows",
+    "description": "Query for flows.",
+    "operationId": "read_flows_flows_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_flows_flows_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Flow"
+         },
+         "title": "Response Read Flows Flows Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flows/paginate": {
+   "post": {
+    "tags": [
+     "Flows"
+    ],
+    "summary": "Paginate Flows",
+    "description": "Pagination query for flows.",
+    "operationId": "paginate_flows_flows_paginate_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_paginate_flows_flows_paginate_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/FlowPaginationResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flow_runs/": {
+   "post": {
+    "tags": [
+     "Flow Runs"
+    ],
+    "summary": "Create Flow Run",
+    "description": "Create a flow run. If a flow run with the same flow_id and\nidempotency key already exists, the existing flow run will be returned.\n\nIf no state is provided, the flow run will be created in a PENDING state.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/flows.",
+    "operationId": "create_flow_run_flow_runs__post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/FlowRunCreate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/FlowRunResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flow_runs/{id}": {
+   "patch": {
+    "tags": [
+     "Flow Runs"
+    ],
+    "summary": "Update Flow Run",
+    "description": "Updates a flow run.",
+    "operationId": "update_flow_run_flow_runs__id__patch",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The flow run id",
+       "title": "Id"
+      },
+      "description": "The flow run id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/FlowRunUpdate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "get": {
+    "tags": [
+     "Flow Runs"
+    ],
+    "summary": "Read Flow Run",
+    "description": "Get a flow run by id.",
+    "operationId": "read_flow_run_flow_runs__id__get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The flow run id",
+       "title": "Id"
+      },
+      "description": "The flow run id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/FlowRunResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Flow Runs"
+    ],
+    "summary": "Delete Flow Run",
+    "description": "Delete a flow run by id.",
+    "operationId": "delete_flow_run_flow_runs__id__delete",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The flow run id",
+       "title": "Id"
+      },
+      "description": "The flow run id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flow_runs/count": {
+   "post": {
+    "tags": [
+     "Flow Runs"
+    ],
+    "summary": "Count Flow Runs",
+    "description": "Query for flow runs.",
+    "operationId": "count_flow_runs_flow_runs_count_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_flow_runs_flow_runs_count_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "integer",
+         "title": "Response Count Flow Runs Flow Runs Count Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flow_runs/{id}/resume": {
+   "post": {
+    "tags": [
+     "Flow Runs"
+    ],
+    "summary": "Resume Flow Run",
+    "description": "Resume a paused flow run.",
+    "operationId": "resume_flow_run_flow_runs__id__resume_post",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The flow run id",
+       "title": "Id"
+      },
+      "description": "The flow run id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_resume_flow_run_flow_runs__id__resume_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/OrchestrationResult"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flow_runs/filter": {
+   "post": {
+    "tags": [
+     "Flow Runs"
+    ],
+    "summary": "Read Flow Runs",
+    "description": "Query for flow runs.",
+    "operationId": "read_flow_runs_flow_runs_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_flow_runs_flow_runs_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/FlowRunResponse"
+         },
+         "title": "Response Read Flow Runs Flow Runs Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flow_runs/{id}/set_state": {
+   "post": {
+    "tags": [
+     "Flow Runs"
+    ],
+    "summary": "Set Flow Run State",
+    "description": "Set a flow run state, invoking any orchestration rules.",
+    "operationId": "set_flow_run_state_flow_runs__id__set_state_post",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The flow run id",
+       "title": "Id"
+      },
+      "description": "The flow run id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_set_flow_run_state_flow_runs__id__set_state_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/OrchestrationResult"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flow_runs/{id}/input": {
+   "post": {
+    "tags": [
+     "Flow Runs"
+    ],
+    "summary": "Create Flow Run Input",
+    "description": "Create a key/value input for a flow run.",
+    "operationId": "create_flow_run_input_flow_runs__id__input_post",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The flow run id",
+       "title": "Id"
+      },
+      "description": "The flow run id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_create_flow_run_input_flow_runs__id__input_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flow_runs/{id}/input/filter": {
+   "post": {
+    "tags": [
+     "Flow Runs"
+    ],
+    "summary": "Filter Flow Run Input",
+    "description": "Filter flow run inputs by key prefix",
+    "operationId": "filter_flow_run_input_flow_runs__id__input_filter_post",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The flow run id",
+       "title": "Id"
+      },
+      "description": "The flow run id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_filter_flow_run_input_flow_runs__id__input_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/FlowRunInput"
+         },
+         "title": "Response Filter Flow Run Input Flow Runs  Id  Input Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flow_runs/{id}/input/{key}": {
+   "get": {
+    "tags": [
+     "Flow Runs"
+    ],
+    "summary": "Read Flow Run Input",
+    "description": "Create a value from a flow run input",
+    "operationId": "read_flow_run_input_flow_runs__id__input__key__get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The flow run id",
+       "title": "Id"
+      },
+      "description": "The flow run id"
+     },
+     {
+      "name": "key",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The input key",
+       "title": "Key"
+      },
+      "description": "The input key"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Flow Runs"
+    ],
+    "summary": "Delete Flow Run Input",
+    "description": "Delete a flow run input",
+    "operationId": "delete_flow_run_input_flow_runs__id__input__key__delete",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The flow run id",
+       "title": "Id"
+      },
+      "description": "The flow run id"
+     },
+     {
+      "name": "key",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The input key",
+       "title": "Key"
+      },
+      "description": "The input key"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flow_runs/paginate": {
+   "post": {
+    "tags": [
+     "Flow Runs"
+    ],
+    "summary": "Paginate Flow Runs",
+    "description": "Pagination query for flow runs.",
+    "operationId": "paginate_flow_runs_flow_runs_paginate_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_paginate_flow_runs_flow_runs_paginate_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/FlowRunPaginationResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flow_runs/{id}/labels": {
+   "patch": {
+    "tags": [
+     "Flow Runs"
+    ],
+    "summary": "Update Flow Run Labels",
+    "description": "Update the labels of a flow run.",
+    "operationId": "update_flow_run_labels_flow_runs__id__labels_patch",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The flow run id",
+       "title": "Id"
+      },
+      "description": "The flow run id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": true,
+        "description": "The labels to update",
+        "title": "Labels"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/task_runs/": {
+   "post": {
+    "tags": [
+     "Task Runs"
+    ],
+    "summary": "Create Task Run",
+    "description": "Create a task run. If a task run with the same flow_run_id,\ntask_key, and dynamic_key already exists, the existing task\nrun will be returned.\n\nIf no state is provided, the task run will be created in a PENDING state.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/tasks.",
+    "operationId": "create_task_run_task_runs__post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/TaskRunCreate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/TaskRun"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/task_runs/{id}": {
+   "patch": {
+    "tags": [
+     "Task Runs"
+    ],
+    "summary": "Update Task Run",
+    "description": "Updates a task run.",
+    "operationId": "update_task_run_task_runs__id__patch",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The task run id",
+       "title": "Id"
+      },
+      "description": "The task run id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/TaskRunUpdate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "get": {
+    "tags": [
+     "Task Runs"
+    ],
+    "summary": "Read Task Run",
+    "description": "Get a task run by id.",
+    "operationId": "read_task_run_task_runs__id__get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The task run id",
+       "title": "Id"
+      },
+      "description": "The task run id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/TaskRun"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Task Runs"
+    ],
+    "summary": "Delete Task Run",
+    "description": "Delete a task run by id.",
+    "operationId": "delete_task_run_task_runs__id__delete",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The task run id",
+       "title": "Id"
+      },
+      "description": "The task run id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/task_runs/count": {
+   "post": {
+    "tags": [
+     "Task Runs"
+    ],
+    "summary": "Count Task Runs",
+    "description": "Count task runs.",
+    "operationId": "count_task_runs_task_runs_count_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_task_runs_task_runs_count_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "integer",
+         "title": "Response Count Task Runs Task Runs Count Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/task_runs/filter": {
+   "post": {
+    "tags": [
+     "Task Runs"
+    ],
+    "summary": "Read Task Runs",
+    "description": "Query for task runs.",
+    "operationId": "read_task_runs_task_runs_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_task_runs_task_runs_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/TaskRun"
+         },
+         "title": "Response Read Task Runs Task Runs Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/task_runs/paginate": {
+   "post": {
+    "tags": [
+     "Task Runs"
+    ],
+    "summary": "Paginate Task Runs",
+    "description": "Pagination query for task runs.",
+    "operationId": "paginate_task_runs_task_runs_paginate_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_paginate_task_runs_task_runs_paginate_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/TaskRunPaginationResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/task_runs/{id}/set_state": {
+   "post": {
+    "tags": [
+     "Task Runs"
+    ],
+    "summary": "Set Task Run State",
+    "description": "Set a task run state, invoking any orchestration rules.",
+    "operationId": "set_task_run_state_task_runs__id__set_state_post",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The task run id",
+       "title": "Id"
+      },
+      "description": "The task run id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_set_task_run_state_task_runs__id__set_state_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/OrchestrationResult"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flow_run_states/{id}": {
+   "get": {
+    "tags": [
+     "Flow Run States"
+    ],
+    "summary": "Read Flow Run State",
+    "description": "Get a flow run state by id.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/flows#final-state-determination.",
+    "operationId": "read_flow_run_state_flow_run_states__id__get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The flow run state id",
+       "title": "Id"
+      },
+      "description": "The flow run state id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/State"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/flow_run_states/": {
+   "get": {
+    "tags": [
+     "Flow Run States"
+    ],
+    "summary": "Read Flow Run States",
+    "description": "Get states associated with a flow run.",
+    "operationId": "read_flow_run_states_flow_run_states__get",
+    "parameters": [
+     {
+      "name": "flow_run_id",
+      "in": "query",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "title": "Flow Run Id"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/State"
+         },
+         "title": "Response Read Flow Run States Flow Run States  Get"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/task_run_states/{id}": {
+   "get": {
+    "tags": [
+     "Task Run States"
+    ],
+    "summary": "Read Task Run State",
+    "description": "Get a task run state by id.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/tasks.",
+    "operationId": "read_task_run_state_task_run_states__id__get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The task run state id",
+       "title": "Id"
+      },
+      "description": "The task run state id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/State"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/task_run_states/": {
+   "get": {
+    "tags": [
+     "Task Run States"
+    ],
+    "summary": "Read Task Run States",
+    "description": "Get states associated with a task run.",
+    "operationId": "read_task_run_states_task_run_states__get",
+    "parameters": [
+     {
+      "name": "task_run_id",
+      "in": "query",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "title": "Task Run Id"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/State"
+         },
+         "title": "Response Read Task Run States Task Run States  Get"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/deployments/": {
+   "post": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Create Deployment",
+    "description": "Creates a new deployment from the provided schema. If a deployment with\nthe same name and flow_id already exists, the deployment is updated.\n\nIf the deployment has an active schedule, flow runs will be scheduled.\nWhen upserting, any scheduled runs from the existing deployment will be deleted.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/deployments.",
+    "operationId": "create_deployment_deployments__post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/DeploymentCreate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DeploymentResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/deployments/{id}": {
+   "patch": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Update Deployment",
+    "operationId": "update_deployment_deployments__id__patch",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The deployment id",
+       "title": "Id"
+      },
+      "description": "The deployment id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/DeploymentUpdate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "get": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Read Deployment",
+    "description": "Get a deployment by id.",
+    "operationId": "read_deployment_deployments__id__get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The deployment id",
+       "title": "Id"
+      },
+      "description": "The deployment id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DeploymentResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Delete Deployment",
+    "description": "Delete a deployment by id.",
+    "operationId": "delete_deployment_deployments__id__delete",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The deployment id",
+       "title": "Id"
+      },
+      "description": "The deployment id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/deployments/name/{flow_name}/{deployment_name}": {
+   "get": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Read Deployment By Name",
+    "description": "Get a deployment using the name of the flow and the deployment.",
+    "operationId": "read_deployment_by_name_deployments_name__flow_name___deployment_name__get",
+    "parameters": [
+     {
+      "name": "flow_name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The name of the flow",
+       "title": "Flow Name"
+      },
+      "description": "The name of the flow"
+     },
+     {
+      "name": "deployment_name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The name of the deployment",
+       "title": "Deployment Name"
+      },
+      "description": "The name of the deployment"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DeploymentResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/deployments/filter": {
+   "post": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Read Deployments",
+    "description": "Query for deployments.",
+    "operationId": "read_deployments_deployments_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_deployments_deployments_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/DeploymentResponse"
+         },
+         "title": "Response Read Deployments Deployments Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/deployments/paginate": {
+   "post": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Paginate Deployments",
+    "description": "Pagination query for flow runs.",
+    "operationId": "paginate_deployments_deployments_paginate_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_paginate_deployments_deployments_paginate_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DeploymentPaginationResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/deployments/get_scheduled_flow_runs": {
+   "post": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Get Scheduled Flow Runs For Deployments",
+    "description": "Get scheduled runs for a set of deployments. Used by a runner to poll for work.",
+    "operationId": "get_scheduled_flow_runs_for_deployments_deployments_get_scheduled_flow_runs_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_get_scheduled_flow_runs_for_deployments_deployments_get_scheduled_flow_runs_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/FlowRunResponse"
+         },
+         "title": "Response Get Scheduled Flow Runs For Deployments Deployments Get Scheduled Flow Runs Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/deployments/count": {
+   "post": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Count Deployments",
+    "description": "Count deployments.",
+    "operationId": "count_deployments_deployments_count_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_deployments_deployments_count_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "integer",
+         "title": "Response Count Deployments Deployments Count Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/deployments/bulk_delete": {
+   "post": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Bulk Delete Deployments",
+    "description": "Bulk delete deployments matching the specified filter criteria.\n\nReturns the IDs of deployments that were deleted.",
+    "operationId": "bulk_delete_deployments_deployments_bulk_delete_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_bulk_delete_deployments_deployments_bulk_delete_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DeploymentBulkDeleteResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/deployments/{id}/schedule": {
+   "post": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Schedule Deployment",
+    "description": "Schedule runs for a deployment. For backfills, provide start/end times in the past.\n\nThis function will generate the minimum number of runs that satisfy the min\nand max times, and the min and max counts. Specifically, the following order\nwill be respected.\n\n    - Runs will be generated starting on or after the `start_time`\n    - No more than `max_runs` runs will be generated\n    - No runs will be generated after `end_time` is reached\n    - At least `min_runs` runs will be generated\n    - Runs will be generated until at least `start_time + min_time` is reached",
+    "operationId": "schedule_deployment_deployments__id__schedule_post",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The deployment id",
+       "title": "Id"
+      },
+      "description": "The deployment id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_schedule_deployment_deployments__id__schedule_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/deployments/{id}/resume_deployment": {
+   "post": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Resume Deployment",
+    "description": "Set a deployment schedule to active. Runs will be scheduled immediately.",
+    "operationId": "resume_deployment_deployments__id__resume_deployment_post",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The deployment id",
+       "title": "Id"
+      },
+      "description": "The deployment id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/deployments/{id}/pause_deployment": {
+   "post": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Pause Deployment",
+    "description": "Set a deployment schedule to inactive. Any auto-scheduled runs still in a Scheduled\nstate will be deleted.",
+    "operationId": "pause_deployment_deployments__id__pause_deployment_post",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The deployment id",
+       "title": "Id"
+      },
+      "description": "The deployment id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/deployments/{id}/create_flow_run": {
+   "post": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Create Flow Run From Deployment",
+    "description": "Create a flow run from a deployment.\n\nAny parameters not provided will be inferred from the deployment's parameters.\nIf tags are not provided, the deployment's tags will be used.\n\nIf no state is provided, the flow run will be created in a SCHEDULED state.",
+    "operationId": "create_flow_run_from_deployment_deployments__id__create_flow_run_post",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The deployment id",
+       "title": "Id"
+      },
+      "description": "The deployment id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/DeploymentFlowRunCreate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/FlowRunResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/deployments/{id}/create_flow_run/bulk": {
+   "post": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Bulk Create Flow Runs From Deployment",
+    "description": "Create multiple flow runs from a deployment.\n\nAny parameters not provided will be inferred from the deployment's parameters.\nIf tags are not provided, the deployment's tags will be used.\n\nIf no state is provided, the flow runs will be created in a SCHEDULED state.",
+    "operationId": "bulk_create_flow_runs_from_deployment_deployments__id__create_flow_run_bulk_post",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The deployment id",
+       "title": "Id"
+      },
+      "description": "The deployment id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "array",
+        "items": {
+         "$ref": "#/components/schemas/DeploymentFlowRunCreate"
+        },
+        "description": "List of flow run configurations to create",
+        "title": "Flow Runs"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/FlowRunBulkCreateResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/deployments/{id}/schedules": {
+   "get": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Read Deployment Schedules",
+    "operationId": "read_deployment_schedules_deployments__id__schedules_get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The deployment id",
+       "title": "Id"
+      },
+      "description": "The deployment id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/DeploymentSchedule"
+         },
+         "title": "Response Read Deployment Schedules Deployments  Id  Schedules Get"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "post": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Create Deployment Schedules",
+    "operationId": "create_deployment_schedules_deployments__id__schedules_post",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The deployment id",
+       "title": "Id"
+      },
+      "description": "The deployment id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "array",
+        "items": {
+         "$ref": "#/components/schemas/DeploymentScheduleCreate"
+        },
+        "description": "The schedules to create",
+        "title": "Schedules"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/DeploymentSchedule"
+         },
+         "title": "Response Create Deployment Schedules Deployments  Id  Schedules Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/deployments/{id}/schedules/{schedule_id}": {
+   "patch": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Update Deployment Schedule",
+    "operationId": "update_deployment_schedule_deployments__id__schedules__schedule_id__patch",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The deployment id",
+       "title": "Id"
+      },
+      "description": "The deployment id"
+     },
+     {
+      "name": "schedule_id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The schedule id",
+       "title": "Schedule Id"
+      },
+      "description": "The schedule id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/DeploymentScheduleUpdate",
+        "description": "The updated schedule"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Deployments"
+    ],
+    "summary": "Delete Deployment Schedule",
+    "operationId": "delete_deployment_schedule_deployments__id__schedules__schedule_id__delete",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The deployment id",
+       "title": "Id"
+      },
+      "description": "The deployment id"
+     },
+     {
+      "name": "schedule_id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The schedule id",
+       "title": "Schedule Id"
+      },
+      "description": "The schedule id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/logs/": {
+   "post": {
+    "tags": [
+     "Logs"
+    ],
+    "summary": "Create Logs",
+    "description": "Create new logs from the provided schema.\n\nFor more information, see https://www.prefect.io/docs/v3/how-to-guides/workflows/add-logging.",
+    "operationId": "create_logs_logs__post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "array",
+        "items": {
+         "$ref": "#/components/schemas/LogCreate"
+        },
+        "title": "Logs"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/logs/filter": {
+   "post": {
+    "tags": [
+     "Logs"
+    ],
+    "summary": "Read Logs",
+    "description": "Query for logs.",
+    "operationId": "read_logs_logs_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_logs_logs_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Log"
+         },
+         "title": "Response Read Logs Logs Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/concurrency_limits/": {
+   "post": {
+    "tags": [
+     "Concurrency Limits"
+    ],
+    "summary": "Create Concurrency Limit",
+    "description": "Create a task run concurrency limit.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/tag-based-concurrency-limits.",
+    "operationId": "create_concurrency_limit_concurrency_limits__post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ConcurrencyLimitCreate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ConcurrencyLimit"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/concurrency_limits/{id}": {
+   "get": {
+    "tags": [
+     "Concurrency Limits"
+    ],
+    "summary": "Read Concurrency Limit",
+    "description": "Get a concurrency limit by id.\n\nThe `active slots` field contains a list of TaskRun IDs currently using a\nconcurrency slot for the specified tag.",
+    "operationId": "read_concurrency_limit_concurrency_limits__id__get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The concurrency limit id",
+       "title": "Id"
+      },
+      "description": "The concurrency limit id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ConcurrencyLimit"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Concurrency Limits"
+    ],
+    "summary": "Delete Concurrency Limit",
+    "operationId": "delete_concurrency_limit_concurrency_limits__id__delete",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The concurrency limit id",
+       "title": "Id"
+      },
+      "description": "The concurrency limit id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/concurrency_limits/tag/{tag}": {
+   "get": {
+    "tags": [
+     "Concurrency Limits"
+    ],
+    "summary": "Read Concurrency Limit By Tag",
+    "description": "Get a concurrency limit by tag.\n\nThe `active slots` field contains a list of TaskRun IDs currently using a\nconcurrency slot for the specified tag.",
+    "operationId": "read_concurrency_limit_by_tag_concurrency_limits_tag__tag__get",
+    "parameters": [
+     {
+      "name": "tag",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The tag name",
+       "title": "Tag"
+      },
+      "description": "The tag name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ConcurrencyLimit"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Concurrency Limits"
+    ],
+    "summary": "Delete Concurrency Limit By Tag",
+    "operationId": "delete_concurrency_limit_by_tag_concurrency_limits_tag__tag__delete",
+    "parameters": [
+     {
+      "name": "tag",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The tag name",
+       "title": "Tag"
+      },
+      "description": "The tag name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/concurrency_limits/filter": {
+   "post": {
+    "tags": [
+     "Concurrency Limits"
+    ],
+    "summary": "Read Concurrency Limits",
+    "description": "Query for concurrency limits.\n\nFor each concurrency limit the `active slots` field contains a list of TaskRun IDs\ncurrently using a concurrency slot for the specified tag.",
+    "operationId": "read_concurrency_limits_concurrency_limits_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_concurrency_limits_concurrency_limits_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/ConcurrencyLimit"
+         },
+         "title": "Response Read Concurrency Limits Concurrency Limits Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/concurrency_limits/tag/{tag}/reset": {
+   "post": {
+    "tags": [
+     "Concurrency Limits"
+    ],
+    "summary": "Reset Concurrency Limit By Tag",
+    "operationId": "reset_concurrency_limit_by_tag_concurrency_limits_tag__tag__reset_post",
+    "parameters": [
+     {
+      "name": "tag",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The tag name",
+       "title": "Tag"
+      },
+      "description": "The tag name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_reset_concurrency_limit_by_tag_concurrency_limits_tag__tag__reset_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/concurrency_limits/increment": {
+   "post": {
+    "tags": [
+     "Concurrency Limits"
+    ],
+    "summary": "Increment Concurrency Limits V1",
+    "description": "Increment concurrency limits for the given tags.\n\nDuring migration, this handles both V1 and V2 limits to support mixed states.\nPost-migration, it only uses V2 with lease-based concurrency.",
+    "operationId": "increment_concurrency_limits_v1_concurrency_limits_increment_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_increment_concurrency_limits_v1_concurrency_limits_increment_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/MinimalConcurrencyLimitResponse"
+         },
+         "title": "Response Increment Concurrency Limits V1 Concurrency Limits Increment Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/concurrency_limits/decrement": {
+   "post": {
+    "tags": [
+     "Concurrency Limits"
+    ],
+    "summary": "Decrement Concurrency Limits V1",
+    "description": "Decrement concurrency limits for the given tags.\n\nFinds and revokes the lease for V2 limits or decrements V1 active slots.\nReturns the list of limits that were decremented.",
+    "operationId": "decrement_concurrency_limits_v1_concurrency_limits_decrement_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_decrement_concurrency_limits_v1_concurrency_limits_decrement_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/MinimalConcurrencyLimitResponse"
+         },
+         "title": "Response Decrement Concurrency Limits V1 Concurrency Limits Decrement Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v2/concurrency_limits/": {
+   "post": {
+    "tags": [
+     "Concurrency Limits V2"
+    ],
+    "summary": "Create Concurrency Limit V2",
+    "description": "Create a task run concurrency limit.\n\nFor more information, see https://www.prefect.io/docs/v3/how-to-guides/workflows/global-concurrency-limits.",
+    "operationId": "create_concurrency_limit_v2_v2_concurrency_limits__post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ConcurrencyLimitV2Create"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ConcurrencyLimitV2"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v2/concurrency_limits/{id_or_name}": {
+   "get": {
+    "tags": [
+     "Concurrency Limits V2"
+    ],
+    "summary": "Read Concurrency Limit V2",
+    "operationId": "read_concurrency_limit_v2_v2_concurrency_limits__id_or_name__get",
+    "parameters": [
+     {
+      "name": "id_or_name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "anyOf": [
+        {
+         "type": "string",
+         "format": "uuid"
+        },
+        {
+         "type": "string"
+        }
+       ],
+       "description": "The ID or name of the concurrency limit",
+       "title": "Id Or Name"
+      },
+      "description": "The ID or name of the concurrency limit"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/GlobalConcurrencyLimitResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "patch": {
+    "tags": [
+     "Concurrency Limits V2"
+    ],
+    "summary": "Update Concurrency Limit V2",
+    "operationId": "update_concurrency_limit_v2_v2_concurrency_limits__id_or_name__patch",
+    "parameters": [
+     {
+      "name": "id_or_name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "anyOf": [
+        {
+         "type": "string",
+         "format": "uuid"
+        },
+        {
+         "type": "string"
+        }
+       ],
+       "description": "The ID or name of the concurrency limit",
+       "title": "Id Or Name"
+      },
+      "description": "The ID or name of the concurrency limit"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ConcurrencyLimitV2Update"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Concurrency Limits V2"
+    ],
+    "summary": "Delete Concurrency Limit V2",
+    "operationId": "delete_concurrency_limit_v2_v2_concurrency_limits__id_or_name__delete",
+    "parameters": [
+     {
+      "name": "id_or_name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "anyOf": [
+        {
+         "type": "string",
+         "format": "uuid"
+        },
+        {
+         "type": "string"
+        }
+       ],
+       "description": "The ID or name of the concurrency limit",
+       "title": "Id Or Name"
+      },
+      "description": "The ID or name of the concurrency limit"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v2/concurrency_limits/filter": {
+   "post": {
+    "tags": [
+     "Concurrency Limits V2"
+    ],
+    "summary": "Read All Concurrency Limits V2",
+    "operationId": "read_all_concurrency_limits_v2_v2_concurrency_limits_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_all_concurrency_limits_v2_v2_concurrency_limits_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/GlobalConcurrencyLimitResponse"
+         },
+         "title": "Response Read All Concurrency Limits V2 V2 Concurrency Limits Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v2/concurrency_limits/increment": {
+   "post": {
+    "tags": [
+     "Concurrency Limits V2"
+    ],
+    "summary": "Bulk Increment Active Slots",
+    "operationId": "bulk_increment_active_slots_v2_concurrency_limits_increment_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_bulk_increment_active_slots_v2_concurrency_limits_increment_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/MinimalConcurrencyLimitResponse"
+         },
+         "title": "Response Bulk Increment Active Slots V2 Concurrency Limits Increment Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v2/concurrency_limits/increment-with-lease": {
+   "post": {
+    "tags": [
+     "Concurrency Limits V2"
+    ],
+    "summary": "Bulk Increment Active Slots With Lease",
+    "operationId": "bulk_increment_active_slots_with_lease_v2_concurrency_limits_increment_with_lease_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_bulk_increment_active_slots_with_lease_v2_concurrency_limits_increment_with_lease_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ConcurrencyLimitWithLeaseResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v2/concurrency_limits/decrement": {
+   "post": {
+    "tags": [
+     "Concurrency Limits V2"
+    ],
+    "summary": "Bulk Decrement Active Slots",
+    "operationId": "bulk_decrement_active_slots_v2_concurrency_limits_decrement_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_bulk_decrement_active_slots_v2_concurrency_limits_decrement_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/MinimalConcurrencyLimitResponse"
+         },
+         "title": "Response Bulk Decrement Active Slots V2 Concurrency Limits Decrement Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v2/concurrency_limits/decrement-with-lease": {
+   "post": {
+    "tags": [
+     "Concurrency Limits V2"
+    ],
+    "summary": "Bulk Decrement Active Slots With Lease",
+    "operationId": "bulk_decrement_active_slots_with_lease_v2_concurrency_limits_decrement_with_lease_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_bulk_decrement_active_slots_with_lease_v2_concurrency_limits_decrement_with_lease_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v2/concurrency_limits/leases/{lease_id}/renew": {
+   "post": {
+    "tags": [
+     "Concurrency Limits V2"
+    ],
+    "summary": "Renew Concurrency Lease",
+    "operationId": "renew_concurrency_lease_v2_concurrency_limits_leases__lease_id__renew_post",
+    "parameters": [
+     {
+      "name": "lease_id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The ID of the lease to renew",
+       "title": "Lease Id"
+      },
+      "description": "The ID of the lease to renew"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_renew_concurrency_lease_v2_concurrency_limits_leases__lease_id__renew_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/block_types/": {
+   "post": {
+    "tags": [
+     "Block types"
+    ],
+    "summary": "Create Block Type",
+    "description": "Create a new block type.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/blocks.",
+    "operationId": "create_block_type_block_types__post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/BlockTypeCreate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockType"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/block_types/{id}": {
+   "get": {
+    "tags": [
+     "Block types"
+    ],
+    "summary": "Read Block Type By Id",
+    "description": "Get a block type by ID.",
+    "operationId": "read_block_type_by_id_block_types__id__get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The block type ID",
+       "title": "Id"
+      },
+      "description": "The block type ID"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockType"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "patch": {
+    "tags": [
+     "Block types"
+    ],
+    "summary": "Update Block Type",
+    "description": "Update a block type.",
+    "operationId": "update_block_type_block_types__id__patch",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The block type ID",
+       "title": "Id"
+      },
+      "description": "The block type ID"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/BlockTypeUpdate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Block types"
+    ],
+    "summary": "Delete Block Type",
+    "operationId": "delete_block_type_block_types__id__delete",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The block type ID",
+       "title": "Id"
+      },
+      "description": "The block type ID"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/block_types/slug/{slug}": {
+   "get": {
+    "tags": [
+     "Block types"
+    ],
+    "summary": "Read Block Type By Slug",
+    "description": "Get a block type by name.",
+    "operationId": "read_block_type_by_slug_block_types_slug__slug__get",
+    "parameters": [
+     {
+      "name": "slug",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The block type name",
+       "title": "Slug"
+      },
+      "description": "The block type name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockType"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/block_types/filter": {
+   "post": {
+    "tags": [
+     "Block types"
+    ],
+    "summary": "Read Block Types",
+    "description": "Gets all block types. Optionally limit return with limit and offset.",
+    "operationId": "read_block_types_block_types_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_block_types_block_types_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/BlockType"
+         },
+         "title": "Response Read Block Types Block Types Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/block_types/slug/{slug}/block_documents": {
+   "get": {
+    "tags": [
+     "Block types",
+     "Block types",
+     "Block documents"
+    ],
+    "summary": "Read Block Documents For Block Type",
+    "operationId": "read_block_documents_for_block_type_block_types_slug__slug__block_documents_get",
+    "parameters": [
+     {
+      "name": "slug",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The block type name",
+       "title": "Slug"
+      },
+      "description": "The block type name"
+     },
+     {
+      "name": "include_secrets",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "boolean",
+       "description": "Whether to include sensitive values in the block document.",
+       "default": false,
+       "title": "Include Secrets"
+      },
+      "description": "Whether to include sensitive values in the block document."
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/BlockDocument"
+         },
+         "title": "Response Read Block Documents For Block Type Block Types Slug  Slug  Block Documents Get"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/block_types/slug/{slug}/block_documents/name/{block_document_name}": {
+   "get": {
+    "tags": [
+     "Block types",
+     "Block types",
+     "Block documents"
+    ],
+    "summary": "Read Block Document By Name For Block Type",
+    "operationId": "read_block_document_by_name_for_block_type_block_types_slug__slug__block_documents_name__block_document_name__get",
+    "parameters": [
+     {
+      "name": "slug",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The block type name",
+       "title": "Slug"
+      },
+      "description": "The block type name"
+     },
+     {
+      "name": "block_document_name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The block type name",
+       "title": "Block Document Name"
+      },
+      "description": "The block type name"
+     },
+     {
+      "name": "include_secrets",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "boolean",
+       "description": "Whether to include sensitive values in the block document.",
+       "default": false,
+       "title": "Include Secrets"
+      },
+      "description": "Whether to include sensitive values in the block document."
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockDocument"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/block_types/install_system_block_types": {
+   "post": {
+    "tags": [
+     "Block types"
+    ],
+    "summary": "Install System Block Types",
+    "operationId": "install_system_block_types_block_types_install_system_block_types_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/block_documents/": {
+   "post": {
+    "tags": [
+     "Block documents"
+    ],
+    "summary": "Create Block Document",
+    "description": "Create a new block document.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/blocks.",
+    "operationId": "create_block_document_block_documents__post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/BlockDocumentCreate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockDocument"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/block_documents/filter": {
+   "post": {
+    "tags": [
+     "Block documents"
+    ],
+    "summary": "Read Block Documents",
+    "description": "Query for block documents.",
+    "operationId": "read_block_documents_block_documents_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_block_documents_block_documents_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/BlockDocument"
+         },
+         "title": "Response Read Block Documents Block Documents Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/block_documents/count": {
+   "post": {
+    "tags": [
+     "Block documents"
+    ],
+    "summary": "Count Block Documents",
+    "description": "Count block documents.",
+    "operationId": "count_block_documents_block_documents_count_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_block_documents_block_documents_count_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "integer",
+         "title": "Response Count Block Documents Block Documents Count Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/block_documents/{id}": {
+   "get": {
+    "tags": [
+     "Block documents"
+    ],
+    "summary": "Read Block Document By Id",
+    "operationId": "read_block_document_by_id_block_documents__id__get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The block document id",
+       "title": "Id"
+      },
+      "description": "The block document id"
+     },
+     {
+      "name": "include_secrets",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "boolean",
+       "description": "Whether to include sensitive values in the block document.",
+       "default": false,
+       "title": "Include Secrets"
+      },
+      "description": "Whether to include sensitive values in the block document."
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockDocument"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Block documents"
+    ],
+    "summary": "Delete Block Document",
+    "operationId": "delete_block_document_block_documents__id__delete",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The block document id",
+       "title": "Id"
+      },
+      "description": "The block document id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "patch": {
+    "tags": [
+     "Block documents"
+    ],
+    "summary": "Update Block Document Data",
+    "operationId": "update_block_document_data_block_documents__id__patch",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The block document id",
+       "title": "Id"
+      },
+      "description": "The block document id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/BlockDocumentUpdate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_pools/": {
+   "post": {
+    "tags": [
+     "Work Pools"
+    ],
+    "summary": "Create Work Pool",
+    "description": "Creates a new work pool. If a work pool with the same\nname already exists, an error will be raised.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/work-pools.",
+    "operationId": "create_work_pool_work_pools__post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/WorkPoolCreate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/WorkPoolResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_pools/{name}": {
+   "get": {
+    "tags": [
+     "Work Pools"
+    ],
+    "summary": "Read Work Pool",
+    "description": "Read a work pool by name",
+    "operationId": "read_work_pool_work_pools__name__get",
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool name",
+       "title": "Name"
+      },
+      "description": "The work pool name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/WorkPoolResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "patch": {
+    "tags": [
+     "Work Pools"
+    ],
+    "summary": "Update Work Pool",
+    "description": "Update a work pool",
+    "operationId": "update_work_pool_work_pools__name__patch",
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool name",
+       "title": "Name"
+      },
+      "description": "The work pool name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/WorkPoolUpdate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Work Pools"
+    ],
+    "summary": "Delete Work Pool",
+    "description": "Delete a work pool",
+    "operationId": "delete_work_pool_work_pools__name__delete",
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool name",
+       "title": "Name"
+      },
+      "description": "The work pool name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_pools/filter": {
+   "post": {
+    "tags": [
+     "Work Pools"
+    ],
+    "summary": "Read Work Pools",
+    "description": "Read multiple work pools",
+    "operationId": "read_work_pools_work_pools_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_work_pools_work_pools_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/WorkPoolResponse"
+         },
+         "title": "Response Read Work Pools Work Pools Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_pools/count": {
+   "post": {
+    "tags": [
+     "Work Pools"
+    ],
+    "summary": "Count Work Pools",
+    "description": "Count work pools",
+    "operationId": "count_work_pools_work_pools_count_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_work_pools_work_pools_count_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "integer",
+         "title": "Response Count Work Pools Work Pools Count Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_pools/{name}/concurrency_status": {
+   "post": {
+    "tags": [
+     "Work Pools"
+    ],
+    "summary": "Read Work Pool Concurrency Status",
+    "description": "Read concurrency status for a work pool, including per-queue breakdown\nwith flow run summaries. Queues are paginated; flow runs per queue are\ncapped by flow_run_limit.",
+    "operationId": "read_work_pool_concurrency_status_work_pools__name__concurrency_status_post",
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool name",
+       "title": "Name"
+      },
+      "description": "The work pool name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_work_pool_concurrency_status_work_pools__name__concurrency_status_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/WorkPoolConcurrencyStatus"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_pools/{name}/get_scheduled_flow_runs": {
+   "post": {
+    "tags": [
+     "Work Pools"
+    ],
+    "summary": "Get Scheduled Flow Runs",
+    "description": "Load scheduled runs for a worker",
+    "operationId": "get_scheduled_flow_runs_work_pools__name__get_scheduled_flow_runs_post",
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool name",
+       "title": "Name"
+      },
+      "description": "The work pool name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_get_scheduled_flow_runs_work_pools__name__get_scheduled_flow_runs_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/WorkerFlowRunResponse"
+         },
+         "title": "Response Get Scheduled Flow Runs Work Pools  Name  Get Scheduled Flow Runs Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_pools/{work_pool_name}/queues": {
+   "post": {
+    "tags": [
+     "Work Pools"
+    ],
+    "summary": "Create Work Queue",
+    "description": "Creates a new work pool queue. If a work pool queue with the same\nname already exists, an error will be raised.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/work-pools#work-queues.",
+    "operationId": "create_work_queue_work_pools__work_pool_name__queues_post",
+    "parameters": [
+     {
+      "name": "work_pool_name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool name",
+       "title": "Work Pool Name"
+      },
+      "description": "The work pool name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/WorkQueueCreate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/WorkQueueResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_pools/{work_pool_name}/queues/{name}": {
+   "get": {
+    "tags": [
+     "Work Pools"
+    ],
+    "summary": "Read Work Queue",
+    "description": "Read a work pool queue",
+    "operationId": "read_work_queue_work_pools__work_pool_name__queues__name__get",
+    "parameters": [
+     {
+      "name": "work_pool_name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool name",
+       "title": "Work Pool Name"
+      },
+      "description": "The work pool name"
+     },
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool queue name",
+       "title": "Name"
+      },
+      "description": "The work pool queue name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/WorkQueueResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "patch": {
+    "tags": [
+     "Work Pools"
+    ],
+    "summary": "Update Work Queue",
+    "description": "Update a work pool queue",
+    "operationId": "update_work_queue_work_pools__work_pool_name__queues__name__patch",
+    "parameters": [
+     {
+      "name": "work_pool_name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool name",
+       "title": "Work Pool Name"
+      },
+      "description": "The work pool name"
+     },
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool queue name",
+       "title": "Name"
+      },
+      "description": "The work pool queue name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/WorkQueueUpdate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Work Pools"
+    ],
+    "summary": "Delete Work Queue",
+    "description": "Delete a work pool queue",
+    "operationId": "delete_work_queue_work_pools__work_pool_name__queues__name__delete",
+    "parameters": [
+     {
+      "name": "work_pool_name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool name",
+       "title": "Work Pool Name"
+      },
+      "description": "The work pool name"
+     },
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool queue name",
+       "title": "Name"
+      },
+      "description": "The work pool queue name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_pools/{work_pool_name}/queues/filter": {
+   "post": {
+    "tags": [
+     "Work Pools"
+    ],
+    "summary": "Read Work Queues",
+    "description": "Read all work pool queues",
+    "operationId": "read_work_queues_work_pools__work_pool_name__queues_filter_post",
+    "parameters": [
+     {
+      "name": "work_pool_name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool name",
+       "title": "Work Pool Name"
+      },
+      "description": "The work pool name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_work_queues_work_pools__work_pool_name__queues_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/WorkQueueResponse"
+         },
+         "title": "Response Read Work Queues Work Pools  Work Pool Name  Queues Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_pools/{work_pool_name}/workers/heartbeat": {
+   "post": {
+    "tags": [
+     "Work Pools"
+    ],
+    "summary": "Worker Heartbeat",
+    "operationId": "worker_heartbeat_work_pools__work_pool_name__workers_heartbeat_post",
+    "parameters": [
+     {
+      "name": "work_pool_name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool name",
+       "title": "Work Pool Name"
+      },
+      "description": "The work pool name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_worker_heartbeat_work_pools__work_pool_name__workers_heartbeat_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_pools/{work_pool_name}/workers/filter": {
+   "post": {
+    "tags": [
+     "Work Pools"
+    ],
+    "summary": "Read Workers",
+    "description": "Read all worker processes",
+    "operationId": "read_workers_work_pools__work_pool_name__workers_filter_post",
+    "parameters": [
+     {
+      "name": "work_pool_name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool name",
+       "title": "Work Pool Name"
+      },
+      "description": "The work pool name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_workers_work_pools__work_pool_name__workers_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/WorkerResponse"
+         },
+         "title": "Response Read Workers Work Pools  Work Pool Name  Workers Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_pools/{work_pool_name}/workers/{name}": {
+   "delete": {
+    "tags": [
+     "Work Pools"
+    ],
+    "summary": "Delete Worker",
+    "description": "Delete a work pool's worker",
+    "operationId": "delete_worker_work_pools__work_pool_name__workers__name__delete",
+    "parameters": [
+     {
+      "name": "work_pool_name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool name",
+       "title": "Work Pool Name"
+      },
+      "description": "The work pool name"
+     },
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work pool's worker name",
+       "title": "Name"
+      },
+      "description": "The work pool's worker name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_queues/": {
+   "post": {
+    "tags": [
+     "Work Queues"
+    ],
+    "summary": "Create Work Queue",
+    "description": "Creates a new work queue.\n\nIf a work queue with the same name already exists, an error\nwill be raised.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/work-pools#work-queues.",
+    "operationId": "create_work_queue_work_queues__post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/WorkQueueCreate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/WorkQueueResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_queues/{id}": {
+   "patch": {
+    "tags": [
+     "Work Queues"
+    ],
+    "summary": "Update Work Queue",
+    "description": "Updates an existing work queue.",
+    "operationId": "update_work_queue_work_queues__id__patch",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The work queue id",
+       "title": "Id"
+      },
+      "description": "The work queue id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/WorkQueueUpdate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "get": {
+    "tags": [
+     "Work Queues"
+    ],
+    "summary": "Read Work Queue",
+    "description": "Get a work queue by id.",
+    "operationId": "read_work_queue_work_queues__id__get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The work queue id",
+       "title": "Id"
+      },
+      "description": "The work queue id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/WorkQueueResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Work Queues"
+    ],
+    "summary": "Delete Work Queue",
+    "description": "Delete a work queue by id.",
+    "operationId": "delete_work_queue_work_queues__id__delete",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The work queue id",
+       "title": "Id"
+      },
+      "description": "The work queue id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_queues/name/{name}": {
+   "get": {
+    "tags": [
+     "Work Queues"
+    ],
+    "summary": "Read Work Queue By Name",
+    "description": "Get a work queue by id.",
+    "operationId": "read_work_queue_by_name_work_queues_name__name__get",
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The work queue name",
+       "title": "Name"
+      },
+      "description": "The work queue name"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/WorkQueueResponse"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_queues/{id}/get_runs": {
+   "post": {
+    "tags": [
+     "Work Queues"
+    ],
+    "summary": "Read Work Queue Runs",
+    "description": "Get flow runs from the work queue.",
+    "operationId": "read_work_queue_runs_work_queues__id__get_runs_post",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The work queue id",
+       "title": "Id"
+      },
+      "description": "The work queue id"
+     },
+     {
+      "name": "x-prefect-ui",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "anyOf": [
+        {
+         "type": "boolean"
+        },
+        {
+         "type": "null"
+        }
+       ],
+       "description": "A header to indicate this request came from the Prefect UI.",
+       "default": false,
+       "title": "X-Prefect-Ui"
+      },
+      "description": "A header to indicate this request came from the Prefect UI."
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_work_queue_runs_work_queues__id__get_runs_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/FlowRunResponse"
+         },
+         "title": "Response Read Work Queue Runs Work Queues  Id  Get Runs Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_queues/filter": {
+   "post": {
+    "tags": [
+     "Work Queues"
+    ],
+    "summary": "Read Work Queues",
+    "description": "Query for work queues.",
+    "operationId": "read_work_queues_work_queues_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_work_queues_work_queues_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/WorkQueueResponse"
+         },
+         "title": "Response Read Work Queues Work Queues Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_queues/{id}/concurrency_status": {
+   "post": {
+    "tags": [
+     "Work Queues"
+    ],
+    "summary": "Read Work Queue Concurrency Status",
+    "description": "Read concurrency status for a work queue, including paginated flow run\nsummaries. active_slots always reflects the total count.",
+    "operationId": "read_work_queue_concurrency_status_work_queues__id__concurrency_status_post",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The work queue id",
+       "title": "Id"
+      },
+      "description": "The work queue id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_work_queue_concurrency_status_work_queues__id__concurrency_status_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/WorkQueueConcurrencyStatus"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/work_queues/{id}/status": {
+   "get": {
+    "tags": [
+     "Work Queues"
+    ],
+    "summary": "Read Work Queue Status",
+    "description": "Get the status of a work queue.",
+    "operationId": "read_work_queue_status_work_queues__id__status_get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The work queue id",
+       "title": "Id"
+      },
+      "description": "The work queue id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/WorkQueueStatusDetail"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/artifacts/": {
+   "post": {
+    "tags": [
+     "Artifacts"
+    ],
+    "summary": "Create Artifact",
+    "description": "Create an artifact.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/artifacts.",
+    "operationId": "create_artifact_artifacts__post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ArtifactCreate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Artifact"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/artifacts/{id}": {
+   "get": {
+    "tags": [
+     "Artifacts"
+    ],
+    "summary": "Read Artifact",
+    "description": "Retrieve an artifact from the database.",
+    "operationId": "read_artifact_artifacts__id__get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The ID of the artifact to retrieve.",
+       "title": "Id"
+      },
+      "description": "The ID of the artifact to retrieve."
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Artifact"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "patch": {
+    "tags": [
+     "Artifacts"
+    ],
+    "summary": "Update Artifact",
+    "description": "Update an artifact in the database.",
+    "operationId": "update_artifact_artifacts__id__patch",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The ID of the artifact to update.",
+       "title": "Id"
+      },
+      "description": "The ID of the artifact to update."
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ArtifactUpdate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Artifacts"
+    ],
+    "summary": "Delete Artifact",
+    "description": "Delete an artifact from the database.",
+    "operationId": "delete_artifact_artifacts__id__delete",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The ID of the artifact to delete.",
+       "title": "Id"
+      },
+      "description": "The ID of the artifact to delete."
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/artifacts/{key}/latest": {
+   "get": {
+    "tags": [
+     "Artifacts"
+    ],
+    "summary": "Read Latest Artifact",
+    "description": "Retrieve the latest artifact from the artifact table.",
+    "operationId": "read_latest_artifact_artifacts__key__latest_get",
+    "parameters": [
+     {
+      "name": "key",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The key of the artifact to retrieve.",
+       "title": "Key"
+      },
+      "description": "The key of the artifact to retrieve."
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Artifact"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/artifacts/filter": {
+   "post": {
+    "tags": [
+     "Artifacts"
+    ],
+    "summary": "Read Artifacts",
+    "description": "Retrieve artifacts from the database.",
+    "operationId": "read_artifacts_artifacts_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_artifacts_artifacts_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Artifact"
+         },
+         "title": "Response Read Artifacts Artifacts Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/artifacts/latest/filter": {
+   "post": {
+    "tags": [
+     "Artifacts"
+    ],
+    "summary": "Read Latest Artifacts",
+    "description": "Retrieve artifacts from the database.",
+    "operationId": "read_latest_artifacts_artifacts_latest_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_latest_artifacts_artifacts_latest_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/ArtifactCollection"
+         },
+         "title": "Response Read Latest Artifacts Artifacts Latest Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/artifacts/count": {
+   "post": {
+    "tags": [
+     "Artifacts"
+    ],
+    "summary": "Count Artifacts",
+    "description": "Count artifacts from the database.",
+    "operationId": "count_artifacts_artifacts_count_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_artifacts_artifacts_count_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "integer",
+         "title": "Response Count Artifacts Artifacts Count Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/artifacts/latest/count": {
+   "post": {
+    "tags": [
+     "Artifacts"
+    ],
+    "summary": "Count Latest Artifacts",
+    "description": "Count artifacts from the database.",
+    "operationId": "count_latest_artifacts_artifacts_latest_count_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_latest_artifacts_artifacts_latest_count_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "integer",
+         "title": "Response Count Latest Artifacts Artifacts Latest Count Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/block_schemas/": {
+   "post": {
+    "tags": [
+     "Block schemas"
+    ],
+    "summary": "Create Block Schema",
+    "description": "Create a block schema.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/blocks.",
+    "operationId": "create_block_schema_block_schemas__post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/BlockSchemaCreate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockSchema"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/block_schemas/{id}": {
+   "delete": {
+    "tags": [
+     "Block schemas"
+    ],
+    "summary": "Delete Block Schema",
+    "description": "Delete a block schema by id.",
+    "operationId": "delete_block_schema_block_schemas__id__delete",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The block schema id",
+       "title": "Id"
+      },
+      "description": "The block schema id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "get": {
+    "tags": [
+     "Block schemas"
+    ],
+    "summary": "Read Block Schema By Id",
+    "description": "Get a block schema by id.",
+    "operationId": "read_block_schema_by_id_block_schemas__id__get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "description": "The block schema id",
+       "title": "Id"
+      },
+      "description": "The block schema id"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockSchema"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/block_schemas/filter": {
+   "post": {
+    "tags": [
+     "Block schemas"
+    ],
+    "summary": "Read Block Schemas",
+    "description": "Read all block schemas, optionally filtered by type",
+    "operationId": "read_block_schemas_block_schemas_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_block_schemas_block_schemas_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/BlockSchema"
+         },
+         "title": "Response Read Block Schemas Block Schemas Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/block_schemas/checksum/{checksum}": {
+   "get": {
+    "tags": [
+     "Block schemas"
+    ],
+    "summary": "Read Block Schema By Checksum",
+    "operationId": "read_block_schema_by_checksum_block_schemas_checksum__checksum__get",
+    "parameters": [
+     {
+      "name": "checksum",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The block schema checksum",
+       "title": "Checksum"
+      },
+      "description": "The block schema checksum"
+     },
+     {
+      "name": "version",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "anyOf": [
+        {
+         "type": "string"
+        },
+        {
+         "type": "null"
+        }
+       ],
+       "description": "Version of block schema. If not provided the most recently created block schema with the matching checksum will be returned.",
+       "title": "Version"
+      },
+      "description": "Version of block schema. If not provided the most recently created block schema with the matching checksum will be returned."
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BlockSchema"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/block_capabilities/": {
+   "get": {
+    "tags": [
+     "Block capabilities"
+    ],
+    "summary": "Read Available Block Capabilities",
+    "description": "Get available block capabilities.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/blocks.",
+    "operationId": "read_available_block_capabilities_block_capabilities__get",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "type": "string"
+         },
+         "title": "Response Read Available Block Capabilities Block Capabilities  Get"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/collections/views/{view}": {
+   "get": {
+    "tags": [
+     "Collections"
+    ],
+    "summary": "Read View Content",
+    "description": "Reads the content of a view from the prefect-collection-registry.",
+    "operationId": "read_view_content_collections_views__view__get",
+    "parameters": [
+     {
+      "name": "view",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "title": "View"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "additionalProperties": true,
+         "title": "Response Read View Content Collections Views  View  Get"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/variables/": {
+   "post": {
+    "tags": [
+     "Variables"
+    ],
+    "summary": "Create Variable",
+    "description": "Create a variable.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/variables.",
+    "operationId": "create_variable_variables__post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/VariableCreate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Variable"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/variables/{id}": {
+   "get": {
+    "tags": [
+     "Variables"
+    ],
+    "summary": "Read Variable",
+    "operationId": "read_variable_variables__id__get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "title": "Id"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Variable"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "patch": {
+    "tags": [
+     "Variables"
+    ],
+    "summary": "Update Variable",
+    "operationId": "update_variable_variables__id__patch",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "title": "Id"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/VariableUpdate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Variables"
+    ],
+    "summary": "Delete Variable",
+    "operationId": "delete_variable_variables__id__delete",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "title": "Id"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/variables/name/{name}": {
+   "get": {
+    "tags": [
+     "Variables"
+    ],
+    "summary": "Read Variable By Name",
+    "operationId": "read_variable_by_name_variables_name__name__get",
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "title": "Name"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Variable"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "patch": {
+    "tags": [
+     "Variables"
+    ],
+    "summary": "Update Variable By Name",
+    "operationId": "update_variable_by_name_variables_name__name__patch",
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "title": "Name"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/VariableUpdate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Variables"
+    ],
+    "summary": "Delete Variable By Name",
+    "operationId": "delete_variable_by_name_variables_name__name__delete",
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "title": "Name"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/variables/filter": {
+   "post": {
+    "tags": [
+     "Variables"
+    ],
+    "summary": "Read Variables",
+    "operationId": "read_variables_variables_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_variables_variables_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Variable"
+         },
+         "title": "Response Read Variables Variables Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/variables/count": {
+   "post": {
+    "tags": [
+     "Variables"
+    ],
+    "summary": "Count Variables",
+    "operationId": "count_variables_variables_count_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_variables_variables_count_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "integer",
+         "title": "Response Count Variables Variables Count Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/csrf-token": {
+   "get": {
+    "summary": "Create Csrf Token",
+    "description": "Create or update a CSRF token for a client",
+    "operationId": "create_csrf_token_csrf_token_get",
+    "parameters": [
+     {
+      "name": "client",
+      "in": "query",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "description": "The client to create a CSRF token for",
+       "title": "Client"
+      },
+      "description": "The client to create a CSRF token for"
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CsrfToken"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/events": {
+   "post": {
+    "tags": [
+     "Events"
+    ],
+    "summary": "Create Events",
+    "description": "Record a batch of Events.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/events.",
+    "operationId": "create_events_events_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "array",
+        "items": {
+         "$ref": "#/components/schemas/Event"
+        },
+        "title": "Events"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/events/filter": {
+   "post": {
+    "tags": [
+     "Events"
+    ],
+    "summary": "Read Events",
+    "description": "Queries for Events matching the given filter criteria in the given Account.  Returns\nthe first page of results, and the URL to request the next page (if there are more\nresults).",
+    "operationId": "read_events_events_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_events_events_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/EventPage"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/events/filter/next": {
+   "get": {
+    "tags": [
+     "Events"
+    ],
+    "summary": "Read Account Events Page",
+    "description": "Returns the next page of Events for a previous query against the given Account, and\nthe URL to request the next page (if there are more results).",
+    "operationId": "read_account_events_page_events_filter_next_get",
+    "parameters": [
+     {
+      "name": "page-token",
+      "in": "query",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "title": "Page-Token"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/EventPage"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/events/count-by/{countable}": {
+   "post": {
+    "tags": [
+     "Events"
+    ],
+    "summary": "Count Account Events",
+    "description": "Returns distinct objects and the count of events associated with them.  Objects\nthat can be counted include the day the event occurred, the type of event, or\nthe IDs of the resources associated with the event.",
+    "operationId": "count_account_events_events_count_by__countable__post",
+    "parameters": [
+     {
+      "name": "countable",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "$ref": "#/components/schemas/Countable"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_account_events_events_count_by__countable__post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/EventCount"
+         },
+         "title": "Response Count Account Events Events Count By  Countable  Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/automations/": {
+   "post": {
+    "tags": [
+     "Automations"
+    ],
+    "summary": "Create Automation",
+    "description": "Create an automation.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/automations.",
+    "operationId": "create_automation_automations__post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/AutomationCreate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Automation"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/automations/{id}": {
+   "put": {
+    "tags": [
+     "Automations"
+    ],
+    "summary": "Update Automation",
+    "operationId": "update_automation_automations__id__put",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "title": "Id"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/AutomationUpdate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "patch": {
+    "tags": [
+     "Automations"
+    ],
+    "summary": "Patch Automation",
+    "operationId": "patch_automation_automations__id__patch",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "title": "Id"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/AutomationPartialUpdate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Automations"
+    ],
+    "summary": "Delete Automation",
+    "operationId": "delete_automation_automations__id__delete",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "title": "Id"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "get": {
+    "tags": [
+     "Automations"
+    ],
+    "summary": "Read Automation",
+    "operationId": "read_automation_automations__id__get",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid",
+       "title": "Id"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Automation"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/automations/filter": {
+   "post": {
+    "tags": [
+     "Automations"
+    ],
+    "summary": "Read Automations",
+    "operationId": "read_automations_automations_filter_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_read_automations_automations_filter_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Automation"
+         },
+         "title": "Response Read Automations Automations Filter Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/automations/count": {
+   "post": {
+    "tags": [
+     "Automations"
+    ],
+    "summary": "Count Automations",
+    "operationId": "count_automations_automations_count_post",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Body_count_automations_automations_count_post"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "integer",
+         "title": "Response Count Automations Automations Count Post"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/automations/related-to/{resource_id}": {
+   "get": {
+    "tags": [
+     "Automations"
+    ],
+    "summary": "Read Automations Related To Resource",
+    "operationId": "read_automations_related_to_resource_automations_related_to__resource_id__get",
+    "parameters": [
+     {
+      "name": "resource_id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "title": "Resource Id"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Automation"
+         },
+         "title": "Response Read Automations Related To Resource Automations Related To  Resource Id  Get"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/automations/owned-by/{resource_id}": {
+   "delete": {
+    "tags": [
+     "Automations"
+    ],
+    "summary": "Delete Automations Owned By Resource",
+    "operationId": "delete_automations_owned_by_resource_automations_owned_by__resource_id__delete",
+    "parameters": [
+     {
+      "name": "resource_id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "title": "Resource Id"
+      }
+     },
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "202": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/admin/version": {
+   "get": {
+    "tags": [
+     "Admin"
+    ],
+    "summary": "Read Version",
+    "description": "Returns the Prefect version number",
+    "operationId": "read_version_admin_version_get",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "string",
+         "title": "Response Read Version Admin Version Get"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/admin/storage": {
+   "get": {
+    "tags": [
+     "Admin"
+    ],
+    "summary": "Read Server Default Result Storage",
+    "description": "Get the configured server default result storage block.",
+    "operationId": "read_server_default_result_storage_admin_storage_get",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ServerDefaultResultStorage"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "put": {
+    "tags": [
+     "Admin"
+    ],
+    "summary": "Update Server Default Result Storage",
+    "description": "Set the server default result storage block.",
+    "operationId": "update_server_default_result_storage_admin_storage_put",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ServerDefaultResultStorageUpdate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ServerDefaultResultStorage"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "tags": [
+     "Admin"
+    ],
+    "summary": "Clear Server Default Result Storage",
+    "description": "Clear the configured server default result storage block.",
+    "operationId": "clear_server_default_result_storage_admin_storage_delete",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Successful Response"
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/hello": {
+   "get": {
+    "tags": [
+     "Root"
+    ],
+    "summary": "Hello",
+    "description": "Say hello!",
+    "operationId": "hello_hello_get",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "string",
+         "title": "Response Hello Hello Get"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/ready": {
+   "get": {
+    "tags": [
+     "Root"
+    ],
+    "summary": "Perform Readiness Check",
+    "operationId": "perform_readiness_check_ready_get",
+    "parameters": [
+     {
+      "name": "x-prefect-api-version",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "title": "X-Prefect-Api-Version"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Successful Response",
+      "content": {
+       "application/json": {
+        "schema": {}
+       }
+      }
+     },
+     "422": {
+      "description": "Validation Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HTTPValidationError"
+        }
+       }
+      }
+     }
+    }
+   }
+  }
+ },
  "components": {
   "schemas": {
    "Artifact": {
     "properties": {
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
+     },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
       "title": "Created"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     },
+     "key": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Key",
+      "description": "An optional unique reference key for this artifact."
+     },
+     "type": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Type",
+      "description": "An identifier that describes the shape of the data field. e.g. 'result', 'table', 'markdown'"
+     },
+     "description": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Description",
+      "description": "A markdown-enabled description of the artifact."
      },
      "data": {
       "anyOf": [
@@ -31,50 +8902,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Data associated with the artifact, e.g. a result.; structure depends on the artifact type.",
-      "title": "Data"
-     },
-     "description": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "A markdown-enabled description of the artifact.",
-      "title": "Description"
-     },
-     "flow_run_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The flow run associated with the artifact.",
-      "title": "Flow Run Id"
-     },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "key": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "An optional unique reference key for this artifact.",
-      "title": "Key"
+      "title": "Data",
+      "description": "Data associated with the artifact, e.g. a result.; structure depends on the artifact type."
      },
      "metadata_": {
       "anyOf": [
@@ -88,64 +8917,105 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "User-defined artifact metadata. Content must be string key and value pairs.",
-      "title": "Metadata"
+      "title": "Metadata",
+      "description": "User-defined artifact metadata. Content must be string key and value pairs."
+     },
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Flow Run Id",
+      "description": "The flow run associated with the artifact."
      },
      "task_run_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The task run associated with the artifact.",
-      "title": "Task Run Id"
-     },
-     "type": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "An identifier that describes the shape of the data field. e.g. 'result', 'table', 'markdown'",
-      "title": "Type"
-     },
-     "updated": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Updated"
+      "title": "Task Run Id",
+      "description": "The task run associated with the artifact."
      }
     },
+    "type": "object",
     "required": [],
-    "title": "Artifact",
-    "type": "object"
+    "title": "Artifact"
    },
    "ArtifactCollection": {
     "properties": {
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
+     },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
       "title": "Created"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     },
+     "key": {
+      "type": "string",
+      "title": "Key",
+      "description": "An optional unique reference key for this artifact."
+     },
+     "latest_id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Latest Id",
+      "description": "The latest artifact ID associated with the key."
+     },
+     "type": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Type",
+      "description": "An identifier that describes the shape of the data field. e.g. 'result', 'table', 'markdown'"
+     },
+     "description": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Description",
+      "description": "A markdown-enabled description of the artifact."
      },
      "data": {
       "anyOf": [
@@ -158,49 +9028,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Data associated with the artifact, e.g. a result.; structure depends on the artifact type.",
-      "title": "Data"
-     },
-     "description": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "A markdown-enabled description of the artifact.",
-      "title": "Description"
-     },
-     "flow_run_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The flow run associated with the artifact.",
-      "title": "Flow Run Id"
-     },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "key": {
-      "description": "An optional unique reference key for this artifact.",
-      "title": "Key",
-      "type": "string"
-     },
-     "latest_id": {
-      "description": "The latest artifact ID associated with the key.",
-      "format": "uuid",
-      "title": "Latest Id",
-      "type": "string"
+      "title": "Data",
+      "description": "Data associated with the artifact, e.g. a result.; structure depends on the artifact type."
      },
      "metadata_": {
       "anyOf": [
@@ -214,47 +9043,37 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "User-defined artifact metadata. Content must be string key and value pairs.",
-      "title": "Metadata"
+      "title": "Metadata",
+      "description": "User-defined artifact metadata. Content must be string key and value pairs."
+     },
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Flow Run Id",
+      "description": "The flow run associated with the artifact."
      },
      "task_run_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The task run associated with the artifact.",
-      "title": "Task Run Id"
-     },
-     "type": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "An identifier that describes the shape of the data field. e.g. 'result', 'table', 'markdown'",
-      "title": "Type"
-     },
-     "updated": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Updated"
+      "title": "Task Run Id",
+      "description": "The task run associated with the artifact."
      }
     },
+    "type": "object",
     "required": [
      "key",
      "latest_id",
@@ -262,34 +9081,14 @@ enum OpenAPIDocument {
      "created",
      "updated"
     ],
-    "title": "ArtifactCollection",
-    "type": "object"
+    "title": "ArtifactCollection"
    },
    "ArtifactCollectionFilter": {
-    "additionalProperties": false,
-    "description": "Filter artifact collections. Only artifact collections matching all criteria will be returned",
     "properties": {
-     "flow_run_id": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/ArtifactCollectionFilterFlowRunId"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `Artifact.flow_run_id`"
-     },
-     "key": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/ArtifactCollectionFilterKey"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `Artifact.key`"
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
      },
      "latest_id": {
       "anyOf": [
@@ -302,10 +9101,27 @@ enum OpenAPIDocument {
       ],
       "description": "Filter criteria for `Artifact.id`"
      },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+     "key": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ArtifactCollectionFilterKey"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Artifact.key`"
+     },
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ArtifactCollectionFilterFlowRunId"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Artifact.flow_run_id`"
      },
      "task_run_id": {
       "anyOf": [
@@ -330,19 +9146,19 @@ enum OpenAPIDocument {
       "description": "Filter criteria for `Artifact.type`"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "ArtifactCollectionFilter",
-    "type": "object"
+    "description": "Filter artifact collections. Only artifact collections matching all criteria will be returned"
    },
    "ArtifactCollectionFilterFlowRunId": {
-    "additionalProperties": false,
-    "description": "Filter by `ArtifactCollection.flow_run_id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -350,16 +9166,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of flow run IDs to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of flow run IDs to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "ArtifactCollectionFilterFlowRunId",
-    "type": "object"
+    "description": "Filter by `ArtifactCollection.flow_run_id`."
    },
    "ArtifactCollectionFilterKey": {
-    "additionalProperties": false,
-    "description": "Filter by `ArtifactCollection.key`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -373,20 +9189,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of artifact keys to include",
-      "title": "Any"
-     },
-     "exists_": {
-      "anyOf": [
-       {
-        "type": "boolean"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "If `true`, only include artifacts with a non-null key. If `false`, only include artifacts with a null key. Should return all rows in the ArtifactCollection table if specified.",
-      "title": "Exists"
+      "title": "Any",
+      "description": "A list of artifact keys to include"
      },
      "like_": {
       "anyOf": [
@@ -397,26 +9201,38 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Like",
       "description": "A string to match artifact keys against. This can include SQL wildcard characters like `%` and `_`.",
       "examples": [
        "my-artifact-%"
+      ]
+     },
+     "exists_": {
+      "anyOf": [
+       {
+        "type": "boolean"
+       },
+       {
+        "type": "null"
+       }
       ],
-      "title": "Like"
+      "title": "Exists",
+      "description": "If `true`, only include artifacts with a non-null key. If `false`, only include artifacts with a null key. Should return all rows in the ArtifactCollection table if specified."
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "ArtifactCollectionFilterKey",
-    "type": "object"
+    "description": "Filter by `ArtifactCollection.key`."
    },
    "ArtifactCollectionFilterLatestId": {
-    "additionalProperties": false,
-    "description": "Filter by `ArtifactCollection.latest_id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -424,23 +9240,23 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of artifact ids to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of artifact ids to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "ArtifactCollectionFilterLatestId",
-    "type": "object"
+    "description": "Filter by `ArtifactCollection.latest_id`."
    },
    "ArtifactCollectionFilterTaskRunId": {
-    "additionalProperties": false,
-    "description": "Filter by `ArtifactCollection.task_run_id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -448,16 +9264,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of task run IDs to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of task run IDs to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "ArtifactCollectionFilterTaskRunId",
-    "type": "object"
+    "description": "Filter by `ArtifactCollection.task_run_id`."
    },
    "ArtifactCollectionFilterType": {
-    "additionalProperties": false,
-    "description": "Filter by `ArtifactCollection.type`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -471,8 +9287,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of artifact types to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of artifact types to include"
      },
      "not_any_": {
       "anyOf": [
@@ -486,15 +9302,17 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of artifact types to exclude",
-      "title": "Not Any"
+      "title": "Not Any",
+      "description": "A list of artifact types to exclude"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "ArtifactCollectionFilterType",
-    "type": "object"
+    "description": "Filter by `ArtifactCollection.type`."
    },
    "ArtifactCollectionSort": {
-    "description": "Defines artifact collection sorting options.",
+    "type": "string",
     "enum": [
      "CREATED_DESC",
      "UPDATED_DESC",
@@ -503,12 +9321,46 @@ enum OpenAPIDocument {
      "KEY_ASC"
     ],
     "title": "ArtifactCollectionSort",
-    "type": "string"
+    "description": "Defines artifact collection sorting options."
    },
    "ArtifactCreate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to create an artifact.",
     "properties": {
+     "key": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Key",
+      "description": "An optional unique reference key for this artifact."
+     },
+     "type": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Type",
+      "description": "An identifier that describes the shape of the data field. e.g. 'result', 'table', 'markdown'"
+     },
+     "description": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Description",
+      "description": "A markdown-enabled description of the artifact."
+     },
      "data": {
       "anyOf": [
        {
@@ -520,45 +9372,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Data associated with the artifact, e.g. a result.; structure depends on the artifact type.",
-      "title": "Data"
-     },
-     "description": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "A markdown-enabled description of the artifact.",
-      "title": "Description"
-     },
-     "flow_run_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The flow run associated with the artifact.",
-      "title": "Flow Run Id"
-     },
-     "key": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "An optional unique reference key for this artifact.",
-      "title": "Key"
+      "title": "Data",
+      "description": "Data associated with the artifact, e.g. a result.; structure depends on the artifact type."
      },
      "metadata_": {
       "anyOf": [
@@ -572,52 +9387,47 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "User-defined artifact metadata. Content must be string key and value pairs.",
-      "title": "Metadata"
+      "title": "Metadata",
+      "description": "User-defined artifact metadata. Content must be string key and value pairs."
+     },
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Flow Run Id",
+      "description": "The flow run associated with the artifact."
      },
      "task_run_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The task run associated with the artifact.",
-      "title": "Task Run Id"
-     },
-     "type": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "An identifier that describes the shape of the data field. e.g. 'result', 'table', 'markdown'",
-      "title": "Type"
+      "title": "Task Run Id",
+      "description": "The task run associated with the artifact."
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "ArtifactCreate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to create an artifact."
    },
    "ArtifactFilter": {
-    "additionalProperties": false,
-    "description": "Filter artifacts. Only artifacts matching all criteria will be returned",
     "properties": {
-     "flow_run_id": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/ArtifactFilterFlowRunId"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `Artifact.flow_run_id`"
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
      },
      "id": {
       "anyOf": [
@@ -641,10 +9451,16 @@ enum OpenAPIDocument {
       ],
       "description": "Filter criteria for `Artifact.key`"
      },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ArtifactFilterFlowRunId"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Artifact.flow_run_id`"
      },
      "task_run_id": {
       "anyOf": [
@@ -669,19 +9485,19 @@ enum OpenAPIDocument {
       "description": "Filter criteria for `Artifact.type`"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "ArtifactFilter",
-    "type": "object"
+    "description": "Filter artifacts. Only artifacts matching all criteria will be returned"
    },
    "ArtifactFilterFlowRunId": {
-    "additionalProperties": false,
-    "description": "Filter by `Artifact.flow_run_id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -689,23 +9505,23 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of flow run IDs to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of flow run IDs to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "ArtifactFilterFlowRunId",
-    "type": "object"
+    "description": "Filter by `Artifact.flow_run_id`."
    },
    "ArtifactFilterId": {
-    "additionalProperties": false,
-    "description": "Filter by `Artifact.id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -713,16 +9529,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of artifact ids to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of artifact ids to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "ArtifactFilterId",
-    "type": "object"
+    "description": "Filter by `Artifact.id`."
    },
    "ArtifactFilterKey": {
-    "additionalProperties": false,
-    "description": "Filter by `Artifact.key`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -736,20 +9552,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of artifact keys to include",
-      "title": "Any"
-     },
-     "exists_": {
-      "anyOf": [
-       {
-        "type": "boolean"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "If `true`, only include artifacts with a non-null key. If `false`, only include artifacts with a null key.",
-      "title": "Exists"
+      "title": "Any",
+      "description": "A list of artifact keys to include"
      },
      "like_": {
       "anyOf": [
@@ -760,26 +9564,38 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Like",
       "description": "A string to match artifact keys against. This can include SQL wildcard characters like `%` and `_`.",
       "examples": [
        "my-artifact-%"
+      ]
+     },
+     "exists_": {
+      "anyOf": [
+       {
+        "type": "boolean"
+       },
+       {
+        "type": "null"
+       }
       ],
-      "title": "Like"
+      "title": "Exists",
+      "description": "If `true`, only include artifacts with a non-null key. If `false`, only include artifacts with a null key."
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "ArtifactFilterKey",
-    "type": "object"
+    "description": "Filter by `Artifact.key`."
    },
    "ArtifactFilterTaskRunId": {
-    "additionalProperties": false,
-    "description": "Filter by `Artifact.task_run_id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -787,16 +9603,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of task run IDs to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of task run IDs to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "ArtifactFilterTaskRunId",
-    "type": "object"
+    "description": "Filter by `Artifact.task_run_id`."
    },
    "ArtifactFilterType": {
-    "additionalProperties": false,
-    "description": "Filter by `Artifact.type`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -810,8 +9626,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of artifact types to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of artifact types to include"
      },
      "not_any_": {
       "anyOf": [
@@ -825,15 +9641,17 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of artifact types to exclude",
-      "title": "Not Any"
+      "title": "Not Any",
+      "description": "A list of artifact types to exclude"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "ArtifactFilterType",
-    "type": "object"
+    "description": "Filter by `Artifact.type`."
    },
    "ArtifactSort": {
-    "description": "Defines artifact sorting options.",
+    "type": "string",
     "enum": [
      "CREATED_DESC",
      "UPDATED_DESC",
@@ -842,11 +9660,9 @@ enum OpenAPIDocument {
      "KEY_ASC"
     ],
     "title": "ArtifactSort",
-    "type": "string"
+    "description": "Defines artifact sorting options."
    },
    "ArtifactUpdate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to update an artifact.",
     "properties": {
      "data": {
       "anyOf": [
@@ -887,232 +9703,37 @@ enum OpenAPIDocument {
       "title": "Metadata"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "ArtifactUpdate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to update an artifact."
    },
    "Automation": {
     "properties": {
-     "actions": {
-      "description": "The actions to perform when this Automation triggers",
-      "items": {
-       "anyOf": [
-        {
-         "$ref": "#/components/schemas/DoNothing"
-        },
-        {
-         "$ref": "#/components/schemas/RunDeployment-Output"
-        },
-        {
-         "$ref": "#/components/schemas/PauseDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/CancelFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/DeleteFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ChangeFlowRunState"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/SendNotification"
-        },
-        {
-         "$ref": "#/components/schemas/CallWebhook"
-        },
-        {
-         "$ref": "#/components/schemas/PauseAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/SuspendFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkPool"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkPool"
-        }
-       ]
-      },
-      "title": "Actions",
-      "type": "array"
-     },
-     "actions_on_resolve": {
-      "description": "The actions to perform when an Automation goes into a resolving state",
-      "items": {
-       "anyOf": [
-        {
-         "$ref": "#/components/schemas/DoNothing"
-        },
-        {
-         "$ref": "#/components/schemas/RunDeployment-Output"
-        },
-        {
-         "$ref": "#/components/schemas/PauseDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/CancelFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/DeleteFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ChangeFlowRunState"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/SendNotification"
-        },
-        {
-         "$ref": "#/components/schemas/CallWebhook"
-        },
-        {
-         "$ref": "#/components/schemas/PauseAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/SuspendFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkPool"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkPool"
-        }
-       ]
-      },
-      "title": "Actions On Resolve",
-      "type": "array"
-     },
-     "actions_on_trigger": {
-      "description": "The actions to perform when an Automation goes into a triggered state",
-      "items": {
-       "anyOf": [
-        {
-         "$ref": "#/components/schemas/DoNothing"
-        },
-        {
-         "$ref": "#/components/schemas/RunDeployment-Output"
-        },
-        {
-         "$ref": "#/components/schemas/PauseDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/CancelFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/DeleteFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ChangeFlowRunState"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/SendNotification"
-        },
-        {
-         "$ref": "#/components/schemas/CallWebhook"
-        },
-        {
-         "$ref": "#/components/schemas/PauseAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/SuspendFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkPool"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkPool"
-        }
-       ]
-      },
-      "title": "Actions On Trigger",
-      "type": "array"
-     },
-     "created": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Created"
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "description": "The name of this automation"
      },
      "description": {
-      "default": "",
-      "description": "A longer description of this automation",
+      "type": "string",
       "title": "Description",
-      "type": "string"
+      "description": "A longer description of this automation",
+      "default": ""
      },
      "enabled": {
-      "default": true,
-      "description": "Whether this automation will be evaluated",
+      "type": "boolean",
       "title": "Enabled",
-      "type": "boolean"
-     },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "name": {
-      "description": "The name of this automation",
-      "title": "Name",
-      "type": "string"
+      "description": "Whether this automation will be evaluated",
+      "default": true
      },
      "tags": {
-      "description": "A list of tags associated with this automation",
       "items": {
        "type": "string"
       },
+      "type": "array",
       "title": "Tags",
-      "type": "array"
+      "description": "A list of tags associated with this automation"
      },
      "trigger": {
       "anyOf": [
@@ -1126,14 +9747,211 @@ enum OpenAPIDocument {
         "$ref": "#/components/schemas/SequenceTrigger-Output"
        }
       ],
-      "description": "The criteria for which events this Automation covers and how it will respond to the presence or absence of those events",
-      "title": "Trigger"
+      "title": "Trigger",
+      "description": "The criteria for which events this Automation covers and how it will respond to the presence or absence of those events"
+     },
+     "actions": {
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Output"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "type": "array",
+      "title": "Actions",
+      "description": "The actions to perform when this Automation triggers"
+     },
+     "actions_on_trigger": {
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Output"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "type": "array",
+      "title": "Actions On Trigger",
+      "description": "The actions to perform when an Automation goes into a triggered state"
+     },
+     "actions_on_resolve": {
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Output"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "type": "array",
+      "title": "Actions On Resolve",
+      "description": "The actions to perform when an Automation goes into a resolving state"
+     },
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
+     },
+     "created": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Created"
      },
      "updated": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
@@ -1142,6 +9960,7 @@ enum OpenAPIDocument {
       "title": "Updated"
      }
     },
+    "type": "object",
     "required": [
      "name",
      "trigger",
@@ -1150,228 +9969,34 @@ enum OpenAPIDocument {
      "created",
      "updated"
     ],
-    "title": "Automation",
-    "type": "object"
+    "title": "Automation"
    },
    "AutomationCreate": {
-    "additionalProperties": false,
     "properties": {
-     "actions": {
-      "description": "The actions to perform when this Automation triggers",
-      "items": {
-       "anyOf": [
-        {
-         "$ref": "#/components/schemas/DoNothing"
-        },
-        {
-         "$ref": "#/components/schemas/RunDeployment-Input"
-        },
-        {
-         "$ref": "#/components/schemas/PauseDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/CancelFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/DeleteFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ChangeFlowRunState"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/SendNotification"
-        },
-        {
-         "$ref": "#/components/schemas/CallWebhook"
-        },
-        {
-         "$ref": "#/components/schemas/PauseAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/SuspendFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkPool"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkPool"
-        }
-       ]
-      },
-      "title": "Actions",
-      "type": "array"
-     },
-     "actions_on_resolve": {
-      "description": "The actions to perform when an Automation goes into a resolving state",
-      "items": {
-       "anyOf": [
-        {
-         "$ref": "#/components/schemas/DoNothing"
-        },
-        {
-         "$ref": "#/components/schemas/RunDeployment-Input"
-        },
-        {
-         "$ref": "#/components/schemas/PauseDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/CancelFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/DeleteFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ChangeFlowRunState"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/SendNotification"
-        },
-        {
-         "$ref": "#/components/schemas/CallWebhook"
-        },
-        {
-         "$ref": "#/components/schemas/PauseAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/SuspendFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkPool"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkPool"
-        }
-       ]
-      },
-      "title": "Actions On Resolve",
-      "type": "array"
-     },
-     "actions_on_trigger": {
-      "description": "The actions to perform when an Automation goes into a triggered state",
-      "items": {
-       "anyOf": [
-        {
-         "$ref": "#/components/schemas/DoNothing"
-        },
-        {
-         "$ref": "#/components/schemas/RunDeployment-Input"
-        },
-        {
-         "$ref": "#/components/schemas/PauseDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/CancelFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/DeleteFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ChangeFlowRunState"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/SendNotification"
-        },
-        {
-         "$ref": "#/components/schemas/CallWebhook"
-        },
-        {
-         "$ref": "#/components/schemas/PauseAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/SuspendFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkPool"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkPool"
-        }
-       ]
-      },
-      "title": "Actions On Trigger",
-      "type": "array"
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "description": "The name of this automation"
      },
      "description": {
-      "default": "",
-      "description": "A longer description of this automation",
+      "type": "string",
       "title": "Description",
-      "type": "string"
+      "description": "A longer description of this automation",
+      "default": ""
      },
      "enabled": {
-      "default": true,
-      "description": "Whether this automation will be evaluated",
+      "type": "boolean",
       "title": "Enabled",
-      "type": "boolean"
-     },
-     "name": {
-      "description": "The name of this automation",
-      "title": "Name",
-      "type": "string"
-     },
-     "owner_resource": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The resource to which this automation belongs",
-      "title": "Owner Resource"
+      "description": "Whether this automation will be evaluated",
+      "default": true
      },
      "tags": {
-      "description": "A list of tags associated with this automation",
       "items": {
        "type": "string"
       },
+      "type": "array",
       "title": "Tags",
-      "type": "array"
+      "description": "A list of tags associated with this automation"
      },
      "trigger": {
       "anyOf": [
@@ -1385,31 +10010,217 @@ enum OpenAPIDocument {
         "$ref": "#/components/schemas/SequenceTrigger-Input"
        }
       ],
-      "description": "The criteria for which events this Automation covers and how it will respond to the presence or absence of those events",
-      "title": "Trigger"
-     }
-    },
-    "required": [
-     "name",
-     "trigger",
-     "actions"
-    ],
-    "title": "AutomationCreate",
-    "type": "object"
-   },
-   "AutomationFilter": {
-    "additionalProperties": false,
-    "properties": {
-     "created": {
+      "title": "Trigger",
+      "description": "The criteria for which events this Automation covers and how it will respond to the presence or absence of those events"
+     },
+     "actions": {
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Input"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "type": "array",
+      "title": "Actions",
+      "description": "The actions to perform when this Automation triggers"
+     },
+     "actions_on_trigger": {
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Input"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "type": "array",
+      "title": "Actions On Trigger",
+      "description": "The actions to perform when an Automation goes into a triggered state"
+     },
+     "actions_on_resolve": {
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Input"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "type": "array",
+      "title": "Actions On Resolve",
+      "description": "The actions to perform when an Automation goes into a resolving state"
+     },
+     "owner_resource": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/AutomationFilterCreated"
+        "type": "string"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Filter criteria for `Automation.created`"
+      "title": "Owner Resource",
+      "description": "The resource to which this automation belongs"
+     }
+    },
+    "additionalProperties": false,
+    "type": "object",
+    "required": [
+     "name",
+     "trigger",
+     "actions"
+    ],
+    "title": "AutomationCreate"
+   },
+   "AutomationFilter": {
+    "properties": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
      },
      "id": {
       "anyOf": [
@@ -1433,10 +10244,16 @@ enum OpenAPIDocument {
       ],
       "description": "Filter criteria for `Automation.name`"
      },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+     "created": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/AutomationFilterCreated"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Automation.created`"
      },
      "tags": {
       "anyOf": [
@@ -1450,40 +10267,39 @@ enum OpenAPIDocument {
       "description": "Filter criteria for `Automation.tags`"
      }
     },
-    "title": "AutomationFilter",
-    "type": "object"
+    "additionalProperties": false,
+    "type": "object",
+    "title": "AutomationFilter"
    },
    "AutomationFilterCreated": {
-    "additionalProperties": false,
-    "description": "Filter by `Automation.created`.",
     "properties": {
      "before_": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Only include automations created before this datetime",
-      "title": "Before"
+      "title": "Before",
+      "description": "Only include automations created before this datetime"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "AutomationFilterCreated",
-    "type": "object"
+    "description": "Filter by `Automation.created`."
    },
    "AutomationFilterId": {
-    "additionalProperties": false,
-    "description": "Filter by `Automation.id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -1491,16 +10307,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of automation ids to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of automation ids to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "AutomationFilterId",
-    "type": "object"
+    "description": "Filter by `Automation.id`."
    },
    "AutomationFilterName": {
-    "additionalProperties": false,
-    "description": "Filter by `Automation.created`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -1514,17 +10330,22 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Only include automations with names that match any of these strings",
-      "title": "Any"
+      "title": "Any",
+      "description": "Only include automations with names that match any of these strings"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "AutomationFilterName",
-    "type": "object"
+    "description": "Filter by `Automation.created`."
    },
    "AutomationFilterTags": {
-    "additionalProperties": false,
-    "description": "Filter by `Automation.tags`.",
     "properties": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
      "all_": {
       "anyOf": [
        {
@@ -1537,14 +10358,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "All",
       "description": "A list of tags. Automations will be returned only if their tags are a superset of the list",
       "examples": [
        [
         "tag-1",
         "tag-2"
        ]
-      ],
-      "title": "All"
+      ]
      },
      "any_": {
       "anyOf": [
@@ -1558,14 +10379,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Any",
       "description": "A list of tags. Automations will be returned if their tags contain any of the tags in the list",
       "examples": [
        [
         "tag-1",
         "tag-2"
        ]
-      ],
-      "title": "Any"
+      ]
      },
      "is_null_": {
       "anyOf": [
@@ -1576,33 +10397,30 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "If true, only include automations without tags",
-      "title": "Is Null"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+      "title": "Is Null",
+      "description": "If true, only include automations without tags"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "AutomationFilterTags",
-    "type": "object"
+    "description": "Filter by `Automation.tags`."
    },
    "AutomationPartialUpdate": {
-    "additionalProperties": false,
     "properties": {
      "enabled": {
-      "default": true,
-      "description": "Whether this automation will be evaluated",
+      "type": "boolean",
       "title": "Enabled",
-      "type": "boolean"
+      "description": "Whether this automation will be evaluated",
+      "default": true
      }
     },
-    "title": "AutomationPartialUpdate",
-    "type": "object"
+    "additionalProperties": false,
+    "type": "object",
+    "title": "AutomationPartialUpdate"
    },
    "AutomationSort": {
-    "description": "Defines automations sorting options.",
+    "type": "string",
     "enum": [
      "CREATED_DESC",
      "UPDATED_DESC",
@@ -1610,215 +10428,34 @@ enum OpenAPIDocument {
      "NAME_DESC"
     ],
     "title": "AutomationSort",
-    "type": "string"
+    "description": "Defines automations sorting options."
    },
    "AutomationUpdate": {
-    "additionalProperties": false,
     "properties": {
-     "actions": {
-      "description": "The actions to perform when this Automation triggers",
-      "items": {
-       "anyOf": [
-        {
-         "$ref": "#/components/schemas/DoNothing"
-        },
-        {
-         "$ref": "#/components/schemas/RunDeployment-Input"
-        },
-        {
-         "$ref": "#/components/schemas/PauseDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/CancelFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/DeleteFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ChangeFlowRunState"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/SendNotification"
-        },
-        {
-         "$ref": "#/components/schemas/CallWebhook"
-        },
-        {
-         "$ref": "#/components/schemas/PauseAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/SuspendFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkPool"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkPool"
-        }
-       ]
-      },
-      "title": "Actions",
-      "type": "array"
-     },
-     "actions_on_resolve": {
-      "description": "The actions to perform when an Automation goes into a resolving state",
-      "items": {
-       "anyOf": [
-        {
-         "$ref": "#/components/schemas/DoNothing"
-        },
-        {
-         "$ref": "#/components/schemas/RunDeployment-Input"
-        },
-        {
-         "$ref": "#/components/schemas/PauseDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/CancelFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/DeleteFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ChangeFlowRunState"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/SendNotification"
-        },
-        {
-         "$ref": "#/components/schemas/CallWebhook"
-        },
-        {
-         "$ref": "#/components/schemas/PauseAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/SuspendFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkPool"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkPool"
-        }
-       ]
-      },
-      "title": "Actions On Resolve",
-      "type": "array"
-     },
-     "actions_on_trigger": {
-      "description": "The actions to perform when an Automation goes into a triggered state",
-      "items": {
-       "anyOf": [
-        {
-         "$ref": "#/components/schemas/DoNothing"
-        },
-        {
-         "$ref": "#/components/schemas/RunDeployment-Input"
-        },
-        {
-         "$ref": "#/components/schemas/PauseDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeDeployment"
-        },
-        {
-         "$ref": "#/components/schemas/CancelFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/DeleteFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ChangeFlowRunState"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkQueue"
-        },
-        {
-         "$ref": "#/components/schemas/SendNotification"
-        },
-        {
-         "$ref": "#/components/schemas/CallWebhook"
-        },
-        {
-         "$ref": "#/components/schemas/PauseAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeAutomation"
-        },
-        {
-         "$ref": "#/components/schemas/SuspendFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeFlowRun"
-        },
-        {
-         "$ref": "#/components/schemas/PauseWorkPool"
-        },
-        {
-         "$ref": "#/components/schemas/ResumeWorkPool"
-        }
-       ]
-      },
-      "title": "Actions On Trigger",
-      "type": "array"
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "description": "The name of this automation"
      },
      "description": {
-      "default": "",
-      "description": "A longer description of this automation",
+      "type": "string",
       "title": "Description",
-      "type": "string"
+      "description": "A longer description of this automation",
+      "default": ""
      },
      "enabled": {
-      "default": true,
-      "description": "Whether this automation will be evaluated",
+      "type": "boolean",
       "title": "Enabled",
-      "type": "boolean"
-     },
-     "name": {
-      "description": "The name of this automation",
-      "title": "Name",
-      "type": "string"
+      "description": "Whether this automation will be evaluated",
+      "default": true
      },
      "tags": {
-      "description": "A list of tags associated with this automation",
       "items": {
        "type": "string"
       },
+      "type": "array",
       "title": "Tags",
-      "type": "array"
+      "description": "A list of tags associated with this automation"
      },
      "trigger": {
       "anyOf": [
@@ -1832,29 +10469,254 @@ enum OpenAPIDocument {
         "$ref": "#/components/schemas/SequenceTrigger-Input"
        }
       ],
-      "description": "The criteria for which events this Automation covers and how it will respond to the presence or absence of those events",
-      "title": "Trigger"
+      "title": "Trigger",
+      "description": "The criteria for which events this Automation covers and how it will respond to the presence or absence of those events"
+     },
+     "actions": {
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Input"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "type": "array",
+      "title": "Actions",
+      "description": "The actions to perform when this Automation triggers"
+     },
+     "actions_on_trigger": {
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Input"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "type": "array",
+      "title": "Actions On Trigger",
+      "description": "The actions to perform when an Automation goes into a triggered state"
+     },
+     "actions_on_resolve": {
+      "items": {
+       "anyOf": [
+        {
+         "$ref": "#/components/schemas/DoNothing"
+        },
+        {
+         "$ref": "#/components/schemas/RunDeployment-Input"
+        },
+        {
+         "$ref": "#/components/schemas/PauseDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeDeployment"
+        },
+        {
+         "$ref": "#/components/schemas/CancelFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/DeleteFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ChangeFlowRunState"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkQueue"
+        },
+        {
+         "$ref": "#/components/schemas/SendNotification"
+        },
+        {
+         "$ref": "#/components/schemas/CallWebhook"
+        },
+        {
+         "$ref": "#/components/schemas/PauseAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeAutomation"
+        },
+        {
+         "$ref": "#/components/schemas/SuspendFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeFlowRun"
+        },
+        {
+         "$ref": "#/components/schemas/PauseWorkPool"
+        },
+        {
+         "$ref": "#/components/schemas/ResumeWorkPool"
+        }
+       ]
+      },
+      "type": "array",
+      "title": "Actions On Resolve",
+      "description": "The actions to perform when an Automation goes into a resolving state"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "name",
      "trigger",
      "actions"
     ],
-    "title": "AutomationUpdate",
-    "type": "object"
+    "title": "AutomationUpdate"
    },
    "BlockDocument": {
-    "description": "An ORM representation of a block document.",
     "properties": {
-     "block_document_references": {
-      "additionalProperties": {
-       "additionalProperties": true,
-       "type": "object"
-      },
-      "description": "Record of the block document's references",
-      "title": "Block Document References",
-      "type": "object"
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
+     },
+     "created": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Created"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     },
+     "name": {
+      "anyOf": [
+       {
+        "type": "string",
+        "pattern": "^[^/%&><]+$"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Name",
+      "description": "The block document's name. Not required for anonymous block documents."
+     },
+     "data": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Data",
+      "description": "The block document's data"
+     },
+     "block_schema_id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Block Schema Id",
+      "description": "A block schema ID"
      },
      "block_schema": {
       "anyOf": [
@@ -1867,11 +10729,23 @@ enum OpenAPIDocument {
       ],
       "description": "The associated block schema"
      },
-     "block_schema_id": {
-      "description": "A block schema ID",
+     "block_type_id": {
+      "type": "string",
       "format": "uuid",
-      "title": "Block Schema Id",
-      "type": "string"
+      "title": "Block Type Id",
+      "description": "A block type ID"
+     },
+     "block_type_name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Block Type Name",
+      "description": "The associated block type's name"
      },
      "block_type": {
       "anyOf": [
@@ -1884,79 +10758,23 @@ enum OpenAPIDocument {
       ],
       "description": "The associated block type"
      },
-     "block_type_id": {
-      "description": "A block type ID",
-      "format": "uuid",
-      "title": "Block Type Id",
-      "type": "string"
-     },
-     "block_type_name": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The associated block type's name",
-      "title": "Block Type Name"
-     },
-     "created": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Created"
-     },
-     "data": {
-      "additionalProperties": true,
-      "description": "The block document's data",
-      "title": "Data",
-      "type": "object"
-     },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
+     "block_document_references": {
+      "additionalProperties": {
+       "additionalProperties": true,
+       "type": "object"
+      },
+      "type": "object",
+      "title": "Block Document References",
+      "description": "Record of the block document's references"
      },
      "is_anonymous": {
-      "default": false,
-      "description": "Whether the block is anonymous (anonymous blocks are usually created by Prefect automatically)",
+      "type": "boolean",
       "title": "Is Anonymous",
-      "type": "boolean"
-     },
-     "name": {
-      "anyOf": [
-       {
-        "pattern": "^[^/%&><]+$",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The block document's name. Not required for anonymous block documents.",
-      "title": "Name"
-     },
-     "updated": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Updated"
+      "description": "Whether the block is anonymous (anonymous blocks are usually created by Prefect automatically)",
+      "default": false
      }
     },
+    "type": "object",
     "required": [
      "block_schema_id",
      "block_type_id",
@@ -1965,71 +10783,63 @@ enum OpenAPIDocument {
      "updated"
     ],
     "title": "BlockDocument",
-    "type": "object"
+    "description": "An ORM representation of a block document."
    },
    "BlockDocumentCreate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to create a block document.",
     "properties": {
-     "block_schema_id": {
-      "description": "A block schema ID",
-      "format": "uuid",
-      "title": "Block Schema Id",
-      "type": "string"
-     },
-     "block_type_id": {
-      "description": "A block type ID",
-      "format": "uuid",
-      "title": "Block Type Id",
-      "type": "string"
-     },
-     "data": {
-      "additionalProperties": true,
-      "description": "The block document's data",
-      "title": "Data",
-      "type": "object"
-     },
-     "is_anonymous": {
-      "default": false,
-      "description": "Whether the block is anonymous (anonymous blocks are usually created by Prefect automatically)",
-      "title": "Is Anonymous",
-      "type": "boolean"
-     },
      "name": {
       "anyOf": [
        {
-        "pattern": "^[^/%&><]+$",
-        "type": "string"
+        "type": "string",
+        "pattern": "^[^/%&><]+$"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The block document's name. Not required for anonymous block documents.",
-      "title": "Name"
+      "title": "Name",
+      "description": "The block document's name. Not required for anonymous block documents."
+     },
+     "data": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Data",
+      "description": "The block document's data"
+     },
+     "block_schema_id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Block Schema Id",
+      "description": "A block schema ID"
+     },
+     "block_type_id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Block Type Id",
+      "description": "A block type ID"
+     },
+     "is_anonymous": {
+      "type": "boolean",
+      "title": "Is Anonymous",
+      "description": "Whether the block is anonymous (anonymous blocks are usually created by Prefect automatically)",
+      "default": false
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "block_schema_id",
      "block_type_id"
     ],
     "title": "BlockDocumentCreate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to create a block document."
    },
    "BlockDocumentFilter": {
-    "additionalProperties": false,
-    "description": "Filter BlockDocuments. Only BlockDocuments matching all criteria will be returned",
     "properties": {
-     "block_type_id": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/BlockDocumentFilterBlockTypeId"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `BlockDocument.block_type_id`"
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
      },
      "id": {
       "anyOf": [
@@ -2051,10 +10861,21 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "description": "Filter criteria for `BlockDocument.is_anonymous`. Defaults to excluding anonymous blocks.",
       "default": {
        "eq_": false
-      },
-      "description": "Filter criteria for `BlockDocument.is_anonymous`. Defaults to excluding anonymous blocks."
+      }
+     },
+     "block_type_id": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockDocumentFilterBlockTypeId"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `BlockDocument.block_type_id`"
      },
      "name": {
       "anyOf": [
@@ -2066,26 +10887,21 @@ enum OpenAPIDocument {
        }
       ],
       "description": "Filter criteria for `BlockDocument.name`"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "BlockDocumentFilter",
-    "type": "object"
+    "description": "Filter BlockDocuments. Only BlockDocuments matching all criteria will be returned"
    },
    "BlockDocumentFilterBlockTypeId": {
-    "additionalProperties": false,
-    "description": "Filter by `BlockDocument.block_type_id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -2093,23 +10909,23 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of block type ids to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of block type ids to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "BlockDocumentFilterBlockTypeId",
-    "type": "object"
+    "description": "Filter by `BlockDocument.block_type_id`."
    },
    "BlockDocumentFilterId": {
-    "additionalProperties": false,
-    "description": "Filter by `BlockDocument.id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -2117,16 +10933,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of block ids to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of block ids to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "BlockDocumentFilterId",
-    "type": "object"
+    "description": "Filter by `BlockDocument.id`."
    },
    "BlockDocumentFilterIsAnonymous": {
-    "additionalProperties": false,
-    "description": "Filter by `BlockDocument.is_anonymous`.",
     "properties": {
      "eq_": {
       "anyOf": [
@@ -2137,16 +10953,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Filter block documents for only those that are or are not anonymous.",
-      "title": "Eq"
+      "title": "Eq",
+      "description": "Filter block documents for only those that are or are not anonymous."
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "BlockDocumentFilterIsAnonymous",
-    "type": "object"
+    "description": "Filter by `BlockDocument.is_anonymous`."
    },
    "BlockDocumentFilterName": {
-    "additionalProperties": false,
-    "description": "Filter by `BlockDocument.name`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -2160,8 +10976,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of block names to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of block names to include"
      },
      "like_": {
       "anyOf": [
@@ -2172,61 +10988,115 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Like",
       "description": "A string to match block names against. This can include SQL wildcard characters like `%` and `_`.",
       "examples": [
        "my-block%"
-      ],
-      "title": "Like"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "BlockDocumentFilterName",
-    "type": "object"
+    "description": "Filter by `BlockDocument.name`."
    },
    "BlockDocumentSort": {
-    "description": "Defines block document sorting options.",
+    "type": "string",
     "enum": [
      "NAME_DESC",
      "NAME_ASC",
      "BLOCK_TYPE_AND_NAME_ASC"
     ],
     "title": "BlockDocumentSort",
-    "type": "string"
+    "description": "Defines block document sorting options."
    },
    "BlockDocumentUpdate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to update a block document.",
     "properties": {
      "block_schema_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "A block schema ID",
-      "title": "Block Schema Id"
+      "title": "Block Schema Id",
+      "description": "A block schema ID"
      },
      "data": {
       "additionalProperties": true,
-      "description": "The block document's data",
+      "type": "object",
       "title": "Data",
-      "type": "object"
+      "description": "The block document's data"
      },
      "merge_existing_data": {
-      "default": true,
+      "type": "boolean",
       "title": "Merge Existing Data",
-      "type": "boolean"
+      "default": true
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "BlockDocumentUpdate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to update a block document."
    },
    "BlockSchema": {
-    "description": "An ORM representation of a block schema.",
     "properties": {
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
+     },
+     "created": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Created"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     },
+     "checksum": {
+      "type": "string",
+      "title": "Checksum",
+      "description": "The block schema's unique checksum"
+     },
+     "fields": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Fields",
+      "description": "The block schema's field schema"
+     },
+     "block_type_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Block Type Id",
+      "description": "A block type ID"
+     },
      "block_type": {
       "anyOf": [
        {
@@ -2238,74 +11108,22 @@ enum OpenAPIDocument {
       ],
       "description": "The associated block type"
      },
-     "block_type_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "A block type ID",
-      "title": "Block Type Id"
-     },
      "capabilities": {
-      "description": "A list of Block capabilities",
       "items": {
        "type": "string"
       },
+      "type": "array",
       "title": "Capabilities",
-      "type": "array"
-     },
-     "checksum": {
-      "description": "The block schema's unique checksum",
-      "title": "Checksum",
-      "type": "string"
-     },
-     "created": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Created"
-     },
-     "fields": {
-      "additionalProperties": true,
-      "description": "The block schema's field schema",
-      "title": "Fields",
-      "type": "object"
-     },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "updated": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Updated"
+      "description": "A list of Block capabilities"
      },
      "version": {
-      "default": "non-versioned",
-      "description": "Human readable identifier for the block schema",
+      "type": "string",
       "title": "Version",
-      "type": "string"
+      "description": "Human readable identifier for the block schema",
+      "default": "non-versioned"
      }
     },
+    "type": "object",
     "required": [
      "checksum",
      "block_type_id",
@@ -2314,59 +11132,51 @@ enum OpenAPIDocument {
      "updated"
     ],
     "title": "BlockSchema",
-    "type": "object"
+    "description": "An ORM representation of a block schema."
    },
    "BlockSchemaCreate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to create a block schema.",
     "properties": {
+     "fields": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Fields",
+      "description": "The block schema's field schema"
+     },
      "block_type_id": {
-      "description": "A block type ID",
+      "type": "string",
       "format": "uuid",
       "title": "Block Type Id",
-      "type": "string"
+      "description": "A block type ID"
      },
      "capabilities": {
-      "description": "A list of Block capabilities",
       "items": {
        "type": "string"
       },
+      "type": "array",
       "title": "Capabilities",
-      "type": "array"
-     },
-     "fields": {
-      "additionalProperties": true,
-      "description": "The block schema's field schema",
-      "title": "Fields",
-      "type": "object"
+      "description": "A list of Block capabilities"
      },
      "version": {
-      "default": "non-versioned",
-      "description": "Human readable identifier for the block schema",
+      "type": "string",
       "title": "Version",
-      "type": "string"
+      "description": "Human readable identifier for the block schema",
+      "default": "non-versioned"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "block_type_id"
     ],
     "title": "BlockSchemaCreate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to create a block schema."
    },
    "BlockSchemaFilter": {
-    "additionalProperties": false,
-    "description": "Filter BlockSchemas",
     "properties": {
-     "block_capabilities": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/BlockSchemaFilterCapabilities"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `BlockSchema.capabilities`"
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
      },
      "block_type_id": {
       "anyOf": [
@@ -2379,6 +11189,17 @@ enum OpenAPIDocument {
       ],
       "description": "Filter criteria for `BlockSchema.block_type_id`"
      },
+     "block_capabilities": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockSchemaFilterCapabilities"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `BlockSchema.capabilities`"
+     },
      "id": {
       "anyOf": [
        {
@@ -2389,11 +11210,6 @@ enum OpenAPIDocument {
        }
       ],
       "description": "Filter criteria for `BlockSchema.id`"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
      },
      "version": {
       "anyOf": [
@@ -2407,19 +11223,19 @@ enum OpenAPIDocument {
       "description": "Filter criteria for `BlockSchema.version`"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "BlockSchemaFilter",
-    "type": "object"
+    "description": "Filter BlockSchemas"
    },
    "BlockSchemaFilterBlockTypeId": {
-    "additionalProperties": false,
-    "description": "Filter by `BlockSchema.block_type_id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -2427,16 +11243,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of block type ids to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of block type ids to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "BlockSchemaFilterBlockTypeId",
-    "type": "object"
+    "description": "Filter by `BlockSchema.block_type_id`."
    },
    "BlockSchemaFilterCapabilities": {
-    "additionalProperties": false,
-    "description": "Filter by `BlockSchema.capabilities`",
     "properties": {
      "all_": {
       "anyOf": [
@@ -2450,29 +11266,29 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "All",
       "description": "A list of block capabilities. Block entities will be returned only if an associated block schema has a superset of the defined capabilities.",
       "examples": [
        [
         "write-storage",
         "read-storage"
        ]
-      ],
-      "title": "All"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "BlockSchemaFilterCapabilities",
-    "type": "object"
+    "description": "Filter by `BlockSchema.capabilities`"
    },
    "BlockSchemaFilterId": {
-    "additionalProperties": false,
-    "description": "Filter by BlockSchema.id",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -2480,16 +11296,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of IDs to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of IDs to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "BlockSchemaFilterId",
-    "type": "object"
+    "description": "Filter by BlockSchema.id"
    },
    "BlockSchemaFilterVersion": {
-    "additionalProperties": false,
-    "description": "Filter by `BlockSchema.capabilities`",
     "properties": {
      "any_": {
       "anyOf": [
@@ -2503,39 +11319,33 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Any",
       "description": "A list of block schema versions.",
       "examples": [
        [
         "2.0.0",
         "2.1.0"
        ]
-      ],
-      "title": "Any"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "BlockSchemaFilterVersion",
-    "type": "object"
+    "description": "Filter by `BlockSchema.capabilities`"
    },
    "BlockType": {
-    "description": "An ORM representation of a block type",
     "properties": {
-     "code_example": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "A code snippet demonstrating use of the corresponding block",
-      "title": "Code Example"
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
      },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
@@ -2543,40 +11353,28 @@ enum OpenAPIDocument {
       ],
       "title": "Created"
      },
-     "description": {
+     "updated": {
       "anyOf": [
        {
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "description": "A short blurb about the corresponding block's intended use",
-      "title": "Description"
+      "title": "Updated"
      },
-     "documentation_url": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Web URL for the block type's documentation",
-      "title": "Documentation Url"
+     "name": {
+      "type": "string",
+      "pattern": "^[^/%&><]+$",
+      "title": "Name",
+      "description": "A block type's name"
      },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "is_protected": {
-      "default": false,
-      "description": "Protected block types cannot be modified via API.",
-      "title": "Is Protected",
-      "type": "boolean"
+     "slug": {
+      "type": "string",
+      "title": "Slug",
+      "description": "A block type's slug"
      },
      "logo_url": {
       "anyOf": [
@@ -2587,33 +11385,53 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Web URL for the block type's logo",
-      "title": "Logo Url"
+      "title": "Logo Url",
+      "description": "Web URL for the block type's logo"
      },
-     "name": {
-      "description": "A block type's name",
-      "pattern": "^[^/%&><]+$",
-      "title": "Name",
-      "type": "string"
-     },
-     "slug": {
-      "description": "A block type's slug",
-      "title": "Slug",
-      "type": "string"
-     },
-     "updated": {
+     "documentation_url": {
       "anyOf": [
        {
-        "format": "date-time",
         "type": "string"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Updated"
+      "title": "Documentation Url",
+      "description": "Web URL for the block type's documentation"
+     },
+     "description": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Description",
+      "description": "A short blurb about the corresponding block's intended use"
+     },
+     "code_example": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Code Example",
+      "description": "A code snippet demonstrating use of the corresponding block"
+     },
+     "is_protected": {
+      "type": "boolean",
+      "title": "Is Protected",
+      "description": "Protected block types cannot be modified via API.",
+      "default": false
      }
     },
+    "type": "object",
     "required": [
      "name",
      "slug",
@@ -2622,47 +11440,20 @@ enum OpenAPIDocument {
      "updated"
     ],
     "title": "BlockType",
-    "type": "object"
+    "description": "An ORM representation of a block type"
    },
    "BlockTypeCreate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to create a block type.",
     "properties": {
-     "code_example": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "A code snippet demonstrating use of the corresponding block",
-      "title": "Code Example"
+     "name": {
+      "type": "string",
+      "pattern": "^[^/%&><]+$",
+      "title": "Name",
+      "description": "A block type's name"
      },
-     "description": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "A short blurb about the corresponding block's intended use",
-      "title": "Description"
-     },
-     "documentation_url": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Web URL for the block type's documentation",
-      "title": "Documentation Url"
+     "slug": {
+      "type": "string",
+      "title": "Slug",
+      "description": "A block type's slug"
      },
      "logo_url": {
       "anyOf": [
@@ -2673,31 +11464,56 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Web URL for the block type's logo",
-      "title": "Logo Url"
+      "title": "Logo Url",
+      "description": "Web URL for the block type's logo"
      },
-     "name": {
-      "description": "A block type's name",
-      "pattern": "^[^/%&><]+$",
-      "title": "Name",
-      "type": "string"
+     "documentation_url": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Documentation Url",
+      "description": "Web URL for the block type's documentation"
      },
-     "slug": {
-      "description": "A block type's slug",
-      "title": "Slug",
-      "type": "string"
+     "description": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Description",
+      "description": "A short blurb about the corresponding block's intended use"
+     },
+     "code_example": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Code Example",
+      "description": "A code snippet demonstrating use of the corresponding block"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "name",
      "slug"
     ],
     "title": "BlockTypeCreate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to create a block type."
    },
    "BlockTypeFilter": {
-    "additionalProperties": false,
-    "description": "Filter BlockTypes",
     "properties": {
      "name": {
       "anyOf": [
@@ -2722,12 +11538,12 @@ enum OpenAPIDocument {
       "description": "Filter criteria for `BlockType.slug`"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "BlockTypeFilter",
-    "type": "object"
+    "description": "Filter BlockTypes"
    },
    "BlockTypeFilterName": {
-    "additionalProperties": false,
-    "description": "Filter by `BlockType.name`",
     "properties": {
      "like_": {
       "anyOf": [
@@ -2738,19 +11554,19 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Like",
       "description": "A case-insensitive partial match. For example,  passing 'marvin' will match 'marvin', 'sad-Marvin', and 'marvin-robot'.",
       "examples": [
        "marvin"
-      ],
-      "title": "Like"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "BlockTypeFilterName",
-    "type": "object"
+    "description": "Filter by `BlockType.name`"
    },
    "BlockTypeFilterSlug": {
-    "additionalProperties": false,
-    "description": "Filter by `BlockType.slug`",
     "properties": {
      "any_": {
       "anyOf": [
@@ -2764,18 +11580,18 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of slugs to match",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of slugs to match"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "BlockTypeFilterSlug",
-    "type": "object"
+    "description": "Filter by `BlockType.slug`"
    },
    "BlockTypeUpdate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to update a block type.",
     "properties": {
-     "code_example": {
+     "logo_url": {
       "anyOf": [
        {
         "type": "string"
@@ -2784,18 +11600,7 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "title": "Code Example"
-     },
-     "description": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Description"
+      "title": "Logo Url"
      },
      "documentation_url": {
       "anyOf": [
@@ -2808,7 +11613,7 @@ enum OpenAPIDocument {
       ],
       "title": "Documentation Url"
      },
-     "logo_url": {
+     "description": {
       "anyOf": [
        {
         "type": "string"
@@ -2817,32 +11622,45 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "title": "Logo Url"
+      "title": "Description"
+     },
+     "code_example": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Code Example"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "BlockTypeUpdate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to update a block type."
    },
    "Body_bulk_decrement_active_slots_v2_concurrency_limits_decrement_post": {
     "properties": {
-     "create_if_missing": {
-      "deprecated": true,
-      "title": "Create If Missing",
-      "type": "boolean"
+     "slots": {
+      "type": "integer",
+      "exclusiveMinimum": 0.0,
+      "title": "Slots"
      },
      "names": {
       "items": {
        "type": "string"
       },
+      "type": "array",
       "minItems": 1,
-      "title": "Names",
-      "type": "array"
+      "title": "Names"
      },
      "occupancy_seconds": {
       "anyOf": [
        {
-        "exclusiveMinimum": 0.0,
-        "type": "number"
+        "type": "number",
+        "exclusiveMinimum": 0.0
        },
        {
         "type": "null"
@@ -2850,33 +11668,33 @@ enum OpenAPIDocument {
       ],
       "title": "Occupancy Seconds"
      },
-     "slots": {
-      "exclusiveMinimum": 0.0,
-      "title": "Slots",
-      "type": "integer"
+     "create_if_missing": {
+      "type": "boolean",
+      "title": "Create If Missing",
+      "deprecated": true
      }
     },
+    "type": "object",
     "required": [
      "slots",
      "names"
     ],
-    "title": "Body_bulk_decrement_active_slots_v2_concurrency_limits_decrement_post",
-    "type": "object"
+    "title": "Body_bulk_decrement_active_slots_v2_concurrency_limits_decrement_post"
    },
    "Body_bulk_decrement_active_slots_with_lease_v2_concurrency_limits_decrement_with_lease_post": {
     "properties": {
      "lease_id": {
-      "description": "The ID of the lease corresponding to the concurrency limits to decrement.",
+      "type": "string",
       "format": "uuid",
       "title": "Lease Id",
-      "type": "string"
+      "description": "The ID of the lease corresponding to the concurrency limits to decrement."
      }
     },
+    "type": "object",
     "required": [
      "lease_id"
     ],
-    "title": "Body_bulk_decrement_active_slots_with_lease_v2_concurrency_limits_decrement_with_lease_post",
-    "type": "object"
+    "title": "Body_bulk_decrement_active_slots_with_lease_v2_concurrency_limits_decrement_with_lease_post"
    },
    "Body_bulk_delete_deployments_deployments_bulk_delete_post": {
     "properties": {
@@ -2892,19 +11710,41 @@ enum OpenAPIDocument {
       "description": "Filter criteria for deployments to delete"
      },
      "limit": {
-      "default": 50,
-      "description": "Maximum number of deployments to delete. Defaults to 50.",
+      "type": "integer",
       "maximum": 50.0,
       "minimum": 1.0,
       "title": "Limit",
-      "type": "integer"
+      "description": "Maximum number of deployments to delete. Defaults to 50.",
+      "default": 50
      }
     },
-    "title": "Body_bulk_delete_deployments_deployments_bulk_delete_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_bulk_delete_deployments_deployments_bulk_delete_post"
    },
    "Body_bulk_increment_active_slots_v2_concurrency_limits_increment_post": {
     "properties": {
+     "slots": {
+      "type": "integer",
+      "exclusiveMinimum": 0.0,
+      "title": "Slots"
+     },
+     "names": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "minItems": 1,
+      "title": "Names"
+     },
+     "mode": {
+      "type": "string",
+      "enum": [
+       "concurrency",
+       "rate_limit"
+      ],
+      "title": "Mode",
+      "default": "concurrency"
+     },
      "create_if_missing": {
       "anyOf": [
        {
@@ -2914,41 +11754,49 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "deprecated": true,
-      "title": "Create If Missing"
-     },
-     "mode": {
-      "default": "concurrency",
-      "enum": [
-       "concurrency",
-       "rate_limit"
-      ],
-      "title": "Mode",
-      "type": "string"
+      "title": "Create If Missing",
+      "deprecated": true
+     }
+    },
+    "type": "object",
+    "required": [
+     "slots",
+     "names"
+    ],
+    "title": "Body_bulk_increment_active_slots_v2_concurrency_limits_increment_post"
+   },
+   "Body_bulk_increment_active_slots_with_lease_v2_concurrency_limits_increment_with_lease_post": {
+    "properties": {
+     "slots": {
+      "type": "integer",
+      "exclusiveMinimum": 0.0,
+      "title": "Slots"
      },
      "names": {
       "items": {
        "type": "string"
       },
+      "type": "array",
       "minItems": 1,
-      "title": "Names",
-      "type": "array"
+      "title": "Names"
      },
-     "slots": {
-      "exclusiveMinimum": 0.0,
-      "title": "Slots",
-      "type": "integer"
-     }
-    },
-    "required": [
-     "slots",
-     "names"
-    ],
-    "title": "Body_bulk_increment_active_slots_v2_concurrency_limits_increment_post",
-    "type": "object"
-   },
-   "Body_bulk_increment_active_slots_with_lease_v2_concurrency_limits_increment_with_lease_post": {
-    "properties": {
+     "mode": {
+      "type": "string",
+      "enum": [
+       "concurrency",
+       "rate_limit"
+      ],
+      "title": "Mode",
+      "default": "concurrency"
+     },
+     "lease_duration": {
+      "type": "number",
+      "maximum": 86400.0,
+      "minimum": 60.0,
+      "title": "Lease Duration",
+      "description": "The duration of the lease in seconds.",
+      "default": 300
+     },
      "holder": {
       "anyOf": [
        {
@@ -2959,87 +11807,57 @@ enum OpenAPIDocument {
        }
       ],
       "description": "The holder of the lease with type (flow_run, task_run, or deployment) and id."
-     },
-     "lease_duration": {
-      "default": 300,
-      "description": "The duration of the lease in seconds.",
-      "maximum": 86400.0,
-      "minimum": 60.0,
-      "title": "Lease Duration",
-      "type": "number"
-     },
-     "mode": {
-      "default": "concurrency",
-      "enum": [
-       "concurrency",
-       "rate_limit"
-      ],
-      "title": "Mode",
-      "type": "string"
-     },
-     "names": {
-      "items": {
-       "type": "string"
-      },
-      "minItems": 1,
-      "title": "Names",
-      "type": "array"
-     },
-     "slots": {
-      "exclusiveMinimum": 0.0,
-      "title": "Slots",
-      "type": "integer"
      }
     },
+    "type": "object",
     "required": [
      "slots",
      "names"
     ],
-    "title": "Body_bulk_increment_active_slots_with_lease_v2_concurrency_limits_increment_with_lease_post",
-    "type": "object"
+    "title": "Body_bulk_increment_active_slots_with_lease_v2_concurrency_limits_increment_with_lease_post"
    },
    "Body_count_account_events_events_count_by__countable__post": {
     "properties": {
      "filter": {
       "$ref": "#/components/schemas/EventFilter"
      },
-     "time_interval": {
-      "default": 1.0,
-      "minimum": 0.01,
-      "title": "Time Interval",
-      "type": "number"
-     },
      "time_unit": {
       "$ref": "#/components/schemas/TimeUnit",
       "default": "day"
+     },
+     "time_interval": {
+      "type": "number",
+      "minimum": 0.01,
+      "title": "Time Interval",
+      "default": 1.0
      }
     },
+    "type": "object",
     "required": [
      "filter"
     ],
-    "title": "Body_count_account_events_events_count_by__countable__post",
-    "type": "object"
+    "title": "Body_count_account_events_events_count_by__countable__post"
    },
    "Body_count_artifacts_artifacts_count_post": {
     "properties": {
      "artifacts": {
       "$ref": "#/components/schemas/ArtifactFilter"
      },
-     "deployments": {
-      "$ref": "#/components/schemas/DeploymentFilter"
-     },
      "flow_runs": {
       "$ref": "#/components/schemas/FlowRunFilter"
+     },
+     "task_runs": {
+      "$ref": "#/components/schemas/TaskRunFilter"
      },
      "flows": {
       "$ref": "#/components/schemas/FlowFilter"
      },
-     "task_runs": {
-      "$ref": "#/components/schemas/TaskRunFilter"
+     "deployments": {
+      "$ref": "#/components/schemas/DeploymentFilter"
      }
     },
-    "title": "Body_count_artifacts_artifacts_count_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_count_artifacts_artifacts_count_post"
    },
    "Body_count_automations_automations_count_post": {
     "properties": {
@@ -3054,8 +11872,8 @@ enum OpenAPIDocument {
       ]
      }
     },
-    "title": "Body_count_automations_automations_count_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_count_automations_automations_count_post"
    },
    "Body_count_block_documents_block_documents_count_post": {
     "properties": {
@@ -3063,16 +11881,6 @@ enum OpenAPIDocument {
       "anyOf": [
        {
         "$ref": "#/components/schemas/BlockDocumentFilter"
-       },
-       {
-        "type": "null"
-       }
-      ]
-     },
-     "block_schemas": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/BlockSchemaFilter"
        },
        {
         "type": "null"
@@ -3088,17 +11896,27 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ]
+     },
+     "block_schemas": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockSchemaFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
      }
     },
-    "title": "Body_count_block_documents_block_documents_count_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_count_block_documents_block_documents_count_post"
    },
    "Body_count_deployments_deployments_count_post": {
     "properties": {
-     "deployments": {
+     "flows": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/DeploymentFilter"
+        "$ref": "#/components/schemas/FlowFilter"
        },
        {
         "type": "null"
@@ -3115,16 +11933,6 @@ enum OpenAPIDocument {
        }
       ]
      },
-     "flows": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/FlowFilter"
-       },
-       {
-        "type": "null"
-       }
-      ]
-     },
      "task_runs": {
       "anyOf": [
        {
@@ -3135,10 +11943,10 @@ enum OpenAPIDocument {
        }
       ]
      },
-     "work_pool_queues": {
+     "deployments": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/WorkQueueFilter"
+        "$ref": "#/components/schemas/DeploymentFilter"
        },
        {
         "type": "null"
@@ -3154,17 +11962,27 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ]
+     },
+     "work_pool_queues": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/WorkQueueFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
      }
     },
-    "title": "Body_count_deployments_deployments_count_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_count_deployments_deployments_count_post"
    },
    "Body_count_flow_runs_flow_runs_count_post": {
     "properties": {
-     "deployments": {
+     "flows": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/DeploymentFilter"
+        "$ref": "#/components/schemas/FlowFilter"
        },
        {
         "type": "null"
@@ -3181,16 +11999,6 @@ enum OpenAPIDocument {
        }
       ]
      },
-     "flows": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/FlowFilter"
-       },
-       {
-        "type": "null"
-       }
-      ]
-     },
      "task_runs": {
       "anyOf": [
        {
@@ -3201,10 +12009,10 @@ enum OpenAPIDocument {
        }
       ]
      },
-     "work_pool_queues": {
+     "deployments": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/WorkQueueFilter"
+        "$ref": "#/components/schemas/DeploymentFilter"
        },
        {
         "type": "null"
@@ -3220,70 +12028,80 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ]
+     },
+     "work_pool_queues": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/WorkQueueFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
      }
     },
-    "title": "Body_count_flow_runs_flow_runs_count_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_count_flow_runs_flow_runs_count_post"
    },
    "Body_count_flows_flows_count_post": {
     "properties": {
-     "deployments": {
-      "$ref": "#/components/schemas/DeploymentFilter"
+     "flows": {
+      "$ref": "#/components/schemas/FlowFilter"
      },
      "flow_runs": {
       "$ref": "#/components/schemas/FlowRunFilter"
      },
-     "flows": {
-      "$ref": "#/components/schemas/FlowFilter"
-     },
      "task_runs": {
       "$ref": "#/components/schemas/TaskRunFilter"
+     },
+     "deployments": {
+      "$ref": "#/components/schemas/DeploymentFilter"
      },
      "work_pools": {
       "$ref": "#/components/schemas/WorkPoolFilter"
      }
     },
-    "title": "Body_count_flows_flows_count_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_count_flows_flows_count_post"
    },
    "Body_count_latest_artifacts_artifacts_latest_count_post": {
     "properties": {
      "artifacts": {
       "$ref": "#/components/schemas/ArtifactCollectionFilter"
      },
-     "deployments": {
-      "$ref": "#/components/schemas/DeploymentFilter"
-     },
      "flow_runs": {
       "$ref": "#/components/schemas/FlowRunFilter"
+     },
+     "task_runs": {
+      "$ref": "#/components/schemas/TaskRunFilter"
      },
      "flows": {
       "$ref": "#/components/schemas/FlowFilter"
      },
-     "task_runs": {
-      "$ref": "#/components/schemas/TaskRunFilter"
+     "deployments": {
+      "$ref": "#/components/schemas/DeploymentFilter"
      }
     },
-    "title": "Body_count_latest_artifacts_artifacts_latest_count_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_count_latest_artifacts_artifacts_latest_count_post"
    },
    "Body_count_task_runs_task_runs_count_post": {
     "properties": {
-     "deployments": {
-      "$ref": "#/components/schemas/DeploymentFilter"
+     "flows": {
+      "$ref": "#/components/schemas/FlowFilter"
      },
      "flow_runs": {
       "$ref": "#/components/schemas/FlowRunFilter"
      },
-     "flows": {
-      "$ref": "#/components/schemas/FlowFilter"
-     },
      "task_runs": {
       "$ref": "#/components/schemas/TaskRunFilter"
+     },
+     "deployments": {
+      "$ref": "#/components/schemas/DeploymentFilter"
      }
     },
-    "title": "Body_count_task_runs_task_runs_count_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_count_task_runs_task_runs_count_post"
    },
    "Body_count_variables_variables_count_post": {
     "properties": {
@@ -3298,8 +12116,8 @@ enum OpenAPIDocument {
       ]
      }
     },
-    "title": "Body_count_variables_variables_count_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_count_variables_variables_count_post"
    },
    "Body_count_work_pools_work_pools_count_post": {
     "properties": {
@@ -3314,15 +12132,21 @@ enum OpenAPIDocument {
       ]
      }
     },
-    "title": "Body_count_work_pools_work_pools_count_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_count_work_pools_work_pools_count_post"
    },
    "Body_create_flow_run_input_flow_runs__id__input_post": {
     "properties": {
      "key": {
-      "description": "The input key",
+      "type": "string",
       "title": "Key",
-      "type": "string"
+      "description": "The input key"
+     },
+     "value": {
+      "type": "string",
+      "contentMediaType": "application/octet-stream",
+      "title": "Value",
+      "description": "The value of the input"
      },
      "sender": {
       "anyOf": [
@@ -3333,166 +12157,166 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The sender of the input",
-      "title": "Sender"
-     },
-     "value": {
-      "contentMediaType": "application/octet-stream",
-      "description": "The value of the input",
-      "title": "Value",
-      "type": "string"
+      "title": "Sender",
+      "description": "The sender of the input"
      }
     },
+    "type": "object",
     "required": [
      "key",
      "value"
     ],
-    "title": "Body_create_flow_run_input_flow_runs__id__input_post",
-    "type": "object"
+    "title": "Body_create_flow_run_input_flow_runs__id__input_post"
    },
    "Body_decrement_concurrency_limits_v1_concurrency_limits_decrement_post": {
     "properties": {
      "names": {
-      "description": "The tags to release a slot for",
       "items": {
        "type": "string"
       },
+      "type": "array",
       "title": "Names",
-      "type": "array"
+      "description": "The tags to release a slot for"
      },
      "task_run_id": {
-      "description": "The ID of the task run releasing the slot",
+      "type": "string",
       "format": "uuid",
       "title": "Task Run Id",
-      "type": "string"
+      "description": "The ID of the task run releasing the slot"
      }
     },
+    "type": "object",
     "required": [
      "names",
      "task_run_id"
     ],
-    "title": "Body_decrement_concurrency_limits_v1_concurrency_limits_decrement_post",
-    "type": "object"
+    "title": "Body_decrement_concurrency_limits_v1_concurrency_limits_decrement_post"
    },
    "Body_filter_flow_run_input_flow_runs__id__input_filter_post": {
     "properties": {
+     "prefix": {
+      "type": "string",
+      "title": "Prefix",
+      "description": "The input key prefix"
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "The maximum number of results to return",
+      "default": 1
+     },
      "exclude_keys": {
-      "default": [],
-      "description": "Exclude inputs with these keys",
       "items": {
        "type": "string"
       },
+      "type": "array",
       "title": "Exclude Keys",
-      "type": "array"
-     },
-     "limit": {
-      "default": 1,
-      "description": "The maximum number of results to return",
-      "title": "Limit",
-      "type": "integer"
-     },
-     "prefix": {
-      "description": "The input key prefix",
-      "title": "Prefix",
-      "type": "string"
+      "description": "Exclude inputs with these keys",
+      "default": []
      }
     },
+    "type": "object",
     "required": [
      "prefix"
     ],
-    "title": "Body_filter_flow_run_input_flow_runs__id__input_filter_post",
-    "type": "object"
+    "title": "Body_filter_flow_run_input_flow_runs__id__input_filter_post"
    },
    "Body_get_scheduled_flow_runs_for_deployments_deployments_get_scheduled_flow_runs_post": {
     "properties": {
      "deployment_ids": {
-      "description": "The deployment IDs to get scheduled runs for",
       "items": {
-       "format": "uuid",
-       "type": "string"
+       "type": "string",
+       "format": "uuid"
       },
+      "type": "array",
       "title": "Deployment Ids",
-      "type": "array"
-     },
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
+      "description": "The deployment IDs to get scheduled runs for"
      },
      "scheduled_before": {
-      "description": "The maximum time to look for scheduled flow runs",
+      "type": "string",
       "format": "date-time",
       "title": "Scheduled Before",
-      "type": "string"
+      "description": "The maximum time to look for scheduled flow runs"
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
+    "type": "object",
     "required": [
      "deployment_ids"
     ],
-    "title": "Body_get_scheduled_flow_runs_for_deployments_deployments_get_scheduled_flow_runs_post",
-    "type": "object"
+    "title": "Body_get_scheduled_flow_runs_for_deployments_deployments_get_scheduled_flow_runs_post"
    },
    "Body_get_scheduled_flow_runs_work_pools__name__get_scheduled_flow_runs_post": {
     "properties": {
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
-     "scheduled_after": {
-      "description": "The minimum time to look for scheduled flow runs",
-      "format": "date-time",
-      "title": "Scheduled After",
-      "type": "string"
-     },
-     "scheduled_before": {
-      "description": "The maximum time to look for scheduled flow runs",
-      "format": "date-time",
-      "title": "Scheduled Before",
-      "type": "string"
-     },
      "work_queue_names": {
-      "description": "The names of work pool queues",
       "items": {
        "type": "string"
       },
+      "type": "array",
       "title": "Work Queue Names",
-      "type": "array"
+      "description": "The names of work pool queues"
+     },
+     "scheduled_before": {
+      "type": "string",
+      "format": "date-time",
+      "title": "Scheduled Before",
+      "description": "The maximum time to look for scheduled flow runs"
+     },
+     "scheduled_after": {
+      "type": "string",
+      "format": "date-time",
+      "title": "Scheduled After",
+      "description": "The minimum time to look for scheduled flow runs"
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_get_scheduled_flow_runs_work_pools__name__get_scheduled_flow_runs_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_get_scheduled_flow_runs_work_pools__name__get_scheduled_flow_runs_post"
    },
    "Body_increment_concurrency_limits_v1_concurrency_limits_increment_post": {
     "properties": {
      "names": {
-      "description": "The tags to acquire a slot for",
       "items": {
        "type": "string"
       },
+      "type": "array",
       "title": "Names",
-      "type": "array"
+      "description": "The tags to acquire a slot for"
      },
      "task_run_id": {
-      "description": "The ID of the task run acquiring the slot",
+      "type": "string",
       "format": "uuid",
       "title": "Task Run Id",
-      "type": "string"
+      "description": "The ID of the task run acquiring the slot"
      }
     },
+    "type": "object",
     "required": [
      "names",
      "task_run_id"
     ],
-    "title": "Body_increment_concurrency_limits_v1_concurrency_limits_increment_post",
-    "type": "object"
+    "title": "Body_increment_concurrency_limits_v1_concurrency_limits_increment_post"
    },
    "Body_paginate_deployments_deployments_paginate_post": {
     "properties": {
-     "deployments": {
+     "page": {
+      "type": "integer",
+      "minimum": 1.0,
+      "title": "Page",
+      "default": 1
+     },
+     "flows": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/DeploymentFilter"
+        "$ref": "#/components/schemas/FlowFilter"
        },
        {
         "type": "null"
@@ -3509,35 +12333,30 @@ enum OpenAPIDocument {
        }
       ]
      },
-     "flows": {
+     "task_runs": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/FlowFilter"
+        "$ref": "#/components/schemas/TaskRunFilter"
        },
        {
         "type": "null"
        }
       ]
      },
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
-     "page": {
-      "default": 1,
-      "minimum": 1.0,
-      "title": "Page",
-      "type": "integer"
-     },
-     "sort": {
-      "$ref": "#/components/schemas/DeploymentSort",
-      "default": "NAME_ASC"
-     },
-     "task_runs": {
+     "deployments": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/TaskRunFilter"
+        "$ref": "#/components/schemas/DeploymentFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "work_pools": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/WorkPoolFilter"
        },
        {
         "type": "null"
@@ -3554,6 +12373,71 @@ enum OpenAPIDocument {
        }
       ]
      },
+     "sort": {
+      "$ref": "#/components/schemas/DeploymentSort",
+      "default": "NAME_ASC"
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
+     }
+    },
+    "type": "object",
+    "title": "Body_paginate_deployments_deployments_paginate_post"
+   },
+   "Body_paginate_flow_runs_flow_runs_paginate_post": {
+    "properties": {
+     "sort": {
+      "$ref": "#/components/schemas/FlowRunSort",
+      "default": "ID_DESC"
+     },
+     "page": {
+      "type": "integer",
+      "minimum": 1.0,
+      "title": "Page",
+      "default": 1
+     },
+     "flows": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "flow_runs": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowRunFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "task_runs": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/TaskRunFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "deployments": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/DeploymentFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
      "work_pools": {
       "anyOf": [
        {
@@ -3563,66 +12447,223 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ]
+     },
+     "work_pool_queues": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/WorkQueueFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_paginate_deployments_deployments_paginate_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_paginate_flow_runs_flow_runs_paginate_post"
+   },
+   "Body_paginate_flows_flows_paginate_post": {
+    "properties": {
+     "page": {
+      "type": "integer",
+      "minimum": 1.0,
+      "title": "Page",
+      "default": 1
+     },
+     "flows": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "flow_runs": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowRunFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "task_runs": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/TaskRunFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "deployments": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/DeploymentFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "work_pools": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/WorkPoolFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "sort": {
+      "$ref": "#/components/schemas/FlowSort",
+      "default": "NAME_ASC"
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
+     }
+    },
+    "type": "object",
+    "title": "Body_paginate_flows_flows_paginate_post"
+   },
+   "Body_paginate_task_runs_task_runs_paginate_post": {
+    "properties": {
+     "sort": {
+      "$ref": "#/components/schemas/TaskRunSort",
+      "default": "ID_DESC"
+     },
+     "page": {
+      "type": "integer",
+      "minimum": 1.0,
+      "title": "Page",
+      "default": 1
+     },
+     "flows": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "flow_runs": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowRunFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "task_runs": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/TaskRunFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "deployments": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/DeploymentFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
+     }
+    },
+    "type": "object",
+    "title": "Body_paginate_task_runs_task_runs_paginate_post"
    },
    "Body_read_all_concurrency_limits_v2_v2_concurrency_limits_filter_post": {
     "properties": {
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
      "offset": {
-      "default": 0,
+      "type": "integer",
       "minimum": 0.0,
       "title": "Offset",
-      "type": "integer"
+      "default": 0
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_all_concurrency_limits_v2_v2_concurrency_limits_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_all_concurrency_limits_v2_v2_concurrency_limits_filter_post"
    },
    "Body_read_artifacts_artifacts_filter_post": {
     "properties": {
-     "artifacts": {
-      "$ref": "#/components/schemas/ArtifactFilter"
-     },
-     "deployments": {
-      "$ref": "#/components/schemas/DeploymentFilter"
-     },
-     "flow_runs": {
-      "$ref": "#/components/schemas/FlowRunFilter"
-     },
-     "flows": {
-      "$ref": "#/components/schemas/FlowFilter"
-     },
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
-     "offset": {
-      "default": 0,
-      "minimum": 0.0,
-      "title": "Offset",
-      "type": "integer"
-     },
      "sort": {
       "$ref": "#/components/schemas/ArtifactSort",
       "default": "ID_DESC"
      },
+     "offset": {
+      "type": "integer",
+      "minimum": 0.0,
+      "title": "Offset",
+      "default": 0
+     },
+     "artifacts": {
+      "$ref": "#/components/schemas/ArtifactFilter"
+     },
+     "flow_runs": {
+      "$ref": "#/components/schemas/FlowRunFilter"
+     },
      "task_runs": {
       "$ref": "#/components/schemas/TaskRunFilter"
+     },
+     "flows": {
+      "$ref": "#/components/schemas/FlowFilter"
+     },
+     "deployments": {
+      "$ref": "#/components/schemas/DeploymentFilter"
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_artifacts_artifacts_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_artifacts_artifacts_filter_post"
    },
    "Body_read_automations_automations_filter_post": {
     "properties": {
+     "sort": {
+      "$ref": "#/components/schemas/AutomationSort",
+      "default": "NAME_ASC"
+     },
+     "offset": {
+      "type": "integer",
+      "minimum": 0.0,
+      "title": "Offset",
+      "default": 0
+     },
      "automations": {
       "anyOf": [
        {
@@ -3634,23 +12675,13 @@ enum OpenAPIDocument {
       ]
      },
      "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
+      "type": "integer",
       "title": "Limit",
-      "type": "integer"
-     },
-     "offset": {
-      "default": 0,
-      "minimum": 0.0,
-      "title": "Offset",
-      "type": "integer"
-     },
-     "sort": {
-      "$ref": "#/components/schemas/AutomationSort",
-      "default": "NAME_ASC"
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_automations_automations_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_automations_automations_filter_post"
    },
    "Body_read_block_documents_block_documents_filter_post": {
     "properties": {
@@ -3664,16 +12695,6 @@ enum OpenAPIDocument {
        }
       ]
      },
-     "block_schemas": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/BlockSchemaFilter"
-       },
-       {
-        "type": "null"
-       }
-      ]
-     },
      "block_types": {
       "anyOf": [
        {
@@ -3684,22 +12705,21 @@ enum OpenAPIDocument {
        }
       ]
      },
+     "block_schemas": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockSchemaFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
      "include_secrets": {
-      "default": false,
-      "description": "Whether to include sensitive values in the block document.",
+      "type": "boolean",
       "title": "Include Secrets",
-      "type": "boolean"
-     },
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
-     "offset": {
-      "default": 0,
-      "minimum": 0.0,
-      "title": "Offset",
-      "type": "integer"
+      "description": "Whether to include sensitive values in the block document.",
+      "default": false
      },
      "sort": {
       "anyOf": [
@@ -3711,10 +12731,21 @@ enum OpenAPIDocument {
        }
       ],
       "default": "NAME_ASC"
+     },
+     "offset": {
+      "type": "integer",
+      "minimum": 0.0,
+      "title": "Offset",
+      "default": 0
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_block_documents_block_documents_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_block_documents_block_documents_filter_post"
    },
    "Body_read_block_schemas_block_schemas_filter_post": {
     "properties": {
@@ -3728,33 +12759,23 @@ enum OpenAPIDocument {
        }
       ]
      },
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
      "offset": {
-      "default": 0,
+      "type": "integer",
       "minimum": 0.0,
       "title": "Offset",
-      "type": "integer"
+      "default": 0
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_block_schemas_block_schemas_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_block_schemas_block_schemas_filter_post"
    },
    "Body_read_block_types_block_types_filter_post": {
     "properties": {
-     "block_schemas": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/BlockSchemaFilter"
-       },
-       {
-        "type": "null"
-       }
-      ]
-     },
      "block_types": {
       "anyOf": [
        {
@@ -3765,44 +12786,60 @@ enum OpenAPIDocument {
        }
       ]
      },
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
+     "block_schemas": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BlockSchemaFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
      },
      "offset": {
-      "default": 0,
+      "type": "integer",
       "minimum": 0.0,
       "title": "Offset",
-      "type": "integer"
+      "default": 0
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_block_types_block_types_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_block_types_block_types_filter_post"
    },
    "Body_read_concurrency_limits_concurrency_limits_filter_post": {
     "properties": {
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
      "offset": {
-      "default": 0,
+      "type": "integer",
       "minimum": 0.0,
       "title": "Offset",
-      "type": "integer"
+      "default": 0
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_concurrency_limits_concurrency_limits_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_concurrency_limits_concurrency_limits_filter_post"
    },
    "Body_read_deployments_deployments_filter_post": {
     "properties": {
-     "deployments": {
+     "offset": {
+      "type": "integer",
+      "minimum": 0.0,
+      "title": "Offset",
+      "default": 0
+     },
+     "flows": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/DeploymentFilter"
+        "$ref": "#/components/schemas/FlowFilter"
        },
        {
         "type": "null"
@@ -3819,35 +12856,30 @@ enum OpenAPIDocument {
        }
       ]
      },
-     "flows": {
+     "task_runs": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/FlowFilter"
+        "$ref": "#/components/schemas/TaskRunFilter"
        },
        {
         "type": "null"
        }
       ]
      },
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
-     "offset": {
-      "default": 0,
-      "minimum": 0.0,
-      "title": "Offset",
-      "type": "integer"
-     },
-     "sort": {
-      "$ref": "#/components/schemas/DeploymentSort",
-      "default": "NAME_ASC"
-     },
-     "task_runs": {
+     "deployments": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/TaskRunFilter"
+        "$ref": "#/components/schemas/DeploymentFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "work_pools": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/WorkPoolFilter"
        },
        {
         "type": "null"
@@ -3864,19 +12896,18 @@ enum OpenAPIDocument {
        }
       ]
      },
-     "work_pools": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/WorkPoolFilter"
-       },
-       {
-        "type": "null"
-       }
-      ]
+     "sort": {
+      "$ref": "#/components/schemas/DeploymentSort",
+      "default": "NAME_ASC"
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_deployments_deployments_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_deployments_deployments_filter_post"
    },
    "Body_read_events_events_filter_post": {
     "properties": {
@@ -3892,23 +12923,33 @@ enum OpenAPIDocument {
       "description": "Additional optional filter criteria to narrow down the set of Events"
      },
      "limit": {
-      "default": 50,
-      "description": "The number of events to return with each page",
+      "type": "integer",
       "maximum": 50.0,
       "minimum": 0.0,
       "title": "Limit",
-      "type": "integer"
+      "description": "The number of events to return with each page",
+      "default": 50
      }
     },
-    "title": "Body_read_events_events_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_events_events_filter_post"
    },
    "Body_read_flow_runs_flow_runs_filter_post": {
     "properties": {
-     "deployments": {
+     "sort": {
+      "$ref": "#/components/schemas/FlowRunSort",
+      "default": "ID_DESC"
+     },
+     "offset": {
+      "type": "integer",
+      "minimum": 0.0,
+      "title": "Offset",
+      "default": 0
+     },
+     "flows": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/DeploymentFilter"
+        "$ref": "#/components/schemas/FlowFilter"
        },
        {
         "type": "null"
@@ -3925,35 +12966,30 @@ enum OpenAPIDocument {
        }
       ]
      },
-     "flows": {
+     "task_runs": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/FlowFilter"
+        "$ref": "#/components/schemas/TaskRunFilter"
        },
        {
         "type": "null"
        }
       ]
      },
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
-     "offset": {
-      "default": 0,
-      "minimum": 0.0,
-      "title": "Offset",
-      "type": "integer"
-     },
-     "sort": {
-      "$ref": "#/components/schemas/FlowRunSort",
-      "default": "ID_DESC"
-     },
-     "task_runs": {
+     "deployments": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/TaskRunFilter"
+        "$ref": "#/components/schemas/DeploymentFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "work_pools": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/WorkPoolFilter"
        },
        {
         "type": "null"
@@ -3970,98 +13006,94 @@ enum OpenAPIDocument {
        }
       ]
      },
-     "work_pools": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/WorkPoolFilter"
-       },
-       {
-        "type": "null"
-       }
-      ]
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_flow_runs_flow_runs_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_flow_runs_flow_runs_filter_post"
    },
    "Body_read_flows_flows_filter_post": {
     "properties": {
-     "deployments": {
-      "$ref": "#/components/schemas/DeploymentFilter"
-     },
-     "flow_runs": {
-      "$ref": "#/components/schemas/FlowRunFilter"
+     "offset": {
+      "type": "integer",
+      "minimum": 0.0,
+      "title": "Offset",
+      "default": 0
      },
      "flows": {
       "$ref": "#/components/schemas/FlowFilter"
      },
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
+     "flow_runs": {
+      "$ref": "#/components/schemas/FlowRunFilter"
      },
-     "offset": {
-      "default": 0,
-      "minimum": 0.0,
-      "title": "Offset",
-      "type": "integer"
+     "task_runs": {
+      "$ref": "#/components/schemas/TaskRunFilter"
+     },
+     "deployments": {
+      "$ref": "#/components/schemas/DeploymentFilter"
+     },
+     "work_pools": {
+      "$ref": "#/components/schemas/WorkPoolFilter"
      },
      "sort": {
       "$ref": "#/components/schemas/FlowSort",
       "default": "NAME_ASC"
      },
-     "task_runs": {
-      "$ref": "#/components/schemas/TaskRunFilter"
-     },
-     "work_pools": {
-      "$ref": "#/components/schemas/WorkPoolFilter"
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_flows_flows_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_flows_flows_filter_post"
    },
    "Body_read_latest_artifacts_artifacts_latest_filter_post": {
     "properties": {
-     "artifacts": {
-      "$ref": "#/components/schemas/ArtifactCollectionFilter"
-     },
-     "deployments": {
-      "$ref": "#/components/schemas/DeploymentFilter"
-     },
-     "flow_runs": {
-      "$ref": "#/components/schemas/FlowRunFilter"
-     },
-     "flows": {
-      "$ref": "#/components/schemas/FlowFilter"
-     },
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
-     "offset": {
-      "default": 0,
-      "minimum": 0.0,
-      "title": "Offset",
-      "type": "integer"
-     },
      "sort": {
       "$ref": "#/components/schemas/ArtifactCollectionSort",
       "default": "ID_DESC"
      },
+     "offset": {
+      "type": "integer",
+      "minimum": 0.0,
+      "title": "Offset",
+      "default": 0
+     },
+     "artifacts": {
+      "$ref": "#/components/schemas/ArtifactCollectionFilter"
+     },
+     "flow_runs": {
+      "$ref": "#/components/schemas/FlowRunFilter"
+     },
      "task_runs": {
       "$ref": "#/components/schemas/TaskRunFilter"
+     },
+     "flows": {
+      "$ref": "#/components/schemas/FlowFilter"
+     },
+     "deployments": {
+      "$ref": "#/components/schemas/DeploymentFilter"
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_latest_artifacts_artifacts_latest_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_latest_artifacts_artifacts_latest_filter_post"
    },
    "Body_read_logs_logs_filter_post": {
     "properties": {
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
+     "offset": {
+      "type": "integer",
+      "minimum": 0.0,
+      "title": "Offset",
+      "default": 0
      },
      "logs": {
       "anyOf": [
@@ -4073,26 +13105,35 @@ enum OpenAPIDocument {
        }
       ]
      },
-     "offset": {
-      "default": 0,
-      "minimum": 0.0,
-      "title": "Offset",
-      "type": "integer"
-     },
      "sort": {
       "$ref": "#/components/schemas/LogSort",
       "default": "TIMESTAMP_ASC"
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_logs_logs_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_logs_logs_filter_post"
    },
    "Body_read_task_runs_task_runs_filter_post": {
     "properties": {
-     "deployments": {
+     "sort": {
+      "$ref": "#/components/schemas/TaskRunSort",
+      "default": "ID_DESC"
+     },
+     "offset": {
+      "type": "integer",
+      "minimum": 0.0,
+      "title": "Offset",
+      "default": 0
+     },
+     "flows": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/DeploymentFilter"
+        "$ref": "#/components/schemas/FlowFilter"
        },
        {
         "type": "null"
@@ -4109,31 +13150,6 @@ enum OpenAPIDocument {
        }
       ]
      },
-     "flows": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/FlowFilter"
-       },
-       {
-        "type": "null"
-       }
-      ]
-     },
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
-     "offset": {
-      "default": 0,
-      "minimum": 0.0,
-      "title": "Offset",
-      "type": "integer"
-     },
-     "sort": {
-      "$ref": "#/components/schemas/TaskRunSort",
-      "default": "ID_DESC"
-     },
      "task_runs": {
       "anyOf": [
        {
@@ -4143,27 +13159,33 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ]
+     },
+     "deployments": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/DeploymentFilter"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_task_runs_task_runs_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_task_runs_task_runs_filter_post"
    },
    "Body_read_variables_variables_filter_post": {
     "properties": {
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
      "offset": {
-      "default": 0,
+      "type": "integer",
       "minimum": 0.0,
       "title": "Offset",
-      "type": "integer"
-     },
-     "sort": {
-      "$ref": "#/components/schemas/VariableSort",
-      "default": "NAME_ASC"
+      "default": 0
      },
      "variables": {
       "anyOf": [
@@ -4174,49 +13196,47 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ]
+     },
+     "sort": {
+      "$ref": "#/components/schemas/VariableSort",
+      "default": "NAME_ASC"
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_variables_variables_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_variables_variables_filter_post"
    },
    "Body_read_work_pool_concurrency_status_work_pools__name__concurrency_status_post": {
     "properties": {
+     "page": {
+      "type": "integer",
+      "minimum": 1.0,
+      "title": "Page",
+      "default": 1
+     },
      "flow_run_limit": {
-      "default": 10,
-      "description": "Max flow runs per queue",
+      "type": "integer",
       "maximum": 200.0,
       "minimum": 0.0,
       "title": "Flow Run Limit",
-      "type": "integer"
+      "description": "Max flow runs per queue",
+      "default": 10
      },
      "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
+      "type": "integer",
       "title": "Limit",
-      "type": "integer"
-     },
-     "page": {
-      "default": 1,
-      "minimum": 1.0,
-      "title": "Page",
-      "type": "integer"
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_work_pool_concurrency_status_work_pools__name__concurrency_status_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_work_pool_concurrency_status_work_pools__name__concurrency_status_post"
    },
    "Body_read_work_pools_work_pools_filter_post": {
     "properties": {
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
-     "offset": {
-      "default": 0,
-      "minimum": 0.0,
-      "title": "Offset",
-      "type": "integer"
-     },
      "work_pools": {
       "anyOf": [
        {
@@ -4226,77 +13246,83 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ]
+     },
+     "offset": {
+      "type": "integer",
+      "minimum": 0.0,
+      "title": "Offset",
+      "default": 0
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_work_pools_work_pools_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_work_pools_work_pools_filter_post"
    },
    "Body_read_work_queue_concurrency_status_work_queues__id__concurrency_status_post": {
     "properties": {
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
      "page": {
-      "default": 1,
+      "type": "integer",
       "minimum": 1.0,
       "title": "Page",
-      "type": "integer"
+      "default": 1
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_work_queue_concurrency_status_work_queues__id__concurrency_status_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_work_queue_concurrency_status_work_queues__id__concurrency_status_post"
    },
    "Body_read_work_queue_runs_work_queues__id__get_runs_post": {
     "properties": {
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
      "scheduled_before": {
-      "description": "Only flow runs scheduled to start before this time will be returned.",
+      "type": "string",
       "format": "date-time",
       "title": "Scheduled Before",
-      "type": "string"
+      "description": "Only flow runs scheduled to start before this time will be returned."
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_work_queue_runs_work_queues__id__get_runs_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_work_queue_runs_work_queues__id__get_runs_post"
    },
    "Body_read_work_queues_work_pools__work_pool_name__queues_filter_post": {
     "properties": {
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
-     "offset": {
-      "default": 0,
-      "minimum": 0.0,
-      "title": "Offset",
-      "type": "integer"
-     },
      "work_queues": {
       "$ref": "#/components/schemas/WorkQueueFilter"
+     },
+     "offset": {
+      "type": "integer",
+      "minimum": 0.0,
+      "title": "Offset",
+      "default": 0
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_work_queues_work_pools__work_pool_name__queues_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_work_queues_work_pools__work_pool_name__queues_filter_post"
    },
    "Body_read_work_queues_work_queues_filter_post": {
     "properties": {
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
      "offset": {
-      "default": 0,
+      "type": "integer",
       "minimum": 0.0,
       "title": "Offset",
-      "type": "integer"
+      "default": 0
      },
      "work_queues": {
       "anyOf": [
@@ -4307,24 +13333,18 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ]
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_work_queues_work_queues_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_work_queues_work_queues_filter_post"
    },
    "Body_read_workers_work_pools__work_pool_name__workers_filter_post": {
     "properties": {
-     "limit": {
-      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.",
-      "title": "Limit",
-      "type": "integer"
-     },
-     "offset": {
-      "default": 0,
-      "minimum": 0.0,
-      "title": "Offset",
-      "type": "integer"
-     },
      "workers": {
       "anyOf": [
        {
@@ -4334,24 +13354,35 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ]
+     },
+     "offset": {
+      "type": "integer",
+      "minimum": 0.0,
+      "title": "Offset",
+      "default": 0
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided."
      }
     },
-    "title": "Body_read_workers_work_pools__work_pool_name__workers_filter_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_read_workers_work_pools__work_pool_name__workers_filter_post"
    },
    "Body_renew_concurrency_lease_v2_concurrency_limits_leases__lease_id__renew_post": {
     "properties": {
      "lease_duration": {
-      "default": 300,
-      "description": "The duration of the lease in seconds.",
+      "type": "number",
       "maximum": 86400.0,
       "minimum": 60.0,
       "title": "Lease Duration",
-      "type": "number"
+      "description": "The duration of the lease in seconds.",
+      "default": 300
      }
     },
-    "title": "Body_renew_concurrency_lease_v2_concurrency_limits_leases__lease_id__renew_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_renew_concurrency_lease_v2_concurrency_limits_leases__lease_id__renew_post"
    },
    "Body_reset_concurrency_limit_by_tag_concurrency_limits_tag__tag__reset_post": {
     "properties": {
@@ -4359,8 +13390,8 @@ enum OpenAPIDocument {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -4368,12 +13399,12 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Manual override for active concurrency limit slots.",
-      "title": "Slot Override"
+      "title": "Slot Override",
+      "description": "Manual override for active concurrency limit slots."
      }
     },
-    "title": "Body_reset_concurrency_limit_by_tag_concurrency_limits_tag__tag__reset_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_reset_concurrency_limit_by_tag_concurrency_limits_tag__tag__reset_post"
    },
    "Body_resume_flow_run_flow_runs__id__resume_post": {
     "properties": {
@@ -4390,83 +13421,88 @@ enum OpenAPIDocument {
       "title": "Run Input"
      }
     },
-    "title": "Body_resume_flow_run_flow_runs__id__resume_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_resume_flow_run_flow_runs__id__resume_post"
    },
    "Body_schedule_deployment_deployments__id__schedule_post": {
     "properties": {
-     "end_time": {
-      "description": "The latest date to schedule",
-      "format": "date-time",
-      "title": "End Time",
-      "type": "string"
-     },
-     "max_runs": {
-      "description": "The maximum number of runs to schedule",
-      "title": "Max Runs",
-      "type": "integer"
-     },
-     "min_runs": {
-      "description": "The minimum number of runs to schedule",
-      "title": "Min Runs",
-      "type": "integer"
-     },
-     "min_time": {
-      "description": "Runs will be scheduled until at least this long after the `start_time`",
-      "format": "time-delta",
-      "title": "Min Time",
-      "type": "number"
-     },
      "start_time": {
-      "description": "The earliest date to schedule",
+      "type": "string",
       "format": "date-time",
       "title": "Start Time",
-      "type": "string"
+      "description": "The earliest date to schedule"
+     },
+     "end_time": {
+      "type": "string",
+      "format": "date-time",
+      "title": "End Time",
+      "description": "The latest date to schedule"
+     },
+     "min_time": {
+      "type": "number",
+      "format": "time-delta",
+      "title": "Min Time",
+      "description": "Runs will be scheduled until at least this long after the `start_time`"
+     },
+     "min_runs": {
+      "type": "integer",
+      "title": "Min Runs",
+      "description": "The minimum number of runs to schedule"
+     },
+     "max_runs": {
+      "type": "integer",
+      "title": "Max Runs",
+      "description": "The maximum number of runs to schedule"
      }
     },
-    "title": "Body_schedule_deployment_deployments__id__schedule_post",
-    "type": "object"
+    "type": "object",
+    "title": "Body_schedule_deployment_deployments__id__schedule_post"
    },
    "Body_set_flow_run_state_flow_runs__id__set_state_post": {
     "properties": {
-     "force": {
-      "default": false,
-      "description": "If false, orchestration rules will be applied that may alter or prevent the state transition. If True, orchestration rules are not applied.",
-      "title": "Force",
-      "type": "boolean"
-     },
      "state": {
       "$ref": "#/components/schemas/StateCreate",
       "description": "The intended state."
+     },
+     "force": {
+      "type": "boolean",
+      "title": "Force",
+      "description": "If false, orchestration rules will be applied that may alter or prevent the state transition. If True, orchestration rules are not applied.",
+      "default": false
      }
     },
+    "type": "object",
     "required": [
      "state"
     ],
-    "title": "Body_set_flow_run_state_flow_runs__id__set_state_post",
-    "type": "object"
+    "title": "Body_set_flow_run_state_flow_runs__id__set_state_post"
    },
    "Body_set_task_run_state_task_runs__id__set_state_post": {
     "properties": {
-     "force": {
-      "default": false,
-      "description": "If false, orchestration rules will be applied that may alter or prevent the state transition. If True, orchestration rules are not applied.",
-      "title": "Force",
-      "type": "boolean"
-     },
      "state": {
       "$ref": "#/components/schemas/StateCreate",
       "description": "The intended state."
+     },
+     "force": {
+      "type": "boolean",
+      "title": "Force",
+      "description": "If false, orchestration rules will be applied that may alter or prevent the state transition. If True, orchestration rules are not applied.",
+      "default": false
      }
     },
+    "type": "object",
     "required": [
      "state"
     ],
-    "title": "Body_set_task_run_state_task_runs__id__set_state_post",
-    "type": "object"
+    "title": "Body_set_task_run_state_task_runs__id__set_state_post"
    },
    "Body_worker_heartbeat_work_pools__work_pool_name__workers_heartbeat_post": {
     "properties": {
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "description": "The worker process name"
+     },
      "heartbeat_interval_seconds": {
       "anyOf": [
        {
@@ -4476,70 +13512,80 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The worker's heartbeat interval in seconds",
-      "title": "Heartbeat Interval Seconds"
-     },
-     "name": {
-      "description": "The worker process name",
-      "title": "Name",
-      "type": "string"
+      "title": "Heartbeat Interval Seconds",
+      "description": "The worker's heartbeat interval in seconds"
      }
     },
+    "type": "object",
     "required": [
      "name"
     ],
-    "title": "Body_worker_heartbeat_work_pools__work_pool_name__workers_heartbeat_post",
-    "type": "object"
+    "title": "Body_worker_heartbeat_work_pools__work_pool_name__workers_heartbeat_post"
    },
    "CallWebhook": {
-    "description": "Call a webhook when an Automation is triggered.",
     "properties": {
+     "type": {
+      "type": "string",
+      "const": "call-webhook",
+      "title": "Type",
+      "default": "call-webhook"
+     },
      "block_document_id": {
-      "description": "The identifier of the webhook block to use",
+      "type": "string",
       "format": "uuid",
       "title": "Block Document Id",
-      "type": "string"
+      "description": "The identifier of the webhook block to use"
      },
      "payload": {
-      "default": "",
-      "description": "An optional templatable payload to send when calling the webhook.",
+      "type": "string",
       "title": "Payload",
-      "type": "string"
-     },
-     "type": {
-      "const": "call-webhook",
-      "default": "call-webhook",
-      "title": "Type",
-      "type": "string"
+      "description": "An optional templatable payload to send when calling the webhook.",
+      "default": ""
      }
     },
+    "type": "object",
     "required": [
      "block_document_id"
     ],
     "title": "CallWebhook",
-    "type": "object"
+    "description": "Call a webhook when an Automation is triggered."
    },
    "CancelFlowRun": {
-    "description": "Cancels a flow run associated with the trigger",
     "properties": {
      "type": {
+      "type": "string",
       "const": "cancel-flow-run",
-      "default": "cancel-flow-run",
       "title": "Type",
-      "type": "string"
+      "default": "cancel-flow-run"
      }
     },
+    "type": "object",
     "title": "CancelFlowRun",
-    "type": "object"
+    "description": "Cancels a flow run associated with the trigger"
    },
    "ChangeFlowRunState": {
-    "description": "Changes the state of a flow run associated with the trigger",
     "properties": {
-     "force": {
-      "default": false,
-      "description": "Force the state change even if the transition is not allowed",
-      "title": "Force",
-      "type": "boolean"
+     "type": {
+      "type": "string",
+      "const": "change-flow-run-state",
+      "title": "Type",
+      "default": "change-flow-run-state"
+     },
+     "name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Name",
+      "description": "The name of the state to change the flow run to"
+     },
+     "state": {
+      "$ref": "#/components/schemas/StateType",
+      "description": "The type of the state to change the flow run to"
      },
      "message": {
       "anyOf": [
@@ -4550,61 +13596,36 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "An optional message to associate with the state change",
-      "title": "Message"
+      "title": "Message",
+      "description": "An optional message to associate with the state change"
      },
-     "name": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The name of the state to change the flow run to",
-      "title": "Name"
-     },
-     "state": {
-      "$ref": "#/components/schemas/StateType",
-      "description": "The type of the state to change the flow run to"
-     },
-     "type": {
-      "const": "change-flow-run-state",
-      "default": "change-flow-run-state",
-      "title": "Type",
-      "type": "string"
+     "force": {
+      "type": "boolean",
+      "title": "Force",
+      "description": "Force the state change even if the transition is not allowed",
+      "default": false
      }
     },
+    "type": "object",
     "required": [
      "state"
     ],
     "title": "ChangeFlowRunState",
-    "type": "object"
+    "description": "Changes the state of a flow run associated with the trigger"
    },
    "CompoundTrigger-Input": {
-    "description": "A composite trigger that requires some number of triggers to have\nfired within the given time period",
     "properties": {
+     "type": {
+      "type": "string",
+      "const": "compound",
+      "title": "Type",
+      "default": "compound"
+     },
      "id": {
-      "description": "The unique ID of this trigger",
+      "type": "string",
       "format": "uuid",
       "title": "Id",
-      "type": "string"
-     },
-     "require": {
-      "anyOf": [
-       {
-        "type": "integer"
-       },
-       {
-        "enum": [
-         "any",
-         "all"
-        ],
-        "type": "string"
-       }
-      ],
-      "title": "Require"
+      "description": "The unique ID of this trigger"
      },
      "triggers": {
       "items": {
@@ -4620,14 +13641,8 @@ enum OpenAPIDocument {
         }
        ]
       },
-      "title": "Triggers",
-      "type": "array"
-     },
-     "type": {
-      "const": "compound",
-      "default": "compound",
-      "title": "Type",
-      "type": "string"
+      "type": "array",
+      "title": "Triggers"
      },
      "within": {
       "anyOf": [
@@ -4635,32 +13650,14 @@ enum OpenAPIDocument {
         "type": "number"
        },
        {
-        "format": "duration",
-        "type": "string"
+        "type": "string",
+        "format": "duration"
        },
        {
         "type": "null"
        }
       ],
       "title": "Within"
-     }
-    },
-    "required": [
-     "triggers",
-     "within",
-     "require"
-    ],
-    "title": "CompoundTrigger",
-    "type": "object"
-   },
-   "CompoundTrigger-Output": {
-    "description": "A composite trigger that requires some number of triggers to have\nfired within the given time period",
-    "properties": {
-     "id": {
-      "description": "The unique ID of this trigger",
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
      },
      "require": {
       "anyOf": [
@@ -4668,14 +13665,38 @@ enum OpenAPIDocument {
         "type": "integer"
        },
        {
+        "type": "string",
         "enum": [
          "any",
          "all"
-        ],
-        "type": "string"
+        ]
        }
       ],
       "title": "Require"
+     }
+    },
+    "type": "object",
+    "required": [
+     "triggers",
+     "within",
+     "require"
+    ],
+    "title": "CompoundTrigger",
+    "description": "A composite trigger that requires some number of triggers to have\nfired within the given time period"
+   },
+   "CompoundTrigger-Output": {
+    "properties": {
+     "type": {
+      "type": "string",
+      "const": "compound",
+      "title": "Type",
+      "default": "compound"
+     },
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id",
+      "description": "The unique ID of this trigger"
      },
      "triggers": {
       "items": {
@@ -4691,14 +13712,8 @@ enum OpenAPIDocument {
         }
        ]
       },
-      "title": "Triggers",
-      "type": "array"
-     },
-     "type": {
-      "const": "compound",
-      "default": "compound",
-      "title": "Type",
-      "type": "string"
+      "type": "array",
+      "title": "Triggers"
      },
      "within": {
       "anyOf": [
@@ -4710,64 +13725,70 @@ enum OpenAPIDocument {
        }
       ],
       "title": "Within"
+     },
+     "require": {
+      "anyOf": [
+       {
+        "type": "integer"
+       },
+       {
+        "type": "string",
+        "enum": [
+         "any",
+         "all"
+        ]
+       }
+      ],
+      "title": "Require"
      }
     },
+    "type": "object",
     "required": [
      "triggers",
      "within",
      "require"
     ],
     "title": "CompoundTrigger",
-    "type": "object"
+    "description": "A composite trigger that requires some number of triggers to have\nfired within the given time period"
    },
    "ConcurrencyLeaseHolder": {
-    "additionalProperties": false,
-    "description": "Model for validating concurrency lease holder information.",
     "properties": {
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
      "type": {
+      "type": "string",
       "enum": [
        "flow_run",
        "task_run",
        "deployment"
       ],
-      "title": "Type",
-      "type": "string"
+      "title": "Type"
+     },
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "type",
      "id"
     ],
     "title": "ConcurrencyLeaseHolder",
-    "type": "object"
+    "description": "Model for validating concurrency lease holder information."
    },
    "ConcurrencyLimit": {
-    "description": "An ORM representation of a concurrency limit.",
     "properties": {
-     "active_slots": {
-      "description": "A list of active run ids using a concurrency slot",
-      "items": {
-       "format": "uuid",
-       "type": "string"
-      },
-      "title": "Active Slots",
-      "type": "array"
-     },
-     "concurrency_limit": {
-      "description": "The concurrency limit.",
-      "title": "Concurrency Limit",
-      "type": "integer"
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
      },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
@@ -4775,29 +13796,39 @@ enum OpenAPIDocument {
       ],
       "title": "Created"
      },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "tag": {
-      "description": "A tag the concurrency limit is applied to.",
-      "title": "Tag",
-      "type": "string"
-     },
      "updated": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
       "title": "Updated"
+     },
+     "tag": {
+      "type": "string",
+      "title": "Tag",
+      "description": "A tag the concurrency limit is applied to."
+     },
+     "concurrency_limit": {
+      "type": "integer",
+      "title": "Concurrency Limit",
+      "description": "The concurrency limit."
+     },
+     "active_slots": {
+      "items": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "type": "array",
+      "title": "Active Slots",
+      "description": "A list of active run ids using a concurrency slot"
      }
     },
+    "type": "object",
     "required": [
      "tag",
      "concurrency_limit",
@@ -4806,65 +13837,51 @@ enum OpenAPIDocument {
      "updated"
     ],
     "title": "ConcurrencyLimit",
-    "type": "object"
+    "description": "An ORM representation of a concurrency limit."
    },
    "ConcurrencyLimitCreate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to create a concurrency limit.",
     "properties": {
-     "concurrency_limit": {
-      "description": "The concurrency limit.",
-      "title": "Concurrency Limit",
-      "type": "integer"
-     },
      "tag": {
-      "description": "A tag the concurrency limit is applied to.",
+      "type": "string",
       "title": "Tag",
-      "type": "string"
+      "description": "A tag the concurrency limit is applied to."
+     },
+     "concurrency_limit": {
+      "type": "integer",
+      "title": "Concurrency Limit",
+      "description": "The concurrency limit."
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "tag",
      "concurrency_limit"
     ],
     "title": "ConcurrencyLimitCreate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to create a concurrency limit."
    },
    "ConcurrencyLimitStrategy": {
-    "description": "Enumeration of concurrency collision strategies.",
+    "type": "string",
     "enum": [
      "ENQUEUE",
      "CANCEL_NEW"
     ],
     "title": "ConcurrencyLimitStrategy",
-    "type": "string"
+    "description": "Enumeration of concurrency collision strategies."
    },
    "ConcurrencyLimitV2": {
-    "description": "An ORM representation of a v2 concurrency limit.",
     "properties": {
-     "active": {
-      "default": true,
-      "description": "Whether the concurrency limit is active.",
-      "title": "Active",
-      "type": "boolean"
-     },
-     "active_slots": {
-      "default": 0,
-      "description": "The number of active slots.",
-      "title": "Active Slots",
-      "type": "integer"
-     },
-     "avg_slot_occupancy_seconds": {
-      "default": 2.0,
-      "description": "The average amount of time a slot is occupied.",
-      "title": "Avg Slot Occupancy Seconds",
-      "type": "number"
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
      },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
@@ -4872,47 +13889,61 @@ enum OpenAPIDocument {
       ],
       "title": "Created"
      },
-     "denied_slots": {
-      "default": 0,
-      "description": "The number of denied slots.",
-      "title": "Denied Slots",
-      "type": "integer"
-     },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "limit": {
-      "description": "The concurrency limit.",
-      "title": "Limit",
-      "type": "integer"
-     },
-     "name": {
-      "description": "The name of the concurrency limit.",
-      "pattern": "^[^/%&><]+$",
-      "title": "Name",
-      "type": "string"
-     },
-     "slot_decay_per_second": {
-      "default": 0,
-      "description": "The decay rate for active slots when used as a rate limit.",
-      "title": "Slot Decay Per Second",
-      "type": "number"
-     },
      "updated": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
       "title": "Updated"
+     },
+     "active": {
+      "type": "boolean",
+      "title": "Active",
+      "description": "Whether the concurrency limit is active.",
+      "default": true
+     },
+     "name": {
+      "type": "string",
+      "pattern": "^[^/%&><]+$",
+      "title": "Name",
+      "description": "The name of the concurrency limit."
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "The concurrency limit."
+     },
+     "active_slots": {
+      "type": "integer",
+      "title": "Active Slots",
+      "description": "The number of active slots.",
+      "default": 0
+     },
+     "denied_slots": {
+      "type": "integer",
+      "title": "Denied Slots",
+      "description": "The number of denied slots.",
+      "default": 0
+     },
+     "slot_decay_per_second": {
+      "type": "number",
+      "title": "Slot Decay Per Second",
+      "description": "The decay rate for active slots when used as a rate limit.",
+      "default": 0
+     },
+     "avg_slot_occupancy_seconds": {
+      "type": "number",
+      "title": "Avg Slot Occupancy Seconds",
+      "description": "The average amount of time a slot is occupied.",
+      "default": 2.0
      }
     },
+    "type": "object",
     "required": [
      "name",
      "limit",
@@ -4921,62 +13952,60 @@ enum OpenAPIDocument {
      "updated"
     ],
     "title": "ConcurrencyLimitV2",
-    "type": "object"
+    "description": "An ORM representation of a v2 concurrency limit."
    },
    "ConcurrencyLimitV2Create": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to create a v2 concurrency limit.",
     "properties": {
      "active": {
-      "default": true,
-      "description": "Whether the concurrency limit is active.",
+      "type": "boolean",
       "title": "Active",
-      "type": "boolean"
-     },
-     "active_slots": {
-      "default": 0,
-      "description": "The number of active slots.",
-      "minimum": 0.0,
-      "title": "Active Slots",
-      "type": "integer"
-     },
-     "denied_slots": {
-      "default": 0,
-      "description": "The number of denied slots.",
-      "minimum": 0.0,
-      "title": "Denied Slots",
-      "type": "integer"
-     },
-     "limit": {
-      "description": "The concurrency limit.",
-      "minimum": 0.0,
-      "title": "Limit",
-      "type": "integer"
+      "description": "Whether the concurrency limit is active.",
+      "default": true
      },
      "name": {
-      "description": "The name of the concurrency limit.",
+      "type": "string",
       "pattern": "^[^/%&><]+$",
       "title": "Name",
-      "type": "string"
+      "description": "The name of the concurrency limit."
+     },
+     "limit": {
+      "type": "integer",
+      "minimum": 0.0,
+      "title": "Limit",
+      "description": "The concurrency limit."
+     },
+     "active_slots": {
+      "type": "integer",
+      "minimum": 0.0,
+      "title": "Active Slots",
+      "description": "The number of active slots.",
+      "default": 0
+     },
+     "denied_slots": {
+      "type": "integer",
+      "minimum": 0.0,
+      "title": "Denied Slots",
+      "description": "The number of denied slots.",
+      "default": 0
      },
      "slot_decay_per_second": {
-      "default": 0,
-      "description": "The decay rate for active slots when used as a rate limit.",
+      "type": "number",
       "minimum": 0.0,
       "title": "Slot Decay Per Second",
-      "type": "number"
+      "description": "The decay rate for active slots when used as a rate limit.",
+      "default": 0
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "name",
      "limit"
     ],
     "title": "ConcurrencyLimitV2Create",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to create a v2 concurrency limit."
    },
    "ConcurrencyLimitV2Update": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to update a v2 concurrency limit.",
     "properties": {
      "active": {
       "anyOf": [
@@ -4989,11 +14018,35 @@ enum OpenAPIDocument {
       ],
       "title": "Active"
      },
+     "name": {
+      "anyOf": [
+       {
+        "type": "string",
+        "pattern": "^[^/%&><]+$"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Name"
+     },
+     "limit": {
+      "anyOf": [
+       {
+        "type": "integer",
+        "minimum": 0.0
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Limit"
+     },
      "active_slots": {
       "anyOf": [
        {
-        "minimum": 0.0,
-        "type": "integer"
+        "type": "integer",
+        "minimum": 0.0
        },
        {
         "type": "null"
@@ -5004,8 +14057,8 @@ enum OpenAPIDocument {
      "denied_slots": {
       "anyOf": [
        {
-        "minimum": 0.0,
-        "type": "integer"
+        "type": "integer",
+        "minimum": 0.0
        },
        {
         "type": "null"
@@ -5013,35 +14066,11 @@ enum OpenAPIDocument {
       ],
       "title": "Denied Slots"
      },
-     "limit": {
-      "anyOf": [
-       {
-        "minimum": 0.0,
-        "type": "integer"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Limit"
-     },
-     "name": {
-      "anyOf": [
-       {
-        "pattern": "^[^/%&><]+$",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Name"
-     },
      "slot_decay_per_second": {
       "anyOf": [
        {
-        "minimum": 0.0,
-        "type": "number"
+        "type": "number",
+        "minimum": 0.0
        },
        {
         "type": "null"
@@ -5050,33 +14079,34 @@ enum OpenAPIDocument {
       "title": "Slot Decay Per Second"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "ConcurrencyLimitV2Update",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to update a v2 concurrency limit."
    },
    "ConcurrencyLimitWithLeaseResponse": {
     "properties": {
      "lease_id": {
+      "type": "string",
       "format": "uuid",
-      "title": "Lease Id",
-      "type": "string"
+      "title": "Lease Id"
      },
      "limits": {
       "items": {
        "$ref": "#/components/schemas/MinimalConcurrencyLimitResponse"
       },
-      "title": "Limits",
-      "type": "array"
+      "type": "array",
+      "title": "Limits"
      }
     },
+    "type": "object",
     "required": [
      "lease_id",
      "limits"
     ],
-    "title": "ConcurrencyLimitWithLeaseResponse",
-    "type": "object"
+    "title": "ConcurrencyLimitWithLeaseResponse"
    },
    "ConcurrencyOptions": {
-    "description": "Class for storing the concurrency config in database.",
     "properties": {
      "collision_strategy": {
       "$ref": "#/components/schemas/ConcurrencyLimitStrategy"
@@ -5084,56 +14114,82 @@ enum OpenAPIDocument {
      "grace_period_seconds": {
       "anyOf": [
        {
+        "type": "integer",
         "maximum": 86400.0,
-        "minimum": 60.0,
-        "type": "integer"
+        "minimum": 60.0
        },
        {
         "type": "null"
        }
       ],
-      "description": "Grace period in seconds for infrastructure to start before concurrency slots are revoked. If not set, falls back to server setting.",
-      "title": "Grace Period Seconds"
+      "title": "Grace Period Seconds",
+      "description": "Grace period in seconds for infrastructure to start before concurrency slots are revoked. If not set, falls back to server setting."
      }
     },
+    "type": "object",
     "required": [
      "collision_strategy"
     ],
     "title": "ConcurrencyOptions",
-    "type": "object"
+    "description": "Class for storing the concurrency config in database."
    },
    "Constant": {
-    "description": "Represents constant input value to a task run.",
     "properties": {
      "input_type": {
+      "type": "string",
       "const": "constant",
-      "default": "constant",
       "title": "Input Type",
-      "type": "string"
+      "default": "constant"
      },
      "type": {
-      "title": "Type",
-      "type": "string"
+      "type": "string",
+      "title": "Type"
      }
     },
+    "type": "object",
     "required": [
      "type"
     ],
     "title": "Constant",
-    "type": "object"
+    "description": "Represents constant input value to a task run."
    },
    "Countable": {
+    "type": "string",
     "enum": [
      "day",
      "time",
      "event",
      "resource"
     ],
-    "title": "Countable",
-    "type": "string"
+    "title": "Countable"
    },
    "CreatedBy": {
     "properties": {
+     "id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Id",
+      "description": "The id of the creator of the object."
+     },
+     "type": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Type",
+      "description": "The type of the creator of the object."
+     },
      "display_value": {
       "anyOf": [
        {
@@ -5143,54 +14199,21 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The display value for the creator.",
-      "title": "Display Value"
-     },
-     "id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The id of the creator of the object.",
-      "title": "Id"
-     },
-     "type": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The type of the creator of the object.",
-      "title": "Type"
+      "title": "Display Value",
+      "description": "The display value for the creator."
      }
     },
-    "title": "CreatedBy",
-    "type": "object"
+    "type": "object",
+    "title": "CreatedBy"
    },
    "CronSchedule": {
-    "additionalProperties": false,
-    "description": "Cron schedule\n\nNOTE: If the timezone is a DST-observing one, then the schedule will adjust\nitself appropriately. Cron's rules for DST are based on schedule times, not\nintervals. This means that an hourly cron schedule will fire on every new\nschedule hour, not every elapsed hour; for example, when clocks are set back\nthis will result in a two-hour pause as the schedule will fire *the first\ntime* 1am is reached and *the first time* 2am is reached, 120 minutes later.\nLonger schedules, such as one that fires at 9am every morning, will\nautomatically adjust for DST.\n\nArgs:\n    cron (str): a valid cron string\n    timezone (str): a valid timezone string in IANA tzdata format (for example,\n        America/New_York).\n    day_or (bool, optional): Control how croniter handles `day` and `day_of_week`\n        entries. Defaults to True, matching cron which connects those values using\n        OR. If the switch is set to False, the values are connected using AND. This\n        behaves like fcron and enables you to e.g. define a job that executes each\n        2nd friday of a month by setting the days of month and the weekday.",
     "properties": {
      "cron": {
+      "type": "string",
+      "title": "Cron",
       "examples": [
        "0 0 * * *"
-      ],
-      "title": "Cron",
-      "type": "string"
-     },
-     "day_or": {
-      "default": true,
-      "description": "Control croniter behavior for handling day and day_of_week entries.",
-      "title": "Day Or",
-      "type": "boolean"
+      ]
      },
      "timezone": {
       "anyOf": [
@@ -5201,30 +14224,38 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Timezone",
       "examples": [
        "America/New_York"
-      ],
-      "title": "Timezone"
+      ]
+     },
+     "day_or": {
+      "type": "boolean",
+      "title": "Day Or",
+      "description": "Control croniter behavior for handling day and day_of_week entries.",
+      "default": true
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "cron"
     ],
     "title": "CronSchedule",
-    "type": "object"
+    "description": "Cron schedule\n\nNOTE: If the timezone is a DST-observing one, then the schedule will adjust\nitself appropriately. Cron's rules for DST are based on schedule times, not\nintervals. This means that an hourly cron schedule will fire on every new\nschedule hour, not every elapsed hour; for example, when clocks are set back\nthis will result in a two-hour pause as the schedule will fire *the first\ntime* 1am is reached and *the first time* 2am is reached, 120 minutes later.\nLonger schedules, such as one that fires at 9am every morning, will\nautomatically adjust for DST.\n\nArgs:\n    cron (str): a valid cron string\n    timezone (str): a valid timezone string in IANA tzdata format (for example,\n        America/New_York).\n    day_or (bool, optional): Control how croniter handles `day` and `day_of_week`\n        entries. Defaults to True, matching cron which connects those values using\n        OR. If the switch is set to False, the values are connected using AND. This\n        behaves like fcron and enables you to e.g. define a job that executes each\n        2nd friday of a month by setting the days of month and the weekday."
    },
    "CsrfToken": {
     "properties": {
-     "client": {
-      "description": "The client id associated with the CSRF token",
-      "title": "Client",
-      "type": "string"
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
      },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
@@ -5232,35 +14263,36 @@ enum OpenAPIDocument {
       ],
       "title": "Created"
      },
-     "expiration": {
-      "description": "The expiration time of the CSRF token",
-      "format": "date-time",
-      "title": "Expiration",
-      "type": "string"
-     },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "token": {
-      "description": "The CSRF token",
-      "title": "Token",
-      "type": "string"
-     },
      "updated": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
       "title": "Updated"
+     },
+     "token": {
+      "type": "string",
+      "title": "Token",
+      "description": "The CSRF token"
+     },
+     "client": {
+      "type": "string",
+      "title": "Client",
+      "description": "The client id associated with the CSRF token"
+     },
+     "expiration": {
+      "type": "string",
+      "format": "date-time",
+      "title": "Expiration",
+      "description": "The expiration time of the CSRF token"
      }
     },
+    "type": "object",
     "required": [
      "token",
      "client",
@@ -5269,53 +14301,78 @@ enum OpenAPIDocument {
      "created",
      "updated"
     ],
-    "title": "CsrfToken",
-    "type": "object"
+    "title": "CsrfToken"
    },
    "DeleteFlowRun": {
-    "description": "Deletes a flow run associated with the trigger",
     "properties": {
      "type": {
+      "type": "string",
       "const": "delete-flow-run",
-      "default": "delete-flow-run",
       "title": "Type",
-      "type": "string"
+      "default": "delete-flow-run"
      }
     },
+    "type": "object",
     "title": "DeleteFlowRun",
-    "type": "object"
+    "description": "Deletes a flow run associated with the trigger"
    },
    "DeploymentBulkDeleteResponse": {
-    "description": "Response from bulk deployment deletion.",
     "properties": {
      "deleted": {
       "items": {
-       "format": "uuid",
-       "type": "string"
+       "type": "string",
+       "format": "uuid"
       },
-      "title": "Deleted",
-      "type": "array"
+      "type": "array",
+      "title": "Deleted"
      }
     },
+    "type": "object",
     "title": "DeploymentBulkDeleteResponse",
-    "type": "object"
+    "description": "Response from bulk deployment deletion."
    },
    "DeploymentCreate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to create a deployment.",
     "properties": {
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "description": "The name of the deployment.",
+      "examples": [
+       "my-deployment"
+      ]
+     },
+     "flow_id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Flow Id",
+      "description": "The ID of the flow associated with the deployment."
+     },
+     "paused": {
+      "type": "boolean",
+      "title": "Paused",
+      "description": "Whether or not the deployment is paused.",
+      "default": false
+     },
+     "schedules": {
+      "items": {
+       "$ref": "#/components/schemas/DeploymentScheduleCreate"
+      },
+      "type": "array",
+      "title": "Schedules",
+      "description": "A list of schedules for the deployment."
+     },
      "concurrency_limit": {
       "anyOf": [
        {
-        "exclusiveMinimum": 0.0,
-        "type": "integer"
+        "type": "integer",
+        "exclusiveMinimum": 0.0
        },
        {
         "type": "null"
        }
       ],
-      "description": "The deployment's concurrency limit.",
-      "title": "Concurrency Limit"
+      "title": "Concurrency Limit",
+      "description": "The deployment's concurrency limit."
      },
      "concurrency_options": {
       "anyOf": [
@@ -5328,70 +14385,58 @@ enum OpenAPIDocument {
       ],
       "description": "The deployment's concurrency options."
      },
-     "description": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Description"
-     },
-     "enforce_parameter_schema": {
-      "default": true,
-      "description": "Whether or not the deployment should enforce the parameter schema.",
-      "title": "Enforce Parameter Schema",
-      "type": "boolean"
-     },
-     "entrypoint": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Entrypoint"
-     },
-     "flow_id": {
-      "description": "The ID of the flow associated with the deployment.",
-      "format": "uuid",
-      "title": "Flow Id",
-      "type": "string"
-     },
      "global_concurrency_limit_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The ID of the global concurrency limit to apply to the deployment.",
-      "title": "Global Concurrency Limit Id"
+      "title": "Global Concurrency Limit Id",
+      "description": "The ID of the global concurrency limit to apply to the deployment."
      },
-     "infrastructure_document_id": {
+     "enforce_parameter_schema": {
+      "type": "boolean",
+      "title": "Enforce Parameter Schema",
+      "description": "Whether or not the deployment should enforce the parameter schema.",
+      "default": true
+     },
+     "parameter_openapi_schema": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "additionalProperties": true,
+        "type": "object"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Infrastructure Document Id"
-     },
-     "job_variables": {
       "additionalProperties": true,
-      "description": "Overrides for the flow's infrastructure configuration.",
-      "title": "Job Variables",
-      "type": "object"
+      "title": "Parameter Openapi Schema",
+      "description": "The parameter schema of the flow, including defaults."
+     },
+     "parameters": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Parameters",
+      "description": "Parameters for flow runs scheduled by the deployment."
+     },
+     "tags": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "title": "Tags",
+      "description": "A list of deployment tags.",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ]
      },
      "labels": {
       "anyOf": [
@@ -5418,59 +14463,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Labels",
       "description": "A dictionary of key-value labels. Values can be strings, numbers, or booleans.",
       "examples": [
        {
         "key": "value1",
         "key2": 42
        }
-      ],
-      "title": "Labels"
-     },
-     "name": {
-      "description": "The name of the deployment.",
-      "examples": [
-       "my-deployment"
-      ],
-      "title": "Name",
-      "type": "string"
-     },
-     "parameter_openapi_schema": {
-      "additionalProperties": true,
-      "anyOf": [
-       {
-        "additionalProperties": true,
-        "type": "object"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The parameter schema of the flow, including defaults.",
-      "title": "Parameter Openapi Schema"
-     },
-     "parameters": {
-      "additionalProperties": true,
-      "description": "Parameters for flow runs scheduled by the deployment.",
-      "title": "Parameters",
-      "type": "object"
-     },
-     "path": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Path"
-     },
-     "paused": {
-      "default": false,
-      "description": "Whether or not the deployment is paused.",
-      "title": "Paused",
-      "type": "boolean"
+      ]
      },
      "pull_steps": {
       "anyOf": [
@@ -5487,19 +14487,37 @@ enum OpenAPIDocument {
       ],
       "title": "Pull Steps"
      },
-     "schedules": {
-      "description": "A list of schedules for the deployment.",
-      "items": {
-       "$ref": "#/components/schemas/DeploymentScheduleCreate"
-      },
-      "title": "Schedules",
-      "type": "array"
+     "work_queue_name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Work Queue Name"
+     },
+     "work_pool_name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Work Pool Name",
+      "description": "The name of the deployment's work pool.",
+      "examples": [
+       "my-work-pool"
+      ]
      },
      "storage_document_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
@@ -5507,19 +14525,39 @@ enum OpenAPIDocument {
       ],
       "title": "Storage Document Id"
      },
-     "tags": {
-      "description": "A list of deployment tags.",
-      "examples": [
-       [
-        "tag-1",
-        "tag-2"
-       ]
+     "infrastructure_document_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
       ],
-      "items": {
-       "type": "string"
-      },
-      "title": "Tags",
-      "type": "array"
+      "title": "Infrastructure Document Id"
+     },
+     "description": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Description"
+     },
+     "path": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Path"
      },
      "version": {
       "anyOf": [
@@ -5532,6 +14570,23 @@ enum OpenAPIDocument {
       ],
       "title": "Version"
      },
+     "entrypoint": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Entrypoint"
+     },
+     "job_variables": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Job Variables",
+      "description": "Overrides for the flow's infrastructure configuration."
+     },
      "version_info": {
       "anyOf": [
        {
@@ -5542,67 +14597,23 @@ enum OpenAPIDocument {
        }
       ],
       "description": "A description of this version of the deployment."
-     },
-     "work_pool_name": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The name of the deployment's work pool.",
-      "examples": [
-       "my-work-pool"
-      ],
-      "title": "Work Pool Name"
-     },
-     "work_queue_name": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Work Queue Name"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "name",
      "flow_id"
     ],
     "title": "DeploymentCreate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to create a deployment."
    },
    "DeploymentFilter": {
-    "additionalProperties": false,
-    "description": "Filter for deployments. Only deployments matching all criteria will be returned.",
     "properties": {
-     "concurrency_limit": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/DeploymentFilterConcurrencyLimit"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "deprecated": true,
-      "description": "DEPRECATED: Prefer `Deployment.concurrency_limit_id` over `Deployment.concurrency_limit`. If provided, will be ignored for backwards-compatibility. Will be removed after December 2024."
-     },
-     "flow_or_deployment_name": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/DeploymentOrFlowNameFilter"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `Deployment.name` or `Flow.name`"
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
      },
      "id": {
       "anyOf": [
@@ -5626,10 +14637,16 @@ enum OpenAPIDocument {
       ],
       "description": "Filter criteria for `Deployment.name`"
      },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+     "flow_or_deployment_name": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/DeploymentOrFlowNameFilter"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Deployment.name` or `Flow.name`"
      },
      "paused": {
       "anyOf": [
@@ -5663,14 +14680,26 @@ enum OpenAPIDocument {
        }
       ],
       "description": "Filter criteria for `Deployment.work_queue_name`"
+     },
+     "concurrency_limit": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/DeploymentFilterConcurrencyLimit"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "DEPRECATED: Prefer `Deployment.concurrency_limit_id` over `Deployment.concurrency_limit`. If provided, will be ignored for backwards-compatibility. Will be removed after December 2024.",
+      "deprecated": true
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "DeploymentFilter",
-    "type": "object"
+    "description": "Filter for deployments. Only deployments matching all criteria will be returned."
    },
    "DeploymentFilterConcurrencyLimit": {
-    "additionalProperties": false,
-    "description": "DEPRECATED: Prefer `Deployment.concurrency_limit_id` over `Deployment.concurrency_limit`.",
     "properties": {
      "ge_": {
       "anyOf": [
@@ -5681,20 +14710,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Only include deployments with a concurrency limit greater than or equal to this value",
-      "title": "Ge"
-     },
-     "is_null_": {
-      "anyOf": [
-       {
-        "type": "boolean"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "If true, only include deployments without a concurrency limit",
-      "title": "Is Null"
+      "title": "Ge",
+      "description": "Only include deployments with a concurrency limit greater than or equal to this value"
      },
      "le_": {
       "anyOf": [
@@ -5705,23 +14722,35 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Only include deployments with a concurrency limit less than or equal to this value",
-      "title": "Le"
+      "title": "Le",
+      "description": "Only include deployments with a concurrency limit less than or equal to this value"
+     },
+     "is_null_": {
+      "anyOf": [
+       {
+        "type": "boolean"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Is Null",
+      "description": "If true, only include deployments without a concurrency limit"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "DeploymentFilterConcurrencyLimit",
-    "type": "object"
+    "description": "DEPRECATED: Prefer `Deployment.concurrency_limit_id` over `Deployment.concurrency_limit`."
    },
    "DeploymentFilterId": {
-    "additionalProperties": false,
-    "description": "Filter by `Deployment.id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -5729,15 +14758,15 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of deployment ids to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of deployment ids to include"
      },
      "not_any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -5745,16 +14774,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of deployment ids to exclude",
-      "title": "Not Any"
+      "title": "Not Any",
+      "description": "A list of deployment ids to exclude"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "DeploymentFilterId",
-    "type": "object"
+    "description": "Filter by `Deployment.id`."
    },
    "DeploymentFilterName": {
-    "additionalProperties": false,
-    "description": "Filter by `Deployment.name`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -5768,14 +14797,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Any",
       "description": "A list of deployment names to include",
       "examples": [
        [
         "my-deployment-1",
         "my-deployment-2"
        ]
-      ],
-      "title": "Any"
+      ]
      },
      "like_": {
       "anyOf": [
@@ -5786,19 +14815,19 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Like",
       "description": "A case-insensitive partial match. For example,  passing 'marvin' will match 'marvin', 'sad-Marvin', and 'marvin-robot'.",
       "examples": [
        "marvin"
-      ],
-      "title": "Like"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "DeploymentFilterName",
-    "type": "object"
+    "description": "Filter by `Deployment.name`."
    },
    "DeploymentFilterPaused": {
-    "additionalProperties": false,
-    "description": "Filter by `Deployment.paused`.",
     "properties": {
      "eq_": {
       "anyOf": [
@@ -5809,17 +14838,22 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Only returns where deployment is/is not paused",
-      "title": "Eq"
+      "title": "Eq",
+      "description": "Only returns where deployment is/is not paused"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "DeploymentFilterPaused",
-    "type": "object"
+    "description": "Filter by `Deployment.paused`."
    },
    "DeploymentFilterTags": {
-    "additionalProperties": false,
-    "description": "Filter by `Deployment.tags`.",
     "properties": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
      "all_": {
       "anyOf": [
        {
@@ -5832,14 +14866,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "All",
       "description": "A list of tags. Deployments will be returned only if their tags are a superset of the list",
       "examples": [
        [
         "tag-1",
         "tag-2"
        ]
-      ],
-      "title": "All"
+      ]
      },
      "any_": {
       "anyOf": [
@@ -5853,14 +14887,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Any",
       "description": "A list of tags to include",
       "examples": [
        [
         "tag-1",
         "tag-2"
        ]
-      ],
-      "title": "Any"
+      ]
      },
      "is_null_": {
       "anyOf": [
@@ -5871,21 +14905,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "If true, only include deployments without tags",
-      "title": "Is Null"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+      "title": "Is Null",
+      "description": "If true, only include deployments without tags"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "DeploymentFilterTags",
-    "type": "object"
+    "description": "Filter by `Deployment.tags`."
    },
    "DeploymentFilterWorkQueueName": {
-    "additionalProperties": false,
-    "description": "Filter by `Deployment.work_queue_name`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -5899,31 +14928,46 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Any",
       "description": "A list of work queue names to include",
       "examples": [
        [
         "work_queue_1",
         "work_queue_2"
        ]
-      ],
-      "title": "Any"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "DeploymentFilterWorkQueueName",
-    "type": "object"
+    "description": "Filter by `Deployment.work_queue_name`."
    },
    "DeploymentFlowRunCreate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to create a flow run from a deployment.",
     "properties": {
-     "context": {
-      "additionalProperties": true,
-      "title": "Context",
-      "type": "object"
+     "state": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/StateCreate"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The state of the flow run to create"
      },
-     "empirical_policy": {
-      "$ref": "#/components/schemas/FlowRunPolicy",
-      "description": "The empirical policy for the flow run."
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "description": "The name of the flow run. Defaults to a random slug if not specified.",
+      "examples": [
+       "my-flow-run"
+      ]
+     },
+     "parameters": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Parameters"
      },
      "enforce_parameter_schema": {
       "anyOf": [
@@ -5934,8 +14978,43 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Whether or not to enforce the parameter schema on this run.",
-      "title": "Enforce Parameter Schema"
+      "title": "Enforce Parameter Schema",
+      "description": "Whether or not to enforce the parameter schema on this run."
+     },
+     "context": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Context"
+     },
+     "infrastructure_document_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Infrastructure Document Id"
+     },
+     "empirical_policy": {
+      "$ref": "#/components/schemas/FlowRunPolicy",
+      "description": "The empirical policy for the flow run."
+     },
+     "tags": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "title": "Tags",
+      "description": "A list of tags for the flow run.",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ]
      },
      "idempotency_key": {
       "anyOf": [
@@ -5946,33 +15025,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "An optional idempotency key. If a flow run with the same idempotency key has already been created, the existing flow run will be returned.",
-      "title": "Idempotency Key"
-     },
-     "infrastructure_document_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Infrastructure Document Id"
-     },
-     "job_variables": {
-      "additionalProperties": true,
-      "anyOf": [
-       {
-        "additionalProperties": true,
-        "type": "object"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Job Variables"
+      "title": "Idempotency Key",
+      "description": "An optional idempotency key. If a flow run with the same idempotency key has already been created, the existing flow run will be returned."
      },
      "labels": {
       "anyOf": [
@@ -5999,64 +15053,26 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Labels",
       "description": "A dictionary of key-value labels. Values can be strings, numbers, or booleans.",
       "examples": [
        {
         "key": "value1",
         "key2": 42
        }
-      ],
-      "title": "Labels"
-     },
-     "name": {
-      "description": "The name of the flow run. Defaults to a random slug if not specified.",
-      "examples": [
-       "my-flow-run"
-      ],
-      "title": "Name",
-      "type": "string"
-     },
-     "parameters": {
-      "additionalProperties": true,
-      "title": "Parameters",
-      "type": "object"
+      ]
      },
      "parent_task_run_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
       "title": "Parent Task Run Id"
-     },
-     "state": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/StateCreate"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The state of the flow run to create"
-     },
-     "tags": {
-      "description": "A list of tags for the flow run.",
-      "examples": [
-       [
-        "tag-1",
-        "tag-2"
-       ]
-      ],
-      "items": {
-       "type": "string"
-      },
-      "title": "Tags",
-      "type": "array"
      },
      "work_queue_name": {
       "anyOf": [
@@ -6068,14 +15084,27 @@ enum OpenAPIDocument {
        }
       ],
       "title": "Work Queue Name"
+     },
+     "job_variables": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "additionalProperties": true,
+      "title": "Job Variables"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "DeploymentFlowRunCreate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to create a flow run from a deployment."
    },
    "DeploymentOrFlowNameFilter": {
-    "additionalProperties": false,
-    "description": "Filter by `Deployment.name` or `Flow.name` with a single input string for ilike filtering.",
     "properties": {
      "like_": {
       "anyOf": [
@@ -6086,39 +15115,42 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A case-insensitive partial match on deployment or flow names. For example, passing 'example' might match deployments or flows with 'example' in their names.",
-      "title": "Like"
+      "title": "Like",
+      "description": "A case-insensitive partial match on deployment or flow names. For example, passing 'example' might match deployments or flows with 'example' in their names."
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "DeploymentOrFlowNameFilter",
-    "type": "object"
+    "description": "Filter by `Deployment.name` or `Flow.name` with a single input string for ilike filtering."
    },
    "DeploymentPaginationResponse": {
     "properties": {
-     "count": {
-      "title": "Count",
-      "type": "integer"
-     },
-     "limit": {
-      "title": "Limit",
-      "type": "integer"
-     },
-     "page": {
-      "title": "Page",
-      "type": "integer"
-     },
-     "pages": {
-      "title": "Pages",
-      "type": "integer"
-     },
      "results": {
       "items": {
        "$ref": "#/components/schemas/DeploymentResponse"
       },
-      "title": "Results",
-      "type": "array"
+      "type": "array",
+      "title": "Results"
+     },
+     "count": {
+      "type": "integer",
+      "title": "Count"
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit"
+     },
+     "pages": {
+      "type": "integer",
+      "title": "Pages"
+     },
+     "page": {
+      "type": "integer",
+      "title": "Page"
      }
     },
+    "type": "object",
     "required": [
      "results",
      "count",
@@ -6126,40 +15158,20 @@ enum OpenAPIDocument {
      "pages",
      "page"
     ],
-    "title": "DeploymentPaginationResponse",
-    "type": "object"
+    "title": "DeploymentPaginationResponse"
    },
    "DeploymentResponse": {
     "properties": {
-     "concurrency_limit": {
-      "anyOf": [
-       {
-        "type": "integer"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "deprecated": true,
-      "description": "DEPRECATED: Prefer `global_concurrency_limit`. Will always be None for backwards compatibility. Will be removed after December 2024.",
-      "title": "Concurrency Limit"
-     },
-     "concurrency_options": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/ConcurrencyOptions"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The concurrency options for the deployment."
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
      },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
@@ -6167,16 +15179,34 @@ enum OpenAPIDocument {
       ],
       "title": "Created"
      },
-     "created_by": {
+     "updated": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/CreatedBy"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Optional information about the creator of this deployment."
+      "title": "Updated"
+     },
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "description": "The name of the deployment."
+     },
+     "version": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Version",
+      "description": "An optional version for the deployment."
      },
      "description": {
       "anyOf": [
@@ -6187,32 +15217,41 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A description for the deployment.",
-      "title": "Description"
+      "title": "Description",
+      "description": "A description for the deployment."
      },
-     "enforce_parameter_schema": {
-      "default": true,
-      "description": "Whether or not the deployment should enforce the parameter schema.",
-      "title": "Enforce Parameter Schema",
-      "type": "boolean"
+     "flow_id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Flow Id",
+      "description": "The flow id associated with the deployment."
      },
-     "entrypoint": {
+     "paused": {
+      "type": "boolean",
+      "title": "Paused",
+      "description": "Whether or not the deployment is paused.",
+      "default": false
+     },
+     "schedules": {
+      "items": {
+       "$ref": "#/components/schemas/DeploymentSchedule"
+      },
+      "type": "array",
+      "title": "Schedules",
+      "description": "A list of schedules for the deployment."
+     },
+     "concurrency_limit": {
       "anyOf": [
        {
-        "type": "string"
+        "type": "integer"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The path to the entrypoint for the workflow, relative to the `path`.",
-      "title": "Entrypoint"
-     },
-     "flow_id": {
-      "description": "The flow id associated with the deployment.",
-      "format": "uuid",
-      "title": "Flow Id",
-      "type": "string"
+      "title": "Concurrency Limit",
+      "description": "DEPRECATED: Prefer `global_concurrency_limit`. Will always be None for backwards compatibility. Will be removed after December 2024.",
+      "deprecated": true
      },
      "global_concurrency_limit": {
       "anyOf": [
@@ -6225,29 +15264,42 @@ enum OpenAPIDocument {
       ],
       "description": "The global concurrency limit object for enforcing the maximum number of flow runs that can be active at once."
      },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "infrastructure_document_id": {
+     "concurrency_options": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "$ref": "#/components/schemas/ConcurrencyOptions"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The block document defining infrastructure to use for flow runs.",
-      "title": "Infrastructure Document Id"
+      "description": "The concurrency options for the deployment."
      },
      "job_variables": {
       "additionalProperties": true,
-      "description": "Overrides to apply to the base infrastructure block at runtime.",
+      "type": "object",
       "title": "Job Variables",
-      "type": "object"
+      "description": "Overrides to apply to the base infrastructure block at runtime."
+     },
+     "parameters": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Parameters",
+      "description": "Parameters for flow runs scheduled by the deployment."
+     },
+     "tags": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "title": "Tags",
+      "description": "A list of tags for the deployment",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ]
      },
      "labels": {
       "additionalProperties": {
@@ -6266,36 +15318,55 @@ enum OpenAPIDocument {
         }
        ]
       },
+      "type": "object",
+      "title": "Labels",
       "description": "A dictionary of key-value labels. Values can be strings, numbers, or booleans.",
       "examples": [
        {
         "key": "value1",
         "key2": 42
        }
-      ],
-      "title": "Labels",
-      "type": "object"
+      ]
      },
-     "last_polled": {
+     "work_queue_name": {
       "anyOf": [
        {
-        "format": "date-time",
         "type": "string"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The last time the deployment was polled for status updates.",
-      "title": "Last Polled"
+      "title": "Work Queue Name",
+      "description": "The work queue for the deployment. If no work queue is set, work will not be scheduled."
      },
-     "name": {
-      "description": "The name of the deployment.",
-      "title": "Name",
-      "type": "string"
+     "work_queue_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Work Queue Id",
+      "description": "The id of the work pool queue to which this deployment is assigned."
+     },
+     "last_polled": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Last Polled",
+      "description": "The last time the deployment was polled for status updates."
      },
      "parameter_openapi_schema": {
-      "additionalProperties": true,
       "anyOf": [
        {
         "additionalProperties": true,
@@ -6305,14 +15376,9 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The parameter schema of the flow, including defaults.",
-      "title": "Parameter Openapi Schema"
-     },
-     "parameters": {
       "additionalProperties": true,
-      "description": "Parameters for flow runs scheduled by the deployment.",
-      "title": "Parameters",
-      "type": "object"
+      "title": "Parameter Openapi Schema",
+      "description": "The parameter schema of the flow, including defaults."
      },
      "path": {
       "anyOf": [
@@ -6323,14 +15389,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The path to the working directory for the workflow, relative to remote storage or an absolute path.",
-      "title": "Path"
-     },
-     "paused": {
-      "default": false,
-      "description": "Whether or not the deployment is paused.",
-      "title": "Paused",
-      "type": "boolean"
+      "title": "Path",
+      "description": "The path to the working directory for the workflow, relative to remote storage or an absolute path."
      },
      "pull_steps": {
       "anyOf": [
@@ -6345,67 +15405,57 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Pull steps for cloning and running this deployment.",
-      "title": "Pull Steps"
+      "title": "Pull Steps",
+      "description": "Pull steps for cloning and running this deployment."
      },
-     "schedules": {
-      "description": "A list of schedules for the deployment.",
-      "items": {
-       "$ref": "#/components/schemas/DeploymentSchedule"
-      },
-      "title": "Schedules",
-      "type": "array"
-     },
-     "status": {
+     "entrypoint": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/DeploymentStatus"
+        "type": "string"
        },
        {
         "type": "null"
        }
       ],
-      "default": "NOT_READY",
-      "description": "Whether the deployment is ready to run flows."
+      "title": "Entrypoint",
+      "description": "The path to the entrypoint for the workflow, relative to the `path`."
      },
      "storage_document_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The block document defining storage used for this flow.",
-      "title": "Storage Document Id"
+      "title": "Storage Document Id",
+      "description": "The block document defining storage used for this flow."
      },
-     "tags": {
-      "description": "A list of tags for the deployment",
-      "examples": [
-       [
-        "tag-1",
-        "tag-2"
-       ]
-      ],
-      "items": {
-       "type": "string"
-      },
-      "title": "Tags",
-      "type": "array"
-     },
-     "updated": {
+     "infrastructure_document_id": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Updated"
+      "title": "Infrastructure Document Id",
+      "description": "The block document defining infrastructure to use for flow runs."
+     },
+     "created_by": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/CreatedBy"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Optional information about the creator of this deployment."
      },
      "updated_by": {
       "anyOf": [
@@ -6418,18 +15468,6 @@ enum OpenAPIDocument {
       ],
       "description": "Optional information about the updater of this deployment."
      },
-     "version": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "An optional version for the deployment.",
-      "title": "Version"
-     },
      "work_pool_name": {
       "anyOf": [
        {
@@ -6439,35 +15477,29 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The name of the deployment's work pool.",
-      "title": "Work Pool Name"
+      "title": "Work Pool Name",
+      "description": "The name of the deployment's work pool."
      },
-     "work_queue_id": {
+     "status": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "$ref": "#/components/schemas/DeploymentStatus"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The id of the work pool queue to which this deployment is assigned.",
-      "title": "Work Queue Id"
+      "description": "Whether the deployment is ready to run flows.",
+      "default": "NOT_READY"
      },
-     "work_queue_name": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The work queue for the deployment. If no work queue is set, work will not be scheduled.",
-      "title": "Work Queue Name"
+     "enforce_parameter_schema": {
+      "type": "boolean",
+      "title": "Enforce Parameter Schema",
+      "description": "Whether or not the deployment should enforce the parameter schema.",
+      "default": true
      }
     },
+    "type": "object",
     "required": [
      "name",
      "flow_id",
@@ -6475,22 +15507,20 @@ enum OpenAPIDocument {
      "created",
      "updated"
     ],
-    "title": "DeploymentResponse",
-    "type": "object"
+    "title": "DeploymentResponse"
    },
    "DeploymentSchedule": {
     "properties": {
-     "active": {
-      "default": true,
-      "description": "Whether or not the schedule is active.",
-      "title": "Active",
-      "type": "boolean"
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
      },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
@@ -6498,42 +15528,30 @@ enum OpenAPIDocument {
       ],
       "title": "Created"
      },
+     "updated": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     },
      "deployment_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The deployment id associated with this schedule.",
-      "title": "Deployment Id"
-     },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "max_scheduled_runs": {
-      "anyOf": [
-       {
-        "exclusiveMinimum": 0.0,
-        "type": "integer"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The maximum number of scheduled runs for the schedule.",
-      "title": "Max Scheduled Runs"
-     },
-     "parameters": {
-      "additionalProperties": true,
-      "description": "A dictionary of parameter value overrides.",
-      "title": "Parameters",
-      "type": "object"
+      "title": "Deployment Id",
+      "description": "The deployment id associated with this schedule."
      },
      "schedule": {
       "anyOf": [
@@ -6547,8 +15565,33 @@ enum OpenAPIDocument {
         "$ref": "#/components/schemas/RRuleSchedule"
        }
       ],
-      "description": "The schedule for the deployment.",
-      "title": "Schedule"
+      "title": "Schedule",
+      "description": "The schedule for the deployment."
+     },
+     "active": {
+      "type": "boolean",
+      "title": "Active",
+      "description": "Whether or not the schedule is active.",
+      "default": true
+     },
+     "max_scheduled_runs": {
+      "anyOf": [
+       {
+        "type": "integer",
+        "exclusiveMinimum": 0.0
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Max Scheduled Runs",
+      "description": "The maximum number of scheduled runs for the schedule."
+     },
+     "parameters": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Parameters",
+      "description": "A dictionary of parameter value overrides."
      },
      "slug": {
       "anyOf": [
@@ -6559,70 +15602,26 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A unique slug for the schedule.",
-      "title": "Slug"
-     },
-     "updated": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Updated"
+      "title": "Slug",
+      "description": "A unique slug for the schedule."
      }
     },
+    "type": "object",
     "required": [
      "schedule",
      "id",
      "created",
      "updated"
     ],
-    "title": "DeploymentSchedule",
-    "type": "object"
+    "title": "DeploymentSchedule"
    },
    "DeploymentScheduleCreate": {
-    "additionalProperties": false,
     "properties": {
      "active": {
-      "default": true,
-      "description": "Whether or not the schedule is active.",
+      "type": "boolean",
       "title": "Active",
-      "type": "boolean"
-     },
-     "max_scheduled_runs": {
-      "anyOf": [
-       {
-        "exclusiveMinimum": 0.0,
-        "type": "integer"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The maximum number of scheduled runs for the schedule.",
-      "title": "Max Scheduled Runs"
-     },
-     "parameters": {
-      "additionalProperties": true,
-      "description": "A dictionary of parameter value overrides.",
-      "title": "Parameters",
-      "type": "object"
-     },
-     "replaces": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The slug of an existing schedule that this schedule replaces. Used for renaming slugs.",
-      "title": "Replaces"
+      "description": "Whether or not the schedule is active.",
+      "default": true
      },
      "schedule": {
       "anyOf": [
@@ -6636,8 +15635,27 @@ enum OpenAPIDocument {
         "$ref": "#/components/schemas/RRuleSchedule"
        }
       ],
-      "description": "The schedule for the deployment.",
-      "title": "Schedule"
+      "title": "Schedule",
+      "description": "The schedule for the deployment."
+     },
+     "max_scheduled_runs": {
+      "anyOf": [
+       {
+        "type": "integer",
+        "exclusiveMinimum": 0.0
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Max Scheduled Runs",
+      "description": "The maximum number of scheduled runs for the schedule."
+     },
+     "parameters": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Parameters",
+      "description": "A dictionary of parameter value overrides."
      },
      "slug": {
       "anyOf": [
@@ -6648,18 +15666,30 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A unique identifier for the schedule.",
-      "title": "Slug"
+      "title": "Slug",
+      "description": "A unique identifier for the schedule."
+     },
+     "replaces": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Replaces",
+      "description": "The slug of an existing schedule that this schedule replaces. Used for renaming slugs."
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "schedule"
     ],
-    "title": "DeploymentScheduleCreate",
-    "type": "object"
+    "title": "DeploymentScheduleCreate"
    },
    "DeploymentScheduleUpdate": {
-    "additionalProperties": false,
     "properties": {
      "active": {
       "anyOf": [
@@ -6670,39 +15700,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Whether or not the schedule is active.",
-      "title": "Active"
-     },
-     "max_scheduled_runs": {
-      "anyOf": [
-       {
-        "exclusiveMinimum": 0.0,
-        "type": "integer"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The maximum number of scheduled runs for the schedule.",
-      "title": "Max Scheduled Runs"
-     },
-     "parameters": {
-      "additionalProperties": true,
-      "description": "A dictionary of parameter value overrides.",
-      "title": "Parameters",
-      "type": "object"
-     },
-     "replaces": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The slug of an existing schedule that this schedule replaces. Used for renaming slugs.",
-      "title": "Replaces"
+      "title": "Active",
+      "description": "Whether or not the schedule is active."
      },
      "schedule": {
       "anyOf": [
@@ -6719,8 +15718,27 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The schedule for the deployment.",
-      "title": "Schedule"
+      "title": "Schedule",
+      "description": "The schedule for the deployment."
+     },
+     "max_scheduled_runs": {
+      "anyOf": [
+       {
+        "type": "integer",
+        "exclusiveMinimum": 0.0
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Max Scheduled Runs",
+      "description": "The maximum number of scheduled runs for the schedule."
+     },
+     "parameters": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Parameters",
+      "description": "A dictionary of parameter value overrides."
      },
      "slug": {
       "anyOf": [
@@ -6731,15 +15749,28 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A unique identifier for the schedule.",
-      "title": "Slug"
+      "title": "Slug",
+      "description": "A unique identifier for the schedule."
+     },
+     "replaces": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Replaces",
+      "description": "The slug of an existing schedule that this schedule replaces. Used for renaming slugs."
      }
     },
-    "title": "DeploymentScheduleUpdate",
-    "type": "object"
+    "additionalProperties": false,
+    "type": "object",
+    "title": "DeploymentScheduleUpdate"
    },
    "DeploymentSort": {
-    "description": "Defines deployment sorting options.",
+    "type": "string",
     "enum": [
      "CREATED_DESC",
      "UPDATED_DESC",
@@ -6747,44 +15778,29 @@ enum OpenAPIDocument {
      "NAME_DESC"
     ],
     "title": "DeploymentSort",
-    "type": "string"
+    "description": "Defines deployment sorting options."
    },
    "DeploymentStatus": {
-    "description": "Enumeration of deployment statuses.",
+    "type": "string",
     "enum": [
      "READY",
      "NOT_READY"
     ],
     "title": "DeploymentStatus",
-    "type": "string"
+    "description": "Enumeration of deployment statuses."
    },
    "DeploymentUpdate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to update a deployment.",
     "properties": {
-     "concurrency_limit": {
+     "version": {
       "anyOf": [
        {
-        "exclusiveMinimum": 0.0,
-        "type": "integer"
+        "type": "string"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The deployment's concurrency limit.",
-      "title": "Concurrency Limit"
-     },
-     "concurrency_options": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/ConcurrencyOptions"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The deployment's concurrency options."
+      "title": "Version"
      },
      "description": {
       "anyOf": [
@@ -6797,79 +15813,56 @@ enum OpenAPIDocument {
       ],
       "title": "Description"
      },
-     "enforce_parameter_schema": {
-      "anyOf": [
-       {
-        "type": "boolean"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Whether or not the deployment should enforce the parameter schema.",
-      "title": "Enforce Parameter Schema"
+     "paused": {
+      "type": "boolean",
+      "title": "Paused",
+      "description": "Whether or not the deployment is paused.",
+      "default": false
      },
-     "entrypoint": {
+     "schedules": {
+      "items": {
+       "$ref": "#/components/schemas/DeploymentScheduleUpdate"
+      },
+      "type": "array",
+      "title": "Schedules",
+      "description": "A list of schedules for the deployment."
+     },
+     "concurrency_limit": {
       "anyOf": [
        {
-        "type": "string"
+        "type": "integer",
+        "exclusiveMinimum": 0.0
        },
        {
         "type": "null"
        }
       ],
-      "title": "Entrypoint"
+      "title": "Concurrency Limit",
+      "description": "The deployment's concurrency limit."
+     },
+     "concurrency_options": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ConcurrencyOptions"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The deployment's concurrency options."
      },
      "global_concurrency_limit_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The ID of the global concurrency limit to apply to the deployment.",
-      "title": "Global Concurrency Limit Id"
-     },
-     "infrastructure_document_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Infrastructure Document Id"
-     },
-     "job_variables": {
-      "anyOf": [
-       {
-        "additionalProperties": true,
-        "type": "object"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Overrides for the flow's infrastructure configuration.",
-      "title": "Job Variables"
-     },
-     "parameter_openapi_schema": {
-      "anyOf": [
-       {
-        "additionalProperties": true,
-        "type": "object"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The parameter schema of the flow, including defaults.",
-      "title": "Parameter Openapi Schema"
+      "title": "Global Concurrency Limit Id",
+      "description": "The ID of the global concurrency limit to apply to the deployment."
      },
      "parameters": {
       "anyOf": [
@@ -6881,8 +15874,61 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Parameters for flow runs scheduled by the deployment.",
-      "title": "Parameters"
+      "title": "Parameters",
+      "description": "Parameters for flow runs scheduled by the deployment."
+     },
+     "parameter_openapi_schema": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Parameter Openapi Schema",
+      "description": "The parameter schema of the flow, including defaults."
+     },
+     "tags": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "title": "Tags",
+      "description": "A list of deployment tags.",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ]
+     },
+     "work_queue_name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Work Queue Name"
+     },
+     "work_pool_name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Work Pool Name",
+      "description": "The name of the deployment's work pool.",
+      "examples": [
+       "my-work-pool"
+      ]
      },
      "path": {
       "anyOf": [
@@ -6895,11 +15941,18 @@ enum OpenAPIDocument {
       ],
       "title": "Path"
      },
-     "paused": {
-      "default": false,
-      "description": "Whether or not the deployment is paused.",
-      "title": "Paused",
-      "type": "boolean"
+     "job_variables": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Job Variables",
+      "description": "Overrides for the flow's infrastructure configuration."
      },
      "pull_steps": {
       "anyOf": [
@@ -6916,19 +15969,22 @@ enum OpenAPIDocument {
       ],
       "title": "Pull Steps"
      },
-     "schedules": {
-      "description": "A list of schedules for the deployment.",
-      "items": {
-       "$ref": "#/components/schemas/DeploymentScheduleUpdate"
-      },
-      "title": "Schedules",
-      "type": "array"
+     "entrypoint": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Entrypoint"
      },
      "storage_document_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
@@ -6936,30 +15992,29 @@ enum OpenAPIDocument {
       ],
       "title": "Storage Document Id"
      },
-     "tags": {
-      "description": "A list of deployment tags.",
-      "examples": [
-       [
-        "tag-1",
-        "tag-2"
-       ]
-      ],
-      "items": {
-       "type": "string"
-      },
-      "title": "Tags",
-      "type": "array"
-     },
-     "version": {
+     "infrastructure_document_id": {
       "anyOf": [
        {
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Version"
+      "title": "Infrastructure Document Id"
+     },
+     "enforce_parameter_schema": {
+      "anyOf": [
+       {
+        "type": "boolean"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Enforce Parameter Schema",
+      "description": "Whether or not the deployment should enforce the parameter schema."
      },
      "version_info": {
       "anyOf": [
@@ -6971,102 +16026,78 @@ enum OpenAPIDocument {
        }
       ],
       "description": "A description of this version of the deployment."
-     },
-     "work_pool_name": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The name of the deployment's work pool.",
-      "examples": [
-       "my-work-pool"
-      ],
-      "title": "Work Pool Name"
-     },
-     "work_queue_name": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Work Queue Name"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "DeploymentUpdate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to update a deployment."
    },
    "DoNothing": {
-    "description": "Do nothing when an Automation is triggered",
     "properties": {
      "type": {
+      "type": "string",
       "const": "do-nothing",
-      "default": "do-nothing",
       "title": "Type",
-      "type": "string"
+      "default": "do-nothing"
      }
     },
+    "type": "object",
     "title": "DoNothing",
-    "type": "object"
+    "description": "Do nothing when an Automation is triggered"
    },
    "Event": {
-    "description": "The client-side view of an event that has happened to a Resource",
     "properties": {
-     "event": {
-      "description": "The name of the event that happened",
-      "title": "Event",
-      "type": "string"
-     },
-     "follows": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The ID of an event that is known to have occurred prior to this one. If set, this may be used to establish a more precise ordering of causally-related events when they occur close enough together in time that the system may receive them out-of-order.",
-      "title": "Follows"
-     },
-     "id": {
-      "description": "The client-provided identifier of this event",
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
      "occurred": {
-      "description": "When the event happened from the sender's perspective",
+      "type": "string",
       "format": "date-time",
       "title": "Occurred",
-      "type": "string"
+      "description": "When the event happened from the sender's perspective"
      },
-     "payload": {
-      "additionalProperties": true,
-      "description": "An open-ended set of data describing what happened",
-      "title": "Payload",
-      "type": "object"
-     },
-     "related": {
-      "description": "A list of additional Resources involved in this event",
-      "items": {
-       "$ref": "#/components/schemas/RelatedResource"
-      },
-      "title": "Related",
-      "type": "array"
+     "event": {
+      "type": "string",
+      "title": "Event",
+      "description": "The name of the event that happened"
      },
      "resource": {
       "$ref": "#/components/schemas/Resource",
       "description": "The primary Resource this event concerns"
+     },
+     "related": {
+      "items": {
+       "$ref": "#/components/schemas/RelatedResource"
+      },
+      "type": "array",
+      "title": "Related",
+      "description": "A list of additional Resources involved in this event"
+     },
+     "payload": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Payload",
+      "description": "An open-ended set of data describing what happened"
+     },
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id",
+      "description": "The client-provided identifier of this event"
+     },
+     "follows": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Follows",
+      "description": "The ID of an event that is known to have occurred prior to this one. If set, this may be used to establish a more precise ordering of causally-related events when they occur close enough together in time that the system may receive them out-of-order."
      }
     },
+    "type": "object",
     "required": [
      "occurred",
      "event",
@@ -7074,10 +16105,9 @@ enum OpenAPIDocument {
      "id"
     ],
     "title": "Event",
-    "type": "object"
+    "description": "The client-side view of an event that has happened to a Resource"
    },
    "EventAnyResourceFilter": {
-    "additionalProperties": false,
     "properties": {
      "id": {
       "anyOf": [
@@ -7091,8 +16121,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Only include events for resources with these IDs",
-      "title": "Id"
+      "title": "Id",
+      "description": "Only include events for resources with these IDs"
      },
      "id_prefix": {
       "anyOf": [
@@ -7106,8 +16136,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Only include events for resources with IDs starting with these prefixes",
-      "title": "Id Prefix"
+      "title": "Id Prefix",
+      "description": "Only include events for resources with IDs starting with these prefixes"
      },
      "labels": {
       "anyOf": [
@@ -7121,40 +16151,41 @@ enum OpenAPIDocument {
       "description": "Only include events for related resources with these labels"
      }
     },
-    "title": "EventAnyResourceFilter",
-    "type": "object"
+    "additionalProperties": false,
+    "type": "object",
+    "title": "EventAnyResourceFilter"
    },
    "EventCount": {
-    "description": "The count of events with the given filter value",
     "properties": {
-     "count": {
-      "description": "The count of matching events",
-      "title": "Count",
-      "type": "integer"
-     },
-     "end_time": {
-      "description": "The end time of this group of events",
-      "format": "date-time",
-      "title": "End Time",
-      "type": "string"
+     "value": {
+      "type": "string",
+      "title": "Value",
+      "description": "The value to use for filtering"
      },
      "label": {
-      "description": "The value to display for this count",
+      "type": "string",
       "title": "Label",
-      "type": "string"
+      "description": "The value to display for this count"
+     },
+     "count": {
+      "type": "integer",
+      "title": "Count",
+      "description": "The count of matching events"
      },
      "start_time": {
-      "description": "The start time of this group of events",
+      "type": "string",
       "format": "date-time",
       "title": "Start Time",
-      "type": "string"
+      "description": "The start time of this group of events"
      },
-     "value": {
-      "description": "The value to use for filtering",
-      "title": "Value",
-      "type": "string"
+     "end_time": {
+      "type": "string",
+      "format": "date-time",
+      "title": "End Time",
+      "description": "The end time of this group of events"
      }
     },
+    "type": "object",
     "required": [
      "value",
      "label",
@@ -7163,28 +16194,13 @@ enum OpenAPIDocument {
      "end_time"
     ],
     "title": "EventCount",
-    "type": "object"
+    "description": "The count of events with the given filter value"
    },
    "EventFilter": {
-    "additionalProperties": false,
     "properties": {
-     "any_resource": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/EventAnyResourceFilter"
-       },
-       {
-        "items": {
-         "$ref": "#/components/schemas/EventAnyResourceFilter"
-        },
-        "type": "array"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for any resource involved in the event",
-      "title": "Any Resource"
+     "occurred": {
+      "$ref": "#/components/schemas/EventOccurredFilter",
+      "description": "Filter criteria for when the events occurred"
      },
      "event": {
       "anyOf": [
@@ -7197,18 +16213,16 @@ enum OpenAPIDocument {
       ],
       "description": "Filter criteria for the event name"
      },
-     "id": {
-      "$ref": "#/components/schemas/EventIDFilter",
-      "description": "Filter criteria for the events' ID"
-     },
-     "occurred": {
-      "$ref": "#/components/schemas/EventOccurredFilter",
-      "description": "Filter criteria for when the events occurred"
-     },
-     "order": {
-      "$ref": "#/components/schemas/EventOrder",
-      "default": "DESC",
-      "description": "The order to return filtered events"
+     "resource": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/EventResourceFilter"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for the resource of the event"
      },
      "related": {
       "anyOf": [
@@ -7225,19 +16239,30 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Filter criteria for the related resources of the event",
-      "title": "Related"
+      "title": "Related",
+      "description": "Filter criteria for the related resources of the event"
      },
-     "resource": {
+     "any_resource": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/EventResourceFilter"
+        "$ref": "#/components/schemas/EventAnyResourceFilter"
+       },
+       {
+        "items": {
+         "$ref": "#/components/schemas/EventAnyResourceFilter"
+        },
+        "type": "array"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Filter criteria for the resource of the event"
+      "title": "Any Resource",
+      "description": "Filter criteria for any resource involved in the event"
+     },
+     "id": {
+      "$ref": "#/components/schemas/EventIDFilter",
+      "description": "Filter criteria for the events' ID"
      },
      "text": {
       "anyOf": [
@@ -7249,20 +16274,25 @@ enum OpenAPIDocument {
        }
       ],
       "description": "Filter criteria for text search across event content"
+     },
+     "order": {
+      "$ref": "#/components/schemas/EventOrder",
+      "description": "The order to return filtered events",
+      "default": "DESC"
      }
     },
-    "title": "EventFilter",
-    "type": "object"
+    "additionalProperties": false,
+    "type": "object",
+    "title": "EventFilter"
    },
    "EventIDFilter": {
-    "additionalProperties": false,
     "properties": {
      "id": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -7270,17 +16300,17 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Only include events with one of these IDs",
-      "title": "Id"
+      "title": "Id",
+      "description": "Only include events with one of these IDs"
      }
     },
-    "title": "EventIDFilter",
-    "type": "object"
+    "additionalProperties": false,
+    "type": "object",
+    "title": "EventIDFilter"
    },
    "EventNameFilter": {
-    "additionalProperties": false,
     "properties": {
-     "exclude_name": {
+     "prefix": {
       "anyOf": [
        {
         "items": {
@@ -7292,8 +16322,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Exclude events matching one of these names exactly",
-      "title": "Exclude Name"
+      "title": "Prefix",
+      "description": "Only include events matching one of these prefixes"
      },
      "exclude_prefix": {
       "anyOf": [
@@ -7307,8 +16337,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Exclude events matching one of these prefixes",
-      "title": "Exclude Prefix"
+      "title": "Exclude Prefix",
+      "description": "Exclude events matching one of these prefixes"
      },
      "name": {
       "anyOf": [
@@ -7322,10 +16352,10 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Only include events matching one of these names exactly",
-      "title": "Name"
+      "title": "Name",
+      "description": "Only include events matching one of these names exactly"
      },
-     "prefix": {
+     "exclude_name": {
       "anyOf": [
        {
         "items": {
@@ -7337,81 +16367,81 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Only include events matching one of these prefixes",
-      "title": "Prefix"
+      "title": "Exclude Name",
+      "description": "Exclude events matching one of these names exactly"
      }
     },
-    "title": "EventNameFilter",
-    "type": "object"
+    "additionalProperties": false,
+    "type": "object",
+    "title": "EventNameFilter"
    },
    "EventOccurredFilter": {
-    "additionalProperties": false,
     "properties": {
      "since": {
-      "description": "Only include events after this time (inclusive)",
+      "type": "string",
       "format": "date-time",
       "title": "Since",
-      "type": "string"
+      "description": "Only include events after this time (inclusive)"
      },
      "until": {
-      "description": "Only include events prior to this time (inclusive)",
+      "type": "string",
       "format": "date-time",
       "title": "Until",
-      "type": "string"
+      "description": "Only include events prior to this time (inclusive)"
      }
     },
-    "title": "EventOccurredFilter",
-    "type": "object"
+    "additionalProperties": false,
+    "type": "object",
+    "title": "EventOccurredFilter"
    },
    "EventOrder": {
+    "type": "string",
     "enum": [
      "ASC",
      "DESC"
     ],
-    "title": "EventOrder",
-    "type": "string"
+    "title": "EventOrder"
    },
    "EventPage": {
-    "description": "A single page of events returned from the API, with an optional link to the\nnext page of results",
     "properties": {
      "events": {
-      "description": "The Events matching the query",
       "items": {
        "$ref": "#/components/schemas/ReceivedEvent"
       },
+      "type": "array",
       "title": "Events",
-      "type": "array"
+      "description": "The Events matching the query"
+     },
+     "total": {
+      "type": "integer",
+      "title": "Total",
+      "description": "The total number of matching Events"
      },
      "next_page": {
       "anyOf": [
        {
-        "format": "uri",
+        "type": "string",
         "minLength": 1,
-        "type": "string"
+        "format": "uri"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The URL for the next page of results, if there are more",
-      "title": "Next Page"
-     },
-     "total": {
-      "description": "The total number of matching Events",
-      "title": "Total",
-      "type": "integer"
+      "title": "Next Page",
+      "description": "The URL for the next page of results, if there are more"
      }
     },
+    "type": "object",
     "required": [
      "events",
      "total",
      "next_page"
     ],
     "title": "EventPage",
-    "type": "object"
+    "description": "A single page of events returned from the API, with an optional link to the\nnext page of results"
    },
    "EventRelatedFilter": {
-    "additionalProperties": false,
     "properties": {
      "id": {
       "anyOf": [
@@ -7425,44 +16455,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Only include events for related resources with these IDs",
-      "title": "Id"
-     },
-     "labels": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/ResourceSpecification"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Only include events for related resources with these labels"
-     },
-     "resources_in_roles": {
-      "anyOf": [
-       {
-        "items": {
-         "maxItems": 2,
-         "minItems": 2,
-         "prefixItems": [
-          {
-           "type": "string"
-          },
-          {
-           "type": "string"
-          }
-         ],
-         "type": "array"
-        },
-        "type": "array"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Only include events with specific related resources in specific roles",
-      "title": "Resources In Roles"
+      "title": "Id",
+      "description": "Only include events for related resources with these IDs"
      },
      "role": {
       "anyOf": [
@@ -7476,22 +16470,52 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Only include events for related resources in these roles",
-      "title": "Role"
+      "title": "Role",
+      "description": "Only include events for related resources in these roles"
+     },
+     "resources_in_roles": {
+      "anyOf": [
+       {
+        "items": {
+         "prefixItems": [
+          {
+           "type": "string"
+          },
+          {
+           "type": "string"
+          }
+         ],
+         "type": "array",
+         "maxItems": 2,
+         "minItems": 2
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Resources In Roles",
+      "description": "Only include events with specific related resources in specific roles"
+     },
+     "labels": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/ResourceSpecification"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Only include events for related resources with these labels"
      }
     },
-    "title": "EventRelatedFilter",
-    "type": "object"
+    "additionalProperties": false,
+    "type": "object",
+    "title": "EventRelatedFilter"
    },
    "EventResourceFilter": {
-    "additionalProperties": false,
     "properties": {
-     "distinct": {
-      "default": false,
-      "description": "Only include events for distinct resources",
-      "title": "Distinct",
-      "type": "boolean"
-     },
      "id": {
       "anyOf": [
        {
@@ -7504,8 +16528,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Only include events for resources with these IDs",
-      "title": "Id"
+      "title": "Id",
+      "description": "Only include events for resources with these IDs"
      },
      "id_prefix": {
       "anyOf": [
@@ -7519,8 +16543,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Only include events for resources with IDs starting with these prefixes.",
-      "title": "Id Prefix"
+      "title": "Id Prefix",
+      "description": "Only include events for resources with IDs starting with these prefixes."
      },
      "labels": {
       "anyOf": [
@@ -7532,69 +16556,54 @@ enum OpenAPIDocument {
        }
       ],
       "description": "Only include events for resources with these labels"
+     },
+     "distinct": {
+      "type": "boolean",
+      "title": "Distinct",
+      "description": "Only include events for distinct resources",
+      "default": false
      }
     },
-    "title": "EventResourceFilter",
-    "type": "object"
+    "additionalProperties": false,
+    "type": "object",
+    "title": "EventResourceFilter"
    },
    "EventTextFilter": {
-    "additionalProperties": false,
-    "description": "Filter by text search across event content.",
     "properties": {
      "query": {
+      "type": "string",
+      "maxLength": 200,
+      "title": "Query",
       "description": "Text search query string",
       "examples": [
        "error",
        "error -debug",
        "\"connection timeout\"",
        "+required -excluded"
-      ],
-      "maxLength": 200,
-      "title": "Query",
-      "type": "string"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "query"
     ],
     "title": "EventTextFilter",
-    "type": "object"
+    "description": "Filter by text search across event content."
    },
    "EventTrigger-Input": {
-    "description": "A trigger that fires based on the presence or absence of events within a given\nperiod of time.",
     "properties": {
-     "after": {
-      "description": "The event(s) which must first been seen to fire this trigger.  If empty, then fire this trigger immediately.  Events may include trailing wildcards, like `prefect.flow-run.*`",
-      "items": {
-       "type": "string"
-      },
-      "title": "After",
-      "type": "array",
-      "uniqueItems": true
-     },
-     "expect": {
-      "description": "The event(s) this trigger is expecting to see.  If empty, this trigger will match any event.  Events may include trailing wildcards, like `prefect.flow-run.*`",
-      "items": {
-       "type": "string"
-      },
-      "title": "Expect",
-      "type": "array",
-      "uniqueItems": true
-     },
-     "for_each": {
-      "description": "Evaluate the trigger separately for each distinct value of these labels on the resource.  By default, labels refer to the primary resource of the triggering event.  You may also refer to labels from related resources by specifying `related:<role>:<label>`.  This will use the value of that label for the first related resource in that role.  For example, `\"for_each\": [\"related:flow:prefect.resource.id\"]` would evaluate the trigger for each flow.",
-      "items": {
-       "type": "string"
-      },
-      "title": "For Each",
-      "type": "array",
-      "uniqueItems": true
+     "type": {
+      "type": "string",
+      "const": "event",
+      "title": "Type",
+      "default": "event"
      },
      "id": {
-      "description": "The unique ID of this trigger",
+      "type": "string",
       "format": "uuid",
       "title": "Id",
-      "type": "string"
+      "description": "The unique ID of this trigger"
      },
      "match": {
       "anyOf": [
@@ -7618,8 +16627,8 @@ enum OpenAPIDocument {
         "type": "object"
        }
       ],
-      "description": "Labels for resources which this trigger will match.",
-      "title": "Match"
+      "title": "Match",
+      "description": "Labels for resources which this trigger will match."
      },
      "match_related": {
       "anyOf": [
@@ -7669,29 +16678,50 @@ enum OpenAPIDocument {
         "type": "array"
        }
       ],
-      "description": "Labels for related resources which this trigger will match.",
-      "title": "Match Related"
+      "title": "Match Related",
+      "description": "Labels for related resources which this trigger will match."
+     },
+     "after": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "uniqueItems": true,
+      "title": "After",
+      "description": "The event(s) which must first been seen to fire this trigger.  If empty, then fire this trigger immediately.  Events may include trailing wildcards, like `prefect.flow-run.*`"
+     },
+     "expect": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "uniqueItems": true,
+      "title": "Expect",
+      "description": "The event(s) this trigger is expecting to see.  If empty, this trigger will match any event.  Events may include trailing wildcards, like `prefect.flow-run.*`"
+     },
+     "for_each": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "uniqueItems": true,
+      "title": "For Each",
+      "description": "Evaluate the trigger separately for each distinct value of these labels on the resource.  By default, labels refer to the primary resource of the triggering event.  You may also refer to labels from related resources by specifying `related:<role>:<label>`.  This will use the value of that label for the first related resource in that role.  For example, `\"for_each\": [\"related:flow:prefect.resource.id\"]` would evaluate the trigger for each flow."
      },
      "posture": {
-      "description": "The posture of this trigger, either Reactive or Proactive.  Reactive triggers respond to the _presence_ of the expected events, while Proactive triggers respond to the _absence_ of those expected events.",
+      "type": "string",
       "enum": [
        "Reactive",
        "Proactive"
       ],
       "title": "Posture",
-      "type": "string"
+      "description": "The posture of this trigger, either Reactive or Proactive.  Reactive triggers respond to the _presence_ of the expected events, while Proactive triggers respond to the _absence_ of those expected events."
      },
      "threshold": {
-      "default": 1,
-      "description": "The number of events required for this trigger to fire (for Reactive triggers), or the number of events expected (for Proactive triggers)",
+      "type": "integer",
       "title": "Threshold",
-      "type": "integer"
-     },
-     "type": {
-      "const": "event",
-      "default": "event",
-      "title": "Type",
-      "type": "string"
+      "description": "The number of events required for this trigger to fire (for Reactive triggers), or the number of events expected (for Proactive triggers)",
+      "default": 1
      },
      "within": {
       "anyOf": [
@@ -7699,57 +16729,36 @@ enum OpenAPIDocument {
         "type": "number"
        },
        {
-        "format": "duration",
-        "type": "string"
+        "type": "string",
+        "format": "duration"
        }
       ],
-      "default": "PT0S",
-      "description": "The time period over which the events must occur.  For Reactive triggers, this may be as low as 0 seconds, but must be at least 10 seconds for Proactive triggers",
       "minimum": 0.0,
-      "title": "Within"
+      "title": "Within",
+      "description": "The time period over which the events must occur.  For Reactive triggers, this may be as low as 0 seconds, but must be at least 10 seconds for Proactive triggers",
+      "default": "PT0S"
      }
     },
+    "type": "object",
     "required": [
      "posture"
     ],
     "title": "EventTrigger",
-    "type": "object"
+    "description": "A trigger that fires based on the presence or absence of events within a given\nperiod of time."
    },
    "EventTrigger-Output": {
-    "description": "A trigger that fires based on the presence or absence of events within a given\nperiod of time.",
     "properties": {
-     "after": {
-      "description": "The event(s) which must first been seen to fire this trigger.  If empty, then fire this trigger immediately.  Events may include trailing wildcards, like `prefect.flow-run.*`",
-      "items": {
-       "type": "string"
-      },
-      "title": "After",
-      "type": "array",
-      "uniqueItems": true
-     },
-     "expect": {
-      "description": "The event(s) this trigger is expecting to see.  If empty, this trigger will match any event.  Events may include trailing wildcards, like `prefect.flow-run.*`",
-      "items": {
-       "type": "string"
-      },
-      "title": "Expect",
-      "type": "array",
-      "uniqueItems": true
-     },
-     "for_each": {
-      "description": "Evaluate the trigger separately for each distinct value of these labels on the resource.  By default, labels refer to the primary resource of the triggering event.  You may also refer to labels from related resources by specifying `related:<role>:<label>`.  This will use the value of that label for the first related resource in that role.  For example, `\"for_each\": [\"related:flow:prefect.resource.id\"]` would evaluate the trigger for each flow.",
-      "items": {
-       "type": "string"
-      },
-      "title": "For Each",
-      "type": "array",
-      "uniqueItems": true
+     "type": {
+      "type": "string",
+      "const": "event",
+      "title": "Type",
+      "default": "event"
      },
      "id": {
-      "description": "The unique ID of this trigger",
+      "type": "string",
       "format": "uuid",
       "title": "Id",
-      "type": "string"
+      "description": "The unique ID of this trigger"
      },
      "match": {
       "anyOf": [
@@ -7773,8 +16782,8 @@ enum OpenAPIDocument {
         "type": "object"
        }
       ],
-      "description": "Labels for resources which this trigger will match.",
-      "title": "Match"
+      "title": "Match",
+      "description": "Labels for resources which this trigger will match."
      },
      "match_related": {
       "anyOf": [
@@ -7824,52 +16833,78 @@ enum OpenAPIDocument {
         "type": "array"
        }
       ],
-      "description": "Labels for related resources which this trigger will match.",
-      "title": "Match Related"
+      "title": "Match Related",
+      "description": "Labels for related resources which this trigger will match."
+     },
+     "after": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "uniqueItems": true,
+      "title": "After",
+      "description": "The event(s) which must first been seen to fire this trigger.  If empty, then fire this trigger immediately.  Events may include trailing wildcards, like `prefect.flow-run.*`"
+     },
+     "expect": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "uniqueItems": true,
+      "title": "Expect",
+      "description": "The event(s) this trigger is expecting to see.  If empty, this trigger will match any event.  Events may include trailing wildcards, like `prefect.flow-run.*`"
+     },
+     "for_each": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "uniqueItems": true,
+      "title": "For Each",
+      "description": "Evaluate the trigger separately for each distinct value of these labels on the resource.  By default, labels refer to the primary resource of the triggering event.  You may also refer to labels from related resources by specifying `related:<role>:<label>`.  This will use the value of that label for the first related resource in that role.  For example, `\"for_each\": [\"related:flow:prefect.resource.id\"]` would evaluate the trigger for each flow."
      },
      "posture": {
-      "description": "The posture of this trigger, either Reactive or Proactive.  Reactive triggers respond to the _presence_ of the expected events, while Proactive triggers respond to the _absence_ of those expected events.",
+      "type": "string",
       "enum": [
        "Reactive",
        "Proactive"
       ],
       "title": "Posture",
-      "type": "string"
+      "description": "The posture of this trigger, either Reactive or Proactive.  Reactive triggers respond to the _presence_ of the expected events, while Proactive triggers respond to the _absence_ of those expected events."
      },
      "threshold": {
-      "default": 1,
-      "description": "The number of events required for this trigger to fire (for Reactive triggers), or the number of events expected (for Proactive triggers)",
+      "type": "integer",
       "title": "Threshold",
-      "type": "integer"
-     },
-     "type": {
-      "const": "event",
-      "default": "event",
-      "title": "Type",
-      "type": "string"
+      "description": "The number of events required for this trigger to fire (for Reactive triggers), or the number of events expected (for Proactive triggers)",
+      "default": 1
      },
      "within": {
-      "default": 0.0,
-      "description": "The time period over which the events must occur.  For Reactive triggers, this may be as low as 0 seconds, but must be at least 10 seconds for Proactive triggers",
+      "type": "number",
       "minimum": 0.0,
       "title": "Within",
-      "type": "number"
+      "description": "The time period over which the events must occur.  For Reactive triggers, this may be as low as 0 seconds, but must be at least 10 seconds for Proactive triggers",
+      "default": 0.0
      }
     },
+    "type": "object",
     "required": [
      "posture"
     ],
     "title": "EventTrigger",
-    "type": "object"
+    "description": "A trigger that fires based on the presence or absence of events within a given\nperiod of time."
    },
    "Flow": {
-    "description": "An ORM representation of flow data.",
     "properties": {
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
+     },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
@@ -7877,10 +16912,40 @@ enum OpenAPIDocument {
       ],
       "title": "Created"
      },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
+     "updated": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     },
+     "name": {
+      "type": "string",
+      "pattern": "^[^/%&><]+$",
+      "title": "Name",
+      "description": "The name of the flow",
+      "examples": [
+       "my-flow"
+      ]
+     },
+     "tags": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "title": "Tags",
+      "description": "A list of flow tags",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ]
      },
      "labels": {
       "anyOf": [
@@ -7907,51 +16972,17 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Labels",
       "description": "A dictionary of key-value labels. Values can be strings, numbers, or booleans.",
       "examples": [
        {
         "key": "value1",
         "key2": 42
        }
-      ],
-      "title": "Labels"
-     },
-     "name": {
-      "description": "The name of the flow",
-      "examples": [
-       "my-flow"
-      ],
-      "pattern": "^[^/%&><]+$",
-      "title": "Name",
-      "type": "string"
-     },
-     "tags": {
-      "description": "A list of flow tags",
-      "examples": [
-       [
-        "tag-1",
-        "tag-2"
-       ]
-      ],
-      "items": {
-       "type": "string"
-      },
-      "title": "Tags",
-      "type": "array"
-     },
-     "updated": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Updated"
+      ]
      }
     },
+    "type": "object",
     "required": [
      "name",
      "id",
@@ -7959,12 +16990,33 @@ enum OpenAPIDocument {
      "updated"
     ],
     "title": "Flow",
-    "type": "object"
+    "description": "An ORM representation of flow data."
    },
    "FlowCreate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to create a flow.",
     "properties": {
+     "name": {
+      "type": "string",
+      "pattern": "^[^/%&><]+$",
+      "title": "Name",
+      "description": "The name of the flow",
+      "examples": [
+       "my-flow"
+      ]
+     },
+     "tags": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "title": "Tags",
+      "description": "A list of flow tags",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ]
+     },
      "labels": {
       "anyOf": [
        {
@@ -7990,59 +17042,30 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Labels",
       "description": "A dictionary of key-value labels. Values can be strings, numbers, or booleans.",
       "examples": [
        {
         "key": "value1",
         "key2": 42
        }
-      ],
-      "title": "Labels"
-     },
-     "name": {
-      "description": "The name of the flow",
-      "examples": [
-       "my-flow"
-      ],
-      "pattern": "^[^/%&><]+$",
-      "title": "Name",
-      "type": "string"
-     },
-     "tags": {
-      "description": "A list of flow tags",
-      "examples": [
-       [
-        "tag-1",
-        "tag-2"
-       ]
-      ],
-      "items": {
-       "type": "string"
-      },
-      "title": "Tags",
-      "type": "array"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "name"
     ],
     "title": "FlowCreate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to create a flow."
    },
    "FlowFilter": {
-    "additionalProperties": false,
-    "description": "Filter for flows. Only flows matching all criteria will be returned.",
     "properties": {
-     "deployment": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/FlowFilterDeployment"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for Flow deployments"
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
      },
      "id": {
       "anyOf": [
@@ -8055,6 +17078,17 @@ enum OpenAPIDocument {
       ],
       "description": "Filter criteria for `Flow.id`"
      },
+     "deployment": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowFilterDeployment"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for Flow deployments"
+     },
      "name": {
       "anyOf": [
        {
@@ -8065,11 +17099,6 @@ enum OpenAPIDocument {
        }
       ],
       "description": "Filter criteria for `Flow.name`"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
      },
      "tags": {
       "anyOf": [
@@ -8083,13 +17112,18 @@ enum OpenAPIDocument {
       "description": "Filter criteria for `Flow.tags`"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowFilter",
-    "type": "object"
+    "description": "Filter for flows. Only flows matching all criteria will be returned."
    },
    "FlowFilterDeployment": {
-    "additionalProperties": false,
-    "description": "Filter by flows by deployment",
     "properties": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
      "is_null_": {
       "anyOf": [
        {
@@ -8099,28 +17133,23 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "If true, only include flows without deployments",
-      "title": "Is Null"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+      "title": "Is Null",
+      "description": "If true, only include flows without deployments"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowFilterDeployment",
-    "type": "object"
+    "description": "Filter by flows by deployment"
    },
    "FlowFilterId": {
-    "additionalProperties": false,
-    "description": "Filter by `Flow.id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -8128,15 +17157,15 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of flow ids to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of flow ids to include"
      },
      "not_any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -8144,16 +17173,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of flow ids to exclude",
-      "title": "Not Any"
+      "title": "Not Any",
+      "description": "A list of flow ids to exclude"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowFilterId",
-    "type": "object"
+    "description": "Filter by `Flow.id`."
    },
    "FlowFilterName": {
-    "additionalProperties": false,
-    "description": "Filter by `Flow.name`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -8167,14 +17196,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Any",
       "description": "A list of flow names to include",
       "examples": [
        [
         "my-flow-1",
         "my-flow-2"
        ]
-      ],
-      "title": "Any"
+      ]
      },
      "like_": {
       "anyOf": [
@@ -8185,20 +17214,25 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Like",
       "description": "A case-insensitive partial match. For example,  passing 'marvin' will match 'marvin', 'sad-Marvin', and 'marvin-robot'.",
       "examples": [
        "marvin"
-      ],
-      "title": "Like"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowFilterName",
-    "type": "object"
+    "description": "Filter by `Flow.name`."
    },
    "FlowFilterTags": {
-    "additionalProperties": false,
-    "description": "Filter by `Flow.tags`.",
     "properties": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
      "all_": {
       "anyOf": [
        {
@@ -8211,14 +17245,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "All",
       "description": "A list of tags. Flows will be returned only if their tags are a superset of the list",
       "examples": [
        [
         "tag-1",
         "tag-2"
        ]
-      ],
-      "title": "All"
+      ]
      },
      "is_null_": {
       "anyOf": [
@@ -8229,43 +17263,63 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "If true, only include flows without tags",
-      "title": "Is Null"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+      "title": "Is Null",
+      "description": "If true, only include flows without tags"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowFilterTags",
-    "type": "object"
+    "description": "Filter by `Flow.tags`."
+   },
+   "FlowPaginationResponse": {
+    "properties": {
+     "results": {
+      "items": {
+       "$ref": "#/components/schemas/Flow"
+      },
+      "type": "array",
+      "title": "Results"
+     },
+     "count": {
+      "type": "integer",
+      "title": "Count"
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit"
+     },
+     "pages": {
+      "type": "integer",
+      "title": "Pages"
+     },
+     "page": {
+      "type": "integer",
+      "title": "Page"
+     }
+    },
+    "type": "object",
+    "required": [
+     "results",
+     "count",
+     "limit",
+     "pages",
+     "page"
+    ],
+    "title": "FlowPaginationResponse"
    },
    "FlowRun": {
-    "description": "An ORM representation of flow run data.",
     "properties": {
-     "auto_scheduled": {
-      "default": false,
-      "description": "Whether or not the flow run was automatically scheduled.",
-      "title": "Auto Scheduled",
-      "type": "boolean"
-     },
-     "context": {
-      "additionalProperties": true,
-      "description": "Additional context for the flow run.",
-      "examples": [
-       {
-        "my_var": "my_value"
-       }
-      ],
-      "title": "Context",
-      "type": "object"
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
      },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
@@ -8273,29 +17327,57 @@ enum OpenAPIDocument {
       ],
       "title": "Created"
      },
-     "created_by": {
+     "updated": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/CreatedBy"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Optional information about the creator of this flow run."
+      "title": "Updated"
+     },
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "description": "The name of the flow run. Defaults to a random slug if not specified.",
+      "examples": [
+       "my-flow-run"
+      ]
+     },
+     "flow_id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Flow Id",
+      "description": "The id of the flow being run."
+     },
+     "state_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "State Id",
+      "description": "The id of the flow run's current state."
      },
      "deployment_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The id of the deployment associated with this flow run, if available.",
-      "title": "Deployment Id"
+      "title": "Deployment Id",
+      "description": "The id of the deployment associated with this flow run, if available."
      },
      "deployment_version": {
       "anyOf": [
@@ -8306,58 +17388,23 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Deployment Version",
       "description": "The version of the deployment associated with this flow run.",
       "examples": [
        "1.0"
-      ],
-      "title": "Deployment Version"
+      ]
      },
-     "empirical_policy": {
-      "$ref": "#/components/schemas/FlowRunPolicy"
-     },
-     "end_time": {
+     "work_queue_name": {
       "anyOf": [
        {
-        "format": "date-time",
         "type": "string"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The actual end time.",
-      "title": "End Time"
-     },
-     "estimated_run_time": {
-      "default": 0.0,
-      "description": "A real-time estimate of the total run time.",
-      "title": "Estimated Run Time",
-      "type": "number"
-     },
-     "estimated_start_time_delta": {
-      "default": 0.0,
-      "description": "The difference between actual and expected start time.",
-      "title": "Estimated Start Time Delta",
-      "type": "number"
-     },
-     "expected_start_time": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The flow run's expected start time.",
-      "title": "Expected Start Time"
-     },
-     "flow_id": {
-      "description": "The id of the flow being run.",
-      "format": "uuid",
-      "title": "Flow Id",
-      "type": "string"
+      "title": "Work Queue Name",
+      "description": "The work queue that handled this flow run."
      },
      "flow_version": {
       "anyOf": [
@@ -8368,16 +17415,17 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Flow Version",
       "description": "The version of the flow executed in this flow run.",
       "examples": [
        "1.0"
-      ],
-      "title": "Flow Version"
+      ]
      },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
+     "parameters": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Parameters",
+      "description": "Parameters for the flow run."
      },
      "idempotency_key": {
       "anyOf": [
@@ -8388,46 +17436,36 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "An optional idempotency key for the flow run. Used to ensure the same flow run is not created multiple times.",
-      "title": "Idempotency Key"
+      "title": "Idempotency Key",
+      "description": "An optional idempotency key for the flow run. Used to ensure the same flow run is not created multiple times."
      },
-     "infrastructure_document_id": {
-      "anyOf": [
+     "context": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Context",
+      "description": "Additional context for the flow run.",
+      "examples": [
        {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
+        "my_var": "my_value"
        }
-      ],
-      "description": "The block document defining infrastructure to use this flow run.",
-      "title": "Infrastructure Document Id"
+      ]
      },
-     "infrastructure_pid": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The id of the flow run as returned by an infrastructure block.",
-      "title": "Infrastructure Pid"
+     "empirical_policy": {
+      "$ref": "#/components/schemas/FlowRunPolicy"
      },
-     "job_variables": {
-      "anyOf": [
-       {
-        "additionalProperties": true,
-        "type": "object"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Variables used as overrides in the base job template",
-      "title": "Job Variables"
+     "tags": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "title": "Tags",
+      "description": "A list of tags on the flow run",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ]
      },
      "labels": {
       "anyOf": [
@@ -8454,109 +17492,27 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Labels",
       "description": "A dictionary of key-value labels. Values can be strings, numbers, or booleans.",
       "examples": [
        {
         "key": "value1",
         "key2": 42
        }
-      ],
-      "title": "Labels"
-     },
-     "name": {
-      "description": "The name of the flow run. Defaults to a random slug if not specified.",
-      "examples": [
-       "my-flow-run"
-      ],
-      "title": "Name",
-      "type": "string"
-     },
-     "next_scheduled_start_time": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The next time the flow run is scheduled to start.",
-      "title": "Next Scheduled Start Time"
-     },
-     "parameters": {
-      "additionalProperties": true,
-      "description": "Parameters for the flow run.",
-      "title": "Parameters",
-      "type": "object"
+      ]
      },
      "parent_task_run_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "If the flow run is a subflow, the id of the 'dummy' task in the parent flow used to track subflow state.",
-      "title": "Parent Task Run Id"
-     },
-     "run_count": {
-      "default": 0,
-      "description": "The number of times the flow run was executed.",
-      "title": "Run Count",
-      "type": "integer"
-     },
-     "start_time": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The actual start time.",
-      "title": "Start Time"
-     },
-     "state": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/State"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The current state of the flow run."
-     },
-     "state_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The id of the flow run's current state.",
-      "title": "State Id"
-     },
-     "state_name": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The name of the current flow run state.",
-      "title": "State Name"
+      "title": "Parent Task Run Id",
+      "description": "If the flow run is a subflow, the id of the 'dummy' task in the parent flow used to track subflow state."
      },
      "state_type": {
       "anyOf": [
@@ -8569,156 +17525,159 @@ enum OpenAPIDocument {
       ],
       "description": "The type of the current flow run state."
      },
-     "tags": {
-      "description": "A list of tags on the flow run",
-      "examples": [
-       [
-        "tag-1",
-        "tag-2"
-       ]
+     "state_name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
       ],
-      "items": {
-       "type": "string"
-      },
-      "title": "Tags",
-      "type": "array"
+      "title": "State Name",
+      "description": "The name of the current flow run state."
+     },
+     "run_count": {
+      "type": "integer",
+      "title": "Run Count",
+      "description": "The number of times the flow run was executed.",
+      "default": 0
+     },
+     "expected_start_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Expected Start Time",
+      "description": "The flow run's expected start time."
+     },
+     "next_scheduled_start_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Next Scheduled Start Time",
+      "description": "The next time the flow run is scheduled to start."
+     },
+     "start_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Start Time",
+      "description": "The actual start time."
+     },
+     "end_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "End Time",
+      "description": "The actual end time."
      },
      "total_run_time": {
-      "default": 0.0,
-      "description": "Total run time. If the flow run was executed multiple times, the time of each run will be summed.",
+      "type": "number",
       "title": "Total Run Time",
-      "type": "number"
+      "description": "Total run time. If the flow run was executed multiple times, the time of each run will be summed.",
+      "default": 0.0
      },
-     "updated": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Updated"
+     "estimated_run_time": {
+      "type": "number",
+      "title": "Estimated Run Time",
+      "description": "A real-time estimate of the total run time.",
+      "default": 0.0
      },
-     "work_queue_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The id of the run's work pool queue.",
-      "title": "Work Queue Id"
+     "estimated_start_time_delta": {
+      "type": "number",
+      "title": "Estimated Start Time Delta",
+      "description": "The difference between actual and expected start time.",
+      "default": 0.0
      },
-     "work_queue_name": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The work queue that handled this flow run.",
-      "title": "Work Queue Name"
-     }
-    },
-    "required": [
-     "flow_id",
-     "id",
-     "created",
-     "updated"
-    ],
-    "title": "FlowRun",
-    "type": "object"
-   },
-   "FlowRunBulkCreateResponse": {
-    "description": "Response from bulk flow run creation.",
-    "properties": {
-     "results": {
-      "items": {
-       "$ref": "#/components/schemas/FlowRunCreateResult"
-      },
-      "title": "Results",
-      "type": "array"
-     }
-    },
-    "title": "FlowRunBulkCreateResponse",
-    "type": "object"
-   },
-   "FlowRunCreate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to create a flow run.",
-    "properties": {
-     "context": {
-      "additionalProperties": true,
-      "description": "The context of the flow run.",
-      "title": "Context",
-      "type": "object"
-     },
-     "deployment_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "deprecated": true,
-      "description": "DEPRECATED: The id of the deployment associated with this flow run, if available.",
-      "title": "Deployment Id"
-     },
-     "empirical_policy": {
-      "$ref": "#/components/schemas/FlowRunPolicy",
-      "description": "The empirical policy for the flow run."
-     },
-     "flow_id": {
-      "description": "The id of the flow being run.",
-      "format": "uuid",
-      "title": "Flow Id",
-      "type": "string"
-     },
-     "flow_version": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The version of the flow being run.",
-      "title": "Flow Version"
-     },
-     "idempotency_key": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "An optional idempotency key. If a flow run with the same idempotency key has already been created, the existing flow run will be returned.",
-      "title": "Idempotency Key"
+     "auto_scheduled": {
+      "type": "boolean",
+      "title": "Auto Scheduled",
+      "description": "Whether or not the flow run was automatically scheduled.",
+      "default": false
      },
      "infrastructure_document_id": {
       "anyOf": [
        {
-        "format": "uuid",
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Infrastructure Document Id",
+      "description": "The block document defining infrastructure to use this flow run."
+     },
+     "infrastructure_pid": {
+      "anyOf": [
+       {
         "type": "string"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Infrastructure Document Id"
+      "title": "Infrastructure Pid",
+      "description": "The id of the flow run as returned by an infrastructure block."
+     },
+     "created_by": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/CreatedBy"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Optional information about the creator of this flow run."
+     },
+     "work_queue_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Work Queue Id",
+      "description": "The id of the run's work pool queue."
+     },
+     "state": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/State"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The current state of the flow run."
      },
      "job_variables": {
       "anyOf": [
@@ -8730,8 +17689,125 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The job variables to use when setting up flow run infrastructure.",
-      "title": "Job Variables"
+      "title": "Job Variables",
+      "description": "Variables used as overrides in the base job template"
+     }
+    },
+    "type": "object",
+    "required": [
+     "flow_id",
+     "id",
+     "created",
+     "updated"
+    ],
+    "title": "FlowRun",
+    "description": "An ORM representation of flow run data."
+   },
+   "FlowRunBulkCreateResponse": {
+    "properties": {
+     "results": {
+      "items": {
+       "$ref": "#/components/schemas/FlowRunCreateResult"
+      },
+      "type": "array",
+      "title": "Results"
+     }
+    },
+    "type": "object",
+    "title": "FlowRunBulkCreateResponse",
+    "description": "Response from bulk flow run creation."
+   },
+   "FlowRunCreate": {
+    "properties": {
+     "state": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/StateCreate"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The state of the flow run to create"
+     },
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "description": "The name of the flow run. Defaults to a random slug if not specified.",
+      "examples": [
+       "my-flow-run"
+      ]
+     },
+     "flow_id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Flow Id",
+      "description": "The id of the flow being run."
+     },
+     "flow_version": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Flow Version",
+      "description": "The version of the flow being run."
+     },
+     "parameters": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Parameters"
+     },
+     "context": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Context",
+      "description": "The context of the flow run."
+     },
+     "parent_task_run_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Parent Task Run Id"
+     },
+     "infrastructure_document_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Infrastructure Document Id"
+     },
+     "empirical_policy": {
+      "$ref": "#/components/schemas/FlowRunPolicy",
+      "description": "The empirical policy for the flow run."
+     },
+     "tags": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "title": "Tags",
+      "description": "A list of tags for the flow run.",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ]
      },
      "labels": {
       "anyOf": [
@@ -8758,64 +17834,26 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Labels",
       "description": "A dictionary of key-value labels. Values can be strings, numbers, or booleans.",
       "examples": [
        {
         "key": "value1",
         "key2": 42
        }
-      ],
-      "title": "Labels"
+      ]
      },
-     "name": {
-      "description": "The name of the flow run. Defaults to a random slug if not specified.",
-      "examples": [
-       "my-flow-run"
-      ],
-      "title": "Name",
-      "type": "string"
-     },
-     "parameters": {
-      "additionalProperties": true,
-      "title": "Parameters",
-      "type": "object"
-     },
-     "parent_task_run_id": {
+     "idempotency_key": {
       "anyOf": [
        {
-        "format": "uuid",
         "type": "string"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Parent Task Run Id"
-     },
-     "state": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/StateCreate"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The state of the flow run to create"
-     },
-     "tags": {
-      "description": "A list of tags for the flow run.",
-      "examples": [
-       [
-        "tag-1",
-        "tag-2"
-       ]
-      ],
-      "items": {
-       "type": "string"
-      },
-      "title": "Tags",
-      "type": "array"
+      "title": "Idempotency Key",
+      "description": "An optional idempotency key. If a flow run with the same idempotency key has already been created, the existing flow run will be returned."
      },
      "work_pool_name": {
       "anyOf": [
@@ -8826,8 +17864,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The name of the work pool to run the flow run in.",
-      "title": "Work Pool Name"
+      "title": "Work Pool Name",
+      "description": "The name of the work pool to run the flow run in."
      },
      "work_queue_name": {
       "anyOf": [
@@ -8838,19 +17876,67 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The name of the work queue to place the flow run in.",
-      "title": "Work Queue Name"
+      "title": "Work Queue Name",
+      "description": "The name of the work queue to place the flow run in."
+     },
+     "job_variables": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Job Variables",
+      "description": "The job variables to use when setting up flow run infrastructure."
+     },
+     "deployment_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Deployment Id",
+      "description": "DEPRECATED: The id of the deployment associated with this flow run, if available.",
+      "deprecated": true
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "flow_id"
     ],
     "title": "FlowRunCreate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to create a flow run."
    },
    "FlowRunCreateResult": {
-    "description": "Per-run result for bulk create operations.",
     "properties": {
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Flow Run Id"
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "CREATED",
+       "FAILED"
+      ],
+      "title": "Status"
+     },
      "error": {
       "anyOf": [
        {
@@ -8861,48 +17947,54 @@ enum OpenAPIDocument {
        }
       ],
       "title": "Error"
-     },
-     "flow_run_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Flow Run Id"
-     },
-     "status": {
-      "enum": [
-       "CREATED",
-       "FAILED"
-      ],
-      "title": "Status",
-      "type": "string"
      }
     },
+    "type": "object",
     "required": [
      "status"
     ],
     "title": "FlowRunCreateResult",
-    "type": "object"
+    "description": "Per-run result for bulk create operations."
    },
    "FlowRunFilter": {
-    "additionalProperties": false,
-    "description": "Filter flow runs. Only flow runs matching all criteria will be returned",
     "properties": {
-     "created_by": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
+     "id": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/FlowRunFilterCreatedBy"
+        "$ref": "#/components/schemas/FlowRunFilterId"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Filter criteria for `FlowRun.created_by`"
+      "description": "Filter criteria for `FlowRun.id`"
+     },
+     "name": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowRunFilterName"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `FlowRun.name`"
+     },
+     "tags": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowRunFilterTags"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `FlowRun.tags`"
      },
      "deployment_id": {
       "anyOf": [
@@ -8914,6 +18006,50 @@ enum OpenAPIDocument {
        }
       ],
       "description": "Filter criteria for `FlowRun.deployment_id`"
+     },
+     "work_queue_name": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowRunFilterWorkQueueName"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `FlowRun.work_queue_name"
+     },
+     "state": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowRunFilterState"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `FlowRun.state`"
+     },
+     "flow_version": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowRunFilterFlowVersion"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `FlowRun.flow_version`"
+     },
+     "start_time": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowRunFilterStartTime"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `FlowRun.start_time`"
      },
      "end_time": {
       "anyOf": [
@@ -8937,50 +18073,6 @@ enum OpenAPIDocument {
       ],
       "description": "Filter criteria for `FlowRun.expected_start_time`"
      },
-     "flow_version": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/FlowRunFilterFlowVersion"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `FlowRun.flow_version`"
-     },
-     "id": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/FlowRunFilterId"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `FlowRun.id`"
-     },
-     "idempotency_key": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/FlowRunFilterIdempotencyKey"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `FlowRun.idempotency_key`"
-     },
-     "name": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/FlowRunFilterName"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `FlowRun.name`"
-     },
      "next_scheduled_start_time": {
       "anyOf": [
        {
@@ -8991,11 +18083,6 @@ enum OpenAPIDocument {
        }
       ],
       "description": "Filter criteria for `FlowRun.next_scheduled_start_time`"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
      },
      "parent_flow_run_id": {
       "anyOf": [
@@ -9019,64 +18106,47 @@ enum OpenAPIDocument {
       ],
       "description": "Filter criteria for `FlowRun.parent_task_run_id`"
      },
-     "start_time": {
+     "idempotency_key": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/FlowRunFilterStartTime"
+        "$ref": "#/components/schemas/FlowRunFilterIdempotencyKey"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Filter criteria for `FlowRun.start_time`"
+      "description": "Filter criteria for `FlowRun.idempotency_key`"
      },
-     "state": {
+     "created_by": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/FlowRunFilterState"
+        "$ref": "#/components/schemas/FlowRunFilterCreatedBy"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Filter criteria for `FlowRun.state`"
-     },
-     "tags": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/FlowRunFilterTags"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `FlowRun.tags`"
-     },
-     "work_queue_name": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/FlowRunFilterWorkQueueName"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `FlowRun.work_queue_name"
+      "description": "Filter criteria for `FlowRun.created_by`"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowRunFilter",
-    "type": "object"
+    "description": "Filter flow runs. Only flow runs matching all criteria will be returned"
    },
    "FlowRunFilterCreatedBy": {
-    "additionalProperties": false,
-    "description": "Filter by `FlowRun.created_by`.",
     "properties": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
      "id_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -9084,25 +18154,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of creator IDs to include",
-      "title": "Id"
-     },
-     "is_null_": {
-      "anyOf": [
-       {
-        "type": "boolean"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "If true, only include flow runs without a creator",
-      "title": "Is Null"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+      "title": "Id",
+      "description": "A list of creator IDs to include"
      },
      "type_": {
       "anyOf": [
@@ -9116,89 +18169,55 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Type",
       "description": "A list of creator types to include. For example, 'DEPLOYMENT' for scheduled runs or 'AUTOMATION' for runs triggered by automations.",
       "examples": [
        [
         "DEPLOYMENT",
         "AUTOMATION"
        ]
+      ]
+     },
+     "is_null_": {
+      "anyOf": [
+       {
+        "type": "boolean"
+       },
+       {
+        "type": "null"
+       }
       ],
-      "title": "Type"
+      "title": "Is Null",
+      "description": "If true, only include flow runs without a creator"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowRunFilterCreatedBy",
-    "type": "object"
+    "description": "Filter by `FlowRun.created_by`."
    },
    "FlowRunFilterDeploymentId": {
-    "additionalProperties": false,
-    "description": "Filter by `FlowRun.deployment_id`.",
     "properties": {
-     "any_": {
-      "anyOf": [
-       {
-        "items": {
-         "format": "uuid",
-         "type": "string"
-        },
-        "type": "array"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "A list of flow run deployment ids to include",
-      "title": "Any"
-     },
-     "is_null_": {
-      "anyOf": [
-       {
-        "type": "boolean"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "If true, only include flow runs without deployment ids",
-      "title": "Is Null"
-     },
      "operator": {
       "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
-     }
-    },
-    "title": "FlowRunFilterDeploymentId",
-    "type": "object"
-   },
-   "FlowRunFilterEndTime": {
-    "additionalProperties": false,
-    "description": "Filter by `FlowRun.end_time`.",
-    "properties": {
-     "after_": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Only include flow runs ending at or after this time",
-      "title": "After"
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
      },
-     "before_": {
+     "any_": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "items": {
+         "type": "string",
+         "format": "uuid"
+        },
+        "type": "array"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Only include flow runs ending at or before this time",
-      "title": "Before"
+      "title": "Any",
+      "description": "A list of flow run deployment ids to include"
      },
      "is_null_": {
       "anyOf": [
@@ -9209,50 +18228,96 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "If true, only return flow runs without an end time",
-      "title": "Is Null"
+      "title": "Is Null",
+      "description": "If true, only include flow runs without deployment ids"
      }
     },
-    "title": "FlowRunFilterEndTime",
-    "type": "object"
-   },
-   "FlowRunFilterExpectedStartTime": {
     "additionalProperties": false,
-    "description": "Filter by `FlowRun.expected_start_time`.",
+    "type": "object",
+    "title": "FlowRunFilterDeploymentId",
+    "description": "Filter by `FlowRun.deployment_id`."
+   },
+   "FlowRunFilterEndTime": {
     "properties": {
-     "after_": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Only include flow runs scheduled to start at or after this time",
-      "title": "After"
-     },
      "before_": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Only include flow runs scheduled to start at or before this time",
-      "title": "Before"
+      "title": "Before",
+      "description": "Only include flow runs ending at or before this time"
+     },
+     "after_": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "After",
+      "description": "Only include flow runs ending at or after this time"
+     },
+     "is_null_": {
+      "anyOf": [
+       {
+        "type": "boolean"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Is Null",
+      "description": "If true, only return flow runs without an end time"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
+    "title": "FlowRunFilterEndTime",
+    "description": "Filter by `FlowRun.end_time`."
+   },
+   "FlowRunFilterExpectedStartTime": {
+    "properties": {
+     "before_": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Before",
+      "description": "Only include flow runs scheduled to start at or before this time"
+     },
+     "after_": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "After",
+      "description": "Only include flow runs scheduled to start at or after this time"
+     }
+    },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowRunFilterExpectedStartTime",
-    "type": "object"
+    "description": "Filter by `FlowRun.expected_start_time`."
    },
    "FlowRunFilterFlowVersion": {
-    "additionalProperties": false,
-    "description": "Filter by `FlowRun.flow_version`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -9266,23 +18331,23 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of flow run flow_versions to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of flow run flow_versions to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowRunFilterFlowVersion",
-    "type": "object"
+    "description": "Filter by `FlowRun.flow_version`."
    },
    "FlowRunFilterId": {
-    "additionalProperties": false,
-    "description": "Filter by `FlowRun.id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -9290,15 +18355,15 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of flow run ids to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of flow run ids to include"
      },
      "not_any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -9306,16 +18371,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of flow run ids to exclude",
-      "title": "Not Any"
+      "title": "Not Any",
+      "description": "A list of flow run ids to exclude"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowRunFilterId",
-    "type": "object"
+    "description": "Filter by `FlowRun.id`."
    },
    "FlowRunFilterIdempotencyKey": {
-    "additionalProperties": false,
-    "description": "Filter by FlowRun.idempotency_key.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -9329,8 +18394,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of flow run idempotency keys to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of flow run idempotency keys to include"
      },
      "not_any_": {
       "anyOf": [
@@ -9344,16 +18409,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of flow run idempotency keys to exclude",
-      "title": "Not Any"
+      "title": "Not Any",
+      "description": "A list of flow run idempotency keys to exclude"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowRunFilterIdempotencyKey",
-    "type": "object"
+    "description": "Filter by FlowRun.idempotency_key."
    },
    "FlowRunFilterName": {
-    "additionalProperties": false,
-    "description": "Filter by `FlowRun.name`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -9367,14 +18432,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Any",
       "description": "A list of flow run names to include",
       "examples": [
        [
         "my-flow-run-1",
         "my-flow-run-2"
        ]
-      ],
-      "title": "Any"
+      ]
      },
      "like_": {
       "anyOf": [
@@ -9385,89 +18450,65 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Like",
       "description": "A case-insensitive partial match. For example,  passing 'marvin' will match 'marvin', 'sad-Marvin', and 'marvin-robot'.",
       "examples": [
        "marvin"
-      ],
-      "title": "Like"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowRunFilterName",
-    "type": "object"
+    "description": "Filter by `FlowRun.name`."
    },
    "FlowRunFilterNextScheduledStartTime": {
-    "additionalProperties": false,
-    "description": "Filter by `FlowRun.next_scheduled_start_time`.",
     "properties": {
-     "after_": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Only include flow runs with a next_scheduled_start_time at or after this time",
-      "title": "After"
-     },
      "before_": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Only include flow runs with a next_scheduled_start_time or before this time",
-      "title": "Before"
+      "title": "Before",
+      "description": "Only include flow runs with a next_scheduled_start_time or before this time"
+     },
+     "after_": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "After",
+      "description": "Only include flow runs with a next_scheduled_start_time at or after this time"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowRunFilterNextScheduledStartTime",
-    "type": "object"
+    "description": "Filter by `FlowRun.next_scheduled_start_time`."
    },
    "FlowRunFilterParentFlowRunId": {
-    "additionalProperties": false,
-    "description": "Filter for subflows of a given flow run",
     "properties": {
-     "any_": {
-      "anyOf": [
-       {
-        "items": {
-         "format": "uuid",
-         "type": "string"
-        },
-        "type": "array"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "A list of parent flow run ids to include",
-      "title": "Any"
-     },
      "operator": {
       "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
-     }
-    },
-    "title": "FlowRunFilterParentFlowRunId",
-    "type": "object"
-   },
-   "FlowRunFilterParentTaskRunId": {
-    "additionalProperties": false,
-    "description": "Filter by `FlowRun.parent_task_run_id`.",
-    "properties": {
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -9475,8 +18516,37 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of flow run parent_task_run_ids to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of parent flow run ids to include"
+     }
+    },
+    "additionalProperties": false,
+    "type": "object",
+    "title": "FlowRunFilterParentFlowRunId",
+    "description": "Filter for subflows of a given flow run"
+   },
+   "FlowRunFilterParentTaskRunId": {
+    "properties": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
+     "any_": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string",
+         "format": "uuid"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Any",
+      "description": "A list of flow run parent_task_run_ids to include"
      },
      "is_null_": {
       "anyOf": [
@@ -9487,47 +18557,42 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "If true, only include flow runs without parent_task_run_id",
-      "title": "Is Null"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+      "title": "Is Null",
+      "description": "If true, only include flow runs without parent_task_run_id"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowRunFilterParentTaskRunId",
-    "type": "object"
+    "description": "Filter by `FlowRun.parent_task_run_id`."
    },
    "FlowRunFilterStartTime": {
-    "additionalProperties": false,
-    "description": "Filter by `FlowRun.start_time`.",
     "properties": {
-     "after_": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Only include flow runs starting at or after this time",
-      "title": "After"
-     },
      "before_": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Only include flow runs starting at or before this time",
-      "title": "Before"
+      "title": "Before",
+      "description": "Only include flow runs starting at or before this time"
+     },
+     "after_": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "After",
+      "description": "Only include flow runs starting at or after this time"
      },
      "is_null_": {
       "anyOf": [
@@ -9538,32 +18603,21 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "If true, only return flow runs without a start time",
-      "title": "Is Null"
+      "title": "Is Null",
+      "description": "If true, only return flow runs without a start time"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowRunFilterStartTime",
-    "type": "object"
+    "description": "Filter by `FlowRun.start_time`."
    },
    "FlowRunFilterState": {
-    "additionalProperties": false,
-    "description": "Filter by `FlowRun.state_type` and `FlowRun.state_name`.",
     "properties": {
-     "name": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/FlowRunFilterStateName"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `FlowRun.state_name`"
-     },
      "operator": {
       "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
      },
      "type": {
       "anyOf": [
@@ -9575,14 +18629,25 @@ enum OpenAPIDocument {
        }
       ],
       "description": "Filter criteria for `FlowRun.state_type`"
+     },
+     "name": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/FlowRunFilterStateName"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `FlowRun.state_name`"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowRunFilterState",
-    "type": "object"
+    "description": "Filter by `FlowRun.state_type` and `FlowRun.state_name`."
    },
    "FlowRunFilterStateName": {
-    "additionalProperties": false,
-    "description": "Filter by `FlowRun.state_name`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -9596,8 +18661,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of flow run state names to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of flow run state names to include"
      },
      "not_any_": {
       "anyOf": [
@@ -9611,16 +18676,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of flow run state names to exclude",
-      "title": "Not Any"
+      "title": "Not Any",
+      "description": "A list of flow run state names to exclude"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowRunFilterStateName",
-    "type": "object"
+    "description": "Filter by `FlowRun.state_name`."
    },
    "FlowRunFilterStateType": {
-    "additionalProperties": false,
-    "description": "Filter by `FlowRun.state_type`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -9634,8 +18699,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of flow run state types to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of flow run state types to include"
      },
      "not_any_": {
       "anyOf": [
@@ -9649,17 +18714,22 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of flow run state types to exclude",
-      "title": "Not Any"
+      "title": "Not Any",
+      "description": "A list of flow run state types to exclude"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowRunFilterStateType",
-    "type": "object"
+    "description": "Filter by `FlowRun.state_type`."
    },
    "FlowRunFilterTags": {
-    "additionalProperties": false,
-    "description": "Filter by `FlowRun.tags`.",
     "properties": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
      "all_": {
       "anyOf": [
        {
@@ -9672,14 +18742,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "All",
       "description": "A list of tags. Flow runs will be returned only if their tags are a superset of the list",
       "examples": [
        [
         "tag-1",
         "tag-2"
        ]
-      ],
-      "title": "All"
+      ]
      },
      "any_": {
       "anyOf": [
@@ -9693,14 +18763,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Any",
       "description": "A list of tags to include",
       "examples": [
        [
         "tag-1",
         "tag-2"
        ]
-      ],
-      "title": "Any"
+      ]
      },
      "is_null_": {
       "anyOf": [
@@ -9711,22 +18781,22 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "If true, only include flow runs without tags",
-      "title": "Is Null"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+      "title": "Is Null",
+      "description": "If true, only include flow runs without tags"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowRunFilterTags",
-    "type": "object"
+    "description": "Filter by `FlowRun.tags`."
    },
    "FlowRunFilterWorkQueueName": {
-    "additionalProperties": false,
-    "description": "Filter by `FlowRun.work_queue_name`.",
     "properties": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
      "any_": {
       "anyOf": [
        {
@@ -9739,14 +18809,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Any",
       "description": "A list of work queue names to include",
       "examples": [
        [
         "work_queue_1",
         "work_queue_2"
        ]
-      ],
-      "title": "Any"
+      ]
      },
      "is_null_": {
       "anyOf": [
@@ -9757,25 +18827,27 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "If true, only include flow runs without work queue names",
-      "title": "Is Null"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+      "title": "Is Null",
+      "description": "If true, only include flow runs without work queue names"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowRunFilterWorkQueueName",
-    "type": "object"
+    "description": "Filter by `FlowRun.work_queue_name`."
    },
    "FlowRunInput": {
     "properties": {
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
+     },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
@@ -9783,21 +18855,33 @@ enum OpenAPIDocument {
       ],
       "title": "Created"
      },
+     "updated": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     },
      "flow_run_id": {
-      "description": "The flow run ID associated with the input.",
+      "type": "string",
       "format": "uuid",
       "title": "Flow Run Id",
-      "type": "string"
-     },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
+      "description": "The flow run ID associated with the input."
      },
      "key": {
-      "description": "The key of the input.",
+      "type": "string",
       "title": "Key",
-      "type": "string"
+      "description": "The key of the input."
+     },
+     "value": {
+      "type": "string",
+      "title": "Value",
+      "description": "The value of the input."
      },
      "sender": {
       "anyOf": [
@@ -9808,27 +18892,11 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The sender of the input.",
-      "title": "Sender"
-     },
-     "updated": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Updated"
-     },
-     "value": {
-      "description": "The value of the input.",
-      "title": "Value",
-      "type": "string"
+      "title": "Sender",
+      "description": "The sender of the input."
      }
     },
+    "type": "object",
     "required": [
      "flow_run_id",
      "key",
@@ -9837,18 +18905,83 @@ enum OpenAPIDocument {
      "created",
      "updated"
     ],
-    "title": "FlowRunInput",
-    "type": "object"
+    "title": "FlowRunInput"
+   },
+   "FlowRunPaginationResponse": {
+    "properties": {
+     "results": {
+      "items": {
+       "$ref": "#/components/schemas/FlowRunResponse"
+      },
+      "type": "array",
+      "title": "Results"
+     },
+     "count": {
+      "type": "integer",
+      "title": "Count"
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit"
+     },
+     "pages": {
+      "type": "integer",
+      "title": "Pages"
+     },
+     "page": {
+      "type": "integer",
+      "title": "Page"
+     }
+    },
+    "type": "object",
+    "required": [
+     "results",
+     "count",
+     "limit",
+     "pages",
+     "page"
+    ],
+    "title": "FlowRunPaginationResponse"
    },
    "FlowRunPolicy": {
-    "description": "Defines of how a flow run should retry.",
     "properties": {
      "max_retries": {
-      "default": 0,
-      "deprecated": true,
-      "description": "The maximum number of retries. Field is not used. Please use `retries` instead.",
+      "type": "integer",
       "title": "Max Retries",
-      "type": "integer"
+      "description": "The maximum number of retries. Field is not used. Please use `retries` instead.",
+      "default": 0,
+      "deprecated": true
+     },
+     "retry_delay_seconds": {
+      "type": "number",
+      "title": "Retry Delay Seconds",
+      "description": "The delay between retries. Field is not used. Please use `retry_delay` instead.",
+      "default": 0,
+      "deprecated": true
+     },
+     "retries": {
+      "anyOf": [
+       {
+        "type": "integer"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Retries",
+      "description": "The number of retries."
+     },
+     "retry_delay": {
+      "anyOf": [
+       {
+        "type": "integer"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Retry Delay",
+      "description": "The delay time between retries, in seconds."
      },
      "pause_keys": {
       "anyOf": [
@@ -9863,8 +18996,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Tracks pauses this run has observed.",
-      "title": "Pause Keys"
+      "title": "Pause Keys",
+      "description": "Tracks pauses this run has observed."
      },
      "resuming": {
       "anyOf": [
@@ -9875,85 +19008,43 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "default": false,
+      "title": "Resuming",
       "description": "Indicates if this run is resuming from a pause.",
-      "title": "Resuming"
-     },
-     "retries": {
-      "anyOf": [
-       {
-        "type": "integer"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The number of retries.",
-      "title": "Retries"
-     },
-     "retry_delay": {
-      "anyOf": [
-       {
-        "type": "integer"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The delay time between retries, in seconds.",
-      "title": "Retry Delay"
-     },
-     "retry_delay_seconds": {
-      "default": 0,
-      "deprecated": true,
-      "description": "The delay between retries. Field is not used. Please use `retry_delay` instead.",
-      "title": "Retry Delay Seconds",
-      "type": "number"
+      "default": false
      },
      "retry_type": {
       "anyOf": [
        {
+        "type": "string",
         "enum": [
          "in_process",
          "reschedule"
-        ],
-        "type": "string"
+        ]
        },
        {
         "type": "null"
        }
       ],
-      "description": "The type of retry this run is undergoing.",
-      "title": "Retry Type"
+      "title": "Retry Type",
+      "description": "The type of retry this run is undergoing."
      }
     },
+    "type": "object",
     "title": "FlowRunPolicy",
-    "type": "object"
+    "description": "Defines of how a flow run should retry."
    },
    "FlowRunResponse": {
     "properties": {
-     "auto_scheduled": {
-      "default": false,
-      "description": "Whether or not the flow run was automatically scheduled.",
-      "title": "Auto Scheduled",
-      "type": "boolean"
-     },
-     "context": {
-      "additionalProperties": true,
-      "description": "Additional context for the flow run.",
-      "examples": [
-       {
-        "my_var": "my_val"
-       }
-      ],
-      "title": "Context",
-      "type": "object"
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
      },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
@@ -9961,29 +19052,57 @@ enum OpenAPIDocument {
       ],
       "title": "Created"
      },
-     "created_by": {
+     "updated": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/CreatedBy"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Optional information about the creator of this flow run."
+      "title": "Updated"
+     },
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "description": "The name of the flow run. Defaults to a random slug if not specified.",
+      "examples": [
+       "my-flow-run"
+      ]
+     },
+     "flow_id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Flow Id",
+      "description": "The id of the flow being run."
+     },
+     "state_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "State Id",
+      "description": "The id of the flow run's current state."
      },
      "deployment_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The id of the deployment associated with this flow run, if available.",
-      "title": "Deployment Id"
+      "title": "Deployment Id",
+      "description": "The id of the deployment associated with this flow run, if available."
      },
      "deployment_version": {
       "anyOf": [
@@ -9994,58 +19113,36 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Deployment Version",
       "description": "The version of the deployment associated with this flow run.",
       "examples": [
        "1.0"
-      ],
-      "title": "Deployment Version"
+      ]
      },
-     "empirical_policy": {
-      "$ref": "#/components/schemas/FlowRunPolicy"
-     },
-     "end_time": {
+     "work_queue_id": {
       "anyOf": [
        {
-        "format": "date-time",
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Work Queue Id",
+      "description": "The id of the run's work pool queue."
+     },
+     "work_queue_name": {
+      "anyOf": [
+       {
         "type": "string"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The actual end time.",
-      "title": "End Time"
-     },
-     "estimated_run_time": {
-      "default": 0.0,
-      "description": "A real-time estimate of the total run time.",
-      "title": "Estimated Run Time",
-      "type": "number"
-     },
-     "estimated_start_time_delta": {
-      "default": 0.0,
-      "description": "The difference between actual and expected start time.",
-      "title": "Estimated Start Time Delta",
-      "type": "number"
-     },
-     "expected_start_time": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The flow run's expected start time.",
-      "title": "Expected Start Time"
-     },
-     "flow_id": {
-      "description": "The id of the flow being run.",
-      "format": "uuid",
-      "title": "Flow Id",
-      "type": "string"
+      "title": "Work Queue Name",
+      "description": "The work queue that handled this flow run."
      },
      "flow_version": {
       "anyOf": [
@@ -10056,16 +19153,17 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Flow Version",
       "description": "The version of the flow executed in this flow run.",
       "examples": [
        "1.0"
-      ],
-      "title": "Flow Version"
+      ]
      },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
+     "parameters": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Parameters",
+      "description": "Parameters for the flow run."
      },
      "idempotency_key": {
       "anyOf": [
@@ -10076,46 +19174,36 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "An optional idempotency key for the flow run. Used to ensure the same flow run is not created multiple times.",
-      "title": "Idempotency Key"
+      "title": "Idempotency Key",
+      "description": "An optional idempotency key for the flow run. Used to ensure the same flow run is not created multiple times."
      },
-     "infrastructure_document_id": {
-      "anyOf": [
+     "context": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Context",
+      "description": "Additional context for the flow run.",
+      "examples": [
        {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
+        "my_var": "my_val"
        }
-      ],
-      "description": "The block document defining infrastructure to use this flow run.",
-      "title": "Infrastructure Document Id"
+      ]
      },
-     "infrastructure_pid": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The id of the flow run as returned by an infrastructure block.",
-      "title": "Infrastructure Pid"
+     "empirical_policy": {
+      "$ref": "#/components/schemas/FlowRunPolicy"
      },
-     "job_variables": {
-      "anyOf": [
-       {
-        "additionalProperties": true,
-        "type": "object"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Variables used as overrides in the base job template",
-      "title": "Job Variables"
+     "tags": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "title": "Tags",
+      "description": "A list of tags on the flow run",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ]
      },
      "labels": {
       "additionalProperties": {
@@ -10134,110 +19222,28 @@ enum OpenAPIDocument {
         }
        ]
       },
+      "type": "object",
+      "title": "Labels",
       "description": "A dictionary of key-value labels. Values can be strings, numbers, or booleans.",
       "examples": [
        {
         "key": "value1",
         "key2": 42
        }
-      ],
-      "title": "Labels",
-      "type": "object"
-     },
-     "name": {
-      "description": "The name of the flow run. Defaults to a random slug if not specified.",
-      "examples": [
-       "my-flow-run"
-      ],
-      "title": "Name",
-      "type": "string"
-     },
-     "next_scheduled_start_time": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The next time the flow run is scheduled to start.",
-      "title": "Next Scheduled Start Time"
-     },
-     "parameters": {
-      "additionalProperties": true,
-      "description": "Parameters for the flow run.",
-      "title": "Parameters",
-      "type": "object"
+      ]
      },
      "parent_task_run_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "If the flow run is a subflow, the id of the 'dummy' task in the parent flow used to track subflow state.",
-      "title": "Parent Task Run Id"
-     },
-     "run_count": {
-      "default": 0,
-      "description": "The number of times the flow run was executed.",
-      "title": "Run Count",
-      "type": "integer"
-     },
-     "start_time": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The actual start time.",
-      "title": "Start Time"
-     },
-     "state": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/State"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The current state of the flow run."
-     },
-     "state_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The id of the flow run's current state.",
-      "title": "State Id"
-     },
-     "state_name": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The name of the current flow run state.",
-      "title": "State Name"
+      "title": "Parent Task Run Id",
+      "description": "If the flow run is a subflow, the id of the 'dummy' task in the parent flow used to track subflow state."
      },
      "state_type": {
       "anyOf": [
@@ -10250,50 +19256,148 @@ enum OpenAPIDocument {
       ],
       "description": "The type of the current flow run state."
      },
-     "tags": {
-      "description": "A list of tags on the flow run",
-      "examples": [
-       [
-        "tag-1",
-        "tag-2"
-       ]
-      ],
-      "items": {
-       "type": "string"
-      },
-      "title": "Tags",
-      "type": "array"
-     },
-     "total_run_time": {
-      "default": 0.0,
-      "description": "Total run time. If the flow run was executed multiple times, the time of each run will be summed.",
-      "title": "Total Run Time",
-      "type": "number"
-     },
-     "updated": {
+     "state_name": {
       "anyOf": [
        {
-        "format": "date-time",
         "type": "string"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Updated"
+      "title": "State Name",
+      "description": "The name of the current flow run state."
+     },
+     "run_count": {
+      "type": "integer",
+      "title": "Run Count",
+      "description": "The number of times the flow run was executed.",
+      "default": 0
+     },
+     "expected_start_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Expected Start Time",
+      "description": "The flow run's expected start time."
+     },
+     "next_scheduled_start_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Next Scheduled Start Time",
+      "description": "The next time the flow run is scheduled to start."
+     },
+     "start_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Start Time",
+      "description": "The actual start time."
+     },
+     "end_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "End Time",
+      "description": "The actual end time."
+     },
+     "total_run_time": {
+      "type": "number",
+      "title": "Total Run Time",
+      "description": "Total run time. If the flow run was executed multiple times, the time of each run will be summed.",
+      "default": 0.0
+     },
+     "estimated_run_time": {
+      "type": "number",
+      "title": "Estimated Run Time",
+      "description": "A real-time estimate of the total run time.",
+      "default": 0.0
+     },
+     "estimated_start_time_delta": {
+      "type": "number",
+      "title": "Estimated Start Time Delta",
+      "description": "The difference between actual and expected start time.",
+      "default": 0.0
+     },
+     "auto_scheduled": {
+      "type": "boolean",
+      "title": "Auto Scheduled",
+      "description": "Whether or not the flow run was automatically scheduled.",
+      "default": false
+     },
+     "infrastructure_document_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Infrastructure Document Id",
+      "description": "The block document defining infrastructure to use this flow run."
+     },
+     "infrastructure_pid": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Infrastructure Pid",
+      "description": "The id of the flow run as returned by an infrastructure block."
+     },
+     "created_by": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/CreatedBy"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Optional information about the creator of this flow run."
      },
      "work_pool_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The id of the flow run's work pool.",
-      "title": "Work Pool Id"
+      "title": "Work Pool Id",
+      "description": "The id of the flow run's work pool."
      },
      "work_pool_name": {
       "anyOf": [
@@ -10304,90 +19408,86 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Work Pool Name",
       "description": "The name of the flow run's work pool.",
       "examples": [
        "my-work-pool"
-      ],
-      "title": "Work Pool Name"
+      ]
      },
-     "work_queue_id": {
+     "state": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "$ref": "#/components/schemas/State"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The id of the run's work pool queue.",
-      "title": "Work Queue Id"
+      "description": "The current state of the flow run."
      },
-     "work_queue_name": {
+     "job_variables": {
       "anyOf": [
        {
-        "type": "string"
+        "additionalProperties": true,
+        "type": "object"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The work queue that handled this flow run.",
-      "title": "Work Queue Name"
+      "title": "Job Variables",
+      "description": "Variables used as overrides in the base job template"
      }
     },
+    "type": "object",
     "required": [
      "flow_id",
      "id",
      "created",
      "updated"
     ],
-    "title": "FlowRunResponse",
-    "type": "object"
+    "title": "FlowRunResponse"
    },
    "FlowRunResult": {
     "properties": {
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
      "input_type": {
+      "type": "string",
       "const": "flow_run",
-      "default": "flow_run",
       "title": "Input Type",
-      "type": "string"
+      "default": "flow_run"
+     },
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
      }
     },
+    "type": "object",
     "required": [
      "id"
     ],
-    "title": "FlowRunResult",
-    "type": "object"
+    "title": "FlowRunResult"
    },
    "FlowRunSlotSummary": {
-    "description": "Summary of a flow run occupying a concurrency slot.",
     "properties": {
      "id": {
+      "type": "string",
       "format": "uuid",
-      "title": "Id",
-      "type": "string"
+      "title": "Id"
      },
      "name": {
-      "title": "Name",
-      "type": "string"
+      "type": "string",
+      "title": "Name"
      },
-     "start_time": {
+     "state_type": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "$ref": "#/components/schemas/StateType"
        },
        {
         "type": "null"
        }
-      ],
-      "title": "Start Time"
+      ]
      },
      "state_name": {
       "anyOf": [
@@ -10400,27 +19500,29 @@ enum OpenAPIDocument {
       ],
       "title": "State Name"
      },
+     "start_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Start Time"
+     },
      "state_timestamp": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
       "title": "State Timestamp"
-     },
-     "state_type": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/StateType"
-       },
-       {
-        "type": "null"
-       }
-      ]
      },
      "time_in_current_state": {
       "anyOf": [
@@ -10434,15 +19536,16 @@ enum OpenAPIDocument {
       "title": "Time In Current State"
      }
     },
+    "type": "object",
     "required": [
      "id",
      "name"
     ],
     "title": "FlowRunSlotSummary",
-    "type": "object"
+    "description": "Summary of a flow run occupying a concurrency slot."
    },
    "FlowRunSort": {
-    "description": "Defines flow run sorting options.",
+    "type": "string",
     "enum": [
      "ID_DESC",
      "START_TIME_ASC",
@@ -10455,14 +19558,20 @@ enum OpenAPIDocument {
      "END_TIME_DESC"
     ],
     "title": "FlowRunSort",
-    "type": "string"
+    "description": "Defines flow run sorting options."
    },
    "FlowRunUpdate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to update a flow run.",
     "properties": {
-     "empirical_policy": {
-      "$ref": "#/components/schemas/FlowRunPolicy"
+     "name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Name"
      },
      "flow_version": {
       "anyOf": [
@@ -10474,6 +19583,21 @@ enum OpenAPIDocument {
        }
       ],
       "title": "Flow Version"
+     },
+     "parameters": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Parameters"
+     },
+     "empirical_policy": {
+      "$ref": "#/components/schemas/FlowRunPolicy"
+     },
+     "tags": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "title": "Tags"
      },
      "infrastructure_pid": {
       "anyOf": [
@@ -10497,36 +19621,15 @@ enum OpenAPIDocument {
        }
       ],
       "title": "Job Variables"
-     },
-     "name": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Name"
-     },
-     "parameters": {
-      "additionalProperties": true,
-      "title": "Parameters",
-      "type": "object"
-     },
-     "tags": {
-      "items": {
-       "type": "string"
-      },
-      "title": "Tags",
-      "type": "array"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowRunUpdate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to update a flow run."
    },
    "FlowSort": {
-    "description": "Defines flow sorting options.",
+    "type": "string",
     "enum": [
      "CREATED_DESC",
      "UPDATED_DESC",
@@ -10534,49 +19637,42 @@ enum OpenAPIDocument {
      "NAME_DESC"
     ],
     "title": "FlowSort",
-    "type": "string"
+    "description": "Defines flow sorting options."
    },
    "FlowUpdate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to update a flow.",
     "properties": {
      "tags": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "title": "Tags",
       "description": "A list of flow tags",
       "examples": [
        [
         "tag-1",
         "tag-2"
        ]
-      ],
-      "items": {
-       "type": "string"
-      },
-      "title": "Tags",
-      "type": "array"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "FlowUpdate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to update a flow."
    },
    "GlobalConcurrencyLimitResponse": {
-    "description": "A response object for global concurrency limits.",
     "properties": {
-     "active": {
-      "default": true,
-      "description": "Whether the global concurrency limit is active.",
-      "title": "Active",
-      "type": "boolean"
-     },
-     "active_slots": {
-      "description": "The number of active slots.",
-      "title": "Active Slots",
-      "type": "integer"
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
      },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
@@ -10584,40 +19680,47 @@ enum OpenAPIDocument {
       ],
       "title": "Created"
      },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "limit": {
-      "description": "The concurrency limit.",
-      "title": "Limit",
-      "type": "integer"
-     },
-     "name": {
-      "description": "The name of the global concurrency limit.",
-      "title": "Name",
-      "type": "string"
-     },
-     "slot_decay_per_second": {
-      "default": 2.0,
-      "description": "The decay rate for active slots when used as a rate limit.",
-      "title": "Slot Decay Per Second",
-      "type": "number"
-     },
      "updated": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
       "title": "Updated"
+     },
+     "active": {
+      "type": "boolean",
+      "title": "Active",
+      "description": "Whether the global concurrency limit is active.",
+      "default": true
+     },
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "description": "The name of the global concurrency limit."
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "The concurrency limit."
+     },
+     "active_slots": {
+      "type": "integer",
+      "title": "Active Slots",
+      "description": "The number of active slots."
+     },
+     "slot_decay_per_second": {
+      "type": "number",
+      "title": "Slot Decay Per Second",
+      "description": "The decay rate for active slots when used as a rate limit.",
+      "default": 2.0
      }
     },
+    "type": "object",
     "required": [
      "name",
      "limit",
@@ -10627,7 +19730,7 @@ enum OpenAPIDocument {
      "updated"
     ],
     "title": "GlobalConcurrencyLimitResponse",
-    "type": "object"
+    "description": "A response object for global concurrency limits."
    },
    "HTTPValidationError": {
     "properties": {
@@ -10635,30 +19738,20 @@ enum OpenAPIDocument {
       "items": {
        "$ref": "#/components/schemas/ValidationError"
       },
-      "title": "Detail",
-      "type": "array"
+      "type": "array",
+      "title": "Detail"
      }
     },
-    "title": "HTTPValidationError",
-    "type": "object"
+    "type": "object",
+    "title": "HTTPValidationError"
    },
    "IntervalSchedule-Input": {
-    "additionalProperties": false,
-    "description": "A schedule formed by adding `interval` increments to an `anchor_date`. If no\n`anchor_date` is supplied, the current UTC time is used.  If a\ntimezone-naive datetime is provided for `anchor_date`, it is assumed to be\nin the schedule's timezone (or UTC). Even if supplied with an IANA timezone,\nanchor dates are always stored as UTC offsets, so a `timezone` can be\nprovided to determine localization behaviors like DST boundary handling. If\nnone is provided it will be inferred from the anchor date.\n\nNOTE: If the `IntervalSchedule` `anchor_date` or `timezone` is provided in a\nDST-observing timezone, then the schedule will adjust itself appropriately.\nIntervals greater than 24 hours will follow DST conventions, while intervals\nof less than 24 hours will follow UTC intervals. For example, an hourly\nschedule will fire every UTC hour, even across DST boundaries. When clocks\nare set back, this will result in two runs that *appear* to both be\nscheduled for 1am local time, even though they are an hour apart in UTC\ntime. For longer intervals, like a daily schedule, the interval schedule\nwill adjust for DST boundaries so that the clock-hour remains constant. This\nmeans that a daily schedule that always fires at 9am will observe DST and\ncontinue to fire at 9am in the local time zone.\n\nArgs:\n    interval (datetime.timedelta): an interval to schedule on.\n    anchor_date (DateTime, optional): an anchor date to schedule increments against;\n        if not provided, the current timestamp will be used.\n    timezone (str, optional): a valid timezone string.",
     "properties": {
-     "anchor_date": {
-      "examples": [
-       "2020-01-01T00:00:00Z"
-      ],
-      "format": "date-time",
-      "title": "Anchor Date",
-      "type": "string"
-     },
      "interval": {
       "anyOf": [
        {
-        "exclusiveMinimum": 0.0,
-        "type": "number"
+        "type": "number",
+        "exclusiveMinimum": 0.0
        },
        {
         "type": "string"
@@ -10666,42 +19759,13 @@ enum OpenAPIDocument {
       ],
       "title": "Interval"
      },
-     "timezone": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "examples": [
-       "America/New_York"
-      ],
-      "title": "Timezone"
-     }
-    },
-    "required": [
-     "interval"
-    ],
-    "title": "IntervalSchedule",
-    "type": "object"
-   },
-   "IntervalSchedule-Output": {
-    "additionalProperties": false,
-    "description": "A schedule formed by adding `interval` increments to an `anchor_date`. If no\n`anchor_date` is supplied, the current UTC time is used.  If a\ntimezone-naive datetime is provided for `anchor_date`, it is assumed to be\nin the schedule's timezone (or UTC). Even if supplied with an IANA timezone,\nanchor dates are always stored as UTC offsets, so a `timezone` can be\nprovided to determine localization behaviors like DST boundary handling. If\nnone is provided it will be inferred from the anchor date.\n\nNOTE: If the `IntervalSchedule` `anchor_date` or `timezone` is provided in a\nDST-observing timezone, then the schedule will adjust itself appropriately.\nIntervals greater than 24 hours will follow DST conventions, while intervals\nof less than 24 hours will follow UTC intervals. For example, an hourly\nschedule will fire every UTC hour, even across DST boundaries. When clocks\nare set back, this will result in two runs that *appear* to both be\nscheduled for 1am local time, even though they are an hour apart in UTC\ntime. For longer intervals, like a daily schedule, the interval schedule\nwill adjust for DST boundaries so that the clock-hour remains constant. This\nmeans that a daily schedule that always fires at 9am will observe DST and\ncontinue to fire at 9am in the local time zone.\n\nArgs:\n    interval (datetime.timedelta): an interval to schedule on.\n    anchor_date (DateTime, optional): an anchor date to schedule increments against;\n        if not provided, the current timestamp will be used.\n    timezone (str, optional): a valid timezone string.",
-    "properties": {
      "anchor_date": {
-      "examples": [
-       "2020-01-01T00:00:00Z"
-      ],
+      "type": "string",
       "format": "date-time",
       "title": "Anchor Date",
-      "type": "string"
-     },
-     "interval": {
-      "title": "Interval",
-      "type": "number"
+      "examples": [
+       "2020-01-01T00:00:00Z"
+      ]
      },
      "timezone": {
       "anyOf": [
@@ -10712,26 +19776,69 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Timezone",
       "examples": [
        "America/New_York"
-      ],
-      "title": "Timezone"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "interval"
     ],
     "title": "IntervalSchedule",
-    "type": "object"
+    "description": "A schedule formed by adding `interval` increments to an `anchor_date`. If no\n`anchor_date` is supplied, the current UTC time is used.  If a\ntimezone-naive datetime is provided for `anchor_date`, it is assumed to be\nin the schedule's timezone (or UTC). Even if supplied with an IANA timezone,\nanchor dates are always stored as UTC offsets, so a `timezone` can be\nprovided to determine localization behaviors like DST boundary handling. If\nnone is provided it will be inferred from the anchor date.\n\nNOTE: If the `IntervalSchedule` `anchor_date` or `timezone` is provided in a\nDST-observing timezone, then the schedule will adjust itself appropriately.\nIntervals greater than 24 hours will follow DST conventions, while intervals\nof less than 24 hours will follow UTC intervals. For example, an hourly\nschedule will fire every UTC hour, even across DST boundaries. When clocks\nare set back, this will result in two runs that *appear* to both be\nscheduled for 1am local time, even though they are an hour apart in UTC\ntime. For longer intervals, like a daily schedule, the interval schedule\nwill adjust for DST boundaries so that the clock-hour remains constant. This\nmeans that a daily schedule that always fires at 9am will observe DST and\ncontinue to fire at 9am in the local time zone.\n\nArgs:\n    interval (datetime.timedelta): an interval to schedule on.\n    anchor_date (DateTime, optional): an anchor date to schedule increments against;\n        if not provided, the current timestamp will be used.\n    timezone (str, optional): a valid timezone string."
+   },
+   "IntervalSchedule-Output": {
+    "properties": {
+     "interval": {
+      "type": "number",
+      "title": "Interval"
+     },
+     "anchor_date": {
+      "type": "string",
+      "format": "date-time",
+      "title": "Anchor Date",
+      "examples": [
+       "2020-01-01T00:00:00Z"
+      ]
+     },
+     "timezone": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Timezone",
+      "examples": [
+       "America/New_York"
+      ]
+     }
+    },
+    "additionalProperties": false,
+    "type": "object",
+    "required": [
+     "interval"
+    ],
+    "title": "IntervalSchedule",
+    "description": "A schedule formed by adding `interval` increments to an `anchor_date`. If no\n`anchor_date` is supplied, the current UTC time is used.  If a\ntimezone-naive datetime is provided for `anchor_date`, it is assumed to be\nin the schedule's timezone (or UTC). Even if supplied with an IANA timezone,\nanchor dates are always stored as UTC offsets, so a `timezone` can be\nprovided to determine localization behaviors like DST boundary handling. If\nnone is provided it will be inferred from the anchor date.\n\nNOTE: If the `IntervalSchedule` `anchor_date` or `timezone` is provided in a\nDST-observing timezone, then the schedule will adjust itself appropriately.\nIntervals greater than 24 hours will follow DST conventions, while intervals\nof less than 24 hours will follow UTC intervals. For example, an hourly\nschedule will fire every UTC hour, even across DST boundaries. When clocks\nare set back, this will result in two runs that *appear* to both be\nscheduled for 1am local time, even though they are an hour apart in UTC\ntime. For longer intervals, like a daily schedule, the interval schedule\nwill adjust for DST boundaries so that the clock-hour remains constant. This\nmeans that a daily schedule that always fires at 9am will observe DST and\ncontinue to fire at 9am in the local time zone.\n\nArgs:\n    interval (datetime.timedelta): an interval to schedule on.\n    anchor_date (DateTime, optional): an anchor date to schedule increments against;\n        if not provided, the current timestamp will be used.\n    timezone (str, optional): a valid timezone string."
    },
    "Log": {
-    "description": "An ORM representation of log data.",
     "properties": {
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
+     },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
@@ -10739,71 +19846,67 @@ enum OpenAPIDocument {
       ],
       "title": "Created"
      },
-     "flow_run_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The flow run ID associated with the log.",
-      "title": "Flow Run Id"
-     },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "level": {
-      "description": "The log level.",
-      "title": "Level",
-      "type": "integer"
-     },
-     "message": {
-      "description": "The log message.",
-      "title": "Message",
-      "type": "string"
-     },
-     "name": {
-      "description": "The logger name.",
-      "title": "Name",
-      "type": "string"
-     },
-     "task_run_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The task run ID associated with the log.",
-      "title": "Task Run Id"
-     },
-     "timestamp": {
-      "description": "The log timestamp.",
-      "format": "date-time",
-      "title": "Timestamp",
-      "type": "string"
-     },
      "updated": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
       "title": "Updated"
+     },
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "description": "The logger name."
+     },
+     "level": {
+      "type": "integer",
+      "title": "Level",
+      "description": "The log level."
+     },
+     "message": {
+      "type": "string",
+      "title": "Message",
+      "description": "The log message."
+     },
+     "timestamp": {
+      "type": "string",
+      "format": "date-time",
+      "title": "Timestamp",
+      "description": "The log timestamp."
+     },
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Flow Run Id",
+      "description": "The flow run ID associated with the log."
+     },
+     "task_run_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Task Run Id",
+      "description": "The task run ID associated with the log."
      }
     },
+    "type": "object",
     "required": [
      "name",
      "level",
@@ -10814,17 +19917,36 @@ enum OpenAPIDocument {
      "updated"
     ],
     "title": "Log",
-    "type": "object"
+    "description": "An ORM representation of log data."
    },
    "LogCreate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to create a log.",
     "properties": {
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "description": "The logger name."
+     },
+     "level": {
+      "type": "integer",
+      "title": "Level",
+      "description": "The log level."
+     },
+     "message": {
+      "type": "string",
+      "title": "Message",
+      "description": "The log message."
+     },
+     "timestamp": {
+      "type": "string",
+      "format": "date-time",
+      "title": "Timestamp",
+      "description": "The log timestamp."
+     },
      "flow_run_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
@@ -10832,40 +19954,21 @@ enum OpenAPIDocument {
       ],
       "title": "Flow Run Id"
      },
-     "level": {
-      "description": "The log level.",
-      "title": "Level",
-      "type": "integer"
-     },
-     "message": {
-      "description": "The log message.",
-      "title": "Message",
-      "type": "string"
-     },
-     "name": {
-      "description": "The logger name.",
-      "title": "Name",
-      "type": "string"
-     },
      "task_run_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
       "title": "Task Run Id"
-     },
-     "timestamp": {
-      "description": "The log timestamp.",
-      "format": "date-time",
-      "title": "Timestamp",
-      "type": "string"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "name",
      "level",
@@ -10873,22 +19976,14 @@ enum OpenAPIDocument {
      "timestamp"
     ],
     "title": "LogCreate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to create a log."
    },
    "LogFilter": {
-    "additionalProperties": false,
-    "description": "Filter logs. Only logs matching all criteria will be returned",
     "properties": {
-     "flow_run_id": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/LogFilterFlowRunId"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `Log.flow_run_id`"
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
      },
      "level": {
       "anyOf": [
@@ -10901,10 +19996,27 @@ enum OpenAPIDocument {
       ],
       "description": "Filter criteria for `Log.level`"
      },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+     "timestamp": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/LogFilterTimestamp"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Log.timestamp`"
+     },
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/LogFilterFlowRunId"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `Log.flow_run_id`"
      },
      "task_run_id": {
       "anyOf": [
@@ -10927,32 +20039,21 @@ enum OpenAPIDocument {
        }
       ],
       "description": "Filter criteria for text search across log content"
-     },
-     "timestamp": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/LogFilterTimestamp"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `Log.timestamp`"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "LogFilter",
-    "type": "object"
+    "description": "Filter logs. Only logs matching all criteria will be returned"
    },
    "LogFilterFlowRunId": {
-    "additionalProperties": false,
-    "description": "Filter by `Log.flow_run_id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -10960,16 +20061,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of flow run IDs to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of flow run IDs to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "LogFilterFlowRunId",
-    "type": "object"
+    "description": "Filter by `Log.flow_run_id`."
    },
    "LogFilterLevel": {
-    "additionalProperties": false,
-    "description": "Filter by `Log.level`.",
     "properties": {
      "ge_": {
       "anyOf": [
@@ -10980,11 +20081,11 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Ge",
       "description": "Include logs with a level greater than or equal to this level",
       "examples": [
        20
-      ],
-      "title": "Ge"
+      ]
      },
      "le_": {
       "anyOf": [
@@ -10995,26 +20096,26 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Le",
       "description": "Include logs with a level less than or equal to this level",
       "examples": [
        50
-      ],
-      "title": "Le"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "LogFilterLevel",
-    "type": "object"
+    "description": "Filter by `Log.level`."
    },
    "LogFilterTaskRunId": {
-    "additionalProperties": false,
-    "description": "Filter by `Log.task_run_id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -11022,8 +20123,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of task run IDs to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of task run IDs to include"
      },
      "is_null_": {
       "anyOf": [
@@ -11034,115 +20135,129 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "If true, only include logs without a task run id",
-      "title": "Is Null"
+      "title": "Is Null",
+      "description": "If true, only include logs without a task run id"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "LogFilterTaskRunId",
-    "type": "object"
+    "description": "Filter by `Log.task_run_id`."
    },
    "LogFilterTextSearch": {
-    "additionalProperties": false,
-    "description": "Filter by text search across log content.",
     "properties": {
      "query": {
+      "type": "string",
+      "maxLength": 200,
+      "title": "Query",
       "description": "Text search query string",
       "examples": [
        "error",
        "error -debug",
        "\"connection timeout\"",
        "+required -excluded"
-      ],
-      "maxLength": 200,
-      "title": "Query",
-      "type": "string"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "query"
     ],
     "title": "LogFilterTextSearch",
-    "type": "object"
+    "description": "Filter by text search across log content."
    },
    "LogFilterTimestamp": {
-    "additionalProperties": false,
-    "description": "Filter by `Log.timestamp`.",
     "properties": {
-     "after_": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Only include logs with a timestamp at or after this time",
-      "title": "After"
-     },
      "before_": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Only include logs with a timestamp at or before this time",
-      "title": "Before"
+      "title": "Before",
+      "description": "Only include logs with a timestamp at or before this time"
+     },
+     "after_": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "After",
+      "description": "Only include logs with a timestamp at or after this time"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "LogFilterTimestamp",
-    "type": "object"
+    "description": "Filter by `Log.timestamp`."
    },
    "LogSort": {
-    "description": "Defines log sorting options.",
+    "type": "string",
     "enum": [
      "TIMESTAMP_ASC",
      "TIMESTAMP_DESC"
     ],
     "title": "LogSort",
-    "type": "string"
+    "description": "Defines log sorting options."
    },
    "MinimalConcurrencyLimitResponse": {
     "properties": {
      "id": {
+      "type": "string",
       "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "limit": {
-      "title": "Limit",
-      "type": "integer"
+      "title": "Id"
      },
      "name": {
-      "title": "Name",
-      "type": "string"
+      "type": "string",
+      "title": "Name"
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit"
      }
     },
+    "type": "object",
     "required": [
      "id",
      "name",
      "limit"
     ],
-    "title": "MinimalConcurrencyLimitResponse",
-    "type": "object"
+    "title": "MinimalConcurrencyLimitResponse"
    },
    "Operator": {
-    "description": "Operators for combining filter criteria.",
+    "type": "string",
     "enum": [
      "and_",
      "or_"
     ],
     "title": "Operator",
-    "type": "string"
+    "description": "Operators for combining filter criteria."
    },
    "OrchestrationResult": {
-    "description": "A container for the output of state orchestration.",
     "properties": {
+     "state": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/State"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "status": {
+      "$ref": "#/components/schemas/SetStateStatus"
+     },
      "details": {
       "anyOf": [
        {
@@ -11159,212 +20274,183 @@ enum OpenAPIDocument {
        }
       ],
       "title": "Details"
-     },
-     "state": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/State"
-       },
-       {
-        "type": "null"
-       }
-      ]
-     },
-     "status": {
-      "$ref": "#/components/schemas/SetStateStatus"
      }
     },
+    "type": "object",
     "required": [
      "state",
      "status",
      "details"
     ],
     "title": "OrchestrationResult",
-    "type": "object"
+    "description": "A container for the output of state orchestration."
    },
    "Parameter": {
-    "description": "Represents a parameter input to a task run.",
     "properties": {
      "input_type": {
+      "type": "string",
       "const": "parameter",
-      "default": "parameter",
       "title": "Input Type",
-      "type": "string"
+      "default": "parameter"
      },
      "name": {
-      "title": "Name",
-      "type": "string"
+      "type": "string",
+      "title": "Name"
      }
     },
+    "type": "object",
     "required": [
      "name"
     ],
     "title": "Parameter",
-    "type": "object"
+    "description": "Represents a parameter input to a task run."
    },
    "PauseAutomation": {
-    "description": "Pauses a Work Queue",
     "properties": {
+     "type": {
+      "type": "string",
+      "const": "pause-automation",
+      "title": "Type",
+      "default": "pause-automation"
+     },
+     "source": {
+      "type": "string",
+      "enum": [
+       "selected",
+       "inferred"
+      ],
+      "title": "Source",
+      "description": "Whether this Action applies to a specific selected automation (given by `automation_id`), or to an automation that is inferred from the triggering event.  If the source is 'inferred', the `automation_id` may not be set.  If the source is 'selected', the `automation_id` must be set.",
+      "default": "selected"
+     },
      "automation_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The identifier of the automation to act on",
-      "title": "Automation Id"
+      "title": "Automation Id",
+      "description": "The identifier of the automation to act on"
+     }
+    },
+    "type": "object",
+    "title": "PauseAutomation",
+    "description": "Pauses a Work Queue"
+   },
+   "PauseDeployment": {
+    "properties": {
+     "type": {
+      "type": "string",
+      "const": "pause-deployment",
+      "title": "Type",
+      "default": "pause-deployment"
      },
      "source": {
-      "default": "selected",
-      "description": "Whether this Action applies to a specific selected automation (given by `automation_id`), or to an automation that is inferred from the triggering event.  If the source is 'inferred', the `automation_id` may not be set.  If the source is 'selected', the `automation_id` must be set.",
+      "type": "string",
       "enum": [
        "selected",
        "inferred"
       ],
       "title": "Source",
-      "type": "string"
+      "description": "Whether this Action applies to a specific selected deployment (given by `deployment_id`), or to a deployment that is inferred from the triggering event.  If the source is 'inferred', the `deployment_id` may not be set.  If the source is 'selected', the `deployment_id` must be set.",
+      "default": "selected"
      },
-     "type": {
-      "const": "pause-automation",
-      "default": "pause-automation",
-      "title": "Type",
-      "type": "string"
-     }
-    },
-    "title": "PauseAutomation",
-    "type": "object"
-   },
-   "PauseDeployment": {
-    "description": "Pauses the given Deployment",
-    "properties": {
      "deployment_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The identifier of the deployment",
-      "title": "Deployment Id"
-     },
-     "source": {
-      "default": "selected",
-      "description": "Whether this Action applies to a specific selected deployment (given by `deployment_id`), or to a deployment that is inferred from the triggering event.  If the source is 'inferred', the `deployment_id` may not be set.  If the source is 'selected', the `deployment_id` must be set.",
-      "enum": [
-       "selected",
-       "inferred"
-      ],
-      "title": "Source",
-      "type": "string"
-     },
-     "type": {
-      "const": "pause-deployment",
-      "default": "pause-deployment",
-      "title": "Type",
-      "type": "string"
+      "title": "Deployment Id",
+      "description": "The identifier of the deployment"
      }
     },
+    "type": "object",
     "title": "PauseDeployment",
-    "type": "object"
+    "description": "Pauses the given Deployment"
    },
    "PauseWorkPool": {
-    "description": "Pauses a Work Pool",
     "properties": {
+     "type": {
+      "type": "string",
+      "const": "pause-work-pool",
+      "title": "Type",
+      "default": "pause-work-pool"
+     },
      "source": {
-      "default": "selected",
-      "description": "Whether this Action applies to a specific selected work pool (given by `work_pool_id`), or to a work pool that is inferred from the triggering event.  If the source is 'inferred', the `work_pool_id` may not be set.  If the source is 'selected', the `work_pool_id` must be set.",
+      "type": "string",
       "enum": [
        "selected",
        "inferred"
       ],
       "title": "Source",
-      "type": "string"
-     },
-     "type": {
-      "const": "pause-work-pool",
-      "default": "pause-work-pool",
-      "title": "Type",
-      "type": "string"
+      "description": "Whether this Action applies to a specific selected work pool (given by `work_pool_id`), or to a work pool that is inferred from the triggering event.  If the source is 'inferred', the `work_pool_id` may not be set.  If the source is 'selected', the `work_pool_id` must be set.",
+      "default": "selected"
      },
      "work_pool_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The identifier of the work pool to pause",
-      "title": "Work Pool Id"
+      "title": "Work Pool Id",
+      "description": "The identifier of the work pool to pause"
      }
     },
+    "type": "object",
     "title": "PauseWorkPool",
-    "type": "object"
+    "description": "Pauses a Work Pool"
    },
    "PauseWorkQueue": {
-    "description": "Pauses a Work Queue",
     "properties": {
+     "type": {
+      "type": "string",
+      "const": "pause-work-queue",
+      "title": "Type",
+      "default": "pause-work-queue"
+     },
      "source": {
-      "default": "selected",
-      "description": "Whether this Action applies to a specific selected work queue (given by `work_queue_id`), or to a work queue that is inferred from the triggering event.  If the source is 'inferred', the `work_queue_id` may not be set.  If the source is 'selected', the `work_queue_id` must be set.",
+      "type": "string",
       "enum": [
        "selected",
        "inferred"
       ],
       "title": "Source",
-      "type": "string"
-     },
-     "type": {
-      "const": "pause-work-queue",
-      "default": "pause-work-queue",
-      "title": "Type",
-      "type": "string"
+      "description": "Whether this Action applies to a specific selected work queue (given by `work_queue_id`), or to a work queue that is inferred from the triggering event.  If the source is 'inferred', the `work_queue_id` may not be set.  If the source is 'selected', the `work_queue_id` must be set.",
+      "default": "selected"
      },
      "work_queue_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The identifier of the work queue to pause",
-      "title": "Work Queue Id"
+      "title": "Work Queue Id",
+      "description": "The identifier of the work queue to pause"
      }
     },
+    "type": "object",
     "title": "PauseWorkQueue",
-    "type": "object"
+    "description": "Pauses a Work Queue"
    },
    "QueueFilter": {
-    "description": "Filter criteria definition for a work queue.",
     "properties": {
-     "deployment_ids": {
-      "anyOf": [
-       {
-        "items": {
-         "format": "uuid",
-         "type": "string"
-        },
-        "type": "array"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Only include flow runs from these deployments in the work queue.",
-      "title": "Deployment Ids"
-     },
      "tags": {
       "anyOf": [
        {
@@ -11377,102 +20463,119 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Only include flow runs with these tags in the work queue.",
-      "title": "Tags"
+      "title": "Tags",
+      "description": "Only include flow runs with these tags in the work queue."
+     },
+     "deployment_ids": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string",
+         "format": "uuid"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Deployment Ids",
+      "description": "Only include flow runs from these deployments in the work queue."
      }
     },
+    "type": "object",
     "title": "QueueFilter",
-    "type": "object"
+    "description": "Filter criteria definition for a work queue."
    },
    "RRuleSchedule": {
-    "additionalProperties": false,
-    "description": "RRule schedule, based on the iCalendar standard\n([RFC 5545](https://datatracker.ietf.org/doc/html/rfc5545)) as\nimplemented in `dateutils.rrule`.\n\nRRules are appropriate for any kind of calendar-date manipulation, including\nirregular intervals, repetition, exclusions, week day or day-of-month\nadjustments, and more.\n\nNote that as a calendar-oriented standard, `RRuleSchedules` are sensitive to\nto the initial timezone provided. A 9am daily schedule with a daylight saving\ntime-aware start date will maintain a local 9am time through DST boundaries;\na 9am daily schedule with a UTC start date will maintain a 9am UTC time.\n\nArgs:\n    rrule (str): a valid RRule string\n    timezone (str, optional): a valid timezone string",
     "properties": {
      "rrule": {
-      "title": "Rrule",
-      "type": "string"
+      "type": "string",
+      "title": "Rrule"
      },
      "timezone": {
       "anyOf": [
        {
+        "type": "string",
+        "pattern": "Africa/Abidjan|Africa/Accra|Africa/Addis_Ababa|Africa/Algiers|Africa/Asmara|Africa/Asmera|Africa/Bamako|Africa/Bangui|Africa/Banjul|Africa/Bissau|Africa/Blantyre|Africa/Brazzaville|Africa/Bujumbura|Africa/Cairo|Africa/Casablanca|Africa/Ceuta|Africa/Conakry|Africa/Dakar|Africa/Dar_es_Salaam|Africa/Djibouti|Africa/Douala|Africa/El_Aaiun|Africa/Freetown|Africa/Gaborone|Africa/Harare|Africa/Johannesburg|Africa/Juba|Africa/Kampala|Africa/Khartoum|Africa/Kigali|Africa/Kinshasa|Africa/Lagos|Africa/Libreville|Africa/Lome|Africa/Luanda|Africa/Lubumbashi|Africa/Lusaka|Africa/Malabo|Africa/Maputo|Africa/Maseru|Africa/Mbabane|Africa/Mogadishu|Africa/Monrovia|Africa/Nairobi|Africa/Ndjamena|Africa/Niamey|Africa/Nouakchott|Africa/Ouagadougou|Africa/Porto-Novo|Africa/Sao_Tome|Africa/Timbuktu|Africa/Tripoli|Africa/Tunis|Africa/Windhoek|America/Adak|America/Anchorage|America/Anguilla|America/Antigua|America/Araguaina|America/Argentina/Buenos_Aires|America/Argentina/Catamarca|America/Argentina/ComodRivadavia|America/Argentina/Cordoba|America/Argentina/Jujuy|America/Argentina/La_Rioja|America/Argentina/Mendoza|America/Argentina/Rio_Gallegos|America/Argentina/Salta|America/Argentina/San_Juan|America/Argentina/San_Luis|America/Argentina/Tucuman|America/Argentina/Ushuaia|America/Aruba|America/Asuncion|America/Atikokan|America/Atka|America/Bahia|America/Bahia_Banderas|America/Barbados|America/Belem|America/Belize|America/Blanc-Sablon|America/Boa_Vista|America/Bogota|America/Boise|America/Buenos_Aires|America/Cambridge_Bay|America/Campo_Grande|America/Cancun|America/Caracas|America/Catamarca|America/Cayenne|America/Cayman|America/Chicago|America/Chihuahua|America/Ciudad_Juarez|America/Coral_Harbour|America/Cordoba|America/Costa_Rica|America/Coyhaique|America/Creston|America/Cuiaba|America/Curacao|America/Danmarkshavn|America/Dawson|America/Dawson_Creek|America/Denver|America/Detroit|America/Dominica|America/Edmonton|America/Eirunepe|America/El_Salvador|America/Ensenada|America/Fort_Nelson|America/Fort_Wayne|America/Fortaleza|America/Glace_Bay|America/Godthab|America/Goose_Bay|America/Grand_Turk|America/Grenada|America/Guadeloupe|America/Guatemala|America/Guayaquil|America/Guyana|America/Halifax|America/Havana|America/Hermosillo|America/Indiana/Indianapolis|America/Indiana/Knox|America/Indiana/Marengo|America/Indiana/Petersburg|America/Indiana/Tell_City|America/Indiana/Vevay|America/Indiana/Vincennes|America/Indiana/Winamac|America/Indianapolis|America/Inuvik|America/Iqaluit|America/Jamaica|America/Jujuy|America/Juneau|America/Kentucky/Louisville|America/Kentucky/Monticello|America/Knox_IN|America/Kralendijk|America/La_Paz|America/Lima|America/Los_Angeles|America/Louisville|America/Lower_Princes|America/Maceio|America/Managua|America/Manaus|America/Marigot|America/Martinique|America/Matamoros|America/Mazatlan|America/Mendoza|America/Menominee|America/Merida|America/Metlakatla|America/Mexico_City|America/Miquelon|America/Moncton|America/Monterrey|America/Montevideo|America/Montreal|America/Montserrat|America/Nassau|America/New_York|America/Nipigon|America/Nome|America/Noronha|America/North_Dakota/Beulah|America/North_Dakota/Center|America/North_Dakota/New_Salem|America/Nuuk|America/Ojinaga|America/Panama|America/Pangnirtung|America/Paramaribo|America/Phoenix|America/Port-au-Prince|America/Port_of_Spain|America/Porto_Acre|America/Porto_Velho|America/Puerto_Rico|America/Punta_Arenas|America/Rainy_River|America/Rankin_Inlet|America/Recife|America/Regina|America/Resolute|America/Rio_Branco|America/Rosario|America/Santa_Isabel|America/Santarem|America/Santiago|America/Santo_Domingo|America/Sao_Paulo|America/Scoresbysund|America/Shiprock|America/Sitka|America/St_Barthelemy|America/St_Johns|America/St_Kitts|America/St_Lucia|America/St_Thomas|America/St_Vincent|America/Swift_Current|America/Tegucigalpa|America/Thule|America/Thunder_Bay|America/Tijuana|America/Toronto|America/Tortola|America/Vancouver|America/Virgin|America/Whitehorse|America/Winnipeg|America/Yakutat|America/Yellowknife|Antarctica/Casey|Antarctica/Davis|Antarctica/DumontDUrville|Antarctica/Macquarie|Antarctica/Mawson|Antarctica/McMurdo|Antarctica/Palmer|Antarctica/Rothera|Antarctica/South_Pole|Antarctica/Syowa|Antarctica/Troll|Antarctica/Vostok|Arctic/Longyearbyen|Asia/Aden|Asia/Almaty|Asia/Amman|Asia/Anadyr|Asia/Aqtau|Asia/Aqtobe|Asia/Ashgabat|Asia/Ashkhabad|Asia/Atyrau|Asia/Baghdad|Asia/Bahrain|Asia/Baku|Asia/Bangkok|Asia/Barnaul|Asia/Beirut|Asia/Bishkek|Asia/Brunei|Asia/Calcutta|Asia/Chita|Asia/Choibalsan|Asia/Chongqing|Asia/Chungking|Asia/Colombo|Asia/Dacca|Asia/Damascus|Asia/Dhaka|Asia/Dili|Asia/Dubai|Asia/Dushanbe|Asia/Famagusta|Asia/Gaza|Asia/Harbin|Asia/Hebron|Asia/Ho_Chi_Minh|Asia/Hong_Kong|Asia/Hovd|Asia/Irkutsk|Asia/Istanbul|Asia/Jakarta|Asia/Jayapura|Asia/Jerusalem|Asia/Kabul|Asia/Kamchatka|Asia/Karachi|Asia/Kashgar|Asia/Kathmandu|Asia/Katmandu|Asia/Khandyga|Asia/Kolkata|Asia/Krasnoyarsk|Asia/Kuala_Lumpur|Asia/Kuching|Asia/Kuwait|Asia/Macao|Asia/Macau|Asia/Magadan|Asia/Makassar|Asia/Manila|Asia/Muscat|Asia/Nicosia|Asia/Novokuznetsk|Asia/Novosibirsk|Asia/Omsk|Asia/Oral|Asia/Phnom_Penh|Asia/Pontianak|Asia/Pyongyang|Asia/Qatar|Asia/Qostanay|Asia/Qyzylorda|Asia/Rangoon|Asia/Riyadh|Asia/Saigon|Asia/Sakhalin|Asia/Samarkand|Asia/Seoul|Asia/Shanghai|Asia/Singapore|Asia/Srednekolymsk|Asia/Taipei|Asia/Tashkent|Asia/Tbilisi|Asia/Tehran|Asia/Tel_Aviv|Asia/Thimbu|Asia/Thimphu|Asia/Tokyo|Asia/Tomsk|Asia/Ujung_Pandang|Asia/Ulaanbaatar|Asia/Ulan_Bator|Asia/Urumqi|Asia/Ust-Nera|Asia/Vientiane|Asia/Vladivostok|Asia/Yakutsk|Asia/Yangon|Asia/Yekaterinburg|Asia/Yerevan|Atlantic/Azores|Atlantic/Bermuda|Atlantic/Canary|Atlantic/Cape_Verde|Atlantic/Faeroe|Atlantic/Faroe|Atlantic/Jan_Mayen|Atlantic/Madeira|Atlantic/Reykjavik|Atlantic/South_Georgia|Atlantic/St_Helena|Atlantic/Stanley|Australia/ACT|Australia/Adelaide|Australia/Brisbane|Australia/Broken_Hill|Australia/Canberra|Australia/Currie|Australia/Darwin|Australia/Eucla|Australia/Hobart|Australia/LHI|Australia/Lindeman|Australia/Lord_Howe|Australia/Melbourne|Australia/NSW|Australia/North|Australia/Perth|Australia/Queensland|Australia/South|Australia/Sydney|Australia/Tasmania|Australia/Victoria|Australia/West|Australia/Yancowinna|Brazil/Acre|Brazil/DeNoronha|Brazil/East|Brazil/West|CET|CST6CDT|Canada/Atlantic|Canada/Central|Canada/Eastern|Canada/Mountain|Canada/Newfoundland|Canada/Pacific|Canada/Saskatchewan|Canada/Yukon|Chile/Continental|Chile/EasterIsland|Cuba|EET|EST|EST5EDT|Egypt|Eire|Etc/GMT|Etc/GMT+0|Etc/GMT+1|Etc/GMT+10|Etc/GMT+11|Etc/GMT+12|Etc/GMT+2|Etc/GMT+3|Etc/GMT+4|Etc/GMT+5|Etc/GMT+6|Etc/GMT+7|Etc/GMT+8|Etc/GMT+9|Etc/GMT-0|Etc/GMT-1|Etc/GMT-10|Etc/GMT-11|Etc/GMT-12|Etc/GMT-13|Etc/GMT-14|Etc/GMT-2|Etc/GMT-3|Etc/GMT-4|Etc/GMT-5|Etc/GMT-6|Etc/GMT-7|Etc/GMT-8|Etc/GMT-9|Etc/GMT0|Etc/Greenwich|Etc/UCT|Etc/UTC|Etc/Universal|Etc/Zulu|Europe/Amsterdam|Europe/Andorra|Europe/Astrakhan|Europe/Athens|Europe/Belfast|Europe/Belgrade|Europe/Berlin|Europe/Bratislava|Europe/Brussels|Europe/Bucharest|Europe/Budapest|Europe/Busingen|Europe/Chisinau|Europe/Copenhagen|Europe/Dublin|Europe/Gibraltar|Europe/Guernsey|Europe/Helsinki|Europe/Isle_of_Man|Europe/Istanbul|Europe/Jersey|Europe/Kaliningrad|Europe/Kiev|Europe/Kirov|Europe/Kyiv|Europe/Lisbon|Europe/Ljubljana|Europe/London|Europe/Luxembourg|Europe/Madrid|Europe/Malta|Europe/Mariehamn|Europe/Minsk|Europe/Monaco|Europe/Moscow|Europe/Nicosia|Europe/Oslo|Europe/Paris|Europe/Podgorica|Europe/Prague|Europe/Riga|Europe/Rome|Europe/Samara|Europe/San_Marino|Europe/Sarajevo|Europe/Saratov|Europe/Simferopol|Europe/Skopje|Europe/Sofia|Europe/Stockholm|Europe/Tallinn|Europe/Tirane|Europe/Tiraspol|Europe/Ulyanovsk|Europe/Uzhgorod|Europe/Vaduz|Europe/Vatican|Europe/Vienna|Europe/Vilnius|Europe/Volgograd|Europe/Warsaw|Europe/Zagreb|Europe/Zaporozhye|Europe/Zurich|Factory|GB|GB-Eire|GMT|GMT+0|GMT-0|GMT0|Greenwich|HST|Hongkong|Iceland|Indian/Antananarivo|Indian/Chagos|Indian/Christmas|Indian/Cocos|Indian/Comoro|Indian/Kerguelen|Indian/Mahe|Indian/Maldives|Indian/Mauritius|Indian/Mayotte|Indian/Reunion|Iran|Israel|Jamaica|Japan|Kwajalein|Libya|MET|MST|MST7MDT|Mexico/BajaNorte|Mexico/BajaSur|Mexico/General|NZ|NZ-CHAT|Navajo|PRC|PST8PDT|Pacific/Apia|Pacific/Auckland|Pacific/Bougainville|Pacific/Chatham|Pacific/Chuuk|Pacific/Easter|Pacific/Efate|Pacific/Enderbury|Pacific/Fakaofo|Pacific/Fiji|Pacific/Funafuti|Pacific/Galapagos|Pacific/Gambier|Pacific/Guadalcanal|Pacific/Guam|Pacific/Honolulu|Pacific/Johnston|Pacific/Kanton|Pacific/Kiritimati|Pacific/Kosrae|Pacific/Kwajalein|Pacific/Majuro|Pacific/Marquesas|Pacific/Midway|Pacific/Nauru|Pacific/Niue|Pacific/Norfolk|Pacific/Noumea|Pacific/Pago_Pago|Pacific/Palau|Pacific/Pitcairn|Pacific/Pohnpei|Pacific/Ponape|Pacific/Port_Moresby|Pacific/Rarotonga|Pacific/Saipan|Pacific/Samoa|Pacific/Tahiti|Pacific/Tarawa|Pacific/Tongatapu|Pacific/Truk|Pacific/Wake|Pacific/Wallis|Pacific/Yap|Poland|Portugal|ROC|ROK|Singapore|Turkey|UCT|US/Alaska|US/Aleutian|US/Arizona|US/Central|US/East-Indiana|US/Eastern|US/Hawaii|US/Indiana-Starke|US/Michigan|US/Mountain|US/Pacific|US/Samoa|UTC|Universal|W-SU|WET|Zulu",
         "examples": [
          "America/New_York"
-        ],
-        "pattern": "Africa/Abidjan|Africa/Accra|Africa/Addis_Ababa|Africa/Algiers|Africa/Asmara|Africa/Asmera|Africa/Bamako|Africa/Bangui|Africa/Banjul|Africa/Bissau|Africa/Blantyre|Africa/Brazzaville|Africa/Bujumbura|Africa/Cairo|Africa/Casablanca|Africa/Ceuta|Africa/Conakry|Africa/Dakar|Africa/Dar_es_Salaam|Africa/Djibouti|Africa/Douala|Africa/El_Aaiun|Africa/Freetown|Africa/Gaborone|Africa/Harare|Africa/Johannesburg|Africa/Juba|Africa/Kampala|Africa/Khartoum|Africa/Kigali|Africa/Kinshasa|Africa/Lagos|Africa/Libreville|Africa/Lome|Africa/Luanda|Africa/Lubumbashi|Africa/Lusaka|Africa/Malabo|Africa/Maputo|Africa/Maseru|Africa/Mbabane|Africa/Mogadishu|Africa/Monrovia|Africa/Nairobi|Africa/Ndjamena|Africa/Niamey|Africa/Nouakchott|Africa/Ouagadougou|Africa/Porto-Novo|Africa/Sao_Tome|Africa/Timbuktu|Africa/Tripoli|Africa/Tunis|Africa/Windhoek|America/Adak|America/Anchorage|America/Anguilla|America/Antigua|America/Araguaina|America/Argentina/Buenos_Aires|America/Argentina/Catamarca|America/Argentina/ComodRivadavia|America/Argentina/Cordoba|America/Argentina/Jujuy|America/Argentina/La_Rioja|America/Argentina/Mendoza|America/Argentina/Rio_Gallegos|America/Argentina/Salta|America/Argentina/San_Juan|America/Argentina/San_Luis|America/Argentina/Tucuman|America/Argentina/Ushuaia|America/Aruba|America/Asuncion|America/Atikokan|America/Atka|America/Bahia|America/Bahia_Banderas|America/Barbados|America/Belem|America/Belize|America/Blanc-Sablon|America/Boa_Vista|America/Bogota|America/Boise|America/Buenos_Aires|America/Cambridge_Bay|America/Campo_Grande|America/Cancun|America/Caracas|America/Catamarca|America/Cayenne|America/Cayman|America/Chicago|America/Chihuahua|America/Ciudad_Juarez|America/Coral_Harbour|America/Cordoba|America/Costa_Rica|America/Coyhaique|America/Creston|America/Cuiaba|America/Curacao|America/Danmarkshavn|America/Dawson|America/Dawson_Creek|America/Denver|America/Detroit|America/Dominica|America/Edmonton|America/Eirunepe|America/El_Salvador|America/Ensenada|America/Fort_Nelson|America/Fort_Wayne|America/Fortaleza|America/Glace_Bay|America/Godthab|America/Goose_Bay|America/Grand_Turk|America/Grenada|America/Guadeloupe|America/Guatemala|America/Guayaquil|America/Guyana|America/Halifax|America/Havana|America/Hermosillo|America/Indiana/Indianapolis|America/Indiana/Knox|America/Indiana/Marengo|America/Indiana/Petersburg|America/Indiana/Tell_City|America/Indiana/Vevay|America/Indiana/Vincennes|America/Indiana/Winamac|America/Indianapolis|America/Inuvik|America/Iqaluit|America/Jamaica|America/Jujuy|America/Juneau|America/Kentucky/Louisville|America/Kentucky/Monticello|America/Knox_IN|America/Kralendijk|America/La_Paz|America/Lima|America/Los_Angeles|America/Louisville|America/Lower_Princes|America/Maceio|America/Managua|America/Manaus|America/Marigot|America/Martinique|America/Matamoros|America/Mazatlan|America/Mendoza|America/Menominee|America/Merida|America/Metlakatla|America/Mexico_City|America/Miquelon|America/Moncton|America/Monterrey|America/Montevideo|America/Montreal|America/Montserrat|America/Nassau|America/New_York|America/Nipigon|America/Nome|America/Noronha|America/North_Dakota/Beulah|America/North_Dakota/Center|America/North_Dakota/New_Salem|America/Nuuk|America/Ojinaga|America/Panama|America/Pangnirtung|America/Paramaribo|America/Phoenix|America/Port-au-Prince|America/Port_of_Spain|America/Porto_Acre|America/Porto_Velho|America/Puerto_Rico|America/Punta_Arenas|America/Rainy_River|America/Rankin_Inlet|America/Recife|America/Regina|America/Resolute|America/Rio_Branco|America/Rosario|America/Santa_Isabel|America/Santarem|America/Santiago|America/Santo_Domingo|America/Sao_Paulo|America/Scoresbysund|America/Shiprock|America/Sitka|America/St_Barthelemy|America/St_Johns|America/St_Kitts|America/St_Lucia|America/St_Thomas|America/St_Vincent|America/Swift_Current|America/Tegucigalpa|America/Thule|America/Thunder_Bay|America/Tijuana|America/Toronto|America/Tortola|America/Vancouver|America/Virgin|America/Whitehorse|America/Winnipeg|America/Yakutat|America/Yellowknife|Antarctica/Casey|Antarctica/Davis|Antarctica/DumontDUrville|Antarctica/Macquarie|Antarctica/Mawson|Antarctica/McMurdo|Antarctica/Palmer|Antarctica/Rothera|Antarctica/South_Pole|Antarctica/Syowa|Antarctica/Troll|Antarctica/Vostok|Arctic/Longyearbyen|Asia/Aden|Asia/Almaty|Asia/Amman|Asia/Anadyr|Asia/Aqtau|Asia/Aqtobe|Asia/Ashgabat|Asia/Ashkhabad|Asia/Atyrau|Asia/Baghdad|Asia/Bahrain|Asia/Baku|Asia/Bangkok|Asia/Barnaul|Asia/Beirut|Asia/Bishkek|Asia/Brunei|Asia/Calcutta|Asia/Chita|Asia/Choibalsan|Asia/Chongqing|Asia/Chungking|Asia/Colombo|Asia/Dacca|Asia/Damascus|Asia/Dhaka|Asia/Dili|Asia/Dubai|Asia/Dushanbe|Asia/Famagusta|Asia/Gaza|Asia/Harbin|Asia/Hebron|Asia/Ho_Chi_Minh|Asia/Hong_Kong|Asia/Hovd|Asia/Irkutsk|Asia/Istanbul|Asia/Jakarta|Asia/Jayapura|Asia/Jerusalem|Asia/Kabul|Asia/Kamchatka|Asia/Karachi|Asia/Kashgar|Asia/Kathmandu|Asia/Katmandu|Asia/Khandyga|Asia/Kolkata|Asia/Krasnoyarsk|Asia/Kuala_Lumpur|Asia/Kuching|Asia/Kuwait|Asia/Macao|Asia/Macau|Asia/Magadan|Asia/Makassar|Asia/Manila|Asia/Muscat|Asia/Nicosia|Asia/Novokuznetsk|Asia/Novosibirsk|Asia/Omsk|Asia/Oral|Asia/Phnom_Penh|Asia/Pontianak|Asia/Pyongyang|Asia/Qatar|Asia/Qostanay|Asia/Qyzylorda|Asia/Rangoon|Asia/Riyadh|Asia/Saigon|Asia/Sakhalin|Asia/Samarkand|Asia/Seoul|Asia/Shanghai|Asia/Singapore|Asia/Srednekolymsk|Asia/Taipei|Asia/Tashkent|Asia/Tbilisi|Asia/Tehran|Asia/Tel_Aviv|Asia/Thimbu|Asia/Thimphu|Asia/Tokyo|Asia/Tomsk|Asia/Ujung_Pandang|Asia/Ulaanbaatar|Asia/Ulan_Bator|Asia/Urumqi|Asia/Ust-Nera|Asia/Vientiane|Asia/Vladivostok|Asia/Yakutsk|Asia/Yangon|Asia/Yekaterinburg|Asia/Yerevan|Atlantic/Azores|Atlantic/Bermuda|Atlantic/Canary|Atlantic/Cape_Verde|Atlantic/Faeroe|Atlantic/Faroe|Atlantic/Jan_Mayen|Atlantic/Madeira|Atlantic/Reykjavik|Atlantic/South_Georgia|Atlantic/St_Helena|Atlantic/Stanley|Australia/ACT|Australia/Adelaide|Australia/Brisbane|Australia/Broken_Hill|Australia/Canberra|Australia/Currie|Australia/Darwin|Australia/Eucla|Australia/Hobart|Australia/LHI|Australia/Lindeman|Australia/Lord_Howe|Australia/Melbourne|Australia/NSW|Australia/North|Australia/Perth|Australia/Queensland|Australia/South|Australia/Sydney|Australia/Tasmania|Australia/Victoria|Australia/West|Australia/Yancowinna|Brazil/Acre|Brazil/DeNoronha|Brazil/East|Brazil/West|CET|CST6CDT|Canada/Atlantic|Canada/Central|Canada/Eastern|Canada/Mountain|Canada/Newfoundland|Canada/Pacific|Canada/Saskatchewan|Canada/Yukon|Chile/Continental|Chile/EasterIsland|Cuba|EET|EST|EST5EDT|Egypt|Eire|Etc/GMT|Etc/GMT+0|Etc/GMT+1|Etc/GMT+10|Etc/GMT+11|Etc/GMT+12|Etc/GMT+2|Etc/GMT+3|Etc/GMT+4|Etc/GMT+5|Etc/GMT+6|Etc/GMT+7|Etc/GMT+8|Etc/GMT+9|Etc/GMT-0|Etc/GMT-1|Etc/GMT-10|Etc/GMT-11|Etc/GMT-12|Etc/GMT-13|Etc/GMT-14|Etc/GMT-2|Etc/GMT-3|Etc/GMT-4|Etc/GMT-5|Etc/GMT-6|Etc/GMT-7|Etc/GMT-8|Etc/GMT-9|Etc/GMT0|Etc/Greenwich|Etc/UCT|Etc/UTC|Etc/Universal|Etc/Zulu|Europe/Amsterdam|Europe/Andorra|Europe/Astrakhan|Europe/Athens|Europe/Belfast|Europe/Belgrade|Europe/Berlin|Europe/Bratislava|Europe/Brussels|Europe/Bucharest|Europe/Budapest|Europe/Busingen|Europe/Chisinau|Europe/Copenhagen|Europe/Dublin|Europe/Gibraltar|Europe/Guernsey|Europe/Helsinki|Europe/Isle_of_Man|Europe/Istanbul|Europe/Jersey|Europe/Kaliningrad|Europe/Kiev|Europe/Kirov|Europe/Kyiv|Europe/Lisbon|Europe/Ljubljana|Europe/London|Europe/Luxembourg|Europe/Madrid|Europe/Malta|Europe/Mariehamn|Europe/Minsk|Europe/Monaco|Europe/Moscow|Europe/Nicosia|Europe/Oslo|Europe/Paris|Europe/Podgorica|Europe/Prague|Europe/Riga|Europe/Rome|Europe/Samara|Europe/San_Marino|Europe/Sarajevo|Europe/Saratov|Europe/Simferopol|Europe/Skopje|Europe/Sofia|Europe/Stockholm|Europe/Tallinn|Europe/Tirane|Europe/Tiraspol|Europe/Ulyanovsk|Europe/Uzhgorod|Europe/Vaduz|Europe/Vatican|Europe/Vienna|Europe/Vilnius|Europe/Volgograd|Europe/Warsaw|Europe/Zagreb|Europe/Zaporozhye|Europe/Zurich|Factory|GB|GB-Eire|GMT|GMT+0|GMT-0|GMT0|Greenwich|HST|Hongkong|Iceland|Indian/Antananarivo|Indian/Chagos|Indian/Christmas|Indian/Cocos|Indian/Comoro|Indian/Kerguelen|Indian/Mahe|Indian/Maldives|Indian/Mauritius|Indian/Mayotte|Indian/Reunion|Iran|Israel|Jamaica|Japan|Kwajalein|Libya|MET|MST|MST7MDT|Mexico/BajaNorte|Mexico/BajaSur|Mexico/General|NZ|NZ-CHAT|Navajo|PRC|PST8PDT|Pacific/Apia|Pacific/Auckland|Pacific/Bougainville|Pacific/Chatham|Pacific/Chuuk|Pacific/Easter|Pacific/Efate|Pacific/Enderbury|Pacific/Fakaofo|Pacific/Fiji|Pacific/Funafuti|Pacific/Galapagos|Pacific/Gambier|Pacific/Guadalcanal|Pacific/Guam|Pacific/Honolulu|Pacific/Johnston|Pacific/Kanton|Pacific/Kiritimati|Pacific/Kosrae|Pacific/Kwajalein|Pacific/Majuro|Pacific/Marquesas|Pacific/Midway|Pacific/Nauru|Pacific/Niue|Pacific/Norfolk|Pacific/Noumea|Pacific/Pago_Pago|Pacific/Palau|Pacific/Pitcairn|Pacific/Pohnpei|Pacific/Ponape|Pacific/Port_Moresby|Pacific/Rarotonga|Pacific/Saipan|Pacific/Samoa|Pacific/Tahiti|Pacific/Tarawa|Pacific/Tongatapu|Pacific/Truk|Pacific/Wake|Pacific/Wallis|Pacific/Yap|Poland|Portugal|ROC|ROK|Singapore|Turkey|UCT|US/Alaska|US/Aleutian|US/Arizona|US/Central|US/East-Indiana|US/Eastern|US/Hawaii|US/Indiana-Starke|US/Michigan|US/Mountain|US/Pacific|US/Samoa|UTC|Universal|W-SU|WET|Zulu",
-        "type": "string"
+        ]
        },
        {
         "type": "null"
        }
       ],
-      "default": "UTC",
-      "title": "Timezone"
+      "title": "Timezone",
+      "default": "UTC"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "rrule"
     ],
     "title": "RRuleSchedule",
-    "type": "object"
+    "description": "RRule schedule, based on the iCalendar standard\n([RFC 5545](https://datatracker.ietf.org/doc/html/rfc5545)) as\nimplemented in `dateutils.rrule`.\n\nRRules are appropriate for any kind of calendar-date manipulation, including\nirregular intervals, repetition, exclusions, week day or day-of-month\nadjustments, and more.\n\nNote that as a calendar-oriented standard, `RRuleSchedules` are sensitive to\nto the initial timezone provided. A 9am daily schedule with a daylight saving\ntime-aware start date will maintain a local 9am time through DST boundaries;\na 9am daily schedule with a UTC start date will maintain a 9am UTC time.\n\nArgs:\n    rrule (str): a valid RRule string\n    timezone (str, optional): a valid timezone string"
    },
    "ReceivedEvent": {
-    "description": "The server-side view of an event that has happened to a Resource after it has\nbeen received by the server",
     "properties": {
+     "occurred": {
+      "type": "string",
+      "format": "date-time",
+      "title": "Occurred",
+      "description": "When the event happened from the sender's perspective"
+     },
      "event": {
-      "description": "The name of the event that happened",
+      "type": "string",
       "title": "Event",
-      "type": "string"
+      "description": "The name of the event that happened"
+     },
+     "resource": {
+      "$ref": "#/components/schemas/Resource",
+      "description": "The primary Resource this event concerns"
+     },
+     "related": {
+      "items": {
+       "$ref": "#/components/schemas/RelatedResource"
+      },
+      "type": "array",
+      "title": "Related",
+      "description": "A list of additional Resources involved in this event"
+     },
+     "payload": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Payload",
+      "description": "An open-ended set of data describing what happened"
+     },
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id",
+      "description": "The client-provided identifier of this event"
      },
      "follows": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The ID of an event that is known to have occurred prior to this one. If set, this may be used to establish a more precise ordering of causally-related events when they occur close enough together in time that the system may receive them out-of-order.",
-      "title": "Follows"
-     },
-     "id": {
-      "description": "The client-provided identifier of this event",
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "occurred": {
-      "description": "When the event happened from the sender's perspective",
-      "format": "date-time",
-      "title": "Occurred",
-      "type": "string"
-     },
-     "payload": {
-      "additionalProperties": true,
-      "description": "An open-ended set of data describing what happened",
-      "title": "Payload",
-      "type": "object"
+      "title": "Follows",
+      "description": "The ID of an event that is known to have occurred prior to this one. If set, this may be used to establish a more precise ordering of causally-related events when they occur close enough together in time that the system may receive them out-of-order."
      },
      "received": {
-      "description": "When the event was received by Prefect Cloud",
+      "type": "string",
       "format": "date-time",
       "title": "Received",
-      "type": "string"
-     },
-     "related": {
-      "description": "A list of additional Resources involved in this event",
-      "items": {
-       "$ref": "#/components/schemas/RelatedResource"
-      },
-      "title": "Related",
-      "type": "array"
-     },
-     "resource": {
-      "$ref": "#/components/schemas/Resource",
-      "description": "The primary Resource this event concerns"
+      "description": "When the event was received by Prefect Cloud"
      }
     },
+    "type": "object",
     "required": [
      "occurred",
      "event",
@@ -11480,23 +20583,23 @@ enum OpenAPIDocument {
      "id"
     ],
     "title": "ReceivedEvent",
-    "type": "object"
+    "description": "The server-side view of an event that has happened to a Resource after it has\nbeen received by the server"
    },
    "RelatedResource": {
     "additionalProperties": {
      "type": "string"
     },
-    "description": "A Resource with a specific role in an Event",
+    "type": "object",
     "title": "RelatedResource",
-    "type": "object"
+    "description": "A Resource with a specific role in an Event"
    },
    "Resource": {
     "additionalProperties": {
      "type": "string"
     },
-    "description": "An observable business object of interest to the user",
+    "type": "object",
     "title": "Resource",
-    "type": "object"
+    "description": "An observable business object of interest to the user"
    },
    "ResourceSpecification": {
     "additionalProperties": {
@@ -11512,194 +20615,196 @@ enum OpenAPIDocument {
       }
      ]
     },
-    "title": "ResourceSpecification",
-    "type": "object"
+    "type": "object",
+    "title": "ResourceSpecification"
    },
    "ResumeAutomation": {
-    "description": "Resumes a Work Queue",
     "properties": {
+     "type": {
+      "type": "string",
+      "const": "resume-automation",
+      "title": "Type",
+      "default": "resume-automation"
+     },
+     "source": {
+      "type": "string",
+      "enum": [
+       "selected",
+       "inferred"
+      ],
+      "title": "Source",
+      "description": "Whether this Action applies to a specific selected automation (given by `automation_id`), or to an automation that is inferred from the triggering event.  If the source is 'inferred', the `automation_id` may not be set.  If the source is 'selected', the `automation_id` must be set.",
+      "default": "selected"
+     },
      "automation_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The identifier of the automation to act on",
-      "title": "Automation Id"
+      "title": "Automation Id",
+      "description": "The identifier of the automation to act on"
+     }
+    },
+    "type": "object",
+    "title": "ResumeAutomation",
+    "description": "Resumes a Work Queue"
+   },
+   "ResumeDeployment": {
+    "properties": {
+     "type": {
+      "type": "string",
+      "const": "resume-deployment",
+      "title": "Type",
+      "default": "resume-deployment"
      },
      "source": {
-      "default": "selected",
-      "description": "Whether this Action applies to a specific selected automation (given by `automation_id`), or to an automation that is inferred from the triggering event.  If the source is 'inferred', the `automation_id` may not be set.  If the source is 'selected', the `automation_id` must be set.",
+      "type": "string",
       "enum": [
        "selected",
        "inferred"
       ],
       "title": "Source",
-      "type": "string"
+      "description": "Whether this Action applies to a specific selected deployment (given by `deployment_id`), or to a deployment that is inferred from the triggering event.  If the source is 'inferred', the `deployment_id` may not be set.  If the source is 'selected', the `deployment_id` must be set.",
+      "default": "selected"
      },
-     "type": {
-      "const": "resume-automation",
-      "default": "resume-automation",
-      "title": "Type",
-      "type": "string"
-     }
-    },
-    "title": "ResumeAutomation",
-    "type": "object"
-   },
-   "ResumeDeployment": {
-    "description": "Resumes the given Deployment",
-    "properties": {
      "deployment_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The identifier of the deployment",
-      "title": "Deployment Id"
-     },
-     "source": {
-      "default": "selected",
-      "description": "Whether this Action applies to a specific selected deployment (given by `deployment_id`), or to a deployment that is inferred from the triggering event.  If the source is 'inferred', the `deployment_id` may not be set.  If the source is 'selected', the `deployment_id` must be set.",
-      "enum": [
-       "selected",
-       "inferred"
-      ],
-      "title": "Source",
-      "type": "string"
-     },
-     "type": {
-      "const": "resume-deployment",
-      "default": "resume-deployment",
-      "title": "Type",
-      "type": "string"
+      "title": "Deployment Id",
+      "description": "The identifier of the deployment"
      }
     },
+    "type": "object",
     "title": "ResumeDeployment",
-    "type": "object"
+    "description": "Resumes the given Deployment"
    },
    "ResumeFlowRun": {
-    "description": "Resumes a paused or suspended flow run associated with the trigger",
     "properties": {
      "type": {
+      "type": "string",
       "const": "resume-flow-run",
-      "default": "resume-flow-run",
       "title": "Type",
-      "type": "string"
+      "default": "resume-flow-run"
      }
     },
+    "type": "object",
     "title": "ResumeFlowRun",
-    "type": "object"
+    "description": "Resumes a paused or suspended flow run associated with the trigger"
    },
    "ResumeWorkPool": {
-    "description": "Resumes a Work Pool",
     "properties": {
+     "type": {
+      "type": "string",
+      "const": "resume-work-pool",
+      "title": "Type",
+      "default": "resume-work-pool"
+     },
      "source": {
-      "default": "selected",
-      "description": "Whether this Action applies to a specific selected work pool (given by `work_pool_id`), or to a work pool that is inferred from the triggering event.  If the source is 'inferred', the `work_pool_id` may not be set.  If the source is 'selected', the `work_pool_id` must be set.",
+      "type": "string",
       "enum": [
        "selected",
        "inferred"
       ],
       "title": "Source",
-      "type": "string"
-     },
-     "type": {
-      "const": "resume-work-pool",
-      "default": "resume-work-pool",
-      "title": "Type",
-      "type": "string"
+      "description": "Whether this Action applies to a specific selected work pool (given by `work_pool_id`), or to a work pool that is inferred from the triggering event.  If the source is 'inferred', the `work_pool_id` may not be set.  If the source is 'selected', the `work_pool_id` must be set.",
+      "default": "selected"
      },
      "work_pool_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The identifier of the work pool to pause",
-      "title": "Work Pool Id"
+      "title": "Work Pool Id",
+      "description": "The identifier of the work pool to pause"
      }
     },
+    "type": "object",
     "title": "ResumeWorkPool",
-    "type": "object"
+    "description": "Resumes a Work Pool"
    },
    "ResumeWorkQueue": {
-    "description": "Resumes a Work Queue",
     "properties": {
+     "type": {
+      "type": "string",
+      "const": "resume-work-queue",
+      "title": "Type",
+      "default": "resume-work-queue"
+     },
      "source": {
-      "default": "selected",
-      "description": "Whether this Action applies to a specific selected work queue (given by `work_queue_id`), or to a work queue that is inferred from the triggering event.  If the source is 'inferred', the `work_queue_id` may not be set.  If the source is 'selected', the `work_queue_id` must be set.",
+      "type": "string",
       "enum": [
        "selected",
        "inferred"
       ],
       "title": "Source",
-      "type": "string"
-     },
-     "type": {
-      "const": "resume-work-queue",
-      "default": "resume-work-queue",
-      "title": "Type",
-      "type": "string"
+      "description": "Whether this Action applies to a specific selected work queue (given by `work_queue_id`), or to a work queue that is inferred from the triggering event.  If the source is 'inferred', the `work_queue_id` may not be set.  If the source is 'selected', the `work_queue_id` must be set.",
+      "default": "selected"
      },
      "work_queue_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The identifier of the work queue to pause",
-      "title": "Work Queue Id"
+      "title": "Work Queue Id",
+      "description": "The identifier of the work queue to pause"
      }
     },
+    "type": "object",
     "title": "ResumeWorkQueue",
-    "type": "object"
+    "description": "Resumes a Work Queue"
    },
    "RunDeployment-Input": {
-    "description": "Runs the given deployment with the given parameters",
     "properties": {
+     "type": {
+      "type": "string",
+      "const": "run-deployment",
+      "title": "Type",
+      "default": "run-deployment"
+     },
+     "source": {
+      "type": "string",
+      "enum": [
+       "selected",
+       "inferred"
+      ],
+      "title": "Source",
+      "description": "Whether this Action applies to a specific selected deployment (given by `deployment_id`), or to a deployment that is inferred from the triggering event.  If the source is 'inferred', the `deployment_id` may not be set.  If the source is 'selected', the `deployment_id` must be set.",
+      "default": "selected"
+     },
      "deployment_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The identifier of the deployment",
-      "title": "Deployment Id"
-     },
-     "job_variables": {
-      "anyOf": [
-       {
-        "additionalProperties": true,
-        "type": "object"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The job variables to pass to the created flow run, or None to use the deployment's default job variables",
-      "title": "Job Variables"
+      "title": "Deployment Id",
+      "description": "The identifier of the deployment"
      },
      "parameters": {
       "anyOf": [
@@ -11711,71 +20816,71 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The parameters to pass to the deployment, or None to use the deployment's default parameters",
-      "title": "Parameters"
+      "title": "Parameters",
+      "description": "The parameters to pass to the deployment, or None to use the deployment's default parameters"
+     },
+     "job_variables": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Job Variables",
+      "description": "The job variables to pass to the created flow run, or None to use the deployment's default job variables"
      },
      "schedule_after": {
       "anyOf": [
        {
-        "minimum": 0.0,
-        "type": "number"
+        "type": "number",
+        "minimum": 0.0
        },
        {
-        "format": "duration",
-        "type": "string"
+        "type": "string",
+        "format": "duration"
        }
       ],
-      "description": "The amount of time to wait before running the deployment. Defaults to running the deployment immediately.",
-      "title": "Schedule After"
-     },
-     "source": {
-      "default": "selected",
-      "description": "Whether this Action applies to a specific selected deployment (given by `deployment_id`), or to a deployment that is inferred from the triggering event.  If the source is 'inferred', the `deployment_id` may not be set.  If the source is 'selected', the `deployment_id` must be set.",
-      "enum": [
-       "selected",
-       "inferred"
-      ],
-      "title": "Source",
-      "type": "string"
-     },
-     "type": {
-      "const": "run-deployment",
-      "default": "run-deployment",
-      "title": "Type",
-      "type": "string"
+      "title": "Schedule After",
+      "description": "The amount of time to wait before running the deployment. Defaults to running the deployment immediately."
      }
     },
+    "type": "object",
     "title": "RunDeployment",
-    "type": "object"
+    "description": "Runs the given deployment with the given parameters"
    },
    "RunDeployment-Output": {
-    "description": "Runs the given deployment with the given parameters",
     "properties": {
+     "type": {
+      "type": "string",
+      "const": "run-deployment",
+      "title": "Type",
+      "default": "run-deployment"
+     },
+     "source": {
+      "type": "string",
+      "enum": [
+       "selected",
+       "inferred"
+      ],
+      "title": "Source",
+      "description": "Whether this Action applies to a specific selected deployment (given by `deployment_id`), or to a deployment that is inferred from the triggering event.  If the source is 'inferred', the `deployment_id` may not be set.  If the source is 'selected', the `deployment_id` must be set.",
+      "default": "selected"
+     },
      "deployment_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The identifier of the deployment",
-      "title": "Deployment Id"
-     },
-     "job_variables": {
-      "anyOf": [
-       {
-        "additionalProperties": true,
-        "type": "object"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The job variables to pass to the created flow run, or None to use the deployment's default job variables",
-      "title": "Job Variables"
+      "title": "Deployment Id",
+      "description": "The identifier of the deployment"
      },
      "parameters": {
       "anyOf": [
@@ -11787,76 +20892,79 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The parameters to pass to the deployment, or None to use the deployment's default parameters",
-      "title": "Parameters"
+      "title": "Parameters",
+      "description": "The parameters to pass to the deployment, or None to use the deployment's default parameters"
+     },
+     "job_variables": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Job Variables",
+      "description": "The job variables to pass to the created flow run, or None to use the deployment's default job variables"
      },
      "schedule_after": {
-      "description": "The amount of time to wait before running the deployment. Defaults to running the deployment immediately.",
+      "type": "number",
       "minimum": 0.0,
       "title": "Schedule After",
-      "type": "number"
-     },
-     "source": {
-      "default": "selected",
-      "description": "Whether this Action applies to a specific selected deployment (given by `deployment_id`), or to a deployment that is inferred from the triggering event.  If the source is 'inferred', the `deployment_id` may not be set.  If the source is 'selected', the `deployment_id` must be set.",
-      "enum": [
-       "selected",
-       "inferred"
-      ],
-      "title": "Source",
-      "type": "string"
-     },
-     "type": {
-      "const": "run-deployment",
-      "default": "run-deployment",
-      "title": "Type",
-      "type": "string"
+      "description": "The amount of time to wait before running the deployment. Defaults to running the deployment immediately."
      }
     },
+    "type": "object",
     "title": "RunDeployment",
-    "type": "object"
+    "description": "Runs the given deployment with the given parameters"
    },
    "SendNotification": {
-    "description": "Send a notification when an Automation is triggered",
     "properties": {
+     "type": {
+      "type": "string",
+      "const": "send-notification",
+      "title": "Type",
+      "default": "send-notification"
+     },
      "block_document_id": {
-      "description": "The identifier of the notification block to use",
+      "type": "string",
       "format": "uuid",
       "title": "Block Document Id",
-      "type": "string"
-     },
-     "body": {
-      "description": "The text of the notification to send",
-      "title": "Body",
-      "type": "string"
+      "description": "The identifier of the notification block to use"
      },
      "subject": {
-      "default": "Prefect automated notification",
+      "type": "string",
       "title": "Subject",
-      "type": "string"
+      "default": "Prefect automated notification"
      },
-     "type": {
-      "const": "send-notification",
-      "default": "send-notification",
-      "title": "Type",
-      "type": "string"
+     "body": {
+      "type": "string",
+      "title": "Body",
+      "description": "The text of the notification to send"
      }
     },
+    "type": "object",
     "required": [
      "block_document_id",
      "body"
     ],
     "title": "SendNotification",
-    "type": "object"
+    "description": "Send a notification when an Automation is triggered"
    },
    "SequenceTrigger-Input": {
-    "description": "A composite trigger that requires some number of triggers to have fired\nwithin the given time period in a specific order",
     "properties": {
+     "type": {
+      "type": "string",
+      "const": "sequence",
+      "title": "Type",
+      "default": "sequence"
+     },
      "id": {
-      "description": "The unique ID of this trigger",
+      "type": "string",
       "format": "uuid",
       "title": "Id",
-      "type": "string"
+      "description": "The unique ID of this trigger"
      },
      "triggers": {
       "items": {
@@ -11872,14 +20980,8 @@ enum OpenAPIDocument {
         }
        ]
       },
-      "title": "Triggers",
-      "type": "array"
-     },
-     "type": {
-      "const": "sequence",
-      "default": "sequence",
-      "title": "Type",
-      "type": "string"
+      "type": "array",
+      "title": "Triggers"
      },
      "within": {
       "anyOf": [
@@ -11887,8 +20989,8 @@ enum OpenAPIDocument {
         "type": "number"
        },
        {
-        "format": "duration",
-        "type": "string"
+        "type": "string",
+        "format": "duration"
        },
        {
         "type": "null"
@@ -11897,21 +20999,27 @@ enum OpenAPIDocument {
       "title": "Within"
      }
     },
+    "type": "object",
     "required": [
      "triggers",
      "within"
     ],
     "title": "SequenceTrigger",
-    "type": "object"
+    "description": "A composite trigger that requires some number of triggers to have fired\nwithin the given time period in a specific order"
    },
    "SequenceTrigger-Output": {
-    "description": "A composite trigger that requires some number of triggers to have fired\nwithin the given time period in a specific order",
     "properties": {
+     "type": {
+      "type": "string",
+      "const": "sequence",
+      "title": "Type",
+      "default": "sequence"
+     },
      "id": {
-      "description": "The unique ID of this trigger",
+      "type": "string",
       "format": "uuid",
       "title": "Id",
-      "type": "string"
+      "description": "The unique ID of this trigger"
      },
      "triggers": {
       "items": {
@@ -11927,14 +21035,8 @@ enum OpenAPIDocument {
         }
        ]
       },
-      "title": "Triggers",
-      "type": "array"
-     },
-     "type": {
-      "const": "sequence",
-      "default": "sequence",
-      "title": "Type",
-      "type": "string"
+      "type": "array",
+      "title": "Triggers"
      },
      "within": {
       "anyOf": [
@@ -11948,51 +21050,52 @@ enum OpenAPIDocument {
       "title": "Within"
      }
     },
+    "type": "object",
     "required": [
      "triggers",
      "within"
     ],
     "title": "SequenceTrigger",
-    "type": "object"
+    "description": "A composite trigger that requires some number of triggers to have fired\nwithin the given time period in a specific order"
    },
    "ServerDefaultResultStorage": {
-    "description": "Server-side default result storage configuration.",
     "properties": {
      "default_result_storage_block_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The block document ID of the server default result storage block.",
-      "title": "Default Result Storage Block Id"
+      "title": "Default Result Storage Block Id",
+      "description": "The block document ID of the server default result storage block."
      }
     },
+    "type": "object",
     "title": "ServerDefaultResultStorage",
-    "type": "object"
+    "description": "Server-side default result storage configuration."
    },
    "ServerDefaultResultStorageUpdate": {
-    "description": "Request payload for setting the server default result storage block.",
     "properties": {
      "default_result_storage_block_id": {
-      "description": "The block document ID of the server default result storage block.",
+      "type": "string",
       "format": "uuid",
       "title": "Default Result Storage Block Id",
-      "type": "string"
+      "description": "The block document ID of the server default result storage block."
      }
     },
+    "type": "object",
     "required": [
      "default_result_storage_block_id"
     ],
     "title": "ServerDefaultResultStorageUpdate",
-    "type": "object"
+    "description": "Request payload for setting the server default result storage block."
    },
    "SetStateStatus": {
-    "description": "Enumerates return statuses for setting run states.",
+    "type": "string",
     "enum": [
      "ACCEPT",
      "REJECT",
@@ -12000,39 +21103,17 @@ enum OpenAPIDocument {
      "WAIT"
     ],
     "title": "SetStateStatus",
-    "type": "string"
+    "description": "Enumerates return statuses for setting run states."
    },
    "State": {
-    "description": "Represents the state of a run.",
     "properties": {
-     "data": {
-      "anyOf": [
-       {},
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Data associated with the state, e.g. a result. Content must be storable as JSON.",
-      "title": "Data"
-     },
      "id": {
+      "type": "string",
       "format": "uuid",
-      "title": "Id",
-      "type": "string"
+      "title": "Id"
      },
-     "message": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "examples": [
-       "Run started"
-      ],
-      "title": "Message"
+     "type": {
+      "$ref": "#/components/schemas/StateType"
      },
      "name": {
       "anyOf": [
@@ -12045,28 +21126,56 @@ enum OpenAPIDocument {
       ],
       "title": "Name"
      },
+     "timestamp": {
+      "type": "string",
+      "format": "date-time",
+      "title": "Timestamp"
+     },
+     "message": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Message",
+      "examples": [
+       "Run started"
+      ]
+     },
+     "data": {
+      "anyOf": [
+       {},
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Data",
+      "description": "Data associated with the state, e.g. a result. Content must be storable as JSON."
+     },
      "state_details": {
       "$ref": "#/components/schemas/StateDetails"
-     },
-     "timestamp": {
-      "format": "date-time",
-      "title": "Timestamp",
-      "type": "string"
-     },
-     "type": {
-      "$ref": "#/components/schemas/StateType"
      }
     },
+    "type": "object",
     "required": [
      "type",
      "id"
     ],
     "title": "State",
-    "type": "object"
+    "description": "Represents the state of a run."
    },
    "StateAbortDetails": {
-    "description": "Details associated with an ABORT state transition.",
     "properties": {
+     "type": {
+      "type": "string",
+      "const": "abort_details",
+      "title": "Type",
+      "description": "The type of state transition detail. Used to ensure pydantic does not coerce into a different type.",
+      "default": "abort_details"
+     },
      "reason": {
       "anyOf": [
        {
@@ -12076,59 +21185,33 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The reason why the state transition was aborted.",
-      "title": "Reason"
-     },
-     "type": {
-      "const": "abort_details",
-      "default": "abort_details",
-      "description": "The type of state transition detail. Used to ensure pydantic does not coerce into a different type.",
-      "title": "Type",
-      "type": "string"
+      "title": "Reason",
+      "description": "The reason why the state transition was aborted."
      }
     },
+    "type": "object",
     "title": "StateAbortDetails",
-    "type": "object"
+    "description": "Details associated with an ABORT state transition."
    },
    "StateAcceptDetails": {
-    "description": "Details associated with an ACCEPT state transition.",
     "properties": {
      "type": {
+      "type": "string",
       "const": "accept_details",
-      "default": "accept_details",
-      "description": "The type of state transition detail. Used to ensure pydantic does not coerce into a different type.",
       "title": "Type",
-      "type": "string"
+      "description": "The type of state transition detail. Used to ensure pydantic does not coerce into a different type.",
+      "default": "accept_details"
      }
     },
+    "type": "object",
     "title": "StateAcceptDetails",
-    "type": "object"
+    "description": "Details associated with an ACCEPT state transition."
    },
    "StateCreate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to create a new state.",
     "properties": {
-     "data": {
-      "anyOf": [
-       {},
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The data of the state to create",
-      "title": "Data"
-     },
-     "message": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The message of the state to create",
-      "title": "Message"
+     "type": {
+      "$ref": "#/components/schemas/StateType",
+      "description": "The type of the state to create"
      },
      "name": {
       "anyOf": [
@@ -12139,37 +21222,93 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The name of the state to create",
-      "title": "Name"
+      "title": "Name",
+      "description": "The name of the state to create"
      },
-     "state_details": {
-      "$ref": "#/components/schemas/StateDetails",
-      "description": "The details of the state to create"
-     },
-     "type": {
-      "$ref": "#/components/schemas/StateType",
-      "description": "The type of the state to create"
-     }
-    },
-    "required": [
-     "type"
-    ],
-    "title": "StateCreate",
-    "type": "object"
-   },
-   "StateDetails": {
-    "properties": {
-     "cache_expiration": {
+     "message": {
       "anyOf": [
        {
-        "format": "date-time",
         "type": "string"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Cache Expiration"
+      "title": "Message",
+      "description": "The message of the state to create"
+     },
+     "data": {
+      "anyOf": [
+       {},
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Data",
+      "description": "The data of the state to create"
+     },
+     "state_details": {
+      "$ref": "#/components/schemas/StateDetails",
+      "description": "The details of the state to create"
+     }
+    },
+    "additionalProperties": false,
+    "type": "object",
+    "required": [
+     "type"
+    ],
+    "title": "StateCreate",
+    "description": "Data used by the Prefect REST API to create a new state."
+   },
+   "StateDetails": {
+    "properties": {
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Flow Run Id"
+     },
+     "task_run_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Task Run Id"
+     },
+     "child_flow_run_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Child Flow Run Id"
+     },
+     "scheduled_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Scheduled Time"
      },
      "cache_key": {
       "anyOf": [
@@ -12182,17 +21321,17 @@ enum OpenAPIDocument {
       ],
       "title": "Cache Key"
      },
-     "child_flow_run_id": {
+     "cache_expiration": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Child Flow Run Id"
+      "title": "Cache Expiration"
      },
      "deferred": {
       "anyOf": [
@@ -12203,32 +21342,30 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "default": false,
-      "title": "Deferred"
+      "title": "Deferred",
+      "default": false
      },
-     "deployment_concurrency_lease_id": {
+     "untrackable_result": {
+      "type": "boolean",
+      "title": "Untrackable Result",
+      "default": false
+     },
+     "pause_timeout": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Deployment Concurrency Lease Id"
+      "title": "Pause Timeout"
      },
-     "flow_run_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Flow Run Id"
+     "pause_reschedule": {
+      "type": "boolean",
+      "title": "Pause Reschedule",
+      "default": false
      },
      "pause_key": {
       "anyOf": [
@@ -12241,22 +21378,19 @@ enum OpenAPIDocument {
       ],
       "title": "Pause Key"
      },
-     "pause_reschedule": {
-      "default": false,
-      "title": "Pause Reschedule",
-      "type": "boolean"
-     },
-     "pause_timeout": {
+     "run_input_keyset": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Pause Timeout"
+      "title": "Run Input Keyset"
      },
      "refresh_cache": {
       "anyOf": [
@@ -12280,55 +21414,29 @@ enum OpenAPIDocument {
       ],
       "title": "Retriable"
      },
-     "run_input_keyset": {
+     "transition_id": {
       "anyOf": [
        {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Run Input Keyset"
-     },
-     "scheduled_time": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Scheduled Time"
+      "title": "Transition Id"
      },
      "task_parameters_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
       "title": "Task Parameters Id"
-     },
-     "task_run_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Task Run Id"
      },
      "traceparent": {
       "anyOf": [
@@ -12341,30 +21449,31 @@ enum OpenAPIDocument {
       ],
       "title": "Traceparent"
      },
-     "transition_id": {
+     "deployment_concurrency_lease_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Transition Id"
-     },
-     "untrackable_result": {
-      "default": false,
-      "title": "Untrackable Result",
-      "type": "boolean"
+      "title": "Deployment Concurrency Lease Id"
      }
     },
-    "title": "StateDetails",
-    "type": "object"
+    "type": "object",
+    "title": "StateDetails"
    },
    "StateRejectDetails": {
-    "description": "Details associated with a REJECT state transition.",
     "properties": {
+     "type": {
+      "type": "string",
+      "const": "reject_details",
+      "title": "Type",
+      "description": "The type of state transition detail. Used to ensure pydantic does not coerce into a different type.",
+      "default": "reject_details"
+     },
      "reason": {
       "anyOf": [
        {
@@ -12374,22 +21483,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The reason why the state transition was rejected.",
-      "title": "Reason"
-     },
-     "type": {
-      "const": "reject_details",
-      "default": "reject_details",
-      "description": "The type of state transition detail. Used to ensure pydantic does not coerce into a different type.",
-      "title": "Type",
-      "type": "string"
+      "title": "Reason",
+      "description": "The reason why the state transition was rejected."
      }
     },
+    "type": "object",
     "title": "StateRejectDetails",
-    "type": "object"
+    "description": "Details associated with a REJECT state transition."
    },
    "StateType": {
-    "description": "Enumeration of state types.",
+    "type": "string",
     "enum": [
      "SCHEDULED",
      "PENDING",
@@ -12402,15 +21505,21 @@ enum OpenAPIDocument {
      "CANCELLING"
     ],
     "title": "StateType",
-    "type": "string"
+    "description": "Enumeration of state types."
    },
    "StateWaitDetails": {
-    "description": "Details associated with a WAIT state transition.",
     "properties": {
+     "type": {
+      "type": "string",
+      "const": "wait_details",
+      "title": "Type",
+      "description": "The type of state transition detail. Used to ensure pydantic does not coerce into a different type.",
+      "default": "wait_details"
+     },
      "delay_seconds": {
-      "description": "The length of time in seconds the client should wait before transitioning states.",
+      "type": "integer",
       "title": "Delay Seconds",
-      "type": "integer"
+      "description": "The length of time in seconds the client should wait before transitioning states."
      },
      "reason": {
       "anyOf": [
@@ -12421,51 +21530,90 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The reason why the state transition should wait.",
-      "title": "Reason"
-     },
-     "type": {
-      "const": "wait_details",
-      "default": "wait_details",
-      "description": "The type of state transition detail. Used to ensure pydantic does not coerce into a different type.",
-      "title": "Type",
-      "type": "string"
+      "title": "Reason",
+      "description": "The reason why the state transition should wait."
      }
     },
+    "type": "object",
     "required": [
      "delay_seconds"
     ],
     "title": "StateWaitDetails",
-    "type": "object"
+    "description": "Details associated with a WAIT state transition."
    },
    "SuspendFlowRun": {
-    "description": "Suspends a flow run associated with the trigger",
     "properties": {
      "type": {
+      "type": "string",
       "const": "suspend-flow-run",
-      "default": "suspend-flow-run",
       "title": "Type",
-      "type": "string"
+      "default": "suspend-flow-run"
      }
     },
+    "type": "object",
     "title": "SuspendFlowRun",
-    "type": "object"
+    "description": "Suspends a flow run associated with the trigger"
    },
    "TaskRun": {
-    "description": "An ORM representation of task run data.",
     "properties": {
-     "cache_expiration": {
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
+     },
+     "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Specifies when the cached state should expire.",
-      "title": "Cache Expiration"
+      "title": "Created"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     },
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "examples": [
+       "my-task-run"
+      ]
+     },
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Flow Run Id",
+      "description": "The flow run id of the task run."
+     },
+     "task_key": {
+      "type": "string",
+      "title": "Task Key",
+      "description": "A unique identifier for the task being run."
+     },
+     "dynamic_key": {
+      "type": "string",
+      "title": "Dynamic Key",
+      "description": "A dynamic key used to differentiate between multiple runs of the same task within the same flow run."
      },
      "cache_key": {
       "anyOf": [
@@ -12476,90 +21624,50 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "An optional cache key. If a COMPLETED state associated with this cache key is found, the cached COMPLETED state will be used instead of executing the task run.",
-      "title": "Cache Key"
+      "title": "Cache Key",
+      "description": "An optional cache key. If a COMPLETED state associated with this cache key is found, the cached COMPLETED state will be used instead of executing the task run."
      },
-     "created": {
+     "cache_expiration": {
       "anyOf": [
        {
-        "format": "date-time",
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Cache Expiration",
+      "description": "Specifies when the cached state should expire."
+     },
+     "task_version": {
+      "anyOf": [
+       {
         "type": "string"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Created"
-     },
-     "dynamic_key": {
-      "description": "A dynamic key used to differentiate between multiple runs of the same task within the same flow run.",
-      "title": "Dynamic Key",
-      "type": "string"
+      "title": "Task Version",
+      "description": "The version of the task being run."
      },
      "empirical_policy": {
       "$ref": "#/components/schemas/TaskRunPolicy"
      },
-     "end_time": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The actual end time.",
-      "title": "End Time"
-     },
-     "estimated_run_time": {
-      "default": 0.0,
-      "description": "A real-time estimate of total run time.",
-      "title": "Estimated Run Time",
-      "type": "number"
-     },
-     "estimated_start_time_delta": {
-      "default": 0.0,
-      "description": "The difference between actual and expected start time.",
-      "title": "Estimated Start Time Delta",
-      "type": "number"
-     },
-     "expected_start_time": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The task run's expected start time.",
-      "title": "Expected Start Time"
-     },
-     "flow_run_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The flow run id of the task run.",
-      "title": "Flow Run Id"
-     },
-     "flow_run_run_count": {
-      "default": 0,
-      "description": "If the parent flow has retried, this indicates the flow retry this run is associated with.",
-      "title": "Flow Run Run Count",
-      "type": "integer"
-     },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
+     "tags": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "title": "Tags",
+      "description": "A list of tags for the task run.",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ]
      },
      "labels": {
       "anyOf": [
@@ -12586,89 +21694,51 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Labels",
       "description": "A dictionary of key-value labels. Values can be strings, numbers, or booleans.",
       "examples": [
        {
         "key": "value1",
         "key2": 42
        }
-      ],
-      "title": "Labels"
-     },
-     "name": {
-      "examples": [
-       "my-task-run"
-      ],
-      "title": "Name",
-      "type": "string"
-     },
-     "next_scheduled_start_time": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The next time the task run is scheduled to start.",
-      "title": "Next Scheduled Start Time"
-     },
-     "run_count": {
-      "default": 0,
-      "description": "The number of times the task run has been executed.",
-      "title": "Run Count",
-      "type": "integer"
-     },
-     "start_time": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The actual start time.",
-      "title": "Start Time"
-     },
-     "state": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/State"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The current task run state."
+      ]
      },
      "state_id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The id of the current task run state.",
-      "title": "State Id"
+      "title": "State Id",
+      "description": "The id of the current task run state."
      },
-     "state_name": {
-      "anyOf": [
-       {
-        "type": "string"
+     "task_inputs": {
+      "additionalProperties": {
+       "items": {
+        "anyOf": [
+         {
+          "$ref": "#/components/schemas/TaskRunResult"
+         },
+         {
+          "$ref": "#/components/schemas/FlowRunResult"
+         },
+         {
+          "$ref": "#/components/schemas/Parameter"
+         },
+         {
+          "$ref": "#/components/schemas/Constant"
+         }
+        ]
        },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The name of the current task run state.",
-      "title": "State Name"
+       "type": "array"
+      },
+      "type": "object",
+      "title": "Task Inputs",
+      "description": "Tracks the source of inputs to a task run. Used for internal bookkeeping."
      },
      "state_type": {
       "anyOf": [
@@ -12681,50 +21751,7 @@ enum OpenAPIDocument {
       ],
       "description": "The type of the current task run state."
      },
-     "tags": {
-      "description": "A list of tags for the task run.",
-      "examples": [
-       [
-        "tag-1",
-        "tag-2"
-       ]
-      ],
-      "items": {
-       "type": "string"
-      },
-      "title": "Tags",
-      "type": "array"
-     },
-     "task_inputs": {
-      "additionalProperties": {
-       "items": {
-        "anyOf": [
-         {
-          "$ref": "#/components/schemas/TaskRunResult"
-         },
-         {
-          "$ref": "#/components/schemas/FlowRunResult"
-         },
-         {
-          "$ref": "#/components/schemas/Parameter"
-         },
-         {
-          "$ref": "#/components/schemas/Constant"
-         }
-        ]
-       },
-       "type": "array"
-      },
-      "description": "Tracks the source of inputs to a task run. Used for internal bookkeeping.",
-      "title": "Task Inputs",
-      "type": "object"
-     },
-     "task_key": {
-      "description": "A unique identifier for the task being run.",
-      "title": "Task Key",
-      "type": "string"
-     },
-     "task_version": {
+     "state_name": {
       "anyOf": [
        {
         "type": "string"
@@ -12733,28 +21760,104 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The version of the task being run.",
-      "title": "Task Version"
+      "title": "State Name",
+      "description": "The name of the current task run state."
+     },
+     "run_count": {
+      "type": "integer",
+      "title": "Run Count",
+      "description": "The number of times the task run has been executed.",
+      "default": 0
+     },
+     "flow_run_run_count": {
+      "type": "integer",
+      "title": "Flow Run Run Count",
+      "description": "If the parent flow has retried, this indicates the flow retry this run is associated with.",
+      "default": 0
+     },
+     "expected_start_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Expected Start Time",
+      "description": "The task run's expected start time."
+     },
+     "next_scheduled_start_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Next Scheduled Start Time",
+      "description": "The next time the task run is scheduled to start."
+     },
+     "start_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Start Time",
+      "description": "The actual start time."
+     },
+     "end_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "End Time",
+      "description": "The actual end time."
      },
      "total_run_time": {
-      "default": 0.0,
-      "description": "Total run time. If the task run was executed multiple times, the time of each run will be summed.",
+      "type": "number",
       "title": "Total Run Time",
-      "type": "number"
+      "description": "Total run time. If the task run was executed multiple times, the time of each run will be summed.",
+      "default": 0.0
      },
-     "updated": {
+     "estimated_run_time": {
+      "type": "number",
+      "title": "Estimated Run Time",
+      "description": "A real-time estimate of total run time.",
+      "default": 0.0
+     },
+     "estimated_start_time_delta": {
+      "type": "number",
+      "title": "Estimated Start Time Delta",
+      "description": "The difference between actual and expected start time.",
+      "default": 0.0
+     },
+     "state": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "$ref": "#/components/schemas/State"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Updated"
+      "description": "The current task run state."
      }
     },
+    "type": "object",
     "required": [
      "task_key",
      "dynamic_key",
@@ -12763,24 +21866,63 @@ enum OpenAPIDocument {
      "updated"
     ],
     "title": "TaskRun",
-    "type": "object"
+    "description": "An ORM representation of task run data."
    },
    "TaskRunCreate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to create a task run",
     "properties": {
-     "cache_expiration": {
+     "id": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Specifies when the cached state should expire.",
-      "title": "Cache Expiration"
+      "title": "Id",
+      "description": "The ID to assign to the task run. If not provided, a random UUID will be generated."
+     },
+     "state": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/StateCreate"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The state of the task run to create"
+     },
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "examples": [
+       "my-task-run"
+      ]
+     },
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Flow Run Id",
+      "description": "The flow run id of the task run."
+     },
+     "task_key": {
+      "type": "string",
+      "title": "Task Key",
+      "description": "A unique identifier for the task being run."
+     },
+     "dynamic_key": {
+      "type": "string",
+      "title": "Dynamic Key",
+      "description": "A dynamic key used to differentiate between multiple runs of the same task within the same flow run."
      },
      "cache_key": {
       "anyOf": [
@@ -12791,42 +21933,50 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "An optional cache key. If a COMPLETED state associated with this cache key is found, the cached COMPLETED state will be used instead of executing the task run.",
-      "title": "Cache Key"
+      "title": "Cache Key",
+      "description": "An optional cache key. If a COMPLETED state associated with this cache key is found, the cached COMPLETED state will be used instead of executing the task run."
      },
-     "dynamic_key": {
-      "description": "A dynamic key used to differentiate between multiple runs of the same task within the same flow run.",
-      "title": "Dynamic Key",
-      "type": "string"
+     "cache_expiration": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Cache Expiration",
+      "description": "Specifies when the cached state should expire."
+     },
+     "task_version": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Task Version",
+      "description": "The version of the task being run."
      },
      "empirical_policy": {
       "$ref": "#/components/schemas/TaskRunPolicy"
      },
-     "flow_run_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The flow run id of the task run.",
-      "title": "Flow Run Id"
-     },
-     "id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The ID to assign to the task run. If not provided, a random UUID will be generated.",
-      "title": "Id"
+     "tags": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "title": "Tags",
+      "description": "A list of tags for the task run.",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ]
      },
      "labels": {
       "anyOf": [
@@ -12853,46 +22003,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Labels",
       "description": "A dictionary of key-value labels. Values can be strings, numbers, or booleans.",
       "examples": [
        {
         "key": "value1",
         "key2": 42
        }
-      ],
-      "title": "Labels"
-     },
-     "name": {
-      "examples": [
-       "my-task-run"
-      ],
-      "title": "Name",
-      "type": "string"
-     },
-     "state": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/StateCreate"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The state of the task run to create"
-     },
-     "tags": {
-      "description": "A list of tags for the task run.",
-      "examples": [
-       [
-        "tag-1",
-        "tag-2"
-       ]
-      ],
-      "items": {
-       "type": "string"
-      },
-      "title": "Tags",
-      "type": "array"
+      ]
      },
      "task_inputs": {
       "additionalProperties": {
@@ -12914,71 +22032,26 @@ enum OpenAPIDocument {
        },
        "type": "array"
       },
-      "description": "The inputs to the task run.",
+      "type": "object",
       "title": "Task Inputs",
-      "type": "object"
-     },
-     "task_key": {
-      "description": "A unique identifier for the task being run.",
-      "title": "Task Key",
-      "type": "string"
-     },
-     "task_version": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The version of the task being run.",
-      "title": "Task Version"
+      "description": "The inputs to the task run."
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "task_key",
      "dynamic_key"
     ],
     "title": "TaskRunCreate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to create a task run"
    },
    "TaskRunFilter": {
-    "additionalProperties": false,
-    "description": "Filter task runs. Only task runs matching all criteria will be returned",
     "properties": {
-     "end_time": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/TaskRunFilterEndTime"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `TaskRun.end_time`"
-     },
-     "expected_start_time": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/TaskRunFilterExpectedStartTime"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `TaskRun.expected_start_time`"
-     },
-     "flow_run_id": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/TaskRunFilterFlowRunId"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `TaskRun.flow_run_id`"
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
      },
      "id": {
       "anyOf": [
@@ -13002,21 +22075,16 @@ enum OpenAPIDocument {
       ],
       "description": "Filter criteria for `TaskRun.name`"
      },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
-     },
-     "start_time": {
+     "tags": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/TaskRunFilterStartTime"
+        "$ref": "#/components/schemas/TaskRunFilterTags"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Filter criteria for `TaskRun.start_time`"
+      "description": "Filter criteria for `TaskRun.tags`"
      },
      "state": {
       "anyOf": [
@@ -13029,6 +22097,39 @@ enum OpenAPIDocument {
       ],
       "description": "Filter criteria for `TaskRun.state`"
      },
+     "start_time": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/TaskRunFilterStartTime"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `TaskRun.start_time`"
+     },
+     "end_time": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/TaskRunFilterEndTime"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `TaskRun.end_time`"
+     },
+     "expected_start_time": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/TaskRunFilterExpectedStartTime"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `TaskRun.expected_start_time`"
+     },
      "subflow_runs": {
       "anyOf": [
        {
@@ -13040,50 +22141,50 @@ enum OpenAPIDocument {
       ],
       "description": "Filter criteria for `TaskRun.subflow_run`"
      },
-     "tags": {
+     "flow_run_id": {
       "anyOf": [
        {
-        "$ref": "#/components/schemas/TaskRunFilterTags"
+        "$ref": "#/components/schemas/TaskRunFilterFlowRunId"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Filter criteria for `TaskRun.tags`"
+      "description": "Filter criteria for `TaskRun.flow_run_id`"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "TaskRunFilter",
-    "type": "object"
+    "description": "Filter task runs. Only task runs matching all criteria will be returned"
    },
    "TaskRunFilterEndTime": {
-    "additionalProperties": false,
-    "description": "Filter by `TaskRun.end_time`.",
     "properties": {
-     "after_": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Only include task runs ending at or after this time",
-      "title": "After"
-     },
      "before_": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Only include task runs ending at or before this time",
-      "title": "Before"
+      "title": "Before",
+      "description": "Only include task runs ending at or before this time"
+     },
+     "after_": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "After",
+      "description": "Only include task runs ending at or after this time"
      },
      "is_null_": {
       "anyOf": [
@@ -13094,57 +22195,62 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "If true, only return task runs without an end time",
-      "title": "Is Null"
+      "title": "Is Null",
+      "description": "If true, only return task runs without an end time"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "TaskRunFilterEndTime",
-    "type": "object"
+    "description": "Filter by `TaskRun.end_time`."
    },
    "TaskRunFilterExpectedStartTime": {
-    "additionalProperties": false,
-    "description": "Filter by `TaskRun.expected_start_time`.",
     "properties": {
-     "after_": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Only include task runs expected to start at or after this time",
-      "title": "After"
-     },
      "before_": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Only include task runs expected to start at or before this time",
-      "title": "Before"
+      "title": "Before",
+      "description": "Only include task runs expected to start at or before this time"
+     },
+     "after_": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "After",
+      "description": "Only include task runs expected to start at or after this time"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "TaskRunFilterExpectedStartTime",
-    "type": "object"
+    "description": "Filter by `TaskRun.expected_start_time`."
    },
    "TaskRunFilterFlowRunId": {
-    "additionalProperties": false,
-    "description": "Filter by `TaskRun.flow_run_id`.",
     "properties": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -13152,8 +22258,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of task run flow run ids to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of task run flow run ids to include"
      },
      "is_null_": {
       "anyOf": [
@@ -13164,29 +22270,24 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "default": false,
+      "title": "Is Null",
       "description": "Filter for task runs with None as their flow run id",
-      "title": "Is Null"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+      "default": false
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "TaskRunFilterFlowRunId",
-    "type": "object"
+    "description": "Filter by `TaskRun.flow_run_id`."
    },
    "TaskRunFilterId": {
-    "additionalProperties": false,
-    "description": "Filter by `TaskRun.id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -13194,16 +22295,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of task run ids to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of task run ids to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "TaskRunFilterId",
-    "type": "object"
+    "description": "Filter by `TaskRun.id`."
    },
    "TaskRunFilterName": {
-    "additionalProperties": false,
-    "description": "Filter by `TaskRun.name`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -13217,14 +22318,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Any",
       "description": "A list of task run names to include",
       "examples": [
        [
         "my-task-run-1",
         "my-task-run-2"
        ]
-      ],
-      "title": "Any"
+      ]
      },
      "like_": {
       "anyOf": [
@@ -13235,45 +22336,45 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Like",
       "description": "A case-insensitive partial match. For example,  passing 'marvin' will match 'marvin', 'sad-Marvin', and 'marvin-robot'.",
       "examples": [
        "marvin"
-      ],
-      "title": "Like"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "TaskRunFilterName",
-    "type": "object"
+    "description": "Filter by `TaskRun.name`."
    },
    "TaskRunFilterStartTime": {
-    "additionalProperties": false,
-    "description": "Filter by `TaskRun.start_time`.",
     "properties": {
-     "after_": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Only include task runs starting at or after this time",
-      "title": "After"
-     },
      "before_": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Only include task runs starting at or before this time",
-      "title": "Before"
+      "title": "Before",
+      "description": "Only include task runs starting at or before this time"
+     },
+     "after_": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "After",
+      "description": "Only include task runs starting at or after this time"
      },
      "is_null_": {
       "anyOf": [
@@ -13284,32 +22385,21 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "If true, only return task runs without a start time",
-      "title": "Is Null"
+      "title": "Is Null",
+      "description": "If true, only return task runs without a start time"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "TaskRunFilterStartTime",
-    "type": "object"
+    "description": "Filter by `TaskRun.start_time`."
    },
    "TaskRunFilterState": {
-    "additionalProperties": false,
-    "description": "Filter by `TaskRun.type` and `TaskRun.name`.",
     "properties": {
-     "name": {
-      "anyOf": [
-       {
-        "$ref": "#/components/schemas/TaskRunFilterStateName"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Filter criteria for `TaskRun.state_name`"
-     },
      "operator": {
       "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
      },
      "type": {
       "anyOf": [
@@ -13321,14 +22411,25 @@ enum OpenAPIDocument {
        }
       ],
       "description": "Filter criteria for `TaskRun.state_type`"
+     },
+     "name": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/TaskRunFilterStateName"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "Filter criteria for `TaskRun.state_name`"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "TaskRunFilterState",
-    "type": "object"
+    "description": "Filter by `TaskRun.type` and `TaskRun.name`."
    },
    "TaskRunFilterStateName": {
-    "additionalProperties": false,
-    "description": "Filter by `TaskRun.state_name`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -13342,16 +22443,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of task run state names to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of task run state names to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "TaskRunFilterStateName",
-    "type": "object"
+    "description": "Filter by `TaskRun.state_name`."
    },
    "TaskRunFilterStateType": {
-    "additionalProperties": false,
-    "description": "Filter by `TaskRun.state_type`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -13365,16 +22466,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of task run state types to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of task run state types to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "TaskRunFilterStateType",
-    "type": "object"
+    "description": "Filter by `TaskRun.state_type`."
    },
    "TaskRunFilterSubFlowRuns": {
-    "additionalProperties": false,
-    "description": "Filter by `TaskRun.subflow_run`.",
     "properties": {
      "exists_": {
       "anyOf": [
@@ -13385,17 +22486,22 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "If true, only include task runs that are subflow run parents; if false, exclude parent task runs",
-      "title": "Exists"
+      "title": "Exists",
+      "description": "If true, only include task runs that are subflow run parents; if false, exclude parent task runs"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "TaskRunFilterSubFlowRuns",
-    "type": "object"
+    "description": "Filter by `TaskRun.subflow_run`."
    },
    "TaskRunFilterTags": {
-    "additionalProperties": false,
-    "description": "Filter by `TaskRun.tags`.",
     "properties": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
      "all_": {
       "anyOf": [
        {
@@ -13408,14 +22514,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "All",
       "description": "A list of tags. Task runs will be returned only if their tags are a superset of the list",
       "examples": [
        [
         "tag-1",
         "tag-2"
        ]
-      ],
-      "title": "All"
+      ]
      },
      "is_null_": {
       "anyOf": [
@@ -13426,27 +22532,66 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "If true, only include task runs without tags",
-      "title": "Is Null"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+      "title": "Is Null",
+      "description": "If true, only include task runs without tags"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "TaskRunFilterTags",
-    "type": "object"
+    "description": "Filter by `TaskRun.tags`."
+   },
+   "TaskRunPaginationResponse": {
+    "properties": {
+     "results": {
+      "items": {
+       "$ref": "#/components/schemas/TaskRunResponse"
+      },
+      "type": "array",
+      "title": "Results"
+     },
+     "count": {
+      "type": "integer",
+      "title": "Count"
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit"
+     },
+     "pages": {
+      "type": "integer",
+      "title": "Pages"
+     },
+     "page": {
+      "type": "integer",
+      "title": "Page"
+     }
+    },
+    "type": "object",
+    "required": [
+     "results",
+     "count",
+     "limit",
+     "pages",
+     "page"
+    ],
+    "title": "TaskRunPaginationResponse"
    },
    "TaskRunPolicy": {
-    "description": "Defines of how a task run should retry.",
     "properties": {
      "max_retries": {
-      "default": 0,
-      "deprecated": true,
-      "description": "The maximum number of retries. Field is not used. Please use `retries` instead.",
+      "type": "integer",
       "title": "Max Retries",
-      "type": "integer"
+      "description": "The maximum number of retries. Field is not used. Please use `retries` instead.",
+      "default": 0,
+      "deprecated": true
+     },
+     "retry_delay_seconds": {
+      "type": "number",
+      "title": "Retry Delay Seconds",
+      "description": "The delay between retries. Field is not used. Please use `retry_delay` instead.",
+      "default": 0,
+      "deprecated": true
      },
      "retries": {
       "anyOf": [
@@ -13457,8 +22602,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The number of retries.",
-      "title": "Retries"
+      "title": "Retries",
+      "description": "The number of retries."
      },
      "retry_delay": {
       "anyOf": [
@@ -13484,15 +22629,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A delay time or list of delay times between retries, in seconds.",
-      "title": "Retry Delay"
-     },
-     "retry_delay_seconds": {
-      "default": 0,
-      "deprecated": true,
-      "description": "The delay between retries. Field is not used. Please use `retry_delay` instead.",
-      "title": "Retry Delay Seconds",
-      "type": "number"
+      "title": "Retry Delay",
+      "description": "A delay time or list of delay times between retries, in seconds."
      },
      "retry_jitter_factor": {
       "anyOf": [
@@ -13503,36 +22641,229 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Determines the amount a retry should jitter",
-      "title": "Retry Jitter Factor"
+      "title": "Retry Jitter Factor",
+      "description": "Determines the amount a retry should jitter"
      }
     },
+    "type": "object",
     "title": "TaskRunPolicy",
-    "type": "object"
+    "description": "Defines of how a task run should retry."
    },
-   "TaskRunResult": {
-    "description": "Represents a task run result input to another task run.",
+   "TaskRunResponse": {
     "properties": {
      "id": {
+      "type": "string",
       "format": "uuid",
-      "title": "Id",
-      "type": "string"
+      "title": "Id"
      },
-     "input_type": {
-      "const": "task_run",
-      "default": "task_run",
-      "title": "Input Type",
-      "type": "string"
+     "created": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Created"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     },
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "description": "The name of the task run. Defaults to a random slug if not specified.",
+      "examples": [
+       "my-task-run"
+      ]
+     },
+     "flow_run_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Flow Run Id",
+      "description": "The id of the flow run this task run belongs to."
+     },
+     "task_key": {
+      "type": "string",
+      "title": "Task Key",
+      "description": "The key of the task this run represents."
+     },
+     "state_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "State Id",
+      "description": "The id of the task run's current state."
+     },
+     "state": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/State"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "The current state of the task run."
+     },
+     "task_version": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Task Version",
+      "description": "The version of the task executed in this task run.",
+      "examples": [
+       "1.0"
+      ]
+     },
+     "task_inputs": {
+      "additionalProperties": {
+       "items": {
+        "anyOf": [
+         {
+          "$ref": "#/components/schemas/TaskRunResult"
+         },
+         {
+          "$ref": "#/components/schemas/FlowRunResult"
+         },
+         {
+          "$ref": "#/components/schemas/Parameter"
+         },
+         {
+          "$ref": "#/components/schemas/Constant"
+         }
+        ]
+       },
+       "type": "array"
+      },
+      "type": "object",
+      "title": "Task Inputs",
+      "description": "Inputs provided to the task run."
+     },
+     "empirical_policy": {
+      "$ref": "#/components/schemas/TaskRunPolicy",
+      "description": "The task run's empirical retry policy."
+     },
+     "tags": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "title": "Tags",
+      "description": "A list of tags for the task run.",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ]
+     },
+     "start_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Start Time",
+      "description": "The actual start time."
+     },
+     "end_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "End Time",
+      "description": "The actual end time."
+     },
+     "total_run_time": {
+      "type": "number",
+      "title": "Total Run Time",
+      "description": "Total run time. If the task run was executed multiple times, the time of each run will be summed.",
+      "default": 0.0
+     },
+     "estimated_run_time": {
+      "type": "number",
+      "title": "Estimated Run Time",
+      "description": "A real-time estimate of the total run time.",
+      "default": 0.0
+     },
+     "estimated_start_time_delta": {
+      "type": "number",
+      "title": "Estimated Start Time Delta",
+      "description": "The difference between actual and expected start time.",
+      "default": 0.0
      }
     },
+    "type": "object",
+    "required": [
+     "task_key",
+     "id",
+     "created",
+     "updated"
+    ],
+    "title": "TaskRunResponse"
+   },
+   "TaskRunResult": {
+    "properties": {
+     "input_type": {
+      "type": "string",
+      "const": "task_run",
+      "title": "Input Type",
+      "default": "task_run"
+     },
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
+     }
+    },
+    "type": "object",
     "required": [
      "id"
     ],
     "title": "TaskRunResult",
-    "type": "object"
+    "description": "Represents a task run result input to another task run."
    },
    "TaskRunSort": {
-    "description": "Defines task run sorting options.",
+    "type": "string",
     "enum": [
      "ID_DESC",
      "EXPECTED_START_TIME_ASC",
@@ -13545,24 +22876,25 @@ enum OpenAPIDocument {
      "DURATION_ASC"
     ],
     "title": "TaskRunSort",
-    "type": "string"
+    "description": "Defines task run sorting options."
    },
    "TaskRunUpdate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to update a task run",
     "properties": {
      "name": {
+      "type": "string",
+      "title": "Name",
       "examples": [
        "my-task-run"
-      ],
-      "title": "Name",
-      "type": "string"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "TaskRunUpdate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to update a task run"
    },
    "TimeUnit": {
+    "type": "string",
     "enum": [
      "week",
      "day",
@@ -13570,35 +22902,22 @@ enum OpenAPIDocument {
      "minute",
      "second"
     ],
-    "title": "TimeUnit",
-    "type": "string"
+    "title": "TimeUnit"
    },
    "UpdatedBy": {
     "properties": {
-     "display_value": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The display value for the updater.",
-      "title": "Display Value"
-     },
      "id": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The id of the updater of the object.",
-      "title": "Id"
+      "title": "Id",
+      "description": "The id of the updater of the object."
      },
      "type": {
       "anyOf": [
@@ -13609,22 +22928,27 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The type of the updater of the object.",
-      "title": "Type"
+      "title": "Type",
+      "description": "The type of the updater of the object."
+     },
+     "display_value": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Display Value",
+      "description": "The display value for the updater."
      }
     },
-    "title": "UpdatedBy",
-    "type": "object"
+    "type": "object",
+    "title": "UpdatedBy"
    },
    "ValidationError": {
     "properties": {
-     "ctx": {
-      "title": "Context",
-      "type": "object"
-     },
-     "input": {
-      "title": "Input"
-     },
      "loc": {
       "items": {
        "anyOf": [
@@ -13636,33 +22960,45 @@ enum OpenAPIDocument {
         }
        ]
       },
-      "title": "Location",
-      "type": "array"
+      "type": "array",
+      "title": "Location"
      },
      "msg": {
-      "title": "Message",
-      "type": "string"
+      "type": "string",
+      "title": "Message"
      },
      "type": {
-      "title": "Error Type",
-      "type": "string"
+      "type": "string",
+      "title": "Error Type"
+     },
+     "input": {
+      "title": "Input"
+     },
+     "ctx": {
+      "type": "object",
+      "title": "Context"
      }
     },
+    "type": "object",
     "required": [
      "loc",
      "msg",
      "type"
     ],
-    "title": "ValidationError",
-    "type": "object"
+    "title": "ValidationError"
    },
    "Variable": {
     "properties": {
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
+     },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
@@ -13670,39 +23006,11 @@ enum OpenAPIDocument {
       ],
       "title": "Created"
      },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "name": {
-      "description": "The name of the variable",
-      "examples": [
-       "my-variable"
-      ],
-      "maxLength": 255,
-      "title": "Name",
-      "type": "string"
-     },
-     "tags": {
-      "description": "A list of variable tags",
-      "examples": [
-       [
-        "tag-1",
-        "tag-2"
-       ]
-      ],
-      "items": {
-       "type": "string"
-      },
-      "title": "Tags",
-      "type": "array"
-     },
      "updated": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
@@ -13710,6 +23018,15 @@ enum OpenAPIDocument {
       ],
       "title": "Updated"
      },
+     "name": {
+      "type": "string",
+      "maxLength": 255,
+      "title": "Name",
+      "description": "The name of the variable",
+      "examples": [
+       "my-variable"
+      ]
+     },
      "value": {
       "anyOf": [
        {
@@ -13736,13 +23053,28 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Value",
       "description": "The value of the variable",
       "examples": [
        "my-value"
-      ],
-      "title": "Value"
+      ]
+     },
+     "tags": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "title": "Tags",
+      "description": "A list of variable tags",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ]
      }
     },
+    "type": "object",
     "required": [
      "name",
      "value",
@@ -13750,35 +23082,18 @@ enum OpenAPIDocument {
      "created",
      "updated"
     ],
-    "title": "Variable",
-    "type": "object"
+    "title": "Variable"
    },
    "VariableCreate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to create a Variable.",
     "properties": {
      "name": {
+      "type": "string",
+      "maxLength": 255,
+      "title": "Name",
       "description": "The name of the variable",
       "examples": [
        "my_variable"
-      ],
-      "maxLength": 255,
-      "title": "Name",
-      "type": "string"
-     },
-     "tags": {
-      "description": "A list of variable tags",
-      "examples": [
-       [
-        "tag-1",
-        "tag-2"
-       ]
-      ],
-      "items": {
-       "type": "string"
-      },
-      "title": "Tags",
-      "type": "array"
+      ]
      },
      "value": {
       "anyOf": [
@@ -13806,24 +23121,43 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Value",
       "description": "The value of the variable",
       "examples": [
        "my-value"
-      ],
-      "title": "Value"
+      ]
+     },
+     "tags": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array",
+      "title": "Tags",
+      "description": "A list of variable tags",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "name",
      "value"
     ],
     "title": "VariableCreate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to create a Variable."
    },
    "VariableFilter": {
-    "additionalProperties": false,
-    "description": "Filter variables. Only variables matching all criteria will be returned",
     "properties": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
      "id": {
       "anyOf": [
        {
@@ -13846,11 +23180,6 @@ enum OpenAPIDocument {
       ],
       "description": "Filter criteria for `Variable.name`"
      },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
-     },
      "tags": {
       "anyOf": [
        {
@@ -13863,19 +23192,19 @@ enum OpenAPIDocument {
       "description": "Filter criteria for `Variable.tags`"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "VariableFilter",
-    "type": "object"
+    "description": "Filter variables. Only variables matching all criteria will be returned"
    },
    "VariableFilterId": {
-    "additionalProperties": false,
-    "description": "Filter by `Variable.id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -13883,16 +23212,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of variable ids to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of variable ids to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "VariableFilterId",
-    "type": "object"
+    "description": "Filter by `Variable.id`."
    },
    "VariableFilterName": {
-    "additionalProperties": false,
-    "description": "Filter by `Variable.name`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -13906,8 +23235,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of variables names to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of variables names to include"
      },
      "like_": {
       "anyOf": [
@@ -13918,20 +23247,25 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Like",
       "description": "A string to match variable names against. This can include SQL wildcard characters like `%` and `_`.",
       "examples": [
        "my_variable_%"
-      ],
-      "title": "Like"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "VariableFilterName",
-    "type": "object"
+    "description": "Filter by `Variable.name`."
    },
    "VariableFilterTags": {
-    "additionalProperties": false,
-    "description": "Filter by `Variable.tags`.",
     "properties": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
      "all_": {
       "anyOf": [
        {
@@ -13944,14 +23278,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "All",
       "description": "A list of tags. Variables will be returned only if their tags are a superset of the list",
       "examples": [
        [
         "tag-1",
         "tag-2"
        ]
-      ],
-      "title": "All"
+      ]
      },
      "is_null_": {
       "anyOf": [
@@ -13962,20 +23296,17 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "If true, only include Variables without tags",
-      "title": "Is Null"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
+      "title": "Is Null",
+      "description": "If true, only include Variables without tags"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "VariableFilterTags",
-    "type": "object"
+    "description": "Filter by `Variable.tags`."
    },
    "VariableSort": {
-    "description": "Defines variables sorting options.",
+    "type": "string",
     "enum": [
      "CREATED_DESC",
      "UPDATED_DESC",
@@ -13983,48 +23314,25 @@ enum OpenAPIDocument {
      "NAME_ASC"
     ],
     "title": "VariableSort",
-    "type": "string"
+    "description": "Defines variables sorting options."
    },
    "VariableUpdate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to update a Variable.",
     "properties": {
      "name": {
       "anyOf": [
        {
+        "type": "string",
+        "maxLength": 255,
         "description": "The name of the variable",
         "examples": [
          "my_variable"
-        ],
-        "maxLength": 255,
-        "type": "string"
+        ]
        },
        {
         "type": "null"
        }
       ],
       "title": "Name"
-     },
-     "tags": {
-      "anyOf": [
-       {
-        "items": {
-         "type": "string"
-        },
-        "type": "array"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "A list of variable tags",
-      "examples": [
-       [
-        "tag-1",
-        "tag-2"
-       ]
-      ],
-      "title": "Tags"
      },
      "value": {
       "anyOf": [
@@ -14052,43 +23360,65 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Value",
       "description": "The value of the variable",
       "examples": [
        "my-value"
+      ]
+     },
+     "tags": {
+      "anyOf": [
+       {
+        "items": {
+         "type": "string"
+        },
+        "type": "array"
+       },
+       {
+        "type": "null"
+       }
       ],
-      "title": "Value"
+      "title": "Tags",
+      "description": "A list of variable tags",
+      "examples": [
+       [
+        "tag-1",
+        "tag-2"
+       ]
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "VariableUpdate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to update a Variable."
    },
    "VersionInfo": {
-    "additionalProperties": true,
     "properties": {
      "type": {
-      "description": "The type of version info.",
+      "type": "string",
       "title": "Type",
-      "type": "string"
+      "description": "The type of version info."
      },
      "version": {
-      "description": "The version of the deployment.",
+      "type": "string",
       "title": "Version",
-      "type": "string"
+      "description": "The version of the deployment."
      }
     },
+    "additionalProperties": true,
+    "type": "object",
     "required": [
      "type",
      "version"
     ],
-    "title": "VersionInfo",
-    "type": "object"
+    "title": "VersionInfo"
    },
    "WorkPoolConcurrencyStatus": {
-    "description": "Paginated pool-level concurrency status with per-queue breakdown.",
     "properties": {
      "active_slots": {
-      "title": "Active Slots",
-      "type": "integer"
+      "type": "integer",
+      "title": "Active Slots"
      },
      "concurrency_limit": {
       "anyOf": [
@@ -14101,34 +23431,35 @@ enum OpenAPIDocument {
       ],
       "title": "Concurrency Limit"
      },
-     "count": {
-      "description": "Total number of queues.",
-      "title": "Count",
-      "type": "integer"
-     },
-     "limit": {
-      "description": "Page size.",
-      "title": "Limit",
-      "type": "integer"
-     },
-     "page": {
-      "description": "Current page number (1-indexed).",
-      "title": "Page",
-      "type": "integer"
-     },
-     "pages": {
-      "description": "Total number of pages.",
-      "title": "Pages",
-      "type": "integer"
-     },
      "queues": {
       "items": {
        "$ref": "#/components/schemas/WorkQueueConcurrencyStatusDetail"
       },
-      "title": "Queues",
-      "type": "array"
+      "type": "array",
+      "title": "Queues"
+     },
+     "count": {
+      "type": "integer",
+      "title": "Count",
+      "description": "Total number of queues."
+     },
+     "limit": {
+      "type": "integer",
+      "title": "Limit",
+      "description": "Page size."
+     },
+     "pages": {
+      "type": "integer",
+      "title": "Pages",
+      "description": "Total number of pages."
+     },
+     "page": {
+      "type": "integer",
+      "title": "Page",
+      "description": "Current page number (1-indexed)."
      }
     },
+    "type": "object",
     "required": [
      "active_slots",
      "count",
@@ -14137,30 +23468,15 @@ enum OpenAPIDocument {
      "page"
     ],
     "title": "WorkPoolConcurrencyStatus",
-    "type": "object"
+    "description": "Paginated pool-level concurrency status with per-queue breakdown."
    },
    "WorkPoolCreate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to create a work pool.",
     "properties": {
-     "base_job_template": {
-      "additionalProperties": true,
-      "description": "The work pool's base job template.",
-      "title": "Base Job Template",
-      "type": "object"
-     },
-     "concurrency_limit": {
-      "anyOf": [
-       {
-        "minimum": 0.0,
-        "type": "integer"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "A concurrency limit for the work pool.",
-      "title": "Concurrency Limit"
+     "name": {
+      "type": "string",
+      "pattern": "^[^/%&><]+$",
+      "title": "Name",
+      "description": "The name of the work pool."
      },
      "description": {
       "anyOf": [
@@ -14171,42 +23487,60 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The work pool description.",
-      "title": "Description"
+      "title": "Description",
+      "description": "The work pool description."
+     },
+     "type": {
+      "type": "string",
+      "title": "Type",
+      "description": "The work pool type.",
+      "default": "prefect-agent"
+     },
+     "base_job_template": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Base Job Template",
+      "description": "The work pool's base job template."
      },
      "is_paused": {
-      "default": false,
-      "description": "Pausing the work pool stops the delivery of all work.",
+      "type": "boolean",
       "title": "Is Paused",
-      "type": "boolean"
+      "description": "Pausing the work pool stops the delivery of all work.",
+      "default": false
      },
-     "name": {
-      "description": "The name of the work pool.",
-      "pattern": "^[^/%&><]+$",
-      "title": "Name",
-      "type": "string"
+     "concurrency_limit": {
+      "anyOf": [
+       {
+        "type": "integer",
+        "minimum": 0.0
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Concurrency Limit",
+      "description": "A concurrency limit for the work pool."
      },
      "storage_configuration": {
       "$ref": "#/components/schemas/WorkPoolStorageConfiguration",
       "description": "The storage configuration for the work pool."
-     },
-     "type": {
-      "default": "prefect-agent",
-      "description": "The work pool type.",
-      "title": "Type",
-      "type": "string"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "name"
     ],
     "title": "WorkPoolCreate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to create a work pool."
    },
    "WorkPoolFilter": {
-    "additionalProperties": false,
-    "description": "Filter work pools. Only work pools matching all criteria will be returned",
     "properties": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
      "id": {
       "anyOf": [
        {
@@ -14229,11 +23563,6 @@ enum OpenAPIDocument {
       ],
       "description": "Filter criteria for `WorkPool.name`"
      },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
-     },
      "type": {
       "anyOf": [
        {
@@ -14246,19 +23575,19 @@ enum OpenAPIDocument {
       "description": "Filter criteria for `WorkPool.type`"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "WorkPoolFilter",
-    "type": "object"
+    "description": "Filter work pools. Only work pools matching all criteria will be returned"
    },
    "WorkPoolFilterId": {
-    "additionalProperties": false,
-    "description": "Filter by `WorkPool.id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -14266,16 +23595,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of work pool ids to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of work pool ids to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "WorkPoolFilterId",
-    "type": "object"
+    "description": "Filter by `WorkPool.id`."
    },
    "WorkPoolFilterName": {
-    "additionalProperties": false,
-    "description": "Filter by `WorkPool.name`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -14289,16 +23618,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of work pool names to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of work pool names to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "WorkPoolFilterName",
-    "type": "object"
+    "description": "Filter by `WorkPool.name`."
    },
    "WorkPoolFilterType": {
-    "additionalProperties": false,
-    "description": "Filter by `WorkPool.type`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -14312,51 +23641,27 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of work pool types to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of work pool types to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "WorkPoolFilterType",
-    "type": "object"
+    "description": "Filter by `WorkPool.type`."
    },
    "WorkPoolResponse": {
     "properties": {
-     "active_slots": {
-      "anyOf": [
-       {
-        "type": "integer"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The number of concurrency slots occupied by pending or running flow runs. None when concurrency_limit is not set.",
-      "title": "Active Slots"
-     },
-     "base_job_template": {
-      "additionalProperties": true,
-      "description": "The work pool's base job template.",
-      "title": "Base Job Template",
-      "type": "object"
-     },
-     "concurrency_limit": {
-      "anyOf": [
-       {
-        "minimum": 0.0,
-        "type": "integer"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "A concurrency limit for the work pool.",
-      "title": "Concurrency Limit"
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
      },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
@@ -14364,18 +23669,23 @@ enum OpenAPIDocument {
       ],
       "title": "Created"
      },
-     "default_queue_id": {
+     "updated": {
       "anyOf": [
        {
-        "format": "uuid",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The id of the pool's default queue.",
-      "title": "Default Queue Id"
+      "title": "Updated"
+     },
+     "name": {
+      "type": "string",
+      "pattern": "^[^/%&><]+$",
+      "title": "Name",
+      "description": "The name of the work pool."
      },
      "description": {
       "anyOf": [
@@ -14386,25 +23696,38 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A description of the work pool.",
-      "title": "Description"
+      "title": "Description",
+      "description": "A description of the work pool."
      },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
+     "type": {
+      "type": "string",
+      "title": "Type",
+      "description": "The work pool type."
+     },
+     "base_job_template": {
+      "additionalProperties": true,
+      "type": "object",
+      "title": "Base Job Template",
+      "description": "The work pool's base job template."
      },
      "is_paused": {
-      "default": false,
-      "description": "Pausing the work pool stops the delivery of all work.",
+      "type": "boolean",
       "title": "Is Paused",
-      "type": "boolean"
+      "description": "Pausing the work pool stops the delivery of all work.",
+      "default": false
      },
-     "name": {
-      "description": "The name of the work pool.",
-      "pattern": "^[^/%&><]+$",
-      "title": "Name",
-      "type": "string"
+     "concurrency_limit": {
+      "anyOf": [
+       {
+        "type": "integer",
+        "minimum": 0.0
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Concurrency Limit",
+      "description": "A concurrency limit for the work pool."
      },
      "status": {
       "anyOf": [
@@ -14417,28 +23740,37 @@ enum OpenAPIDocument {
       ],
       "description": "The current status of the work pool."
      },
-     "storage_configuration": {
-      "$ref": "#/components/schemas/WorkPoolStorageConfiguration",
-      "description": "The storage configuration for the work pool."
-     },
-     "type": {
-      "description": "The work pool type.",
-      "title": "Type",
-      "type": "string"
-     },
-     "updated": {
+     "default_queue_id": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Updated"
+      "title": "Default Queue Id",
+      "description": "The id of the pool's default queue."
+     },
+     "storage_configuration": {
+      "$ref": "#/components/schemas/WorkPoolStorageConfiguration",
+      "description": "The storage configuration for the work pool."
+     },
+     "active_slots": {
+      "anyOf": [
+       {
+        "type": "integer"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Active Slots",
+      "description": "The number of concurrency slots occupied by pending or running flow runs. None when concurrency_limit is not set."
      }
     },
+    "type": "object",
     "required": [
      "name",
      "type",
@@ -14446,36 +23778,20 @@ enum OpenAPIDocument {
      "created",
      "updated"
     ],
-    "title": "WorkPoolResponse",
-    "type": "object"
+    "title": "WorkPoolResponse"
    },
    "WorkPoolStatus": {
-    "description": "Enumeration of work pool statuses.",
+    "type": "string",
     "enum": [
      "READY",
      "NOT_READY",
      "PAUSED"
     ],
     "title": "WorkPoolStatus",
-    "type": "string"
+    "description": "Enumeration of work pool statuses."
    },
    "WorkPoolStorageConfiguration": {
-    "additionalProperties": false,
-    "description": "A representation of a work pool's storage configuration",
     "properties": {
-     "bundle_execution_step": {
-      "anyOf": [
-       {
-        "additionalProperties": true,
-        "type": "object"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The step to use for executing bundles.",
-      "title": "Bundle Execution Step"
-     },
      "bundle_upload_step": {
       "anyOf": [
        {
@@ -14486,31 +23802,10 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The step to use for uploading bundles to storage.",
-      "title": "Bundle Upload Step"
+      "title": "Bundle Upload Step",
+      "description": "The step to use for uploading bundles to storage."
      },
-     "default_result_storage_block_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The block document ID of the default result storage block.",
-      "title": "Default Result Storage Block Id"
-     }
-    },
-    "title": "WorkPoolStorageConfiguration",
-    "type": "object"
-   },
-   "WorkPoolUpdate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to update a work pool.",
-    "properties": {
-     "base_job_template": {
+     "bundle_execution_step": {
       "anyOf": [
        {
         "additionalProperties": true,
@@ -14520,20 +23815,30 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "title": "Base Job Template"
+      "title": "Bundle Execution Step",
+      "description": "The step to use for executing bundles."
      },
-     "concurrency_limit": {
+     "default_result_storage_block_id": {
       "anyOf": [
        {
-        "minimum": 0.0,
-        "type": "integer"
+        "type": "string",
+        "format": "uuid"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Concurrency Limit"
-     },
+      "title": "Default Result Storage Block Id",
+      "description": "The block document ID of the default result storage block."
+     }
+    },
+    "additionalProperties": false,
+    "type": "object",
+    "title": "WorkPoolStorageConfiguration",
+    "description": "A representation of a work pool's storage configuration"
+   },
+   "WorkPoolUpdate": {
+    "properties": {
      "description": {
       "anyOf": [
        {
@@ -14556,6 +23861,30 @@ enum OpenAPIDocument {
       ],
       "title": "Is Paused"
      },
+     "base_job_template": {
+      "anyOf": [
+       {
+        "additionalProperties": true,
+        "type": "object"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Base Job Template"
+     },
+     "concurrency_limit": {
+      "anyOf": [
+       {
+        "type": "integer",
+        "minimum": 0.0
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Concurrency Limit"
+     },
      "storage_configuration": {
       "anyOf": [
        {
@@ -14568,15 +23897,16 @@ enum OpenAPIDocument {
       "description": "The storage configuration for the work pool."
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "WorkPoolUpdate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to update a work pool."
    },
    "WorkQueueConcurrencyStatus": {
-    "description": "Paginated queue-level concurrency status with flow run details.",
     "properties": {
      "active_slots": {
-      "title": "Active Slots",
-      "type": "integer"
+      "type": "integer",
+      "title": "Active Slots"
      },
      "concurrency_limit": {
       "anyOf": [
@@ -14589,34 +23919,35 @@ enum OpenAPIDocument {
       ],
       "title": "Concurrency Limit"
      },
-     "count": {
-      "description": "Total number of slot-holding flow runs.",
-      "title": "Count",
-      "type": "integer"
-     },
      "flow_runs": {
       "items": {
        "$ref": "#/components/schemas/FlowRunSlotSummary"
       },
-      "title": "Flow Runs",
-      "type": "array"
+      "type": "array",
+      "title": "Flow Runs"
+     },
+     "count": {
+      "type": "integer",
+      "title": "Count",
+      "description": "Total number of slot-holding flow runs."
      },
      "limit": {
-      "description": "Page size.",
+      "type": "integer",
       "title": "Limit",
-      "type": "integer"
-     },
-     "page": {
-      "description": "Current page number (1-indexed).",
-      "title": "Page",
-      "type": "integer"
+      "description": "Page size."
      },
      "pages": {
-      "description": "Total number of pages.",
+      "type": "integer",
       "title": "Pages",
-      "type": "integer"
+      "description": "Total number of pages."
+     },
+     "page": {
+      "type": "integer",
+      "title": "Page",
+      "description": "Current page number (1-indexed)."
      }
     },
+    "type": "object",
     "required": [
      "active_slots",
      "count",
@@ -14625,14 +23956,22 @@ enum OpenAPIDocument {
      "page"
     ],
     "title": "WorkQueueConcurrencyStatus",
-    "type": "object"
+    "description": "Paginated queue-level concurrency status with flow run details."
    },
    "WorkQueueConcurrencyStatusDetail": {
-    "description": "Per-queue concurrency status with flow run details.",
     "properties": {
+     "queue_id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Queue Id"
+     },
+     "queue_name": {
+      "type": "string",
+      "title": "Queue Name"
+     },
      "active_slots": {
-      "title": "Active Slots",
-      "type": "integer"
+      "type": "integer",
+      "title": "Active Slots"
      },
      "concurrency_limit": {
       "anyOf": [
@@ -14644,6 +23983,13 @@ enum OpenAPIDocument {
        }
       ],
       "title": "Concurrency Limit"
+     },
+     "flow_runs": {
+      "items": {
+       "$ref": "#/components/schemas/FlowRunSlotSummary"
+      },
+      "type": "array",
+      "title": "Flow Runs"
      },
      "flow_run_count": {
       "anyOf": [
@@ -14654,50 +24000,26 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "Total flow run count for this queue (may differ from len(flow_runs) when flow_run_limit is applied).",
-      "title": "Flow Run Count"
-     },
-     "flow_runs": {
-      "items": {
-       "$ref": "#/components/schemas/FlowRunSlotSummary"
-      },
-      "title": "Flow Runs",
-      "type": "array"
-     },
-     "queue_id": {
-      "format": "uuid",
-      "title": "Queue Id",
-      "type": "string"
-     },
-     "queue_name": {
-      "title": "Queue Name",
-      "type": "string"
+      "title": "Flow Run Count",
+      "description": "Total flow run count for this queue (may differ from len(flow_runs) when flow_run_limit is applied)."
      }
     },
+    "type": "object",
     "required": [
      "queue_id",
      "queue_name",
      "active_slots"
     ],
     "title": "WorkQueueConcurrencyStatusDetail",
-    "type": "object"
+    "description": "Per-queue concurrency status with flow run details."
    },
    "WorkQueueCreate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to create a work queue.",
     "properties": {
-     "concurrency_limit": {
-      "anyOf": [
-       {
-        "minimum": 0.0,
-        "type": "integer"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The work queue's concurrency limit.",
-      "title": "Concurrency Limit"
+     "name": {
+      "type": "string",
+      "pattern": "^[^/%&><]+$",
+      "title": "Name",
+      "description": "The name of the work queue."
      },
      "description": {
       "anyOf": [
@@ -14708,9 +24030,41 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "default": "",
+      "title": "Description",
       "description": "An optional description for the work queue.",
-      "title": "Description"
+      "default": ""
+     },
+     "is_paused": {
+      "type": "boolean",
+      "title": "Is Paused",
+      "description": "Whether or not the work queue is paused.",
+      "default": false
+     },
+     "concurrency_limit": {
+      "anyOf": [
+       {
+        "type": "integer",
+        "minimum": 0.0
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Concurrency Limit",
+      "description": "The work queue's concurrency limit."
+     },
+     "priority": {
+      "anyOf": [
+       {
+        "type": "integer",
+        "exclusiveMinimum": 0.0
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Priority",
+      "description": "The queue's priority. Lower values are higher priority (1 is the highest)."
      },
      "filter": {
       "anyOf": [
@@ -14721,45 +24075,25 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "deprecated": true,
-      "description": "DEPRECATED: Filter criteria for the work queue."
-     },
-     "is_paused": {
-      "default": false,
-      "description": "Whether or not the work queue is paused.",
-      "title": "Is Paused",
-      "type": "boolean"
-     },
-     "name": {
-      "description": "The name of the work queue.",
-      "pattern": "^[^/%&><]+$",
-      "title": "Name",
-      "type": "string"
-     },
-     "priority": {
-      "anyOf": [
-       {
-        "exclusiveMinimum": 0.0,
-        "type": "integer"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The queue's priority. Lower values are higher priority (1 is the highest).",
-      "title": "Priority"
+      "description": "DEPRECATED: Filter criteria for the work queue.",
+      "deprecated": true
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "required": [
      "name"
     ],
     "title": "WorkQueueCreate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to create a work queue."
    },
    "WorkQueueFilter": {
-    "additionalProperties": false,
-    "description": "Filter work queues. Only work queues matching all criteria will be\nreturned",
     "properties": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
      "id": {
       "anyOf": [
        {
@@ -14781,26 +24115,21 @@ enum OpenAPIDocument {
        }
       ],
       "description": "Filter criteria for `WorkQueue.name`"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "WorkQueueFilter",
-    "type": "object"
+    "description": "Filter work queues. Only work queues matching all criteria will be\nreturned"
    },
    "WorkQueueFilterId": {
-    "additionalProperties": false,
-    "description": "Filter by `WorkQueue.id`.",
     "properties": {
      "any_": {
       "anyOf": [
        {
         "items": {
-         "format": "uuid",
-         "type": "string"
+         "type": "string",
+         "format": "uuid"
         },
         "type": "array"
        },
@@ -14808,16 +24137,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of work queue ids to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of work queue ids to include"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "WorkQueueFilterId",
-    "type": "object"
+    "description": "Filter by `WorkQueue.id`."
    },
    "WorkQueueFilterName": {
-    "additionalProperties": false,
-    "description": "Filter by `WorkQueue.name`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -14831,14 +24160,14 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Any",
       "description": "A list of work queue names to include",
       "examples": [
        [
         "wq-1",
         "wq-2"
        ]
-      ],
-      "title": "Any"
+      ]
      },
      "startswith_": {
       "anyOf": [
@@ -14852,18 +24181,20 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
+      "title": "Startswith",
       "description": "A list of case-insensitive starts-with matches. For example,  passing 'marvin' will match 'marvin', and 'Marvin-robot', but not 'sad-marvin'.",
       "examples": [
        [
         "marvin",
         "Marvin-robot"
        ]
-      ],
-      "title": "Startswith"
+      ]
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "WorkQueueFilterName",
-    "type": "object"
+    "description": "Filter by `WorkQueue.name`."
    },
    "WorkQueueHealthPolicy": {
     "properties": {
@@ -14876,9 +24207,9 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "default": 0,
+      "title": "Maximum Late Runs",
       "description": "The maximum number of late runs in the work queue before it is deemed unhealthy. Defaults to `0`.",
-      "title": "Maximum Late Runs"
+      "default": 0
      },
      "maximum_seconds_since_last_polled": {
       "anyOf": [
@@ -14889,52 +24220,50 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "default": 60,
+      "title": "Maximum Seconds Since Last Polled",
       "description": "The maximum number of time in seconds elapsed since work queue has been polled before it is deemed unhealthy. Defaults to `60`.",
-      "title": "Maximum Seconds Since Last Polled"
+      "default": 60
      }
     },
-    "title": "WorkQueueHealthPolicy",
-    "type": "object"
+    "type": "object",
+    "title": "WorkQueueHealthPolicy"
    },
    "WorkQueueResponse": {
     "properties": {
-     "active_slots": {
-      "anyOf": [
-       {
-        "type": "integer"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The number of concurrency slots currently in use. None when concurrency_limit is not set.",
-      "title": "Active Slots"
-     },
-     "concurrency_limit": {
-      "anyOf": [
-       {
-        "minimum": 0.0,
-        "type": "integer"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "An optional concurrency limit for the work queue.",
-      "title": "Concurrency Limit"
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
      },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
       "title": "Created"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     },
+     "name": {
+      "type": "string",
+      "pattern": "^[^/%&><]+$",
+      "title": "Name",
+      "description": "The name of the work queue."
      },
      "description": {
       "anyOf": [
@@ -14945,9 +24274,48 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "default": "",
+      "title": "Description",
       "description": "An optional description for the work queue.",
-      "title": "Description"
+      "default": ""
+     },
+     "is_paused": {
+      "type": "boolean",
+      "title": "Is Paused",
+      "description": "Whether or not the work queue is paused.",
+      "default": false
+     },
+     "concurrency_limit": {
+      "anyOf": [
+       {
+        "type": "integer",
+        "minimum": 0.0
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Concurrency Limit",
+      "description": "An optional concurrency limit for the work queue."
+     },
+     "priority": {
+      "type": "integer",
+      "exclusiveMinimum": 0.0,
+      "title": "Priority",
+      "description": "The queue's priority. Lower values are higher priority (1 is the highest).",
+      "default": 1
+     },
+     "work_pool_id": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "uuid"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Work Pool Id",
+      "description": "The work pool with which the queue is associated."
      },
      "filter": {
       "anyOf": [
@@ -14958,45 +24326,33 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "deprecated": true,
-      "description": "DEPRECATED: Filter criteria for the work queue."
-     },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "is_paused": {
-      "default": false,
-      "description": "Whether or not the work queue is paused.",
-      "title": "Is Paused",
-      "type": "boolean"
+      "description": "DEPRECATED: Filter criteria for the work queue.",
+      "deprecated": true
      },
      "last_polled": {
       "anyOf": [
        {
-        "format": "date-time",
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Last Polled",
+      "description": "The last time an agent polled this queue for work."
+     },
+     "work_pool_name": {
+      "anyOf": [
+       {
         "type": "string"
        },
        {
         "type": "null"
        }
       ],
-      "description": "The last time an agent polled this queue for work.",
-      "title": "Last Polled"
-     },
-     "name": {
-      "description": "The name of the work queue.",
-      "pattern": "^[^/%&><]+$",
-      "title": "Name",
-      "type": "string"
-     },
-     "priority": {
-      "default": 1,
-      "description": "The queue's priority. Lower values are higher priority (1 is the highest).",
-      "exclusiveMinimum": 0.0,
-      "title": "Priority",
-      "type": "integer"
+      "title": "Work Pool Name",
+      "description": "The name of the work pool the work pool resides within."
      },
      "status": {
       "anyOf": [
@@ -15009,116 +24365,88 @@ enum OpenAPIDocument {
       ],
       "description": "The queue status."
      },
-     "updated": {
+     "active_slots": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Updated"
-     },
-     "work_pool_id": {
-      "anyOf": [
-       {
-        "format": "uuid",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The work pool with which the queue is associated.",
-      "title": "Work Pool Id"
-     },
-     "work_pool_name": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The name of the work pool the work pool resides within.",
-      "title": "Work Pool Name"
-     }
-    },
-    "required": [
-     "name",
-     "id",
-     "created",
-     "updated"
-    ],
-    "title": "WorkQueueResponse",
-    "type": "object"
-   },
-   "WorkQueueStatus": {
-    "description": "Enumeration of work queue statuses.",
-    "enum": [
-     "READY",
-     "NOT_READY",
-     "PAUSED"
-    ],
-    "title": "WorkQueueStatus",
-    "type": "string"
-   },
-   "WorkQueueStatusDetail": {
-    "properties": {
-     "health_check_policy": {
-      "$ref": "#/components/schemas/WorkQueueHealthPolicy",
-      "description": "The policy used to determine whether or not the work queue is healthy."
-     },
-     "healthy": {
-      "description": "Whether or not the work queue is healthy.",
-      "title": "Healthy",
-      "type": "boolean"
-     },
-     "last_polled": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The last time an agent polled this queue for work.",
-      "title": "Last Polled"
-     },
-     "late_runs_count": {
-      "default": 0,
-      "description": "The number of late flow runs in the work queue.",
-      "title": "Late Runs Count",
-      "type": "integer"
-     }
-    },
-    "required": [
-     "healthy",
-     "health_check_policy"
-    ],
-    "title": "WorkQueueStatusDetail",
-    "type": "object"
-   },
-   "WorkQueueUpdate": {
-    "additionalProperties": false,
-    "description": "Data used by the Prefect REST API to update a work queue.",
-    "properties": {
-     "concurrency_limit": {
-      "anyOf": [
-       {
-        "minimum": 0.0,
         "type": "integer"
        },
        {
         "type": "null"
        }
       ],
-      "title": "Concurrency Limit"
+      "title": "Active Slots",
+      "description": "The number of concurrency slots currently in use. None when concurrency_limit is not set."
+     }
+    },
+    "type": "object",
+    "required": [
+     "name",
+     "id",
+     "created",
+     "updated"
+    ],
+    "title": "WorkQueueResponse"
+   },
+   "WorkQueueStatus": {
+    "type": "string",
+    "enum": [
+     "READY",
+     "NOT_READY",
+     "PAUSED"
+    ],
+    "title": "WorkQueueStatus",
+    "description": "Enumeration of work queue statuses."
+   },
+   "WorkQueueStatusDetail": {
+    "properties": {
+     "healthy": {
+      "type": "boolean",
+      "title": "Healthy",
+      "description": "Whether or not the work queue is healthy."
+     },
+     "late_runs_count": {
+      "type": "integer",
+      "title": "Late Runs Count",
+      "description": "The number of late flow runs in the work queue.",
+      "default": 0
+     },
+     "last_polled": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Last Polled",
+      "description": "The last time an agent polled this queue for work."
+     },
+     "health_check_policy": {
+      "$ref": "#/components/schemas/WorkQueueHealthPolicy",
+      "description": "The policy used to determine whether or not the work queue is healthy."
+     }
+    },
+    "type": "object",
+    "required": [
+     "healthy",
+     "health_check_policy"
+    ],
+    "title": "WorkQueueStatusDetail"
+   },
+   "WorkQueueUpdate": {
+    "properties": {
+     "name": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Name"
      },
      "description": {
       "anyOf": [
@@ -15131,6 +24459,48 @@ enum OpenAPIDocument {
       ],
       "title": "Description"
      },
+     "is_paused": {
+      "type": "boolean",
+      "title": "Is Paused",
+      "description": "Whether or not the work queue is paused.",
+      "default": false
+     },
+     "concurrency_limit": {
+      "anyOf": [
+       {
+        "type": "integer",
+        "minimum": 0.0
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Concurrency Limit"
+     },
+     "priority": {
+      "anyOf": [
+       {
+        "type": "integer",
+        "exclusiveMinimum": 0.0
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Priority"
+     },
+     "last_polled": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Last Polled"
+     },
      "filter": {
       "anyOf": [
        {
@@ -15140,58 +24510,22 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "deprecated": true,
-      "description": "DEPRECATED: Filter criteria for the work queue."
-     },
-     "is_paused": {
-      "default": false,
-      "description": "Whether or not the work queue is paused.",
-      "title": "Is Paused",
-      "type": "boolean"
-     },
-     "last_polled": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Last Polled"
-     },
-     "name": {
-      "anyOf": [
-       {
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Name"
-     },
-     "priority": {
-      "anyOf": [
-       {
-        "exclusiveMinimum": 0.0,
-        "type": "integer"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Priority"
+      "description": "DEPRECATED: Filter criteria for the work queue.",
+      "deprecated": true
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "WorkQueueUpdate",
-    "type": "object"
+    "description": "Data used by the Prefect REST API to update a work queue."
    },
    "WorkerFilter": {
-    "additionalProperties": false,
-    "description": "Filter by `Worker.last_heartbeat_time`.",
     "properties": {
+     "operator": {
+      "$ref": "#/components/schemas/Operator",
+      "description": "Operator for combining filter criteria. Defaults to 'and_'.",
+      "default": "and_"
+     },
      "last_heartbeat_time": {
       "anyOf": [
        {
@@ -15202,11 +24536,6 @@ enum OpenAPIDocument {
        }
       ],
       "description": "Filter criteria for `Worker.last_heartbeat_time`"
-     },
-     "operator": {
-      "$ref": "#/components/schemas/Operator",
-      "default": "and_",
-      "description": "Operator for combining filter criteria. Defaults to 'and_'."
      },
      "status": {
       "anyOf": [
@@ -15220,46 +24549,46 @@ enum OpenAPIDocument {
       "description": "Filter criteria for `Worker.status`"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "WorkerFilter",
-    "type": "object"
+    "description": "Filter by `Worker.last_heartbeat_time`."
    },
    "WorkerFilterLastHeartbeatTime": {
-    "additionalProperties": false,
-    "description": "Filter by `Worker.last_heartbeat_time`.",
     "properties": {
-     "after_": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "Only include processes whose last heartbeat was at or after this time",
-      "title": "After"
-     },
      "before_": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
-      "description": "Only include processes whose last heartbeat was at or before this time",
-      "title": "Before"
+      "title": "Before",
+      "description": "Only include processes whose last heartbeat was at or before this time"
+     },
+     "after_": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "After",
+      "description": "Only include processes whose last heartbeat was at or after this time"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "WorkerFilterLastHeartbeatTime",
-    "type": "object"
+    "description": "Filter by `Worker.last_heartbeat_time`."
    },
    "WorkerFilterStatus": {
-    "additionalProperties": false,
-    "description": "Filter by `Worker.status`.",
     "properties": {
      "any_": {
       "anyOf": [
@@ -15273,8 +24602,8 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of worker statuses to include",
-      "title": "Any"
+      "title": "Any",
+      "description": "A list of worker statuses to include"
      },
      "not_any_": {
       "anyOf": [
@@ -15288,50 +24617,93 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "A list of worker statuses to exclude",
-      "title": "Not Any"
+      "title": "Not Any",
+      "description": "A list of worker statuses to exclude"
      }
     },
+    "additionalProperties": false,
+    "type": "object",
     "title": "WorkerFilterStatus",
-    "type": "object"
+    "description": "Filter by `Worker.status`."
    },
    "WorkerFlowRunResponse": {
     "properties": {
-     "flow_run": {
-      "$ref": "#/components/schemas/FlowRun"
-     },
      "work_pool_id": {
+      "type": "string",
       "format": "uuid",
-      "title": "Work Pool Id",
-      "type": "string"
+      "title": "Work Pool Id"
      },
      "work_queue_id": {
+      "type": "string",
       "format": "uuid",
-      "title": "Work Queue Id",
-      "type": "string"
+      "title": "Work Queue Id"
+     },
+     "flow_run": {
+      "$ref": "#/components/schemas/FlowRun"
      }
     },
+    "type": "object",
     "required": [
      "work_pool_id",
      "work_queue_id",
      "flow_run"
     ],
-    "title": "WorkerFlowRunResponse",
-    "type": "object"
+    "title": "WorkerFlowRunResponse"
    },
    "WorkerResponse": {
     "properties": {
+     "id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Id"
+     },
      "created": {
       "anyOf": [
        {
-        "format": "date-time",
-        "type": "string"
+        "type": "string",
+        "format": "date-time"
        },
        {
         "type": "null"
        }
       ],
       "title": "Created"
+     },
+     "updated": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Updated"
+     },
+     "name": {
+      "type": "string",
+      "title": "Name",
+      "description": "The name of the worker."
+     },
+     "work_pool_id": {
+      "type": "string",
+      "format": "uuid",
+      "title": "Work Pool Id",
+      "description": "The work pool with which the queue is associated."
+     },
+     "last_heartbeat_time": {
+      "anyOf": [
+       {
+        "type": "string",
+        "format": "date-time"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "title": "Last Heartbeat Time",
+      "description": "The last time the worker process sent a heartbeat."
      },
      "heartbeat_interval_seconds": {
       "anyOf": [
@@ -15342,56 +24714,16 @@ enum OpenAPIDocument {
         "type": "null"
        }
       ],
-      "description": "The number of seconds to expect between heartbeats sent by the worker.",
-      "title": "Heartbeat Interval Seconds"
-     },
-     "id": {
-      "format": "uuid",
-      "title": "Id",
-      "type": "string"
-     },
-     "last_heartbeat_time": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "description": "The last time the worker process sent a heartbeat.",
-      "title": "Last Heartbeat Time"
-     },
-     "name": {
-      "description": "The name of the worker.",
-      "title": "Name",
-      "type": "string"
+      "title": "Heartbeat Interval Seconds",
+      "description": "The number of seconds to expect between heartbeats sent by the worker."
      },
      "status": {
       "$ref": "#/components/schemas/WorkerStatus",
-      "default": "OFFLINE",
-      "description": "Current status of the worker."
-     },
-     "updated": {
-      "anyOf": [
-       {
-        "format": "date-time",
-        "type": "string"
-       },
-       {
-        "type": "null"
-       }
-      ],
-      "title": "Updated"
-     },
-     "work_pool_id": {
-      "description": "The work pool with which the queue is associated.",
-      "format": "uuid",
-      "title": "Work Pool Id",
-      "type": "string"
+      "description": "Current status of the worker.",
+      "default": "OFFLINE"
      }
     },
+    "type": "object",
     "required": [
      "name",
      "work_pool_id",
@@ -15399,8639 +24731,16 @@ enum OpenAPIDocument {
      "created",
      "updated"
     ],
-    "title": "WorkerResponse",
-    "type": "object"
+    "title": "WorkerResponse"
    },
    "WorkerStatus": {
-    "description": "Enumeration of worker statuses.",
+    "type": "string",
     "enum": [
      "ONLINE",
      "OFFLINE"
     ],
     "title": "WorkerStatus",
-    "type": "string"
-   }
-  }
- },
- "info": {
-  "title": "Prefect REST API",
-  "version": "0.1.0"
- },
- "openapi": "3.1.0",
- "paths": {
-  "/admin/storage": {
-   "delete": {
-    "description": "Clear the configured server default result storage block.",
-    "operationId": "clear_server_default_result_storage_admin_storage_delete",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Clear Server Default Result Storage",
-    "tags": [
-     "Admin"
-    ]
-   },
-   "get": {
-    "description": "Get the configured server default result storage block.",
-    "operationId": "read_server_default_result_storage_admin_storage_get",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ServerDefaultResultStorage"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Server Default Result Storage",
-    "tags": [
-     "Admin"
-    ]
-   },
-   "put": {
-    "description": "Set the server default result storage block.",
-    "operationId": "update_server_default_result_storage_admin_storage_put",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/ServerDefaultResultStorageUpdate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ServerDefaultResultStorage"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Server Default Result Storage",
-    "tags": [
-     "Admin"
-    ]
-   }
-  },
-  "/admin/version": {
-   "get": {
-    "description": "Returns the Prefect version number",
-    "operationId": "read_version_admin_version_get",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "title": "Response Read Version Admin Version Get",
-         "type": "string"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Version",
-    "tags": [
-     "Admin"
-    ]
-   }
-  },
-  "/artifacts/": {
-   "post": {
-    "description": "Create an artifact.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/artifacts.",
-    "operationId": "create_artifact_artifacts__post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/ArtifactCreate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Artifact"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Artifact",
-    "tags": [
-     "Artifacts"
-    ]
-   }
-  },
-  "/artifacts/count": {
-   "post": {
-    "description": "Count artifacts from the database.",
-    "operationId": "count_artifacts_artifacts_count_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_count_artifacts_artifacts_count_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "title": "Response Count Artifacts Artifacts Count Post",
-         "type": "integer"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Count Artifacts",
-    "tags": [
-     "Artifacts"
-    ]
-   }
-  },
-  "/artifacts/filter": {
-   "post": {
-    "description": "Retrieve artifacts from the database.",
-    "operationId": "read_artifacts_artifacts_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_artifacts_artifacts_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/Artifact"
-         },
-         "title": "Response Read Artifacts Artifacts Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Artifacts",
-    "tags": [
-     "Artifacts"
-    ]
-   }
-  },
-  "/artifacts/latest/count": {
-   "post": {
-    "description": "Count artifacts from the database.",
-    "operationId": "count_latest_artifacts_artifacts_latest_count_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_count_latest_artifacts_artifacts_latest_count_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "title": "Response Count Latest Artifacts Artifacts Latest Count Post",
-         "type": "integer"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Count Latest Artifacts",
-    "tags": [
-     "Artifacts"
-    ]
-   }
-  },
-  "/artifacts/latest/filter": {
-   "post": {
-    "description": "Retrieve artifacts from the database.",
-    "operationId": "read_latest_artifacts_artifacts_latest_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_latest_artifacts_artifacts_latest_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/ArtifactCollection"
-         },
-         "title": "Response Read Latest Artifacts Artifacts Latest Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Latest Artifacts",
-    "tags": [
-     "Artifacts"
-    ]
-   }
-  },
-  "/artifacts/{id}": {
-   "delete": {
-    "description": "Delete an artifact from the database.",
-    "operationId": "delete_artifact_artifacts__id__delete",
-    "parameters": [
-     {
-      "description": "The ID of the artifact to delete.",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The ID of the artifact to delete.",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Artifact",
-    "tags": [
-     "Artifacts"
-    ]
-   },
-   "get": {
-    "description": "Retrieve an artifact from the database.",
-    "operationId": "read_artifact_artifacts__id__get",
-    "parameters": [
-     {
-      "description": "The ID of the artifact to retrieve.",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The ID of the artifact to retrieve.",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Artifact"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Artifact",
-    "tags": [
-     "Artifacts"
-    ]
-   },
-   "patch": {
-    "description": "Update an artifact in the database.",
-    "operationId": "update_artifact_artifacts__id__patch",
-    "parameters": [
-     {
-      "description": "The ID of the artifact to update.",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The ID of the artifact to update.",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/ArtifactUpdate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Artifact",
-    "tags": [
-     "Artifacts"
-    ]
-   }
-  },
-  "/artifacts/{key}/latest": {
-   "get": {
-    "description": "Retrieve the latest artifact from the artifact table.",
-    "operationId": "read_latest_artifact_artifacts__key__latest_get",
-    "parameters": [
-     {
-      "description": "The key of the artifact to retrieve.",
-      "in": "path",
-      "name": "key",
-      "required": true,
-      "schema": {
-       "description": "The key of the artifact to retrieve.",
-       "title": "Key",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Artifact"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Latest Artifact",
-    "tags": [
-     "Artifacts"
-    ]
-   }
-  },
-  "/automations/": {
-   "post": {
-    "description": "Create an automation.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/automations.",
-    "operationId": "create_automation_automations__post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/AutomationCreate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "201": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Automation"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Automation",
-    "tags": [
-     "Automations"
-    ]
-   }
-  },
-  "/automations/count": {
-   "post": {
-    "operationId": "count_automations_automations_count_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_count_automations_automations_count_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "title": "Response Count Automations Automations Count Post",
-         "type": "integer"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Count Automations",
-    "tags": [
-     "Automations"
-    ]
-   }
-  },
-  "/automations/filter": {
-   "post": {
-    "operationId": "read_automations_automations_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_automations_automations_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/Automation"
-         },
-         "title": "Response Read Automations Automations Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Automations",
-    "tags": [
-     "Automations"
-    ]
-   }
-  },
-  "/automations/owned-by/{resource_id}": {
-   "delete": {
-    "operationId": "delete_automations_owned_by_resource_automations_owned_by__resource_id__delete",
-    "parameters": [
-     {
-      "in": "path",
-      "name": "resource_id",
-      "required": true,
-      "schema": {
-       "title": "Resource Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "202": {
-      "content": {
-       "application/json": {
-        "schema": {}
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Automations Owned By Resource",
-    "tags": [
-     "Automations"
-    ]
-   }
-  },
-  "/automations/related-to/{resource_id}": {
-   "get": {
-    "operationId": "read_automations_related_to_resource_automations_related_to__resource_id__get",
-    "parameters": [
-     {
-      "in": "path",
-      "name": "resource_id",
-      "required": true,
-      "schema": {
-       "title": "Resource Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/Automation"
-         },
-         "title": "Response Read Automations Related To Resource Automations Related To  Resource Id  Get",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Automations Related To Resource",
-    "tags": [
-     "Automations"
-    ]
-   }
-  },
-  "/automations/{id}": {
-   "delete": {
-    "operationId": "delete_automation_automations__id__delete",
-    "parameters": [
-     {
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Automation",
-    "tags": [
-     "Automations"
-    ]
-   },
-   "get": {
-    "operationId": "read_automation_automations__id__get",
-    "parameters": [
-     {
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Automation"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Automation",
-    "tags": [
-     "Automations"
-    ]
-   },
-   "patch": {
-    "operationId": "patch_automation_automations__id__patch",
-    "parameters": [
-     {
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/AutomationPartialUpdate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Patch Automation",
-    "tags": [
-     "Automations"
-    ]
-   },
-   "put": {
-    "operationId": "update_automation_automations__id__put",
-    "parameters": [
-     {
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/AutomationUpdate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Automation",
-    "tags": [
-     "Automations"
-    ]
-   }
-  },
-  "/block_capabilities/": {
-   "get": {
-    "description": "Get available block capabilities.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/blocks.",
-    "operationId": "read_available_block_capabilities_block_capabilities__get",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "type": "string"
-         },
-         "title": "Response Read Available Block Capabilities Block Capabilities  Get",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Available Block Capabilities",
-    "tags": [
-     "Block capabilities"
-    ]
-   }
-  },
-  "/block_documents/": {
-   "post": {
-    "description": "Create a new block document.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/blocks.",
-    "operationId": "create_block_document_block_documents__post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/BlockDocumentCreate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "201": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/BlockDocument"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Block Document",
-    "tags": [
-     "Block documents"
-    ]
-   }
-  },
-  "/block_documents/count": {
-   "post": {
-    "description": "Count block documents.",
-    "operationId": "count_block_documents_block_documents_count_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_count_block_documents_block_documents_count_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "title": "Response Count Block Documents Block Documents Count Post",
-         "type": "integer"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Count Block Documents",
-    "tags": [
-     "Block documents"
-    ]
-   }
-  },
-  "/block_documents/filter": {
-   "post": {
-    "description": "Query for block documents.",
-    "operationId": "read_block_documents_block_documents_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_block_documents_block_documents_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/BlockDocument"
-         },
-         "title": "Response Read Block Documents Block Documents Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Block Documents",
-    "tags": [
-     "Block documents"
-    ]
-   }
-  },
-  "/block_documents/{id}": {
-   "delete": {
-    "operationId": "delete_block_document_block_documents__id__delete",
-    "parameters": [
-     {
-      "description": "The block document id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The block document id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Block Document",
-    "tags": [
-     "Block documents"
-    ]
-   },
-   "get": {
-    "operationId": "read_block_document_by_id_block_documents__id__get",
-    "parameters": [
-     {
-      "description": "The block document id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The block document id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "description": "Whether to include sensitive values in the block document.",
-      "in": "query",
-      "name": "include_secrets",
-      "required": false,
-      "schema": {
-       "default": false,
-       "description": "Whether to include sensitive values in the block document.",
-       "title": "Include Secrets",
-       "type": "boolean"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/BlockDocument"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Block Document By Id",
-    "tags": [
-     "Block documents"
-    ]
-   },
-   "patch": {
-    "operationId": "update_block_document_data_block_documents__id__patch",
-    "parameters": [
-     {
-      "description": "The block document id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The block document id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/BlockDocumentUpdate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Block Document Data",
-    "tags": [
-     "Block documents"
-    ]
-   }
-  },
-  "/block_schemas/": {
-   "post": {
-    "description": "Create a block schema.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/blocks.",
-    "operationId": "create_block_schema_block_schemas__post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/BlockSchemaCreate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "201": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/BlockSchema"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Block Schema",
-    "tags": [
-     "Block schemas"
-    ]
-   }
-  },
-  "/block_schemas/checksum/{checksum}": {
-   "get": {
-    "operationId": "read_block_schema_by_checksum_block_schemas_checksum__checksum__get",
-    "parameters": [
-     {
-      "description": "The block schema checksum",
-      "in": "path",
-      "name": "checksum",
-      "required": true,
-      "schema": {
-       "description": "The block schema checksum",
-       "title": "Checksum",
-       "type": "string"
-      }
-     },
-     {
-      "description": "Version of block schema. If not provided the most recently created block schema with the matching checksum will be returned.",
-      "in": "query",
-      "name": "version",
-      "required": false,
-      "schema": {
-       "anyOf": [
-        {
-         "type": "string"
-        },
-        {
-         "type": "null"
-        }
-       ],
-       "description": "Version of block schema. If not provided the most recently created block schema with the matching checksum will be returned.",
-       "title": "Version"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/BlockSchema"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Block Schema By Checksum",
-    "tags": [
-     "Block schemas"
-    ]
-   }
-  },
-  "/block_schemas/filter": {
-   "post": {
-    "description": "Read all block schemas, optionally filtered by type",
-    "operationId": "read_block_schemas_block_schemas_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_block_schemas_block_schemas_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/BlockSchema"
-         },
-         "title": "Response Read Block Schemas Block Schemas Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Block Schemas",
-    "tags": [
-     "Block schemas"
-    ]
-   }
-  },
-  "/block_schemas/{id}": {
-   "delete": {
-    "description": "Delete a block schema by id.",
-    "operationId": "delete_block_schema_block_schemas__id__delete",
-    "parameters": [
-     {
-      "description": "The block schema id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The block schema id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Block Schema",
-    "tags": [
-     "Block schemas"
-    ]
-   },
-   "get": {
-    "description": "Get a block schema by id.",
-    "operationId": "read_block_schema_by_id_block_schemas__id__get",
-    "parameters": [
-     {
-      "description": "The block schema id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The block schema id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/BlockSchema"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Block Schema By Id",
-    "tags": [
-     "Block schemas"
-    ]
-   }
-  },
-  "/block_types/": {
-   "post": {
-    "description": "Create a new block type.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/blocks.",
-    "operationId": "create_block_type_block_types__post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/BlockTypeCreate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "201": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/BlockType"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Block Type",
-    "tags": [
-     "Block types"
-    ]
-   }
-  },
-  "/block_types/filter": {
-   "post": {
-    "description": "Gets all block types. Optionally limit return with limit and offset.",
-    "operationId": "read_block_types_block_types_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_block_types_block_types_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/BlockType"
-         },
-         "title": "Response Read Block Types Block Types Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Block Types",
-    "tags": [
-     "Block types"
-    ]
-   }
-  },
-  "/block_types/install_system_block_types": {
-   "post": {
-    "operationId": "install_system_block_types_block_types_install_system_block_types_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {}
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Install System Block Types",
-    "tags": [
-     "Block types"
-    ]
-   }
-  },
-  "/block_types/slug/{slug}": {
-   "get": {
-    "description": "Get a block type by name.",
-    "operationId": "read_block_type_by_slug_block_types_slug__slug__get",
-    "parameters": [
-     {
-      "description": "The block type name",
-      "in": "path",
-      "name": "slug",
-      "required": true,
-      "schema": {
-       "description": "The block type name",
-       "title": "Slug",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/BlockType"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Block Type By Slug",
-    "tags": [
-     "Block types"
-    ]
-   }
-  },
-  "/block_types/slug/{slug}/block_documents": {
-   "get": {
-    "operationId": "read_block_documents_for_block_type_block_types_slug__slug__block_documents_get",
-    "parameters": [
-     {
-      "description": "The block type name",
-      "in": "path",
-      "name": "slug",
-      "required": true,
-      "schema": {
-       "description": "The block type name",
-       "title": "Slug",
-       "type": "string"
-      }
-     },
-     {
-      "description": "Whether to include sensitive values in the block document.",
-      "in": "query",
-      "name": "include_secrets",
-      "required": false,
-      "schema": {
-       "default": false,
-       "description": "Whether to include sensitive values in the block document.",
-       "title": "Include Secrets",
-       "type": "boolean"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/BlockDocument"
-         },
-         "title": "Response Read Block Documents For Block Type Block Types Slug  Slug  Block Documents Get",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Block Documents For Block Type",
-    "tags": [
-     "Block types",
-     "Block types",
-     "Block documents"
-    ]
-   }
-  },
-  "/block_types/slug/{slug}/block_documents/name/{block_document_name}": {
-   "get": {
-    "operationId": "read_block_document_by_name_for_block_type_block_types_slug__slug__block_documents_name__block_document_name__get",
-    "parameters": [
-     {
-      "description": "The block type name",
-      "in": "path",
-      "name": "slug",
-      "required": true,
-      "schema": {
-       "description": "The block type name",
-       "title": "Slug",
-       "type": "string"
-      }
-     },
-     {
-      "description": "The block type name",
-      "in": "path",
-      "name": "block_document_name",
-      "required": true,
-      "schema": {
-       "description": "The block type name",
-       "title": "Block Document Name",
-       "type": "string"
-      }
-     },
-     {
-      "description": "Whether to include sensitive values in the block document.",
-      "in": "query",
-      "name": "include_secrets",
-      "required": false,
-      "schema": {
-       "default": false,
-       "description": "Whether to include sensitive values in the block document.",
-       "title": "Include Secrets",
-       "type": "boolean"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/BlockDocument"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Block Document By Name For Block Type",
-    "tags": [
-     "Block types",
-     "Block types",
-     "Block documents"
-    ]
-   }
-  },
-  "/block_types/{id}": {
-   "delete": {
-    "operationId": "delete_block_type_block_types__id__delete",
-    "parameters": [
-     {
-      "description": "The block type ID",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The block type ID",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Block Type",
-    "tags": [
-     "Block types"
-    ]
-   },
-   "get": {
-    "description": "Get a block type by ID.",
-    "operationId": "read_block_type_by_id_block_types__id__get",
-    "parameters": [
-     {
-      "description": "The block type ID",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The block type ID",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/BlockType"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Block Type By Id",
-    "tags": [
-     "Block types"
-    ]
-   },
-   "patch": {
-    "description": "Update a block type.",
-    "operationId": "update_block_type_block_types__id__patch",
-    "parameters": [
-     {
-      "description": "The block type ID",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The block type ID",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/BlockTypeUpdate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Block Type",
-    "tags": [
-     "Block types"
-    ]
-   }
-  },
-  "/collections/views/{view}": {
-   "get": {
-    "description": "Reads the content of a view from the prefect-collection-registry.",
-    "operationId": "read_view_content_collections_views__view__get",
-    "parameters": [
-     {
-      "in": "path",
-      "name": "view",
-      "required": true,
-      "schema": {
-       "title": "View",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "additionalProperties": true,
-         "title": "Response Read View Content Collections Views  View  Get",
-         "type": "object"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read View Content",
-    "tags": [
-     "Collections"
-    ]
-   }
-  },
-  "/concurrency_limits/": {
-   "post": {
-    "description": "Create a task run concurrency limit.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/tag-based-concurrency-limits.",
-    "operationId": "create_concurrency_limit_concurrency_limits__post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/ConcurrencyLimitCreate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ConcurrencyLimit"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Concurrency Limit",
-    "tags": [
-     "Concurrency Limits"
-    ]
-   }
-  },
-  "/concurrency_limits/decrement": {
-   "post": {
-    "description": "Decrement concurrency limits for the given tags.\n\nFinds and revokes the lease for V2 limits or decrements V1 active slots.\nReturns the list of limits that were decremented.",
-    "operationId": "decrement_concurrency_limits_v1_concurrency_limits_decrement_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_decrement_concurrency_limits_v1_concurrency_limits_decrement_post"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/MinimalConcurrencyLimitResponse"
-         },
-         "title": "Response Decrement Concurrency Limits V1 Concurrency Limits Decrement Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Decrement Concurrency Limits V1",
-    "tags": [
-     "Concurrency Limits"
-    ]
-   }
-  },
-  "/concurrency_limits/filter": {
-   "post": {
-    "description": "Query for concurrency limits.\n\nFor each concurrency limit the `active slots` field contains a list of TaskRun IDs\ncurrently using a concurrency slot for the specified tag.",
-    "operationId": "read_concurrency_limits_concurrency_limits_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_concurrency_limits_concurrency_limits_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/ConcurrencyLimit"
-         },
-         "title": "Response Read Concurrency Limits Concurrency Limits Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Concurrency Limits",
-    "tags": [
-     "Concurrency Limits"
-    ]
-   }
-  },
-  "/concurrency_limits/increment": {
-   "post": {
-    "description": "Increment concurrency limits for the given tags.\n\nDuring migration, this handles both V1 and V2 limits to support mixed states.\nPost-migration, it only uses V2 with lease-based concurrency.",
-    "operationId": "increment_concurrency_limits_v1_concurrency_limits_increment_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_increment_concurrency_limits_v1_concurrency_limits_increment_post"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/MinimalConcurrencyLimitResponse"
-         },
-         "title": "Response Increment Concurrency Limits V1 Concurrency Limits Increment Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Increment Concurrency Limits V1",
-    "tags": [
-     "Concurrency Limits"
-    ]
-   }
-  },
-  "/concurrency_limits/tag/{tag}": {
-   "delete": {
-    "operationId": "delete_concurrency_limit_by_tag_concurrency_limits_tag__tag__delete",
-    "parameters": [
-     {
-      "description": "The tag name",
-      "in": "path",
-      "name": "tag",
-      "required": true,
-      "schema": {
-       "description": "The tag name",
-       "title": "Tag",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {}
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Concurrency Limit By Tag",
-    "tags": [
-     "Concurrency Limits"
-    ]
-   },
-   "get": {
-    "description": "Get a concurrency limit by tag.\n\nThe `active slots` field contains a list of TaskRun IDs currently using a\nconcurrency slot for the specified tag.",
-    "operationId": "read_concurrency_limit_by_tag_concurrency_limits_tag__tag__get",
-    "parameters": [
-     {
-      "description": "The tag name",
-      "in": "path",
-      "name": "tag",
-      "required": true,
-      "schema": {
-       "description": "The tag name",
-       "title": "Tag",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ConcurrencyLimit"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Concurrency Limit By Tag",
-    "tags": [
-     "Concurrency Limits"
-    ]
-   }
-  },
-  "/concurrency_limits/tag/{tag}/reset": {
-   "post": {
-    "operationId": "reset_concurrency_limit_by_tag_concurrency_limits_tag__tag__reset_post",
-    "parameters": [
-     {
-      "description": "The tag name",
-      "in": "path",
-      "name": "tag",
-      "required": true,
-      "schema": {
-       "description": "The tag name",
-       "title": "Tag",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_reset_concurrency_limit_by_tag_concurrency_limits_tag__tag__reset_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {}
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Reset Concurrency Limit By Tag",
-    "tags": [
-     "Concurrency Limits"
-    ]
-   }
-  },
-  "/concurrency_limits/{id}": {
-   "delete": {
-    "operationId": "delete_concurrency_limit_concurrency_limits__id__delete",
-    "parameters": [
-     {
-      "description": "The concurrency limit id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The concurrency limit id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {}
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Concurrency Limit",
-    "tags": [
-     "Concurrency Limits"
-    ]
-   },
-   "get": {
-    "description": "Get a concurrency limit by id.\n\nThe `active slots` field contains a list of TaskRun IDs currently using a\nconcurrency slot for the specified tag.",
-    "operationId": "read_concurrency_limit_concurrency_limits__id__get",
-    "parameters": [
-     {
-      "description": "The concurrency limit id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The concurrency limit id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ConcurrencyLimit"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Concurrency Limit",
-    "tags": [
-     "Concurrency Limits"
-    ]
-   }
-  },
-  "/csrf-token": {
-   "get": {
-    "description": "Create or update a CSRF token for a client",
-    "operationId": "create_csrf_token_csrf_token_get",
-    "parameters": [
-     {
-      "description": "The client to create a CSRF token for",
-      "in": "query",
-      "name": "client",
-      "required": true,
-      "schema": {
-       "description": "The client to create a CSRF token for",
-       "title": "Client",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/CsrfToken"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Csrf Token"
-   }
-  },
-  "/deployments/": {
-   "post": {
-    "description": "Creates a new deployment from the provided schema. If a deployment with\nthe same name and flow_id already exists, the deployment is updated.\n\nIf the deployment has an active schedule, flow runs will be scheduled.\nWhen upserting, any scheduled runs from the existing deployment will be deleted.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/deployments.",
-    "operationId": "create_deployment_deployments__post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/DeploymentCreate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/DeploymentResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Deployment",
-    "tags": [
-     "Deployments"
-    ]
-   }
-  },
-  "/deployments/bulk_delete": {
-   "post": {
-    "description": "Bulk delete deployments matching the specified filter criteria.\n\nReturns the IDs of deployments that were deleted.",
-    "operationId": "bulk_delete_deployments_deployments_bulk_delete_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_bulk_delete_deployments_deployments_bulk_delete_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/DeploymentBulkDeleteResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Bulk Delete Deployments",
-    "tags": [
-     "Deployments"
-    ]
-   }
-  },
-  "/deployments/count": {
-   "post": {
-    "description": "Count deployments.",
-    "operationId": "count_deployments_deployments_count_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_count_deployments_deployments_count_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "title": "Response Count Deployments Deployments Count Post",
-         "type": "integer"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Count Deployments",
-    "tags": [
-     "Deployments"
-    ]
-   }
-  },
-  "/deployments/filter": {
-   "post": {
-    "description": "Query for deployments.",
-    "operationId": "read_deployments_deployments_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_deployments_deployments_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/DeploymentResponse"
-         },
-         "title": "Response Read Deployments Deployments Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Deployments",
-    "tags": [
-     "Deployments"
-    ]
-   }
-  },
-  "/deployments/get_scheduled_flow_runs": {
-   "post": {
-    "description": "Get scheduled runs for a set of deployments. Used by a runner to poll for work.",
-    "operationId": "get_scheduled_flow_runs_for_deployments_deployments_get_scheduled_flow_runs_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_get_scheduled_flow_runs_for_deployments_deployments_get_scheduled_flow_runs_post"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/FlowRunResponse"
-         },
-         "title": "Response Get Scheduled Flow Runs For Deployments Deployments Get Scheduled Flow Runs Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Get Scheduled Flow Runs For Deployments",
-    "tags": [
-     "Deployments"
-    ]
-   }
-  },
-  "/deployments/name/{flow_name}/{deployment_name}": {
-   "get": {
-    "description": "Get a deployment using the name of the flow and the deployment.",
-    "operationId": "read_deployment_by_name_deployments_name__flow_name___deployment_name__get",
-    "parameters": [
-     {
-      "description": "The name of the flow",
-      "in": "path",
-      "name": "flow_name",
-      "required": true,
-      "schema": {
-       "description": "The name of the flow",
-       "title": "Flow Name",
-       "type": "string"
-      }
-     },
-     {
-      "description": "The name of the deployment",
-      "in": "path",
-      "name": "deployment_name",
-      "required": true,
-      "schema": {
-       "description": "The name of the deployment",
-       "title": "Deployment Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/DeploymentResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Deployment By Name",
-    "tags": [
-     "Deployments"
-    ]
-   }
-  },
-  "/deployments/paginate": {
-   "post": {
-    "description": "Pagination query for flow runs.",
-    "operationId": "paginate_deployments_deployments_paginate_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_paginate_deployments_deployments_paginate_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/DeploymentPaginationResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Paginate Deployments",
-    "tags": [
-     "Deployments"
-    ]
-   }
-  },
-  "/deployments/{id}": {
-   "delete": {
-    "description": "Delete a deployment by id.",
-    "operationId": "delete_deployment_deployments__id__delete",
-    "parameters": [
-     {
-      "description": "The deployment id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The deployment id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Deployment",
-    "tags": [
-     "Deployments"
-    ]
-   },
-   "get": {
-    "description": "Get a deployment by id.",
-    "operationId": "read_deployment_deployments__id__get",
-    "parameters": [
-     {
-      "description": "The deployment id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The deployment id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/DeploymentResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Deployment",
-    "tags": [
-     "Deployments"
-    ]
-   },
-   "patch": {
-    "operationId": "update_deployment_deployments__id__patch",
-    "parameters": [
-     {
-      "description": "The deployment id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The deployment id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/DeploymentUpdate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Deployment",
-    "tags": [
-     "Deployments"
-    ]
-   }
-  },
-  "/deployments/{id}/create_flow_run": {
-   "post": {
-    "description": "Create a flow run from a deployment.\n\nAny parameters not provided will be inferred from the deployment's parameters.\nIf tags are not provided, the deployment's tags will be used.\n\nIf no state is provided, the flow run will be created in a SCHEDULED state.",
-    "operationId": "create_flow_run_from_deployment_deployments__id__create_flow_run_post",
-    "parameters": [
-     {
-      "description": "The deployment id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The deployment id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/DeploymentFlowRunCreate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/FlowRunResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Flow Run From Deployment",
-    "tags": [
-     "Deployments"
-    ]
-   }
-  },
-  "/deployments/{id}/create_flow_run/bulk": {
-   "post": {
-    "description": "Create multiple flow runs from a deployment.\n\nAny parameters not provided will be inferred from the deployment's parameters.\nIf tags are not provided, the deployment's tags will be used.\n\nIf no state is provided, the flow runs will be created in a SCHEDULED state.",
-    "operationId": "bulk_create_flow_runs_from_deployment_deployments__id__create_flow_run_bulk_post",
-    "parameters": [
-     {
-      "description": "The deployment id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The deployment id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "description": "List of flow run configurations to create",
-        "items": {
-         "$ref": "#/components/schemas/DeploymentFlowRunCreate"
-        },
-        "title": "Flow Runs",
-        "type": "array"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/FlowRunBulkCreateResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Bulk Create Flow Runs From Deployment",
-    "tags": [
-     "Deployments"
-    ]
-   }
-  },
-  "/deployments/{id}/pause_deployment": {
-   "post": {
-    "description": "Set a deployment schedule to inactive. Any auto-scheduled runs still in a Scheduled\nstate will be deleted.",
-    "operationId": "pause_deployment_deployments__id__pause_deployment_post",
-    "parameters": [
-     {
-      "description": "The deployment id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The deployment id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {}
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Pause Deployment",
-    "tags": [
-     "Deployments"
-    ]
-   }
-  },
-  "/deployments/{id}/resume_deployment": {
-   "post": {
-    "description": "Set a deployment schedule to active. Runs will be scheduled immediately.",
-    "operationId": "resume_deployment_deployments__id__resume_deployment_post",
-    "parameters": [
-     {
-      "description": "The deployment id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The deployment id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {}
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Resume Deployment",
-    "tags": [
-     "Deployments"
-    ]
-   }
-  },
-  "/deployments/{id}/schedule": {
-   "post": {
-    "description": "Schedule runs for a deployment. For backfills, provide start/end times in the past.\n\nThis function will generate the minimum number of runs that satisfy the min\nand max times, and the min and max counts. Specifically, the following order\nwill be respected.\n\n    - Runs will be generated starting on or after the `start_time`\n    - No more than `max_runs` runs will be generated\n    - No runs will be generated after `end_time` is reached\n    - At least `min_runs` runs will be generated\n    - Runs will be generated until at least `start_time + min_time` is reached",
-    "operationId": "schedule_deployment_deployments__id__schedule_post",
-    "parameters": [
-     {
-      "description": "The deployment id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The deployment id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_schedule_deployment_deployments__id__schedule_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {}
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Schedule Deployment",
-    "tags": [
-     "Deployments"
-    ]
-   }
-  },
-  "/deployments/{id}/schedules": {
-   "get": {
-    "operationId": "read_deployment_schedules_deployments__id__schedules_get",
-    "parameters": [
-     {
-      "description": "The deployment id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The deployment id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/DeploymentSchedule"
-         },
-         "title": "Response Read Deployment Schedules Deployments  Id  Schedules Get",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Deployment Schedules",
-    "tags": [
-     "Deployments"
-    ]
-   },
-   "post": {
-    "operationId": "create_deployment_schedules_deployments__id__schedules_post",
-    "parameters": [
-     {
-      "description": "The deployment id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The deployment id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "description": "The schedules to create",
-        "items": {
-         "$ref": "#/components/schemas/DeploymentScheduleCreate"
-        },
-        "title": "Schedules",
-        "type": "array"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "201": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/DeploymentSchedule"
-         },
-         "title": "Response Create Deployment Schedules Deployments  Id  Schedules Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Deployment Schedules",
-    "tags": [
-     "Deployments"
-    ]
-   }
-  },
-  "/deployments/{id}/schedules/{schedule_id}": {
-   "delete": {
-    "operationId": "delete_deployment_schedule_deployments__id__schedules__schedule_id__delete",
-    "parameters": [
-     {
-      "description": "The deployment id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The deployment id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "description": "The schedule id",
-      "in": "path",
-      "name": "schedule_id",
-      "required": true,
-      "schema": {
-       "description": "The schedule id",
-       "format": "uuid",
-       "title": "Schedule Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Deployment Schedule",
-    "tags": [
-     "Deployments"
-    ]
-   },
-   "patch": {
-    "operationId": "update_deployment_schedule_deployments__id__schedules__schedule_id__patch",
-    "parameters": [
-     {
-      "description": "The deployment id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The deployment id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "description": "The schedule id",
-      "in": "path",
-      "name": "schedule_id",
-      "required": true,
-      "schema": {
-       "description": "The schedule id",
-       "format": "uuid",
-       "title": "Schedule Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/DeploymentScheduleUpdate",
-        "description": "The updated schedule"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Deployment Schedule",
-    "tags": [
-     "Deployments"
-    ]
-   }
-  },
-  "/events": {
-   "post": {
-    "description": "Record a batch of Events.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/events.",
-    "operationId": "create_events_events_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "items": {
-         "$ref": "#/components/schemas/Event"
-        },
-        "title": "Events",
-        "type": "array"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Events",
-    "tags": [
-     "Events"
-    ]
-   }
-  },
-  "/events/count-by/{countable}": {
-   "post": {
-    "description": "Returns distinct objects and the count of events associated with them.  Objects\nthat can be counted include the day the event occurred, the type of event, or\nthe IDs of the resources associated with the event.",
-    "operationId": "count_account_events_events_count_by__countable__post",
-    "parameters": [
-     {
-      "in": "path",
-      "name": "countable",
-      "required": true,
-      "schema": {
-       "$ref": "#/components/schemas/Countable"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_count_account_events_events_count_by__countable__post"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/EventCount"
-         },
-         "title": "Response Count Account Events Events Count By  Countable  Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Count Account Events",
-    "tags": [
-     "Events"
-    ]
-   }
-  },
-  "/events/filter": {
-   "post": {
-    "description": "Queries for Events matching the given filter criteria in the given Account.  Returns\nthe first page of results, and the URL to request the next page (if there are more\nresults).",
-    "operationId": "read_events_events_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_events_events_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/EventPage"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Events",
-    "tags": [
-     "Events"
-    ]
-   }
-  },
-  "/events/filter/next": {
-   "get": {
-    "description": "Returns the next page of Events for a previous query against the given Account, and\nthe URL to request the next page (if there are more results).",
-    "operationId": "read_account_events_page_events_filter_next_get",
-    "parameters": [
-     {
-      "in": "query",
-      "name": "page-token",
-      "required": true,
-      "schema": {
-       "title": "Page-Token",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/EventPage"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Account Events Page",
-    "tags": [
-     "Events"
-    ]
-   }
-  },
-  "/flow_run_states/": {
-   "get": {
-    "description": "Get states associated with a flow run.",
-    "operationId": "read_flow_run_states_flow_run_states__get",
-    "parameters": [
-     {
-      "in": "query",
-      "name": "flow_run_id",
-      "required": true,
-      "schema": {
-       "format": "uuid",
-       "title": "Flow Run Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/State"
-         },
-         "title": "Response Read Flow Run States Flow Run States  Get",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Flow Run States",
-    "tags": [
-     "Flow Run States"
-    ]
-   }
-  },
-  "/flow_run_states/{id}": {
-   "get": {
-    "description": "Get a flow run state by id.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/flows#final-state-determination.",
-    "operationId": "read_flow_run_state_flow_run_states__id__get",
-    "parameters": [
-     {
-      "description": "The flow run state id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The flow run state id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/State"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Flow Run State",
-    "tags": [
-     "Flow Run States"
-    ]
-   }
-  },
-  "/flow_runs/": {
-   "post": {
-    "description": "Create a flow run. If a flow run with the same flow_id and\nidempotency key already exists, the existing flow run will be returned.\n\nIf no state is provided, the flow run will be created in a PENDING state.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/flows.",
-    "operationId": "create_flow_run_flow_runs__post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/FlowRunCreate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/FlowRunResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Flow Run",
-    "tags": [
-     "Flow Runs"
-    ]
-   }
-  },
-  "/flow_runs/count": {
-   "post": {
-    "description": "Query for flow runs.",
-    "operationId": "count_flow_runs_flow_runs_count_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_count_flow_runs_flow_runs_count_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "title": "Response Count Flow Runs Flow Runs Count Post",
-         "type": "integer"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Count Flow Runs",
-    "tags": [
-     "Flow Runs"
-    ]
-   }
-  },
-  "/flow_runs/filter": {
-   "post": {
-    "description": "Query for flow runs.",
-    "operationId": "read_flow_runs_flow_runs_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_flow_runs_flow_runs_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/FlowRunResponse"
-         },
-         "title": "Response Read Flow Runs Flow Runs Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Flow Runs",
-    "tags": [
-     "Flow Runs"
-    ]
-   }
-  },
-  "/flow_runs/{id}": {
-   "delete": {
-    "description": "Delete a flow run by id.",
-    "operationId": "delete_flow_run_flow_runs__id__delete",
-    "parameters": [
-     {
-      "description": "The flow run id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The flow run id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Flow Run",
-    "tags": [
-     "Flow Runs"
-    ]
-   },
-   "get": {
-    "description": "Get a flow run by id.",
-    "operationId": "read_flow_run_flow_runs__id__get",
-    "parameters": [
-     {
-      "description": "The flow run id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The flow run id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/FlowRunResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Flow Run",
-    "tags": [
-     "Flow Runs"
-    ]
-   },
-   "patch": {
-    "description": "Updates a flow run.",
-    "operationId": "update_flow_run_flow_runs__id__patch",
-    "parameters": [
-     {
-      "description": "The flow run id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The flow run id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/FlowRunUpdate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Flow Run",
-    "tags": [
-     "Flow Runs"
-    ]
-   }
-  },
-  "/flow_runs/{id}/input": {
-   "post": {
-    "description": "Create a key/value input for a flow run.",
-    "operationId": "create_flow_run_input_flow_runs__id__input_post",
-    "parameters": [
-     {
-      "description": "The flow run id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The flow run id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_create_flow_run_input_flow_runs__id__input_post"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "201": {
-      "content": {
-       "application/json": {
-        "schema": {}
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Flow Run Input",
-    "tags": [
-     "Flow Runs"
-    ]
-   }
-  },
-  "/flow_runs/{id}/input/filter": {
-   "post": {
-    "description": "Filter flow run inputs by key prefix",
-    "operationId": "filter_flow_run_input_flow_runs__id__input_filter_post",
-    "parameters": [
-     {
-      "description": "The flow run id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The flow run id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_filter_flow_run_input_flow_runs__id__input_filter_post"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/FlowRunInput"
-         },
-         "title": "Response Filter Flow Run Input Flow Runs  Id  Input Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Filter Flow Run Input",
-    "tags": [
-     "Flow Runs"
-    ]
-   }
-  },
-  "/flow_runs/{id}/input/{key}": {
-   "delete": {
-    "description": "Delete a flow run input",
-    "operationId": "delete_flow_run_input_flow_runs__id__input__key__delete",
-    "parameters": [
-     {
-      "description": "The flow run id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The flow run id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "description": "The input key",
-      "in": "path",
-      "name": "key",
-      "required": true,
-      "schema": {
-       "description": "The input key",
-       "title": "Key",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Flow Run Input",
-    "tags": [
-     "Flow Runs"
-    ]
-   },
-   "get": {
-    "description": "Create a value from a flow run input",
-    "operationId": "read_flow_run_input_flow_runs__id__input__key__get",
-    "parameters": [
-     {
-      "description": "The flow run id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The flow run id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "description": "The input key",
-      "in": "path",
-      "name": "key",
-      "required": true,
-      "schema": {
-       "description": "The input key",
-       "title": "Key",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {}
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Flow Run Input",
-    "tags": [
-     "Flow Runs"
-    ]
-   }
-  },
-  "/flow_runs/{id}/labels": {
-   "patch": {
-    "description": "Update the labels of a flow run.",
-    "operationId": "update_flow_run_labels_flow_runs__id__labels_patch",
-    "parameters": [
-     {
-      "description": "The flow run id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The flow run id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "additionalProperties": true,
-        "description": "The labels to update",
-        "title": "Labels",
-        "type": "object"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Flow Run Labels",
-    "tags": [
-     "Flow Runs"
-    ]
-   }
-  },
-  "/flow_runs/{id}/resume": {
-   "post": {
-    "description": "Resume a paused flow run.",
-    "operationId": "resume_flow_run_flow_runs__id__resume_post",
-    "parameters": [
-     {
-      "description": "The flow run id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The flow run id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_resume_flow_run_flow_runs__id__resume_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/OrchestrationResult"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Resume Flow Run",
-    "tags": [
-     "Flow Runs"
-    ]
-   }
-  },
-  "/flow_runs/{id}/set_state": {
-   "post": {
-    "description": "Set a flow run state, invoking any orchestration rules.",
-    "operationId": "set_flow_run_state_flow_runs__id__set_state_post",
-    "parameters": [
-     {
-      "description": "The flow run id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The flow run id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_set_flow_run_state_flow_runs__id__set_state_post"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/OrchestrationResult"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Set Flow Run State",
-    "tags": [
-     "Flow Runs"
-    ]
-   }
-  },
-  "/flows/": {
-   "post": {
-    "description": "Creates a new flow from the provided schema. If a flow with the\nsame name already exists, the existing flow is returned.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/flows.",
-    "operationId": "create_flow_flows__post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/FlowCreate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Flow"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Flow",
-    "tags": [
-     "Flows"
-    ]
-   }
-  },
-  "/flows/count": {
-   "post": {
-    "description": "Count flows.",
-    "operationId": "count_flows_flows_count_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_count_flows_flows_count_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "title": "Response Count Flows Flows Count Post",
-         "type": "integer"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Count Flows",
-    "tags": [
-     "Flows"
-    ]
-   }
-  },
-  "/flows/filter": {
-   "post": {
-    "description": "Query for flows.",
-    "operationId": "read_flows_flows_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_flows_flows_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/Flow"
-         },
-         "title": "Response Read Flows Flows Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Flows",
-    "tags": [
-     "Flows"
-    ]
-   }
-  },
-  "/flows/name/{name}": {
-   "get": {
-    "description": "Get a flow by name.",
-    "operationId": "read_flow_by_name_flows_name__name__get",
-    "parameters": [
-     {
-      "description": "The name of the flow",
-      "in": "path",
-      "name": "name",
-      "required": true,
-      "schema": {
-       "description": "The name of the flow",
-       "title": "Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Flow"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Flow By Name",
-    "tags": [
-     "Flows"
-    ]
-   }
-  },
-  "/flows/{id}": {
-   "delete": {
-    "description": "Delete a flow by id.",
-    "operationId": "delete_flow_flows__id__delete",
-    "parameters": [
-     {
-      "description": "The flow id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The flow id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Flow",
-    "tags": [
-     "Flows"
-    ]
-   },
-   "get": {
-    "description": "Get a flow by id.",
-    "operationId": "read_flow_flows__id__get",
-    "parameters": [
-     {
-      "description": "The flow id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The flow id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Flow"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Flow",
-    "tags": [
-     "Flows"
-    ]
-   },
-   "patch": {
-    "description": "Updates a flow.",
-    "operationId": "update_flow_flows__id__patch",
-    "parameters": [
-     {
-      "description": "The flow id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The flow id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/FlowUpdate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Flow",
-    "tags": [
-     "Flows"
-    ]
-   }
-  },
-  "/health": {
-   "get": {
-    "operationId": "health_check_health_get",
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "title": "Response Health Check Health Get",
-         "type": "boolean"
-        }
-       }
-      },
-      "description": "Successful Response"
-     }
-    },
-    "summary": "Health Check",
-    "tags": [
-     "Root"
-    ]
-   }
-  },
-  "/hello": {
-   "get": {
-    "description": "Say hello!",
-    "operationId": "hello_hello_get",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "title": "Response Hello Hello Get",
-         "type": "string"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Hello",
-    "tags": [
-     "Root"
-    ]
-   }
-  },
-  "/logs/": {
-   "post": {
-    "description": "Create new logs from the provided schema.\n\nFor more information, see https://www.prefect.io/docs/v3/how-to-guides/workflows/add-logging.",
-    "operationId": "create_logs_logs__post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "items": {
-         "$ref": "#/components/schemas/LogCreate"
-        },
-        "title": "Logs",
-        "type": "array"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "201": {
-      "content": {
-       "application/json": {
-        "schema": {}
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Logs",
-    "tags": [
-     "Logs"
-    ]
-   }
-  },
-  "/logs/filter": {
-   "post": {
-    "description": "Query for logs.",
-    "operationId": "read_logs_logs_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_logs_logs_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/Log"
-         },
-         "title": "Response Read Logs Logs Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Logs",
-    "tags": [
-     "Logs"
-    ]
-   }
-  },
-  "/task_run_states/": {
-   "get": {
-    "description": "Get states associated with a task run.",
-    "operationId": "read_task_run_states_task_run_states__get",
-    "parameters": [
-     {
-      "in": "query",
-      "name": "task_run_id",
-      "required": true,
-      "schema": {
-       "format": "uuid",
-       "title": "Task Run Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/State"
-         },
-         "title": "Response Read Task Run States Task Run States  Get",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Task Run States",
-    "tags": [
-     "Task Run States"
-    ]
-   }
-  },
-  "/task_run_states/{id}": {
-   "get": {
-    "description": "Get a task run state by id.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/tasks.",
-    "operationId": "read_task_run_state_task_run_states__id__get",
-    "parameters": [
-     {
-      "description": "The task run state id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The task run state id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/State"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Task Run State",
-    "tags": [
-     "Task Run States"
-    ]
-   }
-  },
-  "/task_runs/": {
-   "post": {
-    "description": "Create a task run. If a task run with the same flow_run_id,\ntask_key, and dynamic_key already exists, the existing task\nrun will be returned.\n\nIf no state is provided, the task run will be created in a PENDING state.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/tasks.",
-    "operationId": "create_task_run_task_runs__post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/TaskRunCreate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/TaskRun"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Task Run",
-    "tags": [
-     "Task Runs"
-    ]
-   }
-  },
-  "/task_runs/count": {
-   "post": {
-    "description": "Count task runs.",
-    "operationId": "count_task_runs_task_runs_count_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_count_task_runs_task_runs_count_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "title": "Response Count Task Runs Task Runs Count Post",
-         "type": "integer"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Count Task Runs",
-    "tags": [
-     "Task Runs"
-    ]
-   }
-  },
-  "/task_runs/filter": {
-   "post": {
-    "description": "Query for task runs.",
-    "operationId": "read_task_runs_task_runs_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_task_runs_task_runs_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/TaskRun"
-         },
-         "title": "Response Read Task Runs Task Runs Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Task Runs",
-    "tags": [
-     "Task Runs"
-    ]
-   }
-  },
-  "/task_runs/{id}": {
-   "delete": {
-    "description": "Delete a task run by id.",
-    "operationId": "delete_task_run_task_runs__id__delete",
-    "parameters": [
-     {
-      "description": "The task run id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The task run id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Task Run",
-    "tags": [
-     "Task Runs"
-    ]
-   },
-   "get": {
-    "description": "Get a task run by id.",
-    "operationId": "read_task_run_task_runs__id__get",
-    "parameters": [
-     {
-      "description": "The task run id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The task run id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/TaskRun"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Task Run",
-    "tags": [
-     "Task Runs"
-    ]
-   },
-   "patch": {
-    "description": "Updates a task run.",
-    "operationId": "update_task_run_task_runs__id__patch",
-    "parameters": [
-     {
-      "description": "The task run id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The task run id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/TaskRunUpdate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Task Run",
-    "tags": [
-     "Task Runs"
-    ]
-   }
-  },
-  "/task_runs/{id}/set_state": {
-   "post": {
-    "description": "Set a task run state, invoking any orchestration rules.",
-    "operationId": "set_task_run_state_task_runs__id__set_state_post",
-    "parameters": [
-     {
-      "description": "The task run id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The task run id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_set_task_run_state_task_runs__id__set_state_post"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/OrchestrationResult"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Set Task Run State",
-    "tags": [
-     "Task Runs"
-    ]
-   }
-  },
-  "/v2/concurrency_limits/": {
-   "post": {
-    "description": "Create a task run concurrency limit.\n\nFor more information, see https://www.prefect.io/docs/v3/how-to-guides/workflows/global-concurrency-limits.",
-    "operationId": "create_concurrency_limit_v2_v2_concurrency_limits__post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/ConcurrencyLimitV2Create"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "201": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ConcurrencyLimitV2"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Concurrency Limit V2",
-    "tags": [
-     "Concurrency Limits V2"
-    ]
-   }
-  },
-  "/v2/concurrency_limits/decrement": {
-   "post": {
-    "operationId": "bulk_decrement_active_slots_v2_concurrency_limits_decrement_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_bulk_decrement_active_slots_v2_concurrency_limits_decrement_post"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/MinimalConcurrencyLimitResponse"
-         },
-         "title": "Response Bulk Decrement Active Slots V2 Concurrency Limits Decrement Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Bulk Decrement Active Slots",
-    "tags": [
-     "Concurrency Limits V2"
-    ]
-   }
-  },
-  "/v2/concurrency_limits/decrement-with-lease": {
-   "post": {
-    "operationId": "bulk_decrement_active_slots_with_lease_v2_concurrency_limits_decrement_with_lease_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_bulk_decrement_active_slots_with_lease_v2_concurrency_limits_decrement_with_lease_post"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Bulk Decrement Active Slots With Lease",
-    "tags": [
-     "Concurrency Limits V2"
-    ]
-   }
-  },
-  "/v2/concurrency_limits/filter": {
-   "post": {
-    "operationId": "read_all_concurrency_limits_v2_v2_concurrency_limits_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_all_concurrency_limits_v2_v2_concurrency_limits_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/GlobalConcurrencyLimitResponse"
-         },
-         "title": "Response Read All Concurrency Limits V2 V2 Concurrency Limits Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read All Concurrency Limits V2",
-    "tags": [
-     "Concurrency Limits V2"
-    ]
-   }
-  },
-  "/v2/concurrency_limits/increment": {
-   "post": {
-    "operationId": "bulk_increment_active_slots_v2_concurrency_limits_increment_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_bulk_increment_active_slots_v2_concurrency_limits_increment_post"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/MinimalConcurrencyLimitResponse"
-         },
-         "title": "Response Bulk Increment Active Slots V2 Concurrency Limits Increment Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Bulk Increment Active Slots",
-    "tags": [
-     "Concurrency Limits V2"
-    ]
-   }
-  },
-  "/v2/concurrency_limits/increment-with-lease": {
-   "post": {
-    "operationId": "bulk_increment_active_slots_with_lease_v2_concurrency_limits_increment_with_lease_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_bulk_increment_active_slots_with_lease_v2_concurrency_limits_increment_with_lease_post"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ConcurrencyLimitWithLeaseResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Bulk Increment Active Slots With Lease",
-    "tags": [
-     "Concurrency Limits V2"
-    ]
-   }
-  },
-  "/v2/concurrency_limits/leases/{lease_id}/renew": {
-   "post": {
-    "operationId": "renew_concurrency_lease_v2_concurrency_limits_leases__lease_id__renew_post",
-    "parameters": [
-     {
-      "description": "The ID of the lease to renew",
-      "in": "path",
-      "name": "lease_id",
-      "required": true,
-      "schema": {
-       "description": "The ID of the lease to renew",
-       "format": "uuid",
-       "title": "Lease Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_renew_concurrency_lease_v2_concurrency_limits_leases__lease_id__renew_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Renew Concurrency Lease",
-    "tags": [
-     "Concurrency Limits V2"
-    ]
-   }
-  },
-  "/v2/concurrency_limits/{id_or_name}": {
-   "delete": {
-    "operationId": "delete_concurrency_limit_v2_v2_concurrency_limits__id_or_name__delete",
-    "parameters": [
-     {
-      "description": "The ID or name of the concurrency limit",
-      "in": "path",
-      "name": "id_or_name",
-      "required": true,
-      "schema": {
-       "anyOf": [
-        {
-         "format": "uuid",
-         "type": "string"
-        },
-        {
-         "type": "string"
-        }
-       ],
-       "description": "The ID or name of the concurrency limit",
-       "title": "Id Or Name"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Concurrency Limit V2",
-    "tags": [
-     "Concurrency Limits V2"
-    ]
-   },
-   "get": {
-    "operationId": "read_concurrency_limit_v2_v2_concurrency_limits__id_or_name__get",
-    "parameters": [
-     {
-      "description": "The ID or name of the concurrency limit",
-      "in": "path",
-      "name": "id_or_name",
-      "required": true,
-      "schema": {
-       "anyOf": [
-        {
-         "format": "uuid",
-         "type": "string"
-        },
-        {
-         "type": "string"
-        }
-       ],
-       "description": "The ID or name of the concurrency limit",
-       "title": "Id Or Name"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/GlobalConcurrencyLimitResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Concurrency Limit V2",
-    "tags": [
-     "Concurrency Limits V2"
-    ]
-   },
-   "patch": {
-    "operationId": "update_concurrency_limit_v2_v2_concurrency_limits__id_or_name__patch",
-    "parameters": [
-     {
-      "description": "The ID or name of the concurrency limit",
-      "in": "path",
-      "name": "id_or_name",
-      "required": true,
-      "schema": {
-       "anyOf": [
-        {
-         "format": "uuid",
-         "type": "string"
-        },
-        {
-         "type": "string"
-        }
-       ],
-       "description": "The ID or name of the concurrency limit",
-       "title": "Id Or Name"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/ConcurrencyLimitV2Update"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Concurrency Limit V2",
-    "tags": [
-     "Concurrency Limits V2"
-    ]
-   }
-  },
-  "/variables/": {
-   "post": {
-    "description": "Create a variable.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/variables.",
-    "operationId": "create_variable_variables__post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/VariableCreate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "201": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Variable"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Variable",
-    "tags": [
-     "Variables"
-    ]
-   }
-  },
-  "/variables/count": {
-   "post": {
-    "operationId": "count_variables_variables_count_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_count_variables_variables_count_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "title": "Response Count Variables Variables Count Post",
-         "type": "integer"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Count Variables",
-    "tags": [
-     "Variables"
-    ]
-   }
-  },
-  "/variables/filter": {
-   "post": {
-    "operationId": "read_variables_variables_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_variables_variables_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/Variable"
-         },
-         "title": "Response Read Variables Variables Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Variables",
-    "tags": [
-     "Variables"
-    ]
-   }
-  },
-  "/variables/name/{name}": {
-   "delete": {
-    "operationId": "delete_variable_by_name_variables_name__name__delete",
-    "parameters": [
-     {
-      "in": "path",
-      "name": "name",
-      "required": true,
-      "schema": {
-       "title": "Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Variable By Name",
-    "tags": [
-     "Variables"
-    ]
-   },
-   "get": {
-    "operationId": "read_variable_by_name_variables_name__name__get",
-    "parameters": [
-     {
-      "in": "path",
-      "name": "name",
-      "required": true,
-      "schema": {
-       "title": "Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Variable"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Variable By Name",
-    "tags": [
-     "Variables"
-    ]
-   },
-   "patch": {
-    "operationId": "update_variable_by_name_variables_name__name__patch",
-    "parameters": [
-     {
-      "in": "path",
-      "name": "name",
-      "required": true,
-      "schema": {
-       "title": "Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/VariableUpdate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Variable By Name",
-    "tags": [
-     "Variables"
-    ]
-   }
-  },
-  "/variables/{id}": {
-   "delete": {
-    "operationId": "delete_variable_variables__id__delete",
-    "parameters": [
-     {
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Variable",
-    "tags": [
-     "Variables"
-    ]
-   },
-   "get": {
-    "operationId": "read_variable_variables__id__get",
-    "parameters": [
-     {
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Variable"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Variable",
-    "tags": [
-     "Variables"
-    ]
-   },
-   "patch": {
-    "operationId": "update_variable_variables__id__patch",
-    "parameters": [
-     {
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/VariableUpdate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Variable",
-    "tags": [
-     "Variables"
-    ]
-   }
-  },
-  "/version": {
-   "get": {
-    "operationId": "server_version_version_get",
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "title": "Response Server Version Version Get",
-         "type": "string"
-        }
-       }
-      },
-      "description": "Successful Response"
-     }
-    },
-    "summary": "Server Version",
-    "tags": [
-     "Root"
-    ]
-   }
-  },
-  "/work_pools/": {
-   "post": {
-    "description": "Creates a new work pool. If a work pool with the same\nname already exists, an error will be raised.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/work-pools.",
-    "operationId": "create_work_pool_work_pools__post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/WorkPoolCreate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "201": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/WorkPoolResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Work Pool",
-    "tags": [
-     "Work Pools"
-    ]
-   }
-  },
-  "/work_pools/count": {
-   "post": {
-    "description": "Count work pools",
-    "operationId": "count_work_pools_work_pools_count_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_count_work_pools_work_pools_count_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "title": "Response Count Work Pools Work Pools Count Post",
-         "type": "integer"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Count Work Pools",
-    "tags": [
-     "Work Pools"
-    ]
-   }
-  },
-  "/work_pools/filter": {
-   "post": {
-    "description": "Read multiple work pools",
-    "operationId": "read_work_pools_work_pools_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_work_pools_work_pools_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/WorkPoolResponse"
-         },
-         "title": "Response Read Work Pools Work Pools Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Work Pools",
-    "tags": [
-     "Work Pools"
-    ]
-   }
-  },
-  "/work_pools/{name}": {
-   "delete": {
-    "description": "Delete a work pool",
-    "operationId": "delete_work_pool_work_pools__name__delete",
-    "parameters": [
-     {
-      "description": "The work pool name",
-      "in": "path",
-      "name": "name",
-      "required": true,
-      "schema": {
-       "description": "The work pool name",
-       "title": "Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Work Pool",
-    "tags": [
-     "Work Pools"
-    ]
-   },
-   "get": {
-    "description": "Read a work pool by name",
-    "operationId": "read_work_pool_work_pools__name__get",
-    "parameters": [
-     {
-      "description": "The work pool name",
-      "in": "path",
-      "name": "name",
-      "required": true,
-      "schema": {
-       "description": "The work pool name",
-       "title": "Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/WorkPoolResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Work Pool",
-    "tags": [
-     "Work Pools"
-    ]
-   },
-   "patch": {
-    "description": "Update a work pool",
-    "operationId": "update_work_pool_work_pools__name__patch",
-    "parameters": [
-     {
-      "description": "The work pool name",
-      "in": "path",
-      "name": "name",
-      "required": true,
-      "schema": {
-       "description": "The work pool name",
-       "title": "Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/WorkPoolUpdate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Work Pool",
-    "tags": [
-     "Work Pools"
-    ]
-   }
-  },
-  "/work_pools/{name}/concurrency_status": {
-   "post": {
-    "description": "Read concurrency status for a work pool, including per-queue breakdown\nwith flow run summaries. Queues are paginated; flow runs per queue are\ncapped by flow_run_limit.",
-    "operationId": "read_work_pool_concurrency_status_work_pools__name__concurrency_status_post",
-    "parameters": [
-     {
-      "description": "The work pool name",
-      "in": "path",
-      "name": "name",
-      "required": true,
-      "schema": {
-       "description": "The work pool name",
-       "title": "Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_work_pool_concurrency_status_work_pools__name__concurrency_status_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/WorkPoolConcurrencyStatus"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Work Pool Concurrency Status",
-    "tags": [
-     "Work Pools"
-    ]
-   }
-  },
-  "/work_pools/{name}/get_scheduled_flow_runs": {
-   "post": {
-    "description": "Load scheduled runs for a worker",
-    "operationId": "get_scheduled_flow_runs_work_pools__name__get_scheduled_flow_runs_post",
-    "parameters": [
-     {
-      "description": "The work pool name",
-      "in": "path",
-      "name": "name",
-      "required": true,
-      "schema": {
-       "description": "The work pool name",
-       "title": "Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_get_scheduled_flow_runs_work_pools__name__get_scheduled_flow_runs_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/WorkerFlowRunResponse"
-         },
-         "title": "Response Get Scheduled Flow Runs Work Pools  Name  Get Scheduled Flow Runs Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Get Scheduled Flow Runs",
-    "tags": [
-     "Work Pools"
-    ]
-   }
-  },
-  "/work_pools/{work_pool_name}/queues": {
-   "post": {
-    "description": "Creates a new work pool queue. If a work pool queue with the same\nname already exists, an error will be raised.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/work-pools#work-queues.",
-    "operationId": "create_work_queue_work_pools__work_pool_name__queues_post",
-    "parameters": [
-     {
-      "description": "The work pool name",
-      "in": "path",
-      "name": "work_pool_name",
-      "required": true,
-      "schema": {
-       "description": "The work pool name",
-       "title": "Work Pool Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/WorkQueueCreate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "201": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/WorkQueueResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Work Queue",
-    "tags": [
-     "Work Pools"
-    ]
-   }
-  },
-  "/work_pools/{work_pool_name}/queues/filter": {
-   "post": {
-    "description": "Read all work pool queues",
-    "operationId": "read_work_queues_work_pools__work_pool_name__queues_filter_post",
-    "parameters": [
-     {
-      "description": "The work pool name",
-      "in": "path",
-      "name": "work_pool_name",
-      "required": true,
-      "schema": {
-       "description": "The work pool name",
-       "title": "Work Pool Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_work_queues_work_pools__work_pool_name__queues_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/WorkQueueResponse"
-         },
-         "title": "Response Read Work Queues Work Pools  Work Pool Name  Queues Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Work Queues",
-    "tags": [
-     "Work Pools"
-    ]
-   }
-  },
-  "/work_pools/{work_pool_name}/queues/{name}": {
-   "delete": {
-    "description": "Delete a work pool queue",
-    "operationId": "delete_work_queue_work_pools__work_pool_name__queues__name__delete",
-    "parameters": [
-     {
-      "description": "The work pool name",
-      "in": "path",
-      "name": "work_pool_name",
-      "required": true,
-      "schema": {
-       "description": "The work pool name",
-       "title": "Work Pool Name",
-       "type": "string"
-      }
-     },
-     {
-      "description": "The work pool queue name",
-      "in": "path",
-      "name": "name",
-      "required": true,
-      "schema": {
-       "description": "The work pool queue name",
-       "title": "Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Work Queue",
-    "tags": [
-     "Work Pools"
-    ]
-   },
-   "get": {
-    "description": "Read a work pool queue",
-    "operationId": "read_work_queue_work_pools__work_pool_name__queues__name__get",
-    "parameters": [
-     {
-      "description": "The work pool name",
-      "in": "path",
-      "name": "work_pool_name",
-      "required": true,
-      "schema": {
-       "description": "The work pool name",
-       "title": "Work Pool Name",
-       "type": "string"
-      }
-     },
-     {
-      "description": "The work pool queue name",
-      "in": "path",
-      "name": "name",
-      "required": true,
-      "schema": {
-       "description": "The work pool queue name",
-       "title": "Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/WorkQueueResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Work Queue",
-    "tags": [
-     "Work Pools"
-    ]
-   },
-   "patch": {
-    "description": "Update a work pool queue",
-    "operationId": "update_work_queue_work_pools__work_pool_name__queues__name__patch",
-    "parameters": [
-     {
-      "description": "The work pool name",
-      "in": "path",
-      "name": "work_pool_name",
-      "required": true,
-      "schema": {
-       "description": "The work pool name",
-       "title": "Work Pool Name",
-       "type": "string"
-      }
-     },
-     {
-      "description": "The work pool queue name",
-      "in": "path",
-      "name": "name",
-      "required": true,
-      "schema": {
-       "description": "The work pool queue name",
-       "title": "Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/WorkQueueUpdate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Work Queue",
-    "tags": [
-     "Work Pools"
-    ]
-   }
-  },
-  "/work_pools/{work_pool_name}/workers/filter": {
-   "post": {
-    "description": "Read all worker processes",
-    "operationId": "read_workers_work_pools__work_pool_name__workers_filter_post",
-    "parameters": [
-     {
-      "description": "The work pool name",
-      "in": "path",
-      "name": "work_pool_name",
-      "required": true,
-      "schema": {
-       "description": "The work pool name",
-       "title": "Work Pool Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_workers_work_pools__work_pool_name__workers_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/WorkerResponse"
-         },
-         "title": "Response Read Workers Work Pools  Work Pool Name  Workers Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Workers",
-    "tags": [
-     "Work Pools"
-    ]
-   }
-  },
-  "/work_pools/{work_pool_name}/workers/heartbeat": {
-   "post": {
-    "operationId": "worker_heartbeat_work_pools__work_pool_name__workers_heartbeat_post",
-    "parameters": [
-     {
-      "description": "The work pool name",
-      "in": "path",
-      "name": "work_pool_name",
-      "required": true,
-      "schema": {
-       "description": "The work pool name",
-       "title": "Work Pool Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_worker_heartbeat_work_pools__work_pool_name__workers_heartbeat_post"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Worker Heartbeat",
-    "tags": [
-     "Work Pools"
-    ]
-   }
-  },
-  "/work_pools/{work_pool_name}/workers/{name}": {
-   "delete": {
-    "description": "Delete a work pool's worker",
-    "operationId": "delete_worker_work_pools__work_pool_name__workers__name__delete",
-    "parameters": [
-     {
-      "description": "The work pool name",
-      "in": "path",
-      "name": "work_pool_name",
-      "required": true,
-      "schema": {
-       "description": "The work pool name",
-       "title": "Work Pool Name",
-       "type": "string"
-      }
-     },
-     {
-      "description": "The work pool's worker name",
-      "in": "path",
-      "name": "name",
-      "required": true,
-      "schema": {
-       "description": "The work pool's worker name",
-       "title": "Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Worker",
-    "tags": [
-     "Work Pools"
-    ]
-   }
-  },
-  "/work_queues/": {
-   "post": {
-    "description": "Creates a new work queue.\n\nIf a work queue with the same name already exists, an error\nwill be raised.\n\nFor more information, see https://www.prefect.io/docs/v3/concepts/work-pools#work-queues.",
-    "operationId": "create_work_queue_work_queues__post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/WorkQueueCreate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "201": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/WorkQueueResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Create Work Queue",
-    "tags": [
-     "Work Queues"
-    ]
-   }
-  },
-  "/work_queues/filter": {
-   "post": {
-    "description": "Query for work queues.",
-    "operationId": "read_work_queues_work_queues_filter_post",
-    "parameters": [
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_work_queues_work_queues_filter_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/WorkQueueResponse"
-         },
-         "title": "Response Read Work Queues Work Queues Filter Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Work Queues",
-    "tags": [
-     "Work Queues"
-    ]
-   }
-  },
-  "/work_queues/name/{name}": {
-   "get": {
-    "description": "Get a work queue by id.",
-    "operationId": "read_work_queue_by_name_work_queues_name__name__get",
-    "parameters": [
-     {
-      "description": "The work queue name",
-      "in": "path",
-      "name": "name",
-      "required": true,
-      "schema": {
-       "description": "The work queue name",
-       "title": "Name",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/WorkQueueResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Work Queue By Name",
-    "tags": [
-     "Work Queues"
-    ]
-   }
-  },
-  "/work_queues/{id}": {
-   "delete": {
-    "description": "Delete a work queue by id.",
-    "operationId": "delete_work_queue_work_queues__id__delete",
-    "parameters": [
-     {
-      "description": "The work queue id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The work queue id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Delete Work Queue",
-    "tags": [
-     "Work Queues"
-    ]
-   },
-   "get": {
-    "description": "Get a work queue by id.",
-    "operationId": "read_work_queue_work_queues__id__get",
-    "parameters": [
-     {
-      "description": "The work queue id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The work queue id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/WorkQueueResponse"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Work Queue",
-    "tags": [
-     "Work Queues"
-    ]
-   },
-   "patch": {
-    "description": "Updates an existing work queue.",
-    "operationId": "update_work_queue_work_queues__id__patch",
-    "parameters": [
-     {
-      "description": "The work queue id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The work queue id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/WorkQueueUpdate"
-       }
-      }
-     },
-     "required": true
-    },
-    "responses": {
-     "204": {
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Update Work Queue",
-    "tags": [
-     "Work Queues"
-    ]
-   }
-  },
-  "/work_queues/{id}/concurrency_status": {
-   "post": {
-    "description": "Read concurrency status for a work queue, including paginated flow run\nsummaries. active_slots always reflects the total count.",
-    "operationId": "read_work_queue_concurrency_status_work_queues__id__concurrency_status_post",
-    "parameters": [
-     {
-      "description": "The work queue id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The work queue id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_work_queue_concurrency_status_work_queues__id__concurrency_status_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/WorkQueueConcurrencyStatus"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Work Queue Concurrency Status",
-    "tags": [
-     "Work Queues"
-    ]
-   }
-  },
-  "/work_queues/{id}/get_runs": {
-   "post": {
-    "description": "Get flow runs from the work queue.",
-    "operationId": "read_work_queue_runs_work_queues__id__get_runs_post",
-    "parameters": [
-     {
-      "description": "The work queue id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The work queue id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "description": "A header to indicate this request came from the Prefect UI.",
-      "in": "header",
-      "name": "x-prefect-ui",
-      "required": false,
-      "schema": {
-       "anyOf": [
-        {
-         "type": "boolean"
-        },
-        {
-         "type": "null"
-        }
-       ],
-       "default": false,
-       "description": "A header to indicate this request came from the Prefect UI.",
-       "title": "X-Prefect-Ui"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "requestBody": {
-     "content": {
-      "application/json": {
-       "schema": {
-        "$ref": "#/components/schemas/Body_read_work_queue_runs_work_queues__id__get_runs_post"
-       }
-      }
-     }
-    },
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "items": {
-          "$ref": "#/components/schemas/FlowRunResponse"
-         },
-         "title": "Response Read Work Queue Runs Work Queues  Id  Get Runs Post",
-         "type": "array"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Work Queue Runs",
-    "tags": [
-     "Work Queues"
-    ]
-   }
-  },
-  "/work_queues/{id}/status": {
-   "get": {
-    "description": "Get the status of a work queue.",
-    "operationId": "read_work_queue_status_work_queues__id__status_get",
-    "parameters": [
-     {
-      "description": "The work queue id",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "description": "The work queue id",
-       "format": "uuid",
-       "title": "Id",
-       "type": "string"
-      }
-     },
-     {
-      "in": "header",
-      "name": "x-prefect-api-version",
-      "required": false,
-      "schema": {
-       "title": "X-Prefect-Api-Version",
-       "type": "string"
-      }
-     }
-    ],
-    "responses": {
-     "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/WorkQueueStatusDetail"
-        }
-       }
-      },
-      "description": "Successful Response"
-     },
-     "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/HTTPValidationError"
-        }
-       }
-      },
-      "description": "Validation Error"
-     }
-    },
-    "summary": "Read Work Queue Status",
-    "tags": [
-     "Work Queues"
-    ]
+    "description": "Enumeration of worker statuses."
    }
   }
  },

@@ -43,19 +43,61 @@ enum APIBody {
         let data = try await read(request)
         guard !data.isEmpty else { throw missingBody }
         let value = try decode(JSONValue.self, from: data)
+        try requireObject(value)
         var errors: [JSONValue] = []
         rules.check(value, errors: &errors)
         guard errors.isEmpty else { throw APIError.validation(errors, requestBody: value) }
         return try decode(type, from: data)
     }
 
-    /// A filter body: decoded as `type` after ``FilterValidation`` found nothing pydantic would refuse.
+    /// A model's body that is not an object: FastAPI's `model_attributes_type`.
+    static func requireObject(_ value: JSONValue) throws {
+        guard !value.isObject else { return }
+        throw APIError.validation(
+            [APIError.validationEntry(
+                type: "model_attributes_type", loc: ["body"], msg: "Input should be a valid dictionary or object to extract fields from",
+                input: value)],
+            requestBody: value)
+    }
+
+    /// A body checked against the route's schema in Prefect's document as pydantic checks it
+    /// (``RequestSchemas``: every error at once), then decoded as `type` from the values
+    /// pydantic's lax mode reads. A list body that is not a list is FastAPI's `is_instance_of`
+    /// `Sequence`.
+    static func decodeChecked<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        let data = try await read(request)
+        guard !data.isEmpty else { throw missingBody }
+        let value = try decode(JSONValue.self, from: data)
+        guard let schema = RequestSchemas.body(for: request) else { return try decode(type, from: data) }
+        if schema["type"] == "array", !value.isArray {
+            throw APIError.validation(
+                [APIError.validationEntry(
+                    type: "is_instance_of", loc: ["body"], msg: "Input should be an instance of Sequence", input: value,
+                    ctx: ["class": "Sequence"])],
+                requestBody: value)
+        }
+        let (coerced, errors) = RequestSchemas.check(value, schema, at: ["body"])
+        guard errors.isEmpty else { throw APIError.validation(errors, requestBody: value) }
+        return try decode(type, from: ServerJSON.encode(coerced))
+    }
+
+    /// A filter body: checked against the route's schema in Prefect's document as pydantic
+    /// checks it (``RequestSchemas``: every member's type and bounds, every forbidden member of
+    /// every nested filter), then decoded as `type` from the values pydantic's lax mode reads.
     static func decodeFilter<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         var data = try await read(request)
         if data.isEmpty { data = Data("{}".utf8) }
         let value = try decode(JSONValue.self, from: data)
-        try FilterValidation.check(value)
-        return try decode(type, from: data)
+        guard let schema = RequestSchemas.body(for: request) else {
+            try FilterValidation.check(value)
+            return try decode(type, from: data)
+        }
+        if RequestSchemas.isEmbedded(schema), !value.isObject {
+            throw APIError.validation(RequestSchemas.missingParameters(schema), requestBody: value)
+        }
+        let (coerced, errors) = RequestSchemas.check(value, schema, at: ["body"])
+        guard errors.isEmpty else { throw APIError.validation(errors, requestBody: value) }
+        return try decode(type, from: ServerJSON.encode(coerced))
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
@@ -63,7 +105,7 @@ enum APIBody {
             return try PrefectJSON.decode(type, from: data)
         } catch let error as DecodingError {
             let body = try? PrefectJSON.decode(JSONValue.self, from: data)
-            let entry = ValidationErrors.entry(for: error, in: body, parameters: T.self is any EmbeddedBodyParameters.Type)
+            let entry = ValidationErrors.entry(for: error, in: body, text: data, parameters: T.self is any EmbeddedBodyParameters.Type)
             throw APIError.validation([entry], requestBody: echo(data))
         }
     }

@@ -21,13 +21,14 @@ struct ActionBody: Sendable {
     var errors: [JSONValue] { fieldErrors + extraErrors }
 
     /// The body of `request`; it must be a JSON object with no member outside `allowed` (any
-    /// member when nil: a route's `Body(...)` parameters, which ignore the others).
-    static func read(_ request: Request, allowed: Set<String>?) async throws -> ActionBody {
-        try parse(try await APIBody.read(request), allowed: allowed)
+    /// member when nil: a route's `Body(...)` parameters, or with `model`, a model that ignores
+    /// the others).
+    static func read(_ request: Request, allowed: Set<String>?, model: Bool = false) async throws -> ActionBody {
+        try parse(try await APIBody.read(request), allowed: allowed, model: model)
     }
 
-    /// `data` read as ``read(_:allowed:)`` reads a request's body.
-    static func parse(_ data: Data, allowed: Set<String>?) throws -> ActionBody {
+    /// `data` read as ``read(_:allowed:model:)`` reads a request's body.
+    static func parse(_ data: Data, allowed: Set<String>?, model: Bool = false) throws -> ActionBody {
         guard !data.isEmpty else { throw APIBody.missingBody }
         let body = try APIBody.decode(JSONValue.self, from: data)
         guard case .object(let object) = body else {
@@ -38,7 +39,7 @@ struct ActionBody: Sendable {
                 requestBody: body)
         }
         var action = ActionBody(object: object, body: body)
-        action.fieldsAreParameters = allowed == nil
+        action.fieldsAreParameters = allowed == nil && !model
         for (key, value) in object where allowed.map({ !$0.contains(key) }) ?? false {
             action.extraErrors.append(APIError.validationEntry(
                 type: "extra_forbidden", loc: ["body", .string(key)], msg: "Extra inputs are not permitted", input: value))
@@ -143,7 +144,7 @@ struct ActionBody: Sendable {
                 fail(key, type: "float_parsing", msg: "Input should be a valid number, unable to parse string as a number")
             }
         case (.uuid, .string(let text)):
-            if UUID(uuidString: text) == nil { fail(key, type: "uuid_parsing", msg: UUIDParsingError.message(text)) }
+            if UUIDText.parse(text) == nil { fail(key, type: "uuid_parsing", msg: UUIDParsingError.message(text)) }
         case (.stringList, .array(let items)):
             for (index, item) in items.enumerated() where item.stringValue == nil {
                 fieldErrors.append(APIError.validationEntry(
@@ -157,7 +158,7 @@ struct ActionBody: Sendable {
                         input: item))
                     continue
                 }
-                if UUID(uuidString: text) == nil {
+                if UUIDText.parse(text) == nil {
                     fieldErrors.append(APIError.validationEntry(
                         type: "uuid_parsing", loc: ["body", .string(key), .int(Int64(index))], msg: UUIDParsingError.message(text), input: item))
                 }
@@ -190,10 +191,15 @@ struct ActionBody: Sendable {
 
     /// Prefect's `Name` (`prefect/types/names.py`): none of `/ % & > <`, and not empty.
     mutating func checkName(_ key: String) {
-        guard let name = string(key) else { return }
-        if name.isEmpty || name.contains(where: { "/%&><".contains($0) }) {
-            fail(key, type: "string_pattern_mismatch", msg: "String should match pattern '^[^/%&><]+$'")
-        }
+        guard let name = string(key), let error = Self.nameError(name, loc: ["body", .string(key)]) else { return }
+        fieldErrors.append(error)
+    }
+
+    /// The error entry for a `Name` that is empty or has one of `/ % & > <`; nil for a good one.
+    static func nameError(_ name: String, loc: [JSONValue]) -> JSONValue? {
+        guard name.isEmpty || name.contains(where: { "/%&><".contains($0) }) else { return nil }
+        return APIError.validationEntry(
+            type: "string_pattern_mismatch", loc: loc, msg: "String should match pattern '^[^/%&><]+$'", input: .string(name))
     }
 
     /// Prefect's `NonEmptyishName`: a `Name` that is more than quotes and spaces.

@@ -209,7 +209,7 @@ enum ConcurrencyLimitBodies {
         switch members["id"] {
         case nil:
             body.append(APIError.validationEntry(type: "missing", loc: ["body", "holder", "id"], msg: "Field required", input: value))
-        case .string(let text)? where UUID(uuidString: text) != nil:
+        case .string(let text)? where UUIDText.parse(text) != nil:
             break
         case .string(let text)?:
             body.append(APIError.validationEntry(type: "uuid_parsing", loc: ["body", "holder", "id"], msg: UUIDParsingError.message(text), input: .string(text)))

@@ -65,24 +65,11 @@ enum DeploymentRoutes {
 
         deployments.post("paginate") { request, _ -> Response in
             let body = try await filterBody(request)
-            let number = body.page ?? 1
-            guard number >= 1 else {
-                throw APIError.validation(
-                    [APIError.validationEntry(
-                        type: "greater_than_equal", loc: ["body", "page"], msg: "Input should be greater than or equal to 1",
-                        input: .int(Int64(number)))],
-                    requestBody: .null)
-            }
-            let limit = try Paging.page(limit: body.limit, offset: 0).limit
-            let page = Page(limit: limit, offset: (number - 1) * limit)
+            let (page, number) = try Paging.numbered(limit: body.limit, page: body.page)
             let (bodies, count) = try await env.read { db in
                 (try DeploymentStore.filter(db, body.deploymentQuery, sort: body.sort, page: page), try DeploymentStore.count(db, body.deploymentQuery))
             }
-            var out = Data(#"{"results":"#.utf8)
-            out.append(BodyList.join(bodies))
-            let pages = limit > 0 ? (count + limit - 1) / limit : 0
-            out.append(contentsOf: #","count":\#(count),"limit":\#(limit),"pages":\#(pages),"page":\#(number)}"#.utf8)
-            return JSONResponse.raw(out)
+            return JSONResponse.raw(Paging.answer(results: BodyList.join(bodies), count: count, page: page, number: number))
         }
 
         deployments.post("count") { request, _ -> Response in

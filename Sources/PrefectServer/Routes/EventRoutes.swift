@@ -15,9 +15,7 @@ enum EventRoutes {
 
         events.post("") { request, _ -> Response in
             let clock = RequestClock(request)
-            let data = try await APIBody.read(request)
-            guard !data.isEmpty else { throw APIBody.missingBody }
-            let batch = try APIBody.decode([Event].self, from: data)
+            let batch = try await APIBody.decodeChecked([Event].self, from: request)
             try await env.record(batch, received: clock.now)
             return JSONResponse.noContent()
         }

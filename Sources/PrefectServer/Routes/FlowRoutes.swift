@@ -10,6 +10,7 @@ enum FlowRoutes {
         flows.post("/") { request, _ -> Response in
             let clock = RequestClock(request)
             let create = try await APIBody.decode(FlowCreate.self, from: request, rules: StrictBodies.flowCreate)
+            if let error = ActionBody.nameError(create.name, loc: ["body", "name"]) { throw APIError.validation([error], requestBody: .null) }
             let (flow, created) = try await env.write { try FlowStore.create($0, create, now: clock.now) }
             return JSONResponse.make(flow, status: created ? .created : .ok)
         }
@@ -34,6 +35,16 @@ enum FlowRoutes {
             let page = try Paging.page(limit: body.limit, offset: body.offset)
             let bodies = try await env.read { try FlowStore.filter($0, body.query, sort: body.sort, page: page) }
             return JSONResponse.raw(BodyList.join(bodies))
+        }
+
+        flows.post("paginate") { request, _ -> Response in
+            let body = try await APIBody.decodeFilter(RunFilterBody<FlowSort>.self, from: request)
+            try Paging.checkSort(body.sort) { if case .unknown = $0 { true } else { false } }
+            let (page, number) = try Paging.numbered(limit: body.limit, page: body.page)
+            let (bodies, count) = try await env.read { db in
+                (try FlowStore.filter(db, body.query, sort: body.sort, page: page), try FlowStore.count(db, body.query))
+            }
+            return JSONResponse.raw(Paging.answer(results: BodyList.join(bodies), count: count, page: page, number: number))
         }
 
         flows.post("count") { request, _ -> Response in

@@ -11,11 +11,20 @@ enum FlowRunInputRoutes {
             let id = try context.uuid("id")
             let clock = RequestClock(request)
             let body = try await APIBody.decode(InputCreateBody.self, from: request)
+            // `core.FlowRunInput`'s key check (Prefect builds the model inside the route and
+            // answers its error as a 500; the embedded server answers it as the 422 it is).
+            guard body.key.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
+                throw APIError.validation(
+                    [APIError.validationEntry(
+                        type: "value_error", loc: ["body", "key"],
+                        msg: "Value error, value must only contain lowercase letters, numbers, and dashes.", input: .string(body.key))],
+                    requestBody: .null)
+            }
             let outcome = try await env.write {
                 try FlowRunInputStore.create($0, flowRunID: id, key: body.key, value: body.value, sender: body.sender, now: clock.now)
             }
             switch outcome {
-            case .created: return Response(status: .created)
+            case .created: return JSONResponse.make(JSONValue.null, status: .created)
             case .keyTaken: throw APIError.detail(.conflict, "A flow run input with this key already exists.")
             case .noSuchFlowRun: throw APIError.notFound("Flow run not found")
             }

@@ -10,8 +10,10 @@ enum PrefectAPIRouter {
         let env = RouteEnvironment(database: database)
         if options.csrfProtectionEnabled { router.add(middleware: CSRFMiddleware(env: env)) }
         if let authString = options.authString { router.add(middleware: BasicAuthMiddleware(authString: authString)) }
+        let table = RouteTable()
+        router.add(middleware: RouteShapeMiddleware(table: table))
         let api = router.group("api")
-        HealthRoutes.register(on: api)
+        HealthRoutes.register(on: api, env)
         OpenAPIRoutes.register(on: api)
         CollectionRoutes.register(on: api)
         CSRFTokenRoutes.register(on: api, env, options: options)
@@ -36,6 +38,7 @@ enum PrefectAPIRouter {
         BlockDocumentRoutes.register(on: api, env)
         AutomationRoutes.register(on: api, env)
         EventRoutes.register(on: api, env)
+        table.load(router.routes.map { ($0.method, $0.path.description) })
         return router
     }
 }

@@ -72,10 +72,11 @@ struct RequestClock: Sendable {
 }
 
 extension PrefectRequestContext {
-    /// The UUID path parameter `name`; a malformed one is an unknown route, as Prefect's
-    /// `{id:uuid}` path converter makes it.
+    /// The UUID path parameter `name` (hyphens optional, as Starlette's `uuid` convertor
+    /// takes it); a malformed one is an unknown route, as Prefect's `{id:uuid}` path
+    /// convertor makes it.
     func uuid(_ name: String) throws -> UUID {
-        guard let text = parameters.get(name), let id = UUID(uuidString: text) else {
+        guard let text = parameters.get(name), let id = UUIDText.parsePathParameter(text) else {
             throw APIError.notFound("Not Found")
         }
         return id
@@ -88,8 +89,33 @@ extension PrefectRequestContext {
     }
 }
 
-/// `limit` and `offset` of a filter body, checked as Prefect's `LimitBody` and `Body(0, ge=0)`.
+/// `limit` and `offset` of a filter body, checked as Prefect's `LimitBody` and `Body(0, ge=0)`;
+/// and the pages of the `paginate` routes.
 enum Paging {
+    /// A `paginate` body's `limit` and `page` (from 1, `Body(1, ge=1)`) as the page to read.
+    static func numbered(limit: Int?, page number: Int?) throws -> (page: Page, number: Int) {
+        let number = number ?? 1
+        guard number >= 1 else {
+            throw APIError.validation(
+                [APIError.validationEntry(
+                    type: "greater_than_equal", loc: ["body", "page"], msg: "Input should be greater than or equal to 1",
+                    input: .int(Int64(number)))],
+                requestBody: .null)
+        }
+        let limit = try page(limit: limit, offset: 0).limit
+        let (offset, overflow) = (number - 1).multipliedReportingOverflow(by: limit)
+        return (Page(limit: limit, offset: overflow ? Int.max : offset), number)
+    }
+
+    /// A `paginate` answer: `{"results": …, "count", "limit", "pages", "page"}`.
+    static func answer(results: Data, count: Int, page: Page, number: Int) -> Data {
+        var out = Data(#"{"results":"#.utf8)
+        out.append(results)
+        let pages = page.limit > 0 ? (count + page.limit - 1) / page.limit : 0
+        out.append(contentsOf: #","count":\#(count),"limit":\#(page.limit),"pages":\#(pages),"page":\#(number)}"#.utf8)
+        return out
+    }
+
     /// `PREFECT_SERVER_API_DEFAULT_LIMIT`.
     static let defaultLimit = 200
 

@@ -19,10 +19,14 @@ protocol RunRouteResource: SendableMetatype {
         _ db: Database, id: UUID, state: State, force: Bool, now: Date, apiVersion: String?, clientVersion: String?
     ) throws -> OrchestrationResult?
     static func isUnknown(_ sort: Sort) -> Bool
+    /// Members a run has that the `paginate` route's results leave out (`TaskRunResponse` is
+    /// narrower than `TaskRun`).
+    static var paginationOmits: Set<String> { get }
 }
 
 extension FlowRunStore: RunRouteResource {
     static var notFoundDetail: String { "Flow run not found" }
+    static var paginationOmits: Set<String> { [] }
     static var modelName: String { "Flow run" }
 
     static func proposeState(
@@ -39,6 +43,12 @@ extension FlowRunStore: RunRouteResource {
 
 extension TaskRunStore: RunRouteResource {
     static var notFoundDetail: String { "Task not found" }
+    static var paginationOmits: Set<String> {
+        [
+            "dynamic_key", "cache_key", "cache_expiration", "flow_run_run_count", "run_count", "expected_start_time",
+            "next_scheduled_start_time", "labels", "state_type", "state_name",
+        ]
+    }
     static var modelName: String { "Task run" }
 
     static func proposeState(
@@ -72,6 +82,23 @@ enum RunRoutes {
             let page = try Paging.page(limit: body.limit, offset: body.offset)
             let json = try await env.read { try Resource.filterJSON($0, body.query, sort: body.sort, page: page, now: clock.now) }
             return JSONResponse.raw(json)
+        }
+
+        runs.post("paginate") { request, _ -> Response in
+            let clock = RequestClock(request)
+            let body = try await APIBody.decodeFilter(RunFilterBody<Resource.Sort>.self, from: request)
+            try Paging.checkSort(body.sort, unknown: Resource.isUnknown)
+            let (page, number) = try Paging.numbered(limit: body.limit, page: body.page)
+            var (json, count) = try await env.read { db in
+                (try Resource.filterJSON(db, body.query, sort: body.sort, page: page, now: clock.now), try Resource.count(db, body.query))
+            }
+            if !Resource.paginationOmits.isEmpty, case .array(let runs) = try PrefectJSON.decode(JSONValue.self, from: json) {
+                json = try ServerJSON.encode(JSONValue.array(runs.map { run in
+                    guard case .object(let members) = run else { return run }
+                    return .object(members.filter { !Resource.paginationOmits.contains($0.key) })
+                }))
+            }
+            return JSONResponse.raw(Paging.answer(results: json, count: count, page: page, number: number))
         }
 
         runs.post("count") { request, _ -> Response in

@@ -37,10 +37,10 @@ enum StateRoutes {
                 [APIError.validationEntry(type: "missing", loc: ["query", .string(name)], msg: "Field required")],
                 requestBody: .null)
         }
-        guard let id = UUID(uuidString: text) else {
+        guard let id = UUIDText.parse(text) else {
             throw APIError.validation(
                 [APIError.validationEntry(
-                    type: "uuid_parsing", loc: ["query", .string(name)], msg: "Input should be a valid UUID", input: .string(text))],
+                    type: "uuid_parsing", loc: ["query", .string(name)], msg: UUIDParsingError.message(text), input: .string(text))],
                 requestBody: .null)
         }
         return id

@@ -50,13 +50,6 @@ enum StrictBodies {
     static let flowRunUpdate = KeyRules.members(of: FlowRunUpdate())
     static let taskRunCreate = with(KeyRules.members(of: TaskRunCreate(taskKey: "", dynamicKey: "")), nested: ["state": state])
     static let taskRunUpdate = KeyRules.members(of: TaskRunUpdate())
-    /// The server's `LogCreate` has no `worker_id` (the client's model does).
-    static let logs: KeyRules = {
-        var rules = KeyRules.members(
-            of: LogCreate(name: "", level: 0, message: "", timestamp: Date()), except: ["worker_id"])
-        rules.isList = true
-        return rules
-    }()
     /// `set_state`: `state` and `force` are embedded body parameters (extras ignored), the state
     /// itself a `StateCreate`.
     static let setState = KeyRules(allowed: nil, nested: ["state": state])

@@ -8,7 +8,7 @@ enum ValidationErrors {
     /// - Parameter parameters: whether the body's top-level members are a route's `Body(...)`
     ///   parameters (each validated alone by FastAPI, so a missing one has no input) rather
     ///   than one model's fields.
-    static func entry(for error: DecodingError, in body: JSONValue? = nil, parameters: Bool = false) -> JSONValue {
+    static func entry(for error: DecodingError, in body: JSONValue? = nil, text: Data? = nil, parameters: Bool = false) -> JSONValue {
         switch error {
         case .keyNotFound(let key, let context):
             let input = parameters && context.codingPath.isEmpty ? .null : value(in: body, at: context.codingPath) ?? .null
@@ -20,15 +20,17 @@ enum ValidationErrors {
             return APIError.validationEntry(type: kind, loc: location(context.codingPath), msg: message, input: input)
         case .dataCorrupted(let context):
             if let syntax = context.underlyingError as? JSONSyntaxError {
+                // Where and why Python's `json` module stops, as FastAPI reports it.
+                let python = text.flatMap(PythonJSONError.diagnose)
+                    ?? PythonJSONError.Diagnosis(message: syntax.reason, position: syntax.offset)
                 return APIError.validationEntry(
-                    type: "json_invalid", loc: ["body", .int(Int64(syntax.offset))], msg: "JSON decode error",
-                    input: [:], ctx: ["error": .string(syntax.reason)])
+                    type: "json_invalid", loc: ["body", .int(Int64(python.position))], msg: "JSON decode error",
+                    input: [:], ctx: ["error": .string(python.message)])
             }
             let input = value(in: body, at: context.codingPath) ?? .null
-            if case .string(let text) = input, let uuidError = PydanticUUID.error(parsing: text) {
+            if case .string(let text) = input, UUIDText.parse(text) == nil {
                 return APIError.validationEntry(
-                    type: "uuid_parsing", loc: location(context.codingPath), msg: "Input should be a valid UUID, \(uuidError)",
-                    input: input)
+                    type: "uuid_parsing", loc: location(context.codingPath), msg: UUIDParsingError.message(text), input: input)
             }
             return APIError.validationEntry(
                 type: "value_error", loc: location(context.codingPath), msg: "Value error, \(context.debugDescription)",
@@ -72,8 +74,8 @@ enum ValidationErrors {
             if case .string = input { return ("float_parsing", "Input should be a valid number, unable to parse string as a number") }
             return ("float_type", "Input should be a valid number")
         case is UUID.Type:
-            if case .string(let text) = input, let error = PydanticUUID.error(parsing: text) {
-                return ("uuid_parsing", "Input should be a valid UUID, \(error)")
+            if case .string(let text) = input, UUIDText.parse(text) == nil {
+                return ("uuid_parsing", UUIDParsingError.message(text))
             }
             return ("uuid_type", "UUID input should be a string, bytes or UUID object")
         case is Date.Type: return ("datetime_type", "Input should be a valid datetime")
@@ -88,42 +90,3 @@ enum ValidationErrors {
 
 /// A body whose top-level members are a route's `Body(...)` parameters, not one model's fields.
 protocol EmbeddedBodyParameters: Decodable {}
-
-/// Why pydantic-core refuses a string as a UUID: the `uuid` crate's diagnosis (as pydantic-core
-/// reports it, with a 0-based index), or nil for a string it accepts.
-enum PydanticUUID {
-    static func error(parsing text: String) -> String? {
-        var body = Substring(text)
-        var offset = 0
-        if body.hasPrefix("{"), body.hasSuffix("}"), body.count >= 2 {
-            body = body.dropFirst().dropLast()
-            offset = 1
-        } else if body.hasPrefix("urn:uuid:") {
-            body = body.dropFirst(9)
-            offset = 9
-        }
-        var hyphens: [Int] = []
-        var index = 0
-        for character in body.unicodeScalars {
-            if character == "-" {
-                hyphens.append(index)
-            } else if !character.properties.isASCIIHexDigit || !character.isASCII {
-                return "invalid character: found `\(character)` at \(index + offset)"
-            }
-            index += String(character).utf8.count
-        }
-        let length = body.utf8.count
-        if hyphens.isEmpty {
-            if length == 32 { return nil }
-            if length != 36 { return "invalid length: found \(text.utf8.count)" }
-        }
-        guard hyphens.count == 4 else { return "invalid group count: expected 5, found \(hyphens.count + 1)" }
-        let starts = [0, 9, 14, 19, 24]
-        let expected = [8, 4, 4, 4, 12]
-        for group in 0..<4 where hyphens[group] != starts[group + 1] - 1 {
-            return "invalid group length in group \(group): expected \(expected[group]), found \(hyphens[group] - starts[group])"
-        }
-        if length - starts[4] != 12 { return "invalid group length in group 4: expected 12, found \(length - starts[4])" }
-        return nil
-    }
-}

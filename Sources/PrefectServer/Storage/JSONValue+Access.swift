@@ -40,6 +40,16 @@ extension JSONValue {
     }
 
     /// The number, when this value is a JSON number (integer or not).
+    var isArray: Bool {
+        if case .array = self { return true }
+        return false
+    }
+
+    var isObject: Bool {
+        if case .object = self { return true }
+        return false
+    }
+
     var doubleValue: Double? {
         switch self {
         case .int(let number): Double(number)

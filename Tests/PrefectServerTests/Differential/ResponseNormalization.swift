@@ -24,9 +24,13 @@ import PrefectSchemas
 ///    the order of users' data — the members under ``userDataMembers`` — is compared, as
 ///    Prefect keeps it.
 /// 7. **Sets Prefect orders at random.** The `tags` of a run made from a deployment are the
-///    union of two Python sets (`set(deployment.tags).union(tags)`), whose order changes from
-///    process to process: they are compared sorted.
-/// 8. **pydantic's `url`** in a 422's error entries names pydantic's documentation version.
+///    union of two Python sets (`set(deployment.tags).union(tags)`), and `GET
+///    /block_capabilities/` lists a set; their order changes from process to process: they are
+///    compared sorted.
+/// 8. **Links to the server itself.** An events page's `next_page` is a URL of the server that
+///    answered (its host and port) with an opaque page token: only whether there is one is
+///    compared.
+/// 9. **pydantic's `url`** in a 422's error entries names pydantic's documentation version.
 struct ResponseNormalizer {
     /// The members whose values are users' data, compared in their order.
     static let userDataMembers: Set<String> = [
@@ -51,9 +55,14 @@ struct ResponseNormalizer {
         self.now = now
     }
 
-    /// The normal form of one answer's body (the ids numbered on from earlier answers).
-    mutating func normalize(_ body: OrderedJSON) -> OrderedJSON {
-        normalize(body, member: nil, userData: false)
+    /// The normal form of one answer's body to a request for `path` (the ids numbered on from
+    /// earlier answers).
+    mutating func normalize(_ body: OrderedJSON, path: String = "") -> OrderedJSON {
+        let normal = normalize(body, member: nil, userData: false)
+        if path.hasPrefix("/block_capabilities"), case .array(let items) = normal {
+            return .array(items.sorted { $0.text < $1.text })
+        }
+        return normal
     }
 
     private mutating func normalize(_ value: OrderedJSON, member: String?, userData: Bool) -> OrderedJSON {
@@ -84,6 +93,7 @@ struct ResponseNormalizer {
             return .int(Int64(number))
         case .string(let text):
             if !userData, member == "token" { return .string("<token>") }
+            if !userData, member == "next_page" { return .string("<next-page>") }
             let normal = normalize(text: text)
             if !userData, member == "name" || member == "flow_run_name",
                normal.wholeMatch(of: /[a-z]+-[a-z]+/) != nil {
