@@ -129,6 +129,72 @@ def scenarios() -> dict[str, list[dict]]:
             set_state("task_run", {"type": "FAILED", "state_details": {"retriable": False}}),
             read("task_run"),
         ]
+    out["a Scheduled state without a scheduled time takes its timestamp"] = [
+        create_flow(),
+        create_flow_run({"type": "SCHEDULED"}),
+        read("flow_run"),
+        set_state("flow_run", {"type": "SCHEDULED", "name": "Again"}, force=True),
+        read("flow_run"),
+        set_state("flow_run", {"type": "SCHEDULED", "state_details": {"scheduled_time": None}}, force=True),
+        create_flow_run(state("RUNNING"), name="parent"),
+        create_task_run({"type": "SCHEDULED"}, flow_run="parent"),
+        read("task_run"),
+        set_state("task_run", {"type": "SCHEDULED"}, force=True),
+        read("task_run"),
+    ]
+    out["runs created without a state"] = [
+        create_flow(),
+        create_flow_run(),
+        read("flow_run"),
+        create_flow_run(state("RUNNING"), name="parent"),
+        create_task_run(flow_run="parent"),
+        read("task_run"),
+        create_flow_run({"type": "PENDING", "state_details": {}}, name="pending"),
+        read("flow_run", run="pending"),
+    ]
+    out["a refused pause adds no pause key"] = [
+        create_flow(),
+        create_flow_run(state("PENDING")),
+        set_state("flow_run", state("PAUSED", pause_key="early")),
+        read("flow_run"),
+        set_state("flow_run", {"type": "RUNNING"}),
+        set_state("flow_run", state("PAUSED", pause_key="first")),
+        {"method": "POST", "path": "/flow_runs/{flow_run}/resume", "body": {}},
+        set_state("flow_run", {"type": "RUNNING"}),
+        set_state("flow_run", state("PAUSED", pause_key="first")),
+        read("flow_run"),
+        create_flow_run(state("COMPLETED"), name="done"),
+        set_state("flow_run", state("PAUSED", pause_key="late"), run="done"),
+        read("flow_run", run="done"),
+    ]
+    out["deferred task runs: the background task policy"] = [
+        {"method": "POST", "path": "/task_runs/", "body": {
+            "task_key": "background", "dynamic_key": "{unique}", "state": {
+                "type": "SCHEDULED", "state_details": {"deferred": True, "task_parameters_id": "{uuid}"}}},
+         "capture": {"task_run": "id"}},
+        read("task_run"),
+        set_state("task_run", {"type": "PENDING"}),
+        set_state("task_run", {"type": "PENDING"}),
+        read("task_run"),
+        set_state("task_run", {"type": "RUNNING"}),
+        set_state("task_run", {"type": "SCHEDULED", "state_details": {"deferred": True}}),
+        set_state("task_run", {"type": "COMPLETED"}),
+        read("task_run"),
+        {"method": "GET", "path": "/task_run_states/?task_run_id={task_run}"},
+    ]
+    for data in (None, {"type": "unpersisted"}, {"type": "reference", "storage_key": "x"}):
+        completed = {"type": "COMPLETED", "state_details": {"cache_key": "key-{unique}", "cache_expiration": "{time:+600}"}}
+        if data is not None:
+            completed["data"] = data
+        out[f"a cache hit with {json.dumps(data)} data"] = [
+            create_flow(),
+            create_flow_run(state("RUNNING")),
+            create_task_run(state("RUNNING"), key="first"),
+            set_state("task_run", completed),
+            create_task_run(state("PENDING"), key="second", name="second"),
+            set_state("task_run", {"type": "RUNNING", "state_details": {"cache_key": "key-{unique}"}}, run="second"),
+            read("task_run", run="second"),
+        ]
     out["wait for a future scheduled time"] = [
         create_flow(),
         create_flow_run(state("SCHEDULED", scheduled_time="{time:+120}")),

@@ -6,9 +6,10 @@ extension StateCreate {
     /// server's time, and the type's default name when none was given (Prefect's
     /// `State.model_validate(state_create)`).
     func makeState(now: Date) -> State {
-        State(
+        let timestamp = StoredTime.truncated(now)
+        return State(
             id: UUID.version7(at: now), type: type, name: name ?? type.defaultName,
-            timestamp: StoredTime.truncated(now), message: message, stateDetails: stateDetails.withServerDefaults(), data: data)
+            timestamp: timestamp, message: message, stateDetails: stateDetails.withServerDefaults(type, at: timestamp), data: data)
     }
 }
 
@@ -25,9 +26,10 @@ extension State {
 
     /// A new state of `type`, stamped `now`.
     static func new(_ type: StateType, name: String? = nil, message: String? = nil, details: StateDetails = StateDetails(), data: JSONValue? = nil, now: Date) -> State {
-        State(
-            id: UUID.version7(at: now), type: type, name: name ?? type.defaultName, timestamp: StoredTime.truncated(now),
-            message: message, stateDetails: details.withServerDefaults(), data: data)
+        let timestamp = StoredTime.truncated(now)
+        return State(
+            id: UUID.version7(at: now), type: type, name: name ?? type.defaultName, timestamp: timestamp,
+            message: message, stateDetails: details.withServerDefaults(type, at: timestamp), data: data)
     }
 
     /// Whether the state carries a persisted result: non-empty `data` that is one (Prefect's
@@ -46,11 +48,12 @@ extension State {
 }
 
 extension StateDetails {
-    /// Absent `deferred` takes the server model's default (false), as Prefect's server
-    /// `StateDetails` fills it.
-    func withServerDefaults() -> StateDetails {
+    /// As the server's `StateDetails` and `State` fill them: `deferred` false, and a Scheduled
+    /// state's missing `scheduled_time` its timestamp (`State.default_scheduled_start_time`).
+    func withServerDefaults(_ type: StateType, at timestamp: Date) -> StateDetails {
         var details = self
         details.deferred = details.deferred ?? false
+        if type == .scheduled, details.scheduledTime == nil { details.scheduledTime = timestamp }
         return details
     }
 }

@@ -13,6 +13,8 @@ struct CacheRetrieval: OrchestrationRule {
         guard var cached = try TaskRunStore.cachedState(context.db, key: key, now: context.now) else { return }
         cached = cached.freshCopy(now: context.now)
         cached.name = "Cached"
+        // A result that was never persisted cannot be read back: Prefect's cached state has none.
+        if !State.isPersistedResult(cached.data) { cached.data = nil }
         context.reject(with: cached, reason: "Retrieved state from cache")
     }
 }
