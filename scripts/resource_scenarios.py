@@ -1155,6 +1155,10 @@ def automations() -> dict[str, list[dict]]:
              capture={"other": "id"}),
         post("/automations/", {"trigger": {"type": "event", "posture": "Reactive"}, "actions": [], "zzz": 1}),
         post("/automations/", {"name": "x", "trigger": {"type": "event", "posture": "Reactive"}}),
+        # Found by schemathesis: an action of a known type whose members are wrong is a union error.
+        post("/automations/", {"name": "x", "trigger": {"type": "event", "posture": "Reactive"}, "actions": [
+            {"type": "change-flow-run-state", "state": "AAA"},
+            {"type": "pause-work-queue", "source": "inferred", "work_queue_id": 5}]}),
         get("/automations/{auto}"),
         get("/automations/{uuid}"),
         post("/automations/filter", {**mine, "sort": "NAME_DESC"}),

@@ -96,6 +96,23 @@ enum AutomationBodies {
         "pause-automation", "resume-automation", "suspend-flow-run", "resume-flow-run", "pause-work-pool", "resume-work-pool",
     ]
 
+    /// The members of the `actions` union in Prefect's document, in order.
+    private static let actionUnion: [JSONValue]? =
+        RequestSchemas.body("POST", "/automations/")?["properties"]?["actions"]?["items"]?["anyOf"]?.arrayValue
+
+    /// The actions pydantic wraps in an after-validator, by title, as its union errors name them.
+    private static let validatedActions: [String: String] = [
+        "RunDeployment": "function-after[selected_deployment_requires_id(), RunDeployment]",
+        "PauseDeployment": "function-after[selected_deployment_requires_id(), PauseDeployment]",
+        "ResumeDeployment": "function-after[selected_deployment_requires_id(), ResumeDeployment]",
+        "PauseWorkQueue": "function-after[selected_work_queue_requires_id(), PauseWorkQueue]",
+        "ResumeWorkQueue": "function-after[selected_work_queue_requires_id(), ResumeWorkQueue]",
+        "PauseAutomation": "function-after[selected_automation_requires_id(), PauseAutomation]",
+        "ResumeAutomation": "function-after[selected_automation_requires_id(), ResumeAutomation]",
+        "PauseWorkPool": "function-after[selected_work_pool_requires_id(), PauseWorkPool]",
+        "ResumeWorkPool": "function-after[selected_work_pool_requires_id(), ResumeWorkPool]",
+    ]
+
     private static func actionErrors(_ value: JSONValue, at path: [JSONValue]) -> [JSONValue] {
         guard case .array(let items) = value else {
             return [APIError.validationEntry(type: "list_type", loc: path, msg: "Input should be a valid list", input: value)]
@@ -108,6 +125,11 @@ enum AutomationBodies {
                     type: "union_tag_invalid", loc: itemPath + ["type"],
                     msg: "Input should be one of the action types: " + serverActionTypes.sorted().joined(separator: ", "),
                     input: item["type"] ?? .null))
+                continue
+            }
+            // A known action type whose members are wrong: pydantic's smart-union errors, every member's.
+            if let union = actionUnion, let unionErrors = RequestSchemas.unionErrors(item, union, at: itemPath, names: validatedActions) {
+                errors += unionErrors
                 continue
             }
             do {

@@ -148,6 +148,23 @@ enum RequestSchemas {
         }
     }
 
+    /// A smart union's errors, as pydantic reports a value no member takes: each member's
+    /// errors, under the member's name (`names` gives the names pydantic shows for members
+    /// wrapped by an after-validator, by title). Nil when a member takes the value.
+    static func unionErrors(
+        _ value: JSONValue, _ members: [JSONValue], at loc: [JSONValue], names: [String: String] = [:]
+    ) -> [JSONValue]? {
+        var all: [JSONValue] = []
+        for member in members {
+            let schema = resolve(member)
+            let title = schema["title"]?.stringValue ?? "object"
+            let errors = errors(value, schema, at: loc + [.string(names[title] ?? title)])
+            if errors.isEmpty { return nil }
+            all += errors
+        }
+        return all
+    }
+
     /// `ge`, `gt`, `le`, `lt` as the schema writes them.
     private static func boundErrors(_ number: Double, _ schema: JSONValue, at loc: [JSONValue], input: JSONValue) -> [JSONValue] {
         // pydantic writes the bound as the field's type: `1` for an `int` field even where the
@@ -211,6 +228,9 @@ enum RequestSchemas {
         }
         if let allowed = schema["enum"]?.arrayValue?.compactMap(\.stringValue), !allowed.contains(text) {
             return [entry("enum", loc, "Input should be " + ActionBody.alternatives(allowed), value)]
+        }
+        if let constant = schema["const"]?.stringValue, constant != text {
+            return [entry("literal_error", loc, "Input should be " + ActionBody.alternatives([constant]), value)]
         }
         switch schema["format"]?.stringValue {
         case "uuid"?:
