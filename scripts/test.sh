@@ -111,6 +111,25 @@ for check in client work-pools deployments concurrency blocks automations-events
     || { tail -30 "$swift_home/python-$check.err" >&2; exit 1; }
 done
 
+echo "== schemathesis against prefect-swift server start (its own database), then a restart on it"
+fuzz_home="$(mktemp -d)"
+start_fuzz_server() {
+  PREFECT_HOME="$fuzz_home" "$CLI" server start --port 0 --database "$fuzz_home/fuzz.db" >"$fuzz_home/out" 2>&1 &
+  FUZZ_PID=$!
+  for _ in $(seq 1 100); do grep -q "^PREFECT_API_URL=" "$fuzz_home/out" && break; sleep 0.1; done
+  FUZZ_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$fuzz_home/out")"
+  [ -n "$FUZZ_URL" ] || { cat "$fuzz_home/out" >&2; echo "the fuzzed server did not start" >&2; exit 1; }
+}
+start_fuzz_server
+"$ROOT/scripts/fuzz-api.sh" "$FUZZ_URL" --max-time "${PREFECT_SWIFT_FUZZ_SECONDS:-150}" --seed 1 --report "$fuzz_home/report.json"
+kill -0 "$FUZZ_PID" || { tail -30 "$fuzz_home/out" >&2; echo "server start died under schemathesis" >&2; exit 1; }
+[ "$(curl -sf "$FUZZ_URL/health")" = "true" ] || { echo "server start unhealthy after schemathesis" >&2; exit 1; }
+kill "$FUZZ_PID"; wait "$FUZZ_PID" || true
+start_fuzz_server
+[ "$(curl -sf "$FUZZ_URL/health")" = "true" ] || { echo "server start unhealthy on its fuzzed database" >&2; exit 1; }
+kill "$FUZZ_PID"; wait "$FUZZ_PID" || true
+echo "schemathesis: $(cat "$fuzz_home/report.json"); restarted healthy on the same database"
+
 echo "== docs/COVERAGE.md matches Prefect 3.9.1's PrefectClient and this package"
 "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/generate-coverage.py" --check
 

@@ -13,6 +13,8 @@ struct ActionBody: Sendable {
     private var fieldErrors: [JSONValue] = []
     /// Members the model forbids, which pydantic reports after the fields.
     private var extraErrors: [JSONValue] = []
+    /// The route's body schema in Prefect's document, when it has one.
+    private var schema: JSONValue?
     /// Whether the members are a route's `Body(...)` parameters rather than one model's fields:
     /// FastAPI validates each parameter alone, so a missing one has no input.
     private var fieldsAreParameters = false
@@ -24,7 +26,9 @@ struct ActionBody: Sendable {
     /// member when nil: a route's `Body(...)` parameters, or with `model`, a model that ignores
     /// the others).
     static func read(_ request: Request, allowed: Set<String>?, model: Bool = false) async throws -> ActionBody {
-        try parse(try await APIBody.read(request), allowed: allowed, model: model)
+        var body = try parse(try await APIBody.read(request), allowed: allowed, model: model)
+        body.schema = RequestSchemas.body(for: request)
+        return body
     }
 
     /// `data` read as ``read(_:allowed:model:)`` reads a request's body.
@@ -122,9 +126,22 @@ struct ActionBody: Sendable {
         case string, integer, number, bool, uuid, stringList, uuidList
     }
 
-    /// Records pydantic's type error when the member `key` is present, not null, and not a `type`.
+    /// Records pydantic's type error when the member `key` is present and not a `type`, or
+    /// null where the route's model in Prefect's document (`schema`) does not take null.
     mutating func checkType(_ key: String, _ type: MemberType) {
-        guard let value = object[key], value != .null else { return }
+        guard let value = object[key] else { return }
+        if value == .null {
+            guard let property = schema?["properties"]?[key], !RequestSchemas.isNullable(property) else { return }
+            switch type {
+            case .string: fail(key, type: "string_type", msg: "Input should be a valid string")
+            case .integer: fail(key, type: "int_type", msg: "Input should be a valid integer")
+            case .number: fail(key, type: "float_type", msg: "Input should be a valid number")
+            case .bool: fail(key, type: "bool_type", msg: "Input should be a valid boolean")
+            case .uuid: fail(key, type: "uuid_type", msg: "UUID input should be a string, bytes or UUID object")
+            case .stringList, .uuidList: fail(key, type: "list_type", msg: "Input should be a valid list")
+            }
+            return
+        }
         switch (type, value) {
         case (.string, .string), (.integer, .int), (.number, .int), (.number, .double), (.bool, .bool):
             return

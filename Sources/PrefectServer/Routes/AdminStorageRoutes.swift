@@ -14,9 +14,6 @@ enum AdminStorageRoutes {
             var body = try await ActionBody.read(request, allowed: nil, model: true)
             body.require("default_result_storage_block_id")
             body.checkType("default_result_storage_block_id", .uuid)
-            if body.object["default_result_storage_block_id"] == .null {
-                body.fail("default_result_storage_block_id", type: "uuid_type", msg: "UUID input should be a string, bytes or UUID object")
-            }
             try body.throwErrors()
             let id = body.string("default_result_storage_block_id").flatMap(UUIDText.parse) ?? UUID()
             let stored = try await env.write { db -> JSONValue in

@@ -50,6 +50,13 @@ enum RequestSchemas {
         }
     }()
 
+    /// Whether a member of this schema may be null (an `Optional` field: `anyOf` with `null`).
+    static func isNullable(_ schema: JSONValue) -> Bool {
+        let schema = resolve(schema)
+        if schema["type"] == "null" { return true }
+        return schema["anyOf"]?.arrayValue?.contains { resolve($0)["type"] == "null" } ?? false
+    }
+
     /// Whether a route's body is FastAPI's embedding of several `Body(...)` parameters.
     static func isEmbedded(_ schema: JSONValue?) -> Bool {
         schema?["title"]?.stringValue?.hasPrefix("Body_") == true
