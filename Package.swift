@@ -105,6 +105,23 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // libFuzzer targets (scripts/fuzz-native.sh builds them with -sanitize=fuzzer,address
+        // and -DFUZZING); in an ordinary build they replay the input files they are given.
+        .executableTarget(
+            name: "fuzz-decoders",
+            dependencies: ["PrefectSchemas"],
+            path: "Fuzz/fuzz-decoders",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "fuzz-requests",
+            dependencies: [
+                "PrefectClient", "PrefectServer",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Fuzz/fuzz-requests",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "prefect-test-flows",
             dependencies: ["Prefect"],

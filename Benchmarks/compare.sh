@@ -1,18 +1,17 @@
 #!/usr/bin/env bash
-# The Swift vs Python client comparison in one run: starts a fresh stock Prefect 3.9.1 server
-# (as ../shared/bench/run_all.sh does), runs the Python client benchmark and `prefect-bench
-# client` against it one after the other, then `prefect-bench decode`, and prints one table. The
-# pydantic decode figure is the Python benchmark's own (TypeAdapter(list[FlowRun]).validate_json
-# on the 200-row response of section c).
+# The Swift vs Python client comparison in one run: starts a fresh stock Prefect 3.9.1 server,
+# runs Benchmarks/python_client.py (Prefect's own client) and `prefect-bench client` against it
+# one after the other, then `prefect-bench decode`, and prints one table. The pydantic decode
+# figure is python_client.py's own (TypeAdapter(list[FlowRun]).validate_json on the 200-row
+# response of section c).
 #
 #   Benchmarks/compare.sh [--n 500] [--port 4300] [--out DIR] [--sections a,b,c,d,e]
 #                         [--server-args "--no-services"]
 #
-# Needs ../shared/bench beside the checkout, and the Prefect venv of scripts/prefect-server.sh.
+# Needs the Prefect venv of scripts/prefect-server.sh.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SHARED_BENCH="${SHARED_BENCH:-$ROOT/../shared/bench}"
 N=500
 PORT=4300
 SECTIONS=a,b,c,d,e
@@ -52,7 +51,7 @@ done
 sleep 5
 
 echo "== Python client ($(date -u +%H:%M:%S))" >&2
-"$PY" "$SHARED_BENCH/python_client_bench.py" --api-url "$API_URL" --server-pid "$SERVER_PID" \
+"$PY" "$ROOT/Benchmarks/python_client.py" --api-url "$API_URL" --server-pid "$SERVER_PID" \
   --n "$N" --sections "$SECTIONS" --output "$OUT/python_client.json" >/dev/null 2>"$OUT/python_client.stderr"
 echo "== Swift client ($(date -u +%H:%M:%S))" >&2
 "$BENCH" client --api-url "$API_URL" --server-pid "$SERVER_PID" --n "$N" --sections "$SECTIONS" \
@@ -62,17 +61,17 @@ FIXTURE="$ROOT/Tests/PrefectSchemasTests/Fixtures/flow_runs_filter_200.json"
 echo "== decode ($(date -u +%H:%M:%S))" >&2
 "$BENCH" decode --file "$FIXTURE" >"$OUT/swift_decode.json"
 
-python3 "$SHARED_BENCH/summarize.py" "$OUT/python_client.json" "$OUT/swift_client.json" | tee "$OUT/summary.md"
-python3 - "$OUT" <<'EOF' | tee -a "$OUT/summary.md"
+python3 - "$OUT" <<'EOF' | tee "$OUT/summary.md"
 import json, sys, pathlib
 out = pathlib.Path(sys.argv[1])
 py = json.loads((out / "python_client.json").read_text())["results"]
 sw = json.loads((out / "swift_client.json").read_text())["results"]
-print("\n| section | Python client CPU µs/op | Swift client CPU µs/op | Python / Swift |\n|---|---:|---:|---:|")
+print("| section | Python client CPU µs/op | Swift client CPU µs/op | Python / Swift | Python p50 ms | Swift p50 ms |\n|---|---:|---:|---:|---:|---:|")
 for key in sorted(set(py) & set(sw)):
     p, s = py[key].get("client_cpu_us_per_op"), sw[key].get("client_cpu_us_per_op")
     if isinstance(p, (int, float)) and isinstance(s, (int, float)) and s > 0:
-        print(f"| {key} | {p:,.0f} | {s:,.0f} | {p / s:.1f}× |")
+        pl, sl = (py[key].get("latency_ms") or {}).get("p50"), (sw[key].get("latency_ms") or {}).get("p50")
+        print(f"| {key} | {p:,.0f} | {s:,.0f} | {p / s:.1f}× | {pl} | {sl} |")
 rows = py["c_summary"]["rows_per_read"]
 pydantic_us = py["c_decode_typeadapter_validate_json"]["client_cpu_us_per_op"]
 pydantic_rate = rows / pydantic_us * 1e6

@@ -5,11 +5,10 @@
 #
 #   Benchmarks/flow-compare.sh [--tasks 200] [--port 4310] [--out DIR] [--repeats 3]
 #
-# Needs ../shared/bench beside the checkout, and the Prefect venv of scripts/prefect-server.sh.
+# Needs the Prefect venv of scripts/prefect-server.sh.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SHARED_BENCH="${SHARED_BENCH:-$ROOT/../shared/bench}"
 TASKS=200
 PORT=4310
 OUT=""
@@ -44,7 +43,7 @@ for _ in $(seq 60); do
 done
 
 echo "== Python engine (prefect 3.9.1), section f, $TASKS tasks" >&2
-PREFECT_API_URL="$API_URL" PREFECT_HOME="$HOME_DIR" "$PY" "$SHARED_BENCH/python_client_bench.py" \
+PREFECT_API_URL="$API_URL" PREFECT_HOME="$HOME_DIR" "$PY" "$ROOT/Benchmarks/python_client.py" \
   --api-url "$API_URL" --sections f --flow-tasks "$TASKS" --server-pid "$SERVER_PID" \
   --output "$OUT/python_flows.json" >/dev/null
 echo "== Swift runtime against the same server" >&2

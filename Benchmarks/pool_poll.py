@@ -3,11 +3,11 @@
 for a pool holding --runs scheduled flow runs (default 10,000), the body Prefect's worker sends
 (scheduled_before, the server's default limit of 200).
 
-Reuses raw_ceiling.py's wrk driver (../shared/bench) so the figures compare with the rest of
+Uses the project's wrk driver (Benchmarks/wrk_driver.py) so the figures compare with the rest of
 Benchmarks/server-compare.sh; prints ONE JSON object (setup time, results per connection count).
 
   pool_poll.py --api-url http://127.0.0.1:4200/api [--runs 10000] [--connections 1,16]
-      [--duration 10] [--server-pid PID] [--shared-bench ../shared/bench] [--output FILE]
+      [--duration 10] [--server-pid PID] [--output FILE]
 """
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ import concurrent.futures
 import json
 import os
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -44,7 +43,6 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--server-pid", type=int, default=None)
-    p.add_argument("--shared-bench", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "bench"))
     p.add_argument("--wrk", default="wrk")
     p.add_argument("--output", default=None)
     return p.parse_args()
@@ -91,8 +89,8 @@ def fill(api: str, runs: int, concurrency: int) -> tuple[str, float]:
 
 def main() -> None:
     args = parse_args()
-    sys.path.insert(0, os.path.abspath(args.shared_bench))
-    import raw_ceiling  # the shared wrk driver
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import wrk_driver  # the project's wrk driver
 
     api = args.api_url.rstrip("/")
     pool, fill_s = fill(api, args.runs, args.fill_concurrency)
@@ -101,15 +99,12 @@ def main() -> None:
     url = f"{api}/work_pools/{pool}/get_scheduled_flow_runs"
     first = post(url, body)
     results: dict = {}
-    with tempfile.TemporaryDirectory(prefix="pool-poll-", dir="/tmp") as tmp:
-        lua = os.path.join(tmp, "poll.lua")
-        with open(lua, "w") as fh:
-            fh.write(raw_ceiling.LUA_TEMPLATE % {"body": json.dumps(body)})
-        for conns in [int(c) for c in args.connections.split(",") if c.strip()]:
-            if args.warmup:
-                raw_ceiling.run_wrk(args, url, lua, conns, args.warmup)
-            results[f"poll_c{conns}"] = raw_ceiling.run_wrk(args, url, lua, conns, args.duration)
-            print(f"poll c={conns}: {results[f'poll_c{conns}'].get('ok_per_s')} ok/s", file=sys.stderr, flush=True)
+    actions = wrk_driver.single("POST", f"/work_pools/{pool}/get_scheduled_flow_runs", body)
+    for conns in [int(c) for c in args.connections.split(",") if c.strip()]:
+        if args.warmup:
+            wrk_driver.run(api, actions, conns, args.warmup)
+        results[f"poll_c{conns}"] = wrk_driver.run(api, actions, conns, args.duration, server_pid=args.server_pid)
+        print(f"poll c={conns}: {results[f'poll_c{conns}'].get('ok_per_s')} ok/s", file=sys.stderr, flush=True)
     doc = {
         "meta": {"tool": "pool_poll.py", "api_url": api, "pool": pool, "runs_in_pool": count,
                  "fill_s": round(fill_s, 1), "runs_per_poll": len(first), "body": body},

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The embedded server against the stock Prefect 3.9.1 server, side by side in one run:
-#   1. wrk (../shared/bench/raw_ceiling.py) on POST /flow_runs/ and POST /flow_runs/filter
+#   1. wrk (Benchmarks/hot_calls.py) on POST /flow_runs/ and POST /flow_runs/filter
 #      (limit 200) at each connection count, against `prefect server start` and then
 #      `prefect-swift server start` (release build), each on a fresh database holding 500 flow
 #      runs first (so that a filter returns 200 rows);
@@ -22,12 +22,10 @@
 #   Benchmarks/server-compare.sh [--duration 10] [--connections 1,16] [--fill 100000]
 #       [--pool-runs 10000] [--out DIR]
 #
-# Needs wrk (apt-get install -y wrk), ../shared/bench beside the checkout, and the Prefect venv
-# of scripts/prefect-server.sh.
+# Needs wrk (apt-get install -y wrk) and the Prefect venv of scripts/prefect-server.sh.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SHARED_BENCH="${SHARED_BENCH:-$ROOT/../shared/bench}"
 DURATION=10
 CONNECTIONS=1,16
 FILL=100000
@@ -70,12 +68,12 @@ PREFECT_HOME="$WORK/stock" PREFECT_SERVER_ANALYTICS_ENABLED=false PREFECT_UI_ENA
 STOCK_PID=$!; PIDS+=("$STOCK_PID")
 wait_health "http://127.0.0.1:$PORT/api"; sleep 3
 "$BIN/prefect-bench" fill --api-url "http://127.0.0.1:$PORT/api" --n 500 --concurrency 1 >/dev/null
-"$PY" "$SHARED_BENCH/raw_ceiling.py" --api-url "http://127.0.0.1:$PORT/api" --server-pid "$STOCK_PID" \
+"$PY" "$ROOT/Benchmarks/hot_calls.py" --api-url "http://127.0.0.1:$PORT/api" --server-pid "$STOCK_PID" \
   --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/stock.json" >/dev/null
 "$PY" "$ROOT/Benchmarks/pool_poll.py" --api-url "http://127.0.0.1:$PORT/api" --runs "$POOL_RUNS" --server-pid "$STOCK_PID" \
-  --duration "$DURATION" --connections "$CONNECTIONS" --shared-bench "$SHARED_BENCH" --output "$OUT/stock-poll.json" >/dev/null
+  --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/stock-poll.json" >/dev/null
 "$PY" "$ROOT/Benchmarks/deployment_runs.py" --api-url "http://127.0.0.1:$PORT/api" --server-pid "$STOCK_PID" \
-  --duration "$DURATION" --connections "$CONNECTIONS" --shared-bench "$SHARED_BENCH" --output "$OUT/stock-deployment.json" >/dev/null
+  --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/stock-deployment.json" >/dev/null
 "$PY" "$ROOT/Benchmarks/concurrency_cycles.py" --api-url "http://127.0.0.1:$PORT/api" \
   --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/stock-cycles.json" >/dev/null 2>"$OUT/stock-cycles.err"
 kill "$STOCK_PID"; wait "$STOCK_PID" 2>/dev/null || true
@@ -87,12 +85,12 @@ SWIFT_PID=$!; PIDS+=("$SWIFT_PID")
 for _ in $(seq 100); do grep -q "^PREFECT_API_URL=" "$WORK/swift.out" && break; sleep 0.1; done
 SWIFT_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/swift.out")"
 "$BIN/prefect-bench" fill --api-url "$SWIFT_URL" --n 500 --concurrency 1 >/dev/null
-"$PY" "$SHARED_BENCH/raw_ceiling.py" --api-url "$SWIFT_URL" --server-pid "$SWIFT_PID" \
+"$PY" "$ROOT/Benchmarks/hot_calls.py" --api-url "$SWIFT_URL" --server-pid "$SWIFT_PID" \
   --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/swift.json" >/dev/null
 "$PY" "$ROOT/Benchmarks/pool_poll.py" --api-url "$SWIFT_URL" --runs "$POOL_RUNS" --server-pid "$SWIFT_PID" \
-  --duration "$DURATION" --connections "$CONNECTIONS" --shared-bench "$SHARED_BENCH" --output "$OUT/swift-poll.json" >/dev/null
+  --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/swift-poll.json" >/dev/null
 "$PY" "$ROOT/Benchmarks/deployment_runs.py" --api-url "$SWIFT_URL" --server-pid "$SWIFT_PID" \
-  --duration "$DURATION" --connections "$CONNECTIONS" --shared-bench "$SHARED_BENCH" --output "$OUT/swift-deployment.json" >/dev/null
+  --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/swift-deployment.json" >/dev/null
 "$PY" "$ROOT/Benchmarks/concurrency_cycles.py" --api-url "$SWIFT_URL" \
   --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/swift-cycles.json" >/dev/null 2>"$OUT/swift-cycles.err"
 

@@ -100,6 +100,11 @@ def root() -> dict:
         {"method": "POST", "path": "/flows/filter", "body": {**NONE, "limit": True}},
         {"method": "POST", "path": "/flows/filter", "body": {**NONE, "limit": "3"}},
         {"method": "POST", "path": "/flows/filter", "body": {**NONE, "offset": -1}},
+        # Prefect's clients send every parameter, unset ones as null (their defaults).
+        {"method": "POST", "path": "/flow_runs/filter", "body": {
+            "flows": None, "flow_runs": {"id": {"any_": ["{uuid}"]}}, "task_runs": None, "deployments": None,
+            "work_pools": None, "work_pool_queues": None, "sort": None, "limit": None, "offset": None}},
+        {"method": "POST", "path": "/flow_runs/count", "body": {"flows": None, "flow_runs": {"id": {"any_": ["{uuid}"]}}}},
     ]
     return out
 

@@ -92,10 +92,16 @@ enum APIBody {
             try FilterValidation.check(value)
             return try decode(type, from: data)
         }
-        if RequestSchemas.isEmbedded(schema), !value.isObject {
-            throw APIError.validation(RequestSchemas.missingParameters(schema), requestBody: value)
+        var checked = value
+        if RequestSchemas.isEmbedded(schema) {
+            guard case .object(let members) = value else {
+                throw APIError.validation(RequestSchemas.missingParameters(schema), requestBody: value)
+            }
+            // FastAPI reads an embedded `Body(...)` parameter sent as null as not sent: its
+            // default (Prefect's clients send `"sort": null`, `"flows": null`).
+            checked = .object(members.filter { $0.value != .null })
         }
-        let (coerced, errors) = RequestSchemas.check(value, schema, at: ["body"])
+        let (coerced, errors) = RequestSchemas.check(checked, schema, at: ["body"])
         guard errors.isEmpty else { throw APIError.validation(errors, requestBody: value) }
         return try decode(type, from: ServerJSON.encode(coerced))
     }
