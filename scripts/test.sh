@@ -133,6 +133,13 @@ healthy "$FUZZ_URL" || { echo "server start unhealthy on its fuzzed database" >&
 kill "$FUZZ_PID"; wait "$FUZZ_PID" || true
 echo "schemathesis: $(cat "$fuzz_home/report.json"); restarted healthy on the same database"
 
+echo "== libFuzzer: PrefectJSONDecoder and the server's request path, a minute each (release, -sanitize=fuzzer,address)"
+for target in decoders requests; do
+  "$ROOT/scripts/fuzz-native.sh" "$target" --seconds "${PREFECT_SWIFT_NATIVE_FUZZ_SECONDS:-60}" --report "$fuzz_home/$target.json" >"$fuzz_home/$target.log" 2>&1 \
+    || { tail -40 "$fuzz_home/$target.log" >&2; echo "libFuzzer found something in fuzz-$target (input kept under .build-fuzz/artifacts/)" >&2; exit 1; }
+  echo "libFuzzer: $(cat "$fuzz_home/$target.json")"
+done
+
 echo "== docs/COVERAGE.md matches Prefect 3.9.1's PrefectClient and this package"
 "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/generate-coverage.py" --check
 

@@ -45,15 +45,30 @@ public func fuzzDecoders(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-#if !FUZZING
+#if FUZZING
+/// libFuzzer's driver, run from this executable's `main` (SwiftPM names the entry point of an
+/// executable target itself, so libFuzzer's own `main` is not the one linked).
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+#endif
+
 @main
-struct ReplayDecoders {
-    /// `fuzz-decoders FILE…`: runs each file through the target.
+struct FuzzerMain {
+    /// Under `FUZZING`, libFuzzer with its command line; otherwise runs each input file through the target.
     static func main() throws {
+        #if FUZZING
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(runFuzzerDriver(&argc, &argv, fuzzDecoders))
+        #else
         for path in CommandLine.arguments.dropFirst() {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             data.withUnsafeBytes { DecoderFuzzing.run($0.bindMemory(to: UInt8.self)) }
         }
+        #endif
     }
 }
-#endif

@@ -35,7 +35,10 @@ final class RequestFuzzing: Sendable {
                 old.app.close()
                 try? FileManager.default.removeItem(at: old.directory)
             }
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-requests-\(UUID().uuidString)")
+            // In memory when the machine has /dev/shm: a commit's fsync is then free.
+            let base = FileManager.default.fileExists(atPath: "/dev/shm")
+                ? URL(fileURLWithPath: "/dev/shm") : FileManager.default.temporaryDirectory
+            let directory = base.appendingPathComponent("fuzz-requests-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let app = try PrefectServerApp.open(databasePath: directory.appendingPathComponent("fuzz.db").path)
             let fresh = Server(app: app, transport: InProcessTransport(app: app), directory: directory)
@@ -97,15 +100,30 @@ public func fuzzRequests(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-#if !FUZZING
+#if FUZZING
+/// libFuzzer's driver, run from this executable's `main` (SwiftPM names the entry point of an
+/// executable target itself, so libFuzzer's own `main` is not the one linked).
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+#endif
+
 @main
-struct ReplayRequests {
-    /// `fuzz-requests FILE…`: sends each file's request.
+struct FuzzerMain {
+    /// Under `FUZZING`, libFuzzer with its command line; otherwise sends each input file's request.
     static func main() throws {
+        #if FUZZING
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(runFuzzerDriver(&argc, &argv, fuzzRequests))
+        #else
         for path in CommandLine.arguments.dropFirst() {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             data.withUnsafeBytes { RequestFuzzing.shared.run($0.bindMemory(to: UInt8.self)) }
         }
+        #endif
     }
 }
-#endif
