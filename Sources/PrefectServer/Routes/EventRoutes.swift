@@ -41,6 +41,8 @@ enum EventRoutes {
                   let decoded = Data(base64Encoded: token), !decoded.isEmpty,
                   let state = try? PrefectJSON.decode(JSONValue.self, from: decoded),
                   let offset = state["offset"]?.intValue, let limit = state["limit"]?.intValue,
+                  // A token any client can write: only the pages the server hands out.
+                  offset >= 0, (0...Int64(pageSize)).contains(limit),
                   let filter = try? ServedEventFilter.parse(state["filter"], now: clock.now)
             else { throw APIError.detail(.forbidden, "Forbidden") }
             return try await page(request, env, filter, limit: Int(limit), offset: Int(offset))
@@ -96,8 +98,10 @@ enum EventRoutes {
     ) async throws -> Response {
         let (events, total) = try await env.read { try EventStore.query($0, filter, limit: limit, offset: offset) }
         var next: JSONValue = .null
-        if offset + limit < total, limit > 0 {
-            let state: JSONValue = ["filter": filter.json, "offset": .int(Int64(offset + limit)), "limit": .int(Int64(limit))]
+        // The offset comes back in a page token, which any client can write: no sum may overflow.
+        let (nextOffset, overflow) = offset.addingReportingOverflow(limit)
+        if !overflow, nextOffset < total, limit > 0 {
+            let state: JSONValue = ["filter": filter.json, "offset": .int(Int64(nextOffset)), "limit": .int(Int64(limit))]
             let token = try ServerJSON.encode(state).base64EncodedString()
             let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
             let escaped = token.addingPercentEncoding(withAllowedCharacters: allowed) ?? token

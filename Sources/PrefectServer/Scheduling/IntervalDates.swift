@@ -58,6 +58,11 @@ struct IntervalDates {
         let calendarDays = days != 0 && remainder == 0
         if start >= anchor, calendarDays, !isUTC {
             next = anchor
+            // pendulum walks from the anchor one interval at a time (a step that lands in a
+            // skipped hour moves the rest of the series); an anchor more than 100,000 intervals
+            // back is jumped to within two of `start` instead, so no schedule holds a pass.
+            let behind = Int64(saturating: start.timeIntervalSince(anchor) / interval)
+            if behind > 100_000 { next = add(anchor, days: days * (behind - 2), seconds: 0) }
             while next < start {
                 let later = add(next, days: days, seconds: 0)
                 guard later > next else { return [] }

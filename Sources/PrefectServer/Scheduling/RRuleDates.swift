@@ -106,10 +106,18 @@ struct RRuleDates {
         guard !rule.unsupported else { return [] }
         var out: [WallClock] = []
         var emitted = 0
-        var period = rule.count == nil ? firstPeriod(rule, near: floor) : 0
+        var period = firstPeriod(rule, near: floor)
+        // With a COUNT, the periods before `floor` are walked only when they might have used it
+        // up; otherwise none of them can end the series, and they are skipped as without one.
+        if let count = rule.count, Double(period) * Double(Self.occurrencesPerPeriod(rule)) + Double(limit) >= Double(count) {
+            period = 0
+        }
         var empty = 0
-        while out.count < limit, empty < 200_000 {
-            let candidates = expand(rule, period: period)
+        var walked = 0
+        while out.count < limit, empty < 200_000, walked < Self.maximumPeriodsWalked {
+            walked += 1
+            // A period past the dates Python can represent ends the series.
+            guard let candidates = expand(rule, period: period) else { return out }
             period += 1
             if candidates.isEmpty { empty += 1; continue }
             empty = 0
@@ -121,6 +129,21 @@ struct RRuleDates {
             }
         }
         return out
+    }
+
+    /// The most periods one call walks: a COUNT of 10^17 seconds from DTSTART could otherwise
+    /// hold a scheduler pass for hours; past this many the series is taken to end.
+    static let maximumPeriodsWalked = 2_000_000
+
+    /// At most how many occurrences one period of `rule` makes.
+    private static func occurrencesPerPeriod(_ rule: Rule) -> Int {
+        let days: Int = switch rule.frequency {
+        case .yearly: 366
+        case .monthly: 31
+        case .weekly: 7
+        default: 1
+        }
+        return days * max(1, rule.hours.count) * max(1, rule.minutes.count) * max(1, rule.seconds.count)
     }
 
     /// A period index a little before `floor`, skipping the periods that cannot reach it.
@@ -140,20 +163,26 @@ struct RRuleDates {
         return max(0, Int(periods / Int64(rule.interval)) - 1)
     }
 
-    /// The occurrences of the rule's `period`-th period, before `BYSETPOS`… and after it.
-    private func expand(_ rule: Rule, period: Int) -> [WallClock] {
-        let step = period * rule.interval
+    /// The occurrences of the rule's `period`-th period, before `BYSETPOS`… and after it; nil
+    /// when the period starts past the dates Python can represent (or its arithmetic would
+    /// overflow: an `INTERVAL` of 2^63).
+    private func expand(_ rule: Rule, period: Int) -> [WallClock]? {
+        let (step, overflow) = period.multipliedReportingOverflow(by: rule.interval)
         let (year, month, _) = start.date
+        // No period beyond 10,000 years of seconds lies within Python's range.
+        guard !overflow, step.magnitude <= 400_000_000_000 else { return nil }
         var days: [Int64] = []
         var fixed: (hour: Int?, minute: Int?, second: Int?) = (nil, nil, nil)
         switch rule.frequency {
         case .yearly:
+            guard (1...9999).contains(year + step) else { return year + step < 1 ? [] : nil }
             let first = Int64(WallClock.days(year: year + step, month: 1, day: 1))
             let length: Int64 = WallClock.isLeap(year + step) ? 366 : 365
             days = (0..<length).map { first + $0 }.filter { matchesDay(rule, $0, scope: .year) }
         case .monthly:
             let index = year * 12 + month - 1 + step
             let y = index / 12, m = index % 12 + 1
+            guard (1...9999).contains(y) else { return y < 1 ? [] : nil }
             let first = Int64(WallClock.days(year: y, month: m, day: 1))
             days = (0..<Int64(WallClock.daysIn(year: y, month: m))).map { first + $0 }.filter { matchesDay(rule, $0, scope: .month) }
         case .weekly:
@@ -187,6 +216,7 @@ struct RRuleDates {
                 }
             }
         }
+        guard candidates.allSatisfy(\.isRepresentable) else { return nil }
         guard !rule.setPositions.isEmpty else { return candidates }
         return rule.setPositions.compactMap { position in
             let index = position > 0 ? position - 1 : candidates.count + position

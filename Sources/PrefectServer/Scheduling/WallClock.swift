@@ -11,8 +11,17 @@ struct WallClock: Hashable, Comparable, Sendable {
     /// Seconds since 1970-01-01T00:00:00 in wall time.
     var seconds: Int64
 
+    /// Wall times are held within two days of Python's `datetime` range (years 1 to 9999), so
+    /// that no schedule's arithmetic can overflow: a date beyond it has no meaning here.
+    static let bound: Int64 = PrefectDate.latestMicroseconds / 1_000_000 + 2 * 86_400
+
     init(seconds: Int64) {
-        self.seconds = seconds
+        self.seconds = max(-Self.bound, min(Self.bound, seconds))
+    }
+
+    /// Whether this wall time lies within Python's `datetime` range.
+    var isRepresentable: Bool {
+        seconds > PrefectDate.earliestMicroseconds / 1_000_000 - 86_400 && seconds < PrefectDate.latestMicroseconds / 1_000_000 + 86_400
     }
 
     init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) {
@@ -30,8 +39,15 @@ struct WallClock: Hashable, Comparable, Sendable {
     /// Monday 0 … Sunday 6, as Python's `weekday()`.
     var weekday: Int { Int(((day % 7) + 7 + 3) % 7) }
 
-    func adding(seconds delta: Int64) -> WallClock { WallClock(seconds: seconds + delta) }
-    func adding(days delta: Int64) -> WallClock { WallClock(seconds: seconds + delta * 86_400) }
+    func adding(seconds delta: Int64) -> WallClock {
+        let (sum, overflow) = seconds.addingReportingOverflow(delta)
+        return WallClock(seconds: overflow ? (delta < 0 ? -Self.bound : Self.bound) : sum)
+    }
+
+    func adding(days delta: Int64) -> WallClock {
+        let (span, overflow) = delta.multipliedReportingOverflow(by: 86_400)
+        return overflow ? WallClock(seconds: delta < 0 ? -Self.bound : Self.bound) : adding(seconds: span)
+    }
 
     /// The same time of day `months` later; nil when that day does not exist in the month.
     func adding(months: Int) -> WallClock? {
@@ -48,7 +64,7 @@ struct WallClock: Hashable, Comparable, Sendable {
         // Held a day beyond Python's datetime range, so adding the zone's offset cannot overflow.
         let limit = PrefectDate.latestMicroseconds / 1_000_000 + 86_400
         let whole = max(-limit, min(limit, Int64(saturating: instant.timeIntervalSince1970.rounded(.down))))
-        seconds = whole + Int64(zone.secondsFromGMT(for: instant))
+        self.init(seconds: whole + Int64(zone.secondsFromGMT(for: instant)))
     }
 
     /// How a skipped wall time becomes an instant: read with the offset before the gap (so it

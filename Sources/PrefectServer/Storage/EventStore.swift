@@ -94,7 +94,7 @@ enum EventStore {
         let seconds = unitSeconds(unit) * interval
         let pivot = EventCounting.pivot
         let until = filter.until > now ? EventCounting.endOfPeriod(now, unit) : filter.until
-        let firstIndex = Int((filter.since.timeIntervalSince(pivot) / seconds).rounded(.down))
+        let firstIndex = Int(saturating: (filter.since.timeIntervalSince(pivot) / seconds).rounded(.down))
         let condition = filter.sqlCondition()
         let occurred = try Int64.fetchAll(
             db, sql: "SELECT occurred FROM events WHERE \(condition?.sql ?? "1")", arguments: condition?.statementArguments ?? [])
@@ -102,7 +102,7 @@ enum EventStore {
         for micros in occurred {
             // Whole seconds, as SQLite's strftime('%s') buckets them in Prefect.
             let second = (Double(micros) / 1_000_000).rounded(.down)
-            let index = Int(((second - pivot.timeIntervalSince1970) / seconds).rounded(.down))
+            let index = Int(saturating: ((second - pivot.timeIntervalSince1970) / seconds).rounded(.down))
             counts[index, default: 0] += 1
         }
         var buckets: [JSONValue] = []

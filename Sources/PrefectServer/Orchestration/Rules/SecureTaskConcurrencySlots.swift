@@ -31,7 +31,7 @@ struct SecureTaskConcurrencySlots: OrchestrationRule {
             var generator = SystemRandomNumberGenerator()
             let delay = RetryPolicy.clampedPoissonInterval(average: average, clampingFactor: 0.3, using: &generator)
             context.delay(
-                seconds: Int(delay.rounded(.toNearestOrEven)),
+                seconds: Int(saturating: delay.rounded(.toNearestOrEven)),
                 reason: "Concurrency limit reached for tags: " + active.map { $0.tag ?? $0.name }.joined(separator: ", "))
             return
         }
