@@ -107,16 +107,21 @@ let package = Package(
         ),
         // libFuzzer targets (scripts/fuzz-native.sh builds them with -sanitize=fuzzer,address
         // and -DFUZZING); in an ordinary build they replay the input files they are given.
+        .target(
+            name: "FuzzDriver",
+            path: "Fuzz/FuzzDriver",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "fuzz-decoders",
-            dependencies: ["PrefectSchemas"],
+            dependencies: ["PrefectSchemas", "FuzzDriver"],
             path: "Fuzz/fuzz-decoders",
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "fuzz-requests",
             dependencies: [
-                "PrefectClient", "PrefectServer",
+                "PrefectClient", "PrefectServer", "FuzzDriver",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Fuzz/fuzz-requests",

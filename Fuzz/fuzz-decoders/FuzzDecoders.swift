@@ -1,4 +1,5 @@
 import Foundation
+import FuzzDriver
 import PrefectSchemas
 
 /// libFuzzer target over ``PrefectJSONDecoder``: the first byte of an input picks one of the
@@ -45,30 +46,10 @@ public func fuzzDecoders(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-#if FUZZING
-/// libFuzzer's driver, run from this executable's `main` (SwiftPM names the entry point of an
-/// executable target itself, so libFuzzer's own `main` is not the one linked).
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-#endif
-
 @main
 struct FuzzerMain {
-    /// Under `FUZZING`, libFuzzer with its command line; otherwise runs each input file through the target.
+    /// Under `FUZZING`, libFuzzer with its command line; otherwise a replay of the files given.
     static func main() throws {
-        #if FUZZING
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(runFuzzerDriver(&argc, &argv, fuzzDecoders))
-        #else
-        for path in CommandLine.arguments.dropFirst() {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            data.withUnsafeBytes { DecoderFuzzing.run($0.bindMemory(to: UInt8.self)) }
-        }
-        #endif
+        try FuzzDriver.main(fuzzDecoders)
     }
 }
