@@ -393,43 +393,6 @@ def scenarios() -> dict[str, list[dict]]:
 PLACEHOLDER = re.compile(r"\{([a-z_]+|time:[+-]\d+|pad:\d+|unique|uuid)\}")
 
 
-def fill(value, values: dict, unique: str, fresh: dict):
-    if isinstance(value, dict):
-        return {k: fill(v, values, unique, fresh) for k, v in value.items()}
-    if isinstance(value, list):
-        return [fill(v, values, unique, fresh) for v in value]
-    if not isinstance(value, str):
-        return value
-
-    def sub(match: re.Match) -> str:
-        name = match.group(1)
-        if name.startswith("time:"):
-            return (datetime.now(timezone.utc) + timedelta(seconds=int(name[5:]))).isoformat()
-        if name.startswith("pad:"):
-            return "a" * int(name[4:])
-        if name == "unique":
-            return unique
-        if name == "uuid":
-            return fresh.setdefault("uuid", str(uuid.uuid4()))
-        return str(values[name])
-    return PLACEHOLDER.sub(sub, value)
-
-
-def member(payload, path: str):
-    """The member at a dotted path ("id", "0.id": the first item's id), or None."""
-    for part in path.split("."):
-        if isinstance(payload, list) and part.isdigit() and int(part) < len(payload):
-            payload = payload[int(part)]
-        elif isinstance(payload, dict) and part in payload:
-            payload = payload[part]
-        else:
-            return None
-    return payload
-
-
-PLACEHOLDER = re.compile(r"\{([a-z_]+|time:[+-]\d+|pad:\d+|unique|uuid)\}")
-
-
 def fill(text: str, values: dict, unique: str, fresh: dict) -> str:
     """The text with its placeholders filled (ids and times need no JSON escaping)."""
 

@@ -36,7 +36,7 @@ enum CancellationCleanup {
                         SELECT id FROM task_run WHERE flow_run_id = ?
                         AND state_type NOT IN ('COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED') LIMIT 100
                         """,
-                    arguments: [flowRunID])
+                    arguments: [flowRunID.prefectString])
             }
             for childID in children {
                 try await skipped.attempt("task_run", childID) {
@@ -57,8 +57,7 @@ enum CancellationCleanup {
             database,
             where: "state_type IN ('PENDING', 'SCHEDULED', 'RUNNING', 'PAUSED', 'CANCELLING') AND parent_task_run_id IS NOT NULL",
             pageSize: batchSize, skipped: skipped
-        ) { subflowID in
-            guard let id = UUID(uuidString: subflowID) else { throw StoredValueError(table: "flow_run", column: "id") }
+        ) { id in
             try await database.pool.write { db in
                 guard let run = try FlowRunStore.read(db, id: id, now: now), let state = run.state, !state.isFinal,
                       let parentTaskRunID = run.parentTaskRunID,
@@ -84,8 +83,7 @@ enum CancellationCleanup {
         try await RunPages.forEach(
             database, where: "state_type = 'CANCELLING' AND state_timestamp IS NOT NULL AND state_timestamp <= \(deadline)",
             pageSize: batchSize, skipped: skipped
-        ) { runID in
-            guard let id = UUID(uuidString: runID) else { throw StoredValueError(table: "flow_run", column: "id") }
+        ) { id in
             try await database.pool.write { db in
                 guard let run = try FlowRunStore.read(db, id: id, now: now), run.state?.type == .cancelling,
                       let since = run.state?.timestamp, since.addingTimeInterval(cancellingTimeout) <= now

@@ -20,8 +20,7 @@ enum LateRuns {
             database,
             where: "next_scheduled_start_time <= \(before) AND state_type = 'SCHEDULED' AND state_name = 'Scheduled'",
             pageSize: batchSize, skipped: skipped
-        ) { runID in
-            guard let id = UUID(uuidString: runID) else { throw StoredValueError(table: "flow_run", column: "id") }
+        ) { id in
             let accepted = try await database.pool.write { db -> Bool in
                 guard let run = try FlowRunStore.read(db, id: id, now: now), let scheduled = run.nextScheduledStartTime else {
                     return false

@@ -12,8 +12,7 @@ enum PauseExpirations {
     @discardableResult
     static func pass(_ database: PrefectDatabase, now: Date, skipped: SkippedRows = .unlogged("pause expirations")) async throws -> Int {
         var failed = 0
-        try await RunPages.forEach(database, where: "state_type = 'PAUSED'", pageSize: batchSize, skipped: skipped) { runID in
-            guard let id = UUID(uuidString: runID) else { throw StoredValueError(table: "flow_run", column: "id") }
+        try await RunPages.forEach(database, where: "state_type = 'PAUSED'", pageSize: batchSize, skipped: skipped) { id in
             let done = try await database.pool.write { db -> Bool in
                 guard let run = try FlowRunStore.read(db, id: id, now: now), run.state?.type == .paused,
                       let timeout = run.state?.stateDetails.pauseTimeout, timeout < now

@@ -15,8 +15,7 @@ enum Repossessor {
         try await RunPages.forEach(
             database, table: "concurrency_lease", where: "expiration < \(StoredTime.micros(now))", pageSize: batchSize,
             skipped: skipped
-        ) { leaseID in
-            guard let id = UUID(uuidString: leaseID) else { throw StoredValueError(table: "concurrency_lease", column: "id") }
+        ) { id in
             let done = try await database.pool.write { db -> Bool in
                 // Renewed since the read: its slots are still in use.
                 guard let expiration = try Int64.fetchOne(

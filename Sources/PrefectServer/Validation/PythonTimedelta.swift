@@ -165,6 +165,13 @@ private struct DurationText {
         var days: UInt64 = 0
         var seconds: UInt64 = 0
         var micros: UInt64 = 0
+        /// A fraction's seconds (below a year's worth): whole ones to `seconds`, the rest
+        /// rounded to microseconds.
+        func addSeconds(_ amount: Double) throws {
+            let whole = amount.rounded(.towardZero)
+            seconds = try Self.capped(seconds + UInt64(whole))
+            micros += UInt64(((amount - whole) * 1_000_000).rounded(.toNearestOrAwayFromZero))
+        }
         while let byte = peek() {
             if byte == UInt8(ascii: "T") {
                 guard !inTime else { throw PythonTimedelta.Problem.parsing("`t` character repeated in duration") }
@@ -185,11 +192,7 @@ private struct DurationText {
                 default: throw PythonTimedelta.Problem.parsing("quantity invalid in time part of duration")
                 }
                 seconds = try Self.capped(seconds + value * scale)
-                if let fraction {
-                    let extra = fraction * Double(scale)
-                    seconds = try Self.capped(seconds + UInt64(extra.rounded(.towardZero)))
-                    micros += UInt64(((extra - extra.rounded(.towardZero)) * 1_000_000).rounded(.toNearestOrAwayFromZero))
-                }
+                if let fraction { try addSeconds(fraction * Double(scale)) }
             } else {
                 let scale: UInt64
                 switch unit {
@@ -202,10 +205,9 @@ private struct DurationText {
                 days = try Self.capped(days + value * scale)
                 if let fraction {
                     let extraDays = fraction * Double(scale)
-                    days = try Self.capped(days + UInt64(extraDays.rounded(.towardZero)))
-                    let extraSeconds = (extraDays - extraDays.rounded(.towardZero)) * 86_400
-                    seconds = try Self.capped(seconds + UInt64(extraSeconds.rounded(.towardZero)))
-                    micros += UInt64(((extraSeconds - extraSeconds.rounded(.towardZero)) * 1_000_000).rounded(.toNearestOrAwayFromZero))
+                    let wholeDays = extraDays.rounded(.towardZero)
+                    days = try Self.capped(days + UInt64(wholeDays))
+                    try addSeconds((extraDays - wholeDays) * 86_400)
                 }
             }
             position += 1
