@@ -22,3 +22,17 @@ extension Int {
         self = Int(truncatingIfNeeded: Int64(saturating: value))
     }
 }
+
+extension Duration {
+    /// The longest wait: about 31 years, far inside what `Task.sleep` can count in nanoseconds.
+    package static let longestWait = Duration.seconds(1_000_000_000)
+
+    /// `seconds` as a duration to wait, held within 0…``longestWait`` (NaN as 0):
+    /// `Duration.seconds(_: Double)` traps outside its range, and a wait may come from a
+    /// response (`Retry-After`, a `WAIT`'s `delay_seconds`), a setting or a user's flow.
+    package static func wait(seconds: Double) -> Duration {
+        guard seconds > 0 else { return .zero }
+        guard seconds < 1_000_000_000 else { return longestWait }
+        return .seconds(seconds)
+    }
+}

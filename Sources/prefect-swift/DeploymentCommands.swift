@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PrefectClient
+import PrefectSchemas
 
 /// `prefect-swift deployment`: Prefect's `prefect deployment`.
 struct DeploymentCommand: AsyncParsableCommand {
@@ -80,7 +81,7 @@ struct DeploymentCommand: AsyncParsableCommand {
                 }
                 while watch, run.state?.isFinal != true {
                     terminal.status("watching flow run '\(run.name)': \(run.state?.name ?? "unknown")…")
-                    try await Task.sleep(for: .seconds(interval))
+                    try await Task.sleep(for: .wait(seconds: interval))
                     run = try await client.readFlowRun(flowRunID: run.id)
                 }
                 terminal.clearStatus()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PrefectClient
+import PrefectSchemas
 
 extension FlowRunCommand {
     /// `prefect-swift flow-run logs ID [--follow]`: a flow run's logs, oldest first, in
@@ -53,7 +54,7 @@ extension FlowRunCommand {
                     if page.count == 200 { continue }
                     guard follow, flowRun.state?.isFinal != true else { break }
                     terminal.status("following flow run '\(flowRun.name)' (\(flowRun.state?.name ?? "unknown")), \(offset) log(s)…")
-                    try await Task.sleep(for: .seconds(interval))
+                    try await Task.sleep(for: .wait(seconds: interval))
                     flowRun = try await client.readFlowRun(flowRunID: id)
                 }
                 terminal.clearStatus()

@@ -1,5 +1,6 @@
 import Foundation
 import PrefectClient
+import PrefectSchemas
 
 /// How a run's body ended.
 enum BodyOutcome<Output: Sendable>: Sendable {
@@ -30,7 +31,7 @@ func runBody<Output: Sendable>(
         if let timeout {
             group.addTask {
                 do {
-                    try await Task.sleep(for: .seconds(timeout))
+                    try await Task.sleep(for: .wait(seconds: timeout))
                 } catch {
                     return nil
                 }

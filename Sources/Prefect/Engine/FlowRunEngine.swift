@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PrefectClient
+import PrefectSchemas
 
 /// Runs one run of a ``PrefectFlow``, as Prefect's `AsyncFlowRunEngine`
 /// (`prefect/flow_engine.py`) does: create the flow run in Pending (with an idempotency key, so
@@ -174,7 +175,7 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
             return {
                 while true {
                     do {
-                        try await Task.sleep(for: .seconds(interval))
+                        try await Task.sleep(for: .wait(seconds: interval))
                     } catch {
                         return nil
                     }

@@ -1,5 +1,6 @@
 import Foundation
 import PrefectClient
+import PrefectSchemas
 
 /// Proposes states for one run and obeys the server's answer, as Prefect's `propose_state`
 /// (`prefect/utilities/engine`) does — and makes every proposal count once.
@@ -62,7 +63,7 @@ struct StateProposer: Sendable {
             case .wait:
                 let delay: Double
                 if case .wait(let details) = result.details { delay = Double(details.delaySeconds) } else { delay = 1 }
-                try await Task.sleep(for: .seconds(max(0, delay)))
+                try await Task.sleep(for: .wait(seconds: delay))
             case .abort:
                 throw ProposalAborted(reason: result.details.reason ?? "The server aborted the run.", state: result.state)
             case .reject:

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PrefectClient
+import PrefectSchemas
 
 /// Runs one call of a ``PrefectTask`` as a task run, as Prefect's `AsyncTaskRunEngine`
 /// (`prefect/task_engine.py`) does over REST: create the run (client-generated id, so a
@@ -192,7 +193,7 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
                 var generator = SystemRandomNumberGenerator()
                 let wait = RetryPolicy.clampedPoissonInterval(
                     average: Double(backoff), clampingFactor: 0.3, using: &generator)
-                try await Task.sleep(for: .seconds(wait))
+                try await Task.sleep(for: .wait(seconds: wait))
             }
         }
 
@@ -223,7 +224,7 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
             logger.info("Task run failed with \(failure) - Retry \(retry + 1)/\(task.retries) will start \(when)")
             if task.retryDelaySeconds.isSet {
                 try await propose(.awaitingRetry(at: Date().addingTimeInterval(delay)), force: true)
-                try await Task.sleep(for: .seconds(delay))
+                try await Task.sleep(for: .wait(seconds: delay))
             }
             try await propose(.retrying(), force: true)
             return true

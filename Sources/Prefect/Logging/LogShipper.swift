@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PrefectClient
+import PrefectSchemas
 import Synchronization
 
 /// The background worker that sends run log records to `POST /logs/` in batches, as Prefect's
@@ -79,7 +80,7 @@ final class LogShipper: Sendable {
             }
             wake.yield()
             Task.detached { [self] in
-                try? await Task.sleep(for: .seconds(timeout))
+                try? await Task.sleep(for: .wait(seconds: timeout))
                 let waiter = buffer.withLock { $0.flushWaiters.removeValue(forKey: id) }
                 waiter?.resume(returning: false)
             }
@@ -108,7 +109,7 @@ final class LogShipper: Sendable {
         let interval = max(0.01, configuration.logBatchInterval)
         let ticker = Task.detached { [wake] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(interval))
+                try? await Task.sleep(for: .wait(seconds: interval))
                 wake.yield()
             }
         }

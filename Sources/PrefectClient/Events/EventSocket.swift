@@ -95,7 +95,7 @@ final class EventSocket: Sendable {
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.requestPath, headers: headers)
         let seconds = Int64(timeout.components.seconds)
         let upgrade: EventLoopFuture<Upgrade> = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.seconds(max(1, seconds)))
+            .connectTimeout(.seconds(min(max(1, seconds), 1_000_000_000)))
             .connect(host: endpoint.host, port: endpoint.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let sslContext {

@@ -5,7 +5,7 @@ struct EventSocketOptions: Sendable {
     var tls: EventSocketEndpoint.TLSOptions
 
     init(settings: PrefectSettings) {
-        timeout = .nanoseconds(Int64(settings.requestTimeout * 1_000_000_000))
+        timeout = .wait(seconds: settings.requestTimeout)
         tls = .init(insecureSkipVerify: settings.tlsInsecureSkipVerify, caCertificateFile: settings.sslCertFile)
     }
 }

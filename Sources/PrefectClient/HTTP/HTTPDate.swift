@@ -36,7 +36,9 @@ enum HTTPDate {
         }
         guard let day, let year, let month = months.firstIndex(of: monthName.lowercased()) else { return nil }
         let clock = time.split(separator: ":").compactMap { Int($0) }
-        guard clock.count == 3, (1...31).contains(day), clock[0] < 24, clock[1] < 60, clock[2] < 61 else {
+        guard clock.count == 3, (1...31).contains(day), (1...9999).contains(year), clock.allSatisfy({ $0 >= 0 }),
+              clock[0] < 24, clock[1] < 60, clock[2] < 61
+        else {
             return nil
         }
         let days = PrefectDate.daysSinceEpoch(year: year, month: month + 1, day: day)

@@ -1,3 +1,5 @@
+import PrefectSchemas
+
 /// Waits between retries. Inject one that records the delays to test retry timing without waiting.
 public protocol RetrySleeper: Sendable {
     /// Suspends for `seconds`; throws `CancellationError` when the task is cancelled.
@@ -10,6 +12,6 @@ public struct ContinuousClockSleeper: RetrySleeper {
 
     public func sleep(seconds: Double) async throws {
         guard seconds > 0 else { return }
-        try await Task.sleep(for: .nanoseconds(Int64(seconds * 1_000_000_000)))
+        try await Task.sleep(for: .wait(seconds: seconds))
     }
 }

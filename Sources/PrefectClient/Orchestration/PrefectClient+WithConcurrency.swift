@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Logging
+import PrefectSchemas
 
 extension PrefectClient {
     /// Runs `body` while holding `occupy` slots of each global limit in `names`: Prefect's
@@ -80,7 +81,7 @@ extension PrefectClient {
                     wait = min(wait, remaining)
                 }
                 logger.debug("Unable to acquire concurrency slot with lease for \(names). Retrying in \(wait) second(s).")
-                try await Task.sleep(for: .seconds(wait))
+                try await Task.sleep(for: .wait(seconds: wait))
                 continue
             } catch let error as PrefectHTTPStatusError {
                 throw ConcurrencySlotAcquisitionError(names: names, reason: .refused, httpError: error)
@@ -130,7 +131,7 @@ extension PrefectClient {
     /// backoff of 1 s, 2 s, … at most 10 s) until cancelled.
     private func renewLease(_ leaseID: UUID, leaseDuration: Double) async throws {
         while true {
-            try await Task.sleep(for: .seconds(leaseDuration * 0.75))
+            try await Task.sleep(for: .wait(seconds: leaseDuration * 0.75))
             var attempt = 0
             while true {
                 do {
@@ -143,7 +144,7 @@ extension PrefectClient {
                     guard attempt < 3 else { throw error }
                     let delay = min(10, pow(2, Double(attempt - 1))) * Double.random(in: 0.5...1)
                     logger.warning("Attempt \(attempt) of function 'concurrency lease renewal' failed with \(error). Retrying in \(delay) seconds...")
-                    try await Task.sleep(for: .seconds(delay))
+                    try await Task.sleep(for: .wait(seconds: delay))
                 }
             }
         }

@@ -70,7 +70,7 @@ public final class PrefectClient: Sendable {
     /// The transport for `settings`: ``NIOHTTP1Transport`` for plain `http://` (half the CPU per
     /// request), ``AsyncHTTPClientTransport`` for `https://` or when HTTP/2 is enabled.
     static func makeTransport(settings: PrefectSettings, scheme: String) -> any HTTPTransport {
-        let timeout = Duration.nanoseconds(Int64(settings.requestTimeout * 1_000_000_000))
+        let timeout = Duration.wait(seconds: settings.requestTimeout)
         if scheme == "http", !settings.enableHTTP2 {
             return NIOHTTP1Transport(configuration: .init(timeout: timeout))
         }

@@ -47,7 +47,7 @@ package struct SettingSource {
         }
     }
 
-    func wholeNumber(_ name: String, minimum: Int) throws -> Int? {
+    package func wholeNumber(_ name: String, minimum: Int) throws -> Int? {
         guard let value = text(name), let (_, origin) = lookup(name) else { return nil }
         guard let number = Int(value), number >= minimum else {
             throw invalid(name, origin, "expected a whole number ≥ \(minimum), got '\(value)'")

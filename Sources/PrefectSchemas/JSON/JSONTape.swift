@@ -25,8 +25,12 @@ struct JSONTape {
     /// `[[[…]]]` 100,000 levels deep would overflow the stack of whichever thread decodes it.
     static let maximumDepth = 512
 
-    /// Parses `bytes` as one JSON value (RFC 8259), rejecting anything else.
+    /// Parses `bytes` as one JSON value (RFC 8259), rejecting anything else, and any document
+    /// of 2 GiB or more (the tokens count bytes in 32 bits).
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONTape {
+        guard bytes.count < Int(Int32.max) else {
+            throw JSONSyntaxError(offset: Int(Int32.max), reason: "a document of 2 GiB or more")
+        }
         var parser = JSONTapeParser(bytes: bytes)
         return try parser.parseDocument()
     }

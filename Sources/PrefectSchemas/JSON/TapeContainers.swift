@@ -45,7 +45,8 @@ final class TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
                 let length = Int(token.end - token.start)
                 matches = name.utf8.count == length
                     && (name.utf8.withContiguousStorageIfAvailable { stored in
-                        memcmp(stored.baseAddress!, bytes.baseAddress! + Int(token.start), length) == 0
+                        guard let key = stored.baseAddress, let input = bytes.baseAddress else { return length == 0 }
+                        return memcmp(key, input + Int(token.start), length) == 0
                     } ?? name.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)])))
             } else {
                 matches = JSONScalars.string(bytes, token) == name

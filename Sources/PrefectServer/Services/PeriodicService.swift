@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PrefectSchemas
 import ServiceLifecycle
 
 /// A service that runs one pass every `interval` until graceful shutdown, as Prefect's
@@ -31,7 +32,7 @@ struct PeriodicService: Service {
                     } catch {
                         logger.error("\(name) pass failed", metadata: ["error": "\(error)"])
                     }
-                    try await Task.sleep(for: .seconds(interval))
+                    try await Task.sleep(for: .wait(seconds: interval))
                 }
             }
         } catch is CancellationError {

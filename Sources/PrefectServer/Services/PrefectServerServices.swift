@@ -131,12 +131,12 @@ public struct PrefectServerServices: Sendable {
         services.scheduler.loopSeconds = try source.number(scheduler + "LOOP_SECONDS", minimum: 0.01) ?? 60
         services.scheduler.recentDeploymentsLoopSeconds =
             try source.number(scheduler + "RECENT_DEPLOYMENTS_LOOP_SECONDS", minimum: 0.01) ?? 5
-        services.scheduler.deploymentBatchSize = Int(try source.number(scheduler + "DEPLOYMENT_BATCH_SIZE", minimum: 1) ?? 100)
-        services.scheduler.maxRuns = Int(try source.number(scheduler + "MAX_RUNS", minimum: 1) ?? 100)
-        services.scheduler.minRuns = Int(try source.number(scheduler + "MIN_RUNS", minimum: 0) ?? 3)
+        services.scheduler.deploymentBatchSize = try source.wholeNumber(scheduler + "DEPLOYMENT_BATCH_SIZE", minimum: 1) ?? 100
+        services.scheduler.maxRuns = try source.wholeNumber(scheduler + "MAX_RUNS", minimum: 1) ?? 100
+        services.scheduler.minRuns = try source.wholeNumber(scheduler + "MIN_RUNS", minimum: 0) ?? 3
         services.scheduler.maxScheduledTime = try source.number(scheduler + "MAX_SCHEDULED_TIME", minimum: 0) ?? 100 * 86_400
         services.scheduler.minScheduledTime = try source.number(scheduler + "MIN_SCHEDULED_TIME", minimum: 0) ?? 3600
-        services.scheduler.insertBatchSize = Int(try source.number(scheduler + "INSERT_BATCH_SIZE", minimum: 1) ?? 500)
+        services.scheduler.insertBatchSize = try source.wholeNumber(scheduler + "INSERT_BATCH_SIZE", minimum: 1) ?? 500
         let repossessor = "PREFECT_SERVER_SERVICES_REPOSSESSOR_"
         services.repossessor.enabled = try source.flag(repossessor + "ENABLED") ?? true
         services.repossessor.loopSeconds = try source.number(repossessor + "LOOP_SECONDS", minimum: 0.01) ?? 15
