@@ -95,7 +95,7 @@ python3 - "$log" "$TARGET" "$elapsed" "$status" "${REPORT:-/dev/null}" <<'PY'
 import json, re, sys
 log, target, elapsed, status, report = open(sys.argv[1]).read(), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 runs = [int(n) for n in re.findall(r"stat::number_of_executed_units: (\d+)", log)]
-total = sum(runs) if runs else max([int(n) for n in re.findall(r"#(\d+)\s", log)] or [0])
+total = sum(runs) if runs else max([int(n) for n in re.findall(r"#(\d+)[:\s]", log)] or [0])
 findings = len(re.findall(r"==\d+==ERROR|Fatal error|SUMMARY: (Address|libFuzzer)|deadly signal|Timeout", log))
 result = {"target": target, "executions": total, "seconds": elapsed,
           "executions_per_second": round(total / elapsed) if elapsed else None,
