@@ -307,6 +307,58 @@ def work_pools() -> dict[str, list[dict]]:
     return out
 
 
+def flows() -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    mine = {"name": {"like_": "tagged-{unique}"}}
+    out["flows: tags, filter, count, paginate"] = [
+        post("/flows/", {"name": "tagged-{unique}-x", "tags": ["x"]}, capture={"x": "id"}),
+        post("/flows/", {"name": "tagged-{unique}-xy", "tags": ["x", "y"], "labels": {"b": 2, "a": 1}}),
+        post("/flows/", {"name": "tagged-{unique}-none", "tags": []}),
+        post("/flows/filter", {"flows": {**mine, "tags": {"all_": ["x"]}}, "sort": "NAME_ASC"}),
+        post("/flows/filter", {"flows": {**mine, "tags": {"all_": ["x", "y"]}}}),
+        post("/flows/filter", {"flows": {**mine, "tags": {"any_": ["y", "z"]}}}),
+        post("/flows/filter", {"flows": {**mine, "tags": {"is_null_": True}}, "sort": "NAME_DESC"}),
+        post("/flows/filter", {"flows": {**mine, "tags": {"is_null_": False}}, "sort": "NAME_DESC"}),
+        post("/flows/filter", {"flows": {**mine, "id": {"not_any_": ["{x}"]}}, "sort": "CREATED_DESC"}),
+        post("/flows/count", {"flows": {**mine, "tags": {"all_": ["x"]}}}),
+        post("/flows/paginate", {"flows": {**mine, "tags": {"all_": ["x"]}}, "sort": "NAME_ASC", "limit": 1, "page": 2}),
+        post("/flows/paginate", {"flows": {**mine, "tags": {"all_": ["x"]}}, "limit": 1, "page": 3}),
+        post("/flows/", {"name": "tagged-{unique}-d", "tags": ["x"]}, capture={"d": "id"}),
+        post("/deployments/", {"name": "tagged-{unique}-1", "flow_id": "{d}", "tags": ["p", "q"]}),
+        post("/deployments/", {"name": "tagged-{unique}-2", "flow_id": "{d}", "tags": ["p"]}),
+        post("/deployments/paginate", {"deployments": {**mine, "tags": {"all_": ["p"]}}, "sort": "NAME_ASC", "limit": 1}),
+        post("/deployments/paginate", {"deployments": {**mine, "tags": {"all_": ["p", "q"]}}}),
+        post("/flows/paginate", {"deployments": {**mine, "tags": {"all_": ["q"]}}}),
+        post("/flows/filter", {"flows": {**mine, "deployment": {"is_null_": False}}}),
+        post("/flows/count", {"flows": {**mine, "deployment": {"is_null_": True}}}),
+        post("/flows/filter", {"flows": {**mine, "deployment": {"is_null_": None}, "id": {"not_any_": []}}}),
+    ]
+    served = {"name": {"like_": "served-{unique}"}}
+    out["task runs and logs: the server's own filter members"] = [
+        post("/flows/", {"name": "served-{unique}"}, capture={"flow": "id"}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "served-{unique}"}, capture={"run": "id"}),
+        post("/task_runs/", {"flow_run_id": "{run}", "task_key": "k-{unique}", "dynamic_key": "0",
+                             "name": "served-{unique}-a",
+                             "state": {"type": "SCHEDULED", "state_details": {"scheduled_time": "{time:+3600}"}}},
+             capture={"a": "id"}),
+        post("/task_runs/", {"task_key": "k-{unique}", "dynamic_key": "1", "name": "served-{unique}-b"}),
+        post("/task_runs/filter", {"task_runs": {**served, "expected_start_time": {"after_": "{time:+1800}"}}}),
+        post("/task_runs/filter", {"task_runs": {**served, "expected_start_time": {"before_": "{time:+1800}"}}}),
+        post("/task_runs/filter", {"task_runs": {**served, "flow_run_id": {}}}),
+        post("/task_runs/filter", {"task_runs": {**served, "flow_run_id": {"is_null_": True}}, "sort": "NAME_ASC"}),
+        post("/task_runs/filter", {"task_runs": {**served, "flow_run_id": {"is_null_": None}}, "sort": "NAME_ASC"}),
+        post("/task_runs/filter", {"task_runs": {**served, "flow_run_id": {"any_": ["{run}"], "is_null_": True}}}),
+        post("/task_runs/count", {"task_runs": {**served, "flow_run_id": {"operator": "or_", "any_": ["{run}"]}}}),
+        post("/logs/", [{"name": "n", "level": 20, "message": "flow {unique}", "timestamp": "{time:+0}", "flow_run_id": "{run}"},
+                        {"name": "n", "level": 20, "message": "task {unique}", "timestamp": "{time:+1}",
+                         "flow_run_id": "{run}", "task_run_id": "{a}"}]),
+        post("/logs/filter", {"logs": {"flow_run_id": {"any_": ["{run}"]}, "task_run_id": {"is_null_": True}}}),
+        post("/logs/filter", {"logs": {"flow_run_id": {"any_": ["{run}"]}, "task_run_id": {"is_null_": False}}}),
+        post("/flow_runs/filter", {"flows": {"id": {"any_": ["{flow}"], "not_any_": ["{flow}"]}}}),
+    ]
+    return out
+
+
 def deployments() -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     flow = post("/flows/", {"name": "deployed-{unique}", "labels": {"team": "data"}}, capture={"flow": "id"})
@@ -1191,5 +1243,5 @@ def automations() -> dict[str, list[dict]]:
 
 
 def scenarios() -> dict[str, list[dict]]:
-    return {**variables(), **work_pools(), **deployments(), **deployment_rules(), **deployment_validation(),
+    return {**variables(), **work_pools(), **flows(), **deployments(), **deployment_rules(), **deployment_validation(),
             **concurrency_limits(), **artifacts(), **blocks(), **automations()}

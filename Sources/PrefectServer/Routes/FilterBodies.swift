@@ -4,9 +4,9 @@ import PrefectSchemas
 /// `/deployments/paginate` and their `count`s: the filters of each resource (Prefect's `Body`
 /// parameters of those routes), the sort, and the page.
 struct RunFilterBody<Sort: Decodable & Sendable>: Decodable, Sendable {
-    var flows: FlowFilter?
+    var flows: ServedFlowFilter?
     var flowRuns: FlowRunFilter?
-    var taskRuns: TaskRunFilter?
+    var taskRuns: ServedTaskRunFilter?
     var deployments: ServedDeploymentFilter?
     var workPools: WorkPoolFilter?
     var workPoolQueues: WorkQueueFilter?
@@ -41,7 +41,7 @@ struct RunFilterBody<Sort: Decodable & Sendable>: Decodable, Sendable {
 
 /// The body of `/logs/filter`.
 struct LogFilterBody: Decodable, Sendable {
-    var logs: LogFilter?
+    var logs: ServedLogFilter?
     var sort: LogSort?
     var limit: Int?
     var offset: Int?

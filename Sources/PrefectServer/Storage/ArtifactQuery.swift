@@ -22,8 +22,8 @@ extension ArtifactCollectionFilter: ArtifactTableFilter {
 struct ArtifactQuery<Filter: ArtifactTableFilter>: Decodable, Sendable {
     var artifacts: Filter?
     var flowRuns: FlowRunFilter?
-    var taskRuns: TaskRunFilter?
-    var flows: FlowFilter?
+    var taskRuns: ServedTaskRunFilter?
+    var flows: ServedFlowFilter?
     var deployments: ServedDeploymentFilter?
     var sort: String?
     var limit: Int?

@@ -4,9 +4,9 @@ import PrefectSchemas
 /// Prefect's `_apply_deployment_filters` does: the deployment's flow, its runs (and their task
 /// runs), and its work queue and pool, each an `EXISTS`.
 struct DeploymentQuery {
-    var flows: FlowFilter?
+    var flows: ServedFlowFilter?
     var flowRuns: FlowRunFilter?
-    var taskRuns: TaskRunFilter?
+    var taskRuns: ServedTaskRunFilter?
     var deployments: ServedDeploymentFilter?
     var workPools: WorkPoolFilter?
     var workQueues: WorkQueueFilter?

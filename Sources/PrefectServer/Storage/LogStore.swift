@@ -25,7 +25,7 @@ enum LogStore {
     }
 
     /// The JSON bodies of the matching logs; Prefect's default order is `TIMESTAMP_ASC`.
-    static func filter(_ db: Database, _ filter: LogFilter?, sort: LogSort?, page: Page) throws -> [Data] {
+    static func filter(_ db: Database, _ filter: ServedLogFilter?, sort: LogSort?, page: Page) throws -> [Data] {
         let condition = filter?.sqlCondition()
         let order = sort == .timestampDesc ? "log.timestamp DESC" : "log.timestamp ASC"
         return try Data.fetchAll(

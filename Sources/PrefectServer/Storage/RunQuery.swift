@@ -8,9 +8,9 @@ import PrefectSchemas
 /// A flow matches a deployment or work-pool filter through its deployments, a flow run or task
 /// run a deployment filter through the run's deployment.
 struct RunQuery {
-    var flows: FlowFilter?
+    var flows: ServedFlowFilter?
     var flowRuns: FlowRunFilter?
-    var taskRuns: TaskRunFilter?
+    var taskRuns: ServedTaskRunFilter?
     var workPools: WorkPoolFilter?
     var workQueues: WorkQueueFilter?
     var deployments: ServedDeploymentFilter?

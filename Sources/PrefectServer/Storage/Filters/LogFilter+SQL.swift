@@ -1,20 +1,33 @@
+import Foundation
 import PrefectSchemas
 
-extension LogFilter {
+/// The server's `LogFilter` (`prefect/server/schemas/filters.py`): the client's model and
+/// `task_run_id.is_null_`, which only the server has.
+struct ServedLogFilter: Decodable, Sendable {
+    var filter: LogFilter
+    var withoutTaskRun: Bool?
+
+    init(from decoder: any Decoder) throws {
+        filter = try LogFilter(from: decoder)
+        let members = try decoder.container(keyedBy: ServerMembers.self)
+        withoutTaskRun = try members.decodeIfPresent(IsNull.self, forKey: .taskRunID)?.isNull
+    }
+
     /// The condition on table `log` (Prefect's `LogFilter.as_sql_filter`).
     func sqlCondition(_ table: String = "log") -> SQLCondition? {
         var parts = SQLConditionList()
-        if let level {
+        if let level = filter.level {
             if let ge = level.ge { parts.add(SQLCondition(sql: "\(table).level >= ?", arguments: [ge])) }
             if let le = level.le { parts.add(SQLCondition(sql: "\(table).level <= ?", arguments: [le])) }
         }
-        if let timestamp {
+        if let timestamp = filter.timestamp {
             parts.add(SQLCondition.times("\(table).timestamp", before: timestamp.before, after: timestamp.after))
         }
-        if let any = flowRunID?.any { parts.add(.isIn("\(table).flow_run_id", any)) }
-        if let any = taskRunID?.any { parts.add(.isIn("\(table).task_run_id", any)) }
-        if let text { parts.add(LogTextQuery(text.query).sqlCondition(table)) }
-        return parts.combined(self.operator)
+        if let any = filter.flowRunID?.any { parts.add(.isIn("\(table).flow_run_id", any)) }
+        if let any = filter.taskRunID?.any { parts.add(.isIn("\(table).task_run_id", any)) }
+        if let withoutTaskRun { parts.add(.isNull("\(table).task_run_id", withoutTaskRun)) }
+        if let text = filter.text { parts.add(LogTextQuery(text.query).sqlCondition(table)) }
+        return parts.combined(filter.operator)
     }
 }
 
