@@ -65,15 +65,19 @@ extension PrefectRuntime {
             // profiles file keeps them all.
             let found = try? PrefectSettings.settingSource(environment: environment)
             func number(_ name: String) -> Double? { (try? found?.source.number(name, minimum: 0)) ?? nil }
+            // Whole numbers as Prefect's integer settings parse them ("1e300" is no count).
+            func count(_ name: String, minimum: Int = 0) -> Int? {
+                (try? found?.source.wholeNumber(name, minimum: minimum)) ?? nil
+            }
             func flag(_ name: String) -> Bool? { (try? found?.source.flag(name)) ?? nil }
             func text(_ name: String) -> String? { found?.source.text(name) }
             configuration.logsToAPI = flag("PREFECT_LOGGING_TO_API_ENABLED") ?? configuration.logsToAPI
             if let level = text("PREFECT_LOGGING_LEVEL").flatMap(Self.level) { configuration.logLevel = level }
             configuration.logBatchInterval = number("PREFECT_LOGGING_TO_API_BATCH_INTERVAL") ?? configuration.logBatchInterval
-            configuration.logBatchBytes = number("PREFECT_LOGGING_TO_API_BATCH_SIZE").map { Int($0) } ?? configuration.logBatchBytes
-            configuration.maxLogBytes = number("PREFECT_LOGGING_TO_API_MAX_LOG_SIZE").map { Int($0) } ?? configuration.maxLogBytes
+            configuration.logBatchBytes = count("PREFECT_LOGGING_TO_API_BATCH_SIZE") ?? configuration.logBatchBytes
+            configuration.maxLogBytes = count("PREFECT_LOGGING_TO_API_MAX_LOG_SIZE") ?? configuration.maxLogBytes
             configuration.maxBufferedLogBytes =
-                number("PREFECT_SWIFT_LOGGING_MAX_BUFFER").map { Int($0) } ?? configuration.maxBufferedLogBytes
+                count("PREFECT_SWIFT_LOGGING_MAX_BUFFER") ?? configuration.maxBufferedLogBytes
             configuration.consoleLogs = flag("PREFECT_SWIFT_LOGGING_CONSOLE") ?? configuration.consoleLogs
             configuration.cancellationPollInterval =
                 number("PREFECT_SWIFT_CANCELLATION_POLL_SECONDS") ?? configuration.cancellationPollInterval
@@ -84,8 +88,8 @@ extension PrefectRuntime {
             configuration.persistResultsByDefault =
                 flag("PREFECT_RESULTS_PERSIST_BY_DEFAULT") ?? configuration.persistResultsByDefault
             configuration.refreshCache = flag("PREFECT_TASKS_REFRESH_CACHE") ?? configuration.refreshCache
-            if let workers = number("PREFECT_TASK_RUNNER_THREAD_POOL_MAX_WORKERS"), workers >= 1 {
-                configuration.maxConcurrentTaskRuns = Int(workers)
+            if let workers = count("PREFECT_TASK_RUNNER_THREAD_POOL_MAX_WORKERS", minimum: 1) {
+                configuration.maxConcurrentTaskRuns = workers
             }
             configuration.crashesRunsOnTerminationSignal =
                 flag("PREFECT_SWIFT_CRASH_ON_SIGNAL") ?? configuration.crashesRunsOnTerminationSignal
