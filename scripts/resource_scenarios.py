@@ -112,6 +112,18 @@ def delete(path: str) -> dict:
     return {"method": "DELETE", "path": path}
 
 
+def queue_name_refused(name: str) -> dict:
+    """A work-queue rename to a name that is not Prefect's `Name`: Prefect's `WorkQueueUpdate` stores
+    it, and every read of that queue then answers 500; the embedded server refuses it as
+    `WorkQueueCreate` does."""
+    pattern = "^[^/%&><]+$"
+    return {"status": 422, "why": "Prefect 3.9.1 stores a work-queue name WorkQueueResponse cannot read "
+                                  "(every read of the queue and of any list it is in is then a 500)",
+            "response": {"exception_message": "Invalid request received.", "exception_detail": [
+                {"type": "string_pattern_mismatch", "loc": ["body", "name"], "msg": f"String should match pattern '{pattern}'",
+                 "input": name, "ctx": {"pattern": pattern}}], "request_body": {"name": name}}}
+
+
 def work_pools() -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     pool = "pool-{unique}"
@@ -216,6 +228,8 @@ def work_pools() -> dict[str, list[dict]]:
         post("/work_queues/", {"name": "legacy-{unique}"}),
         get("/work_queues/name/legacy-{unique}"),
         post("/work_queues/filter", {"work_queues": {"name": {"startswith_": ["legacy-{unique}"]}}}),
+        {**patch("/work_pools/default-agent-pool/queues/legacy-{unique}", {"name": ""}), "deviation": queue_name_refused("")},
+        {**patch("/work_queues/{legacy}", {"name": "a/b"}), "deviation": queue_name_refused("a/b")},
         delete("/work_queues/{legacy}"),
         delete("/work_queues/{legacy}"),
         post("/work_pools/qp-{unique}/concurrency_status", {"limit": 2}),

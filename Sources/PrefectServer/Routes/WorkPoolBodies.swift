@@ -63,6 +63,10 @@ enum WorkPoolBodies {
 
     static func queueChanges(from request: Request) async throws -> QueueChanges {
         var action = try await ActionBody.read(request, allowed: queueUpdateMembers)
+        // Prefect's WorkQueueUpdate takes any string as the name and stores it; every read of
+        // that queue (and every queue list it is in) then fails WorkQueueResponse's Name with a
+        // 500. Deliberately refused here with WorkQueueCreate's 422 instead.
+        action.checkName("name")
         action.checkInteger("concurrency_limit", atLeast: 0)
         action.checkInteger("priority", atLeast: 0, strictly: true)
         let typed = try action.decode(WorkQueueUpdate.self)
