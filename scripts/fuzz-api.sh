@@ -43,7 +43,7 @@ status=0
     --checks not_a_server_error,prefect_response_schema \
     --phases examples,coverage,fuzzing,stateful --max-time "$MAX_TIME" --workers 2 -H "X-PREFECT-API-VERSION: 0.8.4" \
     --report junit --report-dir "$work/report" "${seed_args[@]}" --no-color) >"$work/out" 2>&1 || status=$?
-grep -B2 -A40 -E "^_+ (GET|POST|PUT|PATCH|DELETE)|Runtime Error" "$work/out" | head -300
+grep -B2 -A40 -E "^_+ (GET|POST|PUT|PATCH|DELETE)|Runtime Error" "$work/out" | head -300 || true  # nothing to show is a clean run
 tail -n 40 "$work/out"
 if [ -n "$REPORT" ]; then
   python3 - "$work/out" "$work/report" "$REPORT" "$status" <<'PY'
