@@ -5,30 +5,15 @@ import PrefectSchemas
 /// `expected_start_time`, which only the server has.
 struct ServedTaskRunFilter: Decodable, Sendable {
     var filter: TaskRunFilter
-    var expectedStartTime: ExpectedStartTime?
+    /// The same `before_`/`after_` members as the flow-run filter's (`TaskRunFilterExpectedStartTime`).
+    var expectedStartTime: FlowRunFilterExpectedStartTime?
     /// `flow_run_id.is_null_` written as null: no default of false then.
     var flowRunIsNullWrittenAsNull = false
-
-    struct ExpectedStartTime: Decodable, Sendable {
-        var before: Date?
-        var after: Date?
-
-        enum CodingKeys: String, CodingKey {
-            case before = "before_"
-            case after = "after_"
-        }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            before = try container.decodePrefectDateIfPresent(forKey: .before)
-            after = try container.decodePrefectDateIfPresent(forKey: .after)
-        }
-    }
 
     init(from decoder: any Decoder) throws {
         filter = try TaskRunFilter(from: decoder)
         let members = try decoder.container(keyedBy: ServerMembers.self)
-        expectedStartTime = try members.decodeIfPresent(ExpectedStartTime.self, forKey: .expectedStartTime)
+        expectedStartTime = try members.decodeIfPresent(FlowRunFilterExpectedStartTime.self, forKey: .expectedStartTime)
         if members.contains(.flowRunID), try !members.decodeNil(forKey: .flowRunID) {
             let flowRunID = try members.nestedContainer(keyedBy: IsNull.CodingKeys.self, forKey: .flowRunID)
             flowRunIsNullWrittenAsNull = try flowRunID.contains(.isNull) && flowRunID.decodeNil(forKey: .isNull)
