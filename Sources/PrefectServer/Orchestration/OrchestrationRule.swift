@@ -14,9 +14,13 @@ protocol OrchestrationRule<Run>: Sendable {
     func beforeTransition(_ context: inout OrchestrationContext<Run>) throws
     func afterTransition(_ context: inout OrchestrationContext<Run>) throws
     func cleanup(_ context: inout OrchestrationContext<Run>) throws
+    /// A universal transform listed among the rules (Prefect's `BaseUniversalTransform` in a
+    /// policy): its before hook always runs, and its after hook too unless a rule failed.
+    var isUniversalTransform: Bool { get }
 }
 
 extension OrchestrationRule {
+    var isUniversalTransform: Bool { false }
     func beforeTransition(_ context: inout OrchestrationContext<Run>) throws {}
     func afterTransition(_ context: inout OrchestrationContext<Run>) throws {}
     func cleanup(_ context: inout OrchestrationContext<Run>) throws {}

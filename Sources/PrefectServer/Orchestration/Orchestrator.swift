@@ -26,7 +26,8 @@ enum Orchestrator {
         entered.reserveCapacity(policy.rules.count)
         for rule in policy.rules {
             let governs = rule.fromStates.contains(from) && rule.toStates.contains(to)
-            let invalid = !governs || context.initialState?.type != from || context.proposedState?.type != to
+            let invalid = !rule.isUniversalTransform
+                && (!governs || context.initialState?.type != from || context.proposedState?.type != to)
             var target = to
             if !invalid {
                 context.ruleTarget = to
@@ -50,6 +51,10 @@ enum Orchestrator {
             }
         }
         for item in entered.reversed() where !item.invalidOnEntry {
+            if item.rule.isUniversalTransform {
+                if context.orchestrationError == nil { try item.rule.afterTransition(&context) }
+                continue
+            }
             let fizzled = context.initialState?.type != from || context.proposedState?.type != item.target
             if fizzled {
                 try item.rule.cleanup(&context)

@@ -3,7 +3,6 @@ import PrefectSchemas
 /// The policies of Prefect 3.9.1 (`prefect/server/orchestration/core_policy.py` and
 /// `global_policy.py`), in their priority order.
 ///
-/// `InstrumentFlowRunStateTransitions` emits events and joins with the events API.
 enum Policies {
     /// `CoreFlowPolicy`: what `set_state` applies to flow runs without `force`.
     static let coreFlow = OrchestrationPolicy<FlowRun>(rules: [
@@ -22,6 +21,7 @@ enum Policies {
         CopyScheduledTime<FlowRun>(),
         WaitForScheduledTime<FlowRun>(),
         RetryFailedFlows(),
+        TransformRule(transform: InstrumentFlowRunStateTransitions()),
         TransformRule(transform: ReleaseFlowConcurrencySlots()),
     ])
 
@@ -29,6 +29,7 @@ enum Policies {
     static let markLateRuns = OrchestrationPolicy<FlowRun>(rules: [
         EnsureOnlyScheduledFlowsMarkedLate(),
         EnforceDeploymentConcurrencyOnLate(),
+        TransformRule(transform: InstrumentFlowRunStateTransitions()),
     ])
 
     /// `MinimalFlowPolicy`: what `force=true` still applies to flow runs.
@@ -36,6 +37,7 @@ enum Policies {
         TransformRule(transform: PreserveDeploymentConcurrencyLeaseId()),
         PreventResultDataLoss(),
         BypassCancellingFlowRunsWithNoInfra(),
+        TransformRule(transform: InstrumentFlowRunStateTransitions()),
         TransformRule(transform: ReleaseFlowConcurrencySlots()),
     ])
 

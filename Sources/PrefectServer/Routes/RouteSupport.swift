@@ -20,16 +20,14 @@ struct RouteEnvironment: Sendable {
         try await mapErrors { try await database.pool.read(body) }
     }
 
-    /// Stores the events (each id once), records the task runs of the new client task-run
-    /// events (``TaskRunRecorder``) and hands the new events to the `/events/out` subscribers.
+    /// Stores the events (each id once) and records the task runs of the new client task-run
+    /// events (``TaskRunRecorder``); the commit hands the new events to the `/events/out`
+    /// subscribers.
     func record(_ events: [Event], received: Date) async throws {
-        let inserted = try await write { db in
-            let inserted = try EventStore.insert(db, events, received: received)
-            let new = Set(inserted)
+        try await write { db in
+            let new = Set(try EventStore.insert(db, events, received: received))
             try TaskRunRecorder.record(db, events.filter { new.contains($0.id) })
-            return inserted
         }
-        database.eventFeed.publish(inserted)
     }
 
     /// Prefect's answer to a violated constraint (`integrity_exception_handler`).

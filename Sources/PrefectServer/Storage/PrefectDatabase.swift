@@ -10,12 +10,14 @@ final class PrefectDatabase: Sendable {
     let pool: DatabasePool
     /// Where the database lives.
     let path: String
-    /// The events stored through this database, as they are stored.
+    /// The events stored through this database, as their transactions commit
+    /// (``StoredEventsObserver``).
     let eventFeed = EventFeed()
 
     private init(pool: DatabasePool, path: String) {
         self.pool = pool
         self.path = path
+        pool.add(transactionObserver: StoredEventsObserver(feed: eventFeed), extent: .databaseLifetime)
     }
 
     /// Opens (creating if needed) and migrates the database at `path`, and registers the block

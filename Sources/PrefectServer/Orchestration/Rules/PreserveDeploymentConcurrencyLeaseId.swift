@@ -12,12 +12,14 @@ struct PreserveDeploymentConcurrencyLeaseId: UniversalTransform {
 }
 
 /// A universal transform placed among a policy's rules, where Prefect lists it: its before
-/// hook runs in the policy's order and its after hook never fizzles.
+/// hook runs in the policy's order, whatever the proposal became, and its after hook never
+/// fizzles: it runs unless a rule failed.
 struct TransformRule<Transform: UniversalTransform>: OrchestrationRule {
     typealias Run = Transform.Run
     let transform: Transform
     var fromStates: Set<StateType?> { StateTypes.all }
     var toStates: Set<StateType?> { StateTypes.all }
+    var isUniversalTransform: Bool { true }
 
     func beforeTransition(_ context: inout OrchestrationContext<Run>) throws {
         try transform.beforeTransition(&context)
