@@ -62,9 +62,10 @@ enum FlowRoutes {
             return JSONResponse.noContent()
         }
 
-        flows.delete(":id") { _, context -> Response in
+        flows.delete(":id") { request, context -> Response in
             let id = try context.uuid("id")
-            guard try await env.write({ try FlowStore.delete($0, id: id) }) else { throw APIError.notFound("Flow not found") }
+            let clock = RequestClock(request)
+            guard try await env.write({ try FlowStore.delete($0, id: id, now: clock.now) }) else { throw APIError.notFound("Flow not found") }
             return JSONResponse.noContent()
         }
     }

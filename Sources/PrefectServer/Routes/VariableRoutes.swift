@@ -53,15 +53,17 @@ enum VariableRoutes {
             return try await update(request, env) { try VariableStore.read($0, name: name) }
         }
 
-        variables.delete(":id") { _, context -> Response in
+        variables.delete(":id") { request, context -> Response in
             let id = try context.uuid("id")
-            _ = try await found(env.write { try VariableStore.delete($0, id: id) })
+            let clock = RequestClock(request)
+            _ = try await found(env.write { try VariableStore.delete($0, VariableStore.read($0, id: id), now: clock.now) })
             return JSONResponse.noContent()
         }
 
-        variables.delete("name/:name") { _, context -> Response in
+        variables.delete("name/:name") { request, context -> Response in
             let name = try context.string("name")
-            _ = try await found(env.write { try VariableStore.delete($0, name: name) })
+            let clock = RequestClock(request)
+            _ = try await found(env.write { try VariableStore.delete($0, VariableStore.read($0, name: name), now: clock.now) })
             return JSONResponse.noContent()
         }
     }

@@ -5,7 +5,8 @@ import PrefectSchemas
 /// Flows in table `flow` (Prefect's `models/flows.py`).
 enum FlowStore {
     /// Creates the flow, or returns the existing one with the same name (Prefect's upsert
-    /// on `name`, which leaves the existing flow unchanged).
+    /// on `name`, which leaves the existing flow unchanged); a new flow is announced with
+    /// `prefect.flow.created`.
     static func create(_ db: Database, _ create: FlowCreate, now: Date) throws -> (flow: Flow, created: Bool) {
         if let existing = try read(db, name: create.name) { return (existing, false) }
         let stamp = StoredTime.truncated(now)
@@ -14,6 +15,7 @@ enum FlowStore {
             sql: "INSERT INTO flow (id, name, created, updated, tags, body) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [flow.id.prefectString, flow.name, StoredTime.micros(stamp), StoredTime.micros(stamp),
                         try JSONText.encode(flow.tags), try ServerJSON.encode(flow)])
+        try ServerEvents.emit(db, LifecycleEvent.flow(.created, flow, now: now))
         return (flow, true)
     }
 
@@ -50,7 +52,8 @@ enum FlowStore {
             arguments: condition?.statementArguments ?? []) ?? 0
     }
 
-    /// Applies `update`; false when the flow does not exist.
+    /// Applies `update` and announces it (`prefect.flow.updated`); false when the flow does not
+    /// exist.
     static func update(_ db: Database, id: UUID, _ update: FlowUpdate, now: Date) throws -> Bool {
         guard var flow = try read(db, id: id) else { return false }
         if let tags = update.tags { flow.tags = tags }
@@ -58,13 +61,17 @@ enum FlowStore {
         try db.execute(
             sql: "UPDATE flow SET updated = ?, tags = ?, body = ? WHERE id = ?",
             arguments: [StoredTime.micros(now), try JSONText.encode(flow.tags), try ServerJSON.encode(flow), id.prefectString])
+        try ServerEvents.emit(db, LifecycleEvent.flow(.updated, flow, now: now))
         return true
     }
 
-    /// Deletes the flow and, through the foreign keys, its runs; false when it does not exist.
-    static func delete(_ db: Database, id: UUID) throws -> Bool {
+    /// Deletes the flow and, through the foreign keys, its runs, and announces it
+    /// (`prefect.flow.deleted`); false when it does not exist.
+    static func delete(_ db: Database, id: UUID, now: Date) throws -> Bool {
+        guard let flow = try read(db, id: id) else { return false }
         try db.execute(sql: "DELETE FROM flow WHERE id = ?", arguments: [id.prefectString])
-        return db.changesCount > 0
+        try ServerEvents.emit(db, LifecycleEvent.flow(.deleted, flow, now: now))
+        return true
     }
 
     private static func body(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> Data? {

@@ -4,7 +4,8 @@ import PrefectSchemas
 
 /// Variables in table `variable` (Prefect's `models/variables.py`).
 enum VariableStore {
-    /// Inserts the variable; a taken name violates the table's unique constraint.
+    /// Inserts the variable and announces it (`prefect.variable.created`); a taken name
+    /// violates the table's unique constraint.
     static func create(_ db: Database, _ create: VariableBodies.Create, now: Date) throws -> Variable {
         let stamp = StoredTime.truncated(now)
         let variable = Variable(id: UUID(), created: stamp, updated: stamp, name: create.name, value: create.value, tags: create.tags)
@@ -12,6 +13,7 @@ enum VariableStore {
             sql: "INSERT INTO variable (id, name, created, updated, tags, body) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [variable.id.prefectString, variable.name, StoredTime.micros(stamp), StoredTime.micros(stamp),
                         try JSONText.encode(variable.tags), try ServerJSON.encode(variable)])
+        try ServerEvents.emit(db, LifecycleEvent.variable(.created, variable, now: now))
         return variable
     }
 
@@ -50,7 +52,8 @@ enum VariableStore {
     }
 
     /// Applies the members the update has; false when no such variable exists. Setting the
-    /// name to null or to a taken name violates the table's constraints, as in Prefect.
+    /// name to null or to a taken name violates the table's constraints, as in Prefect. An
+    /// update is announced (`prefect.variable.updated`).
     static func update(_ db: Database, _ variable: Variable?, _ changes: VariableBodies.Changes, now: Date) throws -> Bool {
         guard var variable else { return false }
         if let name = changes.name {
@@ -64,18 +67,17 @@ enum VariableStore {
             sql: "UPDATE variable SET name = ?, updated = ?, tags = ?, body = ? WHERE id = ?",
             arguments: [variable.name, StoredTime.micros(now), try JSONText.encode(variable.tags), try ServerJSON.encode(variable),
                         variable.id.prefectString])
+        try ServerEvents.emit(db, LifecycleEvent.variable(.updated, variable, now: now))
         return true
     }
 
-    /// Deletes the variable; false when it does not exist.
-    static func delete(_ db: Database, id: UUID) throws -> Bool {
-        try db.execute(sql: "DELETE FROM variable WHERE id = ?", arguments: [id.prefectString])
-        return db.changesCount > 0
-    }
-
-    static func delete(_ db: Database, name: String) throws -> Bool {
-        try db.execute(sql: "DELETE FROM variable WHERE name = ?", arguments: [name])
-        return db.changesCount > 0
+    /// Deletes the variable and announces it (`prefect.variable.deleted`); false when it does
+    /// not exist.
+    static func delete(_ db: Database, _ variable: Variable?, now: Date) throws -> Bool {
+        guard let variable else { return false }
+        try db.execute(sql: "DELETE FROM variable WHERE id = ?", arguments: [variable.id.prefectString])
+        try ServerEvents.emit(db, LifecycleEvent.variable(.deleted, variable, now: now))
+        return true
     }
 
     private static func decode(_ body: Data?) throws -> Variable? {

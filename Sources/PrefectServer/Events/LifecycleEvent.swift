@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+import PrefectSchemas
+
+/// `prefect.<kind>.created`, `.updated` and `.deleted`: the events Prefect's server makes when
+/// an object is written (`prefect/server/events/schemas/lifecycle.py`). The payload is the
+/// object's shape as a consumer needs it without reading the object back.
+enum LifecycleEvent {
+    enum Action: String {
+        case created, updated, deleted
+    }
+
+    /// `_lifecycle_event`: a new time-ordered id, occurred now.
+    static func make(
+        kind: String, _ action: Action, id: UUID, name: String?, payload: JSONObject, related: [EventResource] = [], now: Date
+    ) -> Event {
+        var resource: EventResource = ["prefect.resource.id": "prefect.\(kind).\(id.prefectString)"]
+        if let name { resource.labels["prefect.resource.name"] = name }
+        return Event(
+            event: "prefect.\(kind).\(action.rawValue)", resource: resource, occurred: now, related: related, payload: payload,
+            id: .version7(at: now))
+    }
+
+    /// `_flow_event`: payload `FlowEventPayload` (name, tags, labels).
+    static func flow(_ action: Action, _ flow: Flow, now: Date) -> Event {
+        make(
+            kind: "flow", action, id: flow.id, name: flow.name,
+            payload: ["name": .string(flow.name), "tags": .array(flow.tags.map(JSONValue.string)), "labels": .object(flow.labels)],
+            now: now)
+    }
+
+    /// `_variable_event`: payload `VariableEventPayload` (name, value, tags).
+    static func variable(_ action: Action, _ variable: Variable, now: Date) -> Event {
+        make(
+            kind: "variable", action, id: variable.id, name: variable.name,
+            payload: [
+                "name": .string(variable.name), "value": variable.value ?? .null,
+                "tags": .array(variable.tags.map(JSONValue.string)),
+            ],
+            now: now)
+    }
+}
+
+/// Storing the events the server makes, inside the write that caused them: they exist exactly
+/// when the write committed, and reach `/events/out` subscribers after the commit
+/// (``StoredEventsObserver``). Prefect publishes them to its event pipeline from within the
+/// write instead, and stores them a moment later.
+enum ServerEvents {
+    static func emit(_ db: Database, _ events: Event...) throws {
+        try EventStore.insert(db, events, received: Date())
+    }
+}
