@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PrefectClient
 import PrefectSchemas
+import PrefectTestSupport
 import Synchronization
 import Testing
 

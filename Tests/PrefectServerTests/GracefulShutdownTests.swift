@@ -1,6 +1,7 @@
 import Foundation
 import PrefectClient
 import PrefectSchemas
+import PrefectTestSupport
 import Synchronization
 import Testing
 
@@ -22,8 +23,7 @@ struct GracefulShutdownTests {
         try await answered.after(100) { server.kill(signal) }
         await writes
         try await client.shutdown()
-        #expect(server.process.terminationReason == .exit)
-        #expect(server.process.terminationStatus == 0)
+        #expect(server.process.exitStatus == 0)
 
         let restarted = try ServerProcess(database: database)
         defer { restarted.kill(SIGTERM) }

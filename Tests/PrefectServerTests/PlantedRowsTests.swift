@@ -3,6 +3,7 @@ import GRDB
 import HTTPTypes
 import PrefectClient
 import PrefectSchemas
+import PrefectTestSupport
 import Testing
 
 /// Rows written straight into the database, around the API's validation (a hand edit, a bug

@@ -6,12 +6,13 @@ import Testing
 
 /// `prefect-swift server start` as a child process, for tests that need a real process (kill
 /// it, restart it, time it).
-final class ServerProcess: @unchecked Sendable {
-    let process = Process()
+final class ServerProcess: Sendable {
+    let process: SpawnedProcess
     let apiURL: URL
     /// What the server printed up to its URL (warnings included).
     let startupOutput: String
-    private let output: Pipe
+    /// Where its standard output and standard error go.
+    private let outputFile: URL
 
     /// The `prefect-swift` built next to the test bundle, or `PREFECT_SWIFT_CLI`.
     static var executable: URL { BuiltExecutable.url("prefect-swift", override: "PREFECT_SWIFT_CLI") }
@@ -19,31 +20,31 @@ final class ServerProcess: @unchecked Sendable {
     /// Starts the server on a free port and waits (up to 10 s) for the URL it prints;
     /// `environment` is added to this process's.
     init(database: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
-        process.executableURL = Self.executable
-        process.arguments = ["server", "start", "--port", "0", "--database", database] + arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
-        }
-        output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
+        outputFile = URL(fileURLWithPath: database + ".server-output")
+        try? FileManager.default.removeItem(at: outputFile)
+        process = try SpawnedProcess(
+            executable: Self.executable.path, arguments: ["server", "start", "--port", "0", "--database", database] + arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { _, given in given },
+            stdout: outputFile.path, stderr: outputFile.path)
         var text = ""
         let deadline = Date().addingTimeInterval(10)
-        let handle = output.fileHandleForReading
-        while Date() < deadline, !Self.hasURLLine(text) {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
+        while Date() < deadline, !Self.hasURLLine(text), process.isRunning {
+            usleep(10_000)
+            text = Self.read(outputFile)
         }
+        text = Self.read(outputFile)
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PREFECT_API_URL=") }),
             let url = URL(string: String(line.dropFirst("PREFECT_API_URL=".count)))
         else {
-            process.terminate()
+            process.send(SIGTERM)
             throw Failure(output: text)
         }
         apiURL = url
         startupOutput = text
+    }
+
+    private static func read(_ file: URL) -> String {
+        String(decoding: (try? Data(contentsOf: file)) ?? Data(), as: UTF8.self)
     }
 
     private static func hasURLLine(_ text: String) -> Bool {
@@ -51,14 +52,15 @@ final class ServerProcess: @unchecked Sendable {
         return text[start.upperBound...].contains("\n")
     }
 
+    /// Sends `signal` and waits for the server to exit.
     func kill(_ signal: Int32) {
-        Foundation.kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        process.send(signal)
+        process.waitBlocking()
     }
 
     /// What the server printed after its URL, once it has exited.
     func outputAfterExit() -> String {
-        String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        String(Self.read(outputFile).dropFirst(startupOutput.count))
     }
 
     struct Failure: Error, CustomStringConvertible {

@@ -1,11 +1,10 @@
 public import Foundation
-import Synchronization
 
 /// A program of this package run as a child process, for tests that read what it prints,
 /// signal it and check how it exited. Its output goes to files (no pipe handlers on
 /// background threads), read back whenever a test asks.
 public final class ChildProcess: Sendable {
-    private let process: Process
+    private let process: SpawnedProcess
     private let directory: URL
 
     /// Starts `executable` with `arguments`; `environment` replaces the named variables of the
@@ -13,31 +12,17 @@ public final class ChildProcess: Sendable {
     public init(_ executable: URL, arguments: [String], environment: [String: String?] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let outURL = directory.appendingPathComponent("out")
-        let errURL = directory.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
         var variables = ProcessInfo.processInfo.environment
         for (name, value) in environment {
             variables[name] = value
         }
-        process.environment = variables
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = FileHandle.nullDevice
-        self.process = process
-        try Self.launches.withLock { _ in try process.run() }
+        process = try SpawnedProcess(
+            executable: executable.path, arguments: arguments, environment: variables,
+            stdout: directory.appendingPathComponent("out").path, stderr: directory.appendingPathComponent("err").path)
     }
 
-    /// Foundation's `Process.run()` on Linux is not safe to call from several threads at once
-    /// (the test process crashed in its `memmove` with parallel CLI tests): one launch at a time.
-    private static let launches = Mutex(())
-
     deinit {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { process.send(SIGTERM) }
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -65,20 +50,12 @@ public final class ChildProcess: Sendable {
 
     /// Sends `signal` to the process.
     public func send(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
+        process.send(signal)
     }
 
     /// Waits (up to `timeout`, then kills it) for the process to end; returns its exit status,
     /// or 128 + the signal that ended it.
     public func exitStatus(timeout: Duration = .seconds(120)) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        try await process.waitForExit(timeout: timeout)
     }
 }
