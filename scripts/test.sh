@@ -62,7 +62,9 @@ grep -q "^Server version: *3.9.1$" "$cli_home/out" || { echo "embedded server di
 
 echo "== prefect-swift server start on loopback"
 swift_home="$(mktemp -d)"
-PREFECT_HOME="$swift_home" "$CLI" server start --port 0 --database "$swift_home/prefect-swift.db" >"$swift_home/out" 2>&1 &
+# With Prefect's log stream on (off by default there and here), so that the watch check sees logs.
+PREFECT_SERVER_LOGS_STREAM_PUBLISHING_ENABLED=true PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED=true \
+  PREFECT_HOME="$swift_home" "$CLI" server start --port 0 --database "$swift_home/prefect-swift.db" >"$swift_home/out" 2>&1 &
 SWIFT_SERVER_PID=$!
 for _ in $(seq 1 100); do
   grep -q "^PREFECT_API_URL=" "$swift_home/out" && break
@@ -105,10 +107,11 @@ env -u PREFECT_API_URL PREFECT_HOME="$swift_home" "$HELLO" 2>"$cli_home/hello.er
 echo "== the official Python client (prefect 3.9.1) against prefect-swift server start"
 # Prefect's own client against server start, one script each; its warnings go to a file that is
 # shown when the script fails.
-for check in client work-pools deployments concurrency blocks automations-events event-sockets task-runs cancel; do
+for check in client work-pools deployments concurrency blocks automations-events event-sockets task-runs cancel "watch --expect-logs"; do
+  read -r script arguments <<<"$check"
   PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
-    "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-$check.py" 2>"$swift_home/python-$check.err" \
-    || { tail -30 "$swift_home/python-$check.err" >&2; exit 1; }
+    "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-$script.py" $arguments 2>"$swift_home/python-$script.err" \
+    || { tail -30 "$swift_home/python-$script.err" >&2; exit 1; }
 done
 
 echo "== schemathesis against prefect-swift server start (its own database), then a restart on it"

@@ -46,12 +46,13 @@ public struct PrefectServerService: Service {
         let onListening = self.onListening
         let env = RouteEnvironment(database: app.database)
         let authString = app.options.authString
+        let streamsLogs = app.options.logsStreamOutEnabled
         let application = Application(
             responder: PrefectResponder(app: app),
             server: .http1WebSocketUpgrade(
                 configuration: .init(ws: .init(maxFrameSize: EventSocketRoutes.maximumMessageSize))
             ) { request, _, _ in
-                EventSocketRoutes.upgrade(request, env: env, authString: authString)
+                EventSocketRoutes.upgrade(request, env: env, authString: authString, streamsLogs: streamsLogs)
             },
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: "prefect-swift"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },

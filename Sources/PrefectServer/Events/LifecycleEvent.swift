@@ -43,7 +43,7 @@ enum LifecycleEvent {
 
 /// Storing the events the server makes, inside the write that caused them: they exist exactly
 /// when the write committed, and reach `/events/out` subscribers after the commit
-/// (``StoredEventsObserver``). Prefect publishes them to its event pipeline from within the
+/// (``StoredRowsObserver``). Prefect publishes them to its event pipeline from within the
 /// write instead, and stores them a moment later.
 enum ServerEvents {
     static func emit(_ db: Database, _ events: Event...) throws {

@@ -6,10 +6,12 @@ import NIOCore
 import NIOWebSocket
 import PrefectSchemas
 
-/// The event websockets (Prefect's `server/api/events.py`): `/events/in` stores the events a
-/// client streams, `/events/out` streams the events that match a filter, after the last
-/// 15 minutes' backfill. Both open with Prefect's handshake (`accept_prefect_socket`): the
-/// `prefect` subprotocol, then an `auth` message answered with `auth_success`.
+/// The event and log websockets (Prefect's `server/api/events.py`, `server/api/logs.py`):
+/// `/events/in` stores the events a client streams, `/events/out` streams the events that
+/// match a filter, after the last 15 minutes' backfill, `/logs/out` streams the logs that match
+/// a filter as they are written (``LogSocket``). All open with Prefect's handshake
+/// (`accept_prefect_socket`): the `prefect` subprotocol, then an `auth` message answered with
+/// `auth_success`.
 enum EventSocketRoutes {
     typealias Handler = WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
 
@@ -21,21 +23,24 @@ enum EventSocketRoutes {
     static let backfillPageSize = 250
 
     private enum Stream {
-        case eventsIn, eventsOut
+        case eventsIn, eventsOut, logsOut
     }
 
     private enum Ended {
         case reader, stream
     }
 
-    /// The upgrade for a websocket request to `/api/events/in` or `/api/events/out`; any other
-    /// request stays HTTP.
-    static func upgrade(_ request: HTTPRequest, env: RouteEnvironment, authString: String?) -> ShouldUpgradeResult<Handler> {
+    /// The upgrade for a websocket request to `/api/events/in`, `/api/events/out` or
+    /// `/api/logs/out`; any other request stays HTTP.
+    static func upgrade(
+        _ request: HTTPRequest, env: RouteEnvironment, authString: String?, streamsLogs: Bool
+    ) -> ShouldUpgradeResult<Handler> {
         let path = (request.path ?? "").split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
         let stream: Stream
         switch path {
         case "/api/events/in": stream = .eventsIn
         case "/api/events/out": stream = .eventsOut
+        case "/api/logs/out": stream = .logsOut
         default: return .dontUpgrade
         }
         let subprotocols = request.headerFields[values: .secWebSocketProtocol]
@@ -62,13 +67,14 @@ enum EventSocketRoutes {
                     switch stream {
                     case .eventsIn: try await streamIn(&messages, outbound, env, context.logger)
                     case .eventsOut: try await streamOut(&messages, outbound, env)
+                    case .logsOut: try await LogSocket.streamOut(&messages, outbound, env, streaming: streamsLogs)
                     }
                     return .stream
                 }
                 // An outbound stream ends when its client goes; an inbound one stores what it
                 // read first.
                 while let ended = try await group.next() {
-                    if ended == .reader, stream == .eventsOut { group.cancelAll() }
+                    if ended == .reader, stream != .eventsIn { group.cancelAll() }
                 }
             }
         }

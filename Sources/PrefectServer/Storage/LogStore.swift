@@ -24,6 +24,14 @@ enum LogStore {
         }
     }
 
+    /// The stored log (as the API answers it, raw JSON) if it matches `filter`.
+    static func body(_ db: Database, id: UUID, matching filter: ServedLogFilter) throws -> Data? {
+        let condition = filter.sqlCondition()
+        return try Data.fetchOne(
+            db, sql: "SELECT body FROM log WHERE id = ? AND \(condition?.sql ?? "1")",
+            arguments: StatementArguments([id.prefectString] + (condition?.arguments ?? [])))
+    }
+
     /// The JSON bodies of the matching logs; Prefect's default order is `TIMESTAMP_ASC`.
     static func filter(_ db: Database, _ filter: ServedLogFilter?, sort: LogSort?, page: Page) throws -> [Data] {
         let condition = filter?.sqlCondition()

@@ -11,13 +11,15 @@ final class PrefectDatabase: Sendable {
     /// Where the database lives.
     let path: String
     /// The events stored through this database, as their transactions commit
-    /// (``StoredEventsObserver``).
-    let eventFeed = EventFeed()
+    /// (``StoredRowsObserver``).
+    let eventFeed = StoredRowFeed()
+    /// The logs stored through this database, as their transactions commit.
+    let logFeed = StoredRowFeed()
 
     private init(pool: DatabasePool, path: String) {
         self.pool = pool
         self.path = path
-        pool.add(transactionObserver: StoredEventsObserver(feed: eventFeed), extent: .databaseLifetime)
+        pool.add(transactionObserver: StoredRowsObserver(feeds: ["events": eventFeed, "log": logFeed]), extent: .databaseLifetime)
     }
 
     /// Opens (creating if needed) and migrates the database at `path`, and registers the block

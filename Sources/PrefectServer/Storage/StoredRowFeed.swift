@@ -1,11 +1,11 @@
 import Foundation
 import Synchronization
 
-/// The ids of events just stored, for the subscribers of `/events/out` (Prefect's
-/// `server/events/stream.py` distributor). Each subscriber keeps at most
-/// ``backlog`` ids waiting; later ones are dropped while it is that far behind, as Prefect drops
-/// them (`SUBSCRIPTION_BACKLOG`).
-final class EventFeed: Sendable {
+/// The ids of rows just stored (events, logs), for the websocket subscribers that stream them
+/// (Prefect's `server/events/stream.py` and `server/logs/stream.py` distributors). Each
+/// subscriber keeps at most ``backlog`` ids waiting; later ones are dropped while it is that
+/// far behind, as Prefect drops them (`SUBSCRIPTION_BACKLOG`).
+final class StoredRowFeed: Sendable {
     /// `SUBSCRIPTION_BACKLOG`.
     static let backlog = 256
 
@@ -22,7 +22,10 @@ final class EventFeed: Sendable {
         return stream
     }
 
-    /// Hands the ids of newly stored events to every subscriber.
+    /// Whether anyone listens (when nobody does, stored rows need not be looked up).
+    var hasSubscribers: Bool { subscribers.withLock { !$0.isEmpty } }
+
+    /// Hands the ids of newly stored rows to every subscriber.
     func publish(_ ids: [UUID]) {
         guard !ids.isEmpty else { return }
         let current = subscribers.withLock { Array($0.values) }
