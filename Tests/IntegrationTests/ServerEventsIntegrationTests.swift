@@ -115,6 +115,42 @@ struct ServerEventsIntegrationTests {
         }
     }
 
+    @Test("a deployment announces its creation, the fields an update changed, its first poll and its deletion", arguments: ServerUnderTest.available)
+    func deploymentEvents(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
+            let flowName = IntegrationServer.uniqueName("deployment-events")
+            let flowID = try await client.createFlowFromName(flowName)
+            let deploymentID = try await client.createDeployment(flowID: flowID, name: "announced", description: "one", tags: ["x"])
+            try await client.updateDeployment(deploymentID: deploymentID, deployment: DeploymentUpdate(description: "two", tags: ["y", "x"]))
+            try await client.updateDeployment(deploymentID: deploymentID, deployment: DeploymentUpdate(description: "two"))
+            _ = try await client.getScheduledFlowRunsForDeployments(deploymentIDs: [deploymentID], scheduledBefore: Date())
+            _ = try await client.getScheduledFlowRunsForDeployments(deploymentIDs: [deploymentID], scheduledBefore: Date())
+            try await client.deleteDeployment(deploymentID: deploymentID)
+
+            let resource = "prefect.deployment.\(deploymentID.uuidString.lowercased())"
+            let events = try await settledEvents(client, resource: resource, count: 4).withoutRepeats()
+            #expect(events.map(\.event.event) == [
+                "prefect.deployment.created", "prefect.deployment.updated", "prefect.deployment.ready", "prefect.deployment.deleted",
+            ], "an update that changes nothing and a second poll are not announced")
+            #expect(events.allSatisfy { $0.resource.labels == ["prefect.resource.id": resource, "prefect.resource.name": "announced"] })
+            #expect(events.allSatisfy {
+                $0.related.map(\.labels) == [
+                    ["prefect.resource.id": "prefect.flow.\(flowID.uuidString.lowercased())", "prefect.resource.role": "flow",
+                     "prefect.resource.name": flowName],
+                ]
+            })
+            let updated = try #require(events.dropFirst().first)
+            guard case .array(let fields) = updated.payload["updated_fields"] else {
+                Issue.record("no updated_fields: \(updated.payload)")
+                return
+            }
+            #expect(Set(fields) == ["description", "tags"], "Prefect lists them in no fixed order")
+            #expect(updated.payload["updates"] == [
+                "description": ["from": "one", "to": "two"], "tags": ["from": ["x"], "to": ["y", "x"]],
+            ])
+        }
+    }
+
     /// The events about `resource`, oldest first, once `count` are stored.
     private func settledEvents(_ client: PrefectClient, resource: String, count: Int) async throws -> [ReceivedEvent] {
         let filter = EventFilter(resource: EventFilter.Resources(id: [resource]), order: .ascending)

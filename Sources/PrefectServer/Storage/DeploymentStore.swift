@@ -61,7 +61,8 @@ enum DeploymentStore {
 
     /// `create_deployment`: inserts the deployment, or updates the one of the same flow and name
     /// with the members the body sets; either way its schedules are replaced and its future
-    /// auto-scheduled runs deleted. Returns its id and whether it was inserted.
+    /// auto-scheduled runs deleted. Returns its id and whether it was inserted. A new deployment
+    /// is announced (`prefect.deployment.created`), a changed one too (`.updated`).
     static func upsert(_ db: Database, _ changes: DeploymentBodies.Changes, queueID: UUID??, now: Date) throws -> (id: UUID, inserted: Bool) {
         guard let flowID = changes.flowID, let name = changes.name else {
             throw PrefectServerUnavailable(description: "deployment create without flow or name")
@@ -74,6 +75,7 @@ enum DeploymentStore {
             db, sql: "SELECT id FROM deployment WHERE flow_id = ? AND name = ?", arguments: [flowID.prefectString, name]
         ).flatMap(UUID.init(uuidString:))
         let id: UUID
+        let before = try existing.flatMap { try DeploymentEvents.snapshot(db, id: $0) }
         if let existing, let stored = try read(db, id: existing) {
             id = existing
             var body = stored.body.merging(changes.members) { _, given in given }
@@ -105,13 +107,20 @@ enum DeploymentStore {
         if case .some(let limit) = changes.concurrencyLimit {
             try setConcurrencyLimit(db, deploymentID: id, limit: limit, now: now)
         }
+        if let before {
+            try DeploymentEvents.emitUpdated(db, id: id, before: before, now: now)
+        } else {
+            try DeploymentEvents.emit(db, "created", id: id, now: now)
+        }
         return (id, existing == nil)
     }
 
     /// `update_deployment` of `stored` (as read in this write): the members the body sets; the
-    /// caller replaces schedules.
+    /// caller replaces schedules. A change of a tracked field is announced
+    /// (`prefect.deployment.updated`).
     static func update(_ db: Database, _ stored: DeploymentStore.Stored, _ changes: DeploymentBodies.Changes, queueID: UUID??, now: Date) throws {
         let id = stored.id
+        let before = try DeploymentEvents.snapshot(db, id: id)
         let body = stored.body.merging(changes.members) { _, given in given }
         try db.execute(
             sql: "UPDATE deployment SET updated = ?, tags = ?, body = ? WHERE id = ?",
@@ -122,6 +131,7 @@ enum DeploymentStore {
         if case .some(let limit) = changes.concurrencyLimit {
             try setConcurrencyLimit(db, deploymentID: id, limit: limit, now: now)
         }
+        if let before { try DeploymentEvents.emitUpdated(db, id: id, before: before, now: now) }
     }
 
     private static func applyColumns(_ db: Database, id: UUID, _ changes: DeploymentBodies.Changes, queueID: UUID??) throws {
@@ -171,8 +181,10 @@ enum DeploymentStore {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM concurrency_limit_v2 WHERE id = ?)", arguments: [id.prefectString]) ?? false
     }
 
-    /// `delete_deployment`: its scheduled runs (auto-scheduled or not) and its own limit go too.
+    /// `delete_deployment`: its scheduled runs (auto-scheduled or not) and its own limit go too;
+    /// the deletion is announced (`prefect.deployment.deleted`, made while the row still exists).
     static func delete(_ db: Database, id: UUID, now: Date) throws -> Bool {
+        try DeploymentEvents.emit(db, "deleted", id: id, now: now)
         try DeploymentRuns.deleteScheduled(db, deploymentID: id, autoScheduledOnly: false, futureOnly: false, now: now)
         try db.execute(
             sql: "DELETE FROM concurrency_limit_v2 WHERE id = (SELECT concurrency_limit_id FROM deployment WHERE id = ?)",
@@ -193,26 +205,33 @@ enum DeploymentStore {
     }
 
     /// `mark_deployments_ready`: the deployments (or those of the queues) are READY and polled
-    /// now; `updated` is left alone.
+    /// now; `updated` is left alone. Each that was NOT_READY is announced
+    /// (`prefect.deployment.ready`).
     static func markReady(_ db: Database, ids: [UUID] = [], queueIDs: [UUID] = [], now: Date) throws {
         guard !ids.isEmpty || !queueIDs.isEmpty else { return }
         var parts = SQLConditionList()
         if !ids.isEmpty { parts.add(.isIn("id", ids)) }
         if !queueIDs.isEmpty { parts.add(.isIn("work_queue_id", queueIDs)) }
         guard let condition = parts.combined(.or) else { return }
-        try db.execute(
-            sql: "UPDATE deployment SET status = 'READY', last_polled = ? WHERE \(condition.sql)",
-            arguments: StatementArguments([StoredTime.micros(now)] + condition.arguments))
+        try markReady(db, where: condition, now: now)
     }
 
     /// `mark_deployments_ready` for every queue of the pool (a poll of the whole pool).
     static func markReady(_ db: Database, poolID: UUID, now: Date) throws {
+        try markReady(
+            db, where: SQLCondition(sql: "work_queue_id IN (SELECT id FROM work_queue WHERE work_pool_id = ?)", arguments: [poolID.prefectString]),
+            now: now)
+    }
+
+    private static func markReady(_ db: Database, where condition: SQLCondition, now: Date) throws {
+        let unready = try String.fetchAll(
+            db, sql: "SELECT id FROM deployment WHERE status = 'NOT_READY' AND (\(condition.sql)) ORDER BY id",
+            arguments: condition.statementArguments
+        ).compactMap(UUID.init(uuidString:))
         try db.execute(
-            sql: """
-                UPDATE deployment SET status = 'READY', last_polled = ?
-                WHERE work_queue_id IN (SELECT id FROM work_queue WHERE work_pool_id = ?)
-                """,
-            arguments: [StoredTime.micros(now), poolID.prefectString])
+            sql: "UPDATE deployment SET status = 'READY', last_polled = ? WHERE \(condition.sql)",
+            arguments: StatementArguments([StoredTime.micros(now)] + condition.arguments))
+        for id in unready { try DeploymentEvents.emit(db, "ready", id: id, now: now) }
     }
 
     /// The deployments that match, as the API answers them.
