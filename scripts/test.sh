@@ -114,6 +114,9 @@ for check in client work-pools deployments concurrency blocks automations-events
     || { tail -30 "$swift_home/python-$script.err" >&2; exit 1; }
 done
 
+echo "== the events the servers make, side by side: stock Prefect 3.9.1 and prefect-swift server start"
+"$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-resource-events.py" "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL"
+
 echo "== schemathesis against prefect-swift server start (its own database), then a restart on it"
 fuzz_home="$(mktemp -d)"
 start_fuzz_server() {

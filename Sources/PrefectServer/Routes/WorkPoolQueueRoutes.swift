@@ -54,12 +54,13 @@ enum WorkPoolQueueRoutes {
             return JSONResponse.noContent()
         }
 
-        queues.delete(":queue") { _, context -> Response in
+        queues.delete(":queue") { request, context -> Response in
+            let clock = RequestClock(request)
             let pool = try context.string("name")
             let name = try context.string("queue")
             try await env.write { db in
                 _ = try WorkPoolStore.named(db, pool)
-                _ = try WorkQueueStore.delete(db, id: WorkQueueStore.named(db, pool: pool, name: name).id)
+                _ = try WorkQueueStore.delete(db, id: WorkQueueStore.named(db, pool: pool, name: name).id, now: clock.now)
             }
             return JSONResponse.noContent()
         }

@@ -70,12 +70,13 @@ enum WorkPoolRoutes {
             return JSONResponse.noContent()
         }
 
-        pools.delete(":name") { _, context -> Response in
+        pools.delete(":name") { request, context -> Response in
+            let clock = RequestClock(request)
             let name = try context.string("name")
             guard !WorkPoolStore.isReserved(name) else {
                 throw APIError.detail(.forbidden, "Work pools starting with 'Prefect' are reserved for internal use and can not be deleted.")
             }
-            try await env.write { db in try WorkPoolStore.delete(db, id: WorkPoolStore.named(db, name).id) }
+            try await env.write { db in try WorkPoolStore.delete(db, id: WorkPoolStore.named(db, name).id, now: clock.now) }
             return JSONResponse.noContent()
         }
 

@@ -46,9 +46,10 @@ enum WorkQueueRoutes {
             return JSONResponse.noContent()
         }
 
-        queues.delete(":id") { _, context -> Response in
+        queues.delete(":id") { request, context -> Response in
+            let clock = RequestClock(request)
             let id = try context.uuid("id")
-            guard try await env.write({ try WorkQueueStore.delete($0, id: id) }) else { throw APIError.notFound("work queue not found") }
+            guard try await env.write({ try WorkQueueStore.delete($0, id: id, now: clock.now) }) else { throw APIError.notFound("work queue not found") }
             return JSONResponse.noContent()
         }
 

@@ -12,7 +12,8 @@ enum WorkPoolStore {
     static let slotOccupyingStates = ["PENDING", "RUNNING", "CANCELLING"]
 
     /// Inserts the pool in status NOT_READY (PAUSED when paused; none for `prefect-agent`
-    /// pools) with its queue "default"; a taken name violates the unique constraint.
+    /// pools) with its queue "default"; a taken name violates the unique constraint. The queue,
+    /// the pool and its first status are announced, in that order, as Prefect announces them.
     static func create(_ db: Database, _ create: WorkPoolCreate, now: Date) throws -> WorkPool {
         let stamp = StoredTime.micros(now)
         let id = UUID()
@@ -30,7 +31,15 @@ enum WorkPoolStore {
             db, poolID: id, WorkQueueCreate(name: "default", description: "The work pool's default queue."), now: now)
         try db.execute(sql: "UPDATE work_pool SET default_queue_id = ? WHERE id = ?", arguments: [queue.id.prefectString, id.prefectString])
         guard let pool = try read(db, id: id) else { throw PrefectServerUnavailable(description: "work pool vanished") }
+        try ServerEvents.emit(db, WorkPoolEvents.lifecycle(.created, pool, now: now))
+        if let status = try WorkPoolEvents.status(db, pool, previousTransition: nil, now: now) { try ServerEvents.emit(db, status) }
         return pool
+    }
+
+    /// When the pool last changed status.
+    private static func lastTransition(_ db: Database, id: UUID) throws -> Date? {
+        try Int64.fetchOne(db, sql: "SELECT last_transitioned_status_at FROM work_pool WHERE id = ?", arguments: [id.prefectString])
+            .map(StoredTime.date)
     }
 
     static func read(_ db: Database, id: UUID) throws -> WorkPool? {
@@ -97,7 +106,11 @@ enum WorkPoolStore {
 
     /// Applies `changes` as `update_work_pool` does: pausing sets PAUSED, resuming READY when an
     /// ONLINE worker exists and NOT_READY otherwise (pools of type `prefect-agent` keep no status).
+    /// Changed fields are announced (`prefect.work-pool.updated`), and so is the status
+    /// whenever `is_paused` is given.
     static func update(_ db: Database, _ pool: WorkPool, _ changes: WorkPoolBodies.PoolChanges, now: Date) throws {
+        let before = pool
+        let previousTransition = try lastTransition(db, id: pool.id)
         var status = pool.status
         if pool.type != "prefect-agent", let paused = changes.isPaused {
             if paused {
@@ -122,17 +135,38 @@ enum WorkPoolStore {
             arguments: [StoredTime.micros(now), pool.description, pool.isPaused, try JSONText.encode(pool.baseJobTemplate),
                         pool.concurrencyLimit, try JSONText.encode(pool.storageConfiguration), status?.rawValue,
                         statusChanged, StoredTime.micros(now), pool.id.prefectString])
+        pool.status = status
+        var given: [String] = []
+        if changes.description != nil { given.append("description") }
+        if changes.baseJobTemplate != nil { given.append("base_job_template") }
+        if changes.concurrencyLimit != nil { given.append("concurrency_limit") }
+        if changes.storageConfiguration != nil { given.append("storage_configuration") }
+        if let updated = try WorkPoolEvents.updated(before: before, after: pool, given: given, now: now) { try ServerEvents.emit(db, updated) }
+        if statusChanged, let event = try WorkPoolEvents.status(db, pool, previousTransition: previousTransition, now: now) {
+            try ServerEvents.emit(db, event)
+        }
     }
 
-    /// Sets the status (a worker's first heartbeat makes a NOT_READY pool READY).
+    /// Sets the status (a worker's first heartbeat makes a NOT_READY pool READY) and announces it.
     static func setStatus(_ db: Database, poolID: UUID, _ status: WorkPoolStatus, now: Date) throws {
+        let previousTransition = try lastTransition(db, id: poolID)
         try db.execute(
             sql: "UPDATE work_pool SET status = ?, updated = ?, last_transitioned_status_at = ? WHERE id = ?",
             arguments: [status.rawValue, StoredTime.micros(now), StoredTime.micros(now), poolID.prefectString])
+        if let pool = try read(db, id: poolID), let event = try WorkPoolEvents.status(db, pool, previousTransition: previousTransition, now: now) {
+            try ServerEvents.emit(db, event)
+        }
     }
 
-    /// Deletes the pool with its queues and workers (the flow runs of its queues keep existing).
-    static func delete(_ db: Database, id: UUID) throws {
+    /// Deletes the pool with its queues and workers (the flow runs of its queues keep existing);
+    /// each queue's deletion and then the pool's are announced.
+    static func delete(_ db: Database, id: UUID, now: Date) throws {
+        if let pool = try read(db, id: id) {
+            for queue in try WorkQueueStore.all(db, poolID: id) {
+                try ServerEvents.emit(db, WorkQueueEvents.event(db, "deleted", queue, now: now))
+            }
+            try ServerEvents.emit(db, WorkPoolEvents.lifecycle(.deleted, pool, now: now))
+        }
         try WorkQueueStore.detachRuns(db, queueCondition: SQLCondition(
             sql: "work_queue_id IN (SELECT id FROM work_queue WHERE work_pool_id = ?)", arguments: [id.prefectString]))
         try db.execute(sql: "UPDATE work_pool SET default_queue_id = NULL WHERE id = ?", arguments: [id.prefectString])

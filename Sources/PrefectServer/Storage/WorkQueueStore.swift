@@ -33,7 +33,17 @@ enum WorkQueueStore {
         if let requested = create.priority {
             try reorder(db, poolID: poolID, moving: id, to: requested)
         }
-        return try read(db, id: id) ?? { throw PrefectServerUnavailable(description: "work queue vanished") }()
+        let queue = try read(db, id: id) ?? { throw PrefectServerUnavailable(description: "work queue vanished") }()
+        try ServerEvents.emit(db, WorkQueueEvents.event(db, "created", queue, now: now))
+        return queue
+    }
+
+    /// The queues of a pool, by priority.
+    static func all(_ db: Database, poolID: UUID) throws -> [WorkQueue] {
+        try Row.fetchAll(
+            db, sql: "SELECT \(WorkPoolRows.queueColumns) FROM \(from) WHERE work_queue.work_pool_id = ? ORDER BY work_queue.priority",
+            arguments: [poolID.prefectString]
+        ).map(WorkPoolRows.queue)
     }
 
     static func read(_ db: Database, id: UUID) throws -> WorkQueue? {
@@ -119,18 +129,25 @@ enum WorkQueueStore {
 
     /// Applies `changes` as `update_work_queue` does (statuses: pausing → PAUSED; resuming a
     /// paused queue → READY when polled within 60 s, else NOT_READY); a new priority moves the
-    /// others as on create. False when the queue does not exist.
+    /// others as on create. Changed fields are announced (`prefect.work-queue.updated`), and so
+    /// is a new status. False when the queue does not exist.
     static func update(_ db: Database, id: UUID, _ changes: WorkPoolBodies.QueueChanges, now: Date) throws -> Bool {
         guard var queue = try read(db, id: id), let poolID = queue.workPoolID else { return false }
+        let before = queue
+        var statusSet = false
         if let name = changes.name { queue.name = name }
         if let description = changes.description { queue.description = description }
         if let limit = changes.concurrencyLimit { queue.concurrencyLimit = limit }
         if let lastPolled = changes.lastPolled { queue.lastPolled = lastPolled }
         if let filter = changes.filter { queue.filter = filter }
         if let paused = changes.isPaused {
-            if paused, queue.status != .paused { queue.status = .paused }
+            if paused, queue.status != .paused {
+                queue.status = .paused
+                statusSet = true
+            }
             if !paused, queue.status == .paused {
                 queue.status = isRecent(queue.lastPolled, now: now) ? .ready : .notReady
+                statusSet = true
             }
             queue.isPaused = paused
         }
@@ -143,18 +160,29 @@ enum WorkQueueStore {
             arguments: [queue.name, StoredTime.micros(now), queue.description, queue.isPaused, queue.concurrencyLimit, queue.priority,
                         try queue.filter.map(JSONText.encode), StoredTime.optionalMicros(queue.lastPolled),
                         queue.status?.rawValue, id.prefectString])
+        var given: [String] = []
+        if changes.name != nil { given.append("name") }
+        if changes.description != nil { given.append("description") }
+        if changes.concurrencyLimit != nil { given.append("concurrency_limit") }
+        if changes.priority != nil { given.append("priority") }
+        if let updated = try WorkQueueEvents.updated(db, before: before, after: queue, given: given, now: now) {
+            try ServerEvents.emit(db, updated)
+        }
         if let priority = changes.priority { try reorder(db, poolID: poolID, moving: id, to: priority) }
+        if statusSet, let event = try WorkQueueEvents.status(db, queue, now: now) { try ServerEvents.emit(db, event) }
         return true
     }
 
     /// Deletes the queue and renumbers the rest; false when it does not exist. A pool's
     /// default queue cannot go: 409 with Prefect's reason ("Can't delete a pool's default
-    /// queue."), where Prefect 3.9.1 itself lets that error out as a 500.
-    static func delete(_ db: Database, id: UUID) throws -> Bool {
+    /// queue."), where Prefect 3.9.1 itself lets that error out as a 500. The deletion is
+    /// announced.
+    static func delete(_ db: Database, id: UUID, now: Date) throws -> Bool {
         guard let queue = try read(db, id: id), let poolID = queue.workPoolID else { return false }
         let isDefault = try Bool.fetchOne(
             db, sql: "SELECT EXISTS (SELECT 1 FROM work_pool WHERE default_queue_id = ?)", arguments: [id.prefectString]) ?? false
         guard !isDefault else { throw APIError.detail(.conflict, "Can't delete a pool's default queue.") }
+        try ServerEvents.emit(db, WorkQueueEvents.event(db, "deleted", queue, now: now))
         try detachRuns(db, queueCondition: SQLCondition(sql: "work_queue_id = ?", arguments: [id.prefectString]))
         try db.execute(sql: "DELETE FROM work_queue WHERE id = ?", arguments: [id.prefectString])
         try reorder(db, poolID: poolID, moving: nil, to: nil)
@@ -162,7 +190,7 @@ enum WorkQueueStore {
     }
 
     /// Records a poll of these queues: `last_polled` now, and READY for a queue that was
-    /// NOT_READY (`mark_work_queues_ready`).
+    /// NOT_READY (`mark_work_queues_ready`), announced (`prefect.work-queue.ready`).
     static func markPolled(_ db: Database, ids: [UUID], now: Date) throws {
         guard !ids.isEmpty else { return }
         try markPolled(db, SQLCondition.isIn("id", ids), now: now)
@@ -174,9 +202,16 @@ enum WorkQueueStore {
     }
 
     private static func markPolled(_ db: Database, _ condition: SQLCondition, now: Date) throws {
+        let unready = try String.fetchAll(
+            db, sql: "SELECT id FROM work_queue WHERE status = 'NOT_READY' AND (\(condition.sql)) ORDER BY id",
+            arguments: condition.statementArguments
+        ).compactMap(UUID.init(uuidString:))
         try db.execute(
             sql: "UPDATE work_queue SET last_polled = ?, status = CASE WHEN status = 'NOT_READY' THEN 'READY' ELSE status END WHERE \(condition.sql)",
             arguments: StatementArguments([StoredTime.micros(now)] + condition.arguments))
+        for id in unready {
+            if let queue = try read(db, id: id), let event = try WorkQueueEvents.status(db, queue, now: now) { try ServerEvents.emit(db, event) }
+        }
     }
 
     /// Takes the runs of the queues being deleted out of them: the column goes NULL through

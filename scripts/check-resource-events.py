@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""The events a server makes of its own, side by side: the same requests (a flow, a variable,
+a work pool with a worker and queues, a deployment polled and deleted, a flow run's states) go
+to a stock Prefect 3.9.1 server and to prefect-swift, and the events each stored about those
+objects must be equal, whole: name, resource, related resources, payload, and whether the
+event follows another. Normalized: ids (numbered by first appearance), the run's generated
+name, and `updated_fields`, a list Prefect builds from a set, compared as a set. A stock
+server that answered 503 (its SQLite locked) and was retried announces the write twice; an
+event equal to the one before it is dropped. Prints one line; exits 1 on any difference.
+
+  check-resource-events.py http://127.0.0.1:4200/api http://127.0.0.1:4300/api
+"""
+import json
+import re
+import sys
+import time
+import uuid
+
+import httpx
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def scenario(api: str, unique: str) -> list:
+    client = httpx.Client(base_url=api, timeout=60)
+
+    def call(method, path, **body):
+        for _ in range(10):
+            response = client.request(method, path, **body)
+            if response.status_code != 503:
+                assert response.status_code < 400, (method, path, response.status_code, response.text)
+                return response.json() if response.content else None
+            time.sleep(0.5)
+        raise AssertionError(f"{method} {path} kept answering 503")
+
+    flow = call("POST", "/flows/", json={"name": f"events-{unique}", "tags": ["ft"]})
+    call("PATCH", f"/flows/{flow['id']}", json={"tags": ["ft", "g"]})
+    variable = call("POST", "/variables/", json={"name": f"v_{unique}", "value": {"b": 1, "a": [2]}, "tags": ["t"]})
+    call("PATCH", f"/variables/name/v_{unique}", json={"value": "second"})
+    call("DELETE", f"/variables/{variable['id']}")
+
+    pool_name = f"pool-{unique}"
+    pool = call("POST", "/work_pools/", json={"name": pool_name, "type": "process", "description": "d1"})
+    call("PATCH", f"/work_pools/{pool_name}", json={"description": "d2", "concurrency_limit": 3})
+    call("PATCH", f"/work_pools/{pool_name}", json={"is_paused": True})
+    call("PATCH", f"/work_pools/{pool_name}", json={"is_paused": False})
+    call("POST", f"/work_pools/{pool_name}/workers/heartbeat", json={"name": "w1"})
+    queue = call("POST", f"/work_pools/{pool_name}/queues", json={"name": "q1", "description": "a"})
+    call("PATCH", f"/work_pools/{pool_name}/queues/q1", json={"description": "b", "concurrency_limit": 2, "priority": 5})
+    call("PATCH", f"/work_pools/{pool_name}/queues/q1", json={"is_paused": True})
+    call("PATCH", f"/work_pools/{pool_name}/queues/q1", json={"is_paused": False})
+    call("POST", f"/work_pools/{pool_name}/get_scheduled_flow_runs", json={"work_queue_names": ["q1"]})
+
+    deployment = call("POST", "/deployments/", json={
+        "flow_id": flow["id"], "name": "d", "work_pool_name": pool_name, "work_queue_name": "q1", "tags": ["x"],
+        "description": "one"})
+    call("PATCH", f"/deployments/{deployment['id']}", json={"description": "two", "tags": ["y", "x"], "paused": True})
+    call("POST", "/deployments/get_scheduled_flow_runs", json={"deployment_ids": [deployment["id"]]})
+    run = call("POST", f"/deployments/{deployment['id']}/create_flow_run", json={"name": f"run-{unique}", "tags": ["r"]})
+    for state in ["PENDING", "RUNNING", "CANCELLING", "CANCELLED"]:
+        call("POST", f"/flow_runs/{run['id']}/set_state", json={"state": {"type": state, "message": f"to {state}"}})
+    call("DELETE", f"/deployments/{deployment['id']}")
+    call("DELETE", f"/work_pools/{pool_name}/queues/q1")
+    call("DELETE", f"/work_pools/{pool_name}")
+    call("DELETE", f"/flows/{flow['id']}")
+
+    resources = [f"prefect.flow.{flow['id']}", f"prefect.variable.{variable['id']}", f"prefect.work-pool.{pool['id']}",
+                 f"prefect.work-queue.{queue['id']}", f"prefect.work-queue.{pool['default_queue_id']}",
+                 f"prefect.deployment.{deployment['id']}", f"prefect.flow-run.{run['id']}"]
+    query = {"filter": {"resource": {"id": resources}, "order": "ASC"}, "limit": 50}
+    # Prefect stores events a moment after it makes them: wait until the count holds still.
+    seen, stable_since = -1, time.monotonic()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        total = call("POST", "/events/filter", json=query)["total"]
+        if total != seen:
+            seen, stable_since = total, time.monotonic()
+        elif time.monotonic() - stable_since > 3:
+            break
+        time.sleep(0.5)
+    page = call("POST", "/events/filter", json=query)
+    events = page["events"]
+    while page.get("next_page"):
+        page = client.get(page["next_page"]).json()
+        events += page["events"]
+    return events
+
+
+def normalized(events: list, unique: str) -> list:
+    ids: dict = {}
+
+    def number(match):
+        return ids.setdefault(match.group(0), f"<id{len(ids)}>")
+
+    result = []
+    for event in events:
+        payload = dict(event["payload"])
+        if "updated_fields" in payload:
+            payload["updated_fields"] = sorted(payload["updated_fields"])
+        item = {
+            "event": event["event"], "resource": event["resource"], "related": event["related"], "payload": payload,
+            "follows": event["follows"] is not None,
+        }
+        text = UUID.sub(number, json.dumps(item, sort_keys=True)).replace(unique, "<unique>")
+        text = re.sub(r'"prefect.state-timestamp": "[^"]*"', '"prefect.state-timestamp": "<time>"', text)
+        if not result or result[-1] != text:
+            result.append(text)
+    return result
+
+
+def main() -> None:
+    stock_api, swift_api = sys.argv[1], sys.argv[2]
+    unique = uuid.uuid4().hex[:8]
+    stock = normalized(scenario(stock_api, unique), unique)
+    swift = normalized(scenario(swift_api, unique), unique)
+    if stock != swift:
+        for index in range(max(len(stock), len(swift))):
+            left = stock[index] if index < len(stock) else None
+            right = swift[index] if index < len(swift) else None
+            if left != right:
+                print(f"event {index} differs:\n  stock: {left}\n  swift: {right}", file=sys.stderr)
+        sys.exit(1)
+    print(f"check-resource-events: {len(stock)} server-made events equal on stock Prefect 3.9.1 and prefect-swift")
+
+
+main()
