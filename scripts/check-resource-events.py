@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """The events a server makes of its own, side by side: the same requests (a flow, a variable,
-a work pool with a worker and queues, a deployment polled and deleted, a flow run's states) go
+tag and global concurrency limits, a work pool with a worker and queues, a deployment polled
+and deleted, a flow run's states) go
 to a stock Prefect 3.9.1 server and to prefect-swift, and the events each stored about those
 objects must be equal, whole: name, resource, related resources, payload, and whether the
 event follows another. Normalized: ids (numbered by first appearance), the run's generated
-name, and `updated_fields`, a list Prefect builds from a set, compared as a set. A stock
+name, number formatting (`0.0` is `0`), and `updated_fields`, a list Prefect builds from a set, compared as a set. A stock
 server that answered 503 (its SQLite locked) and was retried announces the write twice; an
 event equal to the one before it is dropped. Prints one line; exits 1 on any difference.
 
@@ -39,6 +40,13 @@ def scenario(api: str, unique: str) -> list:
     call("PATCH", f"/variables/name/v_{unique}", json={"value": "second"})
     call("DELETE", f"/variables/{variable['id']}")
 
+    tag_limit = call("POST", "/concurrency_limits/", json={"tag": f"t{unique}", "concurrency_limit": 2})
+    call("POST", "/concurrency_limits/", json={"tag": f"t{unique}", "concurrency_limit": 3})
+    call("DELETE", f"/concurrency_limits/tag/t{unique}")
+    limit = call("POST", "/v2/concurrency_limits/", json={"name": f"g{unique}", "limit": 5, "slot_decay_per_second": 0.5})
+    call("PATCH", f"/v2/concurrency_limits/g{unique}", json={"limit": 6, "active": False})
+    call("DELETE", f"/v2/concurrency_limits/{limit['id']}")
+
     pool_name = f"pool-{unique}"
     pool = call("POST", "/work_pools/", json={"name": pool_name, "type": "process", "description": "d1"})
     call("PATCH", f"/work_pools/{pool_name}", json={"description": "d2", "concurrency_limit": 3})
@@ -66,7 +74,8 @@ def scenario(api: str, unique: str) -> list:
 
     resources = [f"prefect.flow.{flow['id']}", f"prefect.variable.{variable['id']}", f"prefect.work-pool.{pool['id']}",
                  f"prefect.work-queue.{queue['id']}", f"prefect.work-queue.{pool['default_queue_id']}",
-                 f"prefect.deployment.{deployment['id']}", f"prefect.flow-run.{run['id']}"]
+                 f"prefect.deployment.{deployment['id']}", f"prefect.flow-run.{run['id']}",
+                 f"prefect.concurrency-limit.{tag_limit['id']}", f"prefect.concurrency-limit.{limit['id']}"]
     query = {"filter": {"resource": {"id": resources}, "order": "ASC"}, "limit": 50}
     # Prefect stores events a moment after it makes them: wait until the count holds still.
     seen, stable_since = -1, time.monotonic()
@@ -86,6 +95,17 @@ def scenario(api: str, unique: str) -> list:
     return events
 
 
+def integral(value):
+    """The value with every whole float written as an integer."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: integral(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [integral(item) for item in value]
+    return value
+
+
 def normalized(events: list, unique: str) -> list:
     ids: dict = {}
 
@@ -101,7 +121,7 @@ def normalized(events: list, unique: str) -> list:
             "event": event["event"], "resource": event["resource"], "related": event["related"], "payload": payload,
             "follows": event["follows"] is not None,
         }
-        text = UUID.sub(number, json.dumps(item, sort_keys=True)).replace(unique, "<unique>")
+        text = UUID.sub(number, json.dumps(integral(item), sort_keys=True)).replace(unique, "<unique>")
         text = re.sub(r'"prefect.state-timestamp": "[^"]*"', '"prefect.state-timestamp": "<time>"', text)
         if not result or result[-1] != text:
             result.append(text)

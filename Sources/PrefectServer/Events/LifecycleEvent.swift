@@ -41,6 +41,20 @@ enum LifecycleEvent {
     }
 }
 
+extension LifecycleEvent {
+    /// `_concurrency_limit_v2_event` (the v1 tag limits are `tag:` limits of the same table and
+    /// are announced the same way, as in Prefect): payload name, limit, active, decay.
+    static func concurrencyLimit(_ action: Action, _ limit: GlobalConcurrencyLimitStore.Stored, now: Date) -> Event {
+        make(
+            kind: "concurrency-limit", action, id: limit.id, name: limit.name,
+            payload: [
+                "name": .string(limit.name), "limit": .int(limit.limit), "active": .bool(limit.active),
+                "slot_decay_per_second": .double(limit.slotDecayPerSecond),
+            ],
+            now: now)
+    }
+}
+
 /// Storing the events the server makes, inside the write that caused them: they exist exactly
 /// when the write committed, and reach `/events/out` subscribers after the commit
 /// (``StoredRowsObserver``). Prefect publishes them to its event pipeline from within the

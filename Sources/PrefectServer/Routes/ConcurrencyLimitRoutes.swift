@@ -127,7 +127,7 @@ enum ConcurrencyLimitRoutes {
     private static func delete(_ db: Database, _ stored: GlobalConcurrencyLimitStore.Stored?, now: Date) throws -> Bool {
         guard let stored else { return false }
         try ConcurrencySlots.revokeLeases(db, limitID: stored.id, now: now)
-        return try GlobalConcurrencyLimitStore.delete(db, id: stored.id)
+        return try GlobalConcurrencyLimitStore.delete(db, id: stored.id, now: now)
     }
 
     /// The v1 `ConcurrencyLimit` of the `tag:` limit `id`; nil for none or another kind.

@@ -50,7 +50,7 @@ enum GlobalConcurrencyLimitRoutes {
             let key = try context.string("id_or_name")
             let deleted = try await env.write { db -> Bool in
                 guard let stored = try GlobalConcurrencyLimitStore.read(db, idOrName: key, now: clock.now) else { return false }
-                return try GlobalConcurrencyLimitStore.delete(db, id: stored.id)
+                return try GlobalConcurrencyLimitStore.delete(db, id: stored.id, now: clock.now)
             }
             guard deleted else { throw notFound }
             return JSONResponse.noContent()

@@ -63,6 +63,7 @@ enum GlobalConcurrencyLimitStore {
         return "id, created, updated, active, name, \"limit\", \(active) AS decayed, denied_slots, slot_decay_per_second, avg_slot_occupancy_seconds"
     }
 
+    /// Inserts the limit and announces it (`prefect.concurrency-limit.created`).
     static func create(_ db: Database, _ create: Create, now: Date) throws -> Stored {
         let id = UUID()
         let stamp = StoredTime.micros(now)
@@ -73,10 +74,12 @@ enum GlobalConcurrencyLimitStore {
                 """,
             arguments: [id.prefectString, stamp, stamp, create.active, create.name, create.limit, create.activeSlots,
                         create.deniedSlots, create.slotDecayPerSecond])
-        return Stored(
+        let stored = Stored(
             id: id, created: stamp, updated: stamp, active: create.active, name: create.name, limit: create.limit,
             activeSlots: create.activeSlots, deniedSlots: create.deniedSlots, slotDecayPerSecond: create.slotDecayPerSecond,
             avgSlotOccupancySeconds: initialOccupancySeconds)
+        try ServerEvents.emit(db, LifecycleEvent.concurrencyLimit(.created, stored, now: now))
+        return stored
     }
 
     /// The column default of `avg_slot_occupancy_seconds` (Prefect's ORM default).
@@ -115,6 +118,7 @@ enum GlobalConcurrencyLimitStore {
     }
 
     /// Sets `changes` on the limit; false when there is none.
+    /// Sets the columns and announces the limit as it now is (`prefect.concurrency-limit.updated`).
     static func update(_ db: Database, id: UUID, _ changes: Changes, now: Date) throws -> Bool {
         var sets = changes.map { "\"\($0.column)\" = ?" }
         var values = changes.map(\.value)
@@ -123,12 +127,19 @@ enum GlobalConcurrencyLimitStore {
         try db.execute(
             sql: "UPDATE concurrency_limit_v2 SET \(sets.joined(separator: ", ")) WHERE id = ?",
             arguments: StatementArguments(values + [id.prefectString.databaseValue]))
-        return db.changesCount > 0
+        guard db.changesCount > 0 else { return false }
+        if let stored = try read(db, id: id, now: nil) {
+            try ServerEvents.emit(db, LifecycleEvent.concurrencyLimit(.updated, stored, now: now))
+        }
+        return true
     }
 
-    static func delete(_ db: Database, id: UUID) throws -> Bool {
+    /// Deletes the limit and announces it (`prefect.concurrency-limit.deleted`).
+    static func delete(_ db: Database, id: UUID, now: Date) throws -> Bool {
+        guard let stored = try read(db, id: id, now: nil) else { return false }
         try db.execute(sql: "DELETE FROM concurrency_limit_v2 WHERE id = ?", arguments: [id.prefectString])
-        return db.changesCount > 0
+        try ServerEvents.emit(db, LifecycleEvent.concurrencyLimit(.deleted, stored, now: now))
+        return true
     }
 
     private static func stored(_ row: Row) throws -> Stored? {
