@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The events a server makes of its own, side by side: the same requests (a flow, a variable,
-tag and global concurrency limits, a work pool with a worker and queues, a deployment polled
-and deleted, a flow run's states) go
+tag and global concurrency limits, a block type, schema and document, an automation, a
+work pool with a worker and queues, a deployment polled
+and deleted, a flow run's states, two artifacts of one key) go
 to a stock Prefect 3.9.1 server and to prefect-swift, and the events each stored about those
 objects must be equal, whole: name, resource, related resources, payload, and whether the
 event follows another. Normalized: ids (numbered by first appearance), the run's generated
-name, number formatting (`0.0` is `0`), and `updated_fields`, a list Prefect builds from a set, compared as a set. A stock
+name, times (all of them are of this run), number formatting (`0.0` is `0`), and `updated_fields`, a list Prefect builds from a set, compared as a set. A stock
 server that answered 503 (its SQLite locked) and was retried announces the write twice; an
 event equal to the one before it is dropped. Prints one line; exits 1 on any difference.
 
@@ -47,6 +48,27 @@ def scenario(api: str, unique: str) -> list:
     call("PATCH", f"/v2/concurrency_limits/g{unique}", json={"limit": 6, "active": False})
     call("DELETE", f"/v2/concurrency_limits/{limit['id']}")
 
+    block_type = call("POST", "/block_types/", json={"name": f"Kind {unique}", "slug": f"kind-{unique}", "description": "one"})
+    block_schema = call("POST", "/block_schemas/", json={
+        "block_type_id": block_type["id"], "capabilities": ["read"],
+        "fields": {"title": f"Kind {unique}", "type": "object", "properties": {
+            "a": {"type": "string"}, "secret": {"type": "string", "format": "password", "writeOnly": True}, "n": {"type": "integer"}},
+            "secret_fields": ["secret"], "block_schema_references": {}}})
+    document = call("POST", "/block_documents/", json={
+        "name": f"doc-{unique}", "block_type_id": block_type["id"], "block_schema_id": block_schema["id"],
+        "data": {"a": "x", "secret": "s", "n": 1}})
+    call("PATCH", f"/block_documents/{document['id']}", json={"data": {"a": "y"}, "merge_existing_data": True})
+    call("DELETE", f"/block_documents/{document['id']}")
+    call("PATCH", f"/block_types/{block_type['id']}", json={"description": "two"})
+    call("DELETE", f"/block_types/{block_type['id']}")
+
+    automation = call("POST", "/automations/", json={
+        "name": f"auto-{unique}", "description": "watch",
+        "trigger": {"type": "event", "expect": [f"custom.{unique}"], "posture": "Reactive", "threshold": 1, "within": 0},
+        "actions": [{"type": "do-nothing"}]})
+    call("PATCH", f"/automations/{automation['id']}", json={"enabled": False})
+    call("DELETE", f"/automations/{automation['id']}")
+
     pool_name = f"pool-{unique}"
     pool = call("POST", "/work_pools/", json={"name": pool_name, "type": "process", "description": "d1"})
     call("PATCH", f"/work_pools/{pool_name}", json={"description": "d2", "concurrency_limit": 3})
@@ -67,6 +89,11 @@ def scenario(api: str, unique: str) -> list:
     run = call("POST", f"/deployments/{deployment['id']}/create_flow_run", json={"name": f"run-{unique}", "tags": ["r"]})
     for state in ["PENDING", "RUNNING", "CANCELLING", "CANCELLED"]:
         call("POST", f"/flow_runs/{run['id']}/set_state", json={"state": {"type": state, "message": f"to {state}"}})
+    first = call("POST", "/artifacts/", json={"key": f"key-{unique}", "type": "markdown", "data": "# one", "flow_run_id": run["id"]})
+    second = call("POST", "/artifacts/", json={"key": f"key-{unique}", "type": "markdown", "data": "# two", "description": "d"})
+    collection = call("POST", "/artifacts/latest/filter", json={"artifacts": {"key": {"any_": [f"key-{unique}"]}}})[0]
+    call("DELETE", f"/artifacts/{second['id']}")
+    call("DELETE", f"/artifacts/{first['id']}")
     call("DELETE", f"/deployments/{deployment['id']}")
     call("DELETE", f"/work_pools/{pool_name}/queues/q1")
     call("DELETE", f"/work_pools/{pool_name}")
@@ -75,7 +102,9 @@ def scenario(api: str, unique: str) -> list:
     resources = [f"prefect.flow.{flow['id']}", f"prefect.variable.{variable['id']}", f"prefect.work-pool.{pool['id']}",
                  f"prefect.work-queue.{queue['id']}", f"prefect.work-queue.{pool['default_queue_id']}",
                  f"prefect.deployment.{deployment['id']}", f"prefect.flow-run.{run['id']}",
-                 f"prefect.concurrency-limit.{tag_limit['id']}", f"prefect.concurrency-limit.{limit['id']}"]
+                 f"prefect.concurrency-limit.{tag_limit['id']}", f"prefect.concurrency-limit.{limit['id']}",
+                 f"prefect.block-type.{block_type['id']}", f"prefect.block-document.{document['id']}",
+                 f"prefect.automation.{automation['id']}", f"prefect.artifact-collection.{collection['id']}"]
     query = {"filter": {"resource": {"id": resources}, "order": "ASC"}, "limit": 50}
     # Prefect stores events a moment after it makes them: wait until the count holds still.
     seen, stable_since = -1, time.monotonic()
@@ -123,6 +152,7 @@ def normalized(events: list, unique: str) -> list:
         }
         text = UUID.sub(number, json.dumps(integral(item), sort_keys=True)).replace(unique, "<unique>")
         text = re.sub(r'"prefect.state-timestamp": "[^"]*"', '"prefect.state-timestamp": "<time>"', text)
+        text = re.sub(r'"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00)"', '"<time>"', text)
         if not result or result[-1] != text:
             result.append(text)
     return result

@@ -55,6 +55,14 @@ extension LifecycleEvent {
     }
 }
 
+extension LifecycleEvent {
+    /// `_automation_event`: the automation itself as payload.
+    static func automation(_ action: Action, _ automation: JSONObject, now: Date) -> Event {
+        let id = automation["id"]?.stringValue.flatMap(UUID.init(uuidString:)) ?? UUID()
+        return make(kind: "automation", action, id: id, name: automation["name"]?.stringValue, payload: automation, now: now)
+    }
+}
+
 /// Storing the events the server makes, inside the write that caused them: they exist exactly
 /// when the write committed, and reach `/events/out` subscribers after the commit
 /// (``StoredRowsObserver``). Prefect publishes them to its event pipeline from within the

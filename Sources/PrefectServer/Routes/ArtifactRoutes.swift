@@ -50,9 +50,10 @@ enum ArtifactRoutes {
             return JSONResponse.noContent()
         }
 
-        artifacts.delete(":id") { _, context -> Response in
+        artifacts.delete(":id") { request, context -> Response in
             let id = try context.uuid("id")
-            guard try await env.write({ try ArtifactStore.delete($0, id: id) }) else { throw notFound }
+            let clock = RequestClock(request)
+            guard try await env.write({ try ArtifactStore.delete($0, id: id, now: clock.now) }) else { throw notFound }
             return JSONResponse.noContent()
         }
     }

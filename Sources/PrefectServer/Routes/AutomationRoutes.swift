@@ -40,9 +40,10 @@ enum AutomationRoutes {
             return JSONResponse.noContent()
         }
 
-        automations.delete(":id") { _, context -> Response in
+        automations.delete(":id") { request, context -> Response in
             let id = try context.uuid("id")
-            guard try await env.write({ try AutomationStore.delete($0, id: id) }) else { throw notFound }
+            let clock = RequestClock(request)
+            guard try await env.write({ try AutomationStore.delete($0, id: id, now: clock.now) }) else { throw notFound }
             return JSONResponse.noContent()
         }
 

@@ -44,9 +44,10 @@ enum BlockDocumentRoutes {
             return JSONResponse.make(try found(await env.read { try BlockDocumentStore.read($0, id: id, includeSecrets: includeSecrets) }))
         }
 
-        documents.delete(":id") { _, context -> Response in
+        documents.delete(":id") { request, context -> Response in
             let id = try context.uuid("id")
-            guard try await env.write({ try BlockDocumentStore.delete($0, id: id) }) else { throw notFound }
+            let clock = RequestClock(request)
+            guard try await env.write({ try BlockDocumentStore.delete($0, id: id, now: clock.now) }) else { throw notFound }
             return JSONResponse.noContent()
         }
 

@@ -13,7 +13,13 @@ enum BlockTypeRoutes {
             let clock = RequestClock(request)
             let create = try await BlockBodies.blockTypeCreate(from: request)
             do {
-                let created = try await env.write { try BlockTypeStore.create($0, create, now: clock.now) }
+                let created = try await env.write { db in
+                    let created = try BlockTypeStore.create(db, create, now: clock.now)
+                    // Announced here, not in the store: Prefect's registration of its system
+                    // blocks at startup makes no events a client can see.
+                    try ServerEvents.emit(db, BlockEvents.blockType(.created, created, now: clock.now))
+                    return created
+                }
                 return JSONResponse.make(created, status: .created)
             } catch let error as APIError where error.status == .conflict {
                 throw APIError.detail(.conflict, "Block type with name \"\(create.name)\" already exists")
@@ -61,19 +67,23 @@ enum BlockTypeRoutes {
                     default: change.value != current.codeExample
                     }
                 }
-                if differs { _ = try BlockTypeStore.update(db, id: id, changes, now: clock.now) }
+                if differs, try BlockTypeStore.update(db, id: id, changes, now: clock.now), let updated = try BlockTypeStore.read(db, id: id) {
+                    try ServerEvents.emit(db, BlockEvents.blockType(.updated, updated, now: clock.now))
+                }
                 return true
             }) else { throw notFound }
             return JSONResponse.noContent()
         }
 
-        blockTypes.delete(":id") { _, context -> Response in
+        blockTypes.delete(":id") { request, context -> Response in
             let id = try context.uuid("id")
+            let clock = RequestClock(request)
             try await env.write { db in
                 guard let blockType = try BlockTypeStore.read(db, id: id) else { throw notFound }
                 guard !blockType.isProtected else {
                     throw APIError.detail(.forbidden, "protected block types cannot be deleted.")
                 }
+                try ServerEvents.emit(db, BlockEvents.blockType(.deleted, blockType, now: clock.now))
                 try ConfigurationStore.clearDefaultResultStorage(db, ifItsDocument: "block_type_id", is: id)
                 _ = try BlockTypeStore.delete(db, id: id)
             }

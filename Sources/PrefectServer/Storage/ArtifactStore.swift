@@ -27,16 +27,20 @@ enum ArtifactStore {
 
     private static let columns = "id, created, updated, key, type, description, data, metadata, flow_run_id, task_run_id"
 
-    /// `create_artifact`: the artifact, and for a keyed one its key's collection row points at it.
+    /// `create_artifact`: the artifact, and for a keyed one its key's collection row points at it
+    /// (announced: `prefect.artifact-collection.created`, or `.updated` for a key seen before).
     static func create(_ db: Database, _ create: Create, now: Date) throws -> JSONValue {
         let id = UUID()
         let stamp = StoredTime.micros(now)
+        var collectionAction: LifecycleEvent.Action?
         let texts: [String?] = [
             create.key, create.type, create.description, try text(create.data), try text(create.metadata),
             create.flowRunID?.prefectString, create.taskRunID?.prefectString,
         ]
         let values: [any DatabaseValueConvertible] = texts.map { $0?.databaseValue ?? .null }
-        if create.key != nil {
+        if let key = create.key {
+            let known = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM artifact_collection WHERE key = ?)", arguments: [key]) ?? false
+            collectionAction = known ? .updated : .created
             try db.execute(
                 sql: """
                     INSERT INTO artifact_collection (id, created, updated, latest_id, key, type, description, data, metadata, flow_run_id, task_run_id)
@@ -50,6 +54,9 @@ enum ArtifactStore {
         try db.execute(
             sql: "INSERT INTO artifact (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             arguments: StatementArguments([id.prefectString, stamp, stamp] + values))
+        if let collectionAction, let key = create.key, let event = try ArtifactCollectionEvents.event(db, collectionAction, key: key, now: now) {
+            try ServerEvents.emit(db, event)
+        }
         guard let created = try read(db, id: id) else { throw PrefectServerUnavailable(description: "created artifact unreadable") }
         return created
     }
@@ -103,8 +110,9 @@ enum ArtifactStore {
     }
 
     /// `delete_artifact`: when it was its key's latest, the next newest of the key takes its
-    /// place in the collection (dates and all), or the collection row goes.
-    static func delete(_ db: Database, id: UUID) throws -> Bool {
+    /// place in the collection (dates and all), or the collection row goes; either is announced
+    /// (`prefect.artifact-collection.updated` / `.deleted`).
+    static func delete(_ db: Database, id: UUID, now: Date) throws -> Bool {
         guard let key = try Row.fetchOne(db, sql: "SELECT key FROM artifact WHERE id = ?", arguments: [id.prefectString])
             .map({ $0["key"] as String? })
         else { return false }
@@ -125,7 +133,9 @@ enum ArtifactStore {
                     arguments: StatementArguments(
                         ["id", "data", "description", "type", "created", "updated", "flow_run_id", "task_run_id", "metadata"]
                             .map { next[$0] as DatabaseValue } + [key.databaseValue]))
+                if let event = try ArtifactCollectionEvents.event(db, .updated, key: key, now: now) { try ServerEvents.emit(db, event) }
             } else {
+                if let event = try ArtifactCollectionEvents.event(db, .deleted, key: key, now: now) { try ServerEvents.emit(db, event) }
                 try db.execute(
                     sql: "DELETE FROM artifact_collection WHERE key = ? AND latest_id = ?", arguments: [key, id.prefectString])
             }

@@ -6,7 +6,8 @@ import PrefectSchemas
 /// `server/events/models/automations.py`).
 enum AutomationStore {
     /// Inserts the automation (members already normalized), relates the deployments its actions
-    /// select and its owner; answers it as the API does.
+    /// select and its owner, and announces it (`prefect.automation.created`, the automation as
+    /// payload); answers it as the API does.
     static func create(_ db: Database, _ write: AutomationBodies.Write, now: Date) throws -> JSONValue {
         let id = UUID()
         var body = write.members
@@ -21,6 +22,7 @@ enum AutomationStore {
         if let owner = write.ownerResource {
             try relate(db, id: id, resource: owner, owned: true, now: now)
         }
+        try ServerEvents.emit(db, LifecycleEvent.automation(.created, body, now: now))
         return .object(body)
     }
 
@@ -44,7 +46,8 @@ enum AutomationStore {
     }
 
     /// Replaces the members `changes` sets (`PUT`, and `PATCH`'s `enabled`); false when there is
-    /// no such automation. A replace re-relates the deployments its actions select.
+    /// no such automation. A replace re-relates the deployments its actions select. The
+    /// automation as it now is is announced (`prefect.automation.updated`).
     static func update(_ db: Database, id: UUID, _ changes: JSONObject, selected: [UUID]?, now: Date) throws -> Bool {
         guard case .object(var body)? = try read(db, id: id) else { return false }
         body.merge(changes) { _, new in new }
@@ -54,13 +57,17 @@ enum AutomationStore {
             arguments: [StoredTime.micros(now), body["name"]?.stringValue ?? "", body["enabled"]?.boolValue ?? true,
                         try JSONText.encode(body["tags"] ?? []), try ServerJSON.encode(JSONValue.object(body)), id.prefectString])
         if let selected { try syncRelated(db, id: id, selected: selected, now: now) }
+        try ServerEvents.emit(db, LifecycleEvent.automation(.updated, body, now: now))
         return true
     }
 
-    /// Deletes the automation and its related resources; false when there is none.
-    static func delete(_ db: Database, id: UUID) throws -> Bool {
+    /// Deletes the automation and its related resources and announces it
+    /// (`prefect.automation.deleted`); false when there is none.
+    static func delete(_ db: Database, id: UUID, now: Date) throws -> Bool {
+        guard case .object(let body)? = try read(db, id: id) else { return false }
         try db.execute(sql: "DELETE FROM automation WHERE id = ?", arguments: [id.prefectString])
-        return db.changesCount > 0
+        try ServerEvents.emit(db, LifecycleEvent.automation(.deleted, body, now: now))
+        return true
     }
 
     /// The automations related to `resource`, owned by it only when `ownedOnly`.

@@ -50,8 +50,9 @@ enum BlockDocumentStore {
             db, sql: "SELECT EXISTS (SELECT 1 FROM block_document WHERE id = ?)", arguments: [id.prefectString]) ?? false
     }
 
-    /// Inserts the document and its references; an unknown block type, schema or referenced
-    /// document violates the tables' foreign keys.
+    /// Inserts the document and its references, and announces it
+    /// (`prefect.block-document.created`); an unknown block type, schema or referenced document
+    /// violates the tables' foreign keys.
     static func create(_ db: Database, _ create: Create, now: Date) throws -> UUID {
         let name = create.isAnonymous && (create.name ?? "").isEmpty ? "anonymous-\(UUID().prefectString)" : create.name ?? ""
         let (data, references) = try separateReferences(create.data)
@@ -68,6 +69,7 @@ enum BlockDocumentStore {
         for (key, reference) in references {
             try link(db, parent: id, reference: reference, name: key, now: now)
         }
+        if let event = try BlockEvents.blockDocument(db, .created, id: id, now: now) { try ServerEvents.emit(db, event) }
         return id
     }
 
@@ -204,13 +206,17 @@ enum BlockDocumentStore {
         return document
     }
 
-    /// Prefect's `update_block_document`: false when there is no such document.
+    /// Prefect's `update_block_document`, announced (`prefect.block-document.updated`, also when
+    /// it changed nothing, as Prefect announces it): false when there is no such document.
     static func update(_ db: Database, id: UUID, _ update: Update, now: Date) throws -> Bool {
         guard let row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM block_document WHERE id = ?", arguments: [id.prefectString]) else {
             return false
         }
         // Without data Prefect changes nothing, not even the schema.
-        guard var incoming = update.data else { return true }
+        guard var incoming = update.data else {
+            if let event = try BlockEvents.blockDocument(db, .updated, id: id, now: now) { try ServerEvents.emit(db, event) }
+            return true
+        }
         let currentSchemaID = try StoredColumns.uuid(row, "block_schema_id", table: "block_document")
         let currentTypeID = try StoredColumns.uuid(row, "block_type_id", table: "block_document")
         let current = try StoredColumns.object(row, "data", table: "block_document")
@@ -248,12 +254,14 @@ enum BlockDocumentStore {
                 try db.execute(sql: "DELETE FROM block_document_reference WHERE id = ?", arguments: [referenceID])
             }
         }
+        if let event = try BlockEvents.blockDocument(db, .updated, id: id, now: now) { try ServerEvents.emit(db, event) }
         return true
     }
 
     /// Deletes the document, and the server's default result storage when it was that document;
-    /// false when there is no such document.
-    static func delete(_ db: Database, id: UUID) throws -> Bool {
+    /// false when there is no such document. The deletion is announced.
+    static func delete(_ db: Database, id: UUID, now: Date) throws -> Bool {
+        if let event = try BlockEvents.blockDocument(db, .deleted, id: id, now: now) { try ServerEvents.emit(db, event) }
         try ConfigurationStore.clearDefaultResultStorage(db, ifItsDocument: "id", is: id)
         try db.execute(sql: "DELETE FROM block_document WHERE id = ?", arguments: [id.prefectString])
         return db.changesCount > 0
