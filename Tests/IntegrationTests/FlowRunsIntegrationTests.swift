@@ -40,6 +40,25 @@ struct FlowRunsIntegrationTests {
         }
     }
 
+    @Test("the start_time filter places a run not started yet at its expected start; is_null_ looks at the start alone", arguments: ServerUnderTest.available)
+    func startTimeFilter(server: ServerUnderTest) async throws {
+        try await IntegrationServer.withClient(server) { client in
+            let flowID = try await client.createFlowFromName(IntegrationServer.uniqueName("start-window"))
+            let started = try await client.createFlowRun(flowID: flowID, state: .make(.running))
+            let soon = try await client.createFlowRun(flowID: flowID, state: .scheduled(at: Date().addingTimeInterval(3_600)))
+            let longAgo = try await client.createFlowRun(flowID: flowID, state: .scheduled(at: Date().addingTimeInterval(-172_800)))
+            let byFlow = FlowFilter(id: FlowFilterId(any: [flowID]))
+            let window = FlowRunFilter(startTime: FlowRunFilterStartTime(
+                before: Date().addingTimeInterval(7_200), after: Date().addingTimeInterval(-3_600)))
+            let inWindow = try await client.readFlowRuns(flowFilter: byFlow, flowRunFilter: window)
+            #expect(Set(inWindow.map(\.id)) == [started.id, soon.id])
+            let notStarted = try await client.readFlowRuns(
+                flowFilter: byFlow, flowRunFilter: FlowRunFilter(startTime: FlowRunFilterStartTime(isNull: true)))
+            #expect(Set(notStarted.map(\.id)) == [soon.id, longAgo.id])
+            #expect(try await client.countFlowRuns(flowFilter: byFlow, flowRunFilter: window) == 2)
+        }
+    }
+
     @Test("update, rename, labels, delete", arguments: ServerUnderTest.available)
     func updateRenameLabelsDelete(server: ServerUnderTest) async throws {
         try await IntegrationServer.withClient(server) { client in

@@ -38,7 +38,11 @@ extension FlowRunFilter {
         }
         if let any = flowVersion?.any { parts.add(.isIn("\(table).flow_version", any)) }
         if let startTime {
-            parts.add(SQLCondition.times("\(table).start_time", before: startTime.before, after: startTime.after, isNull: startTime.isNull))
+            // A run not started yet is placed at its expected start (Prefect's `coalesce`), so a
+            // window holds runs to come; `is_null_` looks at the start time alone.
+            let started = "COALESCE(\(table).start_time, \(table).expected_start_time)"
+            parts.add(SQLCondition.times(started, before: startTime.before, after: startTime.after))
+            if let isNull = startTime.isNull { parts.add(SQLCondition.isNull("\(table).start_time", isNull)) }
         }
         if let endTime {
             parts.add(SQLCondition.times("\(table).end_time", before: endTime.before, after: endTime.after, isNull: endTime.isNull))
