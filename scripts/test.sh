@@ -107,7 +107,7 @@ env -u PREFECT_API_URL PREFECT_HOME="$swift_home" "$HELLO" 2>"$cli_home/hello.er
 echo "== the official Python client (prefect 3.9.1) against prefect-swift server start"
 # Prefect's own client against server start, one script each; its warnings go to a file that is
 # shown when the script fails.
-for check in client work-pools deployments concurrency blocks automations-events event-sockets task-runs cancel "watch --expect-logs"; do
+for check in client work-pools deployments concurrency blocks automations-events event-sockets task-runs cancel "watch --expect-logs" background-tasks; do
   read -r script arguments <<<"$check"
   PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" \
     "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-$script.py" $arguments 2>"$swift_home/python-$script.err" \

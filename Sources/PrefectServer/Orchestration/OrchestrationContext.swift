@@ -33,6 +33,9 @@ struct OrchestrationContext<Run: OrchestratedRun> {
     /// The type the rule now running governs; moved by reject, delay and abort so the rule
     /// that changed the proposal does not fizzle itself.
     var ruleTarget: StateType?
+    /// How the background task run this transition scheduled is to be handed to task workers
+    /// after the commit (``EnqueueScheduledTasks``); nil for none.
+    var enqueue: BackgroundTaskQueues.Lane?
     /// An error thrown by a rule's before hook; the transition was aborted because of it.
     var orchestrationError: (any Error)?
     /// A task run's flow run, read once per transition (Prefect's `context.flow_run()`).

@@ -56,6 +56,23 @@ enum Policies {
         TransformRule(transform: ReleaseTaskConcurrencySlots()),
     ])
 
+    /// `BackgroundTaskPolicy`: what a proposal of a `deferred` state (a background task run)
+    /// goes through, forced or not.
+    static let backgroundTask = OrchestrationPolicy<TaskRun>(rules: [
+        PreventPendingTransitions<TaskRun>(),
+        CacheRetrieval(),
+        HandleTaskTerminalStateTransitions(),
+        CopyScheduledTime<TaskRun>(),
+        CopyTaskParametersID(),
+        WaitForScheduledTime<TaskRun>(),
+        RetryFailedTasks(),
+        RenameReruns<TaskRun>(),
+        UpdateFlowRunTrackerOnTasks(),
+        CacheInsertion(),
+        TransformRule(transform: ReleaseTaskConcurrencySlots()),
+        EnqueueScheduledTasks(),
+    ])
+
     /// `MinimalTaskPolicy`: with `force=true` only the task-tag slot release applies.
     static let minimalTask = OrchestrationPolicy<TaskRun>(rules: [
         TransformRule(transform: ReleaseTaskConcurrencySlots()),

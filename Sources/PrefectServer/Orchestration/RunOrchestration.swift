@@ -29,6 +29,8 @@ struct SetStateOutcome<Run: OrchestratedRun>: Sendable {
     let run: Run
     /// The JSON stored for the run when it was written (without its estimates), else nil.
     let storedBody: Data?
+    /// The lane of the background task queue the run goes to once the write commits; nil for none.
+    var enqueue: BackgroundTaskQueues.Lane? = nil
 
     /// The run's JSON for an answer: the stored bytes behind its estimates, or a fresh encoding
     /// when the run was not written. The estimates are taken when the answer is written, after
@@ -76,6 +78,6 @@ enum RunOrchestration {
         context.run.computeEstimates(now: now)
         return SetStateOutcome(
             result: OrchestrationResult(state: context.validatedState, status: context.status, details: context.details),
-            run: context.run, storedBody: storedBody)
+            run: context.run, storedBody: storedBody, enqueue: context.enqueue)
     }
 }

@@ -9,7 +9,8 @@ import PrefectSchemas
 /// The event and log websockets (Prefect's `server/api/events.py`, `server/api/logs.py`):
 /// `/events/in` stores the events a client streams, `/events/out` streams the events that
 /// match a filter, after the last 15 minutes' backfill, `/logs/out` streams the logs that match
-/// a filter as they are written (``LogSocket``). All open with Prefect's handshake
+/// a filter as they are written (``LogSocket``), `/task_runs/subscriptions/scheduled` hands
+/// background task runs to task workers (``TaskRunSubscription``). All open with Prefect's handshake
 /// (`accept_prefect_socket`): the `prefect` subprotocol, then an `auth` message answered with
 /// `auth_success`.
 enum EventSocketRoutes {
@@ -23,15 +24,15 @@ enum EventSocketRoutes {
     static let backfillPageSize = 250
 
     private enum Stream {
-        case eventsIn, eventsOut, logsOut
+        case eventsIn, eventsOut, logsOut, scheduledTaskRuns
     }
 
     private enum Ended {
         case reader, stream
     }
 
-    /// The upgrade for a websocket request to `/api/events/in`, `/api/events/out` or
-    /// `/api/logs/out`; any other request stays HTTP.
+    /// The upgrade for a websocket request to `/api/events/in`, `/api/events/out`,
+    /// `/api/logs/out` or `/api/task_runs/subscriptions/scheduled`; any other request stays HTTP.
     static func upgrade(
         _ request: HTTPRequest, env: RouteEnvironment, authString: String?, streamsLogs: Bool
     ) -> ShouldUpgradeResult<Handler> {
@@ -41,6 +42,7 @@ enum EventSocketRoutes {
         case "/api/events/in": stream = .eventsIn
         case "/api/events/out": stream = .eventsOut
         case "/api/logs/out": stream = .logsOut
+        case "/api/task_runs/subscriptions/scheduled": stream = .scheduledTaskRuns
         default: return .dontUpgrade
         }
         let subprotocols = request.headerFields[values: .secWebSocketProtocol]
@@ -68,6 +70,7 @@ enum EventSocketRoutes {
                     case .eventsIn: try await streamIn(&messages, outbound, env, context.logger)
                     case .eventsOut: try await streamOut(&messages, outbound, env)
                     case .logsOut: try await LogSocket.streamOut(&messages, outbound, env, streaming: streamsLogs)
+                    case .scheduledTaskRuns: try await TaskRunSubscription.serve(&messages, outbound, env)
                     }
                     return .stream
                 }

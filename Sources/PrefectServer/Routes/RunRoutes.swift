@@ -17,7 +17,7 @@ protocol RunRouteResource: SendableMetatype {
     static func delete(_ db: Database, id: UUID) throws -> Bool
     static func proposeState(
         _ db: Database, id: UUID, state: State, force: Bool, now: Date, apiVersion: String?, clientVersion: String?
-    ) throws -> OrchestrationResult?
+    ) throws -> ProposedState?
     static func isUnknown(_ sort: Sort) -> Bool
     /// Members a run has that the `paginate` route's results leave out (`TaskRunResponse` is
     /// narrower than `TaskRun`).
@@ -31,9 +31,10 @@ extension FlowRunStore: RunRouteResource {
 
     static func proposeState(
         _ db: Database, id: UUID, state: State, force: Bool, now: Date, apiVersion: String?, clientVersion: String?
-    ) throws -> OrchestrationResult? {
+    ) throws -> ProposedState? {
         try FlowRunOrchestration.setState(
-            db, flowRunID: id, state: state, force: force, now: now, apiVersion: apiVersion, clientVersion: clientVersion)?.result
+            db, flowRunID: id, state: state, force: force, now: now, apiVersion: apiVersion, clientVersion: clientVersion
+        ).map { ProposedState(result: $0.result) }
     }
 
     static func isUnknown(_ sort: FlowRunSort) -> Bool {
@@ -53,13 +54,22 @@ extension TaskRunStore: RunRouteResource {
 
     static func proposeState(
         _ db: Database, id: UUID, state: State, force: Bool, now: Date, apiVersion: String?, clientVersion: String?
-    ) throws -> OrchestrationResult? {
-        try TaskRunOrchestration.setState(db, taskRunID: id, state: state, force: force, now: now, apiVersion: apiVersion)?.result
+    ) throws -> ProposedState? {
+        try TaskRunOrchestration.setState(db, taskRunID: id, state: state, force: force, now: now, apiVersion: apiVersion).map {
+            ProposedState(result: $0.result, backgroundTask: try $0.backgroundDelivery())
+        }
     }
 
     static func isUnknown(_ sort: TaskRunSort) -> Bool {
         if case .unknown = sort { true } else { false }
     }
+}
+
+/// What a state proposal did, and the background task run it scheduled (queued for the task
+/// workers once the write has committed).
+struct ProposedState: Sendable {
+    let result: OrchestrationResult
+    var backgroundTask: BackgroundTaskQueues.Delivery? = nil
 }
 
 enum RunRoutes {
@@ -119,13 +129,15 @@ enum RunRoutes {
             let clock = RequestClock(request)
             let body = try await APIBody.decode(SetStateBody.self, from: request, rules: StrictBodies.setState)
             try KnownValues.check(body.state, at: ["state"])
-            let result = try await env.write { db in
-                guard let result = try Resource.proposeState(
+            let proposed = try await env.write { db in
+                guard let proposed = try Resource.proposeState(
                     db, id: id, state: body.state.makeState(now: clock.now), force: body.force, now: clock.now,
                     apiVersion: clock.apiVersion, clientVersion: clock.clientVersion)
                 else { throw APIError.objectNotFound("\(Resource.modelName) with id \(id.prefectString) not found") }
-                return result
+                return proposed
             }
+            env.database.backgroundTasks.put(proposed.backgroundTask)
+            let result = proposed.result
             return JSONResponse.make(result, status: result.wroteState(since: clock.now) ? .created : .ok)
         }
     }

@@ -12,9 +12,10 @@ enum TaskRunRoutes {
             let clock = RequestClock(request)
             let create = try await APIBody.decode(TaskRunCreate.self, from: request, rules: StrictBodies.taskRunCreate)
             try KnownValues.check(create.state, at: ["state"])
-            let (_, json, created) = try await env.write {
+            let (_, json, created, delivery) = try await env.write {
                 try TaskRunCreation.create($0, create, now: clock.now, apiVersion: clock.apiVersion)
             }
+            env.database.backgroundTasks.put(delivery)
             return JSONResponse.raw(json, status: created ? .created : .ok)
         }
 

@@ -15,6 +15,8 @@ final class PrefectDatabase: Sendable {
     let eventFeed = StoredRowFeed()
     /// The logs stored through this database, as their transactions commit.
     let logFeed = StoredRowFeed()
+    /// The background task runs of this database waiting for a task worker.
+    let backgroundTasks = BackgroundTaskQueues()
 
     private init(pool: DatabasePool, path: String) {
         self.pool = pool

@@ -7,11 +7,14 @@ import PrefectSchemas
 enum TaskRunCreation {
     /// Creates the run and proposes its first state with `force` (Pending when none is given);
     /// the task run with the same flow run, task key and dynamic key is returned as it is instead.
-    static func create(_ db: Database, _ create: TaskRunCreate, now: Date, apiVersion: String?) throws -> (run: TaskRun, json: Data, created: Bool) {
+    /// A background task run created Scheduled comes with its delivery to the task workers.
+    static func create(
+        _ db: Database, _ create: TaskRunCreate, now: Date, apiVersion: String?
+    ) throws -> (run: TaskRun, json: Data, created: Bool, delivery: BackgroundTaskQueues.Delivery?) {
         if let existing = try TaskRunStore.read(
             db, flowRunID: create.flowRunID, taskKey: create.taskKey, dynamicKey: create.dynamicKey, now: now)
         {
-            return (existing, try ServerJSON.encode(existing), false)
+            return (existing, try ServerJSON.encode(existing), false, nil)
         }
         var labels: JSONObject = [:]
         if let flowRunID = create.flowRunID {
@@ -27,6 +30,6 @@ enum TaskRunCreation {
         let state = create.state?.makeState(now: now) ?? .new(.pending, now: now)
         let outcome = try TaskRunOrchestration.setState(
             db, run: run, state: state, force: true, now: now, apiVersion: apiVersion, write: .insert)
-        return (outcome.run, try outcome.runJSON(), true)
+        return (outcome.run, try outcome.runJSON(), true, try outcome.backgroundDelivery())
     }
 }
