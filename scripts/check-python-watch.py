@@ -13,6 +13,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import datetime, timezone
@@ -34,10 +35,24 @@ async def main() -> None:
         await client.set_flow_run_state(run_id, State(type=StateType.RUNNING, name="Running"))
 
         watch = subprocess.Popen(
-            [PREFECT, "flow-run", "watch", str(run_id), "--timeout", "60"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ, COLUMNS="200"))
-        # The watcher subscribes to both streams as it starts; logs/out has no backfill.
-        await asyncio.sleep(6)
+            [PREFECT, "flow-run", "watch", str(run_id), "--timeout", "90"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ, COLUMNS="200", PYTHONUNBUFFERED="1"), text=True)
+        lines: list[str] = []
+        subscribed = threading.Event()
+
+        def read() -> None:
+            for line in watch.stdout:
+                lines.append(line)
+                # The events stream's backfill shows the run's Running state: the watcher has
+                # both of its subscriptions (logs/out has no backfill, so logs must come later).
+                if "prefect.flow-run.Running" in line:
+                    subscribed.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        if not subscribed.wait(timeout=90):
+            watch.kill()
+            raise AssertionError(f"prefect flow-run watch showed no Running state: {''.join(lines)[-2000:]}")
         messages = [f"watched line {index} {unique}" for index in range(2)]
         await client.create_logs([
             LogCreate(name="watched", level=20, message=message, timestamp=datetime.now(timezone.utc), flow_run_id=run_id)
@@ -47,12 +62,12 @@ async def main() -> None:
         started = time.monotonic()
         await client.set_flow_run_state(run_id, State(type=StateType.COMPLETED, name="Completed"))
         try:
-            output, _ = watch.communicate(timeout=60)
+            watch.wait(timeout=60)
         except subprocess.TimeoutExpired:
             watch.kill()
-            output, _ = watch.communicate()
-            raise AssertionError(f"prefect flow-run watch did not end: {output.decode()[-2000:]}")
-        text = output.decode()
+            raise AssertionError(f"prefect flow-run watch did not end: {''.join(lines)[-2000:]}")
+        reader.join(timeout=10)
+        text = "".join(lines)
         assert watch.returncode == 0, (watch.returncode, text[-2000:])
         expect_logs = "--expect-logs" in sys.argv
         for message in messages:

@@ -53,20 +53,7 @@ enum DeploymentEvents {
         if let flowName = try String.fetchOne(db, sql: "SELECT name FROM flow WHERE id = ?", arguments: [stored.flowID.prefectString]) {
             related.append(RelatedResources.resource("flow", id: stored.flowID.prefectString, name: flowName))
         }
-        if let queueID = stored.workQueueID,
-            let queue = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT work_queue.name AS queue_name, work_pool.id AS pool_id, work_pool.name AS pool_name, work_pool.type AS pool_type
-                    FROM work_queue JOIN work_pool ON work_pool.id = work_queue.work_pool_id WHERE work_queue.id = ?
-                    """,
-                arguments: [queueID.prefectString])
-        {
-            related.append(RelatedResources.resource("work-queue", id: queueID.prefectString, name: queue["queue_name"]))
-            var pool = RelatedResources.resource("work-pool", id: queue["pool_id"], name: queue["pool_name"])
-            pool.labels["prefect.work-pool.type"] = queue["pool_type"]
-            related.append(pool)
-        }
+        if let queueID = stored.workQueueID { related += try RelatedResources.queueAndPool(db, queueID: queueID) }
         for (member, role) in [("storage_document_id", "storage"), ("infrastructure_document_id", "infrastructure")] {
             if let document = stored.body[member]?.stringValue {
                 related.append(["prefect.resource.id": "prefect.block-document.\(document)", "prefect.resource.role": role])

@@ -25,20 +25,7 @@ enum RelatedResources {
             related.append(resource("deployment", id: deploymentID.prefectString, name: deployment["name"]))
             tags.formUnion(try tagList(deployment["tags"]))
         }
-        if let queueID = run.workQueueID,
-            let queue = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT work_queue.name AS queue_name, work_pool.id AS pool_id, work_pool.name AS pool_name, work_pool.type AS pool_type
-                    FROM work_queue JOIN work_pool ON work_pool.id = work_queue.work_pool_id WHERE work_queue.id = ?
-                    """,
-                arguments: [queueID.prefectString])
-        {
-            related.append(resource("work-queue", id: queueID.prefectString, name: queue["queue_name"]))
-            var pool = resource("work-pool", id: queue["pool_id"], name: queue["pool_name"])
-            pool.labels["prefect.work-pool.type"] = queue["pool_type"]
-            related.append(pool)
-        }
+        if let queueID = run.workQueueID { related += try queueAndPool(db, queueID: queueID) }
         if let parentID = run.parentTaskRunID,
             let parent = try Row.fetchOne(
                 db, sql: "SELECT name, tags FROM task_run WHERE id = ?",
@@ -50,6 +37,22 @@ enum RelatedResources {
         related += tags.sorted().map { ["prefect.resource.id": "prefect.tag.\($0)", "prefect.resource.role": "tag"] }
         if let creator = creator(run.createdBy) { related.append(creator) }
         return related
+    }
+
+    /// A work queue and its pool (with the pool's type), as flow-run and deployment events
+    /// relate them; none when the queue is gone.
+    static func queueAndPool(_ db: Database, queueID: UUID) throws -> [EventResource] {
+        guard let queue = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT work_queue.name AS queue_name, work_pool.id AS pool_id, work_pool.name AS pool_name, work_pool.type AS pool_type
+                FROM work_queue JOIN work_pool ON work_pool.id = work_queue.work_pool_id WHERE work_queue.id = ?
+                """,
+            arguments: [queueID.prefectString])
+        else { return [] }
+        var pool = resource("work-pool", id: queue["pool_id"], name: queue["pool_name"])
+        pool.labels["prefect.work-pool.type"] = queue["pool_type"]
+        return [resource("work-queue", id: queueID.prefectString, name: queue["queue_name"]), pool]
     }
 
     /// `_provenance_as_related_resources`: the deployment or automation that made an object.

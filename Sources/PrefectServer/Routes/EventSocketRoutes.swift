@@ -140,13 +140,7 @@ enum EventSocketRoutes {
     private static func streamOut(
         _ messages: inout AsyncStream<String>.Iterator, _ outbound: WebSocketOutboundWriter, _ env: RouteEnvironment
     ) async throws {
-        guard let text = await messages.next() else { return }
-        guard let message = try? PrefectJSON.decode(JSONValue.self, from: Data(text.utf8)),
-              message["type"]?.stringValue == "filter"
-        else {
-            try await outbound.close(.protocolError, reason: "Expected 'filter' message")
-            return
-        }
+        guard let message = try await filterMessage(&messages, outbound) else { return }
         let now = Date()
         var filter: ServedEventFilter
         do {
@@ -179,6 +173,19 @@ enum EventSocketRoutes {
             guard let body = try await env.read({ [filter] in try EventStore.body($0, id: id, matching: filter) }) else { continue }
             try await send(body, outbound)
         }
+    }
+
+    /// The next message when it is a `filter` message; otherwise the socket is closed (1002,
+    /// "Expected 'filter' message") or was, and nil.
+    static func filterMessage(
+        _ messages: inout AsyncStream<String>.Iterator, _ outbound: WebSocketOutboundWriter
+    ) async throws -> JSONValue? {
+        guard let text = await messages.next() else { return nil }
+        guard let message = try? PrefectJSON.decode(JSONValue.self, from: Data(text.utf8)), message["type"]?.stringValue == "filter" else {
+            try await outbound.close(.protocolError, reason: "Expected 'filter' message")
+            return nil
+        }
+        return message
     }
 
     private static func send(_ event: Data, _ outbound: WebSocketOutboundWriter) async throws {

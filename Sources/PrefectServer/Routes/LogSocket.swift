@@ -13,13 +13,7 @@ enum LogSocket {
         _ messages: inout AsyncStream<String>.Iterator, _ outbound: WebSocketOutboundWriter, _ env: RouteEnvironment,
         streaming: Bool
     ) async throws {
-        guard let text = await messages.next() else { return }
-        guard let message = try? PrefectJSON.decode(JSONValue.self, from: Data(text.utf8)),
-            message["type"]?.stringValue == "filter"
-        else {
-            try await outbound.close(.protocolError, reason: "Expected 'filter' message")
-            return
-        }
+        guard let message = try await EventSocketRoutes.filterMessage(&messages, outbound) else { return }
         let filter: ServedLogFilter
         do {
             filter = try PrefectJSON.decode(ServedLogFilter.self, from: try PrefectJSON.encode(message["filter"] ?? .object([:])))
