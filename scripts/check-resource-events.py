@@ -23,7 +23,8 @@ import httpx
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def scenario(api: str, unique: str) -> list:
+def scenario(api: str, unique: str):
+    """Sends the requests to `api`; returns what reads the events they made."""
     client = httpx.Client(base_url=api, timeout=60)
 
     def call(method, path, **body):
@@ -106,21 +107,30 @@ def scenario(api: str, unique: str) -> list:
                  f"prefect.block-type.{block_type['id']}", f"prefect.block-document.{document['id']}",
                  f"prefect.automation.{automation['id']}", f"prefect.artifact-collection.{collection['id']}"]
     query = {"filter": {"resource": {"id": resources}, "order": "ASC"}, "limit": 50}
-    # Prefect stores events a moment after it makes them: wait until the count holds still.
-    seen, stable_since = -1, time.monotonic()
-    deadline = time.monotonic() + 60
+
+    def fetch() -> list:
+        page = call("POST", "/events/filter", json=query)
+        events = page["events"]
+        while page.get("next_page"):
+            page = client.get(page["next_page"]).json()
+            events += page["events"]
+        return events
+
+    return fetch
+
+
+def settled(fetch, unique: str, at_least: int) -> list:
+    """The normalized events once there are `at_least` of them and no more have come for 6 s
+    (Prefect stores its events in batches, a few seconds after it makes them)."""
+    events, since = normalized(fetch(), unique), time.monotonic()
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        total = call("POST", "/events/filter", json=query)["total"]
-        if total != seen:
-            seen, stable_since = total, time.monotonic()
-        elif time.monotonic() - stable_since > 3:
-            break
         time.sleep(0.5)
-    page = call("POST", "/events/filter", json=query)
-    events = page["events"]
-    while page.get("next_page"):
-        page = client.get(page["next_page"]).json()
-        events += page["events"]
+        current = normalized(fetch(), unique)
+        if current != events:
+            events, since = current, time.monotonic()
+        elif len(events) >= at_least and time.monotonic() - since > 6:
+            break
     return events
 
 
@@ -161,8 +171,9 @@ def normalized(events: list, unique: str) -> list:
 def main() -> None:
     stock_api, swift_api = sys.argv[1], sys.argv[2]
     unique = uuid.uuid4().hex[:8]
-    stock = normalized(scenario(stock_api, unique), unique)
-    swift = normalized(scenario(swift_api, unique), unique)
+    # prefect-swift stores its events in the writes that make them: its list is complete at once.
+    swift = settled(scenario(swift_api, unique), unique, at_least=0)
+    stock = settled(scenario(stock_api, unique), unique, at_least=len(swift))
     if stock != swift:
         for index in range(max(len(stock), len(swift))):
             left = stock[index] if index < len(stock) else None
