@@ -8,8 +8,10 @@ struct EventSocketsIntegrationTests {
     /// The servers with websockets: not the in-process transport.
     static var servers: [ServerUnderTest] { ServerUnderTest.available.filter { $0 != .embedded } }
 
-    private func event(_ name: String, _ index: Int) -> Event {
-        Event(event: name, resource: ["prefect.resource.id": "swift.socket.\(index)"], payload: ["index": .int(Int64(index))])
+    private func event(_ name: String, _ index: Int, occurred: Date = Date()) -> Event {
+        Event(
+            event: name, resource: ["prefect.resource.id": "swift.socket.\(index)"], occurred: occurred,
+            payload: ["index": .int(Int64(index))])
     }
 
     @Test(
@@ -19,7 +21,9 @@ struct EventSocketsIntegrationTests {
         let url = try IntegrationServer.url(for: server)
         let unique = UUID().uuidString.prefix(8).lowercased()
         let name = "swift.socket.\(unique).emitted"
-        let before = (0..<3).map { event(name, $0) }
+        // A subscriber's first backfill starts a minute before it connects, as Prefect's does:
+        // these occur two minutes ahead, so a slow machine cannot leave them out of it.
+        let before = (0..<3).map { event(name, $0, occurred: Date().addingTimeInterval(120)) }
         let streamed = (3..<43).map { event(name, $0) }
         try await IntegrationServer.withClient(server) { client in
             try await client.emitEvents(before)
@@ -46,6 +50,10 @@ struct EventSocketsIntegrationTests {
             backfillDone.finish()
             return ids
         }
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(120))
+            collector.cancel()
+        }
         for await _ in backfilled {}
         let emitter = try PrefectEventsClient(apiURL: url, checkpointEvery: 10)
         for (index, item) in streamed.enumerated() {
@@ -55,10 +63,6 @@ struct EventSocketsIntegrationTests {
         #expect(await emitter.unconfirmedCount == 4, "44 sent; the checkpoints at 10, 20, 30 and 40 confirmed 40")
         try await emitter.close()
         #expect(await emitter.unconfirmedCount == 0)
-        let deadline = Task {
-            try await Task.sleep(for: .seconds(30))
-            collector.cancel()
-        }
         let seen = try await collector.value
         deadline.cancel()
         #expect(seen == (before + streamed).map(\.id), "the backfill first, then the stream, in order, none twice")

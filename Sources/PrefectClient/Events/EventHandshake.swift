@@ -10,7 +10,13 @@ enum EventHandshake {
         let message: [String: String?] = ["type": "auth", "token": token]
         let answer: String?
         do {
-            try await socket.send(json: message)
+            do {
+                try await socket.send(json: message)
+            } catch EventSocketError.closed(code: .none, _) {
+                // The server can read the auth message, refuse it and close the connection
+                // before this write has completed here: its close frame, still to be read,
+                // says why. A connection that just ended ends the read below as well.
+            }
             answer = try await messages.next()
         } catch EventSocketError.closed(let code, let reason) where code == 1008 || code == 1002 {
             throw EventSocketError.authenticationFailed(reason: reason ?? "")
