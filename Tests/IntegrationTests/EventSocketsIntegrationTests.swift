@@ -24,7 +24,7 @@ struct EventSocketsIntegrationTests {
         // A subscriber's first backfill starts a minute before it connects, as Prefect's does:
         // these occur two minutes ahead, so a slow machine cannot leave them out of it.
         let before = (0..<3).map { event(name, $0, occurred: Date().addingTimeInterval(120)) }
-        let streamed = (3..<43).map { event(name, $0) }
+        let streamedCount = 40
         try await IntegrationServer.withClient(server) { client in
             try await client.emitEvents(before)
             var stored = try await client.readEvents(filter: EventFilter(event: .init(prefix: [name])))
@@ -35,7 +35,7 @@ struct EventSocketsIntegrationTests {
         }
 
         let subscriber = try PrefectEventSubscriber(apiURL: url, filter: EventFilter(event: .init(prefix: [name])))
-        let total = before.count + streamed.count
+        let total = before.count + streamedCount
         // The backfill comes after the server subscribed the socket to new events, so once it
         // is in, nothing emitted later can be missed (a stock server persists events a moment
         // after it streams them: one emitted before the subscription would be in neither).
@@ -55,6 +55,9 @@ struct EventSocketsIntegrationTests {
             collector.cancel()
         }
         for await _ in backfilled {}
+        // Made now, not when the test began: the subscription's window starts a minute before
+        // it connected, and a loaded machine can take longer than that to get here.
+        let streamed = (3..<(3 + streamedCount)).map { event(name, $0) }
         let emitter = try PrefectEventsClient(apiURL: url, checkpointEvery: 10)
         for (index, item) in streamed.enumerated() {
             try await emitter.emit(item)
