@@ -80,8 +80,11 @@ struct EventSocketsIntegrationTests {
         let url = proxy.url(for: upstream)
         let unique = UUID().uuidString.prefix(8).lowercased()
         let name = "swift.socket.\(unique).cut"
-        let sent = (0..<200).map { event(name, $0) }
-        let marker = event("\(name).marker", -1)
+        let sentCount = 200
+        // A minute ahead: a slow machine cannot leave it out of the first backfill (which starts a
+        // minute before the subscriber connects), and a reconnection's backfill, from a minute
+        // before the newest event seen, still reaches back to every event sent after it.
+        let marker = event("\(name).marker", -1, occurred: Date().addingTimeInterval(60))
         try await IntegrationServer.withClient(server) { client in
             try await client.emitEvents([marker])
             for _ in 0..<80 where try await client.readEvents(filter: EventFilter(id: [marker.id])).total == 0 {
@@ -98,12 +101,19 @@ struct EventSocketsIntegrationTests {
                     continue
                 }
                 ids.append(next.id)
-                if Set(ids).count == sent.count { break }
+                if Set(ids).count == sentCount { break }
             }
             subscribedDone.finish()
             return ids
         }
+        let backfillDeadline = Task {
+            try await Task.sleep(for: .seconds(120))
+            collector.cancel()
+        }
         for await _ in subscribed {}
+        backfillDeadline.cancel()
+        // Made now: the subscription's window starts a minute before it connected.
+        let sent = (0..<sentCount).map { event(name, $0) }
         let emitter = try PrefectEventsClient(apiURL: url, checkpointEvery: 25)
         var cuts = 0
         for (index, item) in sent.enumerated() {
