@@ -30,10 +30,8 @@ enum DeploymentEvents {
     /// lists them in its set's arbitrary order).
     static func emitUpdated(_ db: Database, id: UUID, before: Snapshot, now: Date) throws {
         guard let after = try snapshot(db, id: id) else { return }
-        let changed = after.keys.sorted().filter { before[$0] != after[$0] }
-        guard !changed.isEmpty else { return }
-        let updates = JSONObject(changed.map { ($0, JSONValue.object(["from": before[$0] ?? .null, "to": after[$0] ?? .null])) })
-        try emit(db, "updated", id: id, payload: ["updated_fields": .array(changed.map(JSONValue.string)), "updates": .object(updates)], now: now)
+        guard let payload = LifecycleEvent.changes(after.keys.sorted().map { ($0, before[$0] ?? .null, after[$0] ?? .null) }) else { return }
+        try emit(db, "updated", id: id, payload: payload, now: now)
     }
 
     /// `prefect.deployment.created` / `.deleted` (built before the row goes) / `.ready` /

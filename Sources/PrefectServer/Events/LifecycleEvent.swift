@@ -42,6 +42,17 @@ enum LifecycleEvent {
 }
 
 extension LifecycleEvent {
+    /// The payload of an `updated` event (`updated_fields`, and `updates` as `{field: {from,
+    /// to}}`) for the fields whose values differ, in the order given; nil when none does.
+    static func changes(_ fields: [(name: String, from: JSONValue, to: JSONValue)]) -> JSONObject? {
+        let changed = fields.filter { $0.from != $0.to }
+        guard !changed.isEmpty else { return nil }
+        return [
+            "updated_fields": .array(changed.map { .string($0.name) }),
+            "updates": .object(JSONObject(changed.map { ($0.name, ["from": $0.from, "to": $0.to]) })),
+        ]
+    }
+
     /// `_concurrency_limit_v2_event` (the v1 tag limits are `tag:` limits of the same table and
     /// are announced the same way, as in Prefect): payload name, limit, active, decay.
     static func concurrencyLimit(_ action: Action, _ limit: GlobalConcurrencyLimitStore.Stored, now: Date) -> Event {

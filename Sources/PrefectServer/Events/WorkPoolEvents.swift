@@ -42,19 +42,9 @@ enum WorkPoolEvents {
             ("concurrency_limit", { $0.concurrencyLimit.map { .int(Int64($0)) } ?? .null }),
             ("storage_configuration", { try PrefectJSON.decode(JSONValue.self, from: try ServerJSON.encode($0.storageConfiguration)) }),
         ]
-        var changed: [String] = []
-        var updates = JSONObject()
-        for (field, value) in values where given.contains(field) {
-            let old = try value(before)
-            let new = try value(after)
-            guard old != new else { continue }
-            changed.append(field)
-            updates[field] = ["from": old, "to": new]
-        }
-        guard !changed.isEmpty else { return nil }
-        return Event(
-            event: "prefect.work-pool.updated", resource: resource(after), occurred: now,
-            payload: ["updated_fields": .array(changed.map(JSONValue.string)), "updates": .object(updates)], id: .version7(at: now))
+        let fields = try values.filter { given.contains($0.0) }.map { (name: $0.0, from: try $0.1(before), to: try $0.1(after)) }
+        guard let payload = LifecycleEvent.changes(fields) else { return nil }
+        return Event(event: "prefect.work-pool.updated", resource: resource(after), occurred: now, payload: payload, id: .version7(at: now))
     }
 
     /// `work_pool_status_event`: named after the pool's status, following the previous status
@@ -117,15 +107,9 @@ enum WorkQueueEvents {
             ("concurrency_limit", { $0.concurrencyLimit.map { .int(Int64($0)) } ?? .null }),
             ("priority", { .int(Int64($0.priority)) }),
         ]
-        var changed: [String] = []
-        var updates = JSONObject()
-        for (field, value) in values where given.contains(field) && value(before) != value(after) {
-            changed.append(field)
-            updates[field] = ["from": value(before), "to": value(after)]
-        }
-        guard !changed.isEmpty else { return nil }
-        return try event(
-            db, "updated", after, payload: ["updated_fields": .array(changed.map(JSONValue.string)), "updates": .object(updates)], now: now)
+        let fields = values.filter { given.contains($0.0) }.map { (name: $0.0, from: $0.1(before), to: $0.1(after)) }
+        guard let payload = LifecycleEvent.changes(fields) else { return nil }
+        return try event(db, "updated", after, payload: payload, now: now)
     }
 
     /// The status event of the queue, named after its status.
