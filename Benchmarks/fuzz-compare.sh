@@ -46,7 +46,7 @@ healthy "http://127.0.0.1:$PORT/api" && echo "stock: healthy afterwards" >&2 || 
 kill "$STOCK_PID"
 
 echo "== prefect-swift server start ($(date -u +%H:%M:%S))" >&2
-"$BIN" server start --port 0 --database "$WORK/swift.db" >"$WORK/swift.out" 2>&1 &
+"$BIN" server start --no-ui --port 0 --database "$WORK/swift.db" >"$WORK/swift.out" 2>&1 &
 SWIFT_PID=$!; PIDS+=("$SWIFT_PID")
 for _ in $(seq 100); do grep -q "^PREFECT_API_URL=" "$WORK/swift.out" && break; sleep 0.1; done
 SWIFT_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/swift.out")"

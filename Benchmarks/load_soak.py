@@ -46,7 +46,7 @@ def post(api: str, path: str, body) -> object:
 
 def start_server(binary: str, database: str, home: str) -> tuple[subprocess.Popen, str]:
     log = open(os.path.join(home, "server.log"), "w")
-    server = subprocess.Popen([binary, "server", "start", "--port", "0", "--database", database],
+    server = subprocess.Popen([binary, "server", "start", "--no-ui", "--port", "0", "--database", database],
                               stdout=subprocess.PIPE, stderr=log, text=True, env={**os.environ, "PREFECT_HOME": home})
     for line in server.stdout:
         if line.startswith("PREFECT_API_URL="):

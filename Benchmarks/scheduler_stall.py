@@ -51,7 +51,7 @@ def main() -> None:
                "PREFECT_SERVER_SERVICES_SCHEDULER_MIN_RUNS": "100",
                "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_RUNS": "100",
                "PREFECT_SERVER_SERVICES_SCHEDULER_MIN_SCHEDULED_TIME": "0"}
-        server = subprocess.Popen([args.binary, "server", "start", "--port", "0", "--database", f"{tmp}/prefect.db"],
+        server = subprocess.Popen([args.binary, "server", "start", "--no-ui", "--port", "0", "--database", f"{tmp}/prefect.db"],
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         try:
             api = None

@@ -80,7 +80,7 @@ kill "$STOCK_PID"; wait "$STOCK_PID" 2>/dev/null || true
 
 echo "== prefect-swift server start ($(date -u +%H:%M:%S))" >&2
 SWIFT_DB="$WORK/swift/prefect.db"
-"$BIN/prefect-swift" server start --port 0 --database "$SWIFT_DB" >"$WORK/swift.out" 2>&1 &
+"$BIN/prefect-swift" server start --no-ui --port 0 --database "$SWIFT_DB" >"$WORK/swift.out" 2>&1 &
 SWIFT_PID=$!; PIDS+=("$SWIFT_PID")
 for _ in $(seq 100); do grep -q "^PREFECT_API_URL=" "$WORK/swift.out" && break; sleep 0.1; done
 SWIFT_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/swift.out")"

@@ -353,5 +353,165 @@ def protections() -> dict:
     return out
 
 
+def ui() -> dict:
+    """The routes only Prefect's UI calls (`api/ui/*.py`, run history, lateness), each filtered
+    to its scenario's flow so that other scenarios' runs do not count."""
+    out: dict = {}
+    mine = {"flows": {"id": {"any_": ["{flow}"]}}}
+
+    def task(run: str | None, key: str, state: str | None, capture: str) -> dict:
+        body = {"flow_run_id": None if run is None else "{%s}" % run, "task_key": key, "dynamic_key": "0", "name": key}
+        if state:
+            body["state"] = {"type": state}
+        return post("/task_runs/", body, capture={capture: "id"})
+
+    out["ui: flows' deployment counts and next runs"] = [
+        flow(),
+        flow("api-{unique}-b", capture="other"),
+        post("/deployments/", {"name": "ui-{unique}", "flow_id": "{flow}"}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "later", "state": {
+            "type": "SCHEDULED", "state_details": {"scheduled_time": "{time:+7200}"}}}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "next", "state": {
+            "type": "SCHEDULED", "state_details": {"scheduled_time": "{time:+3600}"}}}),
+        post("/flow_runs/", {"flow_id": "{other}", "name": "running", "state": {"type": "RUNNING"}}),
+        post("/ui/flows/count-deployments", {"flow_ids": ["{other}", "{flow}", "{other}"]}),
+        post("/ui/flows/next-runs", {"flow_ids": ["{flow}", "{other}", "{uuid}"]}),
+        post("/ui/flows/count-deployments", {}),
+        post("/ui/flows/next-runs", {"flow_ids": ["not-an-id"]}),
+        post("/ui/flows/count-deployments", {"flow_ids": ["{flow}"] * 201}),
+    ]
+    out["ui: flow run history and task-run counts"] = [
+        flow(),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "done", "state": {"type": "COMPLETED"}}, capture={"done": "id"}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "busy", "state": {"type": "RUNNING"}}, capture={"busy": "id"}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "soon", "state": {
+            "type": "SCHEDULED", "state_details": {"scheduled_time": "{time:+600}"}}}),
+        task("busy", "first", "RUNNING", "first"),
+        task("busy", "second", None, "second"),
+        task("busy", "subflow", "RUNNING", "subtask"),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "child", "parent_task_run_id": "{subtask}", "state": {"type": "RUNNING"}}),
+        post("/ui/flow_runs/history", mine),
+        post("/ui/flow_runs/history", {**mine, "sort": "NAME_ASC", "limit": 2, "offset": 1}),
+        post("/ui/flow_runs/history", {**mine, "limit": 1001}),
+        post("/ui/flow_runs/history", {**mine, "sort": "SIDEWAYS"}),
+        post("/ui/flow_runs/count-task-runs", {"flow_run_ids": ["{busy}", "{done}"]}),
+        post("/ui/flow_runs/count-task-runs", {"flow_run_ids": "{busy}"}),
+    ]
+    def graph_task(key: str, state: str, inputs: dict, capture: str) -> dict:
+        return post("/task_runs/", {"flow_run_id": "{run}", "task_key": key, "dynamic_key": "0", "name": key,
+                                    "state": {"type": state}, "task_inputs": inputs}, capture={capture: "id"})
+
+    def ref(name: str) -> dict:
+        return {"input_type": "task_run", "id": "{%s}" % name}
+
+    out["ui: a flow run's graph"] = [
+        flow(),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "graphed", "state": {"type": "RUNNING"}}, capture={"run": "id"}),
+        graph_task("first", "COMPLETED", {}, "first"),
+        graph_task("second", "RUNNING", {"x": [ref("first")], "y": [ref("first"), {"input_type": "parameter", "name": "p"}],
+                                         "z": []}, "second"),
+        graph_task("wrapper", "RUNNING", {"a": [ref("second")], "__parents__": [ref("first")]}, "wrapper"),
+        graph_task("pending", "PENDING", {}, "pending"),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "sub", "parent_task_run_id": "{wrapper}", "state": {"type": "RUNNING"}}),
+        post("/artifacts/", {"key": "graph-{unique}", "type": "markdown", "data": "# one", "flow_run_id": "{run}"}),
+        post("/artifacts/", {"type": "progress", "data": 50.0, "flow_run_id": "{run}", "task_run_id": "{second}"}),
+        post("/artifacts/", {"key": "graph-{unique}", "type": "markdown", "data": "# two", "flow_run_id": "{run}"}),
+        post("/artifacts/", {"type": "result", "data": "r", "flow_run_id": "{run}"}),
+        get("/flow_runs/{run}/graph-v2"),
+        get("/flow_runs/{run}/graph-v2?since=2999-01-01T00:00:00Z"),
+        get("/flow_runs/{run}/graph-v2?since=2020-01-01X00:00:00Z"),
+        get("/flow_runs/{uuid}/graph-v2"),
+        get("/flow_runs/{run}/graph-v2?since=yesterday"),
+    ]
+    out["ui: saved searches"] = [
+        put("/saved_searches/", {"name": "mine-{unique}", "filters": [
+            {"object": "flow_run", "property": "state", "type": "string", "operation": "equals", "value": "Failed"},
+            {"object": "flow", "property": "name", "type": "string", "operation": "contains", "value": {"z": 1, "a": [2]}}]}),
+        put("/saved_searches/", {"name": "mine-{unique}", "filters": []}),
+        {**put("/saved_searches/", {"name": "other-{unique}"}), "capture": {"search": "id"}},
+        get("/saved_searches/{search}"),
+        post("/saved_searches/filter", {"limit": 1}),
+        put("/saved_searches/", {"name": "bad-{unique}", "filters": [{"object": "flow_run"}], "extra": 1}),
+        put("/saved_searches/", {"filters": []}),
+        delete("/saved_searches/{search}"),
+        delete("/saved_searches/{search}"),
+        get("/saved_searches/{search}"),
+    ]
+    out["ui: the Run form's values checked against a schema"] = [
+        post("/variables/", {"name": "ui_limit_{unique}", "value": 5}),
+        post("/ui/schemas/validate", {"schema": {
+            "type": "object", "title": "Parameters",
+            "properties": {
+                "when": {"type": "string", "format": "date-time", "title": "when"},
+                "day": {"type": "string", "format": "date"}, "id": {"type": "string", "format": "uuid"},
+                "count": {"type": "integer"}, "items": {"type": "array", "items": {"type": "integer"}},
+                "nested": {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
+                "limit": {"type": "integer"}, "missing": {"type": "integer"}, "template": {"type": "integer"},
+                "maybe": {"type": "string", "default": "x"},
+            },
+            "required": ["count", "absent"]},
+            "values": {"when": "nope", "day": "2020-13-01", "id": "zz", "count": "1", "items": [1, "a", 2, "b"], "nested": {},
+                       "limit": {"__prefect_kind": "workspace_variable", "variable_name": "ui_limit_{unique}"},
+                       "missing": {"__prefect_kind": "workspace_variable", "variable_name": "nope_{unique}"},
+                       "template": {"__prefect_kind": "jinja", "template": "{{ 1 + 1 }}"}, "maybe": None}}),
+        post("/ui/schemas/validate", {"schema": {"type": "object", "properties": {"when": {"type": "string", "format": "date-time"}}},
+                                      "values": {"when": "2026-01-02T03:04:05.5+01:00"}}),
+        post("/ui/schemas/validate", {"schema": {"type": "nope"}, "values": {}}),
+        post("/ui/schemas/validate", {"schema": {"type": "object"}}),
+        post("/ui/schemas/validate", {"schema": {"$ref": "#/definitions/a", "definitions": {"a": {"$ref": "#/definitions/a"}}},
+                                      "values": {"x": 1}}),
+    ]
+    out["admin: settings"] = [
+        {**get("/admin/settings"), "deviation": {
+            "status": 200, "response": None,
+            "why": "the answer is each server's own environment; AdminSettingsTests compares it whole with Prefect's for the same "
+                   "environments (Fixtures/admin-settings.json), check-ui-serving.py with a stock server's beside it"}},
+    ]
+    out["ui: task runs by state, the dashboard's chart, a task run with its flow run's name"] = [
+        flow(),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "host", "state": {"type": "RUNNING"}}, capture={"run": "id"}),
+        task("run", "ok", "RUNNING", "ok"),
+        post("/task_runs/{ok}/set_state", {"state": {"type": "COMPLETED"}}),
+        task("run", "bad", "RUNNING", "bad"),
+        post("/task_runs/{bad}/set_state", {"state": {"type": "FAILED"}}),
+        task("run", "going", "RUNNING", "going"),
+        task(None, "alone-{unique}", "PENDING", "alone"),
+        post("/ui/task_runs/count", mine),
+        post("/ui/task_runs/count", {"task_runs": {"id": {"any_": ["{alone}"]}}}),
+        # From 110 minutes ago to the end of this minute, in 20 intervals of 333 s: every run of
+        # the scenario falls in the last one, whatever second of the minute it is.
+        post("/ui/task_runs/dashboard/counts", {**mine, "task_runs": {"start_time": {"after_": "{time:-6600}"}}}),
+        post("/ui/task_runs/dashboard/counts", mine),
+        get("/ui/task_runs/{ok}"),
+        get("/ui/task_runs/{alone}"),
+        get("/ui/task_runs/{uuid}"),
+    ]
+    out["ui: run history by interval, lateness"] = [
+        flow(),
+        # Finished runs: a running run's time grows, and Prefect counts it in whole seconds.
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "now", "state": {"type": "COMPLETED"}}, capture={"run": "id"}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "in-90s", "state": {
+            "type": "SCHEDULED", "state_details": {"scheduled_time": "{time:+90}"}}}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "in-150s", "state": {
+            "type": "SCHEDULED", "state_details": {"scheduled_time": "{time:+150}"}}}),
+        task("run", "step", "COMPLETED", "step"),
+        post("/flow_runs/lateness", mine),
+        post("/flow_runs/history", {**mine, "history_start": "{time:-60}", "history_end": "{time:+240}",
+                                    "history_interval_seconds": 120}),
+        post("/task_runs/history", {**mine, "history_start": "{time:-60}", "history_end": "{time:+60}",
+                                    "history_interval_seconds": 3600}),
+        post("/flow_runs/history", {**mine, "history_start": "{time:+60}", "history_end": "{time:-60}",
+                                    "history_interval_seconds": 60}),
+        post("/flow_runs/history", {"history_start": "{time:-60}", "history_end": "{time:+60}", "history_interval_seconds": 0.5}),
+        post("/flow_runs/history", {"history_start": "{time:-60}"}),
+        post("/flow_runs/", {"flow_id": "{flow}", "name": "late", "state": {
+            "type": "SCHEDULED", "state_details": {"scheduled_time": "{time:-3600}"}}}),
+        post("/flow_runs/lateness", mine),
+        post("/flow_runs/lateness", {"flows": {"id": {"any_": ["{uuid}"]}}}),
+    ]
+    return out
+
+
 def scenarios() -> dict:
-    return {**root(), **flows(), **flow_runs(), **task_runs(), **logs(), **events(), **limits_and_admin(), **protections()}
+    return {**root(), **flows(), **flow_runs(), **task_runs(), **logs(), **events(), **limits_and_admin(), **protections(),
+            **ui()}

@@ -3,9 +3,9 @@
 #
 #   scripts/prefect-server.sh install
 #       create .prefect-venv/ (kept between runs, ignored by git) with prefect==3.9.1
-#   scripts/prefect-server.sh start NAME [--csrf] [--auth USER:PASS] [--no-services]
+#   scripts/prefect-server.sh start NAME [--csrf] [--auth USER:PASS] [--no-services] [--ui]
 #       start `prefect server start` on a free 127.0.0.1 port with a fresh PREFECT_HOME
-#       (UI and analytics off), in its own process group; prints the API URL once
+#       (analytics off, the UI only with --ui), in its own process group; prints the API URL once
 #       /api/health answers. State lives in .test-servers/NAME/.
 #   scripts/prefect-server.sh wait NAME     wait for a started server's /api/health; print its URL
 #   scripts/prefect-server.sh stop NAME     stop that server (its process group) by PID
@@ -56,12 +56,13 @@ PY
 
 start_server() {
   local name="$1"; shift
-  local csrf=false auth="" services=()
+  local csrf=false auth="" services=() ui=false
   while [ $# -gt 0 ]; do
     case "$1" in
       --csrf) csrf=true; shift ;;
       --auth) auth="$2"; shift 2 ;;
       --no-services) services=(--no-services); shift ;;
+      --ui) ui=true; shift ;;
       *) die "unknown option $1" ;;
     esac
   done
@@ -73,7 +74,9 @@ start_server() {
   echo "http://127.0.0.1:$port/api" >"$dir/url"
   (
     export PREFECT_HOME="$dir/home"
-    export PREFECT_SERVER_ANALYTICS_ENABLED=false PREFECT_UI_ENABLED=false
+    export PREFECT_SERVER_ANALYTICS_ENABLED=false PREFECT_UI_ENABLED="$ui" PREFECT_SERVER_UI_ENABLED="$ui"
+    # The UI calls the API at PREFECT_UI_API_URL, by default PREFECT_SERVER_API_PORT's (4200).
+    export PREFECT_SERVER_API_PORT="$port"
     export PREFECT_SERVER_CSRF_PROTECTION_ENABLED="$csrf"
     unset PREFECT_API_URL PREFECT_API_KEY PREFECT_API_AUTH_STRING PREFECT_PROFILE
     if [ -n "$auth" ]; then export PREFECT_SERVER_API_AUTH_STRING="$auth"; fi
@@ -97,7 +100,7 @@ stop_server() {
 cmd="${1:-}"; shift || true
 case "$cmd" in
   install) install_prefect ;;
-  start) [ $# -ge 1 ] || die "usage: start NAME [--csrf] [--auth USER:PASS] [--no-services]"
+  start) [ $# -ge 1 ] || die "usage: start NAME [--csrf] [--auth USER:PASS] [--no-services] [--ui]"
          start_server "$@"; wait_healthy "$1" ;;
   start-bg) [ $# -ge 1 ] || die "usage: start-bg NAME [options]"; start_server "$@" ;;
   wait) [ $# -eq 1 ] || die "usage: wait NAME"; wait_healthy "$1" ;;

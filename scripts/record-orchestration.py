@@ -14,6 +14,8 @@ are written) and compares them whole.
       --output Tests/PrefectServerTests/Fixtures/orchestration.json
   record-orchestration.py --set resources --api-url http://127.0.0.1:4200/api \\
       --output Tests/PrefectServerTests/Fixtures/resources.json
+  record-orchestration.py --set events --api-url http://127.0.0.1:4200/api \\
+      --output Tests/PrefectServerTests/Fixtures/events.json   (see event_scenarios.py)
 
 Record from a server started with `scripts/prefect-server.sh start NAME --no-services`: the
 late-runs service would otherwise rename Scheduled runs of the scenarios Late at random moments.
@@ -29,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -424,6 +427,23 @@ def member(payload, path: str):
     return payload
 
 
+def settled(client: httpx.Client, method: str, path: str, content, headers: dict, response: httpx.Response) -> httpx.Response:
+    """The answer once it has not changed for 6 s (at most 90 s): Prefect stores the events
+    it makes from a service, a few seconds after it makes them."""
+    since = time.monotonic()
+    deadline = since + 90
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        current = client.request(method, path, content=content, headers=headers)
+        if current.status_code == 503:
+            continue
+        if current.text != response.text:
+            response, since = current, time.monotonic()
+        elif time.monotonic() - since > 6:
+            break
+    return response
+
+
 def request_text(step: dict) -> str | None:
     """The body of a step as it is sent: raw text, or its JSON in the order it is written."""
     if "raw_body" in step:
@@ -437,7 +457,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--output", required=True)
-    parser.add_argument("--set", choices=["orchestration", "resources", "api"], default="orchestration")
+    parser.add_argument("--set", choices=["orchestration", "resources", "api", "events"], default="orchestration")
     parser.add_argument("--auth-api-url", help="a server with PREFECT_SERVER_API_AUTH_STRING=recorder:differential")
     parser.add_argument("--csrf-api-url", help="a server with CSRF protection on")
     parser.add_argument("--only", help="record only the scenarios whose name contains this; the others are kept from --output")
@@ -448,6 +468,9 @@ def main() -> None:
     elif args.set == "api":
         import api_scenarios
         chosen = api_scenarios.scenarios()
+    elif args.set == "events":
+        import event_scenarios
+        chosen = event_scenarios.scenarios()
     else:
         chosen = scenarios()
     urls = {None: args.api_url, "auth": args.auth_api_url, "csrf": args.csrf_api_url}
@@ -496,6 +519,9 @@ def main() -> None:
                         continue
                     if response.status_code != 503:
                         break
+                    print(f"{name}: {step['method']} {path} answered 503 (SQLite locked), sent again", file=sys.stderr)
+                if step.get("settle"):
+                    response = settled(client, step["method"], path, content, headers, response)
                 if response.status_code == 500:
                     # The server closes the connection after an unhandled exception.
                     client.close()

@@ -10,14 +10,19 @@ cd "$ROOT"
 SERVERS="$ROOT/scripts/prefect-server.sh"
 started=$(date +%s)
 
-if [ ! -f /usr/include/sqlite3.h ]; then
-  echo "== installing libsqlite3-dev (the embedded server's SQLite)"
-  apt-get update -qq && apt-get install -y -qq libsqlite3-dev
+if [ ! -f /usr/include/sqlite3.h ] || [ ! -f /usr/include/zlib.h ]; then
+  echo "== installing libsqlite3-dev and zlib1g-dev (the embedded server's SQLite; zlib to read Prefect's wheel)"
+  apt-get update -qq && apt-get install -y -qq libsqlite3-dev zlib1g-dev
 fi
+# Servers started here serve no UI unless a check asks for it: the UI checks start their own.
+export PREFECT_SERVER_UI_ENABLED=false
 
 "$SERVERS" install
 SWIFT_SERVER_PID=""
-trap '[ -n "$SWIFT_SERVER_PID" ] && kill "$SWIFT_SERVER_PID" 2>/dev/null; "$SERVERS" stop-all' EXIT
+FUZZ_PID=""
+UI_SERVER_PID=""
+# Every server this script starts is stopped however it ends (a failed check exits at once).
+trap 'for pid in "$SWIFT_SERVER_PID" "$FUZZ_PID" "$UI_SERVER_PID"; do [ -z "$pid" ] || kill "$pid" 2>/dev/null || true; done; "$SERVERS" stop-all' EXIT
 
 AUTH_STRING="admin:$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
 "$SERVERS" start-bg plain
@@ -26,6 +31,12 @@ AUTH_STRING="admin:$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
 "$SERVERS" start-bg runtime
 "$SERVERS" start-bg csrf --csrf
 "$SERVERS" start-bg auth --auth "$AUTH_STRING"
+# The stock server with its UI, for the UI checks.
+"$SERVERS" start-bg ui --ui
+# Chromium, its driver and selenium for the UI pages check, installed while the build runs.
+UI_VENV="$ROOT/.ui-venv"
+"$ROOT/scripts/install-ui-tools.sh" >"$ROOT/.test-servers/ui-install.log" 2>&1 &
+UI_INSTALL_PID=$!
 
 echo "== building (servers start meanwhile)"
 swift build --build-tests
@@ -114,8 +125,44 @@ for check in client work-pools deployments concurrency blocks automations-events
     || { tail -30 "$swift_home/python-$script.err" >&2; exit 1; }
 done
 
+# Prefect's zombie-run automation with Prefect's own runner takes about a minute of waiting for
+# missed heartbeats: it runs beside the side-by-side checks below.
+"$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-zombie-run.py" "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL" \
+  >"$swift_home/zombie.out" 2>&1 &
+ZOMBIE_PID=$!
+
 echo "== the events the servers make, side by side: stock Prefect 3.9.1 and prefect-swift server start"
 "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-resource-events.py" "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL"
+
+echo "== automations that act, side by side: stock Prefect 3.9.1 and prefect-swift server start"
+"$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-automations.py" "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL"
+
+echo "== prefect events stream (Prefect's CLI) on both servers: the same server-made events"
+"$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-events-stream.py" "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL"
+
+echo "== the worker channel, side by side, and Prefect's process worker on it"
+"$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-worker-channel.py" "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL"
+
+echo "== Prefect's UI on prefect-swift server start: the same files and answers as the stock server's"
+PREFECT_TEST_UI_URL="$("$SERVERS" wait ui)"
+"$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-ui-serving.py" "${PREFECT_TEST_UI_URL%/api}" "$CLI" "$ROOT/.prefect-venv"
+
+echo "== Prefect's UI in headless Chromium, every page of both UIs, side by side with the same data"
+wait "$UI_INSTALL_PID" || { cat "$ROOT/.test-servers/ui-install.log" >&2; echo "installing Chromium or selenium failed" >&2; exit 1; }
+ui_home="$(mktemp -d)"
+PATH="$ROOT/.prefect-venv/bin:$PATH" PREFECT_HOME="$ui_home" PREFECT_SERVER_UI_ENABLED=true PREFECT_SERVER_ANALYTICS_ENABLED=false \
+  "$CLI" server start --port 0 --database "$ui_home/prefect.db" >"$ui_home/out" 2>&1 &
+UI_SERVER_PID=$!
+for _ in $(seq 1 100); do grep -q "^PREFECT_API_URL=" "$ui_home/out" && break; sleep 0.1; done
+UI_SWIFT_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$ui_home/out")"
+[ -n "$UI_SWIFT_URL" ] || { cat "$ui_home/out" >&2; echo "server start with the UI printed no URL" >&2; exit 1; }
+(cd "$ROOT/scripts" && "$UI_VENV/bin/python" check-ui-pages.py "${PREFECT_TEST_UI_URL%/api}" "${UI_SWIFT_URL%/api}" \
+  --report "$ui_home/ui-pages.json") || { kill "$UI_SERVER_PID"; exit 1; }
+kill "$UI_SERVER_PID"; wait "$UI_SERVER_PID" || true
+
+echo "== the zombie-run automation: flow.serve() killed, its run marked Crashed on both servers"
+wait "$ZOMBIE_PID" || { cat "$swift_home/zombie.out" >&2; exit 1; }
+cat "$swift_home/zombie.out"
 
 echo "== schemathesis against prefect-swift server start (its own database), then a restart on it"
 fuzz_home="$(mktemp -d)"

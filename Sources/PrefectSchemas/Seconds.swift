@@ -28,8 +28,8 @@ extension KeyedDecodingContainer {
 }
 
 /// Reads ISO 8601 durations such as `P1DT2H3M4.5S` or `-PT30S`.
-enum ISODuration {
-    static func seconds(_ text: String) -> Double? {
+package enum ISODuration {
+    package static func seconds(_ text: String) -> Double? {
         var rest = Substring(text)
         var sign = 1.0
         if rest.hasPrefix("-") {

@@ -31,7 +31,7 @@ public final class InProcessTransport: HTTPTransport {
         let hummingbirdRequest = Request(
             head: head, body: RequestBody(buffer: body.map { ByteBuffer(bytes: $0) } ?? ByteBuffer()))
         let response = await app.respond(to: hummingbirdRequest, context: PrefectRequestContext(logger: app.logger))
-        let collector = BodyCollector()
+        let collector = ResponseBodyCollector()
         try await response.body.write(collector)
         return HTTPTransportResponse(head: response.head, body: Data(collector.buffer.readableBytesView))
     }
@@ -43,7 +43,7 @@ public final class InProcessTransport: HTTPTransport {
 }
 
 /// Gathers a response body written by the router, within the one request that owns it.
-private final class BodyCollector: ResponseBodyWriter {
+final class ResponseBodyCollector: ResponseBodyWriter {
     var buffer = ByteBuffer()
 
     func write(_ buffer: ByteBuffer) async throws {

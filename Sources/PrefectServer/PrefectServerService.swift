@@ -22,18 +22,21 @@ public struct PrefectServerService: Service {
     }
 
     private let app: PrefectServerApp
+    private let ui: PrefectUI?
     private let address: Address
     private let onListening: @Sendable (Int) async -> Void
     private let logger: Logger
 
     /// - Parameters:
     ///   - app: the API to serve; the caller opens and closes it.
+    ///   - ui: Prefect's UI, served outside `/api`; nil for none.
     ///   - onListening: called once with the bound port, when the server accepts connections.
     public init(
-        app: PrefectServerApp, address: Address, logger: Logger = Logger(label: "prefect.server"),
+        app: PrefectServerApp, ui: PrefectUI? = nil, address: Address, logger: Logger = Logger(label: "prefect.server"),
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.app = app
+        self.ui = ui
         self.address = address
         self.logger = logger
         self.onListening = onListening
@@ -44,18 +47,24 @@ public struct PrefectServerService: Service {
     /// - Throws: ``PrefectServerError/cannotListen(host:port:reason:)`` when the address cannot be bound.
     public func run() async throws {
         let onListening = self.onListening
+        let ui = self.ui
+        let host = address.host.contains(":") ? "[\(address.host)]" : address.host
         let env = RouteEnvironment(database: app.database)
         let authString = app.options.authString
         let streamsLogs = app.options.logsStreamOutEnabled
         let application = Application(
-            responder: PrefectResponder(app: app),
+            responder: PrefectResponder(app: app, ui: ui),
             server: .http1WebSocketUpgrade(
                 configuration: .init(ws: .init(maxFrameSize: EventSocketRoutes.maximumMessageSize))
             ) { request, _, _ in
                 EventSocketRoutes.upgrade(request, env: env, authString: authString, streamsLogs: streamsLogs)
             },
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: "prefect-swift"),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                ui?.serverIsListening(apiURL: "http://\(host):\(port)/api")
+                await onListening(port)
+            },
             logger: logger)
         do {
             try await application.run()
@@ -75,11 +84,14 @@ public struct PrefectServerService: Service {
     }
 }
 
-/// Hands network requests to the app, which answers every one in Prefect's shapes.
+/// Hands network requests to the app, which answers every one in Prefect's shapes, and those
+/// outside `/api` to the UI when it is served.
 private struct PrefectResponder: HTTPResponder {
     let app: PrefectServerApp
+    let ui: PrefectUI?
 
     func respond(to request: Request, context: PrefectRequestContext) async throws -> Response {
-        await app.respond(to: request, context: context)
+        if let ui, PrefectUI.isUIPath(request.uri.path) { return ui.respond(to: request) }
+        return await app.respond(to: request, context: context)
     }
 }

@@ -49,6 +49,11 @@ struct Start: AsyncParsableCommand {
     @Option(help: "Require this user:password as basic auth (default: PREFECT_SERVER_API_AUTH_STRING, else none).")
     var authString: String?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Serve Prefect's UI (default: PREFECT_SERVER_UI_ENABLED, else on). The first start without a local prefect 3.9.1 downloads its wheel from PyPI.")
+    var ui: Bool?
+
     @Flag(help: "Run no background service (late runs, pause expirations, cancellation clean-up); each has its own PREFECT_SERVER_SERVICES_*_ENABLED.")
     var noServices = false
 
@@ -56,9 +61,11 @@ struct Start: AsyncParsableCommand {
         let settings: PrefectSettings
         var options: PrefectServerOptions
         let services: PrefectServerServices
+        var uiOptions: PrefectUIOptions
         do {
             settings = try PrefectSettings.load()
             options = try PrefectServerOptions.load()
+            uiOptions = try PrefectUIOptions.load()
             services = noServices ? .none : try PrefectServerServices.load()
         } catch {
             throw CommandFailure("\(error)")
@@ -79,12 +86,22 @@ struct Start: AsyncParsableCommand {
             throw CommandFailure("\(error)")
         }
         defer { app.close() }
+        if let ui { uiOptions.enabled = ui }
+        let prepared = await PrefectUI.prepare(options: uiOptions, serverOptions: options, progress: Self.showProgress)
+        let servedUI = try? prepared.get()
         let host = self.host
-        let service = PrefectServerService(app: app, address: .init(host: host, port: port), logger: logger) { port in
+        let service = PrefectServerService(app: app, ui: servedUI, address: .init(host: host, port: port), logger: logger) { port in
             let shownHost = host.contains(":") ? "[\(host)]" : host
+            let root = "http://\(shownHost):\(port)"
+            let dashboard: String
+            switch prepared {
+            case .success(let ui): dashboard = "Check out the dashboard at \(ui.address(root: root)) (Prefect's UI, from \(ui.origin))."
+            case .failure(let reason): dashboard = reason.description
+            }
             let banner = """
-                PREFECT_API_URL=http://\(shownHost):\(port)/api
+                PREFECT_API_URL=\(root)/api
                 Serving the embedded Prefect API on database \(path); SIGINT or SIGTERM stops it.
+                \(dashboard)
 
                 """
             FileHandle.standardOutput.write(Data(banner.utf8))
@@ -98,6 +115,17 @@ struct Start: AsyncParsableCommand {
             throw CommandFailure("\(error)")
         } catch let error as ServiceGroupError {
             throw CommandFailure("the server stopped: \(error)")
+        }
+    }
+
+    /// The download's progress: one line rewritten in place on a terminal; its start and end
+    /// otherwise.
+    @Sendable static func showProgress(_ line: String) {
+        let done = line.hasSuffix(": 100 %")
+        if isatty(STDERR_FILENO) != 0 {
+            FileHandle.standardError.write(Data(("\r" + line + (done ? "\n" : "")).utf8))
+        } else if done || line.hasSuffix(": 0 %") {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
         }
     }
 

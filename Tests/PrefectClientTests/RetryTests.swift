@@ -189,10 +189,8 @@ struct RetryTests {
 
     @Test("a refused connection fails at once when the client has never connected", arguments: TransportKind.allCases)
     func refusedBeforeFirstConnection(transport: TransportKind) async throws {
-        let server = try await FaultInjectionServer.start(handler: { _, _ in .json(200, "true") })
-        let url = server.apiURL
-        await server.stop()
-        try await TestClients.withHTTPClient(transport: transport, apiURL: url) { client, sleeper in
+        let refusing = try RefusingPort()
+        try await TestClients.withHTTPClient(transport: transport, apiURL: refusing.apiURL) { client, sleeper in
             let error = await #expect(throws: PrefectTransportError.self) { try await client.get("/health") }
             #expect(error?.kind == .connect)
             #expect(sleeper.delays.isEmpty)
@@ -208,9 +206,12 @@ struct RetryTests {
             _ = try await client.get("/health")
             #expect(client.hasConnectedOnce)
             await server.stop()
+            // Held at once, so that no server started alongside takes the freed port.
+            let refusing = try RefusingPort(port: server.port)
             let error = await #expect(throws: PrefectTransportError.self) { try await client.get("/health") }
             #expect(error?.kind == .connect)
             #expect(sleeper.delays == [2, 4])
+            withExtendedLifetime(refusing) {}
         }
     }
 

@@ -18,13 +18,14 @@ final class ServerProcess: Sendable {
     static var executable: URL { BuiltExecutable.url("prefect-swift", override: "PREFECT_SWIFT_CLI") }
 
     /// Starts the server on a free port and waits (up to 10 s) for the URL it prints;
-    /// `environment` is added to this process's.
+    /// `environment` is added to this process's. The UI is off unless `environment` turns it on.
     init(database: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
         outputFile = URL(fileURLWithPath: database + ".server-output")
         try? FileManager.default.removeItem(at: outputFile)
         process = try SpawnedProcess(
             executable: Self.executable.path, arguments: ["server", "start", "--port", "0", "--database", database] + arguments,
-            environment: ProcessInfo.processInfo.environment.merging(environment) { _, given in given },
+            environment: ProcessInfo.processInfo.environment.merging(["PREFECT_SERVER_UI_ENABLED": "false"]) { _, off in off }
+                .merging(environment) { _, given in given },
             stdout: outputFile.path, stderr: outputFile.path)
         var text = ""
         let deadline = Date().addingTimeInterval(10)

@@ -2,15 +2,22 @@ public import Foundation
 
 /// A resource an event is about, or relates to (Prefect's `Resource` and `RelatedResource`,
 /// `prefect/events/schemas/events.py`): labels, with `prefect.resource.id` always among them.
+/// The labels keep the order they were written or decoded in, as Prefect keeps them; labels
+/// set later follow, in name order. Two resources with the same labels are equal whatever
+/// their order.
 public struct EventResource: Sendable, Hashable, Codable, ExpressibleByDictionaryLiteral {
     public var labels: [String: String]
+    /// The labels' names in the order given.
+    private var order: [String]
 
     public init(labels: [String: String]) {
         self.labels = labels
+        self.order = labels.keys.sorted()
     }
 
     public init(dictionaryLiteral elements: (String, String)...) {
         labels = Dictionary(elements) { _, last in last }
+        order = elements.map(\.0)
     }
 
     /// `prefect.resource.id`.
@@ -20,13 +27,39 @@ public struct EventResource: Sendable, Hashable, Codable, ExpressibleByDictionar
     /// `prefect.resource.role`: how a related resource relates (`flow`, `tag`, …).
     public var role: String? { labels["prefect.resource.role"] }
 
+    /// The labels in their order.
+    public var orderedLabels: [(name: String, value: String)] {
+        var seen: Set<String> = []
+        var result: [(name: String, value: String)] = []
+        for name in order where seen.insert(name).inserted {
+            if let value = labels[name] { result.append((name, value)) }
+        }
+        for name in labels.keys.sorted() where !seen.contains(name) {
+            if let value = labels[name] { result.append((name, value)) }
+        }
+        return result
+    }
+
     public init(from decoder: any Decoder) throws {
-        labels = try [String: String](from: decoder)
+        let object = try JSONObject(from: decoder)
+        var labels: [String: String] = [:]
+        for (name, value) in object {
+            guard case .string(let text) = value else {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: decoder.codingPath, debugDescription: "The label '\(name)' is not a string"))
+            }
+            labels[name] = text
+        }
+        self.labels = labels
+        self.order = object.keys
     }
 
     public func encode(to encoder: any Encoder) throws {
-        try labels.encode(to: encoder)
+        try JSONObject(orderedLabels.map { ($0.name, JSONValue.string($0.value)) }).encode(to: encoder)
     }
+
+    public static func == (lhs: EventResource, rhs: EventResource) -> Bool { lhs.labels == rhs.labels }
+    public func hash(into hasher: inout Hasher) { hasher.combine(labels) }
 }
 
 /// Something that happened (Prefect's `Event`): its name, when, to which resource and with
@@ -71,14 +104,16 @@ public struct Event: Sendable, Hashable, Codable {
         follows = try container.decodeIfPresent(UUID.self, forKey: .follows)
     }
 
+    /// Members in Prefect's order: `occurred`, `event`, `resource`, `related`, `payload`, `id`,
+    /// `follows`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id.uuidString.lowercased(), forKey: .id)
         try container.encode(PrefectDate.format(occurred), forKey: .occurred)
         try container.encode(event, forKey: .event)
         try container.encode(resource, forKey: .resource)
         try container.encode(related, forKey: .related)
         try container.encode(payload, forKey: .payload)
+        try container.encode(id.uuidString.lowercased(), forKey: .id)
         try container.encode(follows.map { $0.uuidString.lowercased() }, forKey: .follows)
     }
 }

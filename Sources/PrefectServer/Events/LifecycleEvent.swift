@@ -67,10 +67,19 @@ extension LifecycleEvent {
 }
 
 extension LifecycleEvent {
-    /// `_automation_event`: the automation itself as payload.
+    /// `Automation`'s fields in its model's order, as `model_dump` writes them.
+    static let automationFields = [
+        "name", "description", "enabled", "tags", "trigger", "actions", "actions_on_trigger", "actions_on_resolve", "id",
+        "created", "updated",
+    ]
+
+    /// `_automation_event`: the automation itself as payload (`automation.model_dump(mode="json")`).
     static func automation(_ action: Action, _ automation: JSONObject, now: Date) -> Event {
         let id = automation["id"]?.stringValue.flatMap(UUID.init(uuidString:)) ?? UUID()
-        return make(kind: "automation", action, id: id, name: automation["name"]?.stringValue, payload: automation, now: now)
+        let known = automationFields.compactMap { key in automation[key].map { (key, $0) } }
+        let rest = automation.filter { !automationFields.contains($0.key) }.map { ($0.key, $0.value) }
+        return make(
+            kind: "automation", action, id: id, name: automation["name"]?.stringValue, payload: JSONObject(known + rest), now: now)
     }
 }
 

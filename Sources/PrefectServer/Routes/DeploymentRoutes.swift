@@ -126,10 +126,12 @@ enum DeploymentRoutes {
             let clock = RequestClock(request)
             let create = try await DeploymentBodies.flowRunCreate(from: request)
             try KnownValues.check(create.state, at: ["state"])
+            let createdBy = AutomationProvenance.createdBy(request)
             let (json, created) = try await env.write { db -> (Data, Bool) in
                 guard let deployment = try DeploymentStore.read(db, id: id) else { throw APIError.notFound("Deployment not found") }
                 do {
-                    let made = try DeploymentRuns.create(db, deployment: deployment, create, now: clock.now, apiVersion: clock.apiVersion)
+                    let made = try DeploymentRuns.create(
+                        db, deployment: deployment, create, now: clock.now, apiVersion: clock.apiVersion, createdBy: createdBy)
                     return (made.json, made.created)
                 } catch let failure as DeploymentRuns.Failure {
                     throw failure.apiError
@@ -142,6 +144,7 @@ enum DeploymentRoutes {
             let id = try context.uuid("id")
             let clock = RequestClock(request)
             let creates = try await DeploymentBodies.flowRunCreates(from: request)
+            let createdBy = AutomationProvenance.createdBy(request)
             guard creates.count <= DeploymentBodies.bulkCreateLimit else {
                 throw APIError.detail(.badRequest, "Cannot create more than \(DeploymentBodies.bulkCreateLimit) flow runs at once.")
             }
@@ -149,7 +152,8 @@ enum DeploymentRoutes {
                 guard let deployment = try DeploymentStore.read(db, id: id) else { throw APIError.notFound("Deployment not found") }
                 return try creates.map { create -> JSONValue in
                     do {
-                        let made = try DeploymentRuns.create(db, deployment: deployment, create, now: clock.now, apiVersion: clock.apiVersion)
+                        let made = try DeploymentRuns.create(
+                            db, deployment: deployment, create, now: clock.now, apiVersion: clock.apiVersion, createdBy: createdBy)
                         return ["flow_run_id": made.id.map { .string($0.prefectString) } ?? .null, "status": "CREATED", "error": .null]
                     } catch let failure as DeploymentRuns.Failure {
                         return ["flow_run_id": .null, "status": "FAILED", "error": .string(failure.bulkMessage)]

@@ -23,8 +23,9 @@ enum EventSocketRoutes {
     /// `PREFECT_SERVER_EVENTS_WEBSOCKET_BACKFILL_PAGE_SIZE`.
     static let backfillPageSize = 250
 
-    private enum Stream {
+    private enum Stream: Equatable {
         case eventsIn, eventsOut, logsOut, scheduledTaskRuns
+        case workerChannel(pool: String)
     }
 
     private enum Ended {
@@ -32,7 +33,10 @@ enum EventSocketRoutes {
     }
 
     /// The upgrade for a websocket request to `/api/events/in`, `/api/events/out`,
-    /// `/api/logs/out` or `/api/task_runs/subscriptions/scheduled`; any other request stays HTTP.
+    /// `/api/logs/out`, `/api/task_runs/subscriptions/scheduled` or
+    /// `/api/work_pools/{name}/workers/connect` (``WorkerChannelSocket``); any other request
+    /// stays HTTP. The worker channel needs the `prefect` subprotocol: without it the upgrade is
+    /// refused (with 400; Prefect's uvicorn answers 403).
     static func upgrade(
         _ request: HTTPRequest, env: RouteEnvironment, authString: String?, streamsLogs: Bool
     ) -> ShouldUpgradeResult<Handler> {
@@ -43,11 +47,14 @@ enum EventSocketRoutes {
         case "/api/events/out": stream = .eventsOut
         case "/api/logs/out": stream = .logsOut
         case "/api/task_runs/subscriptions/scheduled": stream = .scheduledTaskRuns
-        default: return .dontUpgrade
+        default:
+            guard let pool = workerChannelPool(path) else { return .dontUpgrade }
+            stream = .workerChannel(pool: pool)
         }
         let subprotocols = request.headerFields[values: .secWebSocketProtocol]
             .flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let prefectProtocol = subprotocols.contains("prefect")
+        if case .workerChannel = stream, !prefectProtocol { return .dontUpgrade }
         var headers = HTTPFields()
         if prefectProtocol { headers[.secWebSocketProtocol] = "prefect" }
         return .upgrade(headers) { inbound, outbound, context in
@@ -63,7 +70,11 @@ enum EventSocketRoutes {
                 }
                 group.addTask {
                     var messages = texts.makeAsyncIterator()
-                    guard try await accept(prefectProtocol: prefectProtocol, authString: authString, &messages, outbound) else {
+                    var failureReason: String?
+                    if case .workerChannel = stream { failureReason = WorkerChannelSocket.CloseReason.authenticationFailed.rawValue }
+                    guard try await accept(
+                        prefectProtocol: prefectProtocol, authString: authString, failureReason: failureReason, &messages, outbound)
+                    else {
                         return .stream
                     }
                     switch stream {
@@ -71,6 +82,7 @@ enum EventSocketRoutes {
                     case .eventsOut: try await streamOut(&messages, outbound, env)
                     case .logsOut: try await LogSocket.streamOut(&messages, outbound, env, streaming: streamsLogs)
                     case .scheduledTaskRuns: try await TaskRunSubscription.serve(&messages, outbound, env)
+                    case .workerChannel(let pool): try await WorkerChannelSocket.serve(poolName: pool, &messages, outbound, env)
                     }
                     return .stream
                 }
@@ -83,9 +95,19 @@ enum EventSocketRoutes {
         }
     }
 
-    /// `accept_prefect_socket`: false when the socket was closed instead.
+    /// The pool of a worker channel path, percent-decoded.
+    private static func workerChannelPool(_ path: String) -> String? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0].isEmpty, parts[1] == "api", parts[2] == "work_pools", !parts[3].isEmpty,
+              parts[4] == "workers", parts[5] == "connect" else { return nil }
+        return String(parts[3]).removingPercentEncoding
+    }
+
+    /// `accept_prefect_socket`: false when the socket was closed instead. `failureReason`
+    /// (`authentication_failed_reason`) replaces the reason of every refusal.
     private static func accept(
-        prefectProtocol: Bool, authString: String?, _ messages: inout AsyncStream<String>.Iterator, _ outbound: WebSocketOutboundWriter
+        prefectProtocol: Bool, authString: String?, failureReason: String? = nil, _ messages: inout AsyncStream<String>.Iterator,
+        _ outbound: WebSocketOutboundWriter
     ) async throws -> Bool {
         guard prefectProtocol else {
             // Legacy clients without the handshake are served unless the server has an auth string.
@@ -98,16 +120,16 @@ enum EventSocketRoutes {
         guard let text = await messages.next() else { return false }
         let message = try? PrefectJSON.decode(JSONValue.self, from: Data(text.utf8))
         guard message?["type"]?.stringValue == "auth" else {
-            try await outbound.close(.policyViolation, reason: "Expected 'auth' message")
+            try await outbound.close(.policyViolation, reason: failureReason ?? "Expected 'auth' message")
             return false
         }
         if let authString {
             guard let token = message?["token"]?.stringValue, !token.isEmpty else {
-                try await outbound.close(.policyViolation, reason: "Auth required but no token provided")
+                try await outbound.close(.policyViolation, reason: failureReason ?? "Auth required but no token provided")
                 return false
             }
             guard ConstantTime.equal(token, authString) else {
-                try await outbound.close(.policyViolation, reason: "Invalid token")
+                try await outbound.close(.policyViolation, reason: failureReason ?? "Invalid token")
                 return false
             }
         }

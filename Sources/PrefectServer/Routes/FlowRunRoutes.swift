@@ -13,8 +13,9 @@ enum FlowRunRoutes {
             let clock = RequestClock(request)
             let create = try await APIBody.decode(FlowRunCreate.self, from: request, rules: StrictBodies.flowRunCreate)
             try KnownValues.check(create.state, at: ["state"])
+            let createdBy = AutomationProvenance.createdBy(request)
             let (_, json, created) = try await env.write {
-                try FlowRunCreation.create($0, create, now: clock.now, apiVersion: clock.apiVersion)
+                try FlowRunCreation.create($0, create, now: clock.now, apiVersion: clock.apiVersion, createdBy: createdBy)
             }
             return JSONResponse.raw(json, status: created ? .created : .ok)
         }

@@ -99,6 +99,16 @@ enum RequestSchemas {
             return objectCheck(members, schema, at: loc)
         case "array"?:
             guard case .array(let items) = value else { return (value, [entry("list_type", loc, "Input should be a valid list", value)]) }
+            // pydantic stops at the first item past `max_length` and reports the length alone.
+            if let maximum = schema["maxItems"]?.doubleValue, Double(items.count) > maximum {
+                let bound = Int64(maximum)
+                let context: JSONValue = .object(JSONObject([
+                    ("field_type", .string("List")), ("max_length", .int(bound)), ("actual_length", .int(Int64(items.count))),
+                ]))
+                return (value, [APIError.validationEntry(
+                    type: "too_long", loc: loc, msg: "List should have at most \(bound) item\(bound == 1 ? "" : "s") after validation, not \(items.count)",
+                    input: value, ctx: context)])
+            }
             guard let itemSchema = schema["items"] else { return (value, []) }
             var coerced: [JSONValue] = []
             var errors: [JSONValue] = []
@@ -215,7 +225,9 @@ enum RequestSchemas {
                 coerced[name] = result.value
                 out += result.errors
             } else if required.contains(name) {
-                out.append(entry("missing", loc + [.string(name)], "Field required", .object(members)))
+                // FastAPI's embedded `Body(...)` parameters are missing with no input; a model's
+                // members are missing from the object it was given.
+                out.append(entry("missing", loc + [.string(name)], "Field required", isEmbedded(schema) ? .null : .object(members)))
             }
         }
         if schema["additionalProperties"] == false {

@@ -5,17 +5,6 @@ import PrefectSchemas
 /// `/work_pools` (Prefect's `api/workers.py`, the work-pool part): pools by name, their
 /// concurrency status and the scheduled runs workers poll for.
 enum WorkPoolRoutes {
-    /// `validate_job_variable_defaults_for_work_pool`: the template's defaults fit its own
-    /// variables schema (`required` ignored).
-    private static func checkJobVariableDefaults(_ stored: JSONObject, _ env: RouteEnvironment) async throws {
-        let template = try await env.read { try JobVariableValidation.resolvingBlockDefaults(stored, $0) }
-        do {
-            try JobVariableValidation.validate(template: template, [], ignoreRequired: true, ignoreInvalidDefaults: false)
-        } catch {
-            throw error.apiError(.unprocessableContent, prefix: "Validation failed for work pool's job variable defaults")
-        }
-    }
-
     static func register(on api: RouterGroup<PrefectRequestContext>, _ env: RouteEnvironment) {
         let pools = api.group("work_pools")
 
@@ -25,7 +14,7 @@ enum WorkPoolRoutes {
             guard !WorkPoolStore.isReserved(create.name) else {
                 throw APIError.detail(.forbidden, "Work pools starting with 'Prefect' are reserved for internal use.")
             }
-            try await checkJobVariableDefaults(create.baseJobTemplate, env)
+            try await env.read { try JobVariableValidation.checkDefaults(create.baseJobTemplate, $0) }
             let pool = try await env.write { db in
                 guard try WorkPoolStore.read(db, name: create.name) == nil else {
                     throw APIError.detail(.conflict, "A work pool with this name already exists.")
@@ -66,7 +55,14 @@ enum WorkPoolRoutes {
                     .forbidden,
                     "Work pools starting with 'Prefect' are reserved for internal use and can only be updated to set concurrency limits or pause.")
             }
-            try await env.write { db in try WorkPoolStore.update(db, WorkPoolStore.named(db, name), changes, now: clock.now) }
+            let poolID = try await env.write { db in
+                let pool = try WorkPoolStore.named(db, name)
+                try WorkPoolStore.update(db, pool, changes, now: clock.now)
+                return pool.id
+            }
+            if !changes.members.isDisjoint(with: WorkerChannelHub.snapshotFields) {
+                env.database.workerChannels.publish(.init(poolID: poolID, reason: "work_pool_updated"))
+            }
             return JSONResponse.noContent()
         }
 
@@ -76,7 +72,12 @@ enum WorkPoolRoutes {
             guard !WorkPoolStore.isReserved(name) else {
                 throw APIError.detail(.forbidden, "Work pools starting with 'Prefect' are reserved for internal use and can not be deleted.")
             }
-            try await env.write { db in try WorkPoolStore.delete(db, id: WorkPoolStore.named(db, name).id, now: clock.now) }
+            let poolID = try await env.write { db in
+                let id = try WorkPoolStore.named(db, name).id
+                try WorkPoolStore.delete(db, id: id, now: clock.now)
+                return id
+            }
+            env.database.workerChannels.publish(.init(poolID: poolID, reason: "work_pool_deleted", deleted: true))
             return JSONResponse.noContent()
         }
 

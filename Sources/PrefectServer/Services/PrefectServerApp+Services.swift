@@ -42,6 +42,27 @@ extension PrefectServerApp {
                 try await Repossessor.pass(database, now: now, skipped: skipped)
             })
         }
+        if services.foreman.enabled {
+            let settings = Foreman.Settings(
+                inactivityHeartbeatMultiple: services.foreman.inactivityHeartbeatMultiple,
+                fallbackHeartbeatIntervalSeconds: services.foreman.fallbackHeartbeatIntervalSeconds,
+                deploymentLastPolledTimeoutSeconds: services.foreman.deploymentLastPolledTimeoutSeconds,
+                workQueueLastPolledTimeoutSeconds: services.foreman.workQueueLastPolledTimeoutSeconds)
+            running.append(PeriodicService(name: "foreman", interval: services.foreman.loopSeconds, logger: logger) { now, skipped in
+                try await Foreman.pass(database, settings, now: now, skipped: skipped)
+            })
+        }
+        if services.triggers.enabled {
+            let (stream, continuation) = AsyncStream<TriggeredAction>.makeStream()
+            running.append(AutomationTriggers(
+                database: database, actions: continuation, proactiveGranularity: services.triggers.proactiveGranularity,
+                expiredBucketBuffer: services.triggers.expiredBucketBuffer, logger: logger))
+            if services.actions.enabled {
+                running.append(AutomationActions(app: self, actions: stream, logger: logger))
+            } else {
+                continuation.finish()
+            }
+        }
         return running
     }
 }

@@ -75,22 +75,69 @@ public struct PrefectServerServices: Sendable {
         }
     }
 
+    /// `Foreman`: workers without recent heartbeats go OFFLINE; pools without ONLINE workers,
+    /// and deployments and queues not polled within their timeouts, go NOT_READY.
+    public struct Foreman: Sendable {
+        public var enabled = true
+        public var loopSeconds: TimeInterval = 15
+        public var inactivityHeartbeatMultiple = 3
+        public var fallbackHeartbeatIntervalSeconds = 30
+        public var deploymentLastPolledTimeoutSeconds: TimeInterval = 60
+        public var workQueueLastPolledTimeoutSeconds: TimeInterval = 60
+
+        public init(enabled: Bool = true, loopSeconds: TimeInterval = 15) {
+            self.enabled = enabled
+            self.loopSeconds = loopSeconds
+        }
+    }
+
+    /// `ReactiveTriggers` and `ProactiveTriggers`: automations' event triggers evaluated on
+    /// every event, proactive ones every `proactiveGranularity` seconds; buckets kept
+    /// `expiredBucketBuffer` seconds past their end.
+    public struct Triggers: Sendable {
+        public var enabled = true
+        public var proactiveGranularity: TimeInterval = 5
+        public var expiredBucketBuffer: TimeInterval = 60
+
+        public init(enabled: Bool = true, proactiveGranularity: TimeInterval = 5, expiredBucketBuffer: TimeInterval = 60) {
+            self.enabled = enabled
+            self.proactiveGranularity = proactiveGranularity
+            self.expiredBucketBuffer = expiredBucketBuffer
+        }
+    }
+
+    /// `Actions`: the actions of automations that fired are carried out.
+    public struct Actions: Sendable {
+        public var enabled = true
+
+        public init(enabled: Bool = true) {
+            self.enabled = enabled
+        }
+    }
+
     public var lateRuns: LateRuns
     public var pauseExpirations: PauseExpirations
     public var cancellationCleanup: CancellationCleanup
     public var scheduler: Scheduler
     public var repossessor: Repossessor
+    public var triggers: Triggers
+    public var actions: Actions
+    public var foreman: Foreman
 
     public init(
         lateRuns: LateRuns = LateRuns(), pauseExpirations: PauseExpirations = PauseExpirations(),
         cancellationCleanup: CancellationCleanup = CancellationCleanup(), scheduler: Scheduler = Scheduler(),
-        repossessor: Repossessor = Repossessor()
+        repossessor: Repossessor = Repossessor(), triggers: Triggers = Triggers(), actions: Actions = Actions(),
+        foreman: Foreman = Foreman()
     ) {
         self.lateRuns = lateRuns
         self.pauseExpirations = pauseExpirations
         self.cancellationCleanup = cancellationCleanup
         self.scheduler = scheduler
         self.repossessor = repossessor
+        self.triggers = triggers
+        self.actions = actions
+        self.foreman = foreman
     }
 
     /// Every service off.
@@ -98,7 +145,8 @@ public struct PrefectServerServices: Sendable {
         PrefectServerServices(
             lateRuns: LateRuns(enabled: false), pauseExpirations: PauseExpirations(enabled: false),
             cancellationCleanup: CancellationCleanup(enabled: false), scheduler: Scheduler(enabled: false),
-            repossessor: Repossessor(enabled: false))
+            repossessor: Repossessor(enabled: false), triggers: Triggers(enabled: false), actions: Actions(enabled: false),
+            foreman: Foreman(enabled: false))
     }
 
     /// The settings `PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED`, `…_LOOP_SECONDS`,
@@ -108,7 +156,12 @@ public struct PrefectServerServices: Sendable {
     /// `…_LOOP_SECONDS`, `…_RECENT_DEPLOYMENTS_LOOP_SECONDS`, `…_DEPLOYMENT_BATCH_SIZE`,
     /// `…_MAX_RUNS`, `…_MIN_RUNS`, `…_MAX_SCHEDULED_TIME`, `…_MIN_SCHEDULED_TIME` (seconds) and
     /// `…_INSERT_BATCH_SIZE`, and `PREFECT_SERVER_SERVICES_REPOSSESSOR_ENABLED` and
-    /// `…_LOOP_SECONDS`, from the environment and then the active profile.
+    /// `…_LOOP_SECONDS`, and `PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED`,
+    /// `PREFECT_SERVER_EVENTS_PROACTIVE_GRANULARITY`, `PREFECT_SERVER_EVENTS_EXPIRED_BUCKET_BUFFER`
+    /// (seconds; also without `SERVER_`), `PREFECT_SERVER_SERVICES_ACTIONS_ENABLED`, and
+    /// `PREFECT_SERVER_SERVICES_FOREMAN_ENABLED`, `…_LOOP_SECONDS`, `…_INACTIVITY_HEARTBEAT_MULTIPLE`,
+    /// `…_FALLBACK_HEARTBEAT_INTERVAL_SECONDS`, `…_DEPLOYMENT_LAST_POLLED_TIMEOUT_SECONDS` and
+    /// `…_WORK_QUEUE_LAST_POLLED_TIMEOUT_SECONDS`, from the environment and then the active profile.
     ///
     /// - Throws: ``PrefectClientConfigurationError`` naming a setting that does not parse.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PrefectServerServices {
@@ -140,6 +193,22 @@ public struct PrefectServerServices: Sendable {
         let repossessor = "PREFECT_SERVER_SERVICES_REPOSSESSOR_"
         services.repossessor.enabled = try source.flag(repossessor + "ENABLED") ?? true
         services.repossessor.loopSeconds = try source.number(repossessor + "LOOP_SECONDS", minimum: 0.01) ?? 15
+        services.triggers.enabled = try source.flag("PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED") ?? true
+        services.triggers.proactiveGranularity = try source.number("PREFECT_SERVER_EVENTS_PROACTIVE_GRANULARITY", minimum: 0.01)
+            ?? source.number("PREFECT_EVENTS_PROACTIVE_GRANULARITY", minimum: 0.01) ?? 5
+        services.triggers.expiredBucketBuffer = try source.number("PREFECT_SERVER_EVENTS_EXPIRED_BUCKET_BUFFER", minimum: 0)
+            ?? source.number("PREFECT_EVENTS_EXPIRED_BUCKET_BUFFER", minimum: 0) ?? 60
+        services.actions.enabled = try source.flag("PREFECT_SERVER_SERVICES_ACTIONS_ENABLED") ?? true
+        let foreman = "PREFECT_SERVER_SERVICES_FOREMAN_"
+        services.foreman.enabled = try source.flag(foreman + "ENABLED") ?? true
+        services.foreman.loopSeconds = try source.number(foreman + "LOOP_SECONDS", minimum: 0.01) ?? 15
+        services.foreman.inactivityHeartbeatMultiple = try source.wholeNumber(foreman + "INACTIVITY_HEARTBEAT_MULTIPLE", minimum: 1) ?? 3
+        services.foreman.fallbackHeartbeatIntervalSeconds =
+            try source.wholeNumber(foreman + "FALLBACK_HEARTBEAT_INTERVAL_SECONDS", minimum: 1) ?? 30
+        services.foreman.deploymentLastPolledTimeoutSeconds =
+            try source.number(foreman + "DEPLOYMENT_LAST_POLLED_TIMEOUT_SECONDS", minimum: 0) ?? 60
+        services.foreman.workQueueLastPolledTimeoutSeconds =
+            try source.number(foreman + "WORK_QUEUE_LAST_POLLED_TIMEOUT_SECONDS", minimum: 0) ?? 60
         return services
     }
 }

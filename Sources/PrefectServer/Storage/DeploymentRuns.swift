@@ -67,11 +67,13 @@ enum DeploymentRuns {
     /// A run of `deployment`: its parameters under the request's (hydrated), its tags with the
     /// request's, its labels, version, queue (or the request's queue of the same pool, created
     /// when missing) and infrastructure, Scheduled now unless a state is given. A run with the
-    /// same flow and idempotency key is answered as it is.
+    /// same flow and idempotency key is answered as it is. `createdBy` is the automation whose
+    /// action asked for the run.
     ///
     /// - Throws: ``Failure`` for what Prefect refuses, database errors as they come.
     static func create(
-        _ db: Database, deployment: DeploymentStore.Stored, _ create: DeploymentFlowRunCreate, now: Date, apiVersion: String?
+        _ db: Database, deployment: DeploymentStore.Stored, _ create: DeploymentFlowRunCreate, now: Date, apiVersion: String?,
+        createdBy: CreatedBy? = nil
     ) throws -> (json: Data, created: Bool, id: UUID?) {
         var parameters = deployment.parameters
         parameters.merge(create.parameters) { _, given in given }
@@ -121,6 +123,7 @@ enum DeploymentRuns {
             infrastructureDocumentID: create.infrastructureDocumentID ?? deployment.infrastructureDocumentID,
             workQueueID: queueID, jobVariables: create.jobVariables ?? [:])
         run.deploymentVersion = deployment.version
+        run.createdBy = createdBy
         let state = create.state?.makeState(now: now) ?? .new(.scheduled, details: StateDetails(scheduledTime: StoredTime.truncated(now)), now: now)
         let outcome = try FlowRunCreation.insert(db, run, state: state, now: now, apiVersion: apiVersion)
         return (outcome.json, outcome.created, outcome.run.id)

@@ -8,7 +8,9 @@ enum FlowRunCreation {
     /// Creates the run and proposes its first state with `force` (Pending when none is given);
     /// a run with the same flow and `idempotency_key` is returned as it is instead. With a
     /// `work_pool_name` the run goes to that pool's `work_queue_name`, or to its default queue.
-    static func create(_ db: Database, _ create: FlowRunCreate, now: Date, apiVersion: String?) throws -> (run: FlowRun, json: Data, created: Bool) {
+    static func create(
+        _ db: Database, _ create: FlowRunCreate, now: Date, apiVersion: String?, createdBy: CreatedBy? = nil
+    ) throws -> (run: FlowRun, json: Data, created: Bool) {
         if let (run, json) = try existing(db, flowID: create.flowID, idempotencyKey: create.idempotencyKey, now: now) {
             return (run, json, false)
         }
@@ -21,7 +23,7 @@ enum FlowRunCreation {
             }
         }
         let labels = try self.labels(db, flowID: create.flowID, deploymentID: create.deploymentID, user: create.labels)
-        let run = FlowRun(
+        var run = FlowRun(
             id: UUID(), created: now, updated: now, name: create.name ?? RunNames.make(), flowID: create.flowID,
             deploymentID: create.deploymentID, workQueueName: create.workQueueName, flowVersion: create.flowVersion,
             parameters: create.parameters, idempotencyKey: create.idempotencyKey, context: create.context,
@@ -30,6 +32,7 @@ enum FlowRunCreation {
             // Created through an insert that lets the database enforce the idempotency key,
             // Prefect's run keeps `job_variables` null; created directly, its ORM default `{}`.
             workQueueID: queue?.id, jobVariables: create.jobVariables ?? ((create.idempotencyKey ?? "").isEmpty ? [:] : nil))
+        run.createdBy = createdBy
         let state = create.state?.makeState(now: now) ?? .new(.pending, now: now)
         return try insert(db, run, state: state, now: now, apiVersion: apiVersion)
     }

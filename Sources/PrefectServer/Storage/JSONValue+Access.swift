@@ -50,6 +50,16 @@ extension JSONValue {
         return false
     }
 
+    var isBool: Bool {
+        if case .bool = self { return true }
+        return false
+    }
+
+    var isInteger: Bool {
+        if case .int = self { return true }
+        return false
+    }
+
     var doubleValue: Double? {
         switch self {
         case .int(let number): Double(number)

@@ -17,6 +17,8 @@ final class PrefectDatabase: Sendable {
     let logFeed = StoredRowFeed()
     /// The background task runs of this database waiting for a task worker.
     let backgroundTasks = BackgroundTaskQueues()
+    /// Work pool changes the open worker channels send their workers.
+    let workerChannels = WorkerChannelHub()
 
     private init(pool: DatabasePool, path: String) {
         self.pool = pool

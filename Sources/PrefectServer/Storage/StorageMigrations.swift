@@ -38,6 +38,8 @@ enum StorageMigrations {
         migrator.registerMigration("v11-blocks", migrate: createBlockTables)
         migrator.registerMigration("v12-automations", migrate: createAutomationTables)
         migrator.registerMigration("v13-events", migrate: createEventTables)
+        migrator.registerMigration("v14-automation-buckets", migrate: createAutomationBucketTables)
+        migrator.registerMigration("v15-saved-searches", migrate: createSavedSearchTable)
         return migrator
     }
 

@@ -10,6 +10,8 @@ final class StoredRowFeed: Sendable {
     static let backlog = 256
 
     private let subscribers = Mutex<[UUID: AsyncStream<UUID>.Continuation]>([:])
+    /// Services woken by every commit that stored rows, without their ids.
+    private let doorbells = Mutex<[Doorbell]>([])
 
     /// The ids published from now on, until the stream is dropped or its task cancelled.
     func subscribe() -> AsyncStream<UUID> {
@@ -22,8 +24,18 @@ final class StoredRowFeed: Sendable {
         return stream
     }
 
-    /// Whether anyone listens (when nobody does, stored rows need not be looked up).
+    /// Whether anyone listens for ids (when nobody does, stored rows need not be looked up).
     var hasSubscribers: Bool { subscribers.withLock { !$0.isEmpty } }
+
+    /// Rings `doorbell` after every commit that stored rows, for as long as the feed lives.
+    func wake(_ doorbell: Doorbell) {
+        doorbells.withLock { $0.append(doorbell) }
+    }
+
+    /// Rings every doorbell.
+    func ringDoorbells() {
+        for doorbell in doorbells.withLock({ $0 }) { doorbell.ring() }
+    }
 
     /// Hands the ids of newly stored rows to every subscriber.
     func publish(_ ids: [UUID]) {

@@ -33,7 +33,9 @@ final class StoredRowsObserver: TransactionObserver, @unchecked Sendable {
         let committed = inserted
         inserted.removeAll(keepingCapacity: true)
         for (table, rowIDs) in committed {
-            guard let feed = feeds[table], feed.hasSubscribers else { continue }
+            guard let feed = feeds[table] else { continue }
+            feed.ringDoorbells()
+            guard feed.hasSubscribers else { continue }
             for start in stride(from: 0, to: rowIDs.count, by: Self.chunk) {
                 let part = rowIDs[start..<min(start + Self.chunk, rowIDs.count)]
                 let placeholders = Array(repeating: "?", count: part.count).joined(separator: ",")

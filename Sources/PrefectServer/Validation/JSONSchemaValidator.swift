@@ -8,7 +8,8 @@ import PrefectSchemas
 /// `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`, `minLength`, `maxLength`, `pattern`,
 /// `items`, `prefixItems`, `minItems`, `maxItems`, `uniqueItems`, `properties`,
 /// `additionalProperties`, `required`, `minProperties`, `maxProperties`, `allOf`, `anyOf`,
-/// `oneOf`, `not`. Formats are not checked (Prefect's `validate` passes no format checker).
+/// `oneOf`, `not`, and `format` when ``checksFormats`` (Prefect's `validate` passes a format
+/// checker only when it collects every error, as `/ui/schemas/validate` does).
 struct JSONSchemaValidator {
     enum PathElement: Hashable {
         case key(String)
@@ -35,14 +36,24 @@ struct JSONSchemaValidator {
     }
 
     let root: JSONValue
+    /// Whether `format` is checked (`date-time`, `date`, `time`, `uuid`, `email`, `ipv4`).
+    var checksFormats = false
+    /// Hydration errors by the path of the value that failed: reported wherever a schema
+    /// applies to that value, after the schema's own keywords (Prefect's `_placeholders`).
+    var placeholders: [[PathElement]: String] = [:]
     private static let maximumDepth = 200
     /// The order keywords are checked in (Python iterates the schema's own order; pydantic
     /// writes these in this order).
     private static let keywordOrder = [
-        "$ref", "type", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+        "$ref", "type", "format", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
         "minLength", "maxLength", "pattern", "prefixItems", "items", "minItems", "maxItems", "uniqueItems", "properties",
         "additionalProperties", "required", "minProperties", "maxProperties", "allOf", "anyOf", "oneOf", "not",
     ]
+
+    /// `validator.iter_errors(instance)`: every error, in the order `jsonschema` finds them.
+    func allErrors(_ instance: JSONValue) throws -> [SchemaError] {
+        try errors(instance, root, path: [], depth: 0)
+    }
 
     /// `best_match(validator.iter_errors(instance))`: nil when the instance is valid.
     func bestError(_ instance: JSONValue) throws -> SchemaError? {
@@ -104,6 +115,11 @@ struct JSONSchemaValidator {
                 if !types.contains(where: { Self.isType(instance, $0) }) {
                     out.append(fail(keyword, "\(shown) is not of type \(types.map(PythonRepr.string).joined(separator: ", "))"))
                 }
+            case "format":
+                guard checksFormats, case .string(let format) = value, case .string(let text) = instance,
+                    let conforms = JSONSchemaFormats.check(text, format: format), !conforms
+                else { continue }
+                out.append(fail(keyword, "\(shown) is not a \(PythonRepr.string(format))"))
             case "enum":
                 if case .array(let options) = value, !options.contains(where: { Self.equal($0, instance) }) {
                     out.append(fail(keyword, "\(shown) is not one of \(PythonRepr.of(value))"))
@@ -216,6 +232,7 @@ struct JSONSchemaValidator {
                 break
             }
         }
+        if let message = placeholders[path] { out.append(fail("_placeholders", message)) }
         return out
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HTTPTypes
 import PrefectSchemas
 
 /// Prefect's `_validate_work_pool_job_variables` (`prefect/server/api/validation.py`): job
@@ -8,6 +9,17 @@ import PrefectSchemas
 /// then `required` is not enforced); a default that references a block document
 /// (`{"$ref": {"block_document_id": …}}`) is that document's data (``resolvingBlockDefaults(_:_:)``).
 enum JobVariableValidation {
+    /// `validate_job_variable_defaults_for_work_pool`: the template's defaults fit its own
+    /// variables schema (`required` ignored), or Prefect's 422.
+    static func checkDefaults(_ stored: JSONObject, _ db: Database) throws {
+        let template = try resolvingBlockDefaults(stored, db)
+        do {
+            try validate(template: template, [], ignoreRequired: true, ignoreInvalidDefaults: false)
+        } catch {
+            throw error.apiError(.unprocessableContent, prefix: "Validation failed for work pool's job variable defaults")
+        }
+    }
+
     /// The template with each block-reference default replaced by the document's data, its
     /// secrets obfuscated (Prefect's `_resolve_default_reference`); a reference without a
     /// document id is dropped. A document that does not exist is Prefect's 404 "Block not found.".

@@ -19,7 +19,7 @@ struct APIDifferentialTests {
     }
 
     static var allSteps: [DifferentialRecording.Step] {
-        ["orchestration.json", "resources.json", "api.json"].flatMap {
+        ["orchestration.json", "resources.json", "api.json", "events.json"].flatMap {
             DifferentialRecording.load($0).scenarios.values.flatMap(\.steps)
         }
     }

@@ -15,7 +15,9 @@ import PrefectSchemas
 ///    a longer string is treated the same way.
 /// 3. **Durations that run with the clock** (`estimated_run_time`, `estimated_start_time_delta`,
 ///    `total_run_time`, `time_in_current_state`, `delay_seconds`, `avg_slot_occupancy_seconds`,
-///    `seconds_since_last_heartbeat`) keep only their sign: `0`, `<positive>` or `<negative>`.
+///    `seconds_since_last_heartbeat`, and what the UI's routes make of them: `duration`,
+///    `lateness`, `sum_estimated_run_time`, `sum_estimated_lateness`, and the whole answer of
+///    `/flow_runs/lateness`) keep only their sign: `0`, `<positive>` or `<negative>`.
 /// 4. **Generated names and tokens.** The scenario's unique name part becomes `<unique>`; a
 ///    `name` or `flow_run_name` of two lower-case words joined by a hyphen (Prefect's
 ///    `adjective-animal`) becomes `<generated-name>`; a CSRF `token` becomes `<token>`.
@@ -26,11 +28,15 @@ import PrefectSchemas
 /// 7. **Sets Prefect orders at random.** The `tags` of a run made from a deployment are the
 ///    union of two Python sets (`set(deployment.tags).union(tags)`), and `GET
 ///    /block_capabilities/` lists a set; their order changes from process to process: they are
-///    compared sorted.
+///    compared sorted. So are the `updated_fields` and `updates` of a `prefect.deployment.updated`
+///    event, which Prefect lists in the order of a set of field names
+///    (`DEPLOYMENT_EVENT_FIELDS`); the other `updated` events list them in the request's order.
 /// 8. **Links to the server itself.** An events page's `next_page` is a URL of the server that
 ///    answered (its host and port) with an opaque page token: only whether there is one is
 ///    compared.
 /// 9. **pydantic's `url`** in a 422's error entries names pydantic's documentation version.
+/// 10. **Ids as member names** (the UI's counts by flow or flow run id) are numbered as ids in
+///    values are, in the order the members are written, before the members are sorted.
 struct ResponseNormalizer {
     /// The members whose values are users' data, compared in their order.
     static let userDataMembers: Set<String> = [
@@ -40,7 +46,8 @@ struct ResponseNormalizer {
 
     static let clockDurations: Set<String> = [
         "estimated_run_time", "estimated_start_time_delta", "total_run_time", "time_in_current_state", "delay_seconds",
-        "avg_slot_occupancy_seconds", "seconds_since_last_heartbeat",
+        "avg_slot_occupancy_seconds", "seconds_since_last_heartbeat", "duration", "lateness", "sum_estimated_run_time",
+        "sum_estimated_lateness",
     ]
 
     /// The window around the side's clock within which a date-time is "now".
@@ -58,6 +65,13 @@ struct ResponseNormalizer {
     /// The normal form of one answer's body to a request for `path` (the ids numbered on from
     /// earlier answers).
     mutating func normalize(_ body: OrderedJSON, path: String = "") -> OrderedJSON {
+        if path.hasPrefix("/flow_runs/lateness") {
+            switch body {
+            case .double(let number): return Self.sign(number)
+            case .int(let number): return Self.sign(Double(number))
+            default: break
+            }
+        }
         let normal = normalize(body, member: nil, userData: false)
         if path.hasPrefix("/block_capabilities"), case .array(let items) = normal {
             return .array(items.sorted { $0.text < $1.text })
@@ -70,6 +84,9 @@ struct ResponseNormalizer {
         case .object(let members):
             var kept = members
             if !userData {
+                kept = kept.map { key, item in
+                    UUIDText.parse(key) == nil || key.count != 36 ? (key, item) : (normalize(text: key), item)
+                }
                 kept.sort { $0.0 < $1.0 }
                 kept.removeAll { $0.0 == "url" && value["loc"] != nil && value["msg"] != nil }
             }
@@ -81,6 +98,9 @@ struct ResponseNormalizer {
                     normal = .array(tags.sorted { $0.text < $1.text })
                 }
                 out.append((key, normal))
+            }
+            if !userData, value["event"] == .string("prefect.deployment.updated") {
+                out = out.map { key, item in key == "payload" ? (key, Self.sortingChangedFields(item)) : (key, item) }
             }
             return .object(out)
         case .array(let items):
@@ -103,6 +123,18 @@ struct ResponseNormalizer {
         default:
             return value
         }
+    }
+
+    /// An `updated` event's payload with `updated_fields` sorted and `updates` in member order.
+    private static func sortingChangedFields(_ payload: OrderedJSON) -> OrderedJSON {
+        guard case .object(let members) = payload else { return payload }
+        return .object(members.map { key, item in
+            switch (key, item) {
+            case ("updated_fields", .array(let fields)): (key, .array(fields.sorted { $0.text < $1.text }))
+            case ("updates", .object(let updates)): (key, .object(updates.sorted { $0.0 < $1.0 }))
+            default: (key, item)
+            }
+        })
     }
 
     private static func sign(_ number: Double) -> OrderedJSON {

@@ -1,10 +1,9 @@
 import Foundation
-import PrefectSchemas
 
 /// Python's `repr()` of a JSON value, as Prefect's validation messages quote instances
 /// (`'a' is not of type 'integer'`, `None`, `True`, `[1, 'a']`, `{'k': 1}`).
-enum PythonRepr {
-    static func of(_ value: JSONValue) -> String {
+public enum PythonRepr {
+    public static func of(_ value: JSONValue) -> String {
         switch value {
         case .null: return "None"
         case .bool(let flag): return flag ? "True" : "False"
@@ -18,7 +17,7 @@ enum PythonRepr {
     }
 
     /// `repr(float)`: shortest round-trip digits, `1.0` keeps its point, exponents as `1e+20`.
-    static func float(_ number: Double) -> String {
+    public static func float(_ number: Double) -> String {
         if number.isNaN { return "nan" }
         if number.isInfinite { return number < 0 ? "-inf" : "inf" }
         if number == number.rounded(), abs(number) < 1e16 { return String(format: "%.1f", number) }
@@ -31,7 +30,7 @@ enum PythonRepr {
     }
 
     /// `repr(str)`: single quotes unless the text has one and no double quote.
-    static func string(_ text: String) -> String {
+    public static func string(_ text: String) -> String {
         let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
         var out = String(quote)
         for scalar in text.unicodeScalars {
