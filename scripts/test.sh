@@ -200,6 +200,12 @@ echo "== swift test (set-up took $(( $(date +%s) - started )) s)"
 status=0
 # A crash in a test prints the crashed thread only: all threads of a process this large took
 # five minutes to symbolicate and hid the one that mattered.
+test_log="$(mktemp)"
 SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=yes,threads=crashed,images=mentioned}" \
-  swift test --skip-build "$@" || status=$?
+  swift test --skip-build "$@" 2>&1 | tee "$test_log" || status=$?
+if [ "$status" -ne 0 ]; then
+  # CI keeps only the end of the output: the issues recorded come again here, where it is kept.
+  echo "== swift test failed (exit $status); the issues recorded:"
+  grep -E -A4 'recorded an issue|error: |Fatal error|Crash' "$test_log" | head -120 || true
+fi
 exit $status
