@@ -170,6 +170,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "PrefectTests",
+            dependencies: ["Prefect"],
+            // The recordings are read from the source tree (#filePath), not bundled.
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "PrefectClientTests",
             dependencies: [
                 "PrefectClient", "PrefectTestSupport",

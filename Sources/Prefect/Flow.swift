@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A Prefect flow: an async Swift function whose every run is a flow run in Prefect, with its
 /// parameters, states, retries, timeout, logs and task runs — Prefect's `@flow`
@@ -77,6 +77,22 @@ public struct PrefectFlow<Input: Codable & Sendable, Output: Codable & Sendable>
     public func runReturningOutcome(_ input: Input, runtime: PrefectRuntime? = nil) async throws -> FlowRunOutcome<Output> {
         try await FlowRunEngine(flow: self, runtime: runtime ?? RunContext.flowRun?.runtime ?? PrefectRuntime.current)
             .run(input)
+    }
+
+    /// Runs the flow run `flowRunID`, made elsewhere — by a schedule, a deployment
+    /// (`createFlowRunFromDeployment`), an automation or the UI's Run button — as Prefect's
+    /// `run_flow(flow, flow_run=…)` does for a worker or a runner.
+    ///
+    /// The run's `parameters` are decoded into `Input` (members it lacks come from
+    /// ``ParameterDefaults``); parameters that do not fit end the run Failed, its message naming
+    /// each parameter and the type expected, and the outcome's result is a
+    /// ``ParameterTypeError``. A run still Scheduled is proposed Pending, then Running; the
+    /// flow's retries and retry delay apply where the run sets none.
+    ///
+    /// - Returns: how the run ended; its failure is reported, not thrown.
+    /// - Throws: only when the run cannot be read (an unknown id, an unreachable server).
+    public func run(flowRunID: UUID, runtime: PrefectRuntime? = nil) async throws -> FlowRunOutcome<Output> {
+        try await FlowRunEngine(flow: self, runtime: runtime ?? PrefectRuntime.current).run(existing: flowRunID)
     }
 
     /// Runs the flow (a subflow run when called inside a flow).

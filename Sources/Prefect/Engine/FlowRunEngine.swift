@@ -39,12 +39,7 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         let scope = FlowRunScope(
             id: created.id, name: created.name, parameters: parameters, runtime: runtime, client: client, logger: logger)
         let run = Attempts(engine: self, client: client, logger: logger, scope: scope, state: created.state)
-        if parent == nil, runtime.configuration.crashesRunsOnTerminationSignal {
-            TerminationSignals.watch(runtime)
-        }
-        runtime.activeRuns.add(.flow(created.id), client: client)
-        let result = await run.run(input)
-        runtime.activeRuns.remove(.flow(created.id))
+        let result = await runAttempts(run, input, client: client, topLevel: parent == nil)
         if let parent, let trackingTaskRun, let state = run.state {
             if case .success(let output) = result, let value = try? RunParameters.json(output) {
                 parent.record(result: value, of: trackingTaskRun.id)
@@ -54,13 +49,26 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
                     id: trackingTaskRun.id, name: trackingTaskRun.name, taskName: flow.name, state: state,
                     attempts: run.attempts))
         }
-        if parent == nil {
-            await runtime.flushTaskRunEvents()
-            await runtime.flushLogs()
+        if parent == nil { await flush() }
+        return run.outcome(result)
+    }
+
+    /// Runs the attempts of a run while it is registered as active (and, for a top-level run,
+    /// while termination signals are watched).
+    func runAttempts(_ run: Attempts, _ input: Input, client: PrefectClient, topLevel: Bool) async -> Result<Output, any Error> {
+        if topLevel, runtime.configuration.crashesRunsOnTerminationSignal {
+            TerminationSignals.watch(runtime)
         }
-        return FlowRunOutcome(
-            flowRunID: created.id, flowRunName: created.name,
-            state: run.state ?? .pending(), result: result, taskRuns: scope.taskRuns, attempts: run.attempts)
+        runtime.activeRuns.add(.flow(run.scope.id), client: client)
+        let result = await run.run(input)
+        runtime.activeRuns.remove(.flow(run.scope.id))
+        return result
+    }
+
+    /// Sends what a top-level run left queued: task-run events and logs.
+    func flush() async {
+        await runtime.flushTaskRunEvents()
+        await runtime.flushLogs()
     }
 
     /// The mutable part of one flow run.
@@ -72,6 +80,8 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         let proposer: StateProposer
         var state: State?
         var attempts = 0
+        /// Whether the run is proposed Pending before Running (a run still Scheduled).
+        var entersPendingFirst = false
 
         init(engine: FlowRunEngine, client: PrefectClient, logger: Logger, scope: FlowRunScope, state: State?) {
             self.engine = engine
@@ -83,6 +93,29 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         }
 
         var flow: PrefectFlow<Input, Output> { engine.flow }
+
+        func outcome(_ result: Result<Output, any Error>) -> FlowRunOutcome<Output> {
+            FlowRunOutcome(
+                flowRunID: scope.id, flowRunName: scope.name,
+                state: state ?? .pending(), result: result, taskRuns: scope.taskRuns, attempts: attempts)
+        }
+
+        /// Pending, for a run still Scheduled (made by a schedule, a deployment or the UI), as
+        /// Prefect's runner and workers propose it before the engine takes over.
+        private func enterPending() async throws {
+            let answer = try await propose(.pending())
+            guard answer.state.isPending || answer.state.isRunning else {
+                logger.info("Finished in state \(StateDisplay.text(answer.state))")
+                throw runError(answer.state.isCancelled ? .cancelled : .notCompleted, "the server put the run in \(StateDisplay.text(answer.state))")
+            }
+        }
+
+        /// Failed before the body ran (its parameters do not decode), as Prefect's
+        /// `begin_run` fails a run whose parameters fail validation.
+        func failBeforeRunning(_ message: String) async {
+            _ = try? await propose(.failed(message: message))
+            logger.error("Finished in state \(StateDisplay.text(state))")
+        }
 
         func run(_ input: Input) async -> Result<Output, any Error> {
             do {
@@ -101,6 +134,7 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         }
 
         private func attemptUntilFinal(_ input: Input) async throws -> Output {
+            if entersPendingFirst { try await enterPending() }
             while true {
                 try await enterRunning()
                 attempts += 1

@@ -1,0 +1,121 @@
+import Foundation
+import Prefect
+import PrefectClient
+import Testing
+
+/// The input of the flows these tests run from deployments.
+struct DeployedReport: Codable, Sendable, ParameterDefaults {
+    enum Format: String, Codable, Sendable, CaseIterable { case csv, json }
+    var day: String
+    var limit: Int
+    var format: Format?
+    static var parameterDefaults: JSONObject { ["limit": 10] }
+}
+
+@Suite("Runtime: running flow runs made elsewhere, on every server")
+struct RuntimeExistingRunTests {
+    /// A flow, a deployment of it carrying the flow's parameter schema, and its name.
+    private func deployment(
+        _ client: PrefectClient, flow: PrefectFlow<DeployedReport, String>, enforce: Bool = false
+    ) async throws -> UUID {
+        let flowID = try await client.createFlow(name: flow.name)
+        return try await client.createDeployment(
+            flowID: flowID, name: "deployed", parameterOpenapiSchema: flow.parameterSchema, enforceParameterSchema: enforce)
+    }
+
+    @Test(
+        "a deployment's run: parameters decoded (defaults filled), Scheduled then Pending, Running, Completed; the flow's retries and version recorded",
+        arguments: ServerUnderTest.available)
+    func deploymentRun(server: ServerUnderTest) async throws {
+        try await RuntimeHarness.withRuntime(server) { runtime, client in
+            let flow = PrefectFlow("existing-\(UUID().uuidString.prefix(8))", retries: 2, retryDelaySeconds: 1, version: "7") {
+                (input: DeployedReport) in "\(input.day) \(input.limit) \(input.format?.rawValue ?? "-")"
+            }
+            let deploymentID = try await deployment(client, flow: flow)
+            let made = try await client.createFlowRunFromDeployment(deploymentID: deploymentID, parameters: ["day": "2026-12-01", "format": "csv"])
+            #expect(made.state?.isScheduled == true)
+
+            let outcome = try await flow.run(flowRunID: made.id, runtime: runtime)
+            #expect(try outcome.result.get() == "2026-12-01 10 csv")
+            #expect(outcome.flowRunID == made.id)
+            #expect(try await RuntimeHarness.flowRunStateNames(client, made.id) == ["Scheduled", "Pending", "Running", "Completed"])
+            let read = try await client.readFlowRun(flowRunID: made.id)
+            #expect(read.empiricalPolicy.retries == 2)
+            #expect(read.empiricalPolicy.retryDelay == 1)
+            #expect(read.flowVersion == "7")
+            #expect(read.parameters == ["day": "2026-12-01", "format": "csv"], "the run's parameters as they were made")
+        }
+    }
+
+    @Test(
+        "a run already Pending (a worker proposed it) goes straight to Running; a Failed body with retries runs again",
+        arguments: ServerUnderTest.available)
+    func pendingRunWithRetry(server: ServerUnderTest) async throws {
+        try await RuntimeHarness.withRuntime(server) { runtime, client in
+            let calls = CallCounter()
+            let flow = PrefectFlow("existing-retry-\(UUID().uuidString.prefix(8))", retries: 1) { (input: DeployedReport) in
+                if await calls.next() == 1 { throw PlannedFailure(description: "first attempt") }
+                return input.day
+            }
+            let deploymentID = try await deployment(client, flow: flow)
+            let made = try await client.createFlowRunFromDeployment(deploymentID: deploymentID, parameters: ["day": "d"])
+            _ = try await client.setFlowRunState(flowRunID: made.id, state: .pending())
+
+            let outcome = try await flow.run(flowRunID: made.id, runtime: runtime)
+            #expect(try outcome.result.get() == "d")
+            #expect(outcome.attempts == 2)
+            #expect(
+                try await RuntimeHarness.flowRunStateNames(client, made.id)
+                    == ["Scheduled", "Pending", "Running", "AwaitingRetry", "Running", "Completed"])
+        }
+    }
+
+    @Test(
+        "parameters that do not fit end the run Failed, naming each parameter and the type expected; the body never runs",
+        arguments: ServerUnderTest.available)
+    func badParameters(server: ServerUnderTest) async throws {
+        try await RuntimeHarness.withRuntime(server) { runtime, client in
+            let calls = CallCounter()
+            let flow = PrefectFlow("existing-bad-\(UUID().uuidString.prefix(8))") { (input: DeployedReport) in
+                _ = await calls.next()
+                return input.day
+            }
+            let deploymentID = try await deployment(client, flow: flow)
+            for (parameters, parameter, words) in [
+                (["day": 5, "limit": 1] as JSONObject, "day", "Expected String but found number 5"),
+                (["limit": 1], "day", "Field required"),
+                (["day": "d", "limit": "ten"], "limit", "Expected Int but found string \"ten\""),
+                (["day": "d", "format": "xml"], "format", "Cannot initialize Format from invalid String value xml"),
+            ] {
+                let made = try await client.createFlowRunFromDeployment(deploymentID: deploymentID, parameters: parameters)
+                let outcome = try await flow.run(flowRunID: made.id, runtime: runtime)
+                #expect(outcome.state.isFailed)
+                let message = outcome.state.message ?? ""
+                #expect(
+                    message == "Validation of flow parameters failed with error: ParameterTypeError: Flow run received invalid parameters:\n - \(parameter): \(words)",
+                    "\(message)")
+                #expect(throws: ParameterTypeError.self) { try outcome.result.get() }
+                #expect(try await RuntimeHarness.flowRunStateNames(client, made.id) == ["Scheduled", "Failed"])
+            }
+            #expect(await calls.calls == 0)
+        }
+    }
+
+    @Test(
+        "a deployment enforcing the flow's parameter schema: the server takes fitting parameters and refuses the rest",
+        arguments: ServerUnderTest.available)
+    func enforcedSchema(server: ServerUnderTest) async throws {
+        try await RuntimeHarness.withRuntime(server) { _, client in
+            let flow = PrefectFlow("existing-enforced-\(UUID().uuidString.prefix(8))") { (input: DeployedReport) in input.day }
+            let deploymentID = try await deployment(client, flow: flow, enforce: true)
+            let fitting = try await client.createFlowRunFromDeployment(deploymentID: deploymentID, parameters: ["day": "d", "format": "json"])
+            #expect(fitting.parameters["day"] == "d")
+            for parameters: JSONObject in [["day": 5], ["limit": 3], ["day": "d", "format": "xml"]] {
+                let error = await #expect(throws: PrefectHTTPStatusError.self) {
+                    try await client.createFlowRunFromDeployment(deploymentID: deploymentID, parameters: parameters)
+                }
+                #expect(error?.statusCode == 409, "\(parameters)")
+            }
+        }
+    }
+}
