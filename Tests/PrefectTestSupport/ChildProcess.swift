@@ -1,4 +1,5 @@
 public import Foundation
+import PrefectClient
 
 /// A program of this package run as a child process, for tests that read what it prints,
 /// signal it and check how it exited. Its output goes to files (no pipe handlers on

@@ -5,6 +5,12 @@
 //                               waits ten minutes; the test then sends it a signal (on a loaded
 //                               server the crash proposals, retried, took over a minute, and the
 //                               task finished meanwhile)
+//   prefect-test-flows serve SUFFIX
+//                               serves three deployments with PrefectRunner, each run in a
+//                               process of its own (this program again): served-echo-SUFFIX/echo
+//                               (every 5 s; a task greets `name` `count` times), served-sleep-SUFFIX/sleep
+//                               (sleeps ten minutes, to be cancelled or killed) and
+//                               served-crash-SUFFIX/crash (exits with status 3 mid-run)
 import Foundation
 import Prefect
 
@@ -18,11 +24,38 @@ let wait = PrefectTask("wait-for-signal") { (_: NoParameters) -> Int in
 
 let hold = PrefectFlow("signal-test") { () -> Int in try await wait() }
 
-switch CommandLine.arguments.dropFirst().first {
+struct Greeting: Codable, Sendable, ParameterDefaults {
+    var name: String
+    var count: Int
+    static var parameterDefaults: JSONObject { ["count": 1] }
+}
+
+let greet = PrefectTask("greet") { (greeting: Greeting) -> String in
+    Array(repeating: "hello \(greeting.name)", count: max(0, greeting.count)).joined(separator: ", ")
+}
+
+func served(_ suffix: String) -> [PrefectDeployment] {
+    let echo = PrefectFlow("served-echo-\(suffix)") { (greeting: Greeting) in try await greet(greeting) }
+    let sleep = PrefectFlow("served-sleep-\(suffix)") { () -> Int in
+        try await Task.sleep(for: .seconds(600))
+        return 0
+    }
+    let crash = PrefectFlow("served-crash-\(suffix)") { () -> Int in exit(3) }
+    return [
+        echo.deployment(name: "echo", interval: 5, parameters: ["name": "schedule"]),
+        sleep.deployment(name: "sleep"),
+        crash.deployment(name: "crash"),
+    ]
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
 case "hold":
     _ = try? await hold.run()
     exit(0)
+case "serve" where arguments.count == 2:
+    try await PrefectRunner(deployments: served(arguments[1])).run()
 default:
-    FileHandle.standardError.write(Data("usage: prefect-test-flows hold\n".utf8))
+    FileHandle.standardError.write(Data("usage: prefect-test-flows hold | serve SUFFIX\n".utf8))
     exit(2)
 }

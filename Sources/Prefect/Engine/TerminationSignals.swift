@@ -20,6 +20,7 @@ enum TerminationSignals {
     private struct Installed {
         var reader: (any DispatchSourceRead)?
         var runtimes: [ObjectIdentifier: PrefectRuntime] = [:]
+        var shutdownHandlers: [UUID: @Sendable (Int32) async -> Void] = [:]
         var handling = false
     }
 
@@ -29,25 +30,43 @@ enum TerminationSignals {
     static func watch(_ runtime: PrefectRuntime) {
         installed.withLock { installed in
             installed.runtimes[ObjectIdentifier(runtime)] = runtime
-            guard installed.reader == nil, let pipe = SignalPipe.shared else { return }
-            let reader = DispatchSource.makeReadSource(fileDescriptor: pipe.readEnd, queue: .global())
-            reader.setEventHandler {
-                var number: UInt8 = 0
-                guard read(pipe.readEnd, &number, 1) == 1 else { return }
-                Task { await handle(Int32(number)) }
+            install(&installed)
+        }
+    }
+
+    /// While `body` runs, a signal calls `shutdown` instead of crashing runs and exiting: a
+    /// runner stops its polling, cancels its runs and returns, as Prefect's `handle_sigterm`.
+    static func handlingShutdown<T>(
+        _ shutdown: @escaping @Sendable (Int32) async -> Void, _ body: () async throws -> T
+    ) async rethrows -> T {
+        let key = UUID()
+        installed.withLock { installed in
+            installed.shutdownHandlers[key] = shutdown
+            install(&installed)
+        }
+        defer { installed.withLock { _ = $0.shutdownHandlers.removeValue(forKey: key) } }
+        return try await body()
+    }
+
+    private static func install(_ installed: inout Installed) {
+        guard installed.reader == nil, let pipe = SignalPipe.shared else { return }
+        let reader = DispatchSource.makeReadSource(fileDescriptor: pipe.readEnd, queue: .global())
+        reader.setEventHandler {
+            var number: UInt8 = 0
+            guard read(pipe.readEnd, &number, 1) == 1 else { return }
+            Task { await handle(Int32(number)) }
+        }
+        reader.resume()
+        installed.reader = reader
+        for signalNumber in [SIGINT, SIGTERM] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { number in
+                var byte = UInt8(truncatingIfNeeded: number)
+                _ = write(SignalPipe.writeEnd, &byte, 1)
             }
-            reader.resume()
-            installed.reader = reader
-            for signalNumber in [SIGINT, SIGTERM] {
-                var action = sigaction()
-                action.__sigaction_handler.sa_handler = { number in
-                    var byte = UInt8(truncatingIfNeeded: number)
-                    _ = write(SignalPipe.writeEnd, &byte, 1)
-                }
-                action.sa_flags = SA_RESTART
-                sigemptyset(&action.sa_mask)
-                sigaction(signalNumber, &action, nil)
-            }
+            action.sa_flags = SA_RESTART
+            sigemptyset(&action.sa_mask)
+            sigaction(signalNumber, &action, nil)
         }
     }
 
@@ -58,6 +77,11 @@ enum TerminationSignals {
     }
 
     private static func handle(_ signalNumber: Int32) async {
+        let shutdowns = installed.withLock { Array($0.shutdownHandlers.values) }
+        if !shutdowns.isEmpty {
+            for shutdown in shutdowns { await shutdown(signalNumber) }
+            return
+        }
         let runtimes = installed.withLock { installed -> [PrefectRuntime]? in
             guard !installed.handling else { return nil }
             installed.handling = true
@@ -97,7 +121,14 @@ extension PrefectRuntime {
                     }
                     let proposer: StateProposer
                     switch run {
-                    case .flow(let id): proposer = StateProposer(client: entry.client, run: .flow(id))
+                    case .flow(let id):
+                        proposer = StateProposer(client: entry.client, run: .flow(id))
+                        // A runner or worker stops a run the server is cancelling with this
+                        // signal: it ends Cancelled, as Prefect's engine handles a cancel intent.
+                        if let state = try? await entry.client.readFlowRun(flowRunID: id).state, state.isCancelling {
+                            _ = await proposer.proposeShielded(.cancelled(message: "Flow run was cancelled."), currentStateID: nil)
+                            return
+                        }
                     case .task(let id): proposer = StateProposer(client: entry.client, run: .task(id))
                     }
                     _ = await proposer.proposeShielded(.crashed(message: message), currentStateID: nil)

@@ -5,31 +5,51 @@ import Synchronization
 import Glibc
 #endif
 
-/// A child process started with `posix_spawn`, its standard input from `/dev/null` and its output
-/// appended to files, every other descriptor of the test process closed in the child
+/// A child process started with `posix_spawn`: standard input from `/dev/null`, its output
+/// inherited or appended to files, every other descriptor of the parent closed in the child
 /// (`posix_spawn_file_actions_addclosefrom_np`), in a process group of its own and with the
-/// default signal dispositions.
+/// default signal dispositions — what Prefect's `run_process` (`prefect/utilities/processutils.py`)
+/// gives the flow-run processes of runners and workers.
 ///
 /// Foundation's `Process` is not used: on Linux it lists `/proc/self/fd` to close descriptors
 /// and copies each entry's whole 256-byte `d_name`, reading past the end of its directory
-/// buffer; once the test process holds about 1,300 descriptors (parallel suites do), the read
-/// can leave the heap's mapping and the test process dies of SIGSEGV in `memmove`.
+/// buffer; once a process holds about 1,300 descriptors, the read can leave the heap's mapping
+/// and the process dies of SIGSEGV in `memmove`.
 public final class SpawnedProcess: Sendable {
     public let pid: pid_t
     /// The wait status, once the child has been reaped.
     private let reaped = Mutex<Int32?>(nil)
 
+    /// Where one of the child's output streams goes.
+    public enum Output: Sendable {
+        /// The parent's own descriptor.
+        case inherit
+        /// Appended to the file at this path (created when missing).
+        case file(String)
+    }
+
     /// Starts `executable`. Standard output and standard error are appended to the files at the
     /// two paths (the same path for both interleaves them).
-    public init(executable: String, arguments: [String], environment: [String: String], stdout: String, stderr: String) throws {
+    public convenience init(executable: String, arguments: [String], environment: [String: String], stdout: String, stderr: String) throws {
+        try self.init(executable: executable, arguments: arguments, environment: environment, standardOutput: .file(stdout), standardError: .file(stderr))
+    }
+
+    /// Starts `executable` with `arguments` and exactly `environment`.
+    ///
+    /// - Throws: ``SpawnError`` when the process cannot be started.
+    public init(
+        executable: String, arguments: [String], environment: [String: String], standardOutput: Output, standardError: Output
+    ) throws {
         var actions = posix_spawn_file_actions_t()
         try Self.check(posix_spawn_file_actions_init(&actions), "posix_spawn_file_actions_init")
         defer { posix_spawn_file_actions_destroy(&actions) }
         try Self.check(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0), "addopen stdin")
-        try Self.check(
-            posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_APPEND, 0o644), "addopen stdout")
-        try Self.check(
-            posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644), "addopen stderr")
+        for (descriptor, output) in [(Int32(1), standardOutput), (Int32(2), standardError)] {
+            guard case .file(let path) = output else { continue }
+            try Self.check(
+                posix_spawn_file_actions_addopen(&actions, descriptor, path, O_WRONLY | O_CREAT | O_APPEND, 0o644),
+                "addopen \(descriptor)")
+        }
         guard let closeFrom = Self.addCloseFrom else { throw SpawnError(operation: "posix_spawn_file_actions_addclosefrom_np", code: ENOSYS) }
         try Self.check(closeFrom(&actions, 3), "addclosefrom_np")
 
@@ -72,6 +92,21 @@ public final class SpawnedProcess: Sendable {
         guard let status = waitStatus() else { return nil }
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+
+    /// The signal that ended the child, when one did; nil while it runs or when it exited.
+    public var terminatingSignal: Int32? {
+        guard let status = waitStatus() else { return nil }
+        let signal = status & 0x7f
+        return signal == 0 ? nil : signal
+    }
+
+    /// Sends `signal` to the child's process group (the child and what it started), unless it
+    /// has been reaped.
+    public func sendToGroup(_ signal: Int32) {
+        reaped.withLock { status in
+            if status == nil { _ = kill(-pid, signal) }
+        }
     }
 
     /// Sends `signal` to the child, unless it has been reaped (its pid may belong to another
@@ -132,7 +167,7 @@ public final class SpawnedProcess: Sendable {
         guard result == 0 else { throw SpawnError(operation: what, code: result) }
     }
 
-    public struct SpawnError: Error, CustomStringConvertible {
+    public struct SpawnError: Error, CustomStringConvertible, Sendable {
         public let operation: String
         public let code: Int32
         public var description: String { "\(operation) failed: \(String(cString: strerror(code)))" }

@@ -1,0 +1,190 @@
+import Foundation
+import Logging
+import PrefectClient
+import PrefectSchemas
+
+/// The polling and the runs in flight of one ``PrefectRunner`` (Prefect's
+/// `ScheduledRunPoller`, `FlowRunExecutor` and `CancellationManager`).
+actor RunnerLoop {
+    private struct InFlight {
+        let task: Task<Void, Never>
+        var process: SpawnedProcess?
+    }
+
+    private let name: String
+    private let client: PrefectClient
+    private let runtime: PrefectRuntime
+    private let deployments: [UUID: PrefectDeployment]
+    private let limit: Int?
+    private let pollInterval: Double
+    private let prefetchSeconds: Double
+    private let execution: PrefectRunner.Execution
+    private let logger = Logger(label: "prefect.runner")
+    private var inFlight: [UUID: InFlight] = [:]
+    private var cancelling: Set<UUID> = []
+    private var stopping = false
+
+    init(
+        name: String, client: PrefectClient, runtime: PrefectRuntime, deployments: [UUID: PrefectDeployment], limit: Int?,
+        pollInterval: Double, prefetchSeconds: Double, execution: PrefectRunner.Execution
+    ) {
+        self.name = name
+        self.client = client
+        self.runtime = runtime
+        self.deployments = deployments
+        self.limit = limit
+        self.pollInterval = pollInterval
+        self.prefetchSeconds = prefetchSeconds
+        self.execution = execution
+    }
+
+    /// Polls until ``stop(signal:)`` or cancellation, then cancels the runs in flight and waits
+    /// for them.
+    func run() async {
+        logger.info("Runner '\(name)' started, serving \(deployments.values.map(\.qualifiedName).sorted().joined(separator: ", ")).")
+        while !stopping, !Task.isCancelled {
+            do {
+                try await poll()
+            } catch {
+                logger.error("Runner '\(name)' could not poll for runs: \(error)")
+            }
+            let wake = ContinuousClock.now + .wait(seconds: pollInterval)
+            while !stopping, !Task.isCancelled, ContinuousClock.now < wake {
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        await cancelAll(message: "Runner is shutting down.")
+        logger.info("Runner '\(name)' stopped.")
+    }
+
+    /// Ends the polling (SIGINT or SIGTERM, as Prefect's `handle_sigterm`).
+    func stop(signal: Int32) {
+        logger.info("\(signal == SIGINT ? "SIGINT" : "SIGTERM") received, initiating graceful shutdown...")
+        stopping = true
+    }
+
+    /// One poll: due runs started (earliest first, within the limit); runs in processes of
+    /// their own that the server is cancelling, stopped.
+    private func poll() async throws {
+        let due = try await client.getScheduledFlowRunsForDeployments(
+            deploymentIDs: Array(deployments.keys), scheduledBefore: Date().addingTimeInterval(prefetchSeconds))
+        let ordered = due.sorted { ($0.nextScheduledStartTime ?? .distantFuture) < ($1.nextScheduledStartTime ?? .distantFuture) }
+        var skipped = 0
+        for flowRun in ordered where inFlight[flowRun.id] == nil {
+            guard !stopping, limit.map({ inFlight.count < $0 }) ?? true else {
+                skipped += 1
+                continue
+            }
+            submit(flowRun)
+        }
+        if skipped > 0 { logger.info("\(skipped) scheduled runs skipped (at capacity)") }
+        try await stopCancelledProcesses()
+    }
+
+    private func submit(_ flowRun: FlowRun) {
+        guard let deploymentID = flowRun.deploymentID, let deployment = deployments[deploymentID] else { return }
+        logger.info("Runner '\(name)' submitting flow run '\(flowRun.id.prefectString)'")
+        let task = Task { await self.execute(flowRun, deployment) }
+        inFlight[flowRun.id] = InFlight(task: task, process: nil)
+    }
+
+    /// Pending, then the run, in a process of its own or in this one; a process that exits
+    /// with a non-zero status before the run reached a final state makes it Crashed.
+    private func execute(_ flowRun: FlowRun, _ deployment: PrefectDeployment) async {
+        defer { inFlight[flowRun.id] = nil }
+        guard await proposePending(flowRun) else { return }
+        switch execution {
+        case .inProcess:
+            do {
+                _ = try await deployment.runFlowRun(flowRun.id, runtime)
+            } catch {
+                logger.error("Flow run '\(flowRun.name)' could not be run: \(error)")
+            }
+        case .subprocess:
+            let process: SpawnedProcess
+            do {
+                process = try FlowRunProcess.start(flowRun.id, apiURL: client.apiURL)
+            } catch {
+                logger.error("Failed to start process for flow run '\(flowRun.id.prefectString)': \(error)")
+                await propose(.failed(message: "Submission failed. \(error)"), flowRun.id)
+                return
+            }
+            inFlight[flowRun.id]?.process = process
+            logger.info("Opening process for flow run '\(flowRun.id.prefectString)' (pid \(process.pid))...")
+            while process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+            let code = InfrastructureExit.returnCode(exitStatus: process.exitStatus ?? 0, signal: process.terminatingSignal)
+            guard code != 0 else {
+                logger.info("Process for flow run '\(flowRun.name)' exited cleanly.")
+                return
+            }
+            let message = InfrastructureExit.crashMessage(code)
+            logger.error("\(message)")
+            guard !cancelling.contains(flowRun.id) else { return }
+            if let state = try? await client.readFlowRun(flowRunID: flowRun.id).state, state.isFinal { return }
+            await propose(.crashed(message: message), flowRun.id)
+            logger.info("Reported flow run '\(flowRun.id.prefectString)' as crashed: \(message)")
+        }
+    }
+
+    /// Proposes Pending (the server answers WAIT until the run's time); false when the run
+    /// should not start (another runner or worker took it, or it was cancelled or deleted).
+    private func proposePending(_ flowRun: FlowRun) async -> Bool {
+        do {
+            let outcome = try await StateProposer(client: client, run: .flow(flowRun.id)).propose(.pending(), currentStateID: flowRun.state?.id)
+            guard outcome.state.isPending else {
+                logger.info("Aborted submission of flow run '\(flowRun.id.prefectString)': Server returned a non-pending state '\(outcome.state.type.rawValue)'")
+                return false
+            }
+            return true
+        } catch let aborted as ProposalAborted {
+            logger.info("Aborted submission of flow run '\(flowRun.id.prefectString)'. Server sent an abort signal: \(aborted.reason)")
+            return false
+        } catch {
+            logger.error("Failed to update state of flow run '\(flowRun.id.prefectString)': \(error)")
+            return false
+        }
+    }
+
+    private func propose(_ state: State, _ flowRunID: UUID) async {
+        _ = await StateProposer(client: client, run: .flow(flowRunID)).proposeShielded(state, currentStateID: nil)
+    }
+
+    /// Runs in processes of their own that the server moved to Cancelling: stopped, then
+    /// Cancelled (in-process runs notice it themselves, through the engine's cancellation poll).
+    private func stopCancelledProcesses() async throws {
+        let ids = inFlight.compactMap { $0.value.process == nil ? nil : $0.key }.filter { !cancelling.contains($0) }
+        guard !ids.isEmpty else { return }
+        let runs = try await client.readFlowRuns(
+            flowRunFilter: FlowRunFilter(id: FlowRunFilterId(any: ids), state: FlowRunFilterState(type: FlowRunFilterStateType(any: [.cancelling]))))
+        for flowRun in runs {
+            await cancel(flowRun.id, message: "Flow run was cancelled successfully.")
+        }
+    }
+
+    /// Stops every run in flight: the processes with SIGTERM after their runs were moved to
+    /// Cancelling (so their engines record Cancelled), the in-process runs by cancelling their
+    /// tasks; then waits for all of them.
+    private func cancelAll(message: String) async {
+        for (id, run) in inFlight where run.process != nil {
+            await propose(.cancelling(message: message), id)
+            await cancel(id, message: message)
+        }
+        for run in inFlight.values where run.process == nil { run.task.cancel() }
+        for run in inFlight.values { await run.task.value }
+    }
+
+    /// SIGTERM to a run's process group, SIGKILL after 30 s, then Cancelled unless the run
+    /// recorded a final state itself — Prefect's `CancellationManager.cancel`.
+    private func cancel(_ flowRunID: UUID, message: String) async {
+        guard let process = inFlight[flowRunID]?.process, !cancelling.contains(flowRunID) else { return }
+        cancelling.insert(flowRunID)
+        defer { cancelling.remove(flowRunID) }
+        process.sendToGroup(SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { process.sendToGroup(SIGKILL) }
+        if let state = try? await client.readFlowRun(flowRunID: flowRunID).state, state.isFinal { return }
+        await propose(.cancelled(message: message), flowRunID)
+        logger.info("Cancelled flow run '\(flowRunID.prefectString)'")
+    }
+}
