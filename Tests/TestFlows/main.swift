@@ -11,6 +11,10 @@
 //                               (every 5 s; a task greets `name` `count` times), served-sleep-SUFFIX/sleep
 //                               (sleeps ten minutes, to be cancelled or killed) and
 //                               served-crash-SUFFIX/crash (exits with status 3 mid-run)
+//   prefect-test-flows deploy POOL SUFFIX
+//                               registers the same three deployments, without schedules, on the
+//                               process work pool POOL; a worker runs them as this program with
+//                               the same arguments and PREFECT__FLOW_RUN_ID set
 import Foundation
 import Prefect
 
@@ -34,7 +38,7 @@ let greet = PrefectTask("greet") { (greeting: Greeting) -> String in
     Array(repeating: "hello \(greeting.name)", count: max(0, greeting.count)).joined(separator: ", ")
 }
 
-func served(_ suffix: String) -> [PrefectDeployment] {
+func served(_ suffix: String, scheduled: Bool = true) -> [PrefectDeployment] {
     let echo = PrefectFlow("served-echo-\(suffix)") { (greeting: Greeting) in try await greet(greeting) }
     let sleep = PrefectFlow("served-sleep-\(suffix)") { () -> Int in
         try await Task.sleep(for: .seconds(600))
@@ -42,7 +46,7 @@ func served(_ suffix: String) -> [PrefectDeployment] {
     }
     let crash = PrefectFlow("served-crash-\(suffix)") { () -> Int in exit(3) }
     return [
-        echo.deployment(name: "echo", interval: 5, parameters: ["name": "schedule"]),
+        echo.deployment(name: "echo", interval: scheduled ? 5 : nil, parameters: ["name": "schedule"]),
         sleep.deployment(name: "sleep"),
         crash.deployment(name: "crash"),
     ]
@@ -55,7 +59,11 @@ case "hold":
     exit(0)
 case "serve" where arguments.count == 2:
     try await PrefectRunner(deployments: served(arguments[1])).run()
+case "deploy" where arguments.count == 3:
+    let ids = try await PrefectDeployment.deploy(served(arguments[2], scheduled: false), workPool: arguments[1])
+    print(ids.map(\.prefectString).joined(separator: " "))
+    await PrefectRuntime.shared.shutdown()
 default:
-    FileHandle.standardError.write(Data("usage: prefect-test-flows hold | serve SUFFIX\n".utf8))
+    FileHandle.standardError.write(Data("usage: prefect-test-flows hold | serve SUFFIX | deploy POOL SUFFIX\n".utf8))
     exit(2)
 }

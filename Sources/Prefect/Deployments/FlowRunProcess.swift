@@ -13,7 +13,18 @@ enum FlowRunProcess {
 
     /// What a deployment's `entrypoint` says: the program and its arguments.
     static var entrypoint: String {
-        ([executable] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        commandLine(arguments: Array(CommandLine.arguments.dropFirst()))
+    }
+
+    /// This program and `arguments` as one command line, each word quoted for the POSIX shell
+    /// where it needs it, as a process worker splits it (`shlex.split`).
+    static func commandLine(arguments: [String]) -> String {
+        ([executable] + arguments).map(shellQuoted).joined(separator: " ")
+    }
+
+    private static func shellQuoted(_ word: String) -> String {
+        let plain = !word.isEmpty && word.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:@%+,".contains($0) }
+        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\"'\"'") + "'"
     }
 
     /// Starts the process for `flowRunID`.
