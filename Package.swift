@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "prefect-swift",
             dependencies: [
-                "PrefectClient", "PrefectServer",
+                "Prefect", "PrefectClient", "PrefectServer",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -125,12 +125,16 @@ for check in client work-pools deployments concurrency blocks automations-events
     || { tail -30 "$swift_home/python-$script.err" >&2; exit 1; }
 done
 
-echo "== Prefect's own process worker runs Swift deployments, on stock Prefect 3.9.1 and on server start"
+echo "== workers: Prefect's process worker runs Swift deployments; prefect-swift worker runs Python and Swift ones"
+# On stock Prefect 3.9.1 and on server start.
 TEST_FLOWS="$(swift build --show-bin-path)/prefect-test-flows"
 for url in "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL"; do
   PREFECT_API_URL="$url" PREFECT_HOME="$swift_home/python" \
     "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-worker.py" "$TEST_FLOWS" 2>"$swift_home/python-worker.err" \
     || { tail -30 "$swift_home/python-worker.err" >&2; exit 1; }
+  PREFECT_API_URL="$url" PREFECT_HOME="$swift_home/python" \
+    "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-swift-worker.py" "$CLI" "$TEST_FLOWS" 2>"$swift_home/swift-worker.err" \
+    || { tail -30 "$swift_home/swift-worker.err" >&2; exit 1; }
 done
 
 # Prefect's zombie-run automation with Prefect's own runner takes about a minute of waiting for

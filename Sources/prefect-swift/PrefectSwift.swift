@@ -8,7 +8,7 @@ struct PrefectSwift: AsyncParsableCommand {
         abstract: "Work with a Prefect server from Swift.",
         subcommands: [
             Version.self, Server.self, ConfigCommand.self, FlowCommand.self, FlowRunCommand.self, DeploymentCommand.self,
-            WorkPoolCommand.self, VariableCommand.self,
+            WorkPoolCommand.self, VariableCommand.self, WorkerCommand.self,
         ]
     )
 }

@@ -27,13 +27,13 @@ enum FlowRunProcess {
         return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\"'\"'") + "'"
     }
 
-    /// Starts the process for `flowRunID`.
-    static func start(_ flowRunID: UUID, apiURL: String) throws -> SpawnedProcess {
+    /// How to start the process for `flowRunID`.
+    static func launch(_ flowRunID: UUID, apiURL: String) -> FlowRunLaunch {
         var environment = ProcessInfo.processInfo.environment
         environment[FlowRunEntrypoint.variable] = flowRunID.prefectString
         environment["PREFECT_API_URL"] = apiURL
-        return try SpawnedProcess(
+        return .process(
             executable: executable, arguments: Array(CommandLine.arguments.dropFirst()), environment: environment,
-            standardOutput: .inherit, standardError: .inherit)
+            workingDirectory: nil)
     }
 }

@@ -91,11 +91,39 @@ public struct PrefectRunner: Sendable {
             let id = try await deployment.apply(client: client, runtime: runtime, entrypoint: FlowRunProcess.entrypoint)
             served[id] = deployment
         }
-        let loop = RunnerLoop(
-            name: name, client: client, runtime: runtime, deployments: served, limit: limit, pollInterval: pollInterval,
-            prefetchSeconds: prefetchSeconds, execution: execution)
-        await TerminationSignals.handlingShutdown({ signal in await loop.stop(signal: signal) }) {
-            await loop.run()
+        let runtime = self.runtime
+        let prefetch = prefetchSeconds
+        let deployments = served
+        let mode = execution
+        let deploymentIDs = Array(served.keys)
+        let apiURL = client.apiURL
+        let logger = Logger(label: "prefect.runner")
+        let supervisor = FlowRunSupervisor(
+            name: "Runner '\(name)'", logger: logger, client: client, limit: limit, pollInterval: pollInterval,
+            due: {
+                try await client.getScheduledFlowRunsForDeployments(
+                    deploymentIDs: deploymentIDs, scheduledBefore: Date().addingTimeInterval(prefetch))
+            },
+            launch: { flowRun in
+                guard let id = flowRun.deploymentID, let deployment = deployments[id] else {
+                    throw PrefectDeploymentError(message: "Flow run \(flowRun.id.prefectString) is not of a served deployment.")
+                }
+                switch mode {
+                case .inProcess:
+                    return .inProcess {
+                        do {
+                            _ = try await deployment.runFlowRun(flowRun.id, runtime)
+                        } catch {
+                            logger.error("Flow run '\(flowRun.name)' could not be run: \(error)")
+                        }
+                    }
+                case .subprocess:
+                    return FlowRunProcess.launch(flowRun.id, apiURL: apiURL)
+                }
+            })
+        logger.info("Runner '\(name)' started, serving \(self.deployments.map(\.qualifiedName).sorted().joined(separator: ", ")).")
+        await TerminationSignals.handlingShutdown({ signal in await supervisor.stop(signal: signal) }) {
+            await supervisor.run()
         }
         if pauseOnShutdown {
             // Also when the serving task was cancelled: shielded from it.

@@ -34,15 +34,22 @@ public final class SpawnedProcess: Sendable {
         try self.init(executable: executable, arguments: arguments, environment: environment, standardOutput: .file(stdout), standardError: .file(stderr))
     }
 
-    /// Starts `executable` with `arguments` and exactly `environment`.
+    /// Starts `executable` with `arguments` and exactly `environment`, in `workingDirectory`
+    /// (the parent's when nil). An `executable` without a `/` is looked up in `PATH`.
     ///
     /// - Throws: ``SpawnError`` when the process cannot be started.
     public init(
-        executable: String, arguments: [String], environment: [String: String], standardOutput: Output, standardError: Output
+        executable: String, arguments: [String], environment: [String: String], standardOutput: Output, standardError: Output,
+        workingDirectory: String? = nil
     ) throws {
+        let executable = try Self.resolve(executable, path: environment["PATH"])
         var actions = posix_spawn_file_actions_t()
         try Self.check(posix_spawn_file_actions_init(&actions), "posix_spawn_file_actions_init")
         defer { posix_spawn_file_actions_destroy(&actions) }
+        if let workingDirectory {
+            guard let addChdir = Self.addChdir else { throw SpawnError(operation: "posix_spawn_file_actions_addchdir_np", code: ENOSYS) }
+            try Self.check(addChdir(&actions, workingDirectory), "addchdir_np \(workingDirectory)")
+        }
         try Self.check(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0), "addopen stdin")
         for (descriptor, output) in [(Int32(1), standardOutput), (Int32(2), standardError)] {
             guard case .file(let path) = output else { continue }
@@ -162,6 +169,23 @@ public final class SpawnedProcess: Sendable {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
         return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
     }()
+
+    /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29 and later), looked up at run time.
+    private static let addChdir: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
+    }()
+
+    /// `executable` itself when it names a path, else the first executable of that name in
+    /// `path` (`PATH`'s directories).
+    private static func resolve(_ executable: String, path: String?) throws -> String {
+        guard !executable.contains("/") else { return executable }
+        for directory in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(directory)/\(executable)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        throw SpawnError(operation: "looking up \(executable) in PATH", code: ENOENT)
+    }
 
     private static func check(_ result: Int32, _ what: String) throws {
         guard result == 0 else { throw SpawnError(operation: what, code: result) }

@@ -3,9 +3,20 @@ import Logging
 import PrefectClient
 import PrefectSchemas
 
-/// The polling and the runs in flight of one ``PrefectRunner`` (Prefect's
-/// `ScheduledRunPoller`, `FlowRunExecutor` and `CancellationManager`).
-actor RunnerLoop {
+/// How a supervised flow run executes.
+enum FlowRunLaunch: Sendable {
+    /// A process of its own.
+    case process(executable: String, arguments: [String], environment: [String: String], workingDirectory: String?)
+    /// A task of this process.
+    case inProcess(@Sendable () async -> Void)
+}
+
+/// The polling and the runs in flight of a runner or a worker (Prefect's
+/// `ScheduledRunPoller`, `FlowRunExecutor` and `CancellationManager`): every poll it asks
+/// `due` for the runs to start, proposes each Pending and starts it as `launch` says, at most
+/// `limit` at once; a process that exits non-zero before its run reached a final state makes
+/// it Crashed; a process whose run the server moved to Cancelling is stopped.
+actor FlowRunSupervisor {
     private struct InFlight {
         let task: Task<Void, Never>
         var process: SpawnedProcess?
@@ -13,48 +24,54 @@ actor RunnerLoop {
 
     private let name: String
     private let client: PrefectClient
-    private let runtime: PrefectRuntime
-    private let deployments: [UUID: PrefectDeployment]
     private let limit: Int?
     private let pollInterval: Double
-    private let prefetchSeconds: Double
-    private let execution: PrefectRunner.Execution
-    private let logger = Logger(label: "prefect.runner")
+    private let due: @Sendable () async throws -> [FlowRun]
+    private let launch: @Sendable (FlowRun) async throws -> FlowRunLaunch
+    private let logger: Logger
     private var inFlight: [UUID: InFlight] = [:]
     private var cancelling: Set<UUID> = []
     private var stopping = false
 
     init(
-        name: String, client: PrefectClient, runtime: PrefectRuntime, deployments: [UUID: PrefectDeployment], limit: Int?,
-        pollInterval: Double, prefetchSeconds: Double, execution: PrefectRunner.Execution
+        name: String, logger: Logger, client: PrefectClient, limit: Int?, pollInterval: Double,
+        due: @escaping @Sendable () async throws -> [FlowRun],
+        launch: @escaping @Sendable (FlowRun) async throws -> FlowRunLaunch
     ) {
         self.name = name
+        self.logger = logger
         self.client = client
-        self.runtime = runtime
-        self.deployments = deployments
         self.limit = limit
         self.pollInterval = pollInterval
-        self.prefetchSeconds = prefetchSeconds
-        self.execution = execution
+        self.due = due
+        self.launch = launch
     }
+
+    /// The runs in flight.
+    var runningCount: Int { inFlight.count }
 
     /// Polls until ``stop(signal:)`` or cancellation, then cancels the runs in flight and waits
     /// for them.
-    func run() async {
-        logger.info("Runner '\(name)' started, serving \(deployments.values.map(\.qualifiedName).sorted().joined(separator: ", ")).")
+    ///
+    /// - Parameter once: one poll, then wait for the runs it started (`--run-once`).
+    func run(once: Bool = false) async {
         while !stopping, !Task.isCancelled {
             do {
                 try await poll()
             } catch {
-                logger.error("Runner '\(name)' could not poll for runs: \(error)")
+                logger.error("\(name) could not poll for runs: \(error)")
+            }
+            if once {
+                for run in inFlight.values { await run.task.value }
+                return
             }
             let wake = ContinuousClock.now + .wait(seconds: pollInterval)
             while !stopping, !Task.isCancelled, ContinuousClock.now < wake {
                 try? await Task.sleep(for: .milliseconds(100))
             }
         }
-        await cancelAll(message: "Runner is shutting down.")
-        logger.info("Runner '\(name)' stopped.")
+        await cancelAll(message: "\(name) is shutting down.")
+        logger.info("\(name) stopped.")
     }
 
     /// Ends the polling (SIGINT or SIGTERM, as Prefect's `handle_sigterm`).
@@ -66,64 +83,57 @@ actor RunnerLoop {
     /// One poll: due runs started (earliest first, within the limit); runs in processes of
     /// their own that the server is cancelling, stopped.
     private func poll() async throws {
-        let due = try await client.getScheduledFlowRunsForDeployments(
-            deploymentIDs: Array(deployments.keys), scheduledBefore: Date().addingTimeInterval(prefetchSeconds))
-        let ordered = due.sorted { ($0.nextScheduledStartTime ?? .distantFuture) < ($1.nextScheduledStartTime ?? .distantFuture) }
+        let ordered = try await due().sorted {
+            ($0.nextScheduledStartTime ?? .distantFuture) < ($1.nextScheduledStartTime ?? .distantFuture)
+        }
         var skipped = 0
         for flowRun in ordered where inFlight[flowRun.id] == nil {
             guard !stopping, limit.map({ inFlight.count < $0 }) ?? true else {
                 skipped += 1
                 continue
             }
-            submit(flowRun)
+            logger.info("\(name) submitting flow run '\(flowRun.id.prefectString)'")
+            inFlight[flowRun.id] = InFlight(task: Task { await self.execute(flowRun) }, process: nil)
         }
         if skipped > 0 { logger.info("\(skipped) scheduled runs skipped (at capacity)") }
         try await stopCancelledProcesses()
     }
 
-    private func submit(_ flowRun: FlowRun) {
-        guard let deploymentID = flowRun.deploymentID, let deployment = deployments[deploymentID] else { return }
-        logger.info("Runner '\(name)' submitting flow run '\(flowRun.id.prefectString)'")
-        let task = Task { await self.execute(flowRun, deployment) }
-        inFlight[flowRun.id] = InFlight(task: task, process: nil)
-    }
-
-    /// Pending, then the run, in a process of its own or in this one; a process that exits
-    /// with a non-zero status before the run reached a final state makes it Crashed.
-    private func execute(_ flowRun: FlowRun, _ deployment: PrefectDeployment) async {
+    /// Pending, then the run as `launch` says; a process that exits with a non-zero status
+    /// before the run reached a final state makes it Crashed.
+    private func execute(_ flowRun: FlowRun) async {
         defer { inFlight[flowRun.id] = nil }
         guard await proposePending(flowRun) else { return }
-        switch execution {
-        case .inProcess:
-            do {
-                _ = try await deployment.runFlowRun(flowRun.id, runtime)
-            } catch {
-                logger.error("Flow run '\(flowRun.name)' could not be run: \(error)")
-            }
-        case .subprocess:
-            let process: SpawnedProcess
-            do {
-                process = try FlowRunProcess.start(flowRun.id, apiURL: client.apiURL)
-            } catch {
-                logger.error("Failed to start process for flow run '\(flowRun.id.prefectString)': \(error)")
-                await propose(.failed(message: "Submission failed. \(error)"), flowRun.id)
+        let process: SpawnedProcess
+        do {
+            switch try await launch(flowRun) {
+            case .inProcess(let body):
+                await body()
                 return
+            case .process(let executable, let arguments, let environment, let workingDirectory):
+                process = try SpawnedProcess(
+                    executable: executable, arguments: arguments, environment: environment, standardOutput: .inherit,
+                    standardError: .inherit, workingDirectory: workingDirectory)
             }
-            inFlight[flowRun.id]?.process = process
-            logger.info("Opening process for flow run '\(flowRun.id.prefectString)' (pid \(process.pid))...")
-            while process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
-            let code = InfrastructureExit.returnCode(exitStatus: process.exitStatus ?? 0, signal: process.terminatingSignal)
-            guard code != 0 else {
-                logger.info("Process for flow run '\(flowRun.name)' exited cleanly.")
-                return
-            }
-            let message = InfrastructureExit.crashMessage(code)
-            logger.error("\(message)")
-            guard !cancelling.contains(flowRun.id) else { return }
-            if let state = try? await client.readFlowRun(flowRunID: flowRun.id).state, state.isFinal { return }
-            await propose(.crashed(message: message), flowRun.id)
-            logger.info("Reported flow run '\(flowRun.id.prefectString)' as crashed: \(message)")
+        } catch {
+            logger.error("Failed to submit flow run '\(flowRun.id.prefectString)' to infrastructure: \(error)")
+            await propose(.failed(message: "Submission failed. \(error)"), flowRun.id)
+            return
         }
+        inFlight[flowRun.id]?.process = process
+        logger.info("Opening process for flow run '\(flowRun.id.prefectString)' (pid \(process.pid))...")
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+        let code = InfrastructureExit.returnCode(exitStatus: process.exitStatus ?? 0, signal: process.terminatingSignal)
+        guard code != 0 else {
+            logger.info("Process for flow run '\(flowRun.name)' exited cleanly.")
+            return
+        }
+        let message = InfrastructureExit.crashMessage(code)
+        logger.error("\(message)")
+        guard !cancelling.contains(flowRun.id) else { return }
+        if let state = try? await client.readFlowRun(flowRunID: flowRun.id).state, state.isFinal { return }
+        await propose(.crashed(message: message), flowRun.id)
+        logger.info("Reported flow run '\(flowRun.id.prefectString)' as crashed: \(message)")
     }
 
     /// Proposes Pending (the server answers WAIT until the run's time); false when the run
