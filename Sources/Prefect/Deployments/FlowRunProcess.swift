@@ -34,6 +34,6 @@ enum FlowRunProcess {
         environment["PREFECT_API_URL"] = apiURL
         return .process(
             executable: executable, arguments: Array(CommandLine.arguments.dropFirst()), environment: environment,
-            workingDirectory: nil)
+            workingDirectory: nil, temporaryDirectory: nil)
     }
 }

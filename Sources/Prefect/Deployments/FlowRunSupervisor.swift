@@ -5,8 +5,11 @@ import PrefectSchemas
 
 /// How a supervised flow run executes.
 enum FlowRunLaunch: Sendable {
-    /// A process of its own.
-    case process(executable: String, arguments: [String], environment: [String: String], workingDirectory: String?)
+    /// A process of its own; `temporaryDirectory` (its working directory, made for it) is
+    /// removed once it exits.
+    case process(
+        executable: String, arguments: [String], environment: [String: String], workingDirectory: String?,
+        temporaryDirectory: String?)
     /// A task of this process.
     case inProcess(@Sendable () async -> Void)
 }
@@ -105,12 +108,15 @@ actor FlowRunSupervisor {
         defer { inFlight[flowRun.id] = nil }
         guard await proposePending(flowRun) else { return }
         let process: SpawnedProcess
+        var temporaryDirectory: String?
+        defer { if let temporaryDirectory { try? FileManager.default.removeItem(atPath: temporaryDirectory) } }
         do {
             switch try await launch(flowRun) {
             case .inProcess(let body):
                 await body()
                 return
-            case .process(let executable, let arguments, let environment, let workingDirectory):
+            case .process(let executable, let arguments, let environment, let workingDirectory, let temporary):
+                temporaryDirectory = temporary
                 process = try SpawnedProcess(
                     executable: executable, arguments: arguments, environment: environment, standardOutput: .inherit,
                     standardError: .inherit, workingDirectory: workingDirectory)

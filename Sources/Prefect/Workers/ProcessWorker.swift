@@ -145,16 +145,15 @@ public struct ProcessWorker: Sendable {
         for (key, value) in job.env { environment[key] = value }
         environment["PREFECT_API_URL"] = client.apiURL
         environment[FlowRunEntrypoint.variable] = flowRun.id.prefectString
-        let directory: String
-        if let workingDirectory = job.workingDirectory {
-            directory = workingDirectory
-        } else {
-            let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("prefect-\(flowRun.id.prefectString)")
-            try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
-            directory = temporary.path
+        var temporary: String?
+        if job.workingDirectory == nil {
+            let made = FileManager.default.temporaryDirectory.appendingPathComponent("prefect-\(flowRun.id.prefectString)")
+            try FileManager.default.createDirectory(at: made, withIntermediateDirectories: true)
+            temporary = made.path
         }
         return .process(
-            executable: executable, arguments: Array(words.dropFirst()), environment: environment, workingDirectory: directory)
+            executable: executable, arguments: Array(words.dropFirst()), environment: environment,
+            workingDirectory: job.workingDirectory ?? temporary, temporaryDirectory: temporary)
     }
 }
 
