@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Prefect", targets: ["Prefect"]),
         .executable(name: "prefect-swift", targets: ["prefect-swift"]),
         .executable(name: "hello-flow", targets: ["hello-flow"]),
+        .executable(name: "scheduled-etl", targets: ["scheduled-etl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -90,6 +91,7 @@ let package = Package(
             dependencies: [
                 "PrefectClient", "PrefectServer",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -97,6 +99,12 @@ let package = Package(
             name: "hello-flow",
             dependencies: ["Prefect"],
             path: "Examples/hello-flow",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "scheduled-etl",
+            dependencies: ["Prefect"],
+            path: "Examples/scheduled-etl",
             swiftSettings: strictSettings
         ),
         .executableTarget(

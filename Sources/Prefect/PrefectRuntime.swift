@@ -106,6 +106,13 @@ public final class PrefectRuntime: Sendable {
         await provider.shutdown()
     }
 
+    /// The database of the embedded server this runtime's client opens — its settings name no
+    /// API — or nil (a remote server, or a client the caller made).
+    func embeddedDatabasePath() throws -> String? {
+        guard let settings = try provider.settingsForMadeClient(), settings.apiURL == nil else { return nil }
+        return EmbeddedPrefect.defaultDatabasePath(settings: settings)
+    }
+
     /// The id of the flow named `name`, created on first use (`POST /flows/`), then remembered.
     func flowID(named name: String, client: PrefectClient) async throws -> UUID {
         if let known = flowIDs.withLock({ $0[name] }) { return known }
@@ -133,6 +140,12 @@ actor ClientProvider {
     init(client: PrefectClient) {
         source = .given(client)
         ready.withLock { $0 = client }
+    }
+
+    /// The settings the client is made from, or nil for a client the caller gave.
+    nonisolated func settingsForMadeClient() throws -> PrefectSettings? {
+        guard case .settings(let settings) = source else { return nil }
+        return try settings ?? PrefectSettings.load()
     }
 
     nonisolated func client() async throws -> PrefectClient {

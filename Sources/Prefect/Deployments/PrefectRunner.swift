@@ -122,8 +122,10 @@ public struct PrefectRunner: Sendable {
                 }
             })
         logger.info("Runner '\(name)' started, serving \(self.deployments.map(\.qualifiedName).sorted().joined(separator: ", ")).")
-        await TerminationSignals.handlingShutdown({ signal in await supervisor.stop(signal: signal) }) {
-            await supervisor.run()
+        try await EmbeddedServices.around(runtime) {
+            await TerminationSignals.handlingShutdown({ signal in await supervisor.stop(signal: signal) }) {
+                await supervisor.run()
+            }
         }
         if pauseOnShutdown {
             // Also when the serving task was cancelled: shielded from it.
