@@ -52,6 +52,9 @@ extension PrefectRuntime {
         /// How task runs reach the server (`PREFECT_SWIFT_TASK_RUN_REPORTING`: `rest`, the
         /// default, or `events`).
         public var taskRunReporting: TaskRunReporting = .rest
+        /// Seconds between a running flow run's `prefect.flow-run.heartbeat` events
+        /// (`PREFECT_FLOWS_HEARTBEAT_FREQUENCY`, default 180, at least 30); nil for none.
+        public var heartbeatFrequency: Double? = 180
 
         public init() {}
 
@@ -93,6 +96,11 @@ extension PrefectRuntime {
             }
             configuration.crashesRunsOnTerminationSignal =
                 flag("PREFECT_SWIFT_CRASH_ON_SIGNAL") ?? configuration.crashesRunsOnTerminationSignal
+            if let heartbeat = text("PREFECT_FLOWS_HEARTBEAT_FREQUENCY") ?? text("PREFECT_RUNNER_HEARTBEAT_FREQUENCY") {
+                let off = ["", "none", "null"].contains(heartbeat.lowercased().trimmingCharacters(in: .whitespaces))
+                configuration.heartbeatFrequency =
+                    off ? nil : Double(heartbeat).flatMap { $0.isFinite ? min(max($0, 30), 86_400) : nil } ?? configuration.heartbeatFrequency
+            }
             configuration.taskRunReporting =
                 text("PREFECT_SWIFT_TASK_RUN_REPORTING").flatMap { TaskRunReporting(rawValue: $0.lowercased()) } ?? configuration.taskRunReporting
             return configuration

@@ -102,6 +102,33 @@ struct RuntimeExistingRunTests {
     }
 
     @Test(
+        "a running flow sends prefect.flow-run.heartbeat events: one when its body starts, then one per interval",
+        arguments: ServerUnderTest.available)
+    func heartbeats(server: ServerUnderTest) async throws {
+        try await RuntimeHarness.withRuntime(server, configure: { $0.heartbeatFrequency = 1 }) { runtime, client in
+            let flow = PrefectFlow("heartbeats-\(UUID().uuidString.prefix(8))", tags: ["beating"]) { () -> Int in
+                try await Task.sleep(for: .milliseconds(2_500))
+                return 1
+            }
+            let outcome = try await flow.runReturningOutcome(runtime: runtime)
+            let resource = "prefect.flow-run.\(outcome.flowRunID.prefectString)"
+            var events: [ReceivedEvent] = []
+            for _ in 0..<40 {
+                events = try await client.readEvents(
+                    filter: EventFilter(event: .init(name: ["prefect.flow-run.heartbeat"]), resource: .init(id: [resource]))
+                ).events
+                if events.count >= 3 { break }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            #expect((3...4).contains(events.count), "\(events.count) heartbeats in 2.5 s at one a second")
+            let first = try #require(events.first)
+            #expect(first.resource.labels["prefect.resource.name"] == outcome.flowRunName)
+            #expect(first.resource.labels["prefect.version"] == "3.9.1")
+            #expect(first.related.map(\.id).sorted() == ["prefect.flow.\(try await client.readFlowRun(flowRunID: outcome.flowRunID).flowID.prefectString)", "prefect.tag.beating"].sorted())
+        }
+    }
+
+    @Test(
         "a deployment enforcing the flow's parameter schema: the server takes fitting parameters and refuses the rest",
         arguments: ServerUnderTest.available)
     func enforcedSchema(server: ServerUnderTest) async throws {

@@ -25,6 +25,7 @@ extension FlowRunEngine {
             id: flowRunID, name: flowRun.name, parameters: flowRun.parameters, runtime: runtime, client: client,
             logger: logger)
         let run = Attempts(engine: self, client: client, logger: logger, scope: scope, state: flowRun.state)
+        run.heartbeat = FlowRunHeartbeat(flowRun: flowRun, flowName: flow.name, every: runtime.configuration.heartbeatFrequency)
         logger.info("Beginning flow run '\(flowRun.name)' for flow '\(flow.name)'")
         let input: Input
         do {

@@ -39,6 +39,7 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         let scope = FlowRunScope(
             id: created.id, name: created.name, parameters: parameters, runtime: runtime, client: client, logger: logger)
         let run = Attempts(engine: self, client: client, logger: logger, scope: scope, state: created.state)
+        run.heartbeat = FlowRunHeartbeat(flowRun: created, flowName: flow.name, every: runtime.configuration.heartbeatFrequency)
         let result = await runAttempts(run, input, client: client, topLevel: parent == nil)
         if let parent, let trackingTaskRun, let state = run.state {
             if case .success(let output) = result, let value = try? RunParameters.json(output) {
@@ -82,6 +83,8 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         var attempts = 0
         /// Whether the run is proposed Pending before Running (a run still Scheduled).
         var entersPendingFirst = false
+        /// The run's heartbeats while its body runs.
+        var heartbeat: FlowRunHeartbeat?
 
         init(engine: FlowRunEngine, client: PrefectClient, logger: Logger, scope: FlowRunScope, state: State?) {
             self.engine = engine
@@ -141,9 +144,13 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
                 scope.runCount = attempts
                 let body = flow.body
                 let watch = cancellationWatch()
+                let beats = heartbeat.map { heartbeat in
+                    Task { [client, logger] in await heartbeat.beat(client, logger: logger) }
+                }
                 let outcome = await RunContext.$flowRun.withValue(scope) {
                     await runBody(timeout: flow.timeoutSeconds, watch: watch) { try await body(input) }
                 }
+                beats?.cancel()
                 switch outcome {
                 case .returned(let output):
                     let answer = try await propose(.completed())
