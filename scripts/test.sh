@@ -38,6 +38,12 @@ UI_VENV="$ROOT/.ui-venv"
 "$ROOT/scripts/install-ui-tools.sh" >"$ROOT/.test-servers/ui-install.log" 2>&1 &
 UI_INSTALL_PID=$!
 
+# Prefect on PostgreSQL, two replicas behind nginx (scripts/prefect-ha.sh), once the UI tools'
+# apt-get is done (one dpkg at a time).
+( while kill -0 "$UI_INSTALL_PID" 2>/dev/null; do sleep 1; done; "$ROOT/scripts/prefect-ha.sh" start ) \
+  >"$ROOT/.test-servers/ha-start.log" 2>&1 &
+HA_START_PID=$!
+
 echo "== building (servers start meanwhile)"
 swift build --build-tests
 
@@ -125,10 +131,15 @@ for check in client work-pools deployments concurrency blocks automations-events
     || { tail -30 "$swift_home/python-$script.err" >&2; exit 1; }
 done
 
+wait "$HA_START_PID" || { cat "$ROOT/.test-servers/ha-start.log" >&2; echo "the distributed Prefect did not start" >&2; exit 1; }
+PREFECT_TEST_DISTRIBUTED_API_URL="$(tail -n 1 "$ROOT/.test-servers/ha-start.log")"
+export PREFECT_TEST_DISTRIBUTED_API_URL
+echo "== distributed Prefect 3.9.1 (PostgreSQL, Redis, two replicas, services, nginx): $PREFECT_TEST_DISTRIBUTED_API_URL"
+
 echo "== workers: Prefect's process worker runs Swift deployments; prefect-swift worker runs Python and Swift ones"
-# On stock Prefect 3.9.1 and on server start.
+# On stock Prefect 3.9.1, on server start and on the distributed Prefect.
 TEST_FLOWS="$(swift build --show-bin-path)/prefect-test-flows"
-for url in "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL"; do
+for url in "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL" "$PREFECT_TEST_DISTRIBUTED_API_URL"; do
   PREFECT_API_URL="$url" PREFECT_HOME="$swift_home/python" \
     "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-python-worker.py" "$TEST_FLOWS" 2>"$swift_home/python-worker.err" \
     || { tail -30 "$swift_home/python-worker.err" >&2; exit 1; }

@@ -12,16 +12,20 @@ enum ServerUnderTest: String, Sendable, CaseIterable, CustomTestStringConvertibl
     case embedded
     /// `prefect-swift server start` on loopback, started by `scripts/test.sh`.
     case swiftServer
+    /// Prefect 3.9.1 as a team runs it (`scripts/prefect-ha.sh`): PostgreSQL, Redis, two API
+    /// replicas behind nginx and a services process — for the runtime, serve and worker suites.
+    case distributed
 
     var testDescription: String {
         switch self {
         case .prefect: "Prefect 3.9.1"
         case .embedded: "embedded, in-process"
         case .swiftServer: "prefect-swift server start"
+        case .distributed: "Prefect 3.9.1 on PostgreSQL, two replicas"
         }
     }
 
-    /// The servers this run can reach: all three under CI (a missing one fails), otherwise
+    /// The servers this run can reach: the three under CI (a missing one fails), otherwise
     /// the embedded server plus those whose URLs are set.
     static var available: [ServerUnderTest] {
         allCases.filter { server in
@@ -29,8 +33,15 @@ enum ServerUnderTest: String, Sendable, CaseIterable, CustomTestStringConvertibl
             case .prefect: IntegrationServer.isConfigured(IntegrationServer.plain)
             case .embedded: true
             case .swiftServer: IntegrationServer.isConfigured(IntegrationServer.swiftServer)
+            case .distributed: false
             }
         }
+    }
+
+    /// ``available`` and, under CI or when its URL is set, the distributed Prefect: the
+    /// servers of the runtime, serve and worker suites.
+    static var withDistributed: [ServerUnderTest] {
+        available + (IntegrationServer.isConfigured(IntegrationServer.distributed) ? [.distributed] : [])
     }
 }
 
@@ -50,7 +61,7 @@ extension IntegrationServer {
         switch server {
         case .embedded:
             return try await withPrefectTestServer(.inProcess, body)
-        case .prefect, .swiftServer:
+        case .prefect, .swiftServer, .distributed:
             var settings = PrefectSettings(home: FileManager.default.temporaryDirectory.path)
             settings.apiURL = try url(for: server, forRuntime: forRuntime)
             if forRuntime { settings.maxRetries = 8 }
@@ -63,6 +74,7 @@ extension IntegrationServer {
         switch server {
         case .prefect: try forRuntime ? runtimeURL() : url(plain)
         case .swiftServer, .embedded: try url(swiftServer)
+        case .distributed: try url(distributed)
         }
     }
 

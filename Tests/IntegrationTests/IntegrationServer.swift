@@ -19,6 +19,8 @@ enum IntegrationServer {
     static let runtime = "PREFECT_TEST_RUNTIME_API_URL"
     /// `prefect-swift server start` on a loopback port.
     static let swiftServer = "PREFECT_TEST_SWIFT_API_URL"
+    /// Prefect 3.9.1 on PostgreSQL behind nginx (`scripts/prefect-ha.sh`).
+    static let distributed = "PREFECT_TEST_DISTRIBUTED_API_URL"
 
     static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 

@@ -16,7 +16,7 @@ struct RuntimeCacheTests {
         }
     }
 
-    @Test("a cache hit ends Cached without running the body; after the expiration the body runs again", arguments: ServerUnderTest.available)
+    @Test("a cache hit ends Cached without running the body; after the expiration the body runs again", arguments: ServerUnderTest.withDistributed)
     func hitAndExpiry(server: ServerUnderTest) async throws {
         try await Self.withCachingRuntime(server) { runtime, client, storage in
             let counter = CallCounter()
@@ -59,7 +59,7 @@ struct RuntimeCacheTests {
         }
     }
 
-    @Test("refreshCache runs the body and stores anew; persistResult false never caches", arguments: ServerUnderTest.available)
+    @Test("refreshCache runs the body and stores anew; persistResult false never caches", arguments: ServerUnderTest.withDistributed)
     func refreshAndNoPersistence(server: ServerUnderTest) async throws {
         try await Self.withCachingRuntime(server) { runtime, client, _ in
             let counter = CallCounter()
@@ -88,7 +88,7 @@ struct RuntimeCacheTests {
         }
     }
 
-    @Test("a stored result that no longer decodes as the result type runs the body instead of failing", arguments: ServerUnderTest.available)
+    @Test("a stored result that no longer decodes as the result type runs the body instead of failing", arguments: ServerUnderTest.withDistributed)
     func undecodableResult(server: ServerUnderTest) async throws {
         try await Self.withCachingRuntime(server) { runtime, client, _ in
             let counter = CallCounter()
@@ -107,7 +107,7 @@ struct RuntimeCacheTests {
         }
     }
 
-    @Test("the default policy reuses a result within one flow run only", arguments: ServerUnderTest.available)
+    @Test("the default policy reuses a result within one flow run only", arguments: ServerUnderTest.withDistributed)
     func defaultPolicyWithinRun(server: ServerUnderTest) async throws {
         try await Self.withCachingRuntime(server) { runtime, _, _ in
             let counter = CallCounter()

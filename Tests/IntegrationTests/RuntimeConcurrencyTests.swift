@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Runtime: concurrency, map, subflows and cancellation on every server")
 struct RuntimeConcurrencyTests {
-    @Test("map and async let run tasks at once; every run is recorded once", arguments: ServerUnderTest.available)
+    @Test("map and async let run tasks at once; every run is recorded once", arguments: ServerUnderTest.withDistributed)
     func concurrentTasks(server: ServerUnderTest) async throws {
         try await RuntimeHarness.withRuntime(server) { runtime, client in
             let counter = CallCounter()
@@ -36,13 +36,13 @@ struct RuntimeConcurrencyTests {
     /// write transaction inside the orchestration's and answers 503 after 60 s; Prefect's engine
     /// avoids the rule by reporting task states as events (the next test).
     @Test("tasks with a limited tag wait for its slot: one at a time, each recorded once",
-          arguments: ServerUnderTest.available.filter { $0 != .prefect })
+          arguments: ServerUnderTest.withDistributed.filter { $0 != .prefect })
     func tagLimit(server: ServerUnderTest) async throws {
         try await tagLimitHolds(server, reporting: .rest)
     }
 
     @Test("reported as events, tasks with a limited tag take its slot in the process, as Prefect's engine: one at a time",
-          arguments: ServerUnderTest.available)
+          arguments: ServerUnderTest.withDistributed)
     func tagLimitWithEvents(server: ServerUnderTest) async throws {
         try await tagLimitHolds(server, reporting: .events)
     }
@@ -77,7 +77,7 @@ struct RuntimeConcurrencyTests {
         }
     }
 
-    @Test("a failing run of a map does not stop the others; the first failure is thrown", arguments: ServerUnderTest.available)
+    @Test("a failing run of a map does not stop the others; the first failure is thrown", arguments: ServerUnderTest.withDistributed)
     func mapFailure(server: ServerUnderTest) async throws {
         try await RuntimeHarness.withRuntime(server) { runtime, client in
             let check = PrefectTask("check") { (value: Int) -> Int in
@@ -92,7 +92,7 @@ struct RuntimeConcurrencyTests {
         }
     }
 
-    @Test("a flow called in a flow is a subflow run linked by parent_task_run_id", arguments: ServerUnderTest.available)
+    @Test("a flow called in a flow is a subflow run linked by parent_task_run_id", arguments: ServerUnderTest.withDistributed)
     func subflow(server: ServerUnderTest) async throws {
         try await RuntimeHarness.withRuntime(server) { runtime, client in
             let childName = IntegrationServer.uniqueName("child")
@@ -116,7 +116,7 @@ struct RuntimeConcurrencyTests {
         }
     }
 
-    @Test("cancelling the Swift task records Cancelling then Cancelled", arguments: ServerUnderTest.available)
+    @Test("cancelling the Swift task records Cancelling then Cancelled", arguments: ServerUnderTest.withDistributed)
     func clientCancellation(server: ServerUnderTest) async throws {
         try await RuntimeHarness.withRuntime(server) { runtime, client in
             let started = AsyncStream.makeStream(of: UUID.self)
@@ -138,7 +138,7 @@ struct RuntimeConcurrencyTests {
         }
     }
 
-    @Test("the server moving the run to Cancelling cancels the body and records Cancelled", arguments: ServerUnderTest.available)
+    @Test("the server moving the run to Cancelling cancels the body and records Cancelled", arguments: ServerUnderTest.withDistributed)
     func serverCancellation(server: ServerUnderTest) async throws {
         try await RuntimeHarness.withRuntime(server) { runtime, client in
             let started = AsyncStream.makeStream(of: UUID.self)

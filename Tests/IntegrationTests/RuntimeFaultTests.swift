@@ -17,7 +17,7 @@ struct RuntimeFaultTests {
         .dropAfterForwarding: 0.03, .badGatewayAfterForwarding: 0.01, .stallAfterForwarding: 0.005,
     ]
 
-    @Test("a flow of 50 tasks with retries and logs: every run and state once, in order, no log lost", arguments: ServerUnderTest.available)
+    @Test("a flow of 50 tasks with retries and logs: every run and state once, in order, no log lost", arguments: ServerUnderTest.withDistributed)
     func fiftyTasks(server: ServerUnderTest) async throws {
         try await Self.withFaultyRuntime(server, rates: Self.mixedRates, firstFaults: Self.everyFaultEarly) { runtime, proxy, direct in
             let failedOnce = FailedOnce()
@@ -91,7 +91,7 @@ struct RuntimeFaultTests {
         }
     }
 
-    @Test("200 flow runs, 3% of connections dropped after the server acted: 200 runs, none doubled", arguments: ServerUnderTest.available)
+    @Test("200 flow runs, 3% of connections dropped after the server acted: 200 runs, none doubled", arguments: ServerUnderTest.withDistributed)
     func twoHundredFlowRuns(server: ServerUnderTest) async throws {
         try await Self.withFaultyRuntime(server, rates: [.dropAfterForwarding: 0.03], firstFaults: [1: .dropAfterForwarding]) { runtime, proxy, direct in
             let name = IntegrationServer.uniqueName("faulty-200")

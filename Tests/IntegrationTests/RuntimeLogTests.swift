@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Runtime: run logs reach the API on every server")
 struct RuntimeLogTests {
-    @Test("flow and task loggers send their records with the right run ids", arguments: ServerUnderTest.available)
+    @Test("flow and task loggers send their records with the right run ids", arguments: ServerUnderTest.withDistributed)
     func runLogs(server: ServerUnderTest) async throws {
         try await RuntimeHarness.withRuntime(server) { runtime, client in
             let say = PrefectTask("say") { (word: String) -> String in

@@ -9,14 +9,14 @@ import Testing
 struct RuntimeSignalTests {
     @Test(
         "a signal during a task: flow and task runs end Crashed with Prefect's message, exit 128 + signal",
-        arguments: ServerUnderTest.available, [SIGTERM, SIGINT])
+        arguments: ServerUnderTest.withDistributed, [SIGTERM, SIGINT])
     func crashOnSignal(server: ServerUnderTest, signal: Int32) async throws {
         try await signalDuringTask(server, signal, reporting: .rest)
     }
 
     @Test(
         "a signal during a task reported as events: its Crashed reaches the server as the run's next event",
-        arguments: ServerUnderTest.available)
+        arguments: ServerUnderTest.withDistributed)
     func crashOnSignalWithEvents(server: ServerUnderTest) async throws {
         try await signalDuringTask(server, SIGTERM, reporting: .events)
     }

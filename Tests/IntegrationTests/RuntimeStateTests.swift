@@ -10,7 +10,7 @@ struct RuntimeStateTests {
         let limit: Int
     }
 
-    @Test("a flow with two tasks: states, parameters, task inputs, tags and version as recorded", arguments: ServerUnderTest.available)
+    @Test("a flow with two tasks: states, parameters, task inputs, tags and version as recorded", arguments: ServerUnderTest.withDistributed)
     func success(server: ServerUnderTest) async throws {
         try await RuntimeHarness.withRuntime(server) { runtime, client in
             let double = PrefectTask("double", tags: ["math"], version: "2") { (values: [Int]) in values.map { $0 * 2 } }
@@ -49,7 +49,7 @@ struct RuntimeStateTests {
         }
     }
 
-    @Test("a failing flow records Failed with the error's message and throws it", arguments: ServerUnderTest.available)
+    @Test("a failing flow records Failed with the error's message and throws it", arguments: ServerUnderTest.withDistributed)
     func failure(server: ServerUnderTest) async throws {
         try await RuntimeHarness.withRuntime(server) { runtime, client in
             let fails = PrefectTask("fails") { (_: Int) -> Int in throw PlannedFailure(description: "disk full") }
@@ -66,7 +66,7 @@ struct RuntimeStateTests {
         }
     }
 
-    @Test("a task that fails twice and then succeeds: AwaitingRetry and Retrying, as Prefect's engine", arguments: ServerUnderTest.available)
+    @Test("a task that fails twice and then succeeds: AwaitingRetry and Retrying, as Prefect's engine", arguments: ServerUnderTest.withDistributed)
     func taskRetries(server: ServerUnderTest) async throws {
         try await RuntimeHarness.withRuntime(server) { runtime, client in
             let counter = CallCounter()
@@ -87,7 +87,7 @@ struct RuntimeStateTests {
         }
     }
 
-    @Test("a task whose retries run out ends Failed and the error reaches the flow", arguments: ServerUnderTest.available)
+    @Test("a task whose retries run out ends Failed and the error reaches the flow", arguments: ServerUnderTest.withDistributed)
     func retriesExhausted(server: ServerUnderTest) async throws {
         try await RuntimeHarness.withRuntime(server) { runtime, client in
             let never = PrefectTask("never", retries: 1) { (_: NoParameters) -> Int in throw PlannedFailure(description: "no") }
@@ -99,7 +99,7 @@ struct RuntimeStateTests {
         }
     }
 
-    @Test("a flow with retries: Failed becomes AwaitingRetry on the server, the body runs again", arguments: ServerUnderTest.available)
+    @Test("a flow with retries: Failed becomes AwaitingRetry on the server, the body runs again", arguments: ServerUnderTest.withDistributed)
     func flowRetries(server: ServerUnderTest) async throws {
         try await RuntimeHarness.withRuntime(server) { runtime, client in
             let counter = CallCounter()
@@ -121,7 +121,7 @@ struct RuntimeStateTests {
         }
     }
 
-    @Test("timeouts end the body and record TimedOut, for tasks and flows", arguments: ServerUnderTest.available)
+    @Test("timeouts end the body and record TimedOut, for tasks and flows", arguments: ServerUnderTest.withDistributed)
     func timeouts(server: ServerUnderTest) async throws {
         try await RuntimeHarness.withRuntime(server) { runtime, client in
             let taskBody = BodyStopwatch()

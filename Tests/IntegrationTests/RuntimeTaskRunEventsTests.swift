@@ -9,7 +9,7 @@ struct RuntimeTaskRunEventsTests {
 
     @Test(
         "task runs reported as Prefect 3.9.1's engine reports them: the server's recorder shows them with their inputs and states",
-        arguments: ServerUnderTest.available)
+        arguments: ServerUnderTest.withDistributed)
     func reportedAsEvents(server: ServerUnderTest) async throws {
         try await RuntimeHarness.withRuntime(server, configure: { $0.taskRunReporting = .events }) { runtime, client in
             let attempts = CallCounter()
@@ -42,7 +42,7 @@ struct RuntimeTaskRunEventsTests {
 
     @Test(
         "a task run of a retried flow's second attempt carries the flow run's run count, reported by REST or events",
-        arguments: ServerUnderTest.available, [TaskRunReporting.rest, .events])
+        arguments: ServerUnderTest.withDistributed, [TaskRunReporting.rest, .events])
     func flowRunRunCount(server: ServerUnderTest, reporting: TaskRunReporting) async throws {
         try await RuntimeHarness.withRuntime(server, configure: { $0.taskRunReporting = reporting }) { runtime, client in
             let attempts = CallCounter()

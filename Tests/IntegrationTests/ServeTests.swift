@@ -22,7 +22,7 @@ struct ServeTests {
 
     @Test(
         "in-process: a run made from the deployment with parameters completes with its task run; shutdown pauses it; a restart updates it, not a second one",
-        arguments: ServerUnderTest.available)
+        arguments: ServerUnderTest.withDistributed)
     func inProcess(server: ServerUnderTest) async throws {
         try await RuntimeHarness.withRuntime(server) { runtime, client in
             let name = IntegrationServer.uniqueName("served")
@@ -64,7 +64,7 @@ struct ServeTests {
     }
 
     /// The networked servers: runs in processes of their own need the server's URL.
-    static var networked: [ServerUnderTest] { ServerUnderTest.available.filter { $0 != .embedded } }
+    static var networked: [ServerUnderTest] { ServerUnderTest.withDistributed.filter { $0 != .embedded } }
 
     @Test(
         "a process per run: scheduled runs complete; a crash, a SIGKILL and a cancellation end only their runs; SIGTERM cancels the rest and exits 0",
