@@ -148,6 +148,12 @@ for url in "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL" "$PREFECT_TEST_
     || { tail -30 "$swift_home/swift-worker.err" >&2; exit 1; }
 done
 
+echo "== scale: four prefect-swift workers, 300 runs each executed exactly once (a replica killed and restarted on the distributed Prefect)"
+PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" PREFECT_CLIENT_MAX_RETRIES=20 \
+  "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-worker-scale.py" "$CLI" "$TEST_FLOWS"
+PREFECT_API_URL="$PREFECT_TEST_DISTRIBUTED_API_URL" PREFECT_HOME="$swift_home/python" PREFECT_CLIENT_MAX_RETRIES=20 \
+  "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-worker-scale.py" "$CLI" "$TEST_FLOWS" --kill-replica
+
 # Prefect's zombie-run automation with Prefect's own runner takes about a minute of waiting for
 # missed heartbeats: it runs beside the side-by-side checks below.
 "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-zombie-run.py" "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL" \

@@ -11,6 +11,10 @@
 //                               (every 5 s; a task greets `name` `count` times), served-sleep-SUFFIX/sleep
 //                               (sleeps ten minutes, to be cancelled or killed) and
 //                               served-crash-SUFFIX/crash (exits with status 3 mid-run)
+//   prefect-test-flows deploy-count POOL SUFFIX
+//                               registers scale-count-SUFFIX/count on POOL: each run appends its
+//                               flow run id to the file its `file` parameter names (the scale
+//                               test counts them)
 //   prefect-test-flows deploy POOL SUFFIX
 //                               registers the same three deployments, without schedules, on the
 //                               process work pool POOL; a worker runs them as this program with
@@ -52,6 +56,20 @@ func served(_ suffix: String, scheduled: Bool = true) -> [PrefectDeployment] {
     ]
 }
 
+struct CountedRun: Codable, Sendable {
+    var file: String
+}
+
+/// Appends the running flow run's id and a newline to `file` in one write (O_APPEND: whole
+/// lines even with many processes writing at once).
+func appendRunID(to file: String) throws {
+    let line = Array("\(RunContext.flowRunID?.prefectString ?? "-")\n".utf8)
+    let descriptor = open(file, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+    guard descriptor >= 0 else { throw POSIXError(.EIO) }
+    defer { close(descriptor) }
+    guard line.withUnsafeBytes({ write(descriptor, $0.baseAddress, $0.count) }) == line.count else { throw POSIXError(.EIO) }
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "hold":
@@ -59,11 +77,18 @@ case "hold":
     exit(0)
 case "serve" where arguments.count == 2:
     try await PrefectRunner(deployments: served(arguments[1])).run()
+case "deploy-count" where arguments.count == 3:
+    let count = PrefectFlow("scale-count-\(arguments[2])") { (run: CountedRun) -> Int in
+        try appendRunID(to: run.file)
+        return 1
+    }
+    try await PrefectDeployment.deploy([count.deployment(name: "count")], workPool: arguments[1])
+    await PrefectRuntime.shared.shutdown()
 case "deploy" where arguments.count == 3:
     let ids = try await PrefectDeployment.deploy(served(arguments[2], scheduled: false), workPool: arguments[1])
     print(ids.map(\.prefectString).joined(separator: " "))
     await PrefectRuntime.shared.shutdown()
 default:
-    FileHandle.standardError.write(Data("usage: prefect-test-flows hold | serve SUFFIX | deploy POOL SUFFIX\n".utf8))
+    FileHandle.standardError.write(Data("usage: prefect-test-flows hold | serve SUFFIX | deploy POOL SUFFIX | deploy-count POOL SUFFIX\n".utf8))
     exit(2)
 }
