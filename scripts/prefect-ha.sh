@@ -48,17 +48,8 @@ launch() {
   echo $! >"$dir/pid"
 }
 
-stop_part() {
-  local dir="$STATE/ha-$1"
-  [ -f "$dir/pid" ] || return 0
-  local pid; pid="$(cat "$dir/pid")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-  fi
-  rm -f "$dir/pid"
-}
+# Each part's directory has the layout of prefect-server.sh's servers: its stop does.
+stop_part() { "$ROOT/scripts/prefect-server.sh" stop "ha-$1"; }
 
 wait_for() {  # $1: what, $2: seconds, then a command that succeeds when it is ready
   local what="$1" seconds="$2"; shift 2

@@ -10,7 +10,7 @@ struct PrefectBench: AsyncParsableCommand {
         abstract: "Benchmarks of the swift-prefect client; each prints one JSON object.",
         subcommands: [
             ClientBenchmark.self, DecodeBenchmark.self, EncodeBenchmark.self, HealthBenchmark.self, EmbeddedBenchmark.self,
-            FillBenchmark.self, FlowBenchmark.self,
+            FillBenchmark.self, FlowBenchmark.self, ServeNoopBenchmark.self, DeployNoopBenchmark.self,
         ]
     )
 }

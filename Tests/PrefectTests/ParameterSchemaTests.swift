@@ -80,13 +80,7 @@ enum Twins {
 
 @Suite("Parameter schemas, compared whole with what Prefect 3.9.1 builds for the same Python signatures")
 struct ParameterSchemaTests {
-    static let recorded: JSONObject = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/parameter-schemas.json")
-        guard let data = try? Data(contentsOf: url), let object = try? PrefectJSON.decode(JSONObject.self, from: data) else {
-            return JSONObject()
-        }
-        return object
-    }()
+    static let recorded = Fixtures.object("parameter-schemas.json")
 
     static let cases: [(String, JSONObject)] = [
         ("scalars", ParameterSchema.of(Twins.Scalars.self)),

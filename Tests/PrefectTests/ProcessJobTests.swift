@@ -5,13 +5,7 @@ import Testing
 
 @Suite("Process jobs as Prefect 3.9.1's process worker makes them (recorded by scripts/record-process-jobs.py)")
 struct ProcessJobTests {
-    static let recorded: JSONObject = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/process-jobs.json")
-        guard let data = try? Data(contentsOf: url), let object = try? PrefectJSON.decode(JSONObject.self, from: data) else {
-            return JSONObject()
-        }
-        return object
-    }()
+    static let recorded = Fixtures.object("process-jobs.json")
 
     static func cases(_ key: String) -> [JSONValue] {
         guard case .array(let items)? = recorded[key] else { return [] }

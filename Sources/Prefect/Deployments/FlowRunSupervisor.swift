@@ -32,26 +32,26 @@ actor FlowRunSupervisor {
     private let due: @Sendable () async throws -> [FlowRun]
     private let launch: @Sendable (FlowRun) async throws -> FlowRunLaunch
     private let logger: Logger
+    /// The message of the Cancelled state of runs stopped by a shutdown.
+    private let shutdownMessage: String
     private var inFlight: [UUID: InFlight] = [:]
     private var cancelling: Set<UUID> = []
     private var stopping = false
 
     init(
-        name: String, logger: Logger, client: PrefectClient, limit: Int?, pollInterval: Double,
+        name: String, logger: Logger, shutdownMessage: String, client: PrefectClient, limit: Int?, pollInterval: Double,
         due: @escaping @Sendable () async throws -> [FlowRun],
         launch: @escaping @Sendable (FlowRun) async throws -> FlowRunLaunch
     ) {
         self.name = name
         self.logger = logger
+        self.shutdownMessage = shutdownMessage
         self.client = client
         self.limit = limit
         self.pollInterval = pollInterval
         self.due = due
         self.launch = launch
     }
-
-    /// The runs in flight.
-    var runningCount: Int { inFlight.count }
 
     /// Polls until ``stop(signal:)`` or cancellation, then cancels the runs in flight and waits
     /// for them.
@@ -73,7 +73,7 @@ actor FlowRunSupervisor {
                 try? await Task.sleep(for: .milliseconds(100))
             }
         }
-        await cancelAll(message: "\(name) is shutting down.")
+        await cancelAll(message: shutdownMessage)
         logger.info("\(name) stopped.")
     }
 

@@ -99,7 +99,8 @@ public struct PrefectRunner: Sendable {
         let apiURL = client.apiURL
         let logger = Logger(label: "prefect.runner")
         let supervisor = FlowRunSupervisor(
-            name: "Runner '\(name)'", logger: logger, client: client, limit: limit, pollInterval: pollInterval,
+            name: "Runner '\(name)'", logger: logger, shutdownMessage: "Runner is shutting down.", client: client,
+            limit: limit, pollInterval: pollInterval,
             due: {
                 try await client.getScheduledFlowRunsForDeployments(
                     deploymentIDs: deploymentIDs, scheduledBefore: Date().addingTimeInterval(prefetch))

@@ -72,7 +72,8 @@ public struct ProcessWorker: Sendable {
         let prefetch = prefetchSeconds
         let workerName = name
         let supervisor = FlowRunSupervisor(
-            name: "Worker '\(name)'", logger: logger, client: client, limit: limit, pollInterval: pollInterval,
+            name: "Worker '\(name)'", logger: logger, shutdownMessage: "Worker is shutting down.", client: client,
+            limit: limit, pollInterval: pollInterval,
             due: {
                 try await client.getScheduledFlowRunsForWorkPool(
                     workPoolName: poolName, workQueueNames: queues, scheduledBefore: Date().addingTimeInterval(prefetch)
