@@ -141,8 +141,10 @@ def page_text(driver) -> str:
             return view ? view.state.doc.toString() : (content ? content.innerText : '');
         });
         // Charts (SVG) label their axes with the runs' own times, to the millisecond: not
-        // compared. CodeMirror's theme sets `display: flex !important`.
-        const hidden = [...editors, ...document.querySelectorAll('svg')];
+        // compared, nor recharts' off-screen span that measures label widths (it holds
+        // whichever label it measured last: a day, or a running run's growing duration).
+        // CodeMirror's theme sets `display: flex !important`.
+        const hidden = [...editors, ...document.querySelectorAll('svg, #recharts_measurement_span')];
         hidden.forEach(element => element.style.setProperty('display', 'none', 'important'));
         const page = document.body.innerText;
         hidden.forEach(element => element.style.removeProperty('display'));
