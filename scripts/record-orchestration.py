@@ -119,7 +119,7 @@ def scenarios() -> dict[str, list[dict]]:
             set_state("flow_run", {"type": "FAILED", "message": "boom again"}),
             read("flow_run"),
         ]
-    for delay in ([0], [5, 20], 30):
+    for delay in ([0], [45, 20], 30):
         out[f"task retries with delay {delay}"] = [
             create_flow(),
             create_flow_run(state("RUNNING")),
