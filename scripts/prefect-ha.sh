@@ -3,7 +3,7 @@
 # loopback: PostgreSQL, Redis for messaging, two `prefect server start --no-services` API
 # replicas on the one database, one `prefect server services start` process, and nginx
 # round-robin in front (websockets included). PostgreSQL, Redis and nginx come from Debian's
-# packages, prefect-redis from PyPI (pinned with prefect==3.9.1).
+# packages, prefect-redis from PyPI (pinned with prefect==3.9.1) into its own virtualenv.
 #
 #   scripts/prefect-ha.sh start             start it all; print the API URL (nginx's) when healthy
 #   scripts/prefect-ha.sh url               the API URL of the running setup
@@ -16,7 +16,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VENV="${PREFECT_VENV:-$ROOT/.prefect-venv}"
+# Its own virtualenv: prefect-redis registers its block types with any server started from the
+# environment it is installed in, and the stock single servers of the tests must not have them.
+VENV="${PREFECT_HA_VENV:-$ROOT/.prefect-ha-venv}"
 STATE="$ROOT/.test-servers"
 PYTHON="${PYTHON:-python3}"
 
@@ -28,7 +30,7 @@ install() {
     apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq postgresql redis-server nginx >&2
   fi
-  "$ROOT/scripts/prefect-server.sh" install
+  PREFECT_VENV="$VENV" "$ROOT/scripts/prefect-server.sh" install
   if ! "$VENV/bin/python" -c "import prefect_redis" 2>/dev/null; then
     echo "installing prefect-redis (with prefect==3.9.1) into $VENV" >&2
     "$VENV/bin/pip" install --quiet --disable-pip-version-check "prefect[redis]==3.9.1" >&2

@@ -9,6 +9,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 SERVERS="$ROOT/scripts/prefect-server.sh"
 started=$(date +%s)
+# Each step's heading says how long the script had run when it began (CI's budget is 45 minutes).
+phase() { echo "== [$(( $(date +%s) - started )) s] $*"; }
 
 if [ ! -f /usr/include/sqlite3.h ] || [ ! -f /usr/include/zlib.h ]; then
   echo "== installing libsqlite3-dev and zlib1g-dev (the embedded server's SQLite; zlib to read Prefect's wheel)"
@@ -44,7 +46,7 @@ UI_INSTALL_PID=$!
   >"$ROOT/.test-servers/ha-start.log" 2>&1 &
 HA_START_PID=$!
 
-echo "== building (servers start meanwhile)"
+phase "building (servers start meanwhile)"
 swift build --build-tests
 
 PREFECT_TEST_API_URL="$("$SERVERS" wait plain)"
@@ -54,9 +56,9 @@ PREFECT_TEST_CSRF_API_URL="$("$SERVERS" wait csrf)"
 PREFECT_TEST_AUTH_API_URL="$("$SERVERS" wait auth)"
 export PREFECT_TEST_API_URL PREFECT_TEST_CSRF_API_URL PREFECT_TEST_AUTH_API_URL
 export PREFECT_TEST_AUTH_STRING="$AUTH_STRING"
-echo "== servers: plain $PREFECT_TEST_API_URL, csrf $PREFECT_TEST_CSRF_API_URL, auth $PREFECT_TEST_AUTH_API_URL"
+phase "servers: plain $PREFECT_TEST_API_URL, csrf $PREFECT_TEST_CSRF_API_URL, auth $PREFECT_TEST_AUTH_API_URL"
 
-echo "== prefect-swift version against the real server"
+phase "prefect-swift version against the real server"
 CLI="$(swift build --show-bin-path)/prefect-swift"
 cli_home="$(mktemp -d)"
 PREFECT_HOME="$cli_home" PREFECT_API_URL="$PREFECT_TEST_API_URL" "$CLI" version | tee "$cli_home/out"
@@ -71,13 +73,13 @@ if PREFECT_HOME="$cli_home" PREFECT_API_URL="http://127.0.0.1:9/api" "$CLI" vers
   echo "CLI did not fail for an unreachable server" >&2; exit 1
 fi
 grep -q "cannot reach the Prefect API" "$cli_home/out" || { cat "$cli_home/out" >&2; exit 1; }
-echo "== prefect-swift version on the embedded server (no PREFECT_API_URL)"
+phase "prefect-swift version on the embedded server (no PREFECT_API_URL)"
 PREFECT_HOME="$cli_home" "$CLI" version | tee "$cli_home/out"
 grep -q "^Server type: *ephemeral$" "$cli_home/out" || { echo "CLI did not use the embedded server" >&2; exit 1; }
 grep -q "^Database: *$cli_home/prefect-swift.db$" "$cli_home/out" || { echo "CLI did not report the database" >&2; exit 1; }
 grep -q "^Server version: *3.9.1$" "$cli_home/out" || { echo "embedded server did not answer its version" >&2; exit 1; }
 
-echo "== prefect-swift server start on loopback"
+phase "prefect-swift server start on loopback"
 swift_home="$(mktemp -d)"
 # With Prefect's log stream on (off by default there and here), so that the watch check sees logs.
 PREFECT_SERVER_LOGS_STREAM_PUBLISHING_ENABLED=true PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED=true \
@@ -104,7 +106,7 @@ grep -q "cannot open the database at" "$swift_home/baddb" || { cat "$swift_home/
 echo "embedded server: $PREFECT_TEST_SWIFT_API_URL"
 echo "CLI checks passed"
 
-echo "== hello-flow (README's first command) on each server; the Python client reads each run back"
+phase "hello-flow (README's first command) on each server; the Python client reads each run back"
 HELLO="$(swift build --show-bin-path)/hello-flow"
 check_hello() {  # $1: what it ran on, $2: the URL the Python client reads from; hello-flow's stdout on stdin
   local out id
@@ -121,7 +123,7 @@ PREFECT_HOME="$cli_home" PREFECT_API_URL="$PREFECT_TEST_API_URL" "$HELLO" 2>"$cl
 env -u PREFECT_API_URL PREFECT_HOME="$swift_home" "$HELLO" 2>"$cli_home/hello.err" \
   | check_hello "the embedded server" "$PREFECT_TEST_SWIFT_API_URL"
 
-echo "== the official Python client (prefect 3.9.1) against prefect-swift server start"
+phase "the official Python client (prefect 3.9.1) against prefect-swift server start"
 # Prefect's own client against server start, one script each; its warnings go to a file that is
 # shown when the script fails.
 for check in client work-pools deployments concurrency blocks automations-events event-sockets task-runs cancel "watch --expect-logs" background-tasks; do
@@ -134,9 +136,9 @@ done
 wait "$HA_START_PID" || { cat "$ROOT/.test-servers/ha-start.log" >&2; echo "the distributed Prefect did not start" >&2; exit 1; }
 PREFECT_TEST_DISTRIBUTED_API_URL="$(tail -n 1 "$ROOT/.test-servers/ha-start.log")"
 export PREFECT_TEST_DISTRIBUTED_API_URL
-echo "== distributed Prefect 3.9.1 (PostgreSQL, Redis, two replicas, services, nginx): $PREFECT_TEST_DISTRIBUTED_API_URL"
+phase "distributed Prefect 3.9.1 (PostgreSQL, Redis, two replicas, services, nginx): $PREFECT_TEST_DISTRIBUTED_API_URL"
 
-echo "== workers: Prefect's process worker runs Swift deployments; prefect-swift worker runs Python and Swift ones"
+phase "workers: Prefect's process worker runs Swift deployments; prefect-swift worker runs Python and Swift ones"
 # On stock Prefect 3.9.1, on server start and on the distributed Prefect.
 TEST_FLOWS="$(swift build --show-bin-path)/prefect-test-flows"
 for url in "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL" "$PREFECT_TEST_DISTRIBUTED_API_URL"; do
@@ -148,7 +150,7 @@ for url in "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL" "$PREFECT_TEST_
     || { tail -30 "$swift_home/swift-worker.err" >&2; exit 1; }
 done
 
-echo "== scale: four prefect-swift workers, 300 runs each executed exactly once (a replica killed and restarted on the distributed Prefect)"
+phase "scale: four prefect-swift workers, 300 runs each executed exactly once (a replica killed and restarted on the distributed Prefect)"
 PREFECT_API_URL="$PREFECT_TEST_SWIFT_API_URL" PREFECT_HOME="$swift_home/python" PREFECT_CLIENT_MAX_RETRIES=20 \
   "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-worker-scale.py" "$CLI" "$TEST_FLOWS"
 PREFECT_API_URL="$PREFECT_TEST_DISTRIBUTED_API_URL" PREFECT_HOME="$swift_home/python" PREFECT_CLIENT_MAX_RETRIES=20 \
@@ -160,23 +162,23 @@ PREFECT_API_URL="$PREFECT_TEST_DISTRIBUTED_API_URL" PREFECT_HOME="$swift_home/py
   >"$swift_home/zombie.out" 2>&1 &
 ZOMBIE_PID=$!
 
-echo "== the events the servers make, side by side: stock Prefect 3.9.1 and prefect-swift server start"
+phase "the events the servers make, side by side: stock Prefect 3.9.1 and prefect-swift server start"
 "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-resource-events.py" "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL"
 
-echo "== automations that act, side by side: stock Prefect 3.9.1 and prefect-swift server start"
+phase "automations that act, side by side: stock Prefect 3.9.1 and prefect-swift server start"
 "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-automations.py" "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL"
 
-echo "== prefect events stream (Prefect's CLI) on both servers: the same server-made events"
+phase "prefect events stream (Prefect's CLI) on both servers: the same server-made events"
 "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-events-stream.py" "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL"
 
-echo "== the worker channel, side by side, and Prefect's process worker on it"
+phase "the worker channel, side by side, and Prefect's process worker on it"
 "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-worker-channel.py" "$PREFECT_TEST_API_URL" "$PREFECT_TEST_SWIFT_API_URL"
 
-echo "== Prefect's UI on prefect-swift server start: the same files and answers as the stock server's"
+phase "Prefect's UI on prefect-swift server start: the same files and answers as the stock server's"
 PREFECT_TEST_UI_URL="$("$SERVERS" wait ui)"
 "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/check-ui-serving.py" "${PREFECT_TEST_UI_URL%/api}" "$CLI" "$ROOT/.prefect-venv"
 
-echo "== Prefect's UI in headless Chromium, every page of both UIs, side by side with the same data"
+phase "Prefect's UI in headless Chromium, every page of both UIs, side by side with the same data"
 wait "$UI_INSTALL_PID" || { cat "$ROOT/.test-servers/ui-install.log" >&2; echo "installing Chromium or selenium failed" >&2; exit 1; }
 ui_home="$(mktemp -d)"
 PATH="$ROOT/.prefect-venv/bin:$PATH" PREFECT_HOME="$ui_home" PREFECT_SERVER_UI_ENABLED=true PREFECT_SERVER_ANALYTICS_ENABLED=false \
@@ -189,11 +191,11 @@ UI_SWIFT_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$ui_home/out")"
   --report "$ui_home/ui-pages.json") || { kill "$UI_SERVER_PID"; exit 1; }
 kill "$UI_SERVER_PID"; wait "$UI_SERVER_PID" || true
 
-echo "== the zombie-run automation: flow.serve() killed, its run marked Crashed on both servers"
+phase "the zombie-run automation: flow.serve() killed, its run marked Crashed on both servers"
 wait "$ZOMBIE_PID" || { cat "$swift_home/zombie.out" >&2; exit 1; }
 cat "$swift_home/zombie.out"
 
-echo "== schemathesis against prefect-swift server start (its own database), then a restart on it"
+phase "schemathesis against prefect-swift server start (its own database), then a restart on it"
 fuzz_home="$(mktemp -d)"
 start_fuzz_server() {
   PREFECT_HOME="$fuzz_home" "$CLI" server start --port 0 --database "$fuzz_home/fuzz.db" >"$fuzz_home/out" 2>&1 &
@@ -215,17 +217,17 @@ healthy "$FUZZ_URL" || { echo "server start unhealthy on its fuzzed database" >&
 kill "$FUZZ_PID"; wait "$FUZZ_PID" || true
 echo "schemathesis: $(cat "$fuzz_home/report.json"); restarted healthy on the same database"
 
-echo "== libFuzzer: PrefectJSONDecoder and the server's request path, a minute each (release, -sanitize=fuzzer,address)"
+phase "libFuzzer: PrefectJSONDecoder and the server's request path, a minute each (release, -sanitize=fuzzer,address)"
 for target in decoders requests; do
   "$ROOT/scripts/fuzz-native.sh" "$target" --seconds "${PREFECT_SWIFT_NATIVE_FUZZ_SECONDS:-60}" --report "$fuzz_home/$target.json" >"$fuzz_home/$target.log" 2>&1 \
     || { tail -40 "$fuzz_home/$target.log" >&2; echo "libFuzzer found something in fuzz-$target (input kept under .build-fuzz/artifacts/)" >&2; exit 1; }
   echo "libFuzzer: $(cat "$fuzz_home/$target.json")"
 done
 
-echo "== docs/COVERAGE.md matches Prefect 3.9.1's PrefectClient and this package"
+phase "docs/COVERAGE.md matches Prefect 3.9.1's PrefectClient and this package"
 "$ROOT/.prefect-venv/bin/python" "$ROOT/scripts/generate-coverage.py" --check
 
-echo "== swift test (set-up took $(( $(date +%s) - started )) s)"
+phase "swift test"
 status=0
 # A crash in a test prints the crashed thread only: all threads of a process this large took
 # five minutes to symbolicate and hid the one that mattered.
@@ -237,4 +239,5 @@ if [ "$status" -ne 0 ]; then
   echo "== swift test failed (exit $status); the issues recorded:"
   grep -E -A4 'recorded an issue|error: |Fatal error|Crash' "$test_log" | head -120 || true
 fi
+phase "done (exit $status)"
 exit $status
