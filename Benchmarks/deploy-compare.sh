@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Deployments side by side in one run (Benchmarks/deploy_bench.py), against one fresh stock
-# Prefect 3.9.1 server: swift-prefect's serve (PrefectRunner) and `prefect-swift worker start`
-# (release builds) against Python's flow.serve() and Prefect's process worker, on a no-op flow:
-# scheduled-to-Running latency (p50/p99, default poll and 1 s), runs per second one worker
-# sustains (a process per run; and the Swift runner in-process), and idle RSS.
+# Deployments side by side in one run (Benchmarks/deploy_bench.py): swift-prefect's serve
+# (PrefectRunner) and `prefect-swift worker start` (release builds) against Python's
+# flow.serve() and Prefect's process worker, on a no-op flow: scheduled-to-Running latency
+# (p50/p99, default poll and 1 s), runs per second one worker sustains (a process per run; and
+# the Swift runner in-process), and idle RSS. All four run against the same server, once on a
+# fresh stock Prefect 3.9.1 server and once on a fresh `prefect-swift server start`: on the
+# stock SQLite server the server's own rate bounds every runner, so the second shows what the
+# runners and workers themselves sustain.
 #
-#   Benchmarks/deploy-compare.sh [--runs 100] [--spacing 0.5] [--skip-latency] [--out DIR]
+#   Benchmarks/deploy-compare.sh [--runs 100] [--spacing 0.5] [--skip-latency] [--server stock|swift|both] [--out DIR]
 #
 # Needs the Prefect venv of scripts/prefect-server.sh.
 set -euo pipefail
@@ -15,13 +18,15 @@ RUNS=100
 SPACING=0.5
 EXTRA=()
 OUT=""
+SERVERS="both"
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS="$2"; shift 2 ;;
     --spacing) SPACING="$2"; shift 2 ;;
     --skip-latency) EXTRA+=(--skip-latency); shift ;;
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --server) SERVERS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -32,9 +37,48 @@ mkdir -p "$OUT"
 (cd "$ROOT" && swift build -c release --product prefect-bench 2>&1 | grep -E "error:" >&2 || true)
 (cd "$ROOT" && swift build -c release --product prefect-swift 2>&1 | grep -E "error:" >&2 || true)
 BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)"
-trap '"$ROOT/scripts/prefect-server.sh" stop bench-deploy >/dev/null 2>&1 || true' EXIT
+WORK="$(mktemp -d /tmp/deploy-compare.XXXXXX)"
+SWIFT_PID=""
+trap '[ -z "$SWIFT_PID" ] || kill "$SWIFT_PID" 2>/dev/null; "$ROOT/scripts/prefect-server.sh" stop bench-deploy >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 
-URL="$("$ROOT/scripts/prefect-server.sh" start bench-deploy)"
-PREFECT_API_URL="$URL" "$ROOT/.prefect-venv/bin/python" "$ROOT/Benchmarks/deploy_bench.py" \
-  --prefect-bench "$BIN/prefect-bench" --prefect-swift "$BIN/prefect-swift" --runs "$RUNS" --spacing "$SPACING" "${EXTRA[@]}" \
-  | tee "$OUT/deploy.json"
+bench() {  # $1: the server's name in the output, $2: its API URL
+  echo "== $1 server: $2 ($(date -u +%H:%M:%S))" >&2
+  PREFECT_API_URL="$2" "$ROOT/.prefect-venv/bin/python" "$ROOT/Benchmarks/deploy_bench.py" \
+    --prefect-bench "$BIN/prefect-bench" --prefect-swift "$BIN/prefect-swift" --runs "$RUNS" --spacing "$SPACING" "${EXTRA[@]}" \
+    | tee "$OUT/deploy-$1.json"
+}
+
+if [ "$SERVERS" = stock ] || [ "$SERVERS" = both ]; then
+  bench stock "$("$ROOT/scripts/prefect-server.sh" start bench-deploy)"
+  "$ROOT/scripts/prefect-server.sh" stop bench-deploy >/dev/null
+fi
+if [ "$SERVERS" = swift ] || [ "$SERVERS" = both ]; then
+  PREFECT_HOME="$WORK" "$BIN/prefect-swift" server start --no-ui --port 0 --database "$WORK/prefect.db" >"$WORK/out" 2>&1 &
+  SWIFT_PID=$!
+  for _ in $(seq 100); do grep -q "^PREFECT_API_URL=" "$WORK/out" && break; sleep 0.1; done
+  bench swift "$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/out")"
+fi
+
+"$ROOT/.prefect-venv/bin/python" - "$OUT" <<'PYEOF'
+import json, os, sys
+out = sys.argv[1]
+for server in ("stock", "swift"):
+    path = os.path.join(out, f"deploy-{server}.json")
+    if not os.path.exists(path):
+        continue
+    result = json.load(open(path))
+    print(f"\n{'stock Prefect 3.9.1' if server == 'stock' else 'prefect-swift server start'} ({result['runs']} runs)")
+    print(f"{'':34} {'swift serve':>12} {'swift worker':>12} {'python serve':>12} {'python worker':>13}")
+    rss = result["idle_rss_mb"]
+    print(f"{'idle RSS, MB':34} {rss['swift-serve']:>12} {rss['swift-worker']:>12} {rss['python-serve']:>12} {rss['python-worker']:>13}")
+    runs = {name: value["runs_per_second"] for name, value in result["throughput"].items()}
+    print(f"{'runs/s, a process per run':34} {runs['swift-serve']:>12} {runs['swift-worker']:>12} {'':>12} {runs['python-worker']:>13}")
+    print(f"{'runs/s, in-process':34} {runs['swift-serve-in-process']:>12}")
+    for poll in ("default", "1"):
+        for key in ("p50_s", "p99_s"):
+            row = [result.get("latency", {}).get(f"{system} poll {poll}", {}).get(key, "") for system in
+                   ("swift-serve", "swift-worker", "python-serve", "python-worker")]
+            if any(value != "" for value in row):
+                label = f"scheduled -> Running {key[:3]} s, poll {poll}"
+                print(f"{label:34} {row[0]:>12} {row[1]:>12} {row[2]:>12} {row[3]:>13}")
+PYEOF

@@ -11,6 +11,7 @@
 #              recorded differential scenarios (Tests/PrefectServerTests/Fixtures).
 #
 #   scripts/fuzz-native.sh TARGET [--runs N] [--seconds S] [--workers W] [--report FILE]
+#   scripts/fuzz-native.sh TARGET --build-only      build it, fuzz nothing
 #
 # Stops after N executions or S seconds (whichever first; both optional), with W parallel
 # workers. Any crash, sanitizer report, out-of-memory or timeout (10 s per input) fails the
@@ -19,17 +20,19 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET="${1:-}"; shift || true
-case "$TARGET" in decoders|requests) ;; *) sed -n '2,19p' "$0"; exit 2 ;; esac
+case "$TARGET" in decoders|requests) ;; *) sed -n '2,20p' "$0"; exit 2 ;; esac
 RUNS=""
 SECONDS_LIMIT=""
 WORKERS=1
 REPORT=""
+BUILD_ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS="$2"; shift 2 ;;
     --seconds) SECONDS_LIMIT="$2"; shift 2 ;;
     --workers) WORKERS="$2"; shift 2 ;;
     --report) REPORT="$2"; shift 2 ;;
+    --build-only) BUILD_ONLY=1; shift ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -39,6 +42,7 @@ swift build -c release --product "fuzz-$TARGET" --build-path .build-fuzz \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING 2>&1 | grep -E "error:|warning: .*/(Sources|Fuzz)/" >&2 || true
 BIN="$(swift build -c release --build-path .build-fuzz --show-bin-path)/fuzz-$TARGET"
 [ -x "$BIN" ] || { echo "fuzz-$TARGET did not build" >&2; exit 1; }
+[ -z "$BUILD_ONLY" ] || exit 0
 
 corpus="$(mktemp -d)"
 artifacts="$ROOT/.build-fuzz/artifacts/$TARGET"

@@ -22,9 +22,10 @@ export PREFECT_SERVER_UI_ENABLED=false
 "$SERVERS" install
 SWIFT_SERVER_PID=""
 FUZZ_PID=""
+FUZZ_BUILD_PID=""
 UI_SERVER_PID=""
 # Every server this script starts is stopped however it ends (a failed check exits at once).
-trap 'for pid in "$SWIFT_SERVER_PID" "$FUZZ_PID" "$UI_SERVER_PID"; do [ -z "$pid" ] || kill "$pid" 2>/dev/null || true; done; "$SERVERS" stop-all' EXIT
+trap 'for pid in "$SWIFT_SERVER_PID" "$FUZZ_PID" "$UI_SERVER_PID"; do [ -z "$pid" ] || kill "$pid" 2>/dev/null || true; done; [ -z "$FUZZ_BUILD_PID" ] || kill -- "-$FUZZ_BUILD_PID" 2>/dev/null || true; "$SERVERS" stop-all' EXIT
 
 AUTH_STRING="admin:$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
 "$SERVERS" start-bg plain
@@ -48,6 +49,12 @@ HA_START_PID=$!
 
 phase "building (servers start meanwhile)"
 swift build --build-tests
+# The fuzzers' release builds with sanitizers (whole-module optimization, one core per module:
+# the longest compile of the run) go on at the lowest CPU priority beside the checks below,
+# which mostly wait on servers; in a process group of their own, so that an early exit stops them.
+setsid bash -c 'for target in decoders requests; do nice -n 19 scripts/fuzz-native.sh "$target" --build-only || exit 1; done' \
+  >"$ROOT/.test-servers/fuzz-build.log" 2>&1 &
+FUZZ_BUILD_PID=$!
 
 PREFECT_TEST_API_URL="$("$SERVERS" wait plain)"
 PREFECT_TEST_RUNTIME_API_URL="$("$SERVERS" wait runtime)"
@@ -218,6 +225,8 @@ kill "$FUZZ_PID"; wait "$FUZZ_PID" || true
 echo "schemathesis: $(cat "$fuzz_home/report.json"); restarted healthy on the same database"
 
 phase "libFuzzer: PrefectJSONDecoder and the server's request path, a minute each (release, -sanitize=fuzzer,address)"
+wait "$FUZZ_BUILD_PID" || { tail -40 "$ROOT/.test-servers/fuzz-build.log" >&2; echo "the fuzzers did not build" >&2; exit 1; }
+FUZZ_BUILD_PID=""
 for target in decoders requests; do
   "$ROOT/scripts/fuzz-native.sh" "$target" --seconds "${PREFECT_SWIFT_NATIVE_FUZZ_SECONDS:-60}" --report "$fuzz_home/$target.json" >"$fuzz_home/$target.log" 2>&1 \
     || { tail -40 "$fuzz_home/$target.log" >&2; echo "libFuzzer found something in fuzz-$target (input kept under .build-fuzz/artifacts/)" >&2; exit 1; }
@@ -232,7 +241,11 @@ status=0
 # A crash in a test prints the crashed thread only: all threads of a process this large took
 # five minutes to symbolicate and hid the one that mattered.
 test_log="$(mktemp)"
+# At most 12 test cases at once (Swift Testing starts every case of every suite together): on
+# two cores the CPU-bound suites (388 differential scenarios, the runtime's) otherwise starved
+# the ones that wait on servers, and a runner took 78 s to register its deployment.
 SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=yes,threads=crashed,images=mentioned}" \
+  SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-12}" \
   swift test --skip-build "$@" 2>&1 | tee "$test_log" || status=$?
 if [ "$status" -ne 0 ]; then
   # CI keeps only the end of the output: the issues recorded come again here, where it is kept.

@@ -16,7 +16,7 @@ struct DurabilityTests {
         defer { folder.remove() }
         let database = folder.database
 
-        let server = try ServerProcess(database: database)
+        let server = try await ServerProcess(database: database)
         var settings = folder.settings(apiURL: server.apiURL)
         let client = try PrefectClient(settings: settings)
         let flowID = try await client.createFlowFromName("durability")
@@ -31,7 +31,7 @@ struct DurabilityTests {
         let integrity = try await DatabaseQueue(path: database).read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
         #expect(integrity == ["ok"])
 
-        let restarted = try ServerProcess(database: database)
+        let restarted = try await ServerProcess(database: database)
         defer { restarted.kill(SIGTERM) }
         settings.apiURL = restarted.apiURL
         try await withPrefectClient(settings: settings) { client in

@@ -14,7 +14,7 @@ struct GracefulShutdownTests {
         let folder = try ScratchFolder("prefect-stop")
         defer { folder.remove() }
         let database = folder.database
-        let server = try ServerProcess(database: database)
+        let server = try await ServerProcess(database: database)
         var settings = folder.settings(apiURL: server.apiURL)
         let client = try PrefectClient(settings: settings)
         let flowID = try await client.createFlowFromName("graceful")
@@ -25,7 +25,7 @@ struct GracefulShutdownTests {
         try await client.shutdown()
         #expect(server.process.exitStatus == 0)
 
-        let restarted = try ServerProcess(database: database)
+        let restarted = try await ServerProcess(database: database)
         defer { restarted.kill(SIGTERM) }
         settings.apiURL = restarted.apiURL
         let ids = answered.ids.withLock { $0 }

@@ -45,7 +45,7 @@ struct PlantedRowsTests {
         let good = try await makeGoodRows(folder.database)
         let bad = try plantBadRows(folder.database, good: good)
 
-        let server = try ServerProcess(database: folder.database, environment: Self.fastServices)
+        let server = try await ServerProcess(database: folder.database, environment: Self.fastServices)
         var stopped = false
         defer { if !stopped { server.kill(SIGKILL) } }
         let settings = folder.settings(apiURL: server.apiURL)
@@ -83,7 +83,7 @@ struct PlantedRowsTests {
         #expect(keys.count == Set(keys).count, "a row was logged more than once by a service:\n\(skips.joined(separator: "\n"))")
         #expect(!log.contains("Fatal error"))
 
-        let restarted = try ServerProcess(database: folder.database)
+        let restarted = try await ServerProcess(database: folder.database)
         defer { restarted.kill(SIGTERM) }
         try await withPrefectClient(settings: folder.settings(apiURL: restarted.apiURL)) { client in
             #expect(await client.apiHealthcheck() == nil, "the server restarts healthy on the same database")

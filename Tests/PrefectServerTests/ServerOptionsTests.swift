@@ -30,7 +30,7 @@ struct ServerOptionsTests {
     func protectedProcess() async throws {
         let folder = try ScratchFolder("prefect-options")
         defer { folder.remove() }
-        let server = try ServerProcess(database: folder.database, arguments: ["--csrf-protection", "--auth-string", "ops:pa55word"])
+        let server = try await ServerProcess(database: folder.database, arguments: ["--csrf-protection", "--auth-string", "ops:pa55word"])
         defer { server.kill(SIGTERM) }
         #expect(!server.startupOutput.contains("Warning"), "loopback needs no warning")
         var settings = folder.settings(apiURL: server.apiURL)
@@ -49,10 +49,10 @@ struct ServerOptionsTests {
     }
 
     @Test("binding an address other machines reach, without an auth string, prints a warning")
-    func warnsWithoutAuth() throws {
+    func warnsWithoutAuth() async throws {
         let folder = try ScratchFolder("prefect-bind")
         defer { folder.remove() }
-        let server = try ServerProcess(database: folder.database, arguments: ["--host", "0.0.0.0"])
+        let server = try await ServerProcess(database: folder.database, arguments: ["--host", "0.0.0.0"])
         defer { server.kill(SIGTERM) }
         #expect(server.startupOutput.contains("Warning: serving on 0.0.0.0 without an auth string"))
     }

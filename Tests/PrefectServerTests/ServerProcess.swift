@@ -17,9 +17,10 @@ final class ServerProcess: Sendable {
     /// The `prefect-swift` built next to the test bundle, or `PREFECT_SWIFT_CLI`.
     static var executable: URL { BuiltExecutable.url("prefect-swift", override: "PREFECT_SWIFT_CLI") }
 
-    /// Starts the server on a free port and waits (up to 10 s) for the URL it prints;
+    /// Starts the server on a free port and waits (up to 30 s) for the URL it prints;
     /// `environment` is added to this process's. The UI is off unless `environment` turns it on.
-    init(database: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// It waits asleep, not blocking a thread of the test process's shared pool.
+    init(database: String, arguments: [String] = [], environment: [String: String] = [:]) async throws {
         outputFile = URL(fileURLWithPath: database + ".server-output")
         try? FileManager.default.removeItem(at: outputFile)
         process = try SpawnedProcess(
@@ -28,9 +29,9 @@ final class ServerProcess: Sendable {
                 .merging(environment) { _, given in given },
             stdout: outputFile.path, stderr: outputFile.path)
         var text = ""
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline, !Self.hasURLLine(text), process.isRunning {
-            usleep(10_000)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, !Self.hasURLLine(text), process.isRunning {
+            try await Task.sleep(for: .milliseconds(10))
             text = Self.read(outputFile)
         }
         text = Self.read(outputFile)

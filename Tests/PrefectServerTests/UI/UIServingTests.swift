@@ -102,7 +102,7 @@ struct UIServingTests {
         try Self.write("<html>v2 /PREFECT_UI_SERVE_BASE_REPLACE_PLACEHOLDER/", to: bundles.appendingPathComponent("v2/index.html"))
         try Self.write("import '/PREFECT_UI_SERVE_BASE_REPLACE_PLACEHOLDER/x.js'", to: bundles.appendingPathComponent("v2/assets/app.js"))
         try Self.write("secret", to: folder.directory.appendingPathComponent("outside.txt"))
-        let server = try ServerProcess(database: folder.database, environment: [
+        let server = try await ServerProcess(database: folder.database, environment: [
             "PREFECT_HOME": folder.directory.path, "PREFECT_SERVER_UI_ENABLED": "true",
             "PREFECT_UI_STATIC_DIRECTORY": bundles.path, "PREFECT_UI_SERVE_BASE": "/prefect",
         ])
@@ -150,7 +150,7 @@ struct UIServingTests {
     func disabled() async throws {
         let folder = try ScratchFolder("ui-off")
         defer { folder.remove() }
-        let server = try ServerProcess(database: folder.database, arguments: ["--no-ui"], environment: [
+        let server = try await ServerProcess(database: folder.database, arguments: ["--no-ui"], environment: [
             "PREFECT_HOME": folder.directory.path, "PREFECT_SERVER_UI_ENABLED": "true",
         ])
         defer { server.kill(SIGTERM) }
