@@ -54,7 +54,12 @@ struct ServeTests {
             }
             #expect(try await eventually { try await client.readDeployment(deploymentID: id).description == "second" })
             again.cancel()
-            try await again.value
+            do {
+                try await again.value
+            } catch is CancellationError {
+                // The server had stored the update, but the runner was still reading its answer
+                // when it was cancelled: registering ends with the cancellation, as it should.
+            }
             let flowID = try await client.readFlowRun(flowRunID: made.id).flowID
             let deployments = try await client.readDeployments(flowFilter: FlowFilter(id: FlowFilterId(any: [flowID])))
             #expect(deployments.map(\.id) == [id], "one deployment, updated")
