@@ -147,12 +147,19 @@ class Bench:
                 scheduled[run.id] = when
             span = self.args.runs * self.args.spacing
             await self.wait_final(client, deployment.id, self.args.runs, timeout=span + 300)
-            delays = []
+            delays, never_running = [], 0
             for run_id, when in scheduled.items():
                 states = await client.read_flow_run_states(run_id)
-                running = next(s for s in states if s.type.value == "RUNNING")
+                running = next((s for s in states if s.type.value == "RUNNING"), None)
+                if running is None:
+                    # Final without ever running (crashed or cancelled before its body).
+                    never_running += 1
+                    continue
                 delays.append((running.timestamp - when).total_seconds())
-            return {"p50_s": round(percentile(delays, 0.5), 3), "p99_s": round(percentile(delays, 0.99), 3)}
+            if not delays:
+                return {"never_running": never_running}
+            return {"p50_s": round(percentile(delays, 0.5), 3), "p99_s": round(percentile(delays, 0.99), 3),
+                    "never_running": never_running}
         finally:
             self.stop(process)
 
