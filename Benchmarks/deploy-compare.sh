@@ -49,14 +49,14 @@ bench() {  # $1: the server's name in the output, $2: its API URL
 }
 
 if [ "$SERVERS" = stock ] || [ "$SERVERS" = both ]; then
-  bench stock "$("$ROOT/scripts/prefect-server.sh" start bench-deploy)"
+  bench stock "$("$ROOT/scripts/prefect-server.sh" start bench-deploy)" || echo "the benchmark on the stock server stopped early" >&2
   "$ROOT/scripts/prefect-server.sh" stop bench-deploy >/dev/null
 fi
 if [ "$SERVERS" = swift ] || [ "$SERVERS" = both ]; then
   PREFECT_HOME="$WORK" "$BIN/prefect-swift" server start --no-ui --port 0 --database "$WORK/prefect.db" >"$WORK/out" 2>&1 &
   SWIFT_PID=$!
   for _ in $(seq 100); do grep -q "^PREFECT_API_URL=" "$WORK/out" && break; sleep 0.1; done
-  bench swift "$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/out")"
+  bench swift "$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/out")" || echo "the benchmark on prefect-swift server start stopped early" >&2
 fi
 
 "$ROOT/.prefect-venv/bin/python" - "$OUT" <<'PYEOF'
@@ -66,7 +66,11 @@ for server in ("stock", "swift"):
     path = os.path.join(out, f"deploy-{server}.json")
     if not os.path.exists(path):
         continue
-    result = json.load(open(path))
+    try:
+        result = json.load(open(path))
+    except ValueError:
+        print(f"\n{server}: no result (the benchmark stopped; see its output above)")
+        continue
     print(f"\n{'stock Prefect 3.9.1' if server == 'stock' else 'prefect-swift server start'} ({result['runs']} runs)")
     print(f"{'':34} {'swift serve':>12} {'swift worker':>12} {'python serve':>12} {'python worker':>13}")
     rss = result["idle_rss_mb"]
