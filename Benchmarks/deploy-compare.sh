@@ -9,6 +9,7 @@
 # runners and workers themselves sustain.
 #
 #   Benchmarks/deploy-compare.sh [--runs 100] [--spacing 0.5] [--skip-latency] [--server stock|swift|both] [--out DIR]
+#                                [--parts rss,throughput,latency] [--systems swift-serve,swift-worker,python-serve,python-worker]
 #
 # Needs the Prefect venv of scripts/prefect-server.sh.
 set -euo pipefail
@@ -24,9 +25,10 @@ while [ $# -gt 0 ]; do
     --runs) RUNS="$2"; shift 2 ;;
     --spacing) SPACING="$2"; shift 2 ;;
     --skip-latency) EXTRA+=(--skip-latency); shift ;;
+    --parts|--systems) EXTRA+=("$1" "$2"); shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --server) SERVERS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -73,11 +75,13 @@ for server in ("stock", "swift"):
         continue
     print(f"\n{'stock Prefect 3.9.1' if server == 'stock' else 'prefect-swift server start'} ({result['runs']} runs)")
     print(f"{'':34} {'swift serve':>12} {'swift worker':>12} {'python serve':>12} {'python worker':>13}")
-    rss = result["idle_rss_mb"]
-    print(f"{'idle RSS, MB':34} {rss['swift-serve']:>12} {rss['swift-worker']:>12} {rss['python-serve']:>12} {rss['python-worker']:>13}")
-    runs = {name: value["runs_per_second"] for name, value in result["throughput"].items()}
-    print(f"{'runs/s, a process per run':34} {runs['swift-serve']:>12} {runs['swift-worker']:>12} {'':>12} {runs['python-worker']:>13}")
-    print(f"{'runs/s, in-process':34} {runs['swift-serve-in-process']:>12}")
+    rss = result.get("idle_rss_mb", {})
+    print(f"{'idle RSS, MB':34} {rss.get('swift-serve', ''):>12} {rss.get('swift-worker', ''):>12} "
+          f"{rss.get('python-serve', ''):>12} {rss.get('python-worker', ''):>13}")
+    runs = {name: value.get("runs_per_second", "") for name, value in result.get("throughput", {}).items()}
+    print(f"{'runs/s, a process per run':34} {runs.get('swift-serve', ''):>12} {runs.get('swift-worker', ''):>12} "
+          f"{'':>12} {runs.get('python-worker', ''):>13}")
+    print(f"{'runs/s, in-process':34} {runs.get('swift-serve-in-process', ''):>12}")
     for poll in ("default", "1"):
         for key in ("p50_s", "p99_s"):
             row = [result.get("latency", {}).get(f"{system} poll {poll}", {}).get(key, "") for system in

@@ -10,6 +10,7 @@ Prefect's process worker, each running a no-op flow. Prints one JSON object:
 - idle RSS (MB) of a serve process and of a worker, after 8 s with nothing to do.
 
   deploy_bench.py --prefect-bench PATH --prefect-swift PATH [--runs 100] [--spacing 0.5]
+                  [--parts rss,throughput,latency] [--systems swift-serve,swift-worker,...]
 """
 import argparse
 import asyncio
@@ -147,8 +148,8 @@ class Bench:
                 scheduled[run.id] = when
             span = self.args.runs * self.args.spacing
             await self.wait_final(client, deployment.id, self.args.runs, timeout=span + 300)
-            delays, never_running = [], 0
-            for run_id, when in scheduled.items():
+            delays, never_running, late = [], 0, []
+            for index, (run_id, when) in enumerate(scheduled.items()):
                 states = await client.read_flow_run_states(run_id)
                 running = next((s for s in states if s.type.value == "RUNNING"), None)
                 if running is None:
@@ -156,10 +157,11 @@ class Bench:
                     never_running += 1
                     continue
                 delays.append((running.timestamp - when).total_seconds())
+                late.append((round(delays[-1], 3), index))
             if not delays:
                 return {"never_running": never_running}
             return {"p50_s": round(percentile(delays, 0.5), 3), "p99_s": round(percentile(delays, 0.99), 3),
-                    "never_running": never_running}
+                    "never_running": never_running, "latest_s_and_index": sorted(late, reverse=True)[:5]}
         finally:
             self.stop(process)
 
@@ -193,20 +195,33 @@ async def main():
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--spacing", type=float, default=0.5)
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--parts", default="rss,throughput,latency", help="which measurements, comma-separated")
+    parser.add_argument("--systems", default="", help="only these systems (e.g. swift-worker,python-worker)")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    if args.skip_latency:
+        parts.discard("latency")
+    chosen = set(filter(None, args.systems.split(",")))
+
+    def systems(names):
+        return [name for name in names if not chosen or name in chosen]
+
     bench = Bench(args)
     result = {"runs": args.runs, "spacing_s": args.spacing}
     async with get_client() as client:
-        result["idle_rss_mb"] = {system: await bench.idle_rss(client, system)
-                                 for system in ["swift-serve", "swift-worker", "python-serve", "python-worker"]}
-        print(json.dumps(result), file=sys.stderr)
-        result["throughput"] = {system: await bench.throughput(client, system)
-                                for system in ["swift-worker", "swift-serve-in-process", "swift-serve", "python-worker"]}
-        print(json.dumps(result), file=sys.stderr)
-        if not args.skip_latency:
+        if "rss" in parts:
+            result["idle_rss_mb"] = {system: await bench.idle_rss(client, system)
+                                     for system in systems(["swift-serve", "swift-worker", "python-serve", "python-worker"])}
+            print(json.dumps(result), file=sys.stderr)
+        if "throughput" in parts:
+            result["throughput"] = {
+                system: await bench.throughput(client, system)
+                for system in systems(["swift-worker", "swift-serve-in-process", "swift-serve", "python-worker"])}
+            print(json.dumps(result), file=sys.stderr)
+        if "latency" in parts:
             result["latency"] = {}
             for poll in [None, 1]:
-                for system in ["swift-serve", "swift-worker", "python-serve", "python-worker"]:
+                for system in systems(["swift-serve", "swift-worker", "python-serve", "python-worker"]):
                     key = f"{system} poll {'default' if poll is None else poll}"
                     result["latency"][key] = await bench.latency(client, system, poll)
                     print(json.dumps(result), file=sys.stderr)

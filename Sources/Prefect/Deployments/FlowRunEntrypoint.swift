@@ -29,7 +29,7 @@ public enum FlowRunEntrypoint {
                 logger.error("No flow named '\(flowName)' in this program: its deployments run \(deployments.map(\.flowName))")
                 return 1
             }
-            let ending = try await deployment.runFlowRun(flowRunID, runtime)
+            let ending = try await deployment.runFlowRun(flowRunID, flowRun, runtime)
             await runtime.shutdown()
             return ending.failed ? 1 : 0
         } catch {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A flow as a deployment: a name, schedules, default parameters and the rest of what Prefect's
 /// `flow.to_deployment(...)` takes (`RunnerDeployment`, `prefect/deployments/runner.py`).
@@ -38,8 +38,9 @@ public struct PrefectDeployment: Sendable {
     public var jobVariables: JSONObject
     /// The flow's parameter schema (``ParameterSchema``).
     public let parameterSchema: JSONObject
-    /// Runs one flow run of this deployment's flow: ``PrefectFlow/run(flowRunID:runtime:)``.
-    let runFlowRun: @Sendable (UUID, PrefectRuntime) async throws -> FlowRunEnding
+    /// Runs one flow run of this deployment's flow (``PrefectFlow/run(flowRunID:runtime:)``), from
+    /// the run as just read when there is one.
+    let runFlowRun: @Sendable (UUID, FlowRun?, PrefectRuntime) async throws -> FlowRunEnding
 
     init<Input: Codable & Sendable, Output: Codable & Sendable>(
         flow: PrefectFlow<Input, Output>, name: String, schedules: [DeploymentScheduleCreate], parameters: JSONObject,
@@ -60,8 +61,8 @@ public struct PrefectDeployment: Sendable {
         self.workQueueName = workQueueName
         self.jobVariables = jobVariables
         self.parameterSchema = flow.parameterSchema
-        self.runFlowRun = { id, runtime in
-            let outcome = try await flow.run(flowRunID: id, runtime: runtime)
+        self.runFlowRun = { id, read, runtime in
+            let outcome = try await FlowRunEngine(flow: flow, runtime: runtime).run(existing: id, read: read)
             return FlowRunEnding(state: outcome.state, failed: outcome.result.isFailure)
         }
     }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Serves deployments: registers them, then runs their flow runs as they come due — Prefect's
 /// `Runner` behind `flow.serve()` and `serve(*deployments)` (`prefect/runner/runner.py`).
@@ -113,7 +113,7 @@ public struct PrefectRunner: Sendable {
                 case .inProcess:
                     return .inProcess {
                         do {
-                            _ = try await deployment.runFlowRun(flowRun.id, runtime)
+                            _ = try await deployment.runFlowRun(flowRun.id, nil, runtime)
                         } catch {
                             logger.error("Flow run '\(flowRun.name)' could not be run: \(error)")
                         }

@@ -11,10 +11,16 @@ extension FlowRunEngine {
     /// still Scheduled is proposed Pending; then Running and the body, as for a run the engine
     /// made itself.
     ///
+    /// - Parameter read: the run as just read, when the caller has it (saves reading it again).
     /// - Throws: only when the run cannot be read or updated.
-    func run(existing flowRunID: UUID) async throws -> FlowRunOutcome<Output> {
+    func run(existing flowRunID: UUID, read: FlowRun? = nil) async throws -> FlowRunOutcome<Output> {
         let client = try await runtime.client()
-        let flowRun = try await client.readFlowRun(flowRunID: flowRunID)
+        let flowRun: FlowRun
+        if let read, read.id == flowRunID {
+            flowRun = read
+        } else {
+            flowRun = try await client.readFlowRun(flowRunID: flowRunID)
+        }
         var policy = flowRun.empiricalPolicy
         if policy.retries == nil { policy.retries = flow.retries }
         if policy.retryDelay == nil { policy.retryDelay = flow.retryDelaySeconds }

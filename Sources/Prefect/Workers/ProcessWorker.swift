@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import PrefectSchemas
 
 /// A worker for a `process` work pool: it runs each flow run of the pool as a process on this
@@ -71,6 +71,7 @@ public struct ProcessWorker: Sendable {
         let queues = workQueueNames.isEmpty ? nil : workQueueNames
         let prefetch = prefetchSeconds
         let workerName = name
+        let sources = WorkerJobSources(client: client, poolName: poolName, maxAge: pollInterval)
         let supervisor = FlowRunSupervisor(
             name: "Worker '\(name)'", logger: logger, shutdownMessage: "Worker is shutting down.", client: client,
             limit: limit, pollInterval: pollInterval,
@@ -80,7 +81,7 @@ public struct ProcessWorker: Sendable {
                 ).map(\.flowRun)
             },
             launch: { flowRun in
-                try await Self.launch(flowRun, client: client, poolName: poolName, workerName: workerName)
+                try await Self.launch(flowRun, client: client, sources: sources, workerName: workerName)
             })
         logger.info("Worker '\(name)' started, polling work pool '\(workPoolName)'.")
         let beats = Task { [self] in
@@ -121,14 +122,14 @@ public struct ProcessWorker: Sendable {
         }
     }
 
-    /// The process for `flowRun`: its job from the pool's current template and the job
-    /// variables of its deployment and of the run, and the environment Prefect's process
-    /// worker gives it.
-    private static func launch(_ flowRun: FlowRun, client: PrefectClient, poolName: String, workerName: String) async throws
-        -> FlowRunLaunch
+    /// The process for `flowRun`: its job from the pool's template and the job variables of its
+    /// deployment (each as read within the last poll interval) and of the run, and the
+    /// environment Prefect's process worker gives it.
+    private static func launch(_ flowRun: FlowRun, client: PrefectClient, sources: WorkerJobSources, workerName: String)
+        async throws -> FlowRunLaunch
     {
-        let pool = try await client.readWorkPool(workPoolName: poolName)
-        let deployment = try await flowRun.deploymentID.asyncMap { try await client.readDeployment(deploymentID: $0) }
+        let pool = try await sources.workPool()
+        let deployment = try await flowRun.deploymentID.asyncMap { try await sources.deployment($0) }
         let job = ProcessJobConfiguration.resolve(
             baseJobTemplate: pool.baseJobTemplate, deploymentVariables: deployment?.jobVariables ?? [:],
             flowRunVariables: flowRun.jobVariables ?? [:])
