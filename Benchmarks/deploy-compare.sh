@@ -15,6 +15,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/swift-server-url.sh
+source "$ROOT/scripts/swift-server-url.sh"
 RUNS=100
 SPACING=0.5
 EXTRA=()
@@ -57,8 +59,7 @@ fi
 if [ "$SERVERS" = swift ] || [ "$SERVERS" = both ]; then
   PREFECT_HOME="$WORK" "$BIN/prefect-swift" server start --no-ui --port 0 --database "$WORK/prefect.db" >"$WORK/out" 2>&1 &
   SWIFT_PID=$!
-  for _ in $(seq 100); do grep -q "^PREFECT_API_URL=" "$WORK/out" && break; sleep 0.1; done
-  bench swift "$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/out")" || echo "the benchmark on prefect-swift server start stopped early" >&2
+  bench swift "$(swift_server_url "$WORK/out" "$SWIFT_PID")" || echo "the benchmark on prefect-swift server start stopped early" >&2
 fi
 
 "$ROOT/.prefect-venv/bin/python" - "$OUT" <<'PYEOF'

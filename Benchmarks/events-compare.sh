@@ -11,6 +11,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/swift-server-url.sh
+source "$ROOT/scripts/swift-server-url.sh"
 EVENTS=2000
 SAMPLES=30
 OUT=""
@@ -40,8 +42,7 @@ STOCK_URL="$("$ROOT/scripts/prefect-server.sh" start bench-events)"
 
 PREFECT_HOME="$WORK" "$BIN/prefect-swift" server start --no-ui --port 0 --database "$WORK/prefect.db" >"$WORK/out" 2>&1 &
 SWIFT_PID=$!
-for _ in $(seq 100); do grep -q "^PREFECT_API_URL=" "$WORK/out" && break; sleep 0.1; done
-SWIFT_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/out")"
+SWIFT_URL="$(swift_server_url "$WORK/out" "$SWIFT_PID")"
 "$PY" "$ROOT/Benchmarks/events_bench.py" "$SWIFT_URL" --events "$EVENTS" --samples "$SAMPLES" | tee "$OUT/swift.json"
 
 "$PY" - "$OUT/stock.json" "$OUT/swift.json" <<'PYEOF'

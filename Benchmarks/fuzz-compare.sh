@@ -11,6 +11,8 @@
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/swift-server-url.sh
+source "$ROOT/scripts/swift-server-url.sh"
 SECONDS_BUDGET=600
 SEED=1
 OUT=""
@@ -48,8 +50,7 @@ kill "$STOCK_PID"
 echo "== prefect-swift server start ($(date -u +%H:%M:%S))" >&2
 "$BIN" server start --no-ui --port 0 --database "$WORK/swift.db" >"$WORK/swift.out" 2>&1 &
 SWIFT_PID=$!; PIDS+=("$SWIFT_PID")
-for _ in $(seq 100); do grep -q "^PREFECT_API_URL=" "$WORK/swift.out" && break; sleep 0.1; done
-SWIFT_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/swift.out")"
+SWIFT_URL="$(swift_server_url "$WORK/swift.out" "$SWIFT_PID")"
 "$ROOT/scripts/fuzz-api.sh" "$SWIFT_URL" --max-time "$SECONDS_BUDGET" --seed "$SEED" \
   --report "$OUT/swift.json" >"$OUT/swift.txt" 2>&1
 healthy "$SWIFT_URL" && echo "prefect-swift: healthy afterwards" >&2 || echo "prefect-swift: NOT healthy afterwards" >&2

@@ -26,6 +26,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/swift-server-url.sh
+source "$ROOT/scripts/swift-server-url.sh"
 DURATION=10
 CONNECTIONS=1,16
 FILL=100000
@@ -82,8 +84,7 @@ echo "== prefect-swift server start ($(date -u +%H:%M:%S))" >&2
 SWIFT_DB="$WORK/swift/prefect.db"
 "$BIN/prefect-swift" server start --no-ui --port 0 --database "$SWIFT_DB" >"$WORK/swift.out" 2>&1 &
 SWIFT_PID=$!; PIDS+=("$SWIFT_PID")
-for _ in $(seq 100); do grep -q "^PREFECT_API_URL=" "$WORK/swift.out" && break; sleep 0.1; done
-SWIFT_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/swift.out")"
+SWIFT_URL="$(swift_server_url "$WORK/swift.out" "$SWIFT_PID")"
 "$BIN/prefect-bench" fill --api-url "$SWIFT_URL" --n 500 --concurrency 1 >/dev/null
 "$PY" "$ROOT/Benchmarks/hot_calls.py" --api-url "$SWIFT_URL" --server-pid "$SWIFT_PID" \
   --duration "$DURATION" --connections "$CONNECTIONS" --output "$OUT/swift.json" >/dev/null

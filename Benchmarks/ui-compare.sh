@@ -11,6 +11,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/swift-server-url.sh
+source "$ROOT/scripts/swift-server-url.sh"
 RUNS=10000
 REPEAT=5
 OUT=""
@@ -53,8 +55,7 @@ measure stock "$STOCK_URL"
 PATH="$ROOT/.prefect-venv/bin:$PATH" PREFECT_HOME="$WORK" PREFECT_SERVER_ANALYTICS_ENABLED=false \
   "$BIN/prefect-swift" server start --port 0 --database "$WORK/prefect.db" >"$WORK/out" 2>&1 &
 SWIFT_PID=$!
-for _ in $(seq 300); do grep -q "^PREFECT_API_URL=" "$WORK/out" && break; sleep 0.1; done
-SWIFT_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$WORK/out")"
+SWIFT_URL="$(swift_server_url "$WORK/out" "$SWIFT_PID" 300)"
 measure swift "$SWIFT_URL"
 
 "$UI_PY" - "$OUT/stock.json" "$OUT/swift.json" "$RUNS" <<'PYEOF'

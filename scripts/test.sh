@@ -6,6 +6,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/swift-server-url.sh
+source "$ROOT/scripts/swift-server-url.sh"
 cd "$ROOT"
 SERVERS="$ROOT/scripts/prefect-server.sh"
 started=$(date +%s)
@@ -92,13 +94,7 @@ swift_home="$(mktemp -d)"
 PREFECT_SERVER_LOGS_STREAM_PUBLISHING_ENABLED=true PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED=true \
   PREFECT_HOME="$swift_home" "$CLI" server start --port 0 --database "$swift_home/prefect-swift.db" >"$swift_home/out" 2>&1 &
 SWIFT_SERVER_PID=$!
-for _ in $(seq 1 100); do
-  grep -q "^PREFECT_API_URL=" "$swift_home/out" && break
-  kill -0 "$SWIFT_SERVER_PID" 2>/dev/null || { cat "$swift_home/out" >&2; echo "server start exited" >&2; exit 1; }
-  sleep 0.1
-done
-PREFECT_TEST_SWIFT_API_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$swift_home/out")"
-[ -n "$PREFECT_TEST_SWIFT_API_URL" ] || { cat "$swift_home/out" >&2; echo "server start printed no URL" >&2; exit 1; }
+PREFECT_TEST_SWIFT_API_URL="$(swift_server_url "$swift_home/out" "$SWIFT_SERVER_PID")" || exit 1
 export PREFECT_TEST_SWIFT_API_URL
 swift_port="${PREFECT_TEST_SWIFT_API_URL##*:}"; swift_port="${swift_port%%/*}"
 if "$CLI" server start --port "$swift_port" --database "$swift_home/other.db" >"$swift_home/taken" 2>&1; then
@@ -191,9 +187,7 @@ ui_home="$(mktemp -d)"
 PATH="$ROOT/.prefect-venv/bin:$PATH" PREFECT_HOME="$ui_home" PREFECT_SERVER_UI_ENABLED=true PREFECT_SERVER_ANALYTICS_ENABLED=false \
   "$CLI" server start --port 0 --database "$ui_home/prefect.db" >"$ui_home/out" 2>&1 &
 UI_SERVER_PID=$!
-for _ in $(seq 1 100); do grep -q "^PREFECT_API_URL=" "$ui_home/out" && break; sleep 0.1; done
-UI_SWIFT_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$ui_home/out")"
-[ -n "$UI_SWIFT_URL" ] || { cat "$ui_home/out" >&2; echo "server start with the UI printed no URL" >&2; exit 1; }
+UI_SWIFT_URL="$(swift_server_url "$ui_home/out" "$UI_SERVER_PID")" || exit 1
 (cd "$ROOT/scripts" && "$UI_VENV/bin/python" check-ui-pages.py "${PREFECT_TEST_UI_URL%/api}" "${UI_SWIFT_URL%/api}" \
   --report "$ui_home/ui-pages.json") || { kill "$UI_SERVER_PID"; exit 1; }
 kill "$UI_SERVER_PID"; wait "$UI_SERVER_PID" || true
@@ -207,9 +201,7 @@ fuzz_home="$(mktemp -d)"
 start_fuzz_server() {
   PREFECT_HOME="$fuzz_home" "$CLI" server start --port 0 --database "$fuzz_home/fuzz.db" >"$fuzz_home/out" 2>&1 &
   FUZZ_PID=$!
-  for _ in $(seq 1 100); do grep -q "^PREFECT_API_URL=" "$fuzz_home/out" && break; sleep 0.1; done
-  FUZZ_URL="$(sed -n 's/^PREFECT_API_URL=//p' "$fuzz_home/out")"
-  [ -n "$FUZZ_URL" ] || { cat "$fuzz_home/out" >&2; echo "the fuzzed server did not start" >&2; exit 1; }
+  FUZZ_URL="$(swift_server_url "$fuzz_home/out" "$FUZZ_PID")" || exit 1
 }
 healthy() {  # $1: API URL; true when GET /health answers true
   python3 -c 'import sys, urllib.request; sys.exit(urllib.request.urlopen(sys.argv[1] + "/health", timeout=5).read().strip() != b"true")' "$1"
