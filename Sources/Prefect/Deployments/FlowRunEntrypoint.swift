@@ -15,8 +15,13 @@ public enum FlowRunEntrypoint {
         ProcessInfo.processInfo.environment[variable].flatMap { UUID(uuidString: $0) }
     }
 
+    /// The variable Prefect's workers (and this SDK's runner and worker) set to the name of the
+    /// run's flow.
+    static let flowNameVariable = "PREFECT__FLOW_NAME"
+
     /// Runs the flow run `flowRunID` with the deployment (among `deployments`) whose flow made
-    /// it: the run's flow is read, and the first deployment of that flow runs it.
+    /// it: the first deployment of the flow `PREFECT__FLOW_NAME` names — or, when that is unset,
+    /// of the run's flow as the server has it — runs it.
     ///
     /// - Returns: the process's exit status: 0 when the run completed, 1 otherwise.
     public static func run(_ flowRunID: UUID, deployments: [PrefectDeployment], runtime: PrefectRuntime) async -> Int32 {
@@ -24,7 +29,12 @@ public enum FlowRunEntrypoint {
         do {
             let client = try await runtime.client()
             let flowRun = try await client.readFlowRun(flowRunID: flowRunID)
-            let flowName = try await client.readFlow(flowID: flowRun.flowID).name
+            let flowName: String
+            if let named = ProcessInfo.processInfo.environment[flowNameVariable], !named.isEmpty {
+                flowName = named
+            } else {
+                flowName = try await client.readFlow(flowID: flowRun.flowID).name
+            }
             guard let deployment = deployments.first(where: { $0.flowName == flowName }) else {
                 logger.error("No flow named '\(flowName)' in this program: its deployments run \(deployments.map(\.flowName))")
                 return 1

@@ -27,10 +27,11 @@ enum FlowRunProcess {
         return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\"'\"'") + "'"
     }
 
-    /// How to start the process for `flowRunID`.
-    static func launch(_ flowRunID: UUID, apiURL: String) -> FlowRunLaunch {
+    /// How to start the process for `flowRunID`, a run of the flow `flowName`.
+    static func launch(_ flowRunID: UUID, flowName: String, apiURL: String) -> FlowRunLaunch {
         var environment = ProcessInfo.processInfo.environment
         environment[FlowRunEntrypoint.variable] = flowRunID.prefectString
+        environment[FlowRunEntrypoint.flowNameVariable] = flowName
         environment["PREFECT_API_URL"] = apiURL
         return .process(
             executable: executable, arguments: Array(CommandLine.arguments.dropFirst()), environment: environment,

@@ -119,7 +119,7 @@ public struct PrefectRunner: Sendable {
                         }
                     }
                 case .subprocess:
-                    return FlowRunProcess.launch(flowRun.id, apiURL: apiURL)
+                    return FlowRunProcess.launch(flowRun.id, flowName: deployment.flowName, apiURL: apiURL)
                 }
             })
         logger.info("Runner '\(name)' started, serving \(self.deployments.map(\.qualifiedName).sorted().joined(separator: ", ")).")

@@ -140,6 +140,7 @@ public struct ProcessWorker: Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["PREFECT__WORKER_NAME"] = workerName
         environment["PREFECT__FLOW_ID"] = flowRun.flowID.prefectString
+        environment[FlowRunEntrypoint.flowNameVariable] = try await sources.flowName(flowRun.flowID)
         if let deployment {
             environment["PREFECT__DEPLOYMENT_ID"] = deployment.id.prefectString
             environment["PREFECT__DEPLOYMENT_NAME"] = deployment.name

@@ -3,8 +3,9 @@ import PrefectClient
 import PrefectSchemas
 
 /// The pool and deployments a worker builds its jobs from, read at most once per `maxAge`
-/// seconds each — Prefect's worker reads the pool once per poll (`sync_with_backend`); reading
-/// it and the run's deployment once per run would make every run two requests dearer.
+/// seconds each, and the names of their flows, read once — Prefect's worker reads the pool once
+/// per poll (`sync_with_backend`) but the deployment and the flow once per run, three requests
+/// per run that a busy server answers slowly.
 actor WorkerJobSources {
     private struct Entry<Value> {
         let value: Value
@@ -16,6 +17,8 @@ actor WorkerJobSources {
     private let maxAge: Duration
     private var pool: Entry<WorkPool>?
     private var deployments: [UUID: Entry<DeploymentResponse>] = [:]
+    /// Flows' names by id: a flow's name never changes.
+    private var flowNames: [UUID: String] = [:]
 
     init(client: PrefectClient, poolName: String, maxAge: Double) {
         self.client = client
@@ -38,5 +41,13 @@ actor WorkerJobSources {
         deployments = deployments.filter { ContinuousClock.now - $0.value.read < maxAge }
         deployments[id] = Entry(value: value, read: .now)
         return value
+    }
+
+    /// The name of the flow `id`.
+    func flowName(_ id: UUID) async throws -> String {
+        if let name = flowNames[id] { return name }
+        let name = try await client.readFlow(flowID: id).name
+        flowNames[id] = name
+        return name
     }
 }
