@@ -6,10 +6,13 @@
 # the Swift runner in-process), and idle RSS. All four run against the same server, once on a
 # fresh stock Prefect 3.9.1 server and once on a fresh `prefect-swift server start`: on the
 # stock SQLite server the server's own rate bounds every runner, so the second shows what the
-# runners and workers themselves sustain.
+# runners and workers themselves sustain. The Swift programs are built as the README says to
+# build them for deployment (the Swift runtime linked in, no exported symbols, packed relocations;
+# in .build-deploy); --default-build measures a plain `swift build -c release` instead.
 #
 #   Benchmarks/deploy-compare.sh [--runs 100] [--spacing 0.5] [--skip-latency] [--server stock|swift|both] [--out DIR]
 #                                [--parts rss,throughput,latency] [--systems swift-serve,swift-worker,python-serve,python-worker]
+#                                [--default-build]
 #
 # Needs the Prefect venv of scripts/prefect-server.sh.
 set -euo pipefail
@@ -22,15 +25,18 @@ SPACING=0.5
 EXTRA=()
 OUT=""
 SERVERS="both"
+BUILD=(-c release --scratch-path "$ROOT/.build-deploy" --static-swift-stdlib -Xswiftc -use-ld=lld
+       -Xlinker --no-export-dynamic -Xlinker -z -Xlinker pack-relative-relocs)
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS="$2"; shift 2 ;;
     --spacing) SPACING="$2"; shift 2 ;;
     --skip-latency) EXTRA+=(--skip-latency); shift ;;
     --parts|--systems) EXTRA+=("$1" "$2"); shift 2 ;;
+    --default-build) BUILD=(-c release); shift ;;
     --out) OUT="$2"; shift 2 ;;
     --server) SERVERS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -38,9 +44,9 @@ OUT="${OUT:-$ROOT/bench-results/deploy-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$OUT"
 
 "$ROOT/scripts/prefect-server.sh" install >/dev/null
-(cd "$ROOT" && swift build -c release --product prefect-bench 2>&1 | grep -E "error:" >&2 || true)
-(cd "$ROOT" && swift build -c release --product prefect-swift 2>&1 | grep -E "error:" >&2 || true)
-BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)"
+(cd "$ROOT" && swift build "${BUILD[@]}" --product prefect-bench 2>&1 | grep -E "error:" >&2 || true)
+(cd "$ROOT" && swift build "${BUILD[@]}" --product prefect-swift 2>&1 | grep -E "error:" >&2 || true)
+BIN="$(cd "$ROOT" && swift build "${BUILD[@]}" --show-bin-path)"
 WORK="$(mktemp -d /tmp/deploy-compare.XXXXXX)"
 SWIFT_PID=""
 trap '[ -z "$SWIFT_PID" ] || kill "$SWIFT_PID" 2>/dev/null; "$ROOT/scripts/prefect-server.sh" stop bench-deploy >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
@@ -53,7 +59,7 @@ bench() {  # $1: the server's name in the output, $2: its API URL
 }
 
 if [ "$SERVERS" = stock ] || [ "$SERVERS" = both ]; then
-  bench stock "$("$ROOT/scripts/prefect-server.sh" start bench-deploy)" || echo "the benchmark on the stock server stopped early" >&2
+  bench stock "$("$ROOT/scripts/prefect-server.sh" start bench-deploy --fresh)" || echo "the benchmark on the stock server stopped early" >&2
   "$ROOT/scripts/prefect-server.sh" stop bench-deploy >/dev/null
 fi
 if [ "$SERVERS" = swift ] || [ "$SERVERS" = both ]; then

@@ -3,7 +3,7 @@
 #
 #   scripts/prefect-server.sh install
 #       create .prefect-venv/ (kept between runs, ignored by git) with prefect==3.9.1
-#   scripts/prefect-server.sh start NAME [--csrf] [--auth USER:PASS] [--no-services] [--ui]
+#   scripts/prefect-server.sh start NAME [--csrf] [--auth USER:PASS] [--no-services] [--ui] [--fresh]   (--fresh: on an empty database)
 #       start `prefect server start` on a free 127.0.0.1 port with a fresh PREFECT_HOME
 #       (analytics off, the UI only with --ui), in its own process group; prints the API URL once
 #       /api/health answers. State lives in .test-servers/NAME/.
@@ -56,19 +56,21 @@ PY
 
 start_server() {
   local name="$1"; shift
-  local csrf=false auth="" services=() ui=false
+  local csrf=false auth="" services=() ui=false fresh=false
   while [ $# -gt 0 ]; do
     case "$1" in
       --csrf) csrf=true; shift ;;
       --auth) auth="$2"; shift 2 ;;
       --no-services) services=(--no-services); shift ;;
       --ui) ui=true; shift ;;
+      --fresh) fresh=true; shift ;;
       *) die "unknown option $1" ;;
     esac
   done
   install_prefect
   stop_server "$name" 2>/dev/null || true
   local dir="$STATE/$name" port
+  if [ "$fresh" = true ]; then rm -rf "$dir/home"; fi
   mkdir -p "$dir/home"
   port="$(free_port)"
   echo "http://127.0.0.1:$port/api" >"$dir/url"
@@ -100,7 +102,7 @@ stop_server() {
 cmd="${1:-}"; shift || true
 case "$cmd" in
   install) install_prefect ;;
-  start) [ $# -ge 1 ] || die "usage: start NAME [--csrf] [--auth USER:PASS] [--no-services] [--ui]"
+  start) [ $# -ge 1 ] || die "usage: start NAME [--csrf] [--auth USER:PASS] [--no-services] [--ui] [--fresh]"
          start_server "$@"; wait_healthy "$1" ;;
   start-bg) [ $# -ge 1 ] || die "usage: start-bg NAME [options]"; start_server "$@" ;;
   wait) [ $# -eq 1 ] || die "usage: wait NAME"; wait_healthy "$1" ;;
