@@ -111,21 +111,23 @@ actor FlowRunSupervisor {
     /// stopped.
     private func poll() async throws {
         waiting = try await due().filter { inFlight[$0.id] == nil }.sorted { Self.startTime($0) < Self.startTime($1) }
-        startDue()
+        startDue(fresh: true)
         let held = waiting.prefix { Self.startTime($0) <= Date() }.count
         if held > 0 { logger.info("\(held) scheduled runs waiting for a free slot (at capacity)") }
         try await stopCancelledProcesses()
     }
 
     /// Starts the waiting runs due within ``startLead`` seconds, earliest first, while the limit
-    /// allows.
-    private func startDue() {
+    /// allows. Unless they were `fresh`ly fetched, each is read again first (see
+    /// ``execute(_:recheck:)``).
+    private func startDue(fresh: Bool = false) {
         let horizon = Date().addingTimeInterval(startLead)
+        let recheck = !fresh
         while !stopping, let next = waiting.first, Self.startTime(next) <= horizon, limit.map({ inFlight.count < $0 }) ?? true {
             waiting.removeFirst()
             guard inFlight[next.id] == nil else { continue }
             logger.info("\(name) submitting flow run '\(next.id.prefectString)'")
-            inFlight[next.id] = InFlight(task: Task { await self.execute(next) }, process: nil)
+            inFlight[next.id] = InFlight(task: Task { await self.execute(next, recheck: recheck) }, process: nil)
         }
     }
 
@@ -136,8 +138,18 @@ actor FlowRunSupervisor {
 
     /// Pending, then the run as `launch` says; a process that exits with a non-zero status
     /// before the run reached a final state makes it Crashed.
-    private func execute(_ flowRun: FlowRun) async {
-        defer { inFlight[flowRun.id] = nil }
+    ///
+    /// With `recheck`, the run is read first and left alone unless it is still Scheduled: Prefect
+    /// lets a run whose Completed state holds no persisted result go back to Pending (to run it
+    /// again), so a Pending proposed from a stale fetch, after another runner or worker ran the
+    /// run, would run it twice.
+    private func execute(_ fetchedRun: FlowRun, recheck: Bool) async {
+        defer { inFlight[fetchedRun.id] = nil }
+        var flowRun = fetchedRun
+        if recheck {
+            guard let current = await stillScheduled(fetchedRun) else { return }
+            flowRun = current
+        }
         guard await proposePending(flowRun) else { return }
         let process: SpawnedProcess
         var temporaryDirectory: String?
@@ -172,6 +184,22 @@ actor FlowRunSupervisor {
         if let state = try? await client.readFlowRun(flowRunID: flowRun.id).state, state.isFinal { return }
         await propose(.crashed(message: message), flowRun.id)
         logger.info("Reported flow run '\(flowRun.id.prefectString)' as crashed: \(message)")
+    }
+
+    /// The run as the server has it now, or nil when it is no longer Scheduled (or cannot be
+    /// read: the next poll returns it again if it still waits).
+    private func stillScheduled(_ flowRun: FlowRun) async -> FlowRun? {
+        do {
+            let current = try await client.readFlowRun(flowRunID: flowRun.id)
+            guard current.state?.isScheduled == true else {
+                logger.info("Skipped flow run '\(flowRun.id.prefectString)': it is \(current.state?.name ?? "without a state") now, no longer Scheduled")
+                return nil
+            }
+            return current
+        } catch {
+            logger.error("Could not read flow run '\(flowRun.id.prefectString)' before starting it: \(error)")
+            return nil
+        }
     }
 
     /// Proposes Pending (the server answers WAIT until the run's time); false when the run
