@@ -111,23 +111,21 @@ actor FlowRunSupervisor {
     /// stopped.
     private func poll() async throws {
         waiting = try await due().filter { inFlight[$0.id] == nil }.sorted { Self.startTime($0) < Self.startTime($1) }
-        startDue(fresh: true)
+        startDue()
         let held = waiting.prefix { Self.startTime($0) <= Date() }.count
         if held > 0 { logger.info("\(held) scheduled runs waiting for a free slot (at capacity)") }
         try await stopCancelledProcesses()
     }
 
     /// Starts the waiting runs due within ``startLead`` seconds, earliest first, while the limit
-    /// allows. Unless they were `fresh`ly fetched, each is read again first (see
-    /// ``execute(_:recheck:)``).
-    private func startDue(fresh: Bool = false) {
+    /// allows; each is read again first (see ``execute(_:)``).
+    private func startDue() {
         let horizon = Date().addingTimeInterval(startLead)
-        let recheck = !fresh
         while !stopping, let next = waiting.first, Self.startTime(next) <= horizon, limit.map({ inFlight.count < $0 }) ?? true {
             waiting.removeFirst()
             guard inFlight[next.id] == nil else { continue }
             logger.info("\(name) submitting flow run '\(next.id.prefectString)'")
-            inFlight[next.id] = InFlight(task: Task { await self.execute(next, recheck: recheck) }, process: nil)
+            inFlight[next.id] = InFlight(task: Task { await self.execute(next) }, process: nil)
         }
     }
 
@@ -139,17 +137,13 @@ actor FlowRunSupervisor {
     /// Pending, then the run as `launch` says; a process that exits with a non-zero status
     /// before the run reached a final state makes it Crashed.
     ///
-    /// With `recheck`, the run is read first and left alone unless it is still Scheduled: Prefect
-    /// lets a run whose Completed state holds no persisted result go back to Pending (to run it
-    /// again), so a Pending proposed from a stale fetch, after another runner or worker ran the
-    /// run, would run it twice.
-    private func execute(_ fetchedRun: FlowRun, recheck: Bool) async {
+    /// The run is read first and left alone unless it is still Scheduled: Prefect lets a run
+    /// whose Completed state holds no persisted result go back to Pending (to run it again), so
+    /// a Pending proposed from a stale fetch — made before another runner or worker, or this one
+    /// while a poll was in flight, ran and completed the run — would run it twice.
+    private func execute(_ fetchedRun: FlowRun) async {
         defer { inFlight[fetchedRun.id] = nil }
-        var flowRun = fetchedRun
-        if recheck {
-            guard let current = await stillScheduled(fetchedRun) else { return }
-            flowRun = current
-        }
+        guard let flowRun = await stillScheduled(fetchedRun) else { return }
         guard await proposePending(flowRun) else { return }
         let process: SpawnedProcess
         var temporaryDirectory: String?
