@@ -8,8 +8,7 @@ import PrefectSchemas
 /// It creates the pool with Prefect's process base job template when it is missing, sends a
 /// heartbeat every ``heartbeatInterval`` seconds, and every ``pollInterval`` seconds asks the
 /// pool (its ``workQueueNames``, or all of its queues) for runs due within ``prefetchSeconds``.
-/// Each run is proposed Pending a second before its time (not at the poll, as Prefect's worker
-/// does: a fetched run takes no slot until then), then started as the job the pool's template yields with the
+/// Each run is proposed Pending, then started as the job the pool's template yields with the
 /// deployment's and the run's job variables: the `command` (Prefect's `python -m prefect.engine`
 /// when the job sets none) in `working_dir` (a fresh temporary directory when none), with this
 /// process's environment, the job's `env`, `PREFECT_API_URL` and `PREFECT__FLOW_RUN_ID`. A
@@ -28,8 +27,8 @@ public struct ProcessWorker: Sendable {
     public var limit: Int?
     /// Seconds between polls (`PREFECT_WORKER_QUERY_SECONDS`, default 10).
     public var pollInterval: Double
-    /// Runs due within this many seconds are fetched at the poll before their time, and started
-    /// when it comes (`PREFECT_WORKER_PREFETCH_SECONDS`, default 10).
+    /// Runs due within this many seconds are started at the poll before their time
+    /// (`PREFECT_WORKER_PREFETCH_SECONDS`, default 10).
     public var prefetchSeconds: Double
     /// Seconds between heartbeats (`PREFECT_WORKER_HEARTBEAT_SECONDS`, default 30).
     public var heartbeatInterval: Double
