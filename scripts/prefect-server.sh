@@ -3,8 +3,9 @@
 #
 #   scripts/prefect-server.sh install
 #       create .prefect-venv/ (kept between runs, ignored by git) with prefect==3.9.1
-#   scripts/prefect-server.sh start NAME [--csrf] [--auth USER:PASS] [--no-services] [--ui] [--fresh]   (--fresh: on an empty database)
-#       start `prefect server start` on a free 127.0.0.1 port with a fresh PREFECT_HOME
+#   scripts/prefect-server.sh start NAME [--csrf] [--auth USER:PASS] [--no-services] [--ui] [--fresh]
+#       start `prefect server start` on a free 127.0.0.1 port with PREFECT_HOME .test-servers/NAME/home
+#       (its database kept from the last start of NAME; --fresh empties it first)
 #       (analytics off, the UI only with --ui), in its own process group; prints the API URL once
 #       /api/health answers. State lives in .test-servers/NAME/.
 #   scripts/prefect-server.sh wait NAME     wait for a started server's /api/health; print its URL
@@ -108,5 +109,5 @@ case "$cmd" in
   wait) [ $# -eq 1 ] || die "usage: wait NAME"; wait_healthy "$1" ;;
   stop) [ $# -eq 1 ] || die "usage: stop NAME"; stop_server "$1" ;;
   stop-all) [ -d "$STATE" ] && for d in "$STATE"/*/; do [ -d "$d" ] && stop_server "$(basename "$d")"; done; true ;;
-  *) sed -n '2,14p' "$0"; exit 2 ;;
+  *) sed -n '2,13p' "$0"; exit 2 ;;
 esac
