@@ -5,7 +5,9 @@ flow runs — 200 scheduled within the same minute and a burst of 100 made by co
 once: its body's side effect (its id appended to a file) appears once, its states hold one
 Running, and it ends Completed (none left Scheduled or Pending). With --kill-replica, one API
 replica of the distributed Prefect (scripts/prefect-ha.sh) is killed with SIGKILL once runs are
-going and started again 5 s later. Prints one line of JSON; exits 1 on any problem.
+going and started again 5 s later. Prints one line of JSON (`late_pendings_undone`: runs a worker
+proposed Pending after another had finished them, whose state it put back without running them);
+exits 1 on any problem.
 
   PREFECT_API_URL=… check-worker-scale.py PATH/TO/prefect-swift PATH/TO/prefect-test-flows [--kill-replica]
 """
@@ -101,10 +103,13 @@ async def main(cli: str, program: str, kill_replica: bool) -> None:
         if twice or never:
             problems.append(f"{len(twice)} bodies ran twice, {len(never)} never ran")
         started_twice = 0
+        late_pendings = 0
         for run in runs:
             states = await client.read_flow_run_states(run.id)
             if sum(1 for s in states if s.type.value == "RUNNING") != 1:
                 started_twice += 1
+            if sum(1 for s in states if s.type.value == "PENDING") > 1:
+                late_pendings += 1
         if started_twice:
             problems.append(f"{started_twice} runs entered Running more or less than once")
         if any(status != 0 for status in statuses):
@@ -116,7 +121,8 @@ async def main(cli: str, program: str, kill_replica: bool) -> None:
             raise AssertionError(f"{problems}; worker 0 said: {tail}")
     print(json.dumps({
         "runs": len(runs), "bodies_executed": sum(executed.values()), "workers": WORKERS, "seconds": round(seconds, 1),
-        "runs_per_second": round(len(runs) / seconds, 1), "replica_killed": killed, "burst_made": len(burst)}))
+        "runs_per_second": round(len(runs) / seconds, 1), "replica_killed": killed, "burst_made": len(burst),
+        "late_pendings_undone": late_pendings}))
 
 
 if __name__ == "__main__":

@@ -143,11 +143,12 @@ actor FlowRunSupervisor {
     }
 
     /// Proposes Pending (the server answers WAIT until the run's time); false when the run
-    /// should not start (another runner or worker took it, or it was cancelled or deleted).
+    /// should not start (another runner or worker took it — also one that already finished it,
+    /// see ``StateProposer/proposePending(currentStateID:)`` — or it was cancelled or deleted).
     private func proposePending(_ flowRun: FlowRun) async -> Bool {
         do {
-            let outcome = try await StateProposer(client: client, run: .flow(flowRun.id)).propose(.pending(), currentStateID: flowRun.state?.id)
-            guard outcome.state.isPending else {
+            let outcome = try await StateProposer(client: client, run: .flow(flowRun.id)).proposePending(currentStateID: flowRun.state?.id)
+            guard outcome.accepted, outcome.state.isPending else {
                 logger.info("Aborted submission of flow run '\(flowRun.id.prefectString)': Server returned a non-pending state '\(outcome.state.type.rawValue)'")
                 return false
             }

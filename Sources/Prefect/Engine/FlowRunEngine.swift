@@ -106,7 +106,8 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         /// Pending, for a run still Scheduled (made by a schedule, a deployment or the UI), as
         /// Prefect's runner and workers propose it before the engine takes over.
         private func enterPending() async throws {
-            let answer = try await propose(.pending())
+            let answer = try await proposer.proposePending(currentStateID: state?.id)
+            state = answer.state
             guard answer.state.isPending || answer.state.isRunning else {
                 logger.info("Finished in state \(StateDisplay.text(answer.state))")
                 throw runError(answer.state.isCancelled ? .cancelled : .notCompleted, "the server put the run in \(StateDisplay.text(answer.state))")
