@@ -16,9 +16,14 @@ enum FlowRunLaunch: Sendable {
 
 /// The polling and the runs in flight of a runner or a worker (Prefect's
 /// `ScheduledRunPoller`, `FlowRunExecutor` and `CancellationManager`): every poll it asks
-/// `due` for the runs to start, proposes each Pending and starts it as `launch` says, at most
+/// `due` for the runs to start (those due within the prefetch window), and each run is proposed
+/// Pending and started as `launch` says `startLead` seconds before its scheduled time, at most
 /// `limit` at once; a process that exits non-zero before its run reached a final state makes
 /// it Crashed; a process whose run the server moved to Cancelling is stopped.
+///
+/// Unlike Prefect's runner and worker, which propose Pending at the poll and so hold a slot
+/// until the run's time (the server holds its Running until then), a prefetched run waits here,
+/// taking no slot, and starts when due or as soon as a slot frees — not at the next poll.
 actor FlowRunSupervisor {
     private struct InFlight {
         let task: Task<Void, Never>
@@ -34,12 +39,17 @@ actor FlowRunSupervisor {
     private let logger: Logger
     /// The message of the Cancelled state of runs stopped by a shutdown.
     private let shutdownMessage: String
+    /// Seconds before its scheduled time a run is started, so that its process is up by then.
+    private let startLead: Double
     private var inFlight: [UUID: InFlight] = [:]
+    /// The runs of the last poll not started yet, earliest first.
+    private var waiting: [FlowRun] = []
     private var cancelling: Set<UUID> = []
     private var stopping = false
 
     init(
         name: String, logger: Logger, shutdownMessage: String, client: PrefectClient, limit: Int?, pollInterval: Double,
+        startLead: Double = 1,
         due: @escaping @Sendable () async throws -> [FlowRun],
         launch: @escaping @Sendable (FlowRun) async throws -> FlowRunLaunch
     ) {
@@ -49,32 +59,45 @@ actor FlowRunSupervisor {
         self.client = client
         self.limit = limit
         self.pollInterval = pollInterval
+        self.startLead = startLead
         self.due = due
         self.launch = launch
     }
 
     /// Polls until ``stop(signal:)`` or cancellation, then cancels the runs in flight and waits
-    /// for them.
+    /// for them. Runs start on a clock of their own, so a slow poll delays no start.
     ///
-    /// - Parameter once: one poll, then wait for the runs it started (`--run-once`).
+    /// - Parameter once: one poll, then wait for the runs it returned (`--run-once`).
     func run(once: Bool = false) async {
+        let starter = Task { await self.startWhenDue() }
         while !stopping, !Task.isCancelled {
             do {
                 try await poll()
+            } catch is CancellationError {
+                break
             } catch {
                 logger.error("\(name) could not poll for runs: \(error)")
             }
-            if once {
-                for run in inFlight.values { await run.task.value }
-                return
-            }
             let wake = ContinuousClock.now + .wait(seconds: pollInterval)
-            while !stopping, !Task.isCancelled, ContinuousClock.now < wake {
+            while !stopping, !Task.isCancelled, once || ContinuousClock.now < wake {
+                if once, waiting.isEmpty, inFlight.isEmpty { break }
                 try? await Task.sleep(for: .milliseconds(100))
             }
+            if once { break }
         }
+        starter.cancel()
+        await starter.value
+        waiting = []
         await cancelAll(message: shutdownMessage)
         logger.info("\(name) stopped.")
+    }
+
+    /// Every 100 ms until stopped: the waiting runs that came due, started.
+    private func startWhenDue() async {
+        while !stopping, !Task.isCancelled {
+            startDue()
+            try? await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     /// Ends the polling (SIGINT or SIGTERM, as Prefect's `handle_sigterm`).
@@ -83,29 +106,45 @@ actor FlowRunSupervisor {
         stopping = true
     }
 
-    /// One poll: due runs started (earliest first, within the limit); runs in processes of
-    /// their own that the server is cancelling, stopped.
+    /// One poll: the runs it returns replace those waiting (a run no longer returned was taken
+    /// or changed elsewhere); runs in processes of their own that the server is cancelling,
+    /// stopped.
     private func poll() async throws {
-        let ordered = try await due().sorted {
-            ($0.nextScheduledStartTime ?? .distantFuture) < ($1.nextScheduledStartTime ?? .distantFuture)
-        }
-        var skipped = 0
-        for flowRun in ordered where inFlight[flowRun.id] == nil {
-            guard !stopping, limit.map({ inFlight.count < $0 }) ?? true else {
-                skipped += 1
-                continue
-            }
-            logger.info("\(name) submitting flow run '\(flowRun.id.prefectString)'")
-            inFlight[flowRun.id] = InFlight(task: Task { await self.execute(flowRun) }, process: nil)
-        }
-        if skipped > 0 { logger.info("\(skipped) scheduled runs skipped (at capacity)") }
+        waiting = try await due().filter { inFlight[$0.id] == nil }.sorted { Self.startTime($0) < Self.startTime($1) }
+        startDue(atPoll: true)
+        let held = waiting.prefix { Self.startTime($0) <= Date() }.count
+        if held > 0 { logger.info("\(held) scheduled runs waiting for a free slot (at capacity)") }
         try await stopCancelledProcesses()
+    }
+
+    /// Starts the waiting runs due within ``startLead`` seconds, earliest first, while the limit
+    /// allows; those not started right after the poll that returned them are read again first
+    /// (see ``execute(_:stale:)``).
+    private func startDue(atPoll: Bool = false) {
+        let horizon = Date().addingTimeInterval(startLead)
+        while !stopping, let next = waiting.first, Self.startTime(next) <= horizon, limit.map({ inFlight.count < $0 }) ?? true {
+            waiting.removeFirst()
+            guard inFlight[next.id] == nil else { continue }
+            logger.info("\(name) submitting flow run '\(next.id.prefectString)'")
+            inFlight[next.id] = InFlight(task: Task { await self.execute(next, stale: !atPoll) }, process: nil)
+        }
+    }
+
+    /// When a run is to start: its next scheduled start time, else its Scheduled state's time.
+    private static func startTime(_ flowRun: FlowRun) -> Date {
+        flowRun.nextScheduledStartTime ?? flowRun.state?.stateDetails.scheduledTime ?? .distantPast
     }
 
     /// Pending, then the run as `launch` says; a process that exits with a non-zero status
     /// before the run reached a final state makes it Crashed.
-    private func execute(_ flowRun: FlowRun) async {
-        defer { inFlight[flowRun.id] = nil }
+    ///
+    /// A `stale` run (fetched long enough ago that another runner or worker may have taken it
+    /// since) is read first and left alone unless it is still Scheduled. That only saves a
+    /// proposal: a Pending that reaches a run another one finished in the meantime is undone
+    /// without running it (``StateProposer/proposePending(currentStateID:)``).
+    private func execute(_ fetchedRun: FlowRun, stale: Bool) async {
+        defer { inFlight[fetchedRun.id] = nil }
+        guard let flowRun = stale ? await stillScheduled(fetchedRun) : fetchedRun else { return }
         guard await proposePending(flowRun) else { return }
         let process: SpawnedProcess
         var temporaryDirectory: String?
@@ -140,6 +179,22 @@ actor FlowRunSupervisor {
         if let state = try? await client.readFlowRun(flowRunID: flowRun.id).state, state.isFinal { return }
         await propose(.crashed(message: message), flowRun.id)
         logger.info("Reported flow run '\(flowRun.id.prefectString)' as crashed: \(message)")
+    }
+
+    /// The run as the server has it now, or nil when it is no longer Scheduled (or cannot be
+    /// read: the next poll returns it again if it still waits).
+    private func stillScheduled(_ flowRun: FlowRun) async -> FlowRun? {
+        do {
+            let current = try await client.readFlowRun(flowRunID: flowRun.id)
+            guard current.state?.isScheduled == true else {
+                logger.info("Skipped flow run '\(flowRun.id.prefectString)': it is \(current.state?.name ?? "without a state") now, no longer Scheduled")
+                return nil
+            }
+            return current
+        } catch {
+            logger.error("Could not read flow run '\(flowRun.id.prefectString)' before starting it: \(error)")
+            return nil
+        }
     }
 
     /// Proposes Pending (the server answers WAIT until the run's time); false when the run

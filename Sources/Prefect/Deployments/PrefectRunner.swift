@@ -4,13 +4,14 @@ import Foundation
 /// `Runner` behind `flow.serve()` and `serve(*deployments)` (`prefect/runner/runner.py`).
 ///
 /// Every ``pollInterval`` seconds the runner asks for its deployments' Scheduled runs due within
-/// ``prefetchSeconds``, proposes each Pending (the server holds the proposal until the run's
-/// time) and starts it, at most ``limit`` at once. By default each run executes in a process of
-/// its own — this program started again with `PREFECT__FLOW_RUN_ID` set, where ``run()`` runs
-/// that one flow run and exits — so a crash ends only that run (Crashed, with the exit status);
-/// ``Execution/inProcess`` runs them as tasks of this process instead. A run moved to
-/// Cancelling is stopped and ends Cancelled. SIGINT or SIGTERM stops polling, cancels the runs
-/// in flight ("Runner is shutting down."), pauses the deployments (``pauseOnShutdown``) and
+/// ``prefetchSeconds``; each is proposed Pending and started a second before its time (or as soon
+/// as a slot frees, when it is late), at most ``limit`` at once — unlike Prefect's runner, which
+/// proposes Pending at the poll and so holds a slot until the run's time. By default each run
+/// executes in a process of its own — this program started again with `PREFECT__FLOW_RUN_ID` set,
+/// where ``run()`` runs that one flow run and exits — so a crash ends only that run (Crashed, with
+/// the exit status); ``Execution/inProcess`` runs them as tasks of this process instead. A run
+/// moved to Cancelling is stopped and ends Cancelled. SIGINT or SIGTERM stops polling, cancels the
+/// runs in flight ("Runner is shutting down."), pauses the deployments (``pauseOnShutdown``) and
 /// returns.
 ///
 /// ```swift
@@ -36,7 +37,8 @@ public struct PrefectRunner: Sendable {
     public var limit: Int?
     /// Seconds between polls (`PREFECT_RUNNER_POLL_FREQUENCY`, default 10).
     public var pollInterval: Double
-    /// Runs due within this many seconds are started at the poll before their time.
+    /// Runs due within this many seconds are fetched at the poll before their time, and started
+    /// when it comes.
     public var prefetchSeconds: Double
     public var execution: Execution
     /// Whether shutting down pauses the deployments' schedules, as Prefect's runner does.

@@ -23,11 +23,16 @@ extension StateProposer {
         return try await restoreState(before: outcome.state, flowRunID: flowRunID)
     }
 
-    /// Puts back the state a flow run had before `pending`, the Pending a late proposal gave it.
+    /// Puts back the state a flow run had before `pending`, the Pending a late proposal gave it:
+    /// the latest state Prefect's rules let a run leave for Pending other than from Scheduled —
+    /// Completed, Failed, Crashed or Paused. Not simply the state before it in the history: the
+    /// server stamps a state when it reads the request, so a proposal that waited for the run's
+    /// row can carry an earlier time than the state it replaced. When there is none, the run
+    /// stays Pending and the outcome is still not accepted.
     private func restoreState(before pending: State, flowRunID: UUID) async throws -> Outcome {
         let history = try await client.readFlowRunStates(flowRunID: flowRunID)
-        let earlier = history.filter { $0.id != pending.id && $0.timestamp <= pending.timestamp }
-            .max { $0.timestamp < $1.timestamp }
+        let left: Set<StateType> = [.completed, .failed, .crashed, .paused]
+        let earlier = history.filter { $0.id != pending.id && left.contains($0.type) }.max { $0.timestamp < $1.timestamp }
         guard let earlier else { return Outcome(state: pending, accepted: false) }
         var details = earlier.stateDetails
         details.transitionID = nil

@@ -6,16 +6,17 @@ import PrefectSchemas
 /// behind `prefect-swift worker start`.
 ///
 /// It creates the pool with Prefect's process base job template when it is missing, sends a
-/// heartbeat every ``heartbeatInterval`` seconds, and every ``pollInterval`` seconds asks the
-/// pool (its ``workQueueNames``, or all of its queues) for runs due within ``prefetchSeconds``.
-/// Each run is proposed Pending, then started as the job the pool's template yields with the
-/// deployment's and the run's job variables: the `command` (Prefect's `python -m prefect.engine`
-/// when the job sets none) in `working_dir` (a fresh temporary directory when none), with this
-/// process's environment, the job's `env`, `PREFECT_API_URL` and `PREFECT__FLOW_RUN_ID`. A
-/// process that exits non-zero before its run reached a final state makes it Crashed; a run
-/// moved to Cancelling has its process stopped and ends Cancelled. At most ``limit`` runs at
-/// once (the server holds back runs beyond the pool's and queues' own limits). SIGINT or
-/// SIGTERM stops polling, cancels the runs in flight and returns.
+/// heartbeat every ``heartbeatInterval`` seconds, and every ``pollInterval`` seconds asks the pool
+/// (its ``workQueueNames``, or all of its queues) for runs due within ``prefetchSeconds``. Each run
+/// is proposed Pending a second before its time (not at the poll, as Prefect's worker does: a
+/// fetched run takes no slot until then), then started as the job the pool's template yields with
+/// the deployment's and the run's job variables: the `command` (Prefect's `python -m
+/// prefect.engine` when the job sets none) in `working_dir` (a fresh temporary directory when
+/// none), with this process's environment, the job's `env`, `PREFECT_API_URL` and
+/// `PREFECT__FLOW_RUN_ID`. A process that exits non-zero before its run reached a final state makes
+/// it Crashed; a run moved to Cancelling has its process stopped and ends Cancelled. At most
+/// ``limit`` runs at once (the server holds back runs beyond the pool's and queues' own limits).
+/// SIGINT or SIGTERM stops polling, cancels the runs in flight and returns.
 public struct ProcessWorker: Sendable {
     /// The pool it works for.
     public var workPoolName: String
@@ -27,8 +28,8 @@ public struct ProcessWorker: Sendable {
     public var limit: Int?
     /// Seconds between polls (`PREFECT_WORKER_QUERY_SECONDS`, default 10).
     public var pollInterval: Double
-    /// Runs due within this many seconds are started at the poll before their time
-    /// (`PREFECT_WORKER_PREFETCH_SECONDS`, default 10).
+    /// Runs due within this many seconds are fetched at the poll before their time, and started
+    /// when it comes (`PREFECT_WORKER_PREFETCH_SECONDS`, default 10).
     public var prefetchSeconds: Double
     /// Seconds between heartbeats (`PREFECT_WORKER_HEARTBEAT_SECONDS`, default 30).
     public var heartbeatInterval: Double
