@@ -9,8 +9,9 @@ import Synchronization
 ///
 /// ``enqueue(_:)`` never waits: it appends to a buffer bounded by
 /// ``PrefectRuntime/Configuration/maxBufferedLogBytes``. The worker sends a batch every
-/// ``PrefectRuntime/Configuration/logBatchInterval`` seconds, or sooner when a batch is full or
-/// someone flushes. A batch the API does not take goes back to the front of the buffer and is
+/// ``PrefectRuntime/Configuration/logBatchInterval`` seconds (the first an interval after it
+/// starts, as Prefect's `BatchedQueueService` does: a short run's records go in one request at
+/// its end), or sooner when a batch is full or someone flushes. A batch the API does not take goes back to the front of the buffer and is
 /// sent again later, so no record is lost while memory allows; past the bound the oldest
 /// records are dropped and their count is logged.
 final class LogShipper: Sendable {
@@ -47,8 +48,8 @@ final class LogShipper: Sendable {
     func enqueue(_ record: LogCreate) {
         guard configuration.logsToAPI else { return }
         let size = Self.size(of: record)
-        let (startWorker, batchFull) = buffer.withLock { buffer -> (Bool, Bool) in
-            guard !buffer.stopped else { return (false, false) }
+        let batchFull = buffer.withLock { buffer -> Bool in
+            guard !buffer.stopped else { return false }
             buffer.pending.append(record)
             buffer.pendingBytes += size
             while buffer.pendingBytes > configuration.maxBufferedLogBytes, buffer.pending.count > 1 {
@@ -56,13 +57,12 @@ final class LogShipper: Sendable {
                 buffer.pendingBytes -= Self.size(of: oldest)
                 buffer.dropped += 1
             }
-            let start = buffer.worker == nil
-            if start {
+            if buffer.worker == nil {
                 buffer.worker = Task.detached { [self] in await self.work() }
             }
-            return (start, buffer.pendingBytes >= configuration.logBatchBytes)
+            return buffer.pendingBytes >= configuration.logBatchBytes
         }
-        if batchFull || startWorker { wake.yield() }
+        if batchFull { wake.yield() }
     }
 
     /// Waits until nothing is left to send, at most `timeout` seconds.
