@@ -44,6 +44,7 @@ actor FlowRunSupervisor {
     private var inFlight: [UUID: InFlight] = [:]
     /// The runs of the last poll not started yet, earliest first.
     private var waiting: [FlowRun] = []
+    private static let csrfSupportVariable = "PREFECT_CLIENT_CSRF_SUPPORT_ENABLED"
     private var cancelling: Set<UUID> = []
     private var stopping = false
 
@@ -138,6 +139,11 @@ actor FlowRunSupervisor {
     /// Pending, then the run as `launch` says; a process that exits with a non-zero status
     /// before the run reached a final state makes it Crashed.
     ///
+    /// A process is told what this one found out about the server's CSRF protection: where the
+    /// server does not use it (Prefect's default), `PREFECT_CLIENT_CSRF_SUPPORT_ENABLED=false`
+    /// (unless the job sets it) spares each run's first request a `GET /csrf-token` that the
+    /// server would refuse.
+    ///
     /// A `stale` run (fetched long enough ago that another runner or worker may have taken it
     /// since) is read first and left alone unless it is still Scheduled. That only saves a
     /// proposal: a Pending that reaches a run another one finished in the meantime is undone
@@ -154,8 +160,11 @@ actor FlowRunSupervisor {
             case .inProcess(let body):
                 await body()
                 return
-            case .process(let executable, let arguments, let environment, let workingDirectory, let temporary):
+            case .process(let executable, let arguments, var environment, let workingDirectory, let temporary):
                 temporaryDirectory = temporary
+                if environment[Self.csrfSupportVariable] == nil, await !client.http.isCSRFSupportActive {
+                    environment[Self.csrfSupportVariable] = "false"
+                }
                 process = try SpawnedProcess(
                     executable: executable, arguments: arguments, environment: environment, standardOutput: .inherit,
                     standardError: .inherit, workingDirectory: workingDirectory)
