@@ -25,6 +25,8 @@ enum FlowRunLaunch: Sendable {
 /// until the run's time (the server holds its Running until then), a prefetched run waits here,
 /// taking no slot, and starts when due or as soon as a slot frees — not at the next poll.
 actor FlowRunSupervisor {
+    private static let csrfSupportVariable = "PREFECT_CLIENT_CSRF_SUPPORT_ENABLED"
+
     private struct InFlight {
         let task: Task<Void, Never>
         var process: SpawnedProcess?
@@ -44,7 +46,6 @@ actor FlowRunSupervisor {
     private var inFlight: [UUID: InFlight] = [:]
     /// The runs of the last poll not started yet, earliest first.
     private var waiting: [FlowRun] = []
-    private static let csrfSupportVariable = "PREFECT_CLIENT_CSRF_SUPPORT_ENABLED"
     private var cancelling: Set<UUID> = []
     private var stopping = false
 
@@ -144,10 +145,11 @@ actor FlowRunSupervisor {
     /// (unless the job sets it) spares each run's first request a `GET /csrf-token` that the
     /// server would refuse.
     ///
-    /// A `stale` run (fetched long enough ago that another runner or worker may have taken it
-    /// since) is read first and left alone unless it is still Scheduled. That only saves a
-    /// proposal: a Pending that reaches a run another one finished in the meantime is undone
-    /// without running it (``StateProposer/proposePending(currentStateID:)``).
+    /// A `stale` run (not started right after the poll that returned it, so another runner or
+    /// worker may have taken it since) is read first and left alone unless it is still
+    /// Scheduled. That read spares the run's history a proposal made in vain; it is not what
+    /// keeps the run from running twice: a Pending that reaches a run another one finished in
+    /// the meantime is undone without running it (``StateProposer/proposePending(currentStateID:)``).
     private func execute(_ fetchedRun: FlowRun, stale: Bool) async {
         defer { inFlight[fetchedRun.id] = nil }
         guard let flowRun = stale ? await stillScheduled(fetchedRun) : fetchedRun else { return }
@@ -206,9 +208,10 @@ actor FlowRunSupervisor {
         }
     }
 
-    /// Proposes Pending (the server answers WAIT until the run's time); false when the run
-    /// should not start (another runner or worker took it — also one that already finished it,
-    /// see ``StateProposer/proposePending(currentStateID:)`` — or it was cancelled or deleted).
+    /// Proposes Pending (taken at once; the run's engine waits for its time at Running); false
+    /// when the run should not start (another runner or worker took it — also one that already
+    /// finished it, see ``StateProposer/proposePending(currentStateID:)`` — or it was cancelled
+    /// or deleted).
     private func proposePending(_ flowRun: FlowRun) async -> Bool {
         do {
             let outcome = try await StateProposer(client: client, run: .flow(flowRun.id)).proposePending(currentStateID: flowRun.state?.id)
