@@ -1,6 +1,7 @@
 import Foundation
 import PrefectClient
 import PrefectTestSupport
+import Synchronization
 import Testing
 
 @Suite("Event websockets on every networked server")
@@ -71,6 +72,37 @@ struct EventSocketsIntegrationTests {
         let seen = try await collector.value
         deadline.cancel()
         #expect(seen == (before + streamed).map(\.id), "the backfill first, then the stream, in order, none twice")
+    }
+
+    @Test(
+        "a checkpoint asked for by a cancelled task ends at once instead of waiting forever; its events are confirmed later",
+        arguments: servers)
+    func cancelledCheckpoint(server: ServerUnderTest) async throws {
+        let url = try IntegrationServer.url(for: server)
+        let name = "swift.socket.\(UUID().uuidString.prefix(8).lowercased()).cancelled"
+        let emitter = try PrefectEventsClient(apiURL: url, checkpointEvery: 1_000, checkpointInterval: .seconds(3600))
+        // A cancelled task's timer fires at once: its pong wait must end too, whichever of the
+        // two gets going first (the first version could leave the wait registered after the
+        // timer's error, and the checkpoint never returned).
+        for index in 0..<20 {
+            try await emitter.emit(event(name, index))
+            let returned = ReturnedFlag()
+            // Unstructured, so a checkpoint that never returns fails the test instead of hanging it.
+            Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                try? await emitter.flush()
+                returned.value.withLock { $0 = true }
+            }
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !returned.value.withLock({ $0 }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let ended = returned.value.withLock { $0 }
+            #expect(ended, "checkpoint \(index) returned")
+            if !ended { break }
+        }
+        try await emitter.close()
+        #expect(await emitter.unconfirmedCount == 0, "the events left unconfirmed went on the next connection")
     }
 
     @Test(
@@ -175,4 +207,9 @@ struct EventSocketsIntegrationTests {
             #expect(!"\(String(describing: error))".contains("wrong-s3cret"))
         }
     }
+}
+
+/// Set once a call returned, read by a test that must not wait on the call itself.
+private final class ReturnedFlag: Sendable {
+    let value = Mutex(false)
 }

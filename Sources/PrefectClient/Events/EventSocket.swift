@@ -15,7 +15,7 @@ final class EventSocket: Sendable {
 
     private struct State {
         var outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>?
-        var pendingPings: [(data: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+        var pendingPings = PendingPings()
         var closedError: EventSocketError?
         var nextPing: UInt64 = 1
     }
@@ -57,8 +57,7 @@ final class EventSocket: Sendable {
             let pings = shared.state.withLock { state -> [CheckedContinuation<Void, any Error>] in
                 state.closedError = state.closedError ?? closing
                 state.outbound = nil
-                defer { state.pendingPings = [] }
-                return state.pendingPings.map(\.continuation)
+                return state.pendingPings.failAll(with: closing)
             }
             for ping in pings { ping.resume(throwing: closing) }
             received.finish(throwing: closing)
@@ -97,7 +96,12 @@ final class EventSocket: Sendable {
         let upgrade: EventLoopFuture<Upgrade> = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(min(max(1, seconds), 1_000_000_000)))
             .connect(host: endpoint.host, port: endpoint.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
+                // The TLS and upgrade handshakes get the same time as the TCP connect: a server
+                // or proxy that never answers the upgrade must not hold the caller forever.
+                let deadline = channel.eventLoop.scheduleTask(in: .seconds(min(max(1, seconds), 1_000_000_000))) {
+                    channel.close(promise: nil)
+                }
+                return channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
                         // No SNI for an IP address (RFC 6066): the certificate is checked against the address.
                         let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: endpoint.serverName)
@@ -119,7 +123,8 @@ final class EventSocket: Sendable {
                             }
                         })
                     return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
-                        configuration: .init(upgradeConfiguration: configuration))
+                        configuration: .init(upgradeConfiguration: configuration)
+                    ).always { _ in deadline.cancel() }
                 }
             }
         switch try await upgrade.get() {
@@ -153,41 +158,44 @@ final class EventSocket: Sendable {
     /// Sends a ping and returns when its pong arrives: the server has read every message sent
     /// before it.
     func ping(timeout: Duration) async throws {
-        let data = shared.state.withLock { state -> UInt64 in
+        // Registered before the frame goes out: the pong may be read before anyone waits.
+        let data = try shared.state.withLock { state -> UInt64 in
+            if let error = state.closedError { throw error }
             defer { state.nextPing += 1 }
+            state.pendingPings.register(state.nextPing)
             return state.nextPing
         }
+        defer { shared.state.withLock { $0.pendingPings.forget(data) } }
         var buffer = ByteBuffer()
         buffer.writeInteger(data)
+        try await write(WebSocketFrame(fin: true, opcode: .ping, maskKey: .random(), data: buffer))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await withCheckedThrowingContinuation { continuation in
-                    let failure = self.shared.state.withLock { state -> EventSocketError? in
-                        if let error = state.closedError { return error }
-                        state.pendingPings.append((data, continuation))
-                        return nil
-                    }
-                    if let failure { continuation.resume(throwing: failure) }
-                }
-            }
+            group.addTask { try await self.pong(data) }
             group.addTask {
                 try await Task.sleep(for: timeout)
                 throw EventSocketError.timedOut
             }
-            try await self.write(WebSocketFrame(fin: true, opcode: .ping, maskKey: .random(), data: buffer))
+            defer { group.cancelAll() }
             do {
                 try await group.next()
-                group.cancelAll()
             } catch {
-                // A timed-out ping's continuation is resumed here, so it is never left waiting.
-                let stale = self.shared.state.withLock { state -> CheckedContinuation<Void, any Error>? in
-                    guard let index = state.pendingPings.firstIndex(where: { $0.data == data }) else { return nil }
-                    return state.pendingPings.remove(at: index).continuation
-                }
-                stale?.resume(throwing: error)
-                group.cancelAll()
+                // Ends the wait (a timeout, or the caller was cancelled) so the group can return.
+                shared.state.withLock { $0.pendingPings.fail(data, with: error) }?.resume(throwing: error)
                 throw error
             }
+        }
+    }
+
+    /// Waits for ping `data`'s pong; cancelling the wait ends it.
+    private func pong(_ data: UInt64) async throws {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                if let ended = shared.state.withLock({ $0.pendingPings.wait(data, with: continuation) }) {
+                    continuation.resume(with: ended)
+                }
+            }
+        } onCancel: {
+            shared.state.withLock { $0.pendingPings.fail(data, with: CancellationError()) }?.resume(throwing: CancellationError())
         }
     }
 
@@ -243,13 +251,7 @@ final class EventSocket: Sendable {
             case .pong:
                 var data = frame.unmaskedData
                 guard let value = data.readInteger(as: UInt64.self) else { continue }
-                let waiting = shared.state.withLock { state -> [CheckedContinuation<Void, any Error>] in
-                    // A pong answers its ping and every earlier one (RFC 6455 lets a server skip some).
-                    guard let index = state.pendingPings.firstIndex(where: { $0.data == value }) else { return [] }
-                    let answered = state.pendingPings[...index].map(\.continuation)
-                    state.pendingPings.removeFirst(index + 1)
-                    return answered
-                }
+                let waiting = shared.state.withLock { $0.pendingPings.answer(value) }
                 for continuation in waiting { continuation.resume() }
             case .connectionClose:
                 var data = frame.unmaskedData

@@ -9,12 +9,14 @@ extension PrefectClient {
     /// (`PREFECT_API_TLS_INSECURE_SKIP_VERIFY`, `PREFECT_API_SSL_CERT_FILE`) and request timeout,
     /// as Prefect's websocket connect does (`prefect.events.clients.websocket_connect`); one made
     /// over a caller's ``PrefectHTTPClient`` has Prefect's defaults.
-    public func eventsClient(checkpointEvery: Int = 700, checkpointInterval: Duration = .seconds(30)) throws -> PrefectEventsClient? {
+    public func eventsClient(
+        checkpointEvery: Int = 700, checkpointInterval: Duration = .seconds(30), reconnectionAttempts: Int = 10
+    ) throws -> PrefectEventsClient? {
         guard serverType != .ephemeral else { return nil }
         let configuration = http.configuration
         return try PrefectEventsClient(
             apiURL: configuration.apiURL, authString: configuration.authString, apiKey: configuration.apiKey,
-            checkpointEvery: checkpointEvery, checkpointInterval: checkpointInterval, timeout: socketOptions.timeout,
+            reconnectionAttempts: reconnectionAttempts, checkpointEvery: checkpointEvery, checkpointInterval: checkpointInterval, timeout: socketOptions.timeout,
             tlsInsecureSkipVerify: socketOptions.tls.insecureSkipVerify, caCertificateFile: socketOptions.tls.caCertificateFile,
             logger: logger)
     }

@@ -96,6 +96,18 @@ public actor PrefectEventsClient {
         try await withReconnection { _ in try await self.checkpoint() }
     }
 
+    /// Closes the socket and hands back the events no checkpoint confirmed, which this client
+    /// then forgets: for a caller that sends them another way (`POST /events`). The server keeps
+    /// one event per id, so one that had arrived is stored once.
+    public func abandon() async -> [Event] {
+        await acquire()
+        defer { release() }
+        let left = unconfirmed
+        unconfirmed = []
+        await disconnect()
+        return left
+    }
+
     /// Confirms what is left (``flush()``), then closes the socket.
     public func close() async throws {
         do {
