@@ -30,7 +30,7 @@ public final class PrefectRuntime: Sendable {
     private let flowIDs = Mutex<[String: UUID]>([:])
     let activeRuns = ActiveRuns()
     let taskRunSlots: TaskRunSlots
-    private let eventsClient = Mutex<PrefectEventsClient?>(nil)
+    private let taskRunEventQueue = Mutex<(queue: TaskRunEventQueue, socket: PrefectEventsClient?)?>(nil)
 
     /// A runtime whose client is made on first use from `settings` (default: the environment
     /// and the active profile): remote when `PREFECT_API_URL` is set, embedded otherwise.
@@ -74,33 +74,31 @@ public final class PrefectRuntime: Sendable {
     /// Log records written and not yet accepted by the API.
     public var unsentLogRecords: Int { logs.unsentCount }
 
-    /// Where this runtime's task-run events go (``Configuration/taskRunReporting`` `events`):
-    /// one websocket per runtime, or `POST /events` in-process.
-    func taskRunEventSink(client: PrefectClient) throws -> any TaskRunEventSink {
-        if let made = eventsClient.withLock({ $0 }) { return made }
-        guard let events = try client.eventsClient() else { return RESTEventSink(client: client) }
-        return eventsClient.withLock { current in
-            if let current { return current }
-            current = events
-            return events
+    /// The queue of this runtime's task-run events (``Configuration/taskRunReporting``
+    /// `events`), made on first use: to one websocket per runtime, or `POST /events` in-process.
+    func taskRunEvents(client: PrefectClient) throws -> TaskRunEventQueue {
+        if let made = taskRunEventQueue.withLock({ $0?.queue }) { return made }
+        // Few reconnections: past them, the events go by REST (SocketEventSink).
+        let events = try client.eventsClient(reconnectionAttempts: 2)
+        return taskRunEventQueue.withLock { current in
+            if let current { return current.queue }
+            let sink: any TaskRunEventSink = events.map { SocketEventSink(socket: $0, client: client) } ?? RESTEventSink(client: client)
+            let queue = TaskRunEventQueue(sink: sink)
+            current = (queue, events)
+            return queue
         }
     }
 
-    /// Waits until the server confirmed every task-run event sent so far (a checkpoint).
+    /// Waits until every task-run event queued so far was sent and the server confirmed it.
     func flushTaskRunEvents() async {
-        guard let events = eventsClient.withLock({ $0 }) else { return }
-        do {
-            try await events.flush()
-        } catch {
-            Logger(label: "prefect.runtime").warning("task-run events could not be confirmed: \(error)")
-        }
+        await taskRunEventQueue.withLock({ $0?.queue })?.flush()
     }
 
     /// Flushes the logs and task-run events, stops the log worker and closes the client if this
     /// runtime made it.
     public func shutdown() async {
         await flushTaskRunEvents()
-        if let events = eventsClient.withLock({ $0 }) { try? await events.close() }
+        if let socket = taskRunEventQueue.withLock({ $0?.socket }) { try? await socket.close() }
         await flushLogs()
         await logs.stop()
         await provider.shutdown()

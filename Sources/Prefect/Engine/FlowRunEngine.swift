@@ -66,10 +66,14 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         return result
     }
 
-    /// Sends what a top-level run left queued: task-run events and logs.
+    /// Sends what a top-level run left queued: task-run events and logs — also when the run was
+    /// cancelled, so the flush is not (a cancelled checkpoint would drop the events' socket).
     func flush() async {
-        await runtime.flushTaskRunEvents()
-        await runtime.flushLogs()
+        let runtime = runtime
+        await Task {
+            await runtime.flushTaskRunEvents()
+            await runtime.flushLogs()
+        }.value
     }
 
     /// The mutable part of one flow run.

@@ -4,10 +4,11 @@ import PrefectClient
 import PrefectSchemas
 
 /// Runs one call of a ``PrefectTask`` as a task run, as Prefect's `AsyncTaskRunEngine`
-/// (`prefect/task_engine.py`) does over REST: create the run (client-generated id, so a
-/// create sent twice is one run) in Pending, propose Running, run the body, propose
-/// Completed — or, after an error or a timeout, AwaitingRetry then Retrying while retries
-/// remain (forced, as Prefect does), and Failed (`TimedOut` for a timeout) when they are used up.
+/// (`prefect/task_engine.py`) does: the run (client-generated id, so a create sent twice is one
+/// run) in Pending, Running, the body, Completed — or, after an error or a timeout,
+/// AwaitingRetry then Retrying while retries remain (forced, as Prefect does), and Failed
+/// (`TimedOut` for a timeout) when they are used up. Each state is reported as an event the
+/// body does not wait for (the default) or proposed over REST (``TaskRunReporting``).
 struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
     let task: PrefectTask<Input, Output>
 
@@ -45,8 +46,8 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
                 id: id, name: name, flowRunID: flowRun?.id, taskKey: task.taskKey, dynamicKey: dynamicKey,
                 taskVersion: task.version, empiricalPolicy: policy, tags: task.tags, taskInputs: taskInputs,
                 flowRunRunCount: flowRun?.runCount ?? 0, expectedStartTime: Date())
-            let events = TaskRunEventReporter(run: local, sink: try runtime.taskRunEventSink(client: client))
-            _ = try await events.propose(.pending())
+            let events = TaskRunEventReporter(run: local, queue: try runtime.taskRunEvents(client: client))
+            _ = events.propose(.pending())
             created = events.run
             reporter = .events(events)
         }
@@ -84,14 +85,14 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         func propose(_ state: State, force: Bool = false, currentStateID: UUID?) async throws -> StateProposer.Outcome {
             switch self {
             case .rest(let proposer): try await proposer.propose(state, force: force, currentStateID: currentStateID)
-            case .events(let reporter): try await reporter.propose(state)
+            case .events(let reporter): reporter.propose(state)
             }
         }
 
         func proposeShielded(_ state: State, currentStateID: UUID?) async -> StateProposer.Outcome? {
             switch self {
             case .rest(let proposer): await proposer.proposeShielded(state, currentStateID: currentStateID)
-            case .events(let reporter): await Task { try? await reporter.propose(state) }.value
+            case .events(let reporter): reporter.propose(state)
             }
         }
     }

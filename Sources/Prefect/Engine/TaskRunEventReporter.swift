@@ -2,28 +2,11 @@ import Foundation
 import PrefectClient
 import Synchronization
 
-/// Where task-run events go: the runtime's websocket, or `POST /events` in-process.
-protocol TaskRunEventSink: Sendable {
-    func send(_ event: Event) async throws
-}
-
-extension PrefectEventsClient: TaskRunEventSink {
-    func send(_ event: Event) async throws { try await emit(event) }
-}
-
-/// `POST /events`, for the embedded server in-process (it has no websockets).
-struct RESTEventSink: TaskRunEventSink {
-    let client: PrefectClient
-
-    func send(_ event: Event) async throws { try await client.emitEvents([event]) }
-}
-
 /// A task run kept in the process and reported as Prefect 3.9.1's engine reports it
 /// (`TaskRunEngine.set_state` and `emit_task_run_state_change_event`,
 /// `prefect/task_engine.py`, `prefect/utilities/engine`): each state is taken at once (no
 /// server decides), the run's counters follow it, and a `prefect.task-run.<state>` event —
-/// id the state's, following the one before — carries the run and the state to the server's
-/// task-run recorder.
+/// id the state's, following the one before — is queued for the server's task-run recorder.
 final class TaskRunEventReporter: Sendable {
     private struct Current {
         var run: TaskRun
@@ -31,19 +14,19 @@ final class TaskRunEventReporter: Sendable {
     }
 
     private let current: Mutex<Current>
-    private let sink: any TaskRunEventSink
+    private let queue: TaskRunEventQueue
     /// `PREFECT_EVENTS_…` truncation of state messages in events.
     private static let messageLimit = 100_000
 
-    init(run: TaskRun, sink: any TaskRunEventSink) {
+    init(run: TaskRun, queue: TaskRunEventQueue) {
         current = Mutex(Current(run: run))
-        self.sink = sink
+        self.queue = queue
     }
 
     var run: TaskRun { current.withLock { $0.run } }
 
-    /// Takes `state` and reports it; the outcome is always accepted.
-    func propose(_ proposed: State) async throws -> StateProposer.Outcome {
+    /// Takes `state` and queues its event; the outcome is always accepted.
+    func propose(_ proposed: State) -> StateProposer.Outcome {
         let (event, state) = current.withLock { current -> (Event, State) in
             var state = proposed
             let last = current.run.state
@@ -68,7 +51,7 @@ final class TaskRunEventReporter: Sendable {
             current.lastEventID = event.id
             return (event, state)
         }
-        try await sink.send(event)
+        queue.enqueue(event)
         return StateProposer.Outcome(state: state, accepted: true)
     }
 

@@ -112,11 +112,7 @@ extension PrefectRuntime {
             for (run, entry) in runs {
                 group.addTask {
                     if let events = entry.events {
-                        do {
-                            _ = try await events.propose(.crashed(message: message))
-                        } catch {
-                            Logger(label: "prefect.runtime").warning("the crash of a task run could not be reported: \(error)")
-                        }
+                        _ = events.propose(.crashed(message: message))
                         return
                     }
                     let proposer: StateProposer
