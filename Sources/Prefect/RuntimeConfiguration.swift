@@ -49,9 +49,9 @@ extension PrefectRuntime {
         /// (`PREFECT_TASK_RUNNER_THREAD_POOL_MAX_WORKERS`; default as Prefect's thread pool,
         /// `min(32, cores + 4)`).
         public var maxConcurrentTaskRuns = min(32, ProcessInfo.processInfo.activeProcessorCount + 4)
-        /// How task runs reach the server (`PREFECT_SWIFT_TASK_RUN_REPORTING`: `rest`, the
-        /// default, or `events`).
-        public var taskRunReporting: TaskRunReporting = .rest
+        /// How task runs reach the server (`PREFECT_SWIFT_TASK_RUN_REPORTING`: `events`, the
+        /// default, as Prefect 3.9.1's engine, or `rest`).
+        public var taskRunReporting: TaskRunReporting = .events
         /// Seconds between a running flow run's `prefect.flow-run.heartbeat` events
         /// (`PREFECT_FLOWS_HEARTBEAT_FREQUENCY`, default 180, at least 30); nil for none.
         public var heartbeatFrequency: Double? = 180

@@ -27,7 +27,7 @@ struct RuntimeCacheTests {
 
             let first = try await flow.runReturningOutcome("Trondheim", runtime: runtime)
             #expect(try first.get() == ["calls": 1, "length": 9])
-            let firstTask = try #require(try await RuntimeHarness.taskRuns(client, of: first.flowRunID).first)
+            let firstTask = try #require(try await RuntimeHarness.taskRuns(client, of: first).first)
             #expect(try await RuntimeHarness.taskRunStateNames(client, firstTask.id) == ["Pending", "Running", "Completed"])
             let stored = try #require(try await client.readTaskRun(taskRunID: firstTask.id).state?.data)
             let storageKey = try #require(stored["storage_key"]?.stringValue)
@@ -37,7 +37,7 @@ struct RuntimeCacheTests {
 
             let second = try await flow.runReturningOutcome("Trondheim", runtime: runtime)
             #expect(try second.get() == ["calls": 1, "length": 9], "the stored result, not a new call")
-            let secondTask = try #require(try await RuntimeHarness.taskRuns(client, of: second.flowRunID).first)
+            let secondTask = try #require(try await RuntimeHarness.taskRuns(client, of: second).first)
             #expect(try await RuntimeHarness.taskRunStateNames(client, secondTask.id) == ["Pending", "Running", "Cached"])
             #expect(try await client.readTaskRun(taskRunID: secondTask.id).stateType == .completed)
             #expect(await counter.calls == 1)
@@ -54,7 +54,7 @@ struct RuntimeCacheTests {
             try await Task.sleep(for: .seconds(1.5))
             let expired = try await briefFlow.runReturningOutcome("Bergen", runtime: runtime)
             #expect(try expired.get() == ["calls": 4, "length": 6], "expired: the body ran again")
-            let expiredTask = try #require(try await RuntimeHarness.taskRuns(client, of: expired.flowRunID).first)
+            let expiredTask = try #require(try await RuntimeHarness.taskRuns(client, of: expired).first)
             #expect(try await RuntimeHarness.taskRunStateNames(client, expiredTask.id) == ["Pending", "Running", "Completed"])
         }
     }
@@ -100,7 +100,7 @@ struct RuntimeCacheTests {
             #expect(result7 == 1_001)
             let outcome = try await words.runReturningOutcome(runtime: runtime)
             #expect(try outcome.get() == ["call 2"], "the Int record was not taken for [String]")
-            let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID).first)
+            let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome).first)
             #expect(try await RuntimeHarness.taskRunStateNames(client, task.id) == ["Pending", "Running", "Completed"])
             let result8 = try await words.run(runtime: runtime)
             #expect(result8 == ["call 2"], "now cached as [String]")

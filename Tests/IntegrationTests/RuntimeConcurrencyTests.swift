@@ -25,7 +25,7 @@ struct RuntimeConcurrencyTests {
             #expect(try outcome.get() == [1_002_001, 1_004_004] + (1...8).map { $0 * $0 })
             #expect(await counter.mostAtOnce >= 2, "tasks overlapped")
             #expect(await counter.mostAtOnce <= 6, "map kept to its limit of 4, beside the two async lets")
-            let tasks = try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID)
+            let tasks = try await RuntimeHarness.taskRuns(client, of: outcome)
             #expect(tasks.count == 10)
             #expect(Set(tasks.map(\.dynamicKey)).count == 10)
             #expect(tasks.allSatisfy { $0.stateType == .completed })
@@ -64,12 +64,7 @@ struct RuntimeConcurrencyTests {
             let outcome = try await flow.runReturningOutcome(runtime: runtime)
             #expect(try outcome.get() == [1, 2, 3])
             #expect(await counter.mostAtOnce == 1, "the tag's limit of 1 held")
-            var tasks = try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID)
-            // Events reach a stock server's tables a moment after the flow ends.
-            for _ in 0..<80 where !(tasks.count == 3 && tasks.allSatisfy { $0.stateType == .completed }) {
-                try await Task.sleep(for: .milliseconds(250))
-                tasks = try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID)
-            }
+            let tasks = try await RuntimeHarness.taskRuns(client, of: outcome)
             #expect(tasks.count == 3)
             #expect(tasks.allSatisfy { $0.stateType == .completed })
             #expect(try await client.readConcurrencyLimitByTag(tag).activeSlots.isEmpty, "every slot was given back")
@@ -87,7 +82,7 @@ struct RuntimeConcurrencyTests {
             let flow = PrefectFlow(IntegrationServer.uniqueName("map-failure")) { () -> [Int] in try await check.map([1, 2, 3]) }
             let outcome = try await flow.runReturningOutcome(runtime: runtime)
             #expect((outcome.result.failureValue as? PlannedFailure)?.description == "two")
-            let states = try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID).map(\.stateType)
+            let states = try await RuntimeHarness.taskRuns(client, of: outcome).map(\.stateType)
             #expect(states.sorted { $0?.rawValue ?? "" < $1?.rawValue ?? "" } == [.completed, .completed, .failed])
         }
     }
@@ -103,7 +98,7 @@ struct RuntimeConcurrencyTests {
             }
             let outcome = try await parent.runReturningOutcome(runtime: runtime)
             #expect(try outcome.get() == 42)
-            let tracking = try #require(try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID).first)
+            let tracking = try #require(try await RuntimeHarness.taskRuns(client, of: outcome).first)
             #expect(tracking.taskKey == childName)
             let children = try await client.readFlowRuns(
                 flowRunFilter: FlowRunFilter(parentTaskRunID: FlowRunFilterParentTaskRunId(any: [tracking.id])))
@@ -133,7 +128,7 @@ struct RuntimeConcurrencyTests {
             let outcome = try await running.value
             #expect(outcome.result.failureValue is CancellationError)
             #expect(try await RuntimeHarness.flowRunStateNames(client, flowRunID) == ["Pending", "Running", "Cancelling", "Cancelled"])
-            let task = try #require(try await RuntimeHarness.taskRuns(client, of: flowRunID).first)
+            let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome).first)
             #expect(try await client.readTaskRun(taskRunID: task.id).stateType == .cancelled)
         }
     }

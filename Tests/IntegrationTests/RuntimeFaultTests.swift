@@ -12,14 +12,23 @@ struct RuntimeFaultTests {
     /// Every fault kind, early, then at these rates.
     static let everyFaultEarly: [Int: FaultProxy.Fault] = Dictionary(
         uniqueKeysWithValues: FaultProxy.Fault.allCases.enumerated().map { (3 + 4 * $0.offset, $0.element) })
+    /// Every fault kind, in the first 15 requests: task runs reported as events take about 20
+    /// requests in all (their events go in batches).
+    static let everyFaultFirst: [Int: FaultProxy.Fault] = Dictionary(
+        uniqueKeysWithValues: FaultProxy.Fault.allCases.enumerated().map { (2 + 2 * $0.offset, $0.element) })
     static let mixedRates: [FaultProxy.Fault: Double] = [
         .tooManyRequests: 0.02, .unavailable: 0.02, .htmlBadGateway: 0.01, .dropBeforeForwarding: 0.02,
         .dropAfterForwarding: 0.03, .badGatewayAfterForwarding: 0.01, .stallAfterForwarding: 0.005,
     ]
 
-    @Test("a flow of 50 tasks with retries and logs: every run and state once, in order, no log lost", arguments: ServerUnderTest.withDistributed)
-    func fiftyTasks(server: ServerUnderTest) async throws {
-        try await Self.withFaultyRuntime(server, rates: Self.mixedRates, firstFaults: Self.everyFaultEarly) { runtime, proxy, direct in
+    @Test(
+        "a flow of 50 tasks with retries and logs, task runs reported as events or by REST: every run and state once, in order, no log lost",
+        arguments: ServerUnderTest.withDistributed, TaskRunReporting.allCases)
+    func fiftyTasks(server: ServerUnderTest, reporting: TaskRunReporting) async throws {
+        try await Self.withFaultyRuntime(
+            server, rates: Self.mixedRates, firstFaults: reporting == .events ? Self.everyFaultFirst : Self.everyFaultEarly,
+            reporting: reporting
+        ) { runtime, proxy, direct in
             let failedOnce = FailedOnce()
             let work = PrefectTask("work") { (index: Int) -> Int in
                 RunContext.logger.info("work \(index)")
@@ -50,7 +59,7 @@ struct RuntimeFaultTests {
             let flowRuns = try await direct.readFlowRuns(flowFilter: FlowFilter(name: FlowFilterName(any: [name])))
             #expect(flowRuns.map(\.id) == [outcome.flowRunID], "one flow run")
             #expect(try await RuntimeHarness.flowRunStateNames(direct, outcome.flowRunID) == ["Pending", "Running", "Completed"])
-            let tasks = try await RuntimeHarness.taskRuns(direct, of: outcome.flowRunID)
+            let tasks = try await RuntimeHarness.taskRuns(direct, of: outcome)
             #expect(tasks.count == 50, "50 task runs, none twice")
             #expect(Set(tasks.map(\.id)).count == 50)
             for task in tasks {
@@ -87,7 +96,7 @@ struct RuntimeFaultTests {
             for fault in FaultProxy.Fault.allCases {
                 #expect(proxy.faults[fault, default: 0] >= 1, "\(fault) was injected")
             }
-            print("fault proxy (\(server)): \(proxy.requestCount) requests, faults \(proxy.faults.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")); 1 flow run, \(tasks.count) task runs, \(logs.count) log records (\(duplicated) messages sent twice)")
+            print("fault proxy (\(server), task runs by \(reporting)): \(proxy.requestCount) requests, faults \(proxy.faults.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")); 1 flow run, \(tasks.count) task runs, \(logs.count) log records (\(duplicated) messages sent twice)")
         }
     }
 
@@ -129,7 +138,7 @@ struct RuntimeFaultTests {
     /// back-off sleeps cut to 5 %), and a direct client for checking.
     static func withFaultyRuntime(
         _ server: ServerUnderTest, rates: [FaultProxy.Fault: Double], firstFaults: [Int: FaultProxy.Fault],
-        _ body: (PrefectRuntime, FaultProxy, PrefectClient) async throws -> Void
+        reporting: TaskRunReporting = .events, _ body: (PrefectRuntime, FaultProxy, PrefectClient) async throws -> Void
     ) async throws {
         try await withUpstream(server) { direct in
             let proxy = try await FaultProxy.start(
@@ -146,6 +155,7 @@ struct RuntimeFaultTests {
                 configuration.crashesRunsOnTerminationSignal = false  // see RuntimeHarness
                 configuration.logBatchInterval = 0.05
                 configuration.cancellationPollInterval = 0
+                configuration.taskRunReporting = reporting
                 let runtime = PrefectRuntime(client: PrefectClient(http: http), configuration: configuration)
                 try await body(runtime, proxy, direct)
                 await runtime.shutdown()

@@ -47,6 +47,22 @@ enum RuntimeHarness {
         try await client.readTaskRuns(flowRunFilter: FlowRunFilter(id: FlowRunFilterId(any: [flowRunID])), sort: .expectedStartTimeAsc)
     }
 
+    /// The task runs of a flow run once the server shows every run `outcome` lists in the
+    /// state it ended in, waiting up to 60 s: task runs reported as events (the default) reach
+    /// a server's tables a moment after the flow returns — on a stock server loaded by other
+    /// tests, many seconds after (its recorder works through the events in order).
+    static func taskRuns<Output>(_ client: PrefectClient, of outcome: FlowRunOutcome<Output>) async throws -> [TaskRun] {
+        let ended = Dictionary(outcome.taskRuns.map { ($0.id, $0.state.id) }, uniquingKeysWith: { first, _ in first })
+        var tasks: [TaskRun] = []
+        for _ in 0..<240 {
+            tasks = try await taskRuns(client, of: outcome.flowRunID)
+            let shown = Dictionary(tasks.map { ($0.id, $0.stateID) }, uniquingKeysWith: { first, _ in first })
+            if ended.allSatisfy({ shown[$0.key] == $0.value }) { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        return tasks
+    }
+
     /// The task runs of a flow run once `count` of them are Completed, waiting up to 20 s: a
     /// server records event-reported runs a moment after the events arrive.
     static func completedTaskRuns(_ client: PrefectClient, of flowRunID: UUID, count: Int) async throws -> [TaskRun] {

@@ -26,7 +26,7 @@ struct RuntimeLogTests {
             #expect(flowLogs.contains { $0.message.hasPrefix("Beginning flow run '\(outcome.flowRunName)'") })
             #expect(flowLogs.contains { $0.message == "Finished in state Completed()" })
             #expect(!logs.contains { $0.message == "not recorded at INFO" })
-            let tasks = try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID)
+            let tasks = try await RuntimeHarness.taskRuns(client, of: outcome)
             for word in ["alpha", "beta", "gamma"] {
                 let record = try #require(logs.first { $0.message == "task says \(word)" })
                 #expect(record.level == 30)

@@ -32,7 +32,7 @@ struct RuntimeStateTests {
             #expect(run.runCount == 1)
             #expect(try await client.readFlow(flowID: run.flowID).name == flow.name)
 
-            let tasks = try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID)
+            let tasks = try await RuntimeHarness.taskRuns(client, of: outcome)
             #expect(tasks.count == 2)
             let first = try #require(tasks.first { $0.taskKey == "double" })
             let second = try #require(tasks.first { $0.taskKey == "total" })
@@ -58,7 +58,7 @@ struct RuntimeStateTests {
             #expect(throws: PlannedFailure.self) { try outcome.get() }
             #expect(try await RuntimeHarness.flowRunStateNames(client, outcome.flowRunID) == ["Pending", "Running", "Failed"])
             #expect(outcome.state.message == "Flow run encountered an exception: PlannedFailure: disk full")
-            let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID).first)
+            let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome).first)
             #expect(try await RuntimeHarness.taskRunStateNames(client, task.id) == ["Pending", "Running", "Failed"])
             #expect(try await client.readTaskRun(taskRunID: task.id).state?.message
                 == "Task run encountered an exception PlannedFailure: disk full")
@@ -77,7 +77,7 @@ struct RuntimeStateTests {
             let flow = PrefectFlow(IntegrationServer.uniqueName("task-retry")) { () -> String in try await flaky() }
             let outcome = try await flow.runReturningOutcome(runtime: runtime)
             #expect(try outcome.get() == "done")
-            let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID).first)
+            let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome).first)
             #expect(try await RuntimeHarness.taskRunStateNames(client, task.id)
                 == ["Pending", "Running", "AwaitingRetry", "Retrying", "AwaitingRetry", "Retrying", "Completed"])
             #expect(task.empiricalPolicy.retries == 3)
@@ -94,7 +94,7 @@ struct RuntimeStateTests {
             let flow = PrefectFlow(IntegrationServer.uniqueName("task-exhausted")) { () -> Int in try await never() }
             let outcome = try await flow.runReturningOutcome(runtime: runtime)
             #expect(outcome.state.type == .failed)
-            let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID).first)
+            let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome).first)
             #expect(try await RuntimeHarness.taskRunStateNames(client, task.id) == ["Pending", "Running", "Retrying", "Failed"])
         }
     }
@@ -137,7 +137,7 @@ struct RuntimeStateTests {
             #expect(taskRan < .seconds(10), "the 120 s body was cut after 0.2 s, not \(taskRan)")
             let error = try #require(outcome.result.failureValue as? PrefectRunError)
             #expect(error.kind == .timedOut)
-            let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome.flowRunID).first)
+            let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome).first)
             #expect(try await RuntimeHarness.taskRunStateNames(client, task.id) == ["Pending", "Running", "TimedOut"])
             #expect(try await client.readTaskRun(taskRunID: task.id).state?.message == "Task run exceeded timeout of 0.2 second(s)")
             #expect(try await RuntimeHarness.flowRunStateNames(client, outcome.flowRunID) == ["Pending", "Running", "Failed"])
