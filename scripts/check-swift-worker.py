@@ -78,7 +78,12 @@ async def main(cli: str, program: str) -> None:
         logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[python_run.id])))
         if not any(log.message == "hello swift worker from python" for log in logs):
             problems.append(f"the Python run's logs: {[log.message for log in logs]}")
-        tasks = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[swift_run.id])))
+        # Reported as events (the Swift runtime's default): the recorder shows them a moment later.
+        for _ in range(60):
+            tasks = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[swift_run.id])))
+            if [(t.task_key, t.state_type.value) for t in tasks] == [("greet", "COMPLETED")]:
+                break
+            await asyncio.sleep(1)
         if [(t.task_key, t.state_type.value) for t in tasks] != [("greet", "COMPLETED")]:
             problems.append(f"the Swift run's task runs: {[(t.task_key, t.state_type) for t in tasks]}")
         message = runs[crash_run.id].state.message if runs[crash_run.id].state else None
