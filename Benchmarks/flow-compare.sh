@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Section f side by side in one run: flows of N `add_one` tasks (sequential, concurrent, map)
-# and an empty flow through Prefect's Python engine and through the Swift runtime, against one
-# fresh stock Prefect 3.9.1 server, then the Swift runtime on the embedded server in-process.
+# and an empty flow through Prefect's Python engine and through the Swift runtime (task runs as
+# events, the default, then by REST), against one fresh stock Prefect 3.9.1 server, then the
+# Swift runtime on the embedded server in-process.
 #
 #   Benchmarks/flow-compare.sh [--tasks 200] [--port 4310] [--out DIR] [--repeats 3]
 #
@@ -42,14 +43,34 @@ for _ in $(seq 60); do
   sleep 1
 done
 
+# Waits (at most 60 s) until the server used under 5 % of a core for a second: its task-run
+# recorder works through the events of the run before long after that run returned, and the
+# next engine measured must not share the two cores with it.
+wait_quiet() {
+  local ticks before after
+  ticks="$(getconf CLK_TCK)"
+  for _ in $(seq 60); do
+    before="$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")"
+    sleep 1
+    after="$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")"
+    [ $(( (after - before) * 100 )) -lt $(( ticks * 5 )) ] && return 0
+  done
+}
+
+wait_quiet
 echo "== Python engine (prefect 3.9.1), section f, $TASKS tasks" >&2
 PREFECT_API_URL="$API_URL" PREFECT_HOME="$HOME_DIR" "$PY" "$ROOT/Benchmarks/python_client.py" \
   --api-url "$API_URL" --sections f --flow-tasks "$TASKS" --server-pid "$SERVER_PID" \
   --output "$OUT/python_flows.json" >/dev/null
-echo "== Swift runtime against the same server" >&2
+wait_quiet
+echo "== Swift runtime against the same server (task runs as events, the default)" >&2
 "$BENCH" flows --api-url "$API_URL" --flow-tasks "$TASKS" --repeats 1 --sizes 10,50 --server-pid "$SERVER_PID" \
   --output "$OUT/swift_flows_server.json" >/dev/null
+wait_quiet
+echo "== Swift runtime against the same server, task runs by REST" >&2
+"$BENCH" flows --api-url "$API_URL" --flow-tasks "$TASKS" --repeats 1 --sizes 10 --server-pid "$SERVER_PID" \
+  --task-run-reporting rest --output "$OUT/swift_flows_server_rest.json" >/dev/null
 echo "== Swift runtime on the embedded server, in-process" >&2
 "$BENCH" flows --flow-tasks "$TASKS" --repeats "$REPEATS" --output "$OUT/swift_flows_embedded.json" >/dev/null
 "$PY" "$ROOT/Benchmarks/flow-summary.py" "$OUT/python_flows.json" "$OUT/swift_flows_server.json" \
-  "$OUT/swift_flows_embedded.json" | tee "$OUT/summary.md"
+  "$OUT/swift_flows_server_rest.json" "$OUT/swift_flows_embedded.json" | tee "$OUT/summary.md"
