@@ -94,6 +94,16 @@ public final class PrefectRuntime: Sendable {
         await taskRunEventQueue.withLock({ $0?.queue })?.flush()
     }
 
+    /// Sends what the runs of this runtime left queued — task-run events, then logs — and
+    /// waits for the server to take them; also from a cancelled run, so the flush is not
+    /// cancelled with it (a cancelled checkpoint would give up the events' socket).
+    func flushRunReports() async {
+        await Task {
+            await flushTaskRunEvents()
+            await flushLogs()
+        }.value
+    }
+
     /// Flushes the logs and task-run events, stops the log worker and closes the client if this
     /// runtime made it.
     public func shutdown() async {

@@ -66,14 +66,9 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         return result
     }
 
-    /// Sends what a top-level run left queued: task-run events and logs — also when the run was
-    /// cancelled, so the flush is not (a cancelled checkpoint would drop the events' socket).
+    /// Sends what a top-level run left queued: task-run events and logs.
     func flush() async {
-        let runtime = runtime
-        await Task {
-            await runtime.flushTaskRunEvents()
-            await runtime.flushLogs()
-        }.value
+        await runtime.flushRunReports()
     }
 
     /// The mutable part of one flow run.

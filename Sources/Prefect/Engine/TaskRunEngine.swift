@@ -17,7 +17,19 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         if RunContext.taskRun != nil {
             return try await runInSlot(input, runtime: runtime)
         }
-        return try await runtime.taskRunSlots.withSlot { try await runInSlot(input, runtime: runtime) }
+        guard RunContext.flowRun == nil else {
+            return try await runtime.taskRunSlots.withSlot { try await runInSlot(input, runtime: runtime) }
+        }
+        // Called outside any flow: no flow run's end sends its report, and a short program may
+        // exit right after, so it is sent (and confirmed) before the task returns.
+        do {
+            let output = try await runtime.taskRunSlots.withSlot { try await runInSlot(input, runtime: runtime) }
+            await runtime.flushRunReports()
+            return output
+        } catch {
+            await runtime.flushRunReports()
+            throw error
+        }
     }
 
     private func runInSlot(_ input: Input, runtime: PrefectRuntime) async throws -> Output {
