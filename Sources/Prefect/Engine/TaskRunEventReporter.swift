@@ -11,6 +11,29 @@ final class TaskRunEventReporter: Sendable {
     private struct Current {
         var run: TaskRun
         var lastEventID: UUID?
+        /// The run's members as its first event carried them: later events change only the
+        /// counters (``Progress``), so the rest is not encoded again.
+        var members: JSONObject?
+    }
+
+    /// The members of a task run that its states change, encoded as the run encodes them.
+    private struct Progress: Encodable {
+        let run: TaskRun
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case runCount = "run_count"
+            case startTime = "start_time"
+            case endTime = "end_time"
+            case totalRunTime = "total_run_time"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(run.runCount, forKey: .runCount)
+            try container.encodeIfPresent(run.startTime.map(PrefectDate.format), forKey: .startTime)
+            try container.encodeIfPresent(run.endTime.map(PrefectDate.format), forKey: .endTime)
+            try container.encode(run.totalRunTime, forKey: .totalRunTime)
+        }
     }
 
     private let current: Mutex<Current>
@@ -46,7 +69,11 @@ final class TaskRunEventReporter: Sendable {
                 if run.startTime == nil { run.startTime = state.timestamp }
             }
             if state.isFinal, run.startTime != nil, run.endTime == nil { run.endTime = state.timestamp }
-            let event = Self.event(run: run, initial: last, validated: state, follows: current.lastEventID)
+            var members = current.members ?? Self.members(of: run, dropping: Self.notInEvents)
+            current.members = members
+            let progress = Self.members(of: Progress(run: run), dropping: [])
+            for key in Progress.CodingKeys.allCases { members[key.rawValue] = progress[key.rawValue] }
+            let event = Self.event(run: run, members: members, initial: last, validated: state, follows: current.lastEventID)
             current.run = run
             current.lastEventID = event.id
             return (event, state)
@@ -55,12 +82,15 @@ final class TaskRunEventReporter: Sendable {
         return StateProposer.Outcome(state: state, accepted: true)
     }
 
-    /// `emit_task_run_state_change_event`.
-    static func event(run: TaskRun, initial: State?, validated: State, follows: UUID?) -> Event {
-        let taskRun = members(
-            of: run,
-            dropping: ["id", "created", "updated", "flow_run_id", "state_id", "state_type", "state_name", "state",
-                       "estimated_start_time_delta", "estimated_run_time"])
+    /// The members of a task run its events leave out.
+    private static let notInEvents: Set<String> = [
+        "id", "created", "updated", "flow_run_id", "state_id", "state_type", "state_name", "state",
+        "estimated_start_time_delta", "estimated_run_time",
+    ]
+
+    /// `emit_task_run_state_change_event`; `taskRun` is the run's members without
+    /// ``notInEvents`` and without nulls.
+    private static func event(run: TaskRun, members taskRun: JSONObject, initial: State?, validated: State, follows: UUID?) -> Event {
         let message = String((validated.message ?? "").prefix(messageLimit))
         let resource: [String: String] = [
             "prefect.resource.id": "prefect.task-run.\(run.id.prefectString)",
