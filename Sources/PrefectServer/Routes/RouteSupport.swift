@@ -59,11 +59,7 @@ struct RequestClock: Sendable {
     init(_ request: Request) {
         now = StoredTime.truncated(Date())
         apiVersion = Self.apiVersionHeader.flatMap { request.headers[$0] }
-        clientVersion = request.headers[.userAgent].flatMap(Self.prefectClientVersion)
-    }
-
-    static func prefectClientVersion(_ userAgent: String) -> String? {
-        userAgent.wholeMatch(of: /prefect\/(\d+\.\d+\.\d+(?:[a-z.+0-9]+)?) \(API \S+\)/).map { String($0.output.1) }
+        clientVersion = request.headers[.userAgent].flatMap(PrefectUserAgent.clientVersion)
     }
 
     private static let apiVersionHeader = HTTPField.Name("X-PREFECT-API-VERSION")
