@@ -19,11 +19,15 @@ final class PrefectDatabase: Sendable {
     let backgroundTasks = BackgroundTaskQueues()
     /// Work pool changes the open worker channels send their workers.
     let workerChannels = WorkerChannelHub()
+    /// Checkpoints the WAL beside the writer, so that no commit waits for it.
+    let checkpointer: WALCheckpointer
 
-    private init(pool: DatabasePool, path: String) {
+    private init(pool: DatabasePool, path: String, checkpointer: WALCheckpointer) {
         self.pool = pool
         self.path = path
+        self.checkpointer = checkpointer
         pool.add(transactionObserver: StoredRowsObserver(feeds: ["events": eventFeed, "log": logFeed]), extent: .databaseLifetime)
+        pool.add(transactionObserver: checkpointer, extent: .databaseLifetime)
     }
 
     /// Opens (creating if needed) and migrates the database at `path`, and registers the block
@@ -45,6 +49,7 @@ final class PrefectDatabase: Sendable {
         configuration.maximumReaderCount = 4
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerBackstopPages)")
         }
         let pool: DatabasePool
         do {
@@ -52,9 +57,11 @@ final class PrefectDatabase: Sendable {
         } catch {
             throw PrefectServerError.databaseUnavailable(path: path, reason: String(describing: error))
         }
+        let checkpointer: WALCheckpointer
         do {
             try StorageMigrations.apply(to: pool, path: path)
             try pool.write { try SystemBlockRegistration.register($0, now: Date()) }
+            checkpointer = try WALCheckpointer(path: path)
         } catch let error as PrefectServerError {
             try? pool.close()
             throw error
@@ -62,11 +69,12 @@ final class PrefectDatabase: Sendable {
             try? pool.close()
             throw PrefectServerError.databaseUnavailable(path: path, reason: "cannot register the system blocks: \(error)")
         }
-        return PrefectDatabase(pool: pool, path: path)
+        return PrefectDatabase(pool: pool, path: path, checkpointer: checkpointer)
     }
 
     /// Closes every connection; the database cannot be used afterwards.
     func close() throws {
+        try checkpointer.close()
         try pool.close()
     }
 }
