@@ -14,12 +14,12 @@ enum RelatedResources {
     static func ofFlowRun(_ db: Database, _ run: FlowRun) throws -> [EventResource] {
         var related: [EventResource] = []
         var tags = Set(run.tags)
-        if let flow = try Row.fetchOne(db, sql: "SELECT name, tags FROM flow WHERE id = ?", arguments: [run.flowID.prefectString]) {
+        if let flow = try Row.fetchOneCached(db, sql: "SELECT name, tags FROM flow WHERE id = ?", arguments: [run.flowID.prefectString]) {
             related.append(resource("flow", id: run.flowID.prefectString, name: flow["name"]))
             tags.formUnion(try tagList(flow["tags"]))
         }
         if let deploymentID = run.deploymentID,
-            let deployment = try Row.fetchOne(
+            let deployment = try Row.fetchOneCached(
                 db, sql: "SELECT name, tags FROM deployment WHERE id = ?", arguments: [deploymentID.prefectString])
         {
             related.append(resource("deployment", id: deploymentID.prefectString, name: deployment["name"]))
@@ -27,7 +27,7 @@ enum RelatedResources {
         }
         if let queueID = run.workQueueID { related += try queueAndPool(db, queueID: queueID) }
         if let parentID = run.parentTaskRunID,
-            let parent = try Row.fetchOne(
+            let parent = try Row.fetchOneCached(
                 db, sql: "SELECT name, tags FROM task_run WHERE id = ?",
                 arguments: [parentID.prefectString])
         {
@@ -42,7 +42,7 @@ enum RelatedResources {
     /// A work queue and its pool (with the pool's type), as flow-run and deployment events
     /// relate them; none when the queue is gone.
     static func queueAndPool(_ db: Database, queueID: UUID) throws -> [EventResource] {
-        guard let queue = try Row.fetchOne(
+        guard let queue = try Row.fetchOneCached(
             db,
             sql: """
                 SELECT work_queue.name AS queue_name, work_pool.id AS pool_id, work_pool.name AS pool_name, work_pool.type AS pool_type

@@ -25,7 +25,7 @@ enum FlowRunStore: RunStorage {
     }
 
     static func insert(_ db: Database, _ prepared: PreparedInsert) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO flow_run (id, flow_id, name, created, updated, state_type, state_name, state_timestamp,
                     start_time, end_time, expected_start_time, next_scheduled_start_time, total_run_time, tags,
@@ -40,7 +40,7 @@ enum FlowRunStore: RunStorage {
     @discardableResult
     static func save(_ db: Database, _ run: FlowRun) throws -> Data {
         let arguments = try columns(run, includingKeys: false)
-        try db.execute(
+        try db.executeCached(
             sql: """
                 UPDATE flow_run SET name = ?, updated = ?, state_type = ?, state_name = ?, state_timestamp = ?,
                     start_time = ?, end_time = ?, expected_start_time = ?, next_scheduled_start_time = ?,
@@ -75,7 +75,7 @@ enum FlowRunStore: RunStorage {
 
     /// The run, with its estimates as of `now`.
     static func read(_ db: Database, id: UUID, now: Date) throws -> FlowRun? {
-        guard let body = try Data.fetchOne(db, sql: "SELECT body FROM flow_run WHERE id = ?", arguments: [id.prefectString])
+        guard let body = try Data.fetchOneCached(db, sql: "SELECT body FROM flow_run WHERE id = ?", arguments: [id.prefectString])
         else { return nil }
         return try decode(body, now: now)
     }
@@ -121,14 +121,14 @@ enum FlowRunStore: RunStorage {
 
     /// Inserts `state` with its JSON already encoded as `body`.
     static func insertState(_ db: Database, _ state: State, body: Data, runID flowRunID: UUID) throws {
-        try db.execute(
+        try db.executeCached(
             sql: "INSERT INTO flow_run_state (id, flow_run_id, type, name, timestamp, body) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [state.id.prefectString, flowRunID.prefectString, state.type.rawValue, state.name,
                         StoredTime.micros(state.timestamp), body])
     }
 
     static func hasState(_ db: Database, flowRunID: UUID, at timestamp: Date) throws -> Bool {
-        try Bool.fetchOne(
+        try Bool.fetchOneCached(
             db, sql: "SELECT EXISTS (SELECT 1 FROM flow_run_state WHERE flow_run_id = ? AND timestamp = ?)",
             arguments: [flowRunID.prefectString, StoredTime.micros(timestamp)]) ?? false
     }

@@ -75,7 +75,7 @@ enum FlowStore {
     }
 
     private static func body(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> Data? {
-        try Data.fetchOne(db, sql: sql, arguments: arguments)
+        try Data.fetchOneCached(db, sql: sql, arguments: arguments)
     }
 }
 

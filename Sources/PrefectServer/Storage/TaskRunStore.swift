@@ -8,7 +8,7 @@ enum TaskRunStore: RunStorage {
     @discardableResult
     static func insert(_ db: Database, _ run: TaskRun) throws -> Data {
         let mutable = try mutableColumns(run, created: true)
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO task_run (id, flow_run_id, task_key, dynamic_key, name, created, updated, state_type,
                     state_name, state_timestamp, start_time, end_time, expected_start_time, next_scheduled_start_time,
@@ -22,7 +22,7 @@ enum TaskRunStore: RunStorage {
     @discardableResult
     static func save(_ db: Database, _ run: TaskRun) throws -> Data {
         let mutable = try mutableColumns(run, created: false)
-        try db.execute(
+        try db.executeCached(
             sql: """
                 UPDATE task_run SET name = ?, updated = ?, state_type = ?, state_name = ?, state_timestamp = ?,
                     start_time = ?, end_time = ?, expected_start_time = ?, next_scheduled_start_time = ?,
@@ -49,7 +49,7 @@ enum TaskRunStore: RunStorage {
     }
 
     static func read(_ db: Database, id: UUID, now: Date) throws -> TaskRun? {
-        guard let body = try Data.fetchOne(db, sql: "SELECT body FROM task_run WHERE id = ?", arguments: [id.prefectString])
+        guard let body = try Data.fetchOneCached(db, sql: "SELECT body FROM task_run WHERE id = ?", arguments: [id.prefectString])
         else { return nil }
         return try decode(body, now: now)
     }
@@ -100,7 +100,7 @@ enum TaskRunStore: RunStorage {
     /// - Parameter ignoringDuplicate: keep the stored state when one has this id (the recorder's
     ///   `ON CONFLICT (id) DO NOTHING`).
     static func insertState(_ db: Database, _ state: State, runID taskRunID: UUID, ignoringDuplicate: Bool) throws {
-        try db.execute(
+        try db.executeCached(
             sql: "INSERT \(ignoringDuplicate ? "OR IGNORE " : "")INTO task_run_state (id, task_run_id, type, name, timestamp, body) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [state.id.prefectString, taskRunID.prefectString, state.type.rawValue, state.name,
                         StoredTime.micros(state.timestamp), try ServerJSON.encode(state)])
