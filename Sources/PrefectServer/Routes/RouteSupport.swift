@@ -9,10 +9,12 @@ import PrefectSchemas
 struct RouteEnvironment: Sendable {
     let database: PrefectDatabase
 
-    /// Runs `body` in the single writer's transaction. Database failures become Prefect's
-    /// answers: a violated constraint is 409, anything else a retryable 503.
+    /// Runs `body` in the single writer's transaction, grouped with the writes that wait
+    /// beside it (``GroupCommit``), and returns once that transaction committed. Database
+    /// failures become Prefect's answers: a violated constraint is 409, anything else a
+    /// retryable 503.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await mapErrors { try await database.pool.write(body) }
+        try await mapErrors { try await database.groupCommit.write(body) }
     }
 
     /// Runs `body` on a reader, concurrently with other reads and the writer.

@@ -21,11 +21,14 @@ final class PrefectDatabase: Sendable {
     let workerChannels = WorkerChannelHub()
     /// Checkpoints the WAL beside the writer, so that no commit waits for it.
     let checkpointer: WALCheckpointer
+    /// The API's writes, many to a transaction.
+    let groupCommit: GroupCommit
 
     private init(pool: DatabasePool, path: String, checkpointer: WALCheckpointer) {
         self.pool = pool
         self.path = path
         self.checkpointer = checkpointer
+        groupCommit = GroupCommit(pool: pool)
         pool.add(transactionObserver: StoredRowsObserver(feeds: ["events": eventFeed, "log": logFeed]), extent: .databaseLifetime)
         pool.add(transactionObserver: checkpointer, extent: .databaseLifetime)
     }
