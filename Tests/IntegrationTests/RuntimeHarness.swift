@@ -42,6 +42,20 @@ enum RuntimeHarness {
         try await client.readTaskRunStates(taskRunID: id).map { $0.name ?? $0.type.rawValue }
     }
 
+    /// The names of a task run's states once they are `expected`, waiting up to 60 s (else the
+    /// last read): a stock server's recorder stores an event-reported run's states as it works
+    /// through the events, and under load the run can show its final state while an earlier
+    /// one is not yet stored.
+    static func taskRunStateNames(_ client: PrefectClient, _ id: UUID, settlingOn expected: [String]) async throws -> [String] {
+        var names: [String] = []
+        for _ in 0..<240 {
+            names = try await taskRunStateNames(client, id)
+            if names == expected { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        return names
+    }
+
     /// The task runs of a flow run, by name.
     static func taskRuns(_ client: PrefectClient, of flowRunID: UUID) async throws -> [TaskRun] {
         try await client.readTaskRuns(flowRunFilter: FlowRunFilter(id: FlowRunFilterId(any: [flowRunID])), sort: .expectedStartTimeAsc)
