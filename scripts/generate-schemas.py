@@ -41,6 +41,14 @@ UNION_TYPES = {
 }
 # Models that are written by hand, not generated.
 HAND_WRITTEN = {"CsrfToken", "RunInput"}
+# Optional timestamps written only when set, whichever encoder writes them (see the comment each emits).
+WRITTEN_ONLY_WHEN_SET = {("State", "created"), ("State", "updated")}
+WRITTEN_ONLY_WHEN_SET_COMMENT = {
+    "State": [
+        "// Prefect's server `State` has no `created` or `updated`: written only when set, even by",
+        "// the server's encoder (which writes every other absent member as null).",
+    ],
+}
 # Types that are represented by another Swift type.
 TYPE_OVERRIDES = {"ResultRecordMetadata": "JSONValue"}
 
@@ -143,9 +151,9 @@ class Gen:
                 return "[JSONValue]"
             return f"[{self.swift_type(args[0])}]"
         if origin in (dict, typing.Dict):
-            if not args:
-                return "[String: JSONValue]"
-            return f"[String: {self.swift_type(args[1])}]"
+            value = self.swift_type(args[1]) if args else "JSONValue"
+            # Objects of JSON keep their members' order, as Prefect's dicts do.
+            return "JSONObject" if value == "JSONValue" else f"[String: {value}]"
         if ann is typing.Any or ann is object:
             return "JSONValue"
         if inspect.isclass(ann):
@@ -353,6 +361,11 @@ class Gen:
             lines.append("        var container = encoder.container(keyedBy: CodingKeys.self)")
             for fname, wire, prop, stype, default, doc in fields:
                 info = cls.model_fields[fname]
+                if (name, fname) in WRITTEN_ONLY_WHEN_SET:
+                    if (name, fname) == min(k for k in WRITTEN_ONLY_WHEN_SET if k[0] == name):
+                        lines.extend("        " + line for line in WRITTEN_ONLY_WHEN_SET_COMMENT[name])
+                    lines.append(f"        if let {prop} {{ try container.encode(PrefectDate.format({prop}), forKey: .{prop}) }}")
+                    continue
                 # A required field that may be None is sent as null, never left out.
                 required = info.default is PydanticUndefined and info.default_factory is None
                 lines.append(f"        {self.encode_line(prop, stype, explicit_null=required)}")
