@@ -41,6 +41,13 @@ UNION_TYPES = {
 }
 # Models that are written by hand, not generated.
 HAND_WRITTEN = {"CsrfToken", "RunInput"}
+# Models read in bulk (runs, states, logs, flows) and the bodies that create them: TapeDecoders.swift
+# decodes them straight from PrefectJSONDecoder's token tape, line for line as their init(from:).
+TAPE_DECODED = {
+    "FlowRun", "TaskRun", "State", "StateDetails", "FlowRunPolicy", "TaskRunPolicy", "CreatedBy", "UpdatedBy",
+    "Flow", "Log", "Deployment", "DeploymentSchedule", "WorkPool", "WorkQueue", "Worker", "Variable", "Artifact",
+    "FlowRunCreate", "TaskRunCreate", "StateCreate", "LogCreate", "FlowRunUpdate", "TaskRunUpdate",
+}
 # Optional timestamps written only when set, whichever encoder writes them (see the comment each emits).
 WRITTEN_ONLY_WHEN_SET = {("State", "created"), ("State", "updated")}
 WRITTEN_ONLY_WHEN_SET_COMMENT = {
@@ -302,8 +309,11 @@ class Gen:
         lines.append("}")
         return "\n".join(lines) + "\n"
 
-    def emit_model(self, cls) -> str:
-        name = cls.__name__
+    def fields(self, cls) -> list[tuple]:
+        """(Python name, wire name, Swift property, Swift type, Swift default) of each field."""
+        return [(fname, wire, prop, stype, default) for fname, wire, prop, stype, default, _ in self.documented_fields(cls)]
+
+    def documented_fields(self, cls) -> list[tuple]:
         fields = []
         for fname, info in cls.model_fields.items():
             wire = info.alias or fname
@@ -323,6 +333,11 @@ class Gen:
             prop = swift_ident(camel(fname))
             doc = (info.description or "").strip().split("\n")[0].strip()
             fields.append((fname, wire, prop, stype, default, doc))
+        return fields
+
+    def emit_model(self, cls) -> str:
+        name = cls.__name__
+        fields = self.documented_fields(cls)
         doc = (inspect.getdoc(cls) or f"Prefect's `{name}`.").strip().split("\n\n")[0].replace("\n", " ")
         lines = [f"/// {doc}", "///", f"/// Mirrors `{cls.__module__}.{name}`.",
                  f"public struct {name}: Sendable, Hashable, Codable {{"]
@@ -379,28 +394,51 @@ class Gen:
         lines.append("}")
         return "\n".join(lines) + "\n"
 
-    def decode_line(self, prop, stype, default):
+    def decode_line(self, prop, stype, default, wire=None):
+        """One field of init(from:); with `wire`, the same field of init(tape:) (TapeObjectReader)."""
         label = prop
-        key = "." + prop
+        if wire is None:
+            date, seconds, plain = "container.decodePrefectDate", "container.decodeSeconds", "container.decode"
+            key, typed = f"forKey: .{prop}", lambda base: f"{base}.self, forKey: .{prop}"
+        else:
+            date, seconds, plain = "tape.date", "tape.seconds", "tape.decode"
+            key, typed = f'"{wire}"', lambda base: f'{base}.self, "{wire}"'
         base = stype.rstrip("?")
         optional = stype.endswith("?")
         if base == "Date":
             if optional:
-                return f"{label} = try container.decodePrefectDateIfPresent(forKey: {key})"
+                return f"{label} = try {date}IfPresent({key})"
             if default is not None:
-                return f"{label} = try container.decodePrefectDateIfPresent(forKey: {key}) ?? {default}"
-            return f"{label} = try container.decodePrefectDate(forKey: {key})"
+                return f"{label} = try {date}IfPresent({key}) ?? {default}"
+            return f"{label} = try {date}({key})"
         if base == "Seconds":
             if optional:
-                return f"{label} = try container.decodeSecondsIfPresent(forKey: {key})"
+                return f"{label} = try {seconds}IfPresent({key})"
             if default is not None:
-                return f"{label} = try container.decodeSecondsIfPresent(forKey: {key}) ?? {default}"
-            return f"{label} = try container.decodeSeconds(forKey: {key})"
+                return f"{label} = try {seconds}IfPresent({key}) ?? {default}"
+            return f"{label} = try {seconds}({key})"
         if optional:
-            return f"{label} = try container.decodeIfPresent({base}.self, forKey: {key})"
+            return f"{label} = try {plain}IfPresent({typed(base)})"
         if default is not None:
-            return f"{label} = try container.decodeIfPresent({base}.self, forKey: {key}) ?? {default}"
-        return f"{label} = try container.decode({base}.self, forKey: {key})"
+            return f"{label} = try {plain}IfPresent({typed(base)}) ?? {default}"
+        return f"{label} = try {plain}({typed(base)})"
+
+    def emit_tape_decoders(self) -> str:
+        """TapeDecoders.swift: the TAPE_DECODED models' init(tape:) and the enums' raw-string decoding."""
+        lines = [HEADER, "import Foundation", ""]
+        for name in sorted(TAPE_DECODED):
+            if name not in self.models:
+                raise SystemExit(f"TAPE_DECODED names {name}, which is not a generated model")
+            lines.append(f"extension {name}: TapeDecodable {{")
+            lines.append("    init(tape: inout TapeObjectReader) throws {")
+            for fname, wire, prop, stype, default in self.fields(self.models[name]):
+                lines.append(f"        {self.decode_line(prop, stype, default, wire=wire)}")
+            lines.append("    }")
+            lines.append("}")
+            lines.append("")
+        for name in sorted(self.enums):
+            lines.append(f"extension {name}: TapeStringDecodable {{}}")
+        return "\n".join(lines) + "\n"
 
     def encode_line(self, prop, stype, explicit_null=False):
         label = prop
@@ -484,6 +522,7 @@ class Gen:
             for old in folder.glob("*.swift"):
                 if old.read_text().startswith("// Generated by scripts/generate-schemas.py"):
                     old.unlink()
+        (OUT / "TapeDecoders.swift").write_text(self.emit_tape_decoders())
         for path, chunks in groups.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             body = "\n".join(chunks)

@@ -20,6 +20,43 @@ struct PrefectJSONDecoderTests {
         #expect(try decode([String: [UUID]].self, #"{"ids":["b46cae0c-f71e-4735-b6cd-eb24c3de515b"]}"#)["ids"]?.first?.uuidString == "B46CAE0C-F71E-4735-B6CD-EB24C3DE515B")
     }
 
+    @Test("a string's quote, escape, control byte or multi-byte character is found at any offset of an 8-byte word")
+    func specialBytesAtEveryOffset() throws {
+        let pieces = ["\"", #"\""#, #"\\"#, #"\n"#, #"\u00e9"#, "é", "😀", "\u{01}", "\u{1F}", " ", "~", "\u{7F}"]
+        for piece in pieces {
+            for prefix in 0..<20 {
+                for suffix in [0, 1, 7, 8, 9] {
+                    let text = "[\"" + String(repeating: "a", count: prefix) + piece + String(repeating: "b", count: suffix) + "\", 1]"
+                    let data = Data(text.utf8)
+                    let foundation = try? JSONDecoder().decode(JSONValue.self, from: data)
+                    let fast = try? PrefectJSONDecoder().decode(JSONValue.self, from: data)
+                    #expect(fast == foundation, "\(text.debugDescription)")
+                    if piece.unicodeScalars.first.map({ $0.value < 0x20 }) == true {
+                        #expect(fast == nil, "a raw control character is rejected: \(text.debugDescription)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("a UUID is read strictly, whatever byte is changed at any position")
+    func uuidAtEveryPosition() throws {
+        let canonical = Array("b46cae0c-f71e-4735-b6cd-eb24c3de515b")
+        #expect(try decode(UUID.self, "\"\(String(canonical).uppercased())\"") == UUID(uuidString: String(canonical)))
+        for position in canonical.indices {
+            for replacement in Array("0a9fAFgG-:/@`~ ") {
+                var text = canonical
+                text[position] = replacement
+                let string = String(text)
+                let fast = try? decode(UUID.self, "\"\(string)\"")
+                // As pydantic: hex digits and the four hyphens only (Foundation on Linux also
+                // takes a space or a sign in front of a pair).
+                let strict = text.indices.allSatisfy { [8, 13, 18, 23].contains($0) ? text[$0] == "-" : text[$0].isHexDigit }
+                #expect(fast == (strict ? UUID(uuidString: string) : nil), "\(string)")
+            }
+        }
+    }
+
     @Test("malformed JSON is a data-corrupted error naming the offset", arguments: [
         "", "{", "[1,]", "{\"a\" 1}", "{\"a\":1,}", "tru", "01", "1.", "\"unterminated", "[1] [2]", "{\"a\":\"\u{01}\"}", "<html>",
     ])

@@ -123,24 +123,33 @@ enum JSONScalars {
             return UUIDText.parse(string(bytes, token))
         }
         let base = Int(token.start)
+        guard bytes[base + 8] == UInt8(ascii: "-"), bytes[base + 13] == UInt8(ascii: "-"),
+            bytes[base + 18] == UInt8(ascii: "-"), bytes[base + 23] == UInt8(ascii: "-")
+        else { return nil }
         var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let valid = withUnsafeMutableBytes(of: &value) { raw -> Bool in
-            var out = 0
-            var index = base
-            while index < base + 36 {
-                let offset = index - base
-                if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
-                    guard bytes[index] == UInt8(ascii: "-") else { return false }
-                    index += 1
-                    continue
-                }
-                guard let high = hexValue(bytes[index]), let low = hexValue(bytes[index + 1]) else { return false }
-                raw[out] = high << 4 | low
-                out += 1
-                index += 2
+            // Any digit that is not hex sets a high bit here.
+            var invalid: UInt8 = 0
+            for pair in 0..<16 {
+                // Pairs 4, 6, 8 and 10 start after a hyphen.
+                let offset = base + 2 * pair + (pair >= 4 ? 1 : 0) + (pair >= 6 ? 1 : 0) + (pair >= 8 ? 1 : 0) + (pair >= 10 ? 1 : 0)
+                let high = hexNibble(bytes[offset])
+                let low = hexNibble(bytes[offset + 1])
+                invalid |= high | low
+                raw[pair] = high << 4 | low
             }
-            return true
+            return invalid & 0xF0 == 0
         }
         return valid ? UUID(uuid: value) : nil
     }
+}
+
+/// The value of a hex digit, or 0xFF for any other byte.
+@inline(__always)
+func hexNibble(_ byte: UInt8) -> UInt8 {
+    let digit = byte &- UInt8(ascii: "0")
+    if digit < 10 { return digit }
+    let letter = (byte | 0x20) &- UInt8(ascii: "a")
+    if letter < 6 { return letter &+ 10 }
+    return 0xFF
 }

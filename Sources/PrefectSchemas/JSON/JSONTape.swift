@@ -184,6 +184,7 @@ private struct JSONTapeParser {
     private mutating func parseString() throws(JSONSyntaxError) {
         position += 1
         let start = position
+        skipPlainWords()
         var escaped = false
         while position < bytes.count {
             let byte = bytes[position]
@@ -216,6 +217,36 @@ private struct JSONTapeParser {
             position += 1
         }
         throw fail("unterminated string")
+    }
+
+    /// Skips the string's bytes eight at a time up to the first quote, backslash or control
+    /// character, where the byte loop of ``parseString()`` goes on.
+    @inline(__always)
+    private mutating func skipPlainWords() {
+        guard let base = bytes.baseAddress else { return }
+        let raw = UnsafeRawPointer(base)
+        let count = bytes.count
+        while position + 8 <= count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let special = Self.stringSpecialBytes(word)
+            if special != 0 {
+                position += special.trailingZeroBitCount / 8
+                return
+            }
+            position += 8
+        }
+    }
+
+    /// The high bit of each byte of `word` (first byte lowest) that is `"`, `\` or below 0x20,
+    /// exact up to the first such byte (a borrow can also mark bytes after it, never one before).
+    @inline(__always)
+    static func stringSpecialBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+        return special & highs
     }
 
     private mutating func literal(_ word: StaticString, _ kind: JSONTape.Kind) throws(JSONSyntaxError) {

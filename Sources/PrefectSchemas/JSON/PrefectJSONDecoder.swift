@@ -6,9 +6,21 @@ public import Foundation
 /// no intermediate objects: strings are made only for the values asked for, UUIDs and
 /// timestamps are parsed straight from the bytes, keys are found by scanning from where the
 /// last one was. It follows `JSONDecoder`'s rules (type mismatches, missing keys and malformed
-/// JSON are `DecodingError`s with the coding path).
+/// JSON are `DecodingError`s with the coding path). The models read in bulk (runs, states, logs,
+/// flows …) skip `init(from:)` and its containers altogether: their generated ``TapeDecodable``
+/// initialisers read the tape directly, with the same results and errors.
 public struct PrefectJSONDecoder: Sendable {
-    public init() {}
+    /// Whether ``TapeDecodable`` models are read by their tape initialisers (always, but in the
+    /// tests that compare both ways of decoding them).
+    let modelsFromTape: Bool
+
+    public init() {
+        modelsFromTape = true
+    }
+
+    init(modelsFromTape: Bool) {
+        self.modelsFromTape = modelsFromTape
+    }
 
     /// Decodes `type` from `data`.
     public func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
@@ -22,7 +34,7 @@ public struct PrefectJSONDecoder: Sendable {
                     .init(codingPath: [], debugDescription: error.description, underlyingError: error))
             }
             return try tape.tokens.withUnsafeBufferPointer { tokens in
-                let decoder = TapeDecoder(bytes: bytes, tokens: tokens)
+                let decoder = TapeDecoder(bytes: bytes, tokens: tokens, modelsFromTape: modelsFromTape)
                 return try decoder.decodeValue(T.self, at: 0, key: nil)
             }
         }
@@ -34,14 +46,16 @@ public struct PrefectJSONDecoder: Sendable {
 final class TapeDecoder: Decoder {
     let bytes: UnsafeBufferPointer<UInt8>
     let tokens: UnsafeBufferPointer<JSONTape.Token>
+    let modelsFromTape: Bool
     var index = 0
     var codingPath: [any CodingKey] = []
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(bytes: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<JSONTape.Token>, index: Int = 0) {
+    init(bytes: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<JSONTape.Token>, index: Int = 0, modelsFromTape: Bool) {
         self.bytes = bytes
         self.tokens = tokens
         self.index = index
+        self.modelsFromTape = modelsFromTape
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -99,6 +113,12 @@ final class TapeDecoder: Decoder {
                 element = Int(tokens[element].next)
             }
             return result as! T
+        }
+        if modelsFromTape, let tapeType = T.self as? any TapeDecodable.Type {
+            if let key { codingPath.append(key) }
+            defer { if key != nil { codingPath.removeLast() } }
+            var reader = try TapeObjectReader(self, at: at)
+            return try tapeType.init(tape: &reader) as! T
         }
         let saved = index
         index = at

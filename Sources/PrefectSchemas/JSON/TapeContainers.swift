@@ -140,11 +140,12 @@ final class TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func superDecoder() throws -> any Decoder {
-        TapeDecoder(bytes: decoder.bytes, tokens: decoder.tokens, index: object)
+        TapeDecoder(bytes: decoder.bytes, tokens: decoder.tokens, index: object, modelsFromTape: decoder.modelsFromTape)
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
-        let decoder = TapeDecoder(bytes: decoder.bytes, tokens: decoder.tokens, index: try value(key))
+        let decoder = TapeDecoder(
+            bytes: decoder.bytes, tokens: decoder.tokens, index: try value(key), modelsFromTape: decoder.modelsFromTape)
         decoder.codingPath = codingPath + [key]
         return decoder
     }
@@ -228,7 +229,7 @@ final class TapeUnkeyedContainer: UnkeyedDecodingContainer {
 
     func superDecoder() throws -> any Decoder {
         let (index, _) = try next()
-        return TapeDecoder(bytes: decoder.bytes, tokens: decoder.tokens, index: index)
+        return TapeDecoder(bytes: decoder.bytes, tokens: decoder.tokens, index: index, modelsFromTape: decoder.modelsFromTape)
     }
 }
 
