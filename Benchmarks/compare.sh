@@ -3,7 +3,8 @@
 # runs Benchmarks/python_client.py (Prefect's own client) and `prefect-bench client` against it
 # one after the other, then `prefect-bench decode`, and prints one table. The pydantic decode
 # figure is python_client.py's own (TypeAdapter(list[FlowRun]).validate_json on the 200-row
-# response of section c).
+# response of section c), measured at another moment than ours: on a noisy machine prefer
+# Benchmarks/decode-compare.sh, which alternates the two decoders on one fixture.
 #
 #   Benchmarks/compare.sh [--n 500] [--port 4300] [--out DIR] [--sections a,b,c,d,e]
 #                         [--server-args "--no-services"]
