@@ -34,6 +34,17 @@ public enum PrefectDate {
     /// Formats `date` as `YYYY-MM-DDTHH:MM:SS.ffffffZ`, rounded to the microsecond; a date
     /// outside years 1 to 9999 is written as the nearest end of that range.
     public static func format(_ date: Date) -> String {
+        String(unsafeUninitializedCapacity: formattedLength) { buffer in
+            write(date, into: UnsafeMutableRawBufferPointer(buffer))
+            return formattedLength
+        }
+    }
+
+    /// The length of ``format(_:)``'s text.
+    static let formattedLength = 27
+
+    /// Writes ``format(_:)``'s 27 ASCII bytes at the start of `out` (which holds at least 27).
+    static func write(_ date: Date, into out: UnsafeMutableRawBufferPointer) {
         let microsPerDay: Int64 = 86_400_000_000
         let total = microseconds(date)
         var days = total / microsPerDay
@@ -44,24 +55,27 @@ public enum PrefectDate {
         }
         let (year, month, day) = civilDate(fromDaysSinceEpoch: days)
         let seconds = microsOfDay / 1_000_000
-        let micros = microsOfDay % 1_000_000
-        var out = ""
-        out.reserveCapacity(27)
-        append(&out, Int64(year), width: 4)
-        out.append("-")
-        append(&out, Int64(month), width: 2)
-        out.append("-")
-        append(&out, Int64(day), width: 2)
-        out.append("T")
-        append(&out, seconds / 3600, width: 2)
-        out.append(":")
-        append(&out, (seconds / 60) % 60, width: 2)
-        out.append(":")
-        append(&out, seconds % 60, width: 2)
-        out.append(".")
-        append(&out, micros, width: 6)
-        out.append("Z")
-        return out
+        func digits(_ value: Int64, width: Int, at offset: Int) {
+            var rest = value
+            for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                out[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            }
+        }
+        digits(Int64(year), width: 4, at: 0)
+        out[4] = UInt8(ascii: "-")
+        digits(Int64(month), width: 2, at: 5)
+        out[7] = UInt8(ascii: "-")
+        digits(Int64(day), width: 2, at: 8)
+        out[10] = UInt8(ascii: "T")
+        digits(seconds / 3600, width: 2, at: 11)
+        out[13] = UInt8(ascii: ":")
+        digits((seconds / 60) % 60, width: 2, at: 14)
+        out[16] = UInt8(ascii: ":")
+        digits(seconds % 60, width: 2, at: 17)
+        out[19] = UInt8(ascii: ".")
+        digits(microsOfDay % 1_000_000, width: 6, at: 20)
+        out[26] = UInt8(ascii: "Z")
     }
 
     static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Date? {
@@ -126,13 +140,6 @@ public enum PrefectDate {
         return (Int(year), Int(month), Int(day))
     }
 
-    private static func append(_ out: inout String, _ value: Int64, width: Int) {
-        let digits = String(value)
-        if digits.count < width {
-            out.append(String(repeating: "0", count: width - digits.count))
-        }
-        out.append(digits)
-    }
 }
 
 /// Reads ASCII digits and separators from a UTF-8 buffer.

@@ -25,9 +25,12 @@ final class JSONByteWriter {
     /// Whether `encodeIfPresent` of a nil writes the key with `null` (see
     /// ``PrefectJSONEncoder/init(explicitNulls:)``).
     let explicitNulls: Bool
+    /// Whether ``StreamEncodable`` models skip their `encode(to:)`.
+    let modelsToStream: Bool
 
-    init(explicitNulls: Bool = false) {
+    init(explicitNulls: Bool = false, modelsToStream: Bool = true) {
         self.explicitNulls = explicitNulls
+        self.modelsToStream = modelsToStream
         bytes.reserveCapacity(512)
     }
 
@@ -123,6 +126,42 @@ final class JSONByteWriter {
         }
     }
 
+    // MARK: JSON trees
+
+    /// Writes `value` as its `encode(to:)` does through ``PrefectJSONEncoder``, members in their
+    /// order; a number JSON cannot carry throws with the coding path below `path`.
+    func write(json value: JSONValue, path: () -> [any CodingKey]) throws {
+        switch value {
+        case .null: writeNull()
+        case .bool(let bool): write(bool)
+        case .int(let int): write(integer: int)
+        case .double(let double): try write(floatingPoint: double, codingPath: path())
+        case .string(let string): write(string: string)
+        case .array(let elements):
+            bytes.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                try write(json: element, path: { path() + [IndexCodingKey(index)] })
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let members):
+            try write(jsonObject: members, path: path)
+        }
+    }
+
+    func write(jsonObject members: JSONObject, path: () -> [any CodingKey]) throws {
+        bytes.append(UInt8(ascii: "{"))
+        var first = true
+        for (key, member) in members {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            write(string: key)
+            bytes.append(UInt8(ascii: ":"))
+            try write(json: member, path: { path() + [JSONMemberKey(stringValue: key)] })
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     private func appendEscape(for byte: UInt8) {
@@ -142,4 +181,12 @@ final class JSONByteWriter {
             ])
         }
     }
+}
+
+/// A member name of a ``JSONObject`` in a coding path.
+struct JSONMemberKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

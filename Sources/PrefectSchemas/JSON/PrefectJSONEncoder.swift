@@ -7,6 +7,10 @@ public import Foundation
 /// fraction of the cost, because it builds no intermediate tree. `Data` is written as
 /// Base64, `URL` as its absolute string and `Decimal` as a number, as `JSONEncoder` does.
 ///
+/// The models read and written in bulk (runs, states, logs, flows …) and JSON trees
+/// (``JSONValue``, ``JSONObject``) skip `encode(to:)` and its containers: their generated
+/// ``StreamEncodable`` conformances write bytes directly, with the same output and errors.
+///
 /// Encoding code that writes into a container after opening a later sibling, or that asks for
 /// a `superEncoder`, cannot be streamed; for such a value the encoder hands over to
 /// `JSONEncoder`, so the result is always complete.
@@ -19,6 +23,16 @@ public struct PrefectJSONEncoder: Sendable {
     ///   leave them out (the default), so that PATCH bodies change only what they name.
     public init(explicitNulls: Bool = false) {
         self.explicitNulls = explicitNulls
+        self.modelsToStream = true
+    }
+
+    /// Whether ``StreamEncodable`` models are written by their stream encoders (always, but in
+    /// the tests that compare both ways of encoding them).
+    let modelsToStream: Bool
+
+    init(explicitNulls: Bool, modelsToStream: Bool) {
+        self.explicitNulls = explicitNulls
+        self.modelsToStream = modelsToStream
     }
 
     /// The JSON text of `value`.
@@ -26,7 +40,7 @@ public struct PrefectJSONEncoder: Sendable {
     /// - Throws: `EncodingError` for values JSON cannot carry (NaN, infinity), or what
     ///   `value`'s own `encode(to:)` throws.
     public func encode<T: Encodable>(_ value: T) throws -> Data {
-        let writer = JSONByteWriter(explicitNulls: explicitNulls)
+        let writer = JSONByteWriter(explicitNulls: explicitNulls, modelsToStream: modelsToStream)
         do {
             try StreamEncoder(writer: writer, depth: 0).encodeValue(value)
             writer.closeFrames(downTo: 0)
@@ -76,6 +90,14 @@ final class StreamEncoder: Encoder {
         } else if T.self == Decimal.self, let decimal = value as? Decimal {
             var text = decimal.description
             text.withUTF8 { writer.bytes.append(contentsOf: $0) }
+        } else if writer.modelsToStream, T.self == JSONObject.self, let members = value as? JSONObject {
+            writer.closeFrames(downTo: depth)
+            try writer.write(jsonObject: members, path: { codingPath })
+        } else if writer.modelsToStream, T.self == JSONValue.self, let json = value as? JSONValue {
+            writer.closeFrames(downTo: depth)
+            try writer.write(json: json, path: { codingPath })
+        } else if writer.modelsToStream, let streamed = T.self as? any StreamEncodable.Type {
+            try writeStreamed(value, as: streamed)
         } else {
             let start = writer.bytes.count
             try value.encode(to: self)
@@ -85,6 +107,13 @@ final class StreamEncoder: Encoder {
             }
             writer.closeFrames(downTo: depth)
         }
+    }
+
+    /// Writes `value`, a `S`, by its ``StreamEncodable`` conformance (a cast between the same
+    /// type: no existential box for the model).
+    private func writeStreamed<T: Encodable, S: StreamEncodable>(_ value: T, as type: S.Type) throws {
+        guard let model = value as? S else { return try value.encode(to: self) }
+        try writeObject(model)
     }
 
     /// Writes `value` in this encoder's place, for a single-value container holding a value
