@@ -418,33 +418,29 @@ class Gen:
 
     def emit_tape_decoders(self) -> str:
         """TapeDecoders.swift: the TAPE_DECODED models' init(tape:) and the enums' raw-string decoding."""
+        return self.emit_conformances(
+            "TapeDecodable", "init(tape: inout TapeObjectReader) throws", "TapeStringDecodable",
+            lambda cls: [self.decode_line(prop, stype, default, wire=wire) for _, wire, prop, stype, default in self.fields(cls)])
+
+    def emit_stream_encoders(self) -> str:
+        """StreamEncoders.swift: the TAPE_DECODED models' encode(stream:) and the enums' raw strings."""
+        return self.emit_conformances(
+            "StreamEncodable", "func encode(stream: inout StreamObjectWriter) throws", "StreamStringEncodable",
+            self.stream_encode_lines)
+
+    def emit_conformances(self, protocol: str, requirement: str, enum_protocol: str, body) -> str:
         lines = [HEADER, "import Foundation", ""]
         for name in sorted(TAPE_DECODED):
             if name not in self.models:
                 raise SystemExit(f"TAPE_DECODED names {name}, which is not a generated model")
-            lines.append(f"extension {name}: TapeDecodable {{")
-            lines.append("    init(tape: inout TapeObjectReader) throws {")
-            for fname, wire, prop, stype, default in self.fields(self.models[name]):
-                lines.append(f"        {self.decode_line(prop, stype, default, wire=wire)}")
+            lines.append(f"extension {name}: {protocol} {{")
+            lines.append(f"    {requirement} {{")
+            lines.extend("        " + line for line in body(self.models[name]))
             lines.append("    }")
             lines.append("}")
             lines.append("")
         for name in sorted(self.enums):
-            lines.append(f"extension {name}: TapeStringDecodable {{}}")
-        return "\n".join(lines) + "\n"
-
-    def emit_stream_encoders(self) -> str:
-        """StreamEncoders.swift: the TAPE_DECODED models' encode(stream:) and the enums' raw strings."""
-        lines = [HEADER, "import Foundation", ""]
-        for name in sorted(TAPE_DECODED):
-            lines.append(f"extension {name}: StreamEncodable {{")
-            lines.append("    func encode(stream: inout StreamObjectWriter) throws {")
-            lines.extend("        " + line for line in self.stream_encode_lines(self.models[name]))
-            lines.append("    }")
-            lines.append("}")
-            lines.append("")
-        for name in sorted(self.enums):
-            lines.append(f"extension {name}: StreamStringEncodable {{}}")
+            lines.append(f"extension {name}: {enum_protocol} {{}}")
         return "\n".join(lines) + "\n"
 
     def encode_lines(self, cls) -> list[str]:

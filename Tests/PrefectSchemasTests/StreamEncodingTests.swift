@@ -11,30 +11,9 @@ import Testing
         let name: String
         let check: @Sendable () throws -> Int
         var testDescription: String { name }
-
-        static func fixture<T: Codable & Sendable>(_ fixture: String, _ type: T.Type) -> Case {
-            Case(name: "\(fixture) as \(T.self)") {
-                try StreamEncodingTests.compareEncodings(T.self, of: PrefectJSONDecoder().decode(JSONValue.self, from: Fixture.data(fixture)))
-            }
-        }
     }
 
-    static let cases: [Case] = [
-        .fixture("flow_run", FlowRun.self),
-        .fixture("flow_runs_filter", [FlowRun].self),
-        .fixture("worker_flow_runs", [WorkerFlowRunResponse].self),
-        .fixture("task_run", TaskRun.self),
-        .fixture("task_runs_filter", [TaskRun].self),
-        .fixture("flow_run_states", [State].self),
-        .fixture("flow", Flow.self),
-        .fixture("logs", [Log].self),
-        .fixture("deployment", Deployment.self),
-        .fixture("deployment_schedules", [DeploymentSchedule].self),
-        .fixture("variable", Variable.self),
-        .fixture("work_pool", WorkPool.self),
-        .fixture("work_queue", WorkQueue.self),
-        .fixture("workers", [Worker].self),
-    ]
+    static let cases: [Case] = TapeDecodingTests.modelFixtures.map { Case(name: $0.name, check: $0.encodedBothWays) }
 
     @Test("stream encoders and encode(to:) write the same bytes", arguments: cases)
     func agree(_ testCase: Case) throws {
@@ -61,7 +40,8 @@ import Testing
             for explicitNulls in [false, true] {
                 let streamed = try PrefectJSONEncoder(explicitNulls: explicitNulls, modelsToStream: true).encode(body)
                 let coded = try PrefectJSONEncoder(explicitNulls: explicitNulls, modelsToStream: false).encode(body)
-                #expect(streamed == coded, "\(type(of: body)), explicit nulls \(explicitNulls): \(String(decoding: streamed, as: UTF8.self))")
+                let shown = String(decoding: streamed, as: UTF8.self)
+                #expect(streamed == coded, "\(type(of: body)), explicit nulls \(explicitNulls): \(shown)")
             }
         }
     }

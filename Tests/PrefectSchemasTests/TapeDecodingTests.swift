@@ -13,10 +13,6 @@ import Testing
         let check: @Sendable () throws -> Int
         var testDescription: String { name }
 
-        static func fixture<T: Codable & Equatable & Sendable>(_ fixture: String, _ type: T.Type) -> Case {
-            Case(name: "\(fixture) as \(T.self)") { try TapeDecodingTests.compareMutations(T.self, of: PrefectJSONDecoder().decode(JSONValue.self, from: Fixture.data(fixture))) }
-        }
-
         static func body<T: Codable & Equatable & Sendable>(_ value: T) -> Case {
             Case(name: "a \(T.self) body") {
                 let data = try PrefectJSONEncoder(explicitNulls: true).encode(value)
@@ -25,21 +21,33 @@ import Testing
         }
     }
 
-    static let cases: [Case] = [
-        .fixture("flow_run", FlowRun.self),
-        .fixture("flow_runs_filter", [FlowRun].self),
-        .fixture("worker_flow_runs", [WorkerFlowRunResponse].self),
-        .fixture("task_run", TaskRun.self),
-        .fixture("task_runs_filter", [TaskRun].self),
-        .fixture("flow_run_states", [State].self),
-        .fixture("flow", Flow.self),
-        .fixture("logs", [Log].self),
-        .fixture("deployment", Deployment.self),
-        .fixture("deployment_schedules", [DeploymentSchedule].self),
-        .fixture("variable", Variable.self),
-        .fixture("work_pool", WorkPool.self),
-        .fixture("work_queue", WorkQueue.self),
-        .fixture("workers", [Worker].self),
+    /// A captured answer that holds generated models, read as the type a client reads it as, and
+    /// the checks of both suites on it.
+    struct ModelFixture: Sendable {
+        let name: String
+        let decodedBothWays: @Sendable () throws -> Int
+        let encodedBothWays: @Sendable () throws -> Int
+
+        static func of<T: Codable & Equatable>(_ fixture: String, _ type: T.Type) -> ModelFixture {
+            let document: @Sendable () throws -> JSONValue = {
+                try PrefectJSONDecoder().decode(JSONValue.self, from: Fixture.data(fixture))
+            }
+            return ModelFixture(
+                name: "\(fixture) as \(T.self)",
+                decodedBothWays: { try TapeDecodingTests.compareMutations(T.self, of: document()) },
+                encodedBothWays: { try StreamEncodingTests.compareEncodings(T.self, of: document()) })
+        }
+    }
+
+    static let modelFixtures: [ModelFixture] = [
+        .of("flow_run", FlowRun.self), .of("flow_runs_filter", [FlowRun].self), .of("worker_flow_runs", [WorkerFlowRunResponse].self),
+        .of("task_run", TaskRun.self), .of("task_runs_filter", [TaskRun].self), .of("flow_run_states", [State].self),
+        .of("flow", Flow.self), .of("logs", [Log].self), .of("deployment", Deployment.self),
+        .of("deployment_schedules", [DeploymentSchedule].self), .of("variable", Variable.self), .of("work_pool", WorkPool.self),
+        .of("work_queue", WorkQueue.self), .of("workers", [Worker].self),
+    ]
+
+    static let cases: [Case] = modelFixtures.map { Case(name: $0.name, check: $0.decodedBothWays) } + [
         .body(FlowRunCreate(
             state: StateCreate(type: .scheduled, name: "Scheduled", stateDetails: StateDetails(scheduledTime: Date())),
             name: "r", flowID: UUID(), parameters: ["x": 1, "y": ["a", "b"]], tags: ["t"], labels: ["k": "v"])),
@@ -92,19 +100,19 @@ import Testing
         variants += mutations(of: document, depth: 0)
         for variant in variants {
             let data = try JSONEncoder().encode(variant)
+            let text = String(decoding: data, as: UTF8.self)
             let fromTape = outcome { try PrefectJSONDecoder().decode(T.self, from: data) }
             let fromCodable = outcome { try PrefectJSONDecoder(modelsFromTape: false).decode(T.self, from: data) }
             switch (fromTape, fromCodable) {
             case (.success(let a), .success(let b)):
                 if a != b {
                     let differences = try differingPaths(a, b)
-                    let text = String(decoding: data, as: UTF8.self)
-                    #expect(differences.allSatisfy { isRandomDefault($0, absentFrom: text) }, "\(String(decoding: data, as: UTF8.self).prefix(300)): \(differences)")
+                    #expect(differences.allSatisfy { isRandomDefault($0, absentFrom: text) }, "\(text.prefix(300)): \(differences)")
                 }
             case (.failure(let a), .failure(let b)):
-                #expect(a == b, "\(String(decoding: data, as: UTF8.self).prefix(300))")
+                #expect(a == b, "\(text.prefix(300))")
             default:
-                Issue.record("one way decoded, the other failed: tape \(fromTape), init(from:) \(fromCodable) for \(String(decoding: data, as: UTF8.self).prefix(300))")
+                Issue.record("one way decoded, the other failed: tape \(fromTape), init(from:) \(fromCodable) for \(text.prefix(300))")
             }
         }
         return variants.count
