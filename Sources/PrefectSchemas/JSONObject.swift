@@ -147,7 +147,8 @@ extension JSONObject: ExpressibleByDictionaryLiteral {
 }
 
 extension JSONObject: Codable {
-    private struct MemberName: CodingKey {
+    /// A member name in a coding path (also ``JSONByteWriter``'s, which writes objects directly).
+    struct MemberName: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }
         init(stringValue: String) { self.stringValue = stringValue }

@@ -157,7 +157,7 @@ final class JSONByteWriter {
             first = false
             write(string: key)
             bytes.append(UInt8(ascii: ":"))
-            try write(json: member, path: { path() + [JSONMemberKey(stringValue: key)] })
+            try write(json: member, path: { path() + [JSONObject.MemberName(stringValue: key)] })
         }
         bytes.append(UInt8(ascii: "}"))
     }
@@ -181,12 +181,4 @@ final class JSONByteWriter {
             ])
         }
     }
-}
-
-/// A member name of a ``JSONObject`` in a coding path.
-struct JSONMemberKey: CodingKey {
-    let stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }

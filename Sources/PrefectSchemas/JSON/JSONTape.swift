@@ -291,12 +291,9 @@ private struct JSONTapeParser {
 @inline(__always)
 func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
+/// The value of a hex digit, or nil for any other byte (``hexNibble(_:)`` without the marker).
 @inline(__always)
 func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    default: nil
-    }
+    let value = hexNibble(byte)
+    return value == 0xFF ? nil : value
 }

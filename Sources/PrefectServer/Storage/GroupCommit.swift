@@ -11,8 +11,9 @@ import Synchronization
 /// back alone and gets its error, the others go on; a write alone in its transaction runs
 /// without one, as it would have by itself. Foreign keys a write defers
 /// (`PRAGMA defer_foreign_keys`, as a run inserted after its first state) are checked at the
-/// end of that write, as its own commit would have checked them (SQLite's deferred-constraint count, restored by the rollback to the
-/// savepoint): a violation fails that write with `SQLITE_CONSTRAINT_FOREIGNKEY` and no other.
+/// end of that write, as its own commit would have checked them (SQLite's deferred-constraint
+/// count, restored by the rollback to the savepoint): a violation fails that write with
+/// `SQLITE_CONSTRAINT_FOREIGNKEY` and no other.
 /// When SQLite ends the transaction by itself (disk full, I/O error) or the commit fails, every
 /// write of the group gets that error and nothing of it was stored.
 ///
