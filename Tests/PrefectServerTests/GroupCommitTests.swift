@@ -107,7 +107,6 @@ struct GroupCommitTests {
         let harness = try OrchestrationHarness()
         defer { harness.close() }
         let (outcomes, commits) = try await Self.grouped(harness.database, count: 5) { index, db in
-            try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
             _ = try FlowStore.create(db, FlowCreate(name: "deferred-\(index)"), now: Date())
             if index == 1 {
                 // A state of a run that does not exist: only the commit would have caught it.
@@ -140,8 +139,7 @@ struct GroupCommitTests {
         defer { harness.close() }
         await #expect(throws: DatabaseError.self) {
             try await harness.database.groupCommit.write { db in
-                try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
-                try FlowRunStore.insertState(db, .new(.pending, now: Date()), runID: UUID())
+                    try FlowRunStore.insertState(db, .new(.pending, now: Date()), runID: UUID())
             }
         }
         let states = try await harness.database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM flow_run_state") }

@@ -53,9 +53,6 @@ enum RunOrchestration {
         _ store: Store.Type, _ db: Database, run: Store.Run, state: State, policy: OrchestrationPolicy<Store.Run>,
         global: [any UniversalTransform<Store.Run>], now: Date, apiVersion: String?, clientVersion: String? = nil, write: RunWrite
     ) throws -> SetStateOutcome<Store.Run> {
-        if write == .insert {
-            try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
-        }
         var context = OrchestrationContext(
             run: run, proposedState: state, db: db, now: now, apiVersion: apiVersion, clientVersion: clientVersion)
         let runID = run.id

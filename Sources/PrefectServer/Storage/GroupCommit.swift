@@ -9,10 +9,10 @@ import Synchronization
 ///
 /// Each write of a group of several runs in a savepoint of its own: one that throws is rolled
 /// back alone and gets its error, the others go on; a write alone in its transaction runs
-/// without one, as it would have by itself. Foreign keys a write defers
-/// (`PRAGMA defer_foreign_keys`, as a run inserted after its first state) are checked at the
-/// end of that write, as its own commit would have checked them (SQLite's deferred-constraint
-/// count, restored by the rollback to the savepoint): a violation fails that write with
+/// without one, as it would have by itself. Deferred foreign keys (a state's reference to its
+/// run, as a run is inserted after its first state) are checked at the end of each write, as
+/// its own commit would have checked them (SQLite's deferred-constraint count, restored by the
+/// rollback to the savepoint): a violation fails that write with
 /// `SQLITE_CONSTRAINT_FOREIGNKEY` and no other.
 /// When SQLite ends the transaction by itself (disk full, I/O error) or the commit fails, every
 /// write of the group gets that error and nothing of it was stored.

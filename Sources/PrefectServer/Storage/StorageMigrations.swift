@@ -40,6 +40,7 @@ enum StorageMigrations {
         migrator.registerMigration("v13-events", migrate: createEventTables)
         migrator.registerMigration("v14-automation-buckets", migrate: createAutomationBucketTables)
         migrator.registerMigration("v15-saved-searches", migrate: createSavedSearchTable)
+        migrator.registerMigration("v16-deferred-state-foreign-keys", migrate: deferStateForeignKeys)
         return migrator
     }
 
