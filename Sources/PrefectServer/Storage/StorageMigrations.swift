@@ -41,6 +41,7 @@ enum StorageMigrations {
         migrator.registerMigration("v14-automation-buckets", migrate: createAutomationBucketTables)
         migrator.registerMigration("v15-saved-searches", migrate: createSavedSearchTable)
         migrator.registerMigration("v16-deferred-state-foreign-keys", migrate: deferStateForeignKeys)
+        migrator.registerMigration("v17-sparse-flow-run-indexes", migrate: sparseFlowRunIndexes)
         return migrator
     }
 
