@@ -46,6 +46,43 @@ import Testing
         }
     }
 
+    @Test("events, their resources and pages are written the same both ways")
+    func events() throws {
+        let text = "quote \" backslash \\ newline \n bell \u{07} é 😀"
+        var resource: EventResource = ["prefect.resource.id": "prefect.flow-run.1", "z": "last", text: text, "a": "first", "z": "again"]
+        resource.labels["added.later"] = text
+        resource.labels["0-added"] = ""
+        let related: [EventResource] = [
+            ["prefect.resource.id": "prefect.flow.2", "prefect.resource.role": "flow", "prefect.resource.name": text],
+            EventResource(labels: ["prefect.resource.id": "prefect.tag.t", "prefect.resource.role": "tag"]),
+            [:],
+        ]
+        let payload: JSONObject = ["intended": ["from": .null, "to": "RUNNING"], "n": .double(0.1), "list": [1, "two", [:]], text: .string(text)]
+        let events = [
+            Event(event: "prefect.flow-run.Running", resource: resource, occurred: Date(timeIntervalSince1970: 1_765_000_000.123456)),
+            Event(
+                event: text, resource: resource, occurred: Date(timeIntervalSince1970: 0), related: related, payload: payload,
+                follows: UUID()),
+        ]
+        let bodies: [any Encodable & Sendable] = [
+            resource, related, events[0], events[1], events.map { ReceivedEvent($0, received: Date(timeIntervalSince1970: 1.5)) },
+            EventPage(events: events.map { ReceivedEvent($0, received: Date()) }, total: 7, nextPage: URL(string: "http://x/events?page=2")),
+        ]
+        for body in bodies {
+            for explicitNulls in [false, true] {
+                let streamed = try PrefectJSONEncoder(explicitNulls: explicitNulls, modelsToStream: true).encode(body)
+                let coded = try PrefectJSONEncoder(explicitNulls: explicitNulls, modelsToStream: false).encode(body)
+                #expect(streamed == coded, "\(type(of: body)): \(String(decoding: streamed, as: UTF8.self))")
+            }
+        }
+        var notANumber = events[1]
+        notANumber.payload["deep"] = ["x": [.double(.nan)]]
+        let streamed = Self.failure { try PrefectJSONEncoder(explicitNulls: false, modelsToStream: true).encode([ReceivedEvent(notANumber, received: Date())]) }
+        let coded = Self.failure { try PrefectJSONEncoder(explicitNulls: false, modelsToStream: false).encode([ReceivedEvent(notANumber, received: Date())]) }
+        #expect(streamed != nil)
+        #expect(streamed == coded)
+    }
+
     @Test("a number JSON cannot carry fails the same way, with the same coding path")
     func notANumber() throws {
         var topLevel = FlowRun(flowID: UUID())

@@ -28,7 +28,7 @@ import Testing
         let decodedBothWays: @Sendable () throws -> Int
         let encodedBothWays: @Sendable () throws -> Int
 
-        static func of<T: Codable & Equatable>(_ fixture: String, _ type: T.Type) -> ModelFixture {
+        static func of<T: Codable & Equatable & SendableMetatype>(_ fixture: String, _ type: T.Type) -> ModelFixture {
             let document: @Sendable () throws -> JSONValue = {
                 try PrefectJSONDecoder().decode(JSONValue.self, from: Fixture.data(fixture))
             }

@@ -29,11 +29,13 @@ public struct EventResource: Sendable, Hashable, Codable, ExpressibleByDictionar
 
     /// The labels in their order.
     public var orderedLabels: [(name: String, value: String)] {
-        var seen: Set<String> = []
+        var seen = Set<String>(minimumCapacity: order.count)
         var result: [(name: String, value: String)] = []
+        result.reserveCapacity(labels.count)
         for name in order where seen.insert(name).inserted {
             if let value = labels[name] { result.append((name, value)) }
         }
+        guard result.count < labels.count else { return result }
         for name in labels.keys.sorted() where !seen.contains(name) {
             if let value = labels[name] { result.append((name, value)) }
         }

@@ -96,6 +96,16 @@ struct StreamObjectWriter {
         try encode(value, key)
     }
 
+    /// A string member whose name is data (an event resource's label), escaped as
+    /// ``JSONObject``'s member names are.
+    mutating func encode(_ value: String, name: String) {
+        if count > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+        count += 1
+        writer.write(string: name)
+        writer.bytes.append(UInt8(ascii: ":"))
+        writer.write(string: value)
+    }
+
     // MARK: UUIDs, in lower case as Prefect writes them
 
     mutating func encodePrefectUUID(_ id: UUID, _ key: StaticString) throws {
