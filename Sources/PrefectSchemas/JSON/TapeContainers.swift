@@ -6,22 +6,19 @@ final class TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let decoder: TapeDecoder
     let object: Int
     let codingPath: [any CodingKey]
-    private let memberCount: Int
-    /// Token index of the key to compare first.
-    private var cursor: Int
+    private var members: TapeMemberCursor
 
     init(decoder: TapeDecoder, object: Int, codingPath: [any CodingKey]) {
         self.decoder = decoder
         self.object = object
         self.codingPath = codingPath
-        self.memberCount = Int(decoder.tokens[object].start)
-        self.cursor = object + 1
+        self.members = TapeMemberCursor(tokens: decoder.tokens, object: object)
     }
 
     var allKeys: [Key] {
         var keys: [Key] = []
         var member = object + 1
-        for _ in 0..<memberCount {
+        for _ in 0..<members.memberCount {
             if let key = Key(stringValue: JSONScalars.string(decoder.bytes, decoder.tokens[member])) { keys.append(key) }
             member = Int(decoder.tokens[member + 1].next)
         }
@@ -30,35 +27,17 @@ final class TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     /// Token index of the value for `key`, or nil.
     private func find(_ key: Key) -> Int? {
-        guard memberCount > 0 else { return nil }
-        let tokens = decoder.tokens
         let bytes = decoder.bytes
-        let end = Int(tokens[object].next)
         let name = key.stringValue
-        var member = cursor
-        for _ in 0..<memberCount {
-            if member >= end { member = object + 1 }
-            let token = tokens[member]
-            let valueIndex = member + 1
-            let matches: Bool
-            if token.kind == .string {
-                let length = Int(token.end - token.start)
-                matches = name.utf8.count == length
-                    && (name.utf8.withContiguousStorageIfAvailable { stored in
-                        guard let key = stored.baseAddress, let input = bytes.baseAddress else { return length == 0 }
-                        return memcmp(key, input + Int(token.start), length) == 0
-                    } ?? name.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)])))
-            } else {
-                matches = JSONScalars.string(bytes, token) == name
-            }
-            let next = Int(tokens[valueIndex].next)
-            if matches {
-                cursor = next
-                return valueIndex
-            }
-            member = next
+        return members.find { token in
+            guard token.kind == .string else { return JSONScalars.string(bytes, token) == name }
+            let length = Int(token.end - token.start)
+            return name.utf8.count == length
+                && (name.utf8.withContiguousStorageIfAvailable { stored in
+                    guard let key = stored.baseAddress, let input = bytes.baseAddress else { return length == 0 }
+                    return memcmp(key, input + Int(token.start), length) == 0
+                } ?? name.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)])))
         }
-        return nil
     }
 
     private func value(_ key: Key) throws -> Int {

@@ -37,10 +37,7 @@ struct TapeObjectReader {
     private let decoder: TapeDecoder
     private let bytes: UnsafeBufferPointer<UInt8>
     private let tokens: UnsafeBufferPointer<JSONTape.Token>
-    private let object: Int
-    private let end: Int
-    private let memberCount: Int
-    private var cursor: Int
+    private var members: TapeMemberCursor
 
     /// A reader of the object at token `object`; throws the container's type mismatch when the
     /// value there is not an object.
@@ -52,33 +49,19 @@ struct TapeObjectReader {
         self.decoder = decoder
         self.bytes = decoder.bytes
         self.tokens = decoder.tokens
-        self.object = object
-        self.end = Int(token.next)
-        self.memberCount = Int(token.start)
-        self.cursor = object + 1
+        self.members = TapeMemberCursor(tokens: decoder.tokens, object: object)
     }
 
     // MARK: finding members
 
     /// Token index of the value of member `key`, or nil.
     private mutating func find(_ key: StaticString) -> Int? {
-        guard memberCount > 0 else { return nil }
-        var member = cursor
-        for _ in 0..<memberCount {
-            if member >= end { member = object + 1 }
-            let value = member + 1
-            let next = Int(tokens[value].next)
-            if isKey(tokens[member], key) {
-                cursor = next
-                return value
-            }
-            member = next
-        }
-        return nil
+        let bytes = bytes
+        return members.find { Self.isKey($0, key, in: bytes) }
     }
 
     @inline(__always)
-    private func isKey(_ token: JSONTape.Token, _ key: StaticString) -> Bool {
+    private static func isKey(_ token: JSONTape.Token, _ key: StaticString, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard token.kind == .string else {
             return JSONScalars.string(bytes, token) == key.description
         }
