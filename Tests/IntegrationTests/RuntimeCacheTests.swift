@@ -28,7 +28,7 @@ struct RuntimeCacheTests {
             let first = try await flow.runReturningOutcome("Trondheim", runtime: runtime)
             #expect(try first.get() == ["calls": 1, "length": 9])
             let firstTask = try #require(try await RuntimeHarness.taskRuns(client, of: first).first)
-            #expect(try await RuntimeHarness.taskRunStateNames(client, firstTask.id, settlingOn: ["Pending", "Running", "Completed"]) == ["Pending", "Running", "Completed"])
+            try await RuntimeHarness.expectTaskRunStates(client, firstTask.id, ["Pending", "Running", "Completed"])
             let stored = try #require(try await client.readTaskRun(taskRunID: firstTask.id).state?.data)
             let storageKey = try #require(stored["storage_key"]?.stringValue)
             #expect(storageKey.hasPrefix(storage.path))
@@ -38,7 +38,7 @@ struct RuntimeCacheTests {
             let second = try await flow.runReturningOutcome("Trondheim", runtime: runtime)
             #expect(try second.get() == ["calls": 1, "length": 9], "the stored result, not a new call")
             let secondTask = try #require(try await RuntimeHarness.taskRuns(client, of: second).first)
-            #expect(try await RuntimeHarness.taskRunStateNames(client, secondTask.id, settlingOn: ["Pending", "Running", "Cached"]) == ["Pending", "Running", "Cached"])
+            try await RuntimeHarness.expectTaskRunStates(client, secondTask.id, ["Pending", "Running", "Cached"])
             #expect(try await client.readTaskRun(taskRunID: secondTask.id).stateType == .completed)
             #expect(await counter.calls == 1)
 
@@ -55,7 +55,7 @@ struct RuntimeCacheTests {
             let expired = try await briefFlow.runReturningOutcome("Bergen", runtime: runtime)
             #expect(try expired.get() == ["calls": 4, "length": 6], "expired: the body ran again")
             let expiredTask = try #require(try await RuntimeHarness.taskRuns(client, of: expired).first)
-            #expect(try await RuntimeHarness.taskRunStateNames(client, expiredTask.id, settlingOn: ["Pending", "Running", "Completed"]) == ["Pending", "Running", "Completed"])
+            try await RuntimeHarness.expectTaskRunStates(client, expiredTask.id, ["Pending", "Running", "Completed"])
         }
     }
 
@@ -101,7 +101,7 @@ struct RuntimeCacheTests {
             let outcome = try await words.runReturningOutcome(runtime: runtime)
             #expect(try outcome.get() == ["call 2"], "the Int record was not taken for [String]")
             let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome).first)
-            #expect(try await RuntimeHarness.taskRunStateNames(client, task.id, settlingOn: ["Pending", "Running", "Completed"]) == ["Pending", "Running", "Completed"])
+            try await RuntimeHarness.expectTaskRunStates(client, task.id, ["Pending", "Running", "Completed"])
             let result8 = try await words.run(runtime: runtime)
             #expect(result8 == ["call 2"], "now cached as [String]")
         }

@@ -56,6 +56,13 @@ enum RuntimeHarness {
         return names
     }
 
+    /// Expects a task run's states to settle on `expected` (``taskRunStateNames(_:_:settlingOn:)``).
+    static func expectTaskRunStates(
+        _ client: PrefectClient, _ id: UUID, _ expected: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        #expect(try await taskRunStateNames(client, id, settlingOn: expected) == expected, sourceLocation: sourceLocation)
+    }
+
     /// The task runs of a flow run, by name.
     static func taskRuns(_ client: PrefectClient, of flowRunID: UUID) async throws -> [TaskRun] {
         try await client.readTaskRuns(flowRunFilter: FlowRunFilter(id: FlowRunFilterId(any: [flowRunID])), sort: .expectedStartTimeAsc)

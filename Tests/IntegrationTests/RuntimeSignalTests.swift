@@ -54,7 +54,7 @@ struct RuntimeSignalTests {
             }
             #expect(taskRun?.stateType == .crashed)
             #expect(taskRun?.state?.message == message)
-            #expect(try await RuntimeHarness.taskRunStateNames(client, ids[1], settlingOn: ["Pending", "Running", "Crashed"]) == ["Pending", "Running", "Crashed"])
+            try await RuntimeHarness.expectTaskRunStates(client, ids[1], ["Pending", "Running", "Crashed"])
             let logs = try await client.readLogs(logFilter: LogFilter(flowRunID: LogFilterFlowRunId(any: [ids[0]])))
             #expect(logs.contains { $0.message == "waiting for a signal" }, "logs were flushed before the exit")
         }

@@ -43,7 +43,7 @@ struct RuntimeStateTests {
             #expect(first.taskInputs["input"] == [])
             #expect(second.taskInputs["input"] == [.taskRun(TaskRunResult(id: first.id))], "the result of double fed total")
             for task in tasks {
-                #expect(try await RuntimeHarness.taskRunStateNames(client, task.id, settlingOn: ["Pending", "Running", "Completed"]) == ["Pending", "Running", "Completed"])
+                try await RuntimeHarness.expectTaskRunStates(client, task.id, ["Pending", "Running", "Completed"])
             }
             #expect(Set(outcome.taskRuns.map(\.id)) == Set(tasks.map(\.id)))
         }
@@ -59,7 +59,7 @@ struct RuntimeStateTests {
             #expect(try await RuntimeHarness.flowRunStateNames(client, outcome.flowRunID) == ["Pending", "Running", "Failed"])
             #expect(outcome.state.message == "Flow run encountered an exception: PlannedFailure: disk full")
             let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome).first)
-            #expect(try await RuntimeHarness.taskRunStateNames(client, task.id, settlingOn: ["Pending", "Running", "Failed"]) == ["Pending", "Running", "Failed"])
+            try await RuntimeHarness.expectTaskRunStates(client, task.id, ["Pending", "Running", "Failed"])
             #expect(try await client.readTaskRun(taskRunID: task.id).state?.message
                 == "Task run encountered an exception PlannedFailure: disk full")
             await #expect(throws: PlannedFailure.self) { try await flow.run(runtime: runtime) }
@@ -79,7 +79,7 @@ struct RuntimeStateTests {
             #expect(try outcome.get() == "done")
             let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome).first)
             let retried = ["Pending", "Running", "AwaitingRetry", "Retrying", "AwaitingRetry", "Retrying", "Completed"]
-            #expect(try await RuntimeHarness.taskRunStateNames(client, task.id, settlingOn: retried) == retried)
+            try await RuntimeHarness.expectTaskRunStates(client, task.id, retried)
             #expect(task.empiricalPolicy.retries == 3)
             #expect(numbers(task.empiricalPolicy.retryDelay) == [0, 0.2])
             #expect(outcome.taskRuns.first?.attempts == 3)
@@ -95,7 +95,7 @@ struct RuntimeStateTests {
             let outcome = try await flow.runReturningOutcome(runtime: runtime)
             #expect(outcome.state.type == .failed)
             let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome).first)
-            #expect(try await RuntimeHarness.taskRunStateNames(client, task.id, settlingOn: ["Pending", "Running", "Retrying", "Failed"]) == ["Pending", "Running", "Retrying", "Failed"])
+            try await RuntimeHarness.expectTaskRunStates(client, task.id, ["Pending", "Running", "Retrying", "Failed"])
         }
     }
 
@@ -138,7 +138,7 @@ struct RuntimeStateTests {
             let error = try #require(outcome.result.failureValue as? PrefectRunError)
             #expect(error.kind == .timedOut)
             let task = try #require(try await RuntimeHarness.taskRuns(client, of: outcome).first)
-            #expect(try await RuntimeHarness.taskRunStateNames(client, task.id, settlingOn: ["Pending", "Running", "TimedOut"]) == ["Pending", "Running", "TimedOut"])
+            try await RuntimeHarness.expectTaskRunStates(client, task.id, ["Pending", "Running", "TimedOut"])
             #expect(try await client.readTaskRun(taskRunID: task.id).state?.message == "Task run exceeded timeout of 0.2 second(s)")
             #expect(try await RuntimeHarness.flowRunStateNames(client, outcome.flowRunID) == ["Pending", "Running", "Failed"])
 

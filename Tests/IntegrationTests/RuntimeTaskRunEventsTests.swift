@@ -34,8 +34,8 @@ struct RuntimeTaskRunEventsTests {
             #expect(first.startTime != nil && first.endTime != nil)
             #expect(second.taskInputs["input"] == [.taskRun(TaskRunResult(id: first.id))], "the result of double fed total")
             #expect(second.runCount == 2)
-            #expect(try await RuntimeHarness.taskRunStateNames(client, first.id, settlingOn: ["Pending", "Running", "Completed"]) == ["Pending", "Running", "Completed"])
-            #expect(try await RuntimeHarness.taskRunStateNames(client, second.id, settlingOn: ["Pending", "Running", "Retrying", "Completed"]) == ["Pending", "Running", "Retrying", "Completed"])
+            try await RuntimeHarness.expectTaskRunStates(client, first.id, ["Pending", "Running", "Completed"])
+            try await RuntimeHarness.expectTaskRunStates(client, second.id, ["Pending", "Running", "Retrying", "Completed"])
             #expect(try await RuntimeHarness.flowRunStateNames(client, outcome.flowRunID) == ["Pending", "Running", "Completed"])
         }
     }
