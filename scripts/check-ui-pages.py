@@ -16,7 +16,7 @@ import re
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import httpx
@@ -207,6 +207,20 @@ def main():
                 for attempt in range(2):
                     stock_visit = pool.submit(visit, drivers[0], stock_root, page, shots / f"{slug}.stock.png")
                     swift_visit = pool.submit(visit, drivers[1], swift_root, prefix + swift_page, shots / f"{slug}.swift.png")
+                    wait([stock_visit, swift_visit])
+                    hung = [side for side, future in (("stock", stock_visit), ("ours", swift_visit)) if future.exception()]
+                    if hung and attempt == 0:
+                        # A browser that stopped answering WebDriver (its read timeout) is replaced,
+                        # and the page opened again on both sides; a second time fails the check.
+                        print(f"retry    {label}: the browser on {' and '.join(hung)} stopped answering; both open it again")
+                        for index, side in enumerate(("stock", "ours")):
+                            if side in hung:
+                                try:
+                                    drivers[index].quit()
+                                except Exception:
+                                    pass
+                                drivers[index] = browser()
+                        continue
                     stock, swift = stock_visit.result(), swift_visit.result()
                     extra_failures = sorted(api_failures(swift["statuses"], swift_root) - api_failures(stock["statuses"], stock_root))
                     extra_console = sorted(console_errors(swift["console"], swift_root) - console_errors(stock["console"], stock_root))
