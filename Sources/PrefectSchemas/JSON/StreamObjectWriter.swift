@@ -30,10 +30,15 @@ struct StreamObjectWriter {
         self.writer = encoder.writer
     }
 
-    /// Writes the separator and `"key":` (member names are plain ASCII, written as they are).
-    private mutating func member(_ key: StaticString) {
+    /// Writes the separator before a member, if one came before it.
+    private mutating func beginMember() {
         if count > 0 { writer.bytes.append(UInt8(ascii: ",")) }
         count += 1
+    }
+
+    /// Writes the separator and `"key":` (member names are plain ASCII, written as they are).
+    private mutating func member(_ key: StaticString) {
+        beginMember()
         writer.bytes.append(UInt8(ascii: "\""))
         key.withUTF8Buffer { writer.bytes.append(contentsOf: $0) }
         writer.bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
@@ -99,8 +104,7 @@ struct StreamObjectWriter {
     /// A string member whose name is data (an event resource's label), escaped as
     /// ``JSONObject``'s member names are.
     mutating func encode(_ value: String, name: String) {
-        if count > 0 { writer.bytes.append(UInt8(ascii: ",")) }
-        count += 1
+        beginMember()
         writer.write(string: name)
         writer.bytes.append(UInt8(ascii: ":"))
         writer.write(string: value)
