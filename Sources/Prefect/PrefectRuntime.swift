@@ -95,11 +95,14 @@ public final class PrefectRuntime: Sendable {
     }
 
     /// Sends what the runs of this runtime left queued — task-run events, then logs — and
-    /// waits for the server to take them; also from a cancelled run, so the flush is not
-    /// cancelled with it (a cancelled checkpoint would give up the events' socket).
+    /// waits until the events are written and the server took the logs; also from a cancelled
+    /// run, so the wait is not cancelled with it. The server confirms the events at the
+    /// socket's next checkpoint (every 700 events, every 30 s, and at ``shutdown()``), not
+    /// before the run returns: waiting for a busy server to read them made a short flow's end
+    /// as slow as the server (Prefect's engine does not wait for its events either).
     func flushRunReports() async {
         await Task {
-            await flushTaskRunEvents()
+            await taskRunEventQueue.withLock({ $0?.queue })?.sent()
             await flushLogs()
         }.value
     }

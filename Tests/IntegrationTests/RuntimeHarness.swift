@@ -13,23 +13,32 @@ enum RuntimeHarness {
         _ body: (PrefectRuntime, PrefectClient) async throws -> Void
     ) async throws {
         try await IntegrationServer.withClient(server, forRuntime: true) { client in
-            var configuration = PrefectRuntime.Configuration()
-            configuration.consoleLogs = false
-            // The test process must not take SIGINT/SIGTERM over: the children it spawns would
-            // inherit the ignored dispositions (the signal tests send them).
-            configuration.crashesRunsOnTerminationSignal = false
-            configuration.logBatchInterval = 0.05
-            configuration.cancellationPollInterval = 0.2
-            configure(&configuration)
-            let runtime = PrefectRuntime(client: client, configuration: configuration)
-            do {
-                try await body(runtime, client)
-            } catch {
-                await runtime.shutdown()
-                throw error
-            }
-            await runtime.shutdown()
+            try await withRuntime(client: client, configure: configure, body)
         }
+    }
+
+    /// The same runtime over a client the test made (through a proxy, say).
+    static func withRuntime(
+        client: PrefectClient,
+        configure: (inout PrefectRuntime.Configuration) -> Void = { _ in },
+        _ body: (PrefectRuntime, PrefectClient) async throws -> Void
+    ) async throws {
+        var configuration = PrefectRuntime.Configuration()
+        configuration.consoleLogs = false
+        // The test process must not take SIGINT/SIGTERM over: the children it spawns would
+        // inherit the ignored dispositions (the signal tests send them).
+        configuration.crashesRunsOnTerminationSignal = false
+        configuration.logBatchInterval = 0.05
+        configuration.cancellationPollInterval = 0.2
+        configure(&configuration)
+        let runtime = PrefectRuntime(client: client, configuration: configuration)
+        do {
+            try await body(runtime, client)
+        } catch {
+            await runtime.shutdown()
+            throw error
+        }
+        await runtime.shutdown()
     }
 
     /// The names of a flow run's states, oldest first, as the server recorded them.

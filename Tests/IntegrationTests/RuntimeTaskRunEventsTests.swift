@@ -1,6 +1,7 @@
 import Foundation
 import Prefect
 import PrefectClient
+import PrefectTestSupport
 import Testing
 
 @Suite("Runtime: task runs reported as events, on every server")
@@ -58,5 +59,46 @@ struct RuntimeTaskRunEventsTests {
             let tasks = try await RuntimeHarness.completedTaskRuns(client, of: outcome.flowRunID, count: 2)
             #expect(tasks.map(\.flowRunRunCount) == [1, 2])
         }
+    }
+
+    @Test(
+        "a flow returns once its task-run events are written, without waiting for a server that does not answer pings; shutdown has them confirmed",
+        arguments: ServerUnderTest.available.filter { $0 != .embedded })
+    func flowEndDoesNotWaitForConfirmation(server: ServerUnderTest) async throws {
+        let upstream = try IntegrationServer.url(for: server, forRuntime: true)
+        let proxy = try await ConnectionCuttingProxy.start(upstream: upstream)
+        var settings = PrefectSettings(home: FileManager.default.temporaryDirectory.path)
+        settings.apiURL = proxy.url(for: upstream)
+        settings.maxRetries = 8
+        let step = PrefectTask("step") { (value: Int) in value + 1 }
+        let flow = PrefectFlow(IntegrationServer.uniqueName("unconfirmed")) { (count: Int) -> Int in
+            var total = 0
+            for value in 0..<count { total += try await step(value) }
+            return total
+        }
+        do {
+            try await withPrefectClient(settings: settings) { client in
+                var outcome: FlowRunOutcome<Int>?
+                try await RuntimeHarness.withRuntime(client: client, configure: { $0.taskRunReporting = .events }) { runtime, _ in
+                    _ = try await flow.run(1, runtime: runtime)
+                    // The runtime's events socket is open; from now on its pings go unanswered
+                    // (a pong is waited for up to the request timeout, 60 s).
+                    proxy.holdWebsocketReplies()
+                    let started = ContinuousClock.now
+                    outcome = try await flow.runReturningOutcome(20, runtime: runtime)
+                    let took = ContinuousClock.now - started
+                    #expect(took < .seconds(15), "the flow took \(took)")
+                    proxy.releaseWebsocketReplies()
+                }
+                let ended = try #require(outcome)
+                #expect(try ended.get() == 210)
+                let tasks = try await RuntimeHarness.completedTaskRuns(client, of: ended.flowRunID, count: 20)
+                #expect(tasks.count == 20)
+            }
+        } catch {
+            await proxy.stop()
+            throw error
+        }
+        await proxy.stop()
     }
 }

@@ -9,12 +9,15 @@ import Synchronization
 /// load balancer's timeout) does. Bytes pass through unchanged, so websockets work through it.
 /// With `servingTLS` it also terminates TLS with ``TestCertificates``, as a load balancer in
 /// front of a Prefect server does: clients speak `https`/`wss` to it, the server plain HTTP.
+/// It can also hold what the server sends on its websockets (``holdWebsocketReplies()``), as a
+/// server too busy to read its sockets answers no ping.
 public final class ConnectionCuttingProxy: Sendable {
     private let listener: any Channel
     private let upstreamHost: String
     private let upstreamPort: Int
     private let connections = Mutex<[ObjectIdentifier: [any Channel]]>([:])
     private let cuts = Mutex(0)
+    private let replyGates = Mutex<[ObjectIdentifier: ReplyGate]>([:])
 
     /// The port the proxy listens on.
     public let port: Int
@@ -85,6 +88,18 @@ public final class ConnectionCuttingProxy: Sendable {
         return open.count
     }
 
+    /// From now on, what the server sends on a websocket (a connection whose request asked to
+    /// upgrade; its handshake answer has passed) is kept back — pongs included — until
+    /// ``releaseWebsocketReplies()``. Plain HTTP answers pass.
+    public func holdWebsocketReplies() {
+        for gate in replyGates.withLock({ Array($0.values) }) { gate.hold() }
+    }
+
+    /// Sends what was kept back, in order, and lets later replies pass.
+    public func releaseWebsocketReplies() {
+        for gate in replyGates.withLock({ Array($0.values) }) { gate.release() }
+    }
+
     /// Stops listening and cuts what is open.
     public func stop() async {
         cutAll()
@@ -98,11 +113,14 @@ public final class ConnectionCuttingProxy: Sendable {
             .connect(host: upstreamHost, port: upstreamPort)
             .flatMap { upstream in
                 self.connections.withLock { $0[key] = [client, upstream] }
-                let toUpstream = Relay(peer: upstream)
-                let toClient = Relay(peer: client)
+                let gate = ReplyGate(client: client)
+                self.replyGates.withLock { $0[key] = gate }
+                let toUpstream = Relay(peer: upstream, watchingUpgradeFor: gate)
+                let toClient = Relay(peer: client, gate: gate)
                 client.closeFuture.whenComplete { _ in
                     upstream.close(promise: nil)
                     _ = self.connections.withLock { $0.removeValue(forKey: key) }
+                    _ = self.replyGates.withLock { $0.removeValue(forKey: key) }
                 }
                 upstream.closeFuture.whenComplete { _ in client.close(promise: nil) }
                 return client.pipeline.addHandler(toUpstream).flatMap { upstream.pipeline.addHandler(toClient) }
@@ -111,21 +129,87 @@ public final class ConnectionCuttingProxy: Sendable {
     }
 }
 
-/// Writes what its channel reads to the peer channel.
+/// Writes what its channel reads to the peer channel — through the connection's
+/// ``ReplyGate`` for the server's replies; the client's side looks at its first bytes for a
+/// websocket upgrade.
 private final class Relay: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
 
     private let peer: any Channel
+    private let gate: ReplyGate?
+    private let upgradeWatch: ReplyGate?
 
-    init(peer: any Channel) {
+    init(peer: any Channel, gate: ReplyGate? = nil, watchingUpgradeFor upgradeWatch: ReplyGate? = nil) {
         self.peer = peer
+        self.gate = gate
+        self.upgradeWatch = upgradeWatch
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        peer.writeAndFlush(unwrapInboundIn(data), promise: nil)
+        let bytes = unwrapInboundIn(data)
+        upgradeWatch?.notice(bytes)
+        if let gate {
+            gate.forward(bytes)
+        } else {
+            peer.writeAndFlush(bytes, promise: nil)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
+    }
+}
+
+/// The server-to-client direction of one proxied connection: passes bytes on, or keeps them
+/// while the connection is a websocket and held. Both directions of a connection run on the
+/// client's event loop, so bytes keep their order.
+private final class ReplyGate: Sendable {
+    private struct State {
+        var requestSeen = false
+        var isWebsocket = false
+        var holding = false
+        var kept: [ByteBuffer] = []
+    }
+
+    private let client: any Channel
+    private let state = Mutex(State())
+
+    init(client: any Channel) {
+        self.client = client
+    }
+
+    /// Looks at the first bytes the client sent: a websocket asks to upgrade in its request.
+    func notice(_ bytes: ByteBuffer) {
+        state.withLock { state in
+            guard !state.requestSeen else { return }
+            state.requestSeen = true
+            let request = String(buffer: bytes).lowercased()
+            state.isWebsocket = request.contains("upgrade: websocket")
+        }
+    }
+
+    func hold() {
+        state.withLock { $0.holding = $0.isWebsocket }
+    }
+
+    func release() {
+        client.eventLoop.execute {
+            let kept = self.state.withLock { state -> [ByteBuffer] in
+                state.holding = false
+                defer { state.kept = [] }
+                return state.kept
+            }
+            for bytes in kept { self.client.write(bytes, promise: nil) }
+            self.client.flush()
+        }
+    }
+
+    func forward(_ bytes: ByteBuffer) {
+        let pass = state.withLock { state -> Bool in
+            guard state.holding || !state.kept.isEmpty else { return true }
+            state.kept.append(bytes)
+            return false
+        }
+        if pass { client.writeAndFlush(bytes, promise: nil) }
     }
 }

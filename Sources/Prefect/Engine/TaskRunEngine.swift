@@ -20,8 +20,8 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         guard RunContext.flowRun == nil else {
             return try await runtime.taskRunSlots.withSlot { try await runInSlot(input, runtime: runtime) }
         }
-        // Called outside any flow: no flow run's end sends its report, and a short program may
-        // exit right after, so it is sent (and confirmed) before the task returns.
+        // Called outside any flow: no flow run's end sends its report, so it is sent before the
+        // task returns (the runtime's shutdown confirms it).
         do {
             let output = try await runtime.taskRunSlots.withSlot { try await runInSlot(input, runtime: runtime) }
             await runtime.flushRunReports()

@@ -42,9 +42,11 @@ final class TaskRunEventQueue: Sendable {
         if start { Task.detached { await self.send() } }
     }
 
-    /// Waits until every event queued before the call was sent, then until the server
-    /// confirmed them (the websocket's checkpoint).
-    func flush() async {
+    /// Waits until the sender is done with every event queued before the call: written to the
+    /// websocket (the server confirms them at the socket's next checkpoint), stored by
+    /// `POST /events`, or dropped after the sink's retries. What a run waits for at its end,
+    /// as Prefect's engine does not wait for its events at all.
+    func sent() async {
         let target = state.withLock { $0.queued }
         await withCheckedContinuation { continuation in
             let done = state.withLock { state -> Bool in
@@ -54,6 +56,13 @@ final class TaskRunEventQueue: Sendable {
             }
             if done { continuation.resume() }
         }
+    }
+
+    /// Waits until every event queued before the call was sent (``sent()``), then until the
+    /// server confirmed them (the websocket's checkpoint; unconfirmed ones are sent again on a
+    /// new connection).
+    func flush() async {
+        await sent()
         do {
             try await sink.confirm()
         } catch {
