@@ -77,7 +77,7 @@ public final class PrefectRuntime: Sendable {
     /// The queue of this runtime's task-run events (``Configuration/taskRunReporting``
     /// `events`), made on first use: to one websocket per runtime, or `POST /events` in-process.
     func taskRunEvents(client: PrefectClient) throws -> TaskRunEventQueue {
-        if let made = taskRunEventQueue.withLock({ $0?.queue }) { return made }
+        if let made = madeTaskRunEventQueue { return made }
         // Few reconnections: past them, the events go by REST (SocketEventSink).
         let events = try client.eventsClient(reconnectionAttempts: 2)
         return taskRunEventQueue.withLock { current in
@@ -91,7 +91,12 @@ public final class PrefectRuntime: Sendable {
 
     /// Waits until every task-run event queued so far was sent and the server confirmed it.
     func flushTaskRunEvents() async {
-        await taskRunEventQueue.withLock({ $0?.queue })?.flush()
+        await madeTaskRunEventQueue?.flush()
+    }
+
+    /// The queue of task-run events if a run already made it (`nil` before the first event).
+    private var madeTaskRunEventQueue: TaskRunEventQueue? {
+        taskRunEventQueue.withLock { $0?.queue }
     }
 
     /// Sends what the runs of this runtime left queued — task-run events, then logs — and
@@ -102,7 +107,7 @@ public final class PrefectRuntime: Sendable {
     /// as slow as the server (Prefect's engine does not wait for its events either).
     func flushRunReports() async {
         await Task {
-            await taskRunEventQueue.withLock({ $0?.queue })?.sent()
+            await madeTaskRunEventQueue?.sent()
             await flushLogs()
         }.value
     }
