@@ -20,7 +20,9 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import httpx
+from selenium.common.exceptions import TimeoutException
 from side_by_side import caller
+from urllib3.exceptions import MaxRetryError, ReadTimeoutError
 from ui_browser import browser, load
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
@@ -105,6 +107,15 @@ def pages(ids: dict) -> list[str]:
         "/work-pools", f"/work-pools/work-pool/{ids['pool']}", f"/work-pools/work-pool/{ids['pool']}/queue/default",
         "/blocks", "/blocks/catalog", "/variables", "/artifacts", "/automations", "/events", "/concurrency-limits", "/settings",
     ]
+
+
+def stopped_answering(error) -> bool:
+    """Whether a visit failed because its browser stopped answering WebDriver: the client's read
+    timed out (after urllib3's retries for a GET), or chromedriver timed out waiting for the
+    page's renderer. Any other error is the check's own and fails it at once."""
+    if isinstance(error, MaxRetryError):
+        error = error.reason
+    return isinstance(error, (ReadTimeoutError, TimeoutException))
 
 
 def visit(driver, root: str, path: str, shot: Path) -> dict:
@@ -208,7 +219,7 @@ def main():
                     stock_visit = pool.submit(visit, drivers[0], stock_root, page, shots / f"{slug}.stock.png")
                     swift_visit = pool.submit(visit, drivers[1], swift_root, prefix + swift_page, shots / f"{slug}.swift.png")
                     wait([stock_visit, swift_visit])
-                    hung = [side for side, future in (("stock", stock_visit), ("ours", swift_visit)) if future.exception()]
+                    hung = [side for side, future in (("stock", stock_visit), ("ours", swift_visit)) if stopped_answering(future.exception())]
                     if hung and attempt == 0:
                         # A browser that stopped answering WebDriver (its read timeout) is replaced,
                         # and the page opened again on both sides; a second time fails the check.
