@@ -115,8 +115,8 @@ public final class ConnectionCuttingProxy: Sendable {
                 self.connections.withLock { $0[key] = [client, upstream] }
                 let gate = ReplyGate(client: client)
                 self.replyGates.withLock { $0[key] = gate }
-                let toUpstream = Relay(peer: upstream, watchingUpgradeFor: gate)
-                let toClient = Relay(peer: client, gate: gate)
+                let toUpstream = RequestRelay(to: upstream, noticedBy: gate)
+                let toClient = ReplyRelay(through: gate)
                 client.closeFuture.whenComplete { _ in
                     upstream.close(promise: nil)
                     _ = self.connections.withLock { $0.removeValue(forKey: key) }
@@ -129,30 +129,44 @@ public final class ConnectionCuttingProxy: Sendable {
     }
 }
 
-/// Writes what its channel reads to the peer channel — through the connection's
-/// ``ReplyGate`` for the server's replies; the client's side looks at its first bytes for a
-/// websocket upgrade.
-private final class Relay: ChannelInboundHandler, Sendable {
+/// The client-to-server direction of one proxied connection: writes what the client sends to
+/// the upstream server, after showing the connection's ``ReplyGate`` the first bytes (a
+/// websocket asks to upgrade in its request).
+private final class RequestRelay: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
 
-    private let peer: any Channel
-    private let gate: ReplyGate?
-    private let upgradeWatch: ReplyGate?
+    private let upstream: any Channel
+    private let gate: ReplyGate
 
-    init(peer: any Channel, gate: ReplyGate? = nil, watchingUpgradeFor upgradeWatch: ReplyGate? = nil) {
-        self.peer = peer
+    init(to upstream: any Channel, noticedBy gate: ReplyGate) {
+        self.upstream = upstream
         self.gate = gate
-        self.upgradeWatch = upgradeWatch
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data)
-        upgradeWatch?.notice(bytes)
-        if let gate {
-            gate.forward(bytes)
-        } else {
-            peer.writeAndFlush(bytes, promise: nil)
-        }
+        gate.notice(bytes)
+        upstream.writeAndFlush(bytes, promise: nil)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// Hands what the upstream server sends to the connection's ``ReplyGate``, which writes it to
+/// the client or keeps it.
+private final class ReplyRelay: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+
+    private let gate: ReplyGate
+
+    init(through gate: ReplyGate) {
+        self.gate = gate
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        gate.forward(unwrapInboundIn(data))
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
