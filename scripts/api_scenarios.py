@@ -284,7 +284,51 @@ def events() -> dict:
         post("/events/count-by/nope", mine),
         get("/events/filter/next?page-token=nope"),
     ]
+    out["events: filtered by related and any resource"] = related_resource_filters()
     return out
+
+
+def related_resource_filters() -> list:
+    """Events about two flow runs (A, B) of one flow, a second apart: one names run A in two
+    roles, one is about run A itself (its own resource, not a related one), one names nothing
+    related. Each filter by related or any resource, by id (which the embedded server reads
+    from the resource rows first) and otherwise, then pages and counts of them."""
+    run_a, run_b, flow = "api.run.{unique}.a", "api.run.{unique}.b", "api.flow.{unique}"
+
+    def event(number: int, name: str, resource: str, related: list) -> dict:
+        return {"event": f"api.related.{{unique}}.{name}", "resource": {"prefect.resource.id": resource},
+                "related": [{"prefect.resource.id": rid, "prefect.resource.role": role} for rid, role in related],
+                "id": f"00000000-0000-4000-8000-{{unique}}000{number}", "occurred": f"2026-01-01T00:00:0{number}Z"}
+
+    stored = [
+        event(1, "a", "api.thing.{unique}.1", [(run_a, "flow-run"), (flow, "flow")]),
+        event(2, "b", "api.thing.{unique}.2", [(run_a, "flow-run"), (run_a, "parent")]),
+        event(3, "a", run_a, [(flow, "flow")]),
+        event(4, "c", "api.thing.{unique}.3", [(run_b, "flow-run"), (flow, "flow")]),
+        event(5, "a", "api.thing.{unique}.4", []),
+    ]
+    window = {"occurred": {"since": "2025-12-31T00:00:00Z", "until": "2026-01-02T00:00:00Z"}}
+
+    def where(**members) -> dict:
+        return {"filter": {**window, **members}}
+
+    return [
+        post("/events", stored),
+        {"wait": 8},
+        post("/events/filter", where(related={"id": [run_a]})),
+        post("/events/filter", {**where(related={"id": [run_a]}), "limit": 1}),
+        post("/events/filter", where(related={"id": [run_a], "role": ["parent"]}, order="ASC")),
+        post("/events/filter", where(related={"role": ["parent"]}, event={"prefix": ["api.related.{unique}."]})),
+        post("/events/filter", where(related={"id": [run_a, run_b]})),
+        post("/events/filter", where(related=[{"id": [run_a]}, {"id": [flow], "role": ["flow"]}])),
+        post("/events/filter", where(any_resource={"id": [run_a]}, order="ASC")),
+        post("/events/filter", where(any_resource={"id": [run_a]}, event={"name": ["api.related.{unique}.a"]})),
+        post("/events/filter", where(any_resource={"id_prefix": ["api.run.{unique}."]})),
+        post("/events/filter", where(related={"id": [flow]}, any_resource={"id": [run_b]})),
+        post("/events/count-by/event", where(related={"id": [run_a]})),
+        post("/events/count-by/resource", where(any_resource={"id": [flow]})),
+        post("/events/count-by/day", where(related={"id": [run_a, run_b]})),
+    ]
 
 
 def limits_and_admin() -> dict:

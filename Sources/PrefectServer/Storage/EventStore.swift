@@ -38,28 +38,33 @@ enum EventStore {
 
     /// The stored event (as the API answers it, raw JSON) if it matches `filter`.
     static func body(_ db: Database, id: UUID, matching filter: ServedEventFilter) throws -> Data? {
-        let condition = filter.sqlCondition()
+        let rows = filter.rows()
         return try Data.fetchOne(
-            db, sql: "SELECT body FROM events WHERE id = ? AND \(condition?.sql ?? "1")",
-            arguments: StatementArguments([id.prefectString] + (condition?.arguments ?? [])))
+            db, sql: rows.select("events.body") + " AND \(rows.id) = ? LIMIT 1",
+            arguments: StatementArguments(rows.arguments + [id.prefectString]))
     }
 
-    /// One page of the matching events' bodies, raw, in the filter's order.
+    /// One page of the matching events' bodies, raw, in the filter's order. The page is chosen
+    /// by row first and the bodies read for it alone, so that no body is sorted.
     static func bodies(_ db: Database, _ filter: ServedEventFilter, limit: Int, offset: Int) throws -> [(id: String, body: Data)] {
-        let condition = filter.sqlCondition()
-        let order = filter.ascending ? "occurred ASC, rowid ASC" : "occurred DESC, rowid DESC"
+        let rows = filter.rows()
+        let direction = filter.ascending ? "ASC" : "DESC"
         return try Row.fetchAll(
-            db, sql: "SELECT id, body FROM events WHERE \(condition?.sql ?? "1") ORDER BY \(order) LIMIT ? OFFSET ?",
-            arguments: StatementArguments((condition?.arguments ?? []) + [limit, offset])
+            db, sql: """
+                SELECT id, body FROM events WHERE rowid IN (
+                    \(rows.select("events.rowid")) ORDER BY \(rows.order(ascending: filter.ascending)) LIMIT ? OFFSET ?
+                ) ORDER BY occurred \(direction), rowid \(direction)
+                """,
+            arguments: StatementArguments(rows.arguments + [limit, offset])
         ).map { (id: $0["id"], body: $0["body"]) }
     }
 
     /// One page of the events that match, and how many match in all.
     static func query(_ db: Database, _ filter: ServedEventFilter, limit: Int, offset: Int) throws -> (events: [JSONValue], total: Int) {
-        let condition = filter.sqlCondition()
+        let rows = filter.rows()
         let events = try bodies(db, filter, limit: limit, offset: offset).map { try PrefectJSON.decode(JSONValue.self, from: $0.body) }
         let total = try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM events WHERE \(condition?.sql ?? "1")", arguments: condition?.statementArguments ?? []) ?? 0
+            db, sql: rows.selectCountOrTime("COUNT(*)"), arguments: StatementArguments(rows.arguments)) ?? 0
         return (events, total)
     }
 
@@ -68,10 +73,10 @@ enum EventStore {
     static func count(_ db: Database, _ filter: ServedEventFilter, by countable: EventCountable) throws -> [JSONValue] {
         let value = countable == .event ? "event" : "resource_id"
         let label = countable == .event ? "event" : "resource_label"
-        let condition = filter.sqlCondition()
+        let source = filter.rows()
         let rows = try Row.fetchAll(
-            db, sql: "SELECT \(value) AS value, \(label) AS label, occurred FROM events WHERE \(condition?.sql ?? "1") ORDER BY occurred",
-            arguments: condition?.statementArguments ?? [])
+            db, sql: source.select("events.\(value) AS value, events.\(label) AS label, events.occurred AS occurred") + " ORDER BY occurred",
+            arguments: StatementArguments(source.arguments))
         var groups: [String: (label: String, count: Int64, first: Int64, last: Int64)] = [:]
         for row in rows {
             let key: String = try row.decode(forColumn: "value")
@@ -98,9 +103,9 @@ enum EventStore {
         let pivot = EventCounting.pivot
         let until = filter.until > now ? EventCounting.endOfPeriod(now, unit) : filter.until
         let firstIndex = Int(saturating: (filter.since.timeIntervalSince(pivot) / seconds).rounded(.down))
-        let condition = filter.sqlCondition()
+        let rows = filter.rows()
         let occurred = try Int64.fetchAll(
-            db, sql: "SELECT occurred FROM events WHERE \(condition?.sql ?? "1")", arguments: condition?.statementArguments ?? [])
+            db, sql: rows.selectCountOrTime(rows.occurred), arguments: StatementArguments(rows.arguments))
         var counts: [Int: Int64] = [:]
         for micros in occurred {
             // Whole seconds, as SQLite's strftime('%s') buckets them in Prefect.

@@ -34,14 +34,18 @@ struct ServedEventFilter: Sendable {
         check(members["any_resource"]?.objectValue ?? [:], allowed: ["id", "id_prefix", "labels"], path: ["body", "filter", "any_resource"], &errors)
         if !errors.isEmpty { throw APIError.validation(errors, requestBody: value ?? .null) }
 
-        let data = try ServerJSON.encode(value ?? .object([:]))
-        let typed = try APIBody.decode(EventFilter.self, from: data == Data("null".utf8) ? Data("{}".utf8) : data)
+        // `related` is one filter or a list of them (`Union[EventRelatedFilter, List[…]]`); the
+        // typed model reads the one, the list is read here.
+        var single = value ?? .null
         var related: [EventFilter.Related] = []
         if case .array(let list)? = members["related"] {
+            var others = members
+            others["related"] = nil
+            single = .object(others)
             related = try list.map { try APIBody.decode(EventFilter.Related.self, from: ServerJSON.encode($0)) }
-        } else if let one = typed.related {
-            related = [one]
         }
+        let typed = try APIBody.decode(EventFilter.self, from: ServerJSON.encode(single == .null ? .object([:]) : single))
+        if let one = typed.related { related = [one] }
         return ServedEventFilter(
             since: typed.occurred?.since ?? defaultSince(now), until: typed.occurred?.until ?? now,
             names: typed.event, resource: typed.resource, related: related, anyResource: typed.anyResource, ids: typed.id,
@@ -76,12 +80,34 @@ struct ServedEventFilter: Sendable {
         }
     }
 
-    /// The condition on table `events`. An empty list or specification does not narrow, as
-    /// Prefect's filters test their members for truth.
-    func sqlCondition() -> SQLCondition? {
+    /// The rows of the events that match: read from `event_resources` when a related or
+    /// any-resource filter names resource ids (the first such filter leads), else from `events`.
+    /// An empty list or specification does not narrow, as Prefect's filters test their members
+    /// for truth.
+    func rows() -> EventRows {
         var parts = SQLConditionList()
-        parts.add(.compare("events.occurred", ">=", since))
-        parts.add(.compare("events.occurred", "<=", until))
+        let resourceFilters = related.map(Self.relatedCondition) + (anyResource.map { [Self.anyResourceCondition($0)] } ?? [])
+        let leader = resourceFilters.firstIndex { $0.leadsByID }
+        var lead: SQLCondition?
+        if let leader {
+            var conditions = SQLConditionList()
+            conditions.add(.compare("driver.occurred", ">=", since))
+            conditions.add(.compare("driver.occurred", "<=", until))
+            conditions.add(resourceFilters[leader].condition("driver"))
+            // An event with two rows that match (one resource in two roles) is read once: from
+            // the first of them, which has the same time and so sits beside it in the index.
+            var earlier = SQLConditionList()
+            earlier.add(SQLCondition(sql: "earlier.occurred = driver.occurred AND earlier.rowid < driver.rowid AND earlier.event_id = driver.event_id"))
+            earlier.add(resourceFilters[leader].condition("earlier"))
+            if let exists = SQLConditionList.exists("event_resources AS earlier INDEXED BY ix_event_resources__resource_id_occurred", earlier) {
+                conditions.add(SQLCondition(sql: "NOT \(exists.sql)", arguments: exists.arguments))
+            }
+            lead = conditions.combined(.and)
+        } else {
+            // Read from `events`, the window is on its rows (from `event_resources`, on the lead's).
+            parts.add(.compare("events.occurred", ">=", since))
+            parts.add(.compare("events.occurred", "<=", until))
+        }
         if let names {
             if let prefixes = names.prefix, !prefixes.isEmpty { parts.add(Self.anyPrefix("events.event", prefixes)) }
             if let excluded = names.excludePrefix, !excluded.isEmpty {
@@ -97,24 +123,44 @@ struct ServedEventFilter: Sendable {
                 parts.add(Self.labels("json_extract(events.body, '$.resource')", labels))
             }
         }
-        for filter in related {
-            var inner = SQLConditionList()
-            inner.add(SQLCondition(sql: "event_resources.event_id = events.id AND event_resources.resource_role != ''"))
-            if let ids = filter.id, !ids.isEmpty { inner.add(.isIn("event_resources.resource_id", ids)) }
-            if let roles = filter.role, !roles.isEmpty { inner.add(.isIn("event_resources.resource_role", roles)) }
-            if let labels = filter.labels, !labels.isEmpty { inner.add(Self.labels("event_resources.resource", labels)) }
-            parts.add(SQLConditionList.exists("event_resources", inner))
-        }
-        if let anyResource {
+        for (index, filter) in resourceFilters.enumerated() where index != leader {
             var inner = SQLConditionList()
             inner.add(SQLCondition(sql: "event_resources.event_id = events.id"))
-            if let ids = anyResource.id, !ids.isEmpty { inner.add(.isIn("event_resources.resource_id", ids)) }
-            if let prefixes = anyResource.idPrefix, !prefixes.isEmpty { inner.add(Self.anyPrefix("event_resources.resource_id", prefixes)) }
-            if let labels = anyResource.labels, !labels.isEmpty { inner.add(Self.labels("event_resources.resource", labels)) }
+            inner.add(filter.condition("event_resources"))
             parts.add(SQLConditionList.exists("event_resources", inner))
         }
         if let ids, !ids.isEmpty { parts.add(.isIn("events.id", ids)) }
-        return parts.combined(.and)
+        return EventRows(lead: lead, events: parts.combined(.and))
+    }
+
+    /// What one related or any-resource filter asks of a row of `event_resources`, under any alias.
+    private struct ResourceCondition {
+        /// Whether the filter names resource ids (then its rows can be found by the index).
+        var leadsByID: Bool
+        var condition: (_ alias: String) -> SQLCondition?
+    }
+
+    /// A related resource (a role other than the event's own resource's `""`) as `filter` asks.
+    private static func relatedCondition(_ filter: EventFilter.Related) -> ResourceCondition {
+        ResourceCondition(leadsByID: !(filter.id ?? []).isEmpty) { alias in
+            var inner = SQLConditionList()
+            inner.add(SQLCondition(sql: "\(alias).resource_role != ''"))
+            if let ids = filter.id, !ids.isEmpty { inner.add(.isIn("\(alias).resource_id", ids)) }
+            if let roles = filter.role, !roles.isEmpty { inner.add(.isIn("\(alias).resource_role", roles)) }
+            if let labels = filter.labels, !labels.isEmpty { inner.add(Self.labels("\(alias).resource", labels)) }
+            return inner.combined(.and)
+        }
+    }
+
+    /// The event's resource or any related one, as `filter` asks.
+    private static func anyResourceCondition(_ filter: EventFilter.Resources) -> ResourceCondition {
+        ResourceCondition(leadsByID: !(filter.id ?? []).isEmpty) { alias in
+            var inner = SQLConditionList()
+            if let ids = filter.id, !ids.isEmpty { inner.add(.isIn("\(alias).resource_id", ids)) }
+            if let prefixes = filter.idPrefix, !prefixes.isEmpty { inner.add(Self.anyPrefix("\(alias).resource_id", prefixes)) }
+            if let labels = filter.labels, !labels.isEmpty { inner.add(Self.labels("\(alias).resource", labels)) }
+            return inner.combined(.and) ?? SQLCondition(sql: "1")
+        }
     }
 
     /// Starts with one of `prefixes` (none matches nothing).
