@@ -7,13 +7,18 @@ import Testing
 /// The query plans of `/events/filter` by resource (``EventRows``): a filter that names related
 /// or any resource ids reads `event_resources` through `(resource_id, occurred)` before any
 /// event, in the page's order, and its count does not read `events` when nothing is asked of
-/// them; other filters still read `events` first.
+/// them; other filters, and the check of one live event against a subscriber's filter, still
+/// read `events` first.
 @Suite("Event filter plans")
 struct EventFilterPlanTests {
     private static let now = Date(timeIntervalSince1970: 1_796_000_000)
 
-    private static func rows(_ filter: String) throws -> EventRows {
-        try ServedEventFilter.parse(PrefectJSON.decode(JSONValue.self, from: Data(filter.utf8)), now: now).rows()
+    private static func filter(_ json: String) throws -> ServedEventFilter {
+        try ServedEventFilter.parse(PrefectJSON.decode(JSONValue.self, from: Data(json.utf8)), now: now)
+    }
+
+    private static func rows(_ json: String) throws -> EventRows {
+        try filter(json).rows()
     }
 
     private static func plan(_ sql: String, _ arguments: [any DatabaseValueConvertible]) async throws -> [String] {
@@ -39,6 +44,13 @@ struct EventFilterPlanTests {
         #expect(plan.first?.hasPrefix("SEARCH driver USING INDEX ix_event_resources__resource_id_occurred") == true, "\(plan)")
         #expect(plan.contains { $0.hasPrefix("SEARCH events USING") && $0.contains("INDEX sqlite_autoindex_events_1 (id=?)") }, "\(plan)")
         #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
+    }
+
+    @Test("one event (a live event checked for a subscriber's filter) is found by its id", arguments: leading)
+    func oneEventByID(filter: String) async throws {
+        let query = EventStore.bodyQuery(id: UUID(), matching: try Self.filter(filter))
+        let plan = try await Self.plan(query.sql, query.arguments)
+        #expect(plan.first.map { $0.hasPrefix("SEARCH events USING") && $0.contains("INDEX sqlite_autoindex_events_1 (id=?)") } == true, "\(plan)")
     }
 
     @Test("a count by resource id alone reads only the resource's rows")

@@ -38,10 +38,15 @@ enum EventStore {
 
     /// The stored event (as the API answers it, raw JSON) if it matches `filter`.
     static func body(_ db: Database, id: UUID, matching filter: ServedEventFilter) throws -> Data? {
-        let rows = filter.rows()
-        return try Data.fetchOne(
-            db, sql: rows.select("events.body") + " AND \(rows.id) = ? LIMIT 1",
-            arguments: StatementArguments(rows.arguments + [id.prefectString]))
+        let query = bodyQuery(id: id, matching: filter)
+        return try Data.fetchOne(db, sql: query.sql, arguments: StatementArguments(query.arguments))
+    }
+
+    /// The read of ``body(_:id:matching:)``: the event by its id, then the filter's conditions
+    /// on it (never led by a resource's rows, which a busy resource has thousands of).
+    static func bodyQuery(id: UUID, matching filter: ServedEventFilter) -> (sql: String, arguments: [any DatabaseValueConvertible]) {
+        let rows = filter.rows(leadByResource: false)
+        return (rows.select("events.body") + " AND \(rows.id) = ? LIMIT 1", rows.arguments + [id.prefectString])
     }
 
     /// One page of the matching events' bodies, raw, in the filter's order. The page is chosen

@@ -81,13 +81,14 @@ struct ServedEventFilter: Sendable {
     }
 
     /// The rows of the events that match: read from `event_resources` when a related or
-    /// any-resource filter names resource ids (the first such filter leads), else from `events`.
-    /// An empty list or specification does not narrow, as Prefect's filters test their members
-    /// for truth.
-    func rows() -> EventRows {
+    /// any-resource filter names resource ids (the first such filter leads) and
+    /// `leadByResource`, else from `events` — as for one event known by id, which its own index
+    /// finds at once. An empty list or specification does not narrow, as Prefect's filters test
+    /// their members for truth.
+    func rows(leadByResource: Bool = true) -> EventRows {
         var parts = SQLConditionList()
         let resourceFilters = related.map(Self.relatedCondition) + (anyResource.map { [Self.anyResourceCondition($0)] } ?? [])
-        let leader = resourceFilters.firstIndex { $0.leadsByID }
+        let leader = leadByResource ? resourceFilters.firstIndex { $0.leadsByID } : nil
         var lead: SQLCondition?
         if let leader {
             var conditions = SQLConditionList()
