@@ -26,8 +26,8 @@ struct EventRows {
     /// event's; the index knows only this one).
     var occurred: String { lead == nil ? "events.occurred" : "driver.occurred" }
 
-    /// The column of each row's event id: `driver.event_id` when it leads (then a condition on
-    /// it lets SQLite find the leading row by event id).
+    /// The column of each row's event id: `driver.event_id` when it leads (the same value as
+    /// `events.id`).
     var id: String { lead == nil ? "events.id" : "driver.event_id" }
 
     /// Both conditions, for a `WHERE` on ``from``.
