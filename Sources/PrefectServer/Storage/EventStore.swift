@@ -52,7 +52,13 @@ enum EventStore {
     /// One page of the matching events' bodies, raw, in the filter's order. The page is chosen
     /// by row first and the bodies read for it alone, so that no body is sorted.
     static func bodies(_ db: Database, _ filter: ServedEventFilter, limit: Int, offset: Int) throws -> [(id: String, body: Data)] {
-        let rows = filter.rows()
+        try bodies(db, filter, rows: filter.rows(), limit: limit, offset: offset)
+    }
+
+    /// ``bodies(_:_:limit:offset:)`` from the filter's rows already built.
+    private static func bodies(
+        _ db: Database, _ filter: ServedEventFilter, rows: EventRows, limit: Int, offset: Int
+    ) throws -> [(id: String, body: Data)] {
         let direction = filter.ascending ? "ASC" : "DESC"
         return try Row.fetchAll(
             db, sql: """
@@ -67,7 +73,7 @@ enum EventStore {
     /// One page of the events that match, and how many match in all.
     static func query(_ db: Database, _ filter: ServedEventFilter, limit: Int, offset: Int) throws -> (events: [JSONValue], total: Int) {
         let rows = filter.rows()
-        let events = try bodies(db, filter, limit: limit, offset: offset).map { try PrefectJSON.decode(JSONValue.self, from: $0.body) }
+        let events = try bodies(db, filter, rows: rows, limit: limit, offset: offset).map { try PrefectJSON.decode(JSONValue.self, from: $0.body) }
         let total = try Int.fetchOne(
             db, sql: rows.selectCountOrTime("COUNT(*)"), arguments: StatementArguments(rows.arguments)) ?? 0
         return (events, total)
@@ -78,12 +84,12 @@ enum EventStore {
     static func count(_ db: Database, _ filter: ServedEventFilter, by countable: EventCountable) throws -> [JSONValue] {
         let value = countable == .event ? "event" : "resource_id"
         let label = countable == .event ? "event" : "resource_label"
-        let source = filter.rows()
-        let rows = try Row.fetchAll(
-            db, sql: source.select("events.\(value) AS value, events.\(label) AS label, events.occurred AS occurred") + " ORDER BY occurred",
-            arguments: StatementArguments(source.arguments))
+        let rows = filter.rows()
+        let matches = try Row.fetchAll(
+            db, sql: rows.select("events.\(value) AS value, events.\(label) AS label, events.occurred AS occurred") + " ORDER BY occurred",
+            arguments: StatementArguments(rows.arguments))
         var groups: [String: (label: String, count: Int64, first: Int64, last: Int64)] = [:]
-        for row in rows {
+        for row in matches {
             let key: String = try row.decode(forColumn: "value")
             let occurred: Int64 = try row.decode(forColumn: "occurred")
             let current = groups[key]
