@@ -291,8 +291,8 @@ def events() -> dict:
 def related_resource_filters() -> list:
     """Events about two flow runs (A, B) of one flow, a second apart: one names run A in two
     roles, one is about run A itself (its own resource, not a related one), one names nothing
-    related. Each filter by related or any resource, by id (which the embedded server reads
-    from the resource rows first) and otherwise, then pages and counts of them."""
+    related. Each filter by related, any or the event's own resource, by id (which the embedded
+    server reads from the resource rows first) and otherwise, then pages and counts of them."""
     run_a, run_b, flow = "api.run.{unique}.a", "api.run.{unique}.b", "api.flow.{unique}"
 
     def event(number: int, name: str, resource: str, related: list) -> dict:
@@ -325,6 +325,10 @@ def related_resource_filters() -> list:
         post("/events/filter", where(any_resource={"id": [run_a]}, event={"name": ["api.related.{unique}.a"]})),
         post("/events/filter", where(any_resource={"id_prefix": ["api.run.{unique}."]})),
         post("/events/filter", where(related={"id": [flow]}, any_resource={"id": [run_b]})),
+        post("/events/filter", where(resource={"id": [run_a]})),
+        post("/events/filter", where(resource={"id": [run_a, "api.thing.{unique}.2"]}, related={"role": ["parent"]})),
+        post("/events/filter", where(resource={"id": [run_a, "api.thing.{unique}.1"]}, any_resource={"id": [flow]}, order="ASC")),
+        post("/events/count-by/resource", where(resource={"id": [run_a, "api.thing.{unique}.3"]})),
         post("/events/count-by/event", where(related={"id": [run_a]})),
         post("/events/count-by/resource", where(any_resource={"id": [flow]})),
         post("/events/count-by/day", where(related={"id": [run_a, run_b]})),

@@ -4,11 +4,11 @@ import PrefectSchemas
 import Testing
 @testable import PrefectServer
 
-/// The query plans of `/events/filter` by resource (``EventRows``): a filter that names related
-/// or any resource ids reads `event_resources` through `(resource_id, occurred)` before any
+/// The query plans of `/events/filter` by resource (``EventRows``): a filter that names related,
+/// any or its own resource's ids reads `event_resources` through `(resource_id, occurred)` before any
 /// event, in the page's order, and its count does not read `events` when nothing is asked of
 /// them; other filters, and the check of one live event against a subscriber's filter, still
-/// read `events` first.
+/// read `events` first. A work pool's latest status event is read from the pool's rows too.
 @Suite("Event filter plans")
 struct EventFilterPlanTests {
     private static let now = Date(timeIntervalSince1970: 1_796_000_000)
@@ -35,6 +35,8 @@ struct EventFilterPlanTests {
         #"{"related": {"id": ["prefect.flow.1"], "role": ["flow"]}, "event": {"prefix": ["prefect.flow-run."]}}"#,
         #"{"any_resource": {"id": ["prefect.flow-run.1"]}}"#,
         #"{"related": [{"role": ["tag"]}, {"id": ["prefect.flow.1", "prefect.flow.2"]}]}"#,
+        #"{"resource": {"id": ["prefect.work-pool.1"]}}"#,
+        #"{"resource": {"id": ["prefect.flow-run.1"], "labels": {"prefect.resource.name": "a"}}, "related": {"role": ["flow"]}}"#,
     ]
 
     @Test("a page by resource id starts at the resource's rows, in time order", arguments: leading)
@@ -59,6 +61,13 @@ struct EventFilterPlanTests {
         let plan = try await Self.plan(rows.selectCountOrTime("COUNT(*)"), rows.arguments)
         #expect(plan.first?.hasPrefix("SEARCH driver USING INDEX ix_event_resources__resource_id_occurred") == true, "\(plan)")
         #expect(!plan.contains { $0.contains(" events ") || $0.hasSuffix(" events") }, "\(plan)")
+    }
+
+    @Test("a work pool's latest status event is read from the pool's own rows")
+    func latestWorkPoolStatusEvent() async throws {
+        let plan = try await Self.plan(WorkPoolEvents.latestStatusEvent, ["prefect.work-pool.1"])
+        #expect(plan.first?.hasPrefix("SEARCH own USING INDEX ix_event_resources__resource_id_occurred") == true, "\(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
     }
 
     @Test("filters without resource ids read events by their own indexes")

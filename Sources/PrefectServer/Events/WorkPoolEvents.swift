@@ -47,6 +47,15 @@ enum WorkPoolEvents {
         return Event(event: "prefect.work-pool.updated", resource: resource(after), occurred: now, payload: payload, id: .version7(at: now))
     }
 
+    /// The id of a pool's latest status event, its resource id the argument: read from the
+    /// pool's own rows in `event_resources` (role `""`), newest first.
+    static let latestStatusEvent = """
+        SELECT events.id FROM event_resources AS own CROSS JOIN events ON events.id = own.event_id
+        WHERE own.resource_id = ? AND own.resource_role = ''
+            AND events.event IN ('prefect.work-pool.ready', 'prefect.work-pool.not-ready', 'prefect.work-pool.paused')
+        ORDER BY own.occurred DESC, events.rowid DESC LIMIT 1
+        """
+
     /// `work_pool_status_event`: named after the pool's status, following the previous status
     /// event when the pool last changed status less than ten minutes ago. Nil for a pool
     /// without a status (`prefect-agent`).
@@ -54,14 +63,8 @@ enum WorkPoolEvents {
         guard let status = pool.status else { return nil }
         var follows: UUID?
         if let previousTransition, now.timeIntervalSince(previousTransition) < followsWithin {
-            follows = try String.fetchOne(
-                db,
-                sql: """
-                    SELECT id FROM events WHERE resource_id = ? AND event IN ('prefect.work-pool.ready', 'prefect.work-pool.not-ready',
-                        'prefect.work-pool.paused') ORDER BY occurred DESC, rowid DESC LIMIT 1
-                    """,
-                arguments: ["prefect.work-pool.\(pool.id.prefectString)"]
-            ).flatMap(UUID.init(uuidString:))
+            follows = try String.fetchOne(db, sql: latestStatusEvent, arguments: ["prefect.work-pool.\(pool.id.prefectString)"])
+                .flatMap(UUID.init(uuidString:))
         }
         var statusResource = resource(pool)
         statusResource.labels["prefect.resource.role"] = nil

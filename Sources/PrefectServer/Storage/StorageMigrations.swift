@@ -42,6 +42,7 @@ enum StorageMigrations {
         migrator.registerMigration("v15-saved-searches", migrate: createSavedSearchTable)
         migrator.registerMigration("v16-deferred-state-foreign-keys", migrate: deferStateForeignKeys)
         migrator.registerMigration("v17-sparse-flow-run-indexes", migrate: sparseFlowRunIndexes)
+        migrator.registerMigration("v18-events-resource-index", migrate: dropEventsResourceIndex)
         return migrator
     }
 

@@ -81,25 +81,29 @@ struct ServedEventFilter: Sendable {
     }
 
     /// The rows of the events that match: read from `event_resources` when a related or
-    /// any-resource filter names resource ids (the first such filter leads) and
+    /// any-resource filter, or the resource filter, names resource ids (the first such filter
+    /// leads, the event's own resource last: its rows are those of role `""`) and
     /// `leadByResource`, else from `events` — as for one event known by id, which its own index
     /// finds at once. An empty list or specification does not narrow, as Prefect's filters test
     /// their members for truth.
     func rows(leadByResource: Bool = true) -> EventRows {
         var parts = SQLConditionList()
         let resourceFilters = related.map(Self.relatedCondition) + (anyResource.map { [Self.anyResourceCondition($0)] } ?? [])
-        let leader = leadByResource ? resourceFilters.firstIndex { $0.leadsByID } : nil
+        // The resource filter is also asked of `events.resource_id` below, so when it does not
+        // lead it needs no probe of `event_resources`.
+        let candidates = resourceFilters + (resource.flatMap(Self.ownResourceCondition).map { [$0] } ?? [])
+        let leader = leadByResource ? candidates.firstIndex { $0.leadsByID } : nil
         var lead: SQLCondition?
         if let leader {
             var conditions = SQLConditionList()
             conditions.add(.compare("driver.occurred", ">=", since))
             conditions.add(.compare("driver.occurred", "<=", until))
-            conditions.add(resourceFilters[leader].condition("driver"))
+            conditions.add(candidates[leader].condition("driver"))
             // An event with two rows that match (one resource in two roles) is read once: from
             // the first of them, which has the same time and so sits beside it in the index.
             var earlier = SQLConditionList()
             earlier.add(SQLCondition(sql: "earlier.occurred = driver.occurred AND earlier.rowid < driver.rowid AND earlier.event_id = driver.event_id"))
-            earlier.add(resourceFilters[leader].condition("earlier"))
+            earlier.add(candidates[leader].condition("earlier"))
             if let exists = SQLConditionList.exists("event_resources AS earlier INDEXED BY ix_event_resources__resource_id_occurred", earlier) {
                 conditions.add(SQLCondition(sql: "NOT \(exists.sql)", arguments: exists.arguments))
             }
@@ -149,6 +153,18 @@ struct ServedEventFilter: Sendable {
             if let ids = filter.id, !ids.isEmpty { inner.add(.isIn("\(alias).resource_id", ids)) }
             if let roles = filter.role, !roles.isEmpty { inner.add(.isIn("\(alias).resource_role", roles)) }
             if let labels = filter.labels, !labels.isEmpty { inner.add(Self.labels("\(alias).resource", labels)) }
+            return inner.combined(.and)
+        }
+    }
+
+    /// The event's own resource by id (its row of role `""`), when `filter` names ids; the
+    /// rest of the resource filter is asked of the event itself.
+    private static func ownResourceCondition(_ filter: EventFilter.Resources) -> ResourceCondition? {
+        guard let ids = filter.id, !ids.isEmpty else { return nil }
+        return ResourceCondition(leadsByID: true) { alias in
+            var inner = SQLConditionList()
+            inner.add(SQLCondition(sql: "\(alias).resource_role = ''"))
+            inner.add(.isIn("\(alias).resource_id", ids))
             return inner.combined(.and)
         }
     }

@@ -3,8 +3,9 @@ import PrefectSchemas
 
 /// Where the events a ``ServedEventFilter`` matches are read from, and the conditions on them.
 ///
-/// A filter on related or any resources by id reads `event_resources` first (as `driver`),
-/// through its `(resource_id, occurred)` index in time order, and joins each row to its event:
+/// A filter on related or any resources, or on the event's own resource, by id reads
+/// `event_resources` first (as `driver`), through its `(resource_id, occurred)` index in time
+/// order, and joins each row to its event:
 /// the events of one flow run are found without visiting the others, and a page of a busy
 /// resource's newest events stops after the page. Prefect asks the same as `Event.id IN (SELECT
 /// event_id FROM event_resources WHERE …)` (`server/events/filters.py`); that form reads and
