@@ -55,7 +55,7 @@ STOCK_URL="$("$ROOT/scripts/prefect-server.sh" start bench-event-filter --fresh)
 import json, sys
 stock, swift = (json.load(open(path)) for path in sys.argv[1:3])
 print(f"{'median ms (events held)':40} {'Prefect 3.9.1':>18} {'prefect-swift':>18}")
-for key in ("run", "flow_page", "tag_page", "flow_counts", "newest_page"):
+for key in ("run", "run_resource", "flow_page", "tag_page", "flow_counts", "newest_page"):
     cells = [f"{side[key + '_ms']} ({side[key + '_held']})" for side in (stock, swift)]
     print(f"{key:40} {cells[0]:>18} {cells[1]:>18}")
 print(f"{'fill seconds':40} {stock['fill_seconds']:>18} {swift['fill_seconds']:>18}")

@@ -9,6 +9,7 @@ and ending now. Then each query is asked `--repeats` times after one warm-up, an
 time in milliseconds is printed:
 
 - `run`: the events of one flow run (`any_resource` by id: 5 of them), as its page in the UI;
+- `run_resource`: the same events by the `resource` filter (the run is their own resource);
 - `flow_page`: the newest 50 events related to one flow (1 in 20 of all);
 - `tag_page`: the newest 50 events related to the tag (every event);
 - `flow_counts`: `count-by/event` of the events related to one flow;
@@ -93,6 +94,7 @@ def main() -> None:
         run = runs[len(runs) // 2]
         queries = {
             "run": ("/events/filter", {"filter": {"any_resource": {"id": [f"prefect.flow-run.{run}"]}}, "limit": 50}),
+            "run_resource": ("/events/filter", {"filter": {"resource": {"id": [f"prefect.flow-run.{run}"]}}, "limit": 50}),
             "flow_page": ("/events/filter", {"filter": {"related": {"id": [f"prefect.flow.{flows[0]}"]}}, "limit": 50}),
             "tag_page": ("/events/filter", {"filter": {"related": {"id": ["prefect.tag.event-filter-bench"]}}, "limit": 50}),
             "flow_counts": ("/events/count-by/event", {"filter": {"related": {"id": [f"prefect.flow.{flows[0]}"]}}}),
