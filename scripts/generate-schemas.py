@@ -209,7 +209,7 @@ class Gen:
         if info.default_factory is not None:
             produced = info.default_factory() if info.default_factory.__name__ != "<lambda>" or stype not in ("Date", "String") else None
             if stype == "UUID":
-                return "UUID()"
+                return "UUID.version4()"
             if stype == "Date":
                 return "Date()"
             if stype == "String" and produced is None:

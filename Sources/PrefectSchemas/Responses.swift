@@ -163,7 +163,7 @@ public struct DeploymentResponse: Sendable, Hashable, Codable {
     public var status: DeploymentStatus?
 
     public init(
-        id: UUID = UUID(),
+        id: UUID = UUID.version4(),
         created: Date? = nil,
         updated: Date? = nil,
         name: String,
@@ -276,7 +276,7 @@ public struct DeploymentResponse: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID()
+        id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID.version4()
         created = try container.decodePrefectDateIfPresent(forKey: .created)
         updated = try container.decodePrefectDateIfPresent(forKey: .updated)
         name = try container.decode(String.self, forKey: .name)
@@ -449,7 +449,7 @@ public struct GlobalConcurrencyLimitResponse: Sendable, Hashable, Codable {
     public var slotDecayPerSecond: Double
 
     public init(
-        id: UUID = UUID(),
+        id: UUID = UUID.version4(),
         created: Date? = nil,
         updated: Date? = nil,
         active: Bool = true,
@@ -481,7 +481,7 @@ public struct GlobalConcurrencyLimitResponse: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID()
+        id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID.version4()
         created = try container.decodePrefectDateIfPresent(forKey: .created)
         updated = try container.decodePrefectDateIfPresent(forKey: .updated)
         active = try container.decodeIfPresent(Bool.self, forKey: .active) ?? true

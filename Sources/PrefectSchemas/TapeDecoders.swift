@@ -4,7 +4,7 @@ import Foundation
 
 extension Artifact: TapeDecodable {
     init(tape: inout TapeObjectReader) throws {
-        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID()
+        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID.version4()
         created = try tape.dateIfPresent("created")
         updated = try tape.dateIfPresent("updated")
         key = try tape.decodeIfPresent(String.self, "key")
@@ -27,7 +27,7 @@ extension CreatedBy: TapeDecodable {
 
 extension Deployment: TapeDecodable {
     init(tape: inout TapeObjectReader) throws {
-        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID()
+        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID.version4()
         created = try tape.dateIfPresent("created")
         updated = try tape.dateIfPresent("updated")
         name = try tape.decode(String.self, "name")
@@ -60,7 +60,7 @@ extension Deployment: TapeDecodable {
 
 extension DeploymentSchedule: TapeDecodable {
     init(tape: inout TapeObjectReader) throws {
-        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID()
+        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID.version4()
         created = try tape.dateIfPresent("created")
         updated = try tape.dateIfPresent("updated")
         deploymentID = try tape.decodeIfPresent(UUID.self, "deployment_id")
@@ -74,7 +74,7 @@ extension DeploymentSchedule: TapeDecodable {
 
 extension Flow: TapeDecodable {
     init(tape: inout TapeObjectReader) throws {
-        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID()
+        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID.version4()
         created = try tape.dateIfPresent("created")
         updated = try tape.dateIfPresent("updated")
         name = try tape.decode(String.self, "name")
@@ -85,7 +85,7 @@ extension Flow: TapeDecodable {
 
 extension FlowRun: TapeDecodable {
     init(tape: inout TapeObjectReader) throws {
-        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID()
+        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID.version4()
         created = try tape.dateIfPresent("created")
         updated = try tape.dateIfPresent("updated")
         name = try tape.decodeIfPresent(String.self, "name") ?? ""
@@ -171,7 +171,7 @@ extension FlowRunUpdate: TapeDecodable {
 
 extension Log: TapeDecodable {
     init(tape: inout TapeObjectReader) throws {
-        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID()
+        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID.version4()
         created = try tape.dateIfPresent("created")
         updated = try tape.dateIfPresent("updated")
         name = try tape.decode(String.self, "name")
@@ -197,7 +197,7 @@ extension LogCreate: TapeDecodable {
 
 extension State: TapeDecodable {
     init(tape: inout TapeObjectReader) throws {
-        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID()
+        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID.version4()
         created = try tape.dateIfPresent("created")
         updated = try tape.dateIfPresent("updated")
         `type` = try tape.decode(StateType.self, "type")
@@ -244,7 +244,7 @@ extension StateDetails: TapeDecodable {
 
 extension TaskRun: TapeDecodable {
     init(tape: inout TapeObjectReader) throws {
-        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID()
+        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID.version4()
         created = try tape.dateIfPresent("created")
         updated = try tape.dateIfPresent("updated")
         name = try tape.decodeIfPresent(String.self, "name") ?? ""
@@ -318,7 +318,7 @@ extension UpdatedBy: TapeDecodable {
 
 extension Variable: TapeDecodable {
     init(tape: inout TapeObjectReader) throws {
-        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID()
+        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID.version4()
         created = try tape.dateIfPresent("created")
         updated = try tape.dateIfPresent("updated")
         name = try tape.decode(String.self, "name")
@@ -329,7 +329,7 @@ extension Variable: TapeDecodable {
 
 extension WorkPool: TapeDecodable {
     init(tape: inout TapeObjectReader) throws {
-        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID()
+        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID.version4()
         created = try tape.dateIfPresent("created")
         updated = try tape.dateIfPresent("updated")
         name = try tape.decode(String.self, "name")
@@ -347,7 +347,7 @@ extension WorkPool: TapeDecodable {
 
 extension WorkQueue: TapeDecodable {
     init(tape: inout TapeObjectReader) throws {
-        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID()
+        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID.version4()
         created = try tape.dateIfPresent("created")
         updated = try tape.dateIfPresent("updated")
         name = try tape.decode(String.self, "name")
@@ -366,7 +366,7 @@ extension WorkQueue: TapeDecodable {
 
 extension Worker: TapeDecodable {
     init(tape: inout TapeObjectReader) throws {
-        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID()
+        id = try tape.decodeIfPresent(UUID.self, "id") ?? UUID.version4()
         created = try tape.dateIfPresent("created")
         updated = try tape.dateIfPresent("updated")
         name = try tape.decode(String.self, "name")

@@ -40,7 +40,7 @@ public func withPrefectTestServer<Result: Sendable>(
     logger: Logger = Logger(label: "prefect.test-server"),
     _ body: (PrefectClient) async throws -> Result
 ) async throws -> Result {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefect-test-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefect-test-\(UUID.version4().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let app = try PrefectServerApp.open(

@@ -74,7 +74,7 @@ struct DeploymentCommand: AsyncParsableCommand {
                     throw CommandFailure("Deployment '\(name)' not found!")
                 }
                 var run = try await client.createFlowRunFromDeployment(
-                    deploymentID: deployment.id, parameters: parameters, tags: tags, idempotencyKey: UUID().prefectString)
+                    deploymentID: deployment.id, parameters: parameters, tags: tags, idempotencyKey: UUID.version4().prefectString)
                 if !json {
                     print("Created flow run '\(run.name)' (\(run.id.prefectString)) of deployment '\(name)'.")
                     fflush(nil)

@@ -57,7 +57,7 @@ public struct PrefectRunner: Sendable {
         runtime: PrefectRuntime = .current
     ) {
         self.deployments = deployments
-        self.name = name ?? "runner-\(UUID().prefectString)"
+        self.name = name ?? "runner-\(UUID.version4().prefectString)"
         self.limit = limit
         self.pollInterval = pollInterval
         self.prefetchSeconds = prefetchSeconds

@@ -138,7 +138,7 @@ final class SchemaRecorder {
         case is String.Type: return typed(["type": "string"], "")
         case is Bool.Type: return typed(["type": "boolean"], false)
         case is Date.Type: return typed(["format": "date-time", "type": "string"], Date(timeIntervalSince1970: 0))
-        case is UUID.Type: return typed(["format": "uuid", "type": "string"], UUID())
+        case is UUID.Type: return typed(["format": "uuid", "type": "string"], UUID.version4())
         case is URL.Type: return typed(["format": "uri", "minLength": 1, "type": "string"], URL(fileURLWithPath: "/"))
         case is Data.Type: return typed(["format": "binary", "type": "string"], Data())
         case is Decimal.Type: return typed(["type": "number"], Decimal(0))

@@ -22,9 +22,9 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         let parameters = try RunParameters.of(input)
         var trackingTaskRun: TaskRun?
         if let parent {
-            let dynamicKey = UUID().prefectString
+            let dynamicKey = UUID.version4().prefectString
             trackingTaskRun = try await client.createTaskRun(
-                taskKey: flow.name, flowRunID: parent.id, dynamicKey: dynamicKey, id: UUID(),
+                taskKey: flow.name, flowRunID: parent.id, dynamicKey: dynamicKey, id: UUID.version4(),
                 name: "\(flow.name)-\(dynamicKey.prefix(3))", tags: flow.tags, taskVersion: flow.version,
                 state: .pending(), taskInputs: parent.taskInputs(for: parameters))
         }
@@ -32,7 +32,7 @@ struct FlowRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         let created = try await client.createFlowRun(
             flowID: flowID, parameters: parameters, tags: flow.tags, parentTaskRunID: trackingTaskRun?.id,
             state: .pending(), flowVersion: flow.version, retries: flow.retries, retryDelay: flow.retryDelaySeconds,
-            idempotencyKey: UUID().prefectString)
+            idempotencyKey: UUID.version4().prefectString)
         let logger = runtime.runLogger(
             label: "prefect.flow_runs", runName: created.name, kind: "Flow run", flowRunID: created.id, taskRunID: nil)
         logger.info("Beginning \(parent == nil ? "flow" : "subflow") run '\(created.name)' for flow '\(flow.name)'")

@@ -38,7 +38,7 @@ struct FlowRunHeartbeat: Sendable {
     func beat(_ client: PrefectClient, logger: Logger) async {
         while !Task.isCancelled {
             var next = event
-            next.id = UUID()
+            next.id = UUID.version4()
             next.occurred = Date()
             do {
                 try await client.emitEvents([next])

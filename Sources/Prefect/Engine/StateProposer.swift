@@ -37,7 +37,7 @@ struct StateProposer: Sendable {
     /// Proposes `state` to a run currently in the state with id `currentStateID`.
     func propose(_ state: State, force: Bool = false, currentStateID: UUID?) async throws -> Outcome {
         var proposal = state
-        let transitionID = UUID()
+        let transitionID = UUID.version4()
         proposal.stateDetails.transitionID = transitionID
         var resends = 0
         while true {

@@ -37,8 +37,8 @@ struct TaskRunEngine<Input: Codable & Sendable, Output: Codable & Sendable> {
         let client: PrefectClient
         if let flowRun { client = flowRun.client } else { client = try await runtime.client() }
         let parameters = try RunParameters.of(input)
-        let id = UUID()
-        let dynamicKey = UUID().prefectString
+        let id = UUID.version4()
+        let dynamicKey = UUID.version4().prefectString
         let name = "\(task.name)-\(dynamicKey.prefix(3))"
         let policy = TaskRunPolicy(
             retries: task.retries, retryDelay: task.retryDelaySeconds.policyValue, retryJitterFactor: task.retryJitterFactor)

@@ -26,7 +26,7 @@ final class TaskRunSlots: Sendable {
     }
 
     private func acquire() async throws {
-        let id = UUID()
+        let id = UUID.version4()
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let granted = slots.withLock { slots -> Bool in

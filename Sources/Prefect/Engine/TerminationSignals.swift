@@ -39,7 +39,7 @@ enum TerminationSignals {
     static func handlingShutdown<T>(
         _ shutdown: @escaping @Sendable (Int32) async -> Void, _ body: () async throws -> T
     ) async rethrows -> T {
-        let key = UUID()
+        let key = UUID.version4()
         installed.withLock { installed in
             installed.shutdownHandlers[key] = shutdown
             install(&installed)

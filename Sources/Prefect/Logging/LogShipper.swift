@@ -67,7 +67,7 @@ final class LogShipper: Sendable {
 
     /// Waits until nothing is left to send, at most `timeout` seconds.
     func flush(timeout: Double) async -> Bool {
-        let id = UUID()
+        let id = UUID.version4()
         let done = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             let empty = buffer.withLock { buffer -> Bool in
                 if buffer.pending.isEmpty, buffer.inFlight == 0 { return true }

@@ -48,7 +48,7 @@ struct LocalResultStore: Sendable {
         let metadata = Metadata(storageKey: url.path, expiration: expiration)
         let record = Record(metadata: metadata, result: String(decoding: try PrefectJSON.encode(value), as: UTF8.self))
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().prefectString).tmp")
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID.version4().prefectString).tmp")
         try PrefectJSON.encode(record).write(to: temporary)
         if rename(temporary.path, url.path) != 0 {
             let reason = String(cString: strerror(errno))

@@ -48,7 +48,7 @@ struct ResultCaching: Sendable {
     /// Stores `output` when the call persists results; returns the Completed state's `data`.
     func save<Output: Encodable>(_ output: Output, logger: Logger) -> JSONValue? {
         guard persist else { return nil }
-        let storageKey = key ?? UUID().prefectString
+        let storageKey = key ?? UUID.version4().prefectString
         do {
             return try store.write(output, key: storageKey, expiration: expiration.map { Date().addingTimeInterval($0) })
         } catch {

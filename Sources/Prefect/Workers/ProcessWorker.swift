@@ -48,7 +48,7 @@ public struct ProcessWorker: Sendable {
     ) {
         self.workPoolName = workPoolName
         self.workQueueNames = workQueueNames
-        self.name = name ?? "ProcessWorker \(UUID().prefectString)"
+        self.name = name ?? "ProcessWorker \(UUID.version4().prefectString)"
         self.limit = limit
         self.pollInterval = pollInterval
         self.prefetchSeconds = prefetchSeconds

@@ -73,7 +73,7 @@ public final class PrefectHTTPClient: Sendable {
     let logger: Logger
     let endpoint: Endpoint
     let baseHeaders: HTTPFields
-    let csrfClientID = UUID()
+    let csrfClientID = UUID.version4()
     let csrfTokens: CSRFTokenStore
     private let hasConnected = Atomic<Bool>(false)
 

@@ -16,7 +16,7 @@ public struct BlockDocumentReferenceCreate: Sendable, Hashable, Codable {
     public var name: String
 
     public init(
-        id: UUID = UUID(),
+        id: UUID = UUID.version4(),
         parentBlockDocumentID: UUID,
         referenceBlockDocumentID: UUID,
         name: String
@@ -36,7 +36,7 @@ public struct BlockDocumentReferenceCreate: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID()
+        id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID.version4()
         parentBlockDocumentID = try container.decode(UUID.self, forKey: .parentBlockDocumentID)
         referenceBlockDocumentID = try container.decode(UUID.self, forKey: .referenceBlockDocumentID)
         name = try container.decode(String.self, forKey: .name)

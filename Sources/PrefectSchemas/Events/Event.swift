@@ -80,7 +80,7 @@ public struct Event: Sendable, Hashable, Codable {
 
     public init(
         event: String, resource: EventResource, occurred: Date = Date(), related: [EventResource] = [],
-        payload: JSONObject = [:], id: UUID = UUID(), follows: UUID? = nil
+        payload: JSONObject = [:], id: UUID = UUID.version4(), follows: UUID? = nil
     ) {
         self.id = id
         self.occurred = occurred

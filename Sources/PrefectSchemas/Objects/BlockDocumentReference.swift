@@ -24,7 +24,7 @@ public struct BlockDocumentReference: Sendable, Hashable, Codable {
     public var name: String
 
     public init(
-        id: UUID = UUID(),
+        id: UUID = UUID.version4(),
         created: Date? = nil,
         updated: Date? = nil,
         parentBlockDocumentID: UUID,
@@ -56,7 +56,7 @@ public struct BlockDocumentReference: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID()
+        id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID.version4()
         created = try container.decodePrefectDateIfPresent(forKey: .created)
         updated = try container.decodePrefectDateIfPresent(forKey: .updated)
         parentBlockDocumentID = try container.decode(UUID.self, forKey: .parentBlockDocumentID)

@@ -26,7 +26,7 @@ public struct BlockSchema: Sendable, Hashable, Codable {
     public var version: String
 
     public init(
-        id: UUID = UUID(),
+        id: UUID = UUID.version4(),
         created: Date? = nil,
         updated: Date? = nil,
         checksum: String,
@@ -61,7 +61,7 @@ public struct BlockSchema: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID()
+        id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID.version4()
         created = try container.decodePrefectDateIfPresent(forKey: .created)
         updated = try container.decodePrefectDateIfPresent(forKey: .updated)
         checksum = try container.decode(String.self, forKey: .checksum)

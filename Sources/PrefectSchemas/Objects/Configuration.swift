@@ -18,7 +18,7 @@ public struct Configuration: Sendable, Hashable, Codable {
     public var value: JSONObject
 
     public init(
-        id: UUID = UUID(),
+        id: UUID = UUID.version4(),
         created: Date? = nil,
         updated: Date? = nil,
         key: String,
@@ -41,7 +41,7 @@ public struct Configuration: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID()
+        id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID.version4()
         created = try container.decodePrefectDateIfPresent(forKey: .created)
         updated = try container.decodePrefectDateIfPresent(forKey: .updated)
         key = try container.decode(String.self, forKey: .key)

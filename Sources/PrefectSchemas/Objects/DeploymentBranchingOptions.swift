@@ -16,7 +16,7 @@ public struct DeploymentBranchingOptions: Sendable, Hashable, Codable {
     public var scheduleHandling: BranchingScheduleHandling
 
     public init(
-        id: UUID = UUID(),
+        id: UUID = UUID.version4(),
         created: Date? = nil,
         updated: Date? = nil,
         scheduleHandling: BranchingScheduleHandling = .remove
@@ -36,7 +36,7 @@ public struct DeploymentBranchingOptions: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID()
+        id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID.version4()
         created = try container.decodePrefectDateIfPresent(forKey: .created)
         updated = try container.decodePrefectDateIfPresent(forKey: .updated)
         scheduleHandling = try container.decodeIfPresent(BranchingScheduleHandling.self, forKey: .scheduleHandling) ?? .remove

@@ -22,7 +22,7 @@ public struct FlowRunInput: Sendable, Hashable, Codable {
     public var sender: String?
 
     public init(
-        id: UUID = UUID(),
+        id: UUID = UUID.version4(),
         created: Date? = nil,
         updated: Date? = nil,
         flowRunID: UUID,
@@ -51,7 +51,7 @@ public struct FlowRunInput: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID()
+        id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID.version4()
         created = try container.decodePrefectDateIfPresent(forKey: .created)
         updated = try container.decodePrefectDateIfPresent(forKey: .updated)
         flowRunID = try container.decode(UUID.self, forKey: .flowRunID)

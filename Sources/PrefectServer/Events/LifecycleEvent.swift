@@ -75,7 +75,7 @@ extension LifecycleEvent {
 
     /// `_automation_event`: the automation itself as payload (`automation.model_dump(mode="json")`).
     static func automation(_ action: Action, _ automation: JSONObject, now: Date) -> Event {
-        let id = automation["id"]?.stringValue.flatMap(UUID.init(uuidString:)) ?? UUID()
+        let id = automation["id"]?.stringValue.flatMap(UUID.init(uuidString:)) ?? UUID.version4()
         let known = automationFields.compactMap { key in automation[key].map { (key, $0) } }
         let rest = automation.filter { !automationFields.contains($0.key) }.map { ($0.key, $0.value) }
         return make(

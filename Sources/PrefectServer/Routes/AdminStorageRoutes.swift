@@ -15,7 +15,7 @@ enum AdminStorageRoutes {
             body.require("default_result_storage_block_id")
             body.checkType("default_result_storage_block_id", .uuid)
             try body.throwErrors()
-            let id = body.string("default_result_storage_block_id").flatMap(UUIDText.parse) ?? UUID()
+            let id = body.string("default_result_storage_block_id").flatMap(UUIDText.parse) ?? UUID.version4()
             let stored = try await env.write { db -> JSONValue in
                 // `validate_server_default_result_storage_block`: the document must exist and its
                 // schema must be able to write results.

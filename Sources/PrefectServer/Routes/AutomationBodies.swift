@@ -232,18 +232,18 @@ enum AutomationTriggerCheck {
     static func normalized(_ trigger: AutomationTrigger) -> AutomationTrigger {
         switch trigger {
         case .event(var event):
-            event.id = UUID()
+            event.id = UUID.version4()
             if event.posture == .proactive, event.within == 0 { event.within = 10 }
             event.after = unique(event.after)
             event.expect = unique(event.expect)
             event.forEach = unique(event.forEach)
             return .event(event)
         case .compound(var compound):
-            compound.id = UUID()
+            compound.id = UUID.version4()
             compound.triggers = compound.triggers.map(normalized)
             return .compound(compound)
         case .sequence(var sequence):
-            sequence.id = UUID()
+            sequence.id = UUID.version4()
             sequence.triggers = sequence.triggers.map(normalized)
             return .sequence(sequence)
         case .metric, .unknown:

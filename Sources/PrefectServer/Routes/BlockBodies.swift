@@ -52,7 +52,7 @@ enum BlockBodies {
         try body.throwErrors()
         return SchemaCreate(
             fields: body.object["fields"]?.objectValue ?? [:],
-            blockTypeID: body.string("block_type_id").flatMap(UUID.init(uuidString:)) ?? UUID(),
+            blockTypeID: body.string("block_type_id").flatMap(UUID.init(uuidString:)) ?? UUID.version4(),
             capabilities: body.strings("capabilities"), version: body.string("version") ?? BlockSchemaStore.defaultVersion)
     }
 
@@ -76,8 +76,8 @@ enum BlockBodies {
         try body.throwErrors()
         return BlockDocumentStore.Create(
             name: body.string("name"), data: body.object["data"]?.objectValue ?? [:],
-            blockSchemaID: body.string("block_schema_id").flatMap(UUID.init(uuidString:)) ?? UUID(),
-            blockTypeID: body.string("block_type_id").flatMap(UUID.init(uuidString:)) ?? UUID(),
+            blockSchemaID: body.string("block_schema_id").flatMap(UUID.init(uuidString:)) ?? UUID.version4(),
+            blockTypeID: body.string("block_type_id").flatMap(UUID.init(uuidString:)) ?? UUID.version4(),
             isAnonymous: body.object["is_anonymous"]?.boolValue ?? false)
     }
 

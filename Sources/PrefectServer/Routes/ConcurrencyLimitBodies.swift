@@ -106,7 +106,7 @@ enum ConcurrencyLimitBodies {
         body.require("lease_id")
         body.checkType("lease_id", .uuid)
         try body.throwErrors()
-        return body.string("lease_id").flatMap(UUID.init(uuidString:)) ?? UUID()
+        return body.string("lease_id").flatMap(UUID.init(uuidString:)) ?? UUID.version4()
     }
 
     /// `leases/{id}/renew`'s `lease_duration`.
@@ -138,7 +138,7 @@ enum ConcurrencyLimitBodies {
         body.require("task_run_id")
         body.checkType("task_run_id", .uuid)
         try body.throwErrors()
-        return TagSlots(names: body.strings("names"), taskRunID: body.string("task_run_id").flatMap(UUID.init(uuidString:)) ?? UUID())
+        return TagSlots(names: body.strings("names"), taskRunID: body.string("task_run_id").flatMap(UUID.init(uuidString:)) ?? UUID.version4())
     }
 
     /// The v1 reset's `slot_override`: task run ids, or nil.

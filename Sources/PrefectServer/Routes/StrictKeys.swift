@@ -46,7 +46,7 @@ enum StrictBodies {
     static let state = KeyRules.members(of: StateCreate(type: .pending))
     static let flowCreate = KeyRules.members(of: FlowCreate(name: ""))
     static let flowUpdate = KeyRules.members(of: FlowUpdate())
-    static let flowRunCreate = with(KeyRules.members(of: FlowRunCreate(flowID: UUID())), nested: ["state": state])
+    static let flowRunCreate = with(KeyRules.members(of: FlowRunCreate(flowID: UUID.version4())), nested: ["state": state])
     static let flowRunUpdate = KeyRules.members(of: FlowRunUpdate())
     static let taskRunCreate = with(KeyRules.members(of: TaskRunCreate(taskKey: "", dynamicKey: "")), nested: ["state": state])
     static let taskRunUpdate = KeyRules.members(of: TaskRunUpdate())

@@ -30,7 +30,7 @@ enum ArtifactStore {
     /// `create_artifact`: the artifact, and for a keyed one its key's collection row points at it
     /// (announced: `prefect.artifact-collection.created`, or `.updated` for a key seen before).
     static func create(_ db: Database, _ create: Create, now: Date) throws -> JSONValue {
-        let id = UUID()
+        let id = UUID.version4()
         let stamp = StoredTime.micros(now)
         var collectionAction: LifecycleEvent.Action?
         let texts: [String?] = [
@@ -49,7 +49,7 @@ enum ArtifactStore {
                         description = excluded.description, data = excluded.data, metadata = excluded.metadata,
                         flow_run_id = excluded.flow_run_id, task_run_id = excluded.task_run_id
                     """,
-                arguments: StatementArguments([UUID().prefectString, stamp, stamp, id.prefectString] + values))
+                arguments: StatementArguments([UUID.version4().prefectString, stamp, stamp, id.prefectString] + values))
         }
         try db.execute(
             sql: "INSERT INTO artifact (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

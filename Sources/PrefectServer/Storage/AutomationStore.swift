@@ -9,7 +9,7 @@ enum AutomationStore {
     /// select and its owner, and announces it (`prefect.automation.created`, the automation as
     /// payload); answers it as the API does.
     static func create(_ db: Database, _ write: AutomationBodies.Write, now: Date) throws -> JSONValue {
-        let id = UUID()
+        let id = UUID.version4()
         var body = write.members
         body["id"] = .string(id.prefectString)
         body["created"] = StoredTime.json(StoredTime.micros(now))
@@ -121,6 +121,6 @@ enum AutomationStore {
                     automation_owned_by_resource = automation_owned_by_resource OR excluded.automation_owned_by_resource,
                     updated = excluded.updated
                 """,
-            arguments: [UUID().prefectString, StoredTime.micros(now), StoredTime.micros(now), id.prefectString, resource, owned])
+            arguments: [UUID.version4().prefectString, StoredTime.micros(now), StoredTime.micros(now), id.prefectString, resource, owned])
     }
 }

@@ -16,7 +16,7 @@ enum CSRFTokenStore {
                 INSERT INTO csrf_token (id, client, token, expiration, created, updated) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (client) DO UPDATE SET token = excluded.token, expiration = excluded.expiration, updated = excluded.updated
                 """,
-            arguments: [UUID().prefectString, client, token, StoredTime.micros(expiration), stamp, stamp])
+            arguments: [UUID.version4().prefectString, client, token, StoredTime.micros(expiration), stamp, stamp])
         try db.execute(sql: "DELETE FROM csrf_token WHERE expiration < ?", arguments: [stamp])
         guard let row = try Row.fetchOne(db, sql: "SELECT id, created, updated FROM csrf_token WHERE client = ?", arguments: [client]),
               let idText = try row.decode(forColumn: "id") as String?, let id = UUID(uuidString: idText)

@@ -92,7 +92,7 @@ enum ConcurrencySlots {
     static func createLease(
         _ db: Database, limitIDs: [UUID], slots: Int, ttl: TimeInterval, holder: ConcurrencyLeaseHolder? = nil, now: Date
     ) throws -> UUID {
-        let id = UUID()
+        let id = UUID.version4()
         try db.execute(
             sql: "INSERT INTO concurrency_lease (id, resource_ids, expiration, slots, holder, created) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [id.prefectString, try JSONText.encode(limitIDs.map(\.prefectString)),

@@ -19,7 +19,7 @@ enum ConfigurationStore {
                 INSERT INTO configuration (id, key, value, created, updated) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated = excluded.updated
                 """,
-            arguments: [UUID().prefectString, key, try JSONText.encode(value), stamp, stamp])
+            arguments: [UUID.version4().prefectString, key, try JSONText.encode(value), stamp, stamp])
     }
 
     /// `delete_configuration`: false when the key was not set.

@@ -114,7 +114,7 @@ enum DeploymentRuns {
         var tags = deployment.tags
         for tag in create.tags where !tags.contains(tag) { tags.append(tag) }
         var run = FlowRun(
-            id: UUID(), created: now, updated: now, name: create.name ?? RunNames.make(), flowID: deployment.flowID,
+            id: UUID.version4(), created: now, updated: now, name: create.name ?? RunNames.make(), flowID: deployment.flowID,
             deploymentID: deployment.id, deploymentVersion: deployment.version, workQueueName: queueName,
             parameters: parameters, idempotencyKey: create.idempotencyKey, context: create.context,
             empiricalPolicy: create.empiricalPolicy.withServerDefaults(), tags: tags,

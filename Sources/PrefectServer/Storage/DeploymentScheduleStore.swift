@@ -9,7 +9,7 @@ enum DeploymentScheduleStore {
     static func create(_ db: Database, deploymentID: UUID, _ schedules: [DeploymentBodies.ScheduleCreate], now: Date) throws -> [JSONValue] {
         var created: [JSONValue] = []
         for schedule in schedules {
-            let id = UUID()
+            let id = UUID.version4()
             let stamp = try nextStamp(db, deploymentID: deploymentID, now: now)
             try db.execute(
                 sql: """

@@ -86,7 +86,7 @@ enum DeploymentStore {
             try applyColumns(db, id: id, changes, queueID: queueID)
             try DeploymentRuns.deleteScheduled(db, deploymentID: id, autoScheduledOnly: true, futureOnly: true, now: now)
         } else {
-            id = UUID()
+            id = UUID.version4()
             var body = defaults.merging(changes.members) { _, given in given }
             body["labels"] = .object(labels)
             try db.execute(
@@ -166,7 +166,7 @@ enum DeploymentStore {
                 sql: "UPDATE concurrency_limit_v2 SET \"limit\" = ?, updated = ? WHERE id = ? AND \"limit\" != ?",
                 arguments: [limit, stamp, limitID, limit])
         case (nil, let limit?):
-            let limitID = UUID()
+            let limitID = UUID.version4()
             try db.execute(
                 sql: "INSERT INTO concurrency_limit_v2 (id, created, updated, name, \"limit\") VALUES (?, ?, ?, ?, ?)",
                 arguments: [limitID.prefectString, stamp, stamp, "deployment:\(deploymentID.prefectString)", limit])

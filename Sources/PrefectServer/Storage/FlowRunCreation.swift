@@ -24,7 +24,7 @@ enum FlowRunCreation {
         }
         let labels = try self.labels(db, flowID: create.flowID, deploymentID: create.deploymentID, user: create.labels)
         var run = FlowRun(
-            id: UUID(), created: now, updated: now, name: create.name ?? RunNames.make(), flowID: create.flowID,
+            id: UUID.version4(), created: now, updated: now, name: create.name ?? RunNames.make(), flowID: create.flowID,
             deploymentID: create.deploymentID, workQueueName: create.workQueueName, flowVersion: create.flowVersion,
             parameters: create.parameters, idempotencyKey: create.idempotencyKey, context: create.context,
             empiricalPolicy: create.empiricalPolicy.withServerDefaults(), tags: create.tags, labels: labels,

@@ -15,7 +15,7 @@ enum FlowRunInputStore {
             arguments: [flowRunID.prefectString, key]) ?? false
         guard !taken else { return .keyTaken }
         let stamp = StoredTime.truncated(now)
-        let input = FlowRunInput(id: UUID(), created: stamp, updated: stamp, flowRunID: flowRunID, key: key, value: value, sender: sender)
+        let input = FlowRunInput(id: UUID.version4(), created: stamp, updated: stamp, flowRunID: flowRunID, key: key, value: value, sender: sender)
         try db.execute(
             sql: "INSERT INTO flow_run_input (id, flow_run_id, key, created, body) VALUES (?, ?, ?, ?, ?)",
             arguments: [input.id.prefectString, flowRunID.prefectString, key, StoredTime.micros(stamp), try ServerJSON.encode(input)])

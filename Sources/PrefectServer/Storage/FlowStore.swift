@@ -10,7 +10,7 @@ enum FlowStore {
     static func create(_ db: Database, _ create: FlowCreate, now: Date) throws -> (flow: Flow, created: Bool) {
         if let existing = try read(db, name: create.name) { return (existing, false) }
         let stamp = StoredTime.truncated(now)
-        let flow = Flow(id: UUID(), created: stamp, updated: stamp, name: create.name, tags: create.tags, labels: create.labels)
+        let flow = Flow(id: UUID.version4(), created: stamp, updated: stamp, name: create.name, tags: create.tags, labels: create.labels)
         try db.execute(
             sql: "INSERT INTO flow (id, name, created, updated, tags, body) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [flow.id.prefectString, flow.name, StoredTime.micros(stamp), StoredTime.micros(stamp),

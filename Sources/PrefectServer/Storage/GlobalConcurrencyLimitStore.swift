@@ -65,7 +65,7 @@ enum GlobalConcurrencyLimitStore {
 
     /// Inserts the limit and announces it (`prefect.concurrency-limit.created`).
     static func create(_ db: Database, _ create: Create, now: Date) throws -> Stored {
-        let id = UUID()
+        let id = UUID.version4()
         let stamp = StoredTime.micros(now)
         try db.execute(
             sql: """

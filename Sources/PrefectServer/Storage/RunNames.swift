@@ -1,3 +1,5 @@
+import PrefectSchemas
+
 /// Two-word names for runs created without one, as Prefect's `generate_slug(2)` gives
 /// (`adjective-animal`).
 enum RunNames {
@@ -18,6 +20,7 @@ enum RunNames {
     ]
 
     static func make() -> String {
-        "\(adjectives.randomElement() ?? "quiet")-\(animals.randomElement() ?? "otter")"
+        var generator = KernelRandomGenerator()
+        return "\(adjectives.randomElement(using: &generator) ?? "quiet")-\(animals.randomElement(using: &generator) ?? "otter")"
     }
 }

@@ -14,7 +14,7 @@ enum SavedSearchStore {
                 INSERT INTO saved_search (id, name, created, updated, filters) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (name) DO UPDATE SET filters = excluded.filters, updated = excluded.updated
                 """,
-            arguments: [UUID().prefectString, name, stamp, stamp, try JSONText.encode(filters)])
+            arguments: [UUID.version4().prefectString, name, stamp, stamp, try JSONText.encode(filters)])
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM saved_search WHERE name = ?", arguments: [name]) else {
             throw StoredValueError(table: "saved_search", column: "name")
         }

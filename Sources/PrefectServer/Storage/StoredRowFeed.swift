@@ -1,4 +1,5 @@
 import Foundation
+import PrefectSchemas
 import Synchronization
 
 /// The ids of rows just stored (events, logs), for the websocket subscribers that stream them
@@ -16,7 +17,7 @@ final class StoredRowFeed: Sendable {
     /// The ids published from now on, until the stream is dropped or its task cancelled.
     func subscribe() -> AsyncStream<UUID> {
         let (stream, continuation) = AsyncStream<UUID>.makeStream(bufferingPolicy: .bufferingOldest(Self.backlog))
-        let key = UUID()
+        let key = UUID.version4()
         subscribers.withLock { $0[key] = continuation }
         continuation.onTermination = { [weak self] _ in
             _ = self?.subscribers.withLock { $0.removeValue(forKey: key) }

@@ -23,7 +23,7 @@ enum TaskRunCreation {
         }
         labels.merge(create.labels) { _, client in client }
         let run = TaskRun(
-            id: create.id ?? UUID(), created: now, updated: now, name: create.name ?? RunNames.make(),
+            id: create.id ?? UUID.version4(), created: now, updated: now, name: create.name ?? RunNames.make(),
             flowRunID: create.flowRunID, taskKey: create.taskKey, dynamicKey: create.dynamicKey, cacheKey: create.cacheKey,
             cacheExpiration: create.cacheExpiration, taskVersion: create.taskVersion, empiricalPolicy: create.empiricalPolicy,
             tags: create.tags, labels: labels, taskInputs: create.taskInputs)

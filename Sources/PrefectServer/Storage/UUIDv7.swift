@@ -1,13 +1,12 @@
 import Foundation
+import PrefectSchemas
 
 extension UUID {
     /// A time-ordered UUID (RFC 9562 version 7), as Prefect gives states and logs: 48 bits of
     /// Unix milliseconds, then random bits, so ids sort by creation time.
     static func version7(at date: Date = Date()) -> UUID {
         let millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        var random = SystemRandomNumberGenerator()
-        let high = random.next() as UInt64
-        let low = random.next() as UInt64
+        let (high, low) = KernelRandomBytes.shared.next128()
         return UUID(uuid: (
             UInt8(truncatingIfNeeded: millis >> 40), UInt8(truncatingIfNeeded: millis >> 32),
             UInt8(truncatingIfNeeded: millis >> 24), UInt8(truncatingIfNeeded: millis >> 16),

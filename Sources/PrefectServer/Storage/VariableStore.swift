@@ -8,7 +8,7 @@ enum VariableStore {
     /// violates the table's unique constraint.
     static func create(_ db: Database, _ create: VariableBodies.Create, now: Date) throws -> Variable {
         let stamp = StoredTime.truncated(now)
-        let variable = Variable(id: UUID(), created: stamp, updated: stamp, name: create.name, value: create.value, tags: create.tags)
+        let variable = Variable(id: UUID.version4(), created: stamp, updated: stamp, name: create.name, value: create.value, tags: create.tags)
         try db.execute(
             sql: "INSERT INTO variable (id, name, created, updated, tags, body) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [variable.id.prefectString, variable.name, StoredTime.micros(stamp), StoredTime.micros(stamp),

@@ -16,7 +16,7 @@ enum WorkPoolStore {
     /// the pool and its first status are announced, in that order, as Prefect announces them.
     static func create(_ db: Database, _ create: WorkPoolCreate, now: Date) throws -> WorkPool {
         let stamp = StoredTime.micros(now)
-        let id = UUID()
+        let id = UUID.version4()
         let status: WorkPoolStatus? = create.type == "prefect-agent" ? nil : (create.isPaused ? .paused : .notReady)
         try db.execute(
             sql: """

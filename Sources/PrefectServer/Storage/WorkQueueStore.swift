@@ -19,7 +19,7 @@ enum WorkQueueStore {
         if priority == nil {
             priority = taken.enumerated().first { $0.offset + 1 != $0.element }.map { $0.offset + 1 } ?? ((taken.max() ?? 0) + 1)
         }
-        let id = UUID()
+        let id = UUID.version4()
         let stamp = StoredTime.micros(now)
         try db.execute(
             sql: """

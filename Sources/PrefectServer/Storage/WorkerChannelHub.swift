@@ -1,4 +1,5 @@
 import Foundation
+import PrefectSchemas
 import Synchronization
 
 /// Prefect's worker-channel snapshot topic (`WORKER_CHANNEL_SNAPSHOT_TOPIC`,
@@ -21,7 +22,7 @@ final class WorkerChannelHub: Sendable {
     /// Every invalidation from now on, until the stream is dropped.
     func subscribe() -> AsyncStream<Invalidation> {
         let (stream, continuation) = AsyncStream<Invalidation>.makeStream(bufferingPolicy: .bufferingNewest(16))
-        let key = UUID()
+        let key = UUID.version4()
         subscribers.withLock { $0[key] = continuation }
         continuation.onTermination = { [weak self] _ in
             _ = self?.subscribers.withLock { $0.removeValue(forKey: key) }

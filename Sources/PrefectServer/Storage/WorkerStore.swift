@@ -16,7 +16,7 @@ enum WorkerStore {
                     last_heartbeat_time = excluded.last_heartbeat_time, updated = excluded.updated, status = 'ONLINE',
                     heartbeat_interval_seconds = COALESCE(excluded.heartbeat_interval_seconds, worker.heartbeat_interval_seconds)
                 """,
-            arguments: [UUID().prefectString, pool.id.prefectString, name, stamp, stamp, stamp, intervalSeconds])
+            arguments: [UUID.version4().prefectString, pool.id.prefectString, name, stamp, stamp, stamp, intervalSeconds])
         if pool.status == .notReady {
             try WorkPoolStore.setStatus(db, poolID: pool.id, .ready, now: now)
         }

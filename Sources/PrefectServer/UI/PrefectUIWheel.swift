@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import NIOCore
 import NIOHTTP1
+import PrefectSchemas
 import ZIPFoundation
 
 /// Prefect 3.9.1's wheel on PyPI: where the server takes Prefect's UI bundles from when none is
@@ -49,7 +50,7 @@ public enum PrefectUIWheel {
     ) async throws -> UIBundleDirectories {
         let cache = cacheDirectory(home: home)
         let parent = cache.deletingLastPathComponent()
-        let partial = parent.appendingPathComponent(".partial-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        let partial = parent.appendingPathComponent(".partial-\(ProcessInfo.processInfo.processIdentifier)-\(UUID.version4().uuidString)")
         let wheel = partial.appendingPathComponent("prefect.whl")
         defer { try? FileManager.default.removeItem(at: partial) }
         do {

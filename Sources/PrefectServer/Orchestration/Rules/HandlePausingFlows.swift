@@ -21,7 +21,7 @@ struct HandlePausingFlows: OrchestrationRule {
             context.reject(with: nil, reason: "Cannot \(verb) flows that are not currently running.")
             return
         }
-        let key = proposed.stateDetails.pauseKey ?? UUID().prefectString
+        let key = proposed.stateDetails.pauseKey ?? UUID.version4().prefectString
         context.memos[Self.memoKey] = .pauseKey(key)
         if (context.run.empiricalPolicy.pauseKeys ?? []).contains(key) {
             context.reject(with: nil, reason: "This \(verb) has already fired.")

@@ -47,7 +47,7 @@ struct InternalAPI: Sendable {
             fields[.authorization] = "Basic " + Data(auth.utf8).base64EncodedString()
         }
         if app.options.csrfProtectionEnabled, method != .get {
-            let client = "automation-actions-\(UUID().prefectString)"
+            let client = "automation-actions-\(UUID.version4().prefectString)"
             let token = await send(.get, "/api/csrf-token?client=\(client)", fields: fields, body: nil).body?["token"]?.stringValue
             fields[HTTPField.Name("Prefect-Csrf-Client")!] = client
             if let token { fields[HTTPField.Name("Prefect-Csrf-Token")!] = token }

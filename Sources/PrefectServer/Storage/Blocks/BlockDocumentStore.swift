@@ -54,9 +54,9 @@ enum BlockDocumentStore {
     /// (`prefect.block-document.created`); an unknown block type, schema or referenced document
     /// violates the tables' foreign keys.
     static func create(_ db: Database, _ create: Create, now: Date) throws -> UUID {
-        let name = create.isAnonymous && (create.name ?? "").isEmpty ? "anonymous-\(UUID().prefectString)" : create.name ?? ""
+        let name = create.isAnonymous && (create.name ?? "").isEmpty ? "anonymous-\(UUID.version4().prefectString)" : create.name ?? ""
         let (data, references) = try separateReferences(create.data)
-        let id = UUID()
+        let id = UUID.version4()
         let stamp = StoredTime.micros(now)
         let typeName = try String.fetchOne(db, sql: "SELECT name FROM block_type WHERE id = ?", arguments: [create.blockTypeID.prefectString])
         try db.execute(
@@ -108,7 +108,7 @@ enum BlockDocumentStore {
                 INSERT INTO block_document_reference (id, created, updated, name, parent_block_document_id, reference_block_document_id)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [UUID().prefectString, stamp, stamp, name, parent.prefectString, reference.prefectString])
+            arguments: [UUID.version4().prefectString, stamp, stamp, name, parent.prefectString, reference.prefectString])
     }
 
     /// `_block_document_reference_would_form_cycle`: whether `parent` is reachable from `reference`.

@@ -79,7 +79,7 @@ enum BlockSchemaStore {
     ) throws -> Stored {
         let stamp = StoredTime.truncated(now)
         let stored = Stored(
-            id: UUID(), created: stamp, updated: stamp, checksum: checksum, version: version, fields: fields,
+            id: UUID.version4(), created: stamp, updated: stamp, checksum: checksum, version: version, fields: fields,
             capabilities: capabilities, blockTypeID: blockTypeID)
         try db.execute(
             sql: """
@@ -157,7 +157,7 @@ enum BlockSchemaStore {
                 INSERT INTO block_schema_reference (id, created, updated, name, parent_block_schema_id, reference_block_schema_id)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [UUID().prefectString, stamp, stamp, name, parent.prefectString, reference.prefectString])
+            arguments: [UUID.version4().prefectString, stamp, stamp, name, parent.prefectString, reference.prefectString])
     }
 
     private static let columns = "id, created, updated, checksum, version, fields, capabilities, block_type_id"

@@ -33,7 +33,7 @@ enum BlockTypeStore {
     static func create(_ db: Database, _ create: Create, now: Date) throws -> BlockType {
         let stamp = StoredTime.truncated(now)
         let blockType = BlockType(
-            id: UUID(), created: stamp, updated: stamp, name: create.name, slug: create.slug, logoURL: create.logoURL,
+            id: UUID.version4(), created: stamp, updated: stamp, name: create.name, slug: create.slug, logoURL: create.logoURL,
             documentationURL: create.documentationURL, description: create.description, codeExample: create.codeExample,
             isProtected: create.isProtected)
         try db.execute(
